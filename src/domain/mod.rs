@@ -1,0 +1,9 @@
+//! Pure domain types and rules: no I/O, no terminal, no clock.
+//! Everything that needs "today" takes it as an argument.
+
+pub mod fold;
+pub mod name;
+pub mod participant;
+pub mod validate;
+
+pub use participant::{Address, Gender, Participant, ParticipantId, Referral, Status};

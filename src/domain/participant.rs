@@ -1,0 +1,240 @@
+//! The participant ("deelnemer") and the rules on its fields.
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::name::NameParts;
+use super::validate::Postcode;
+
+/// Stable unique id of a participant; never reused, never shown to the coach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ParticipantId(pub uuid::Uuid);
+
+impl ParticipantId {
+    pub fn new_random() -> Self {
+        ParticipantId(uuid::Uuid::new_v4())
+    }
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        self.0.as_bytes()
+    }
+    pub fn from_bytes(b: [u8; 16]) -> Self {
+        ParticipantId(uuid::Uuid::from_bytes(b))
+    }
+}
+
+impl std::fmt::Display for ParticipantId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Gender {
+    Female,
+    Male,
+    NonBinary,
+    #[default]
+    Unknown,
+}
+
+impl Gender {
+    pub const ALL: [Gender; 4] = [Gender::Female, Gender::Male, Gender::NonBinary, Gender::Unknown];
+    /// Stable code used in exports and string keys.
+    pub fn code(self) -> &'static str {
+        match self {
+            Gender::Female => "female",
+            Gender::Male => "male",
+            Gender::NonBinary => "non_binary",
+            Gender::Unknown => "unknown",
+        }
+    }
+    /// Reads the codes and the usual Dutch and English words and letters (v/m/x, f/m).
+    pub fn parse(s: &str) -> Option<Gender> {
+        match s.trim().to_lowercase().as_str() {
+            "female" | "f" | "v" | "vrouw" | "woman" => Some(Gender::Female),
+            "male" | "m" | "man" => Some(Gender::Male),
+            "non_binary" | "non-binary" | "nonbinary" | "x" | "non-binair" | "nonbinair" => Some(Gender::NonBinary),
+            "unknown" | "onbekend" | "" | "?" | "o" => Some(Gender::Unknown),
+            _ => None,
+        }
+    }
+}
+
+/// Where the participant stands in the trajectory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+pub enum Status {
+    #[default]
+    Referred,
+    Intake,
+    Active,
+    Extended,
+    Closed,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [Status::Referred, Status::Intake, Status::Active, Status::Extended, Status::Closed];
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Referred => "referred",
+            Status::Intake => "intake",
+            Status::Active => "active",
+            Status::Extended => "extended",
+            Status::Closed => "closed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Status> {
+        match s.trim().to_lowercase().as_str() {
+            "referred" | "aangemeld" | "aanmelding" => Some(Status::Referred),
+            "intake" => Some(Status::Intake),
+            "active" | "actief" => Some(Status::Active),
+            "extended" | "verlengd" => Some(Status::Extended),
+            "closed" | "afgesloten" => Some(Status::Closed),
+            _ => None,
+        }
+    }
+    /// In the coach's running caseload (not yet closed).
+    pub fn is_open(self) -> bool {
+        self != Status::Closed
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Address {
+    pub street: String,
+    pub house_number: String,
+    pub postcode: Option<Postcode>,
+    pub place: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Referral {
+    /// Who referred: the service desk, a partner, a collective invitation, ...
+    pub source: String,
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Participant {
+    pub id: ParticipantId,
+    /// Short number shown in the UI and typed on the command line.
+    pub number: u32,
+    pub given_names: String,
+    pub prefix: String,
+    pub family_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub gender: Gender,
+    pub phone: String,
+    pub email: String,
+    pub address: Address,
+    pub neighbourhood: String,
+    pub municipality: String,
+    pub referral: Referral,
+    pub coach: String,
+    pub status: Status,
+    pub start_date: Option<NaiveDate>,
+    pub planned_end_date: Option<NaiveDate>,
+    pub language_needs: String,
+    pub interpreter: bool,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Participant {
+    /// An empty participant with the given id and number, created `now`.
+    pub fn new(id: ParticipantId, number: u32, now: DateTime<Utc>) -> Self {
+        Participant {
+            id,
+            number,
+            given_names: String::new(),
+            prefix: String::new(),
+            family_name: String::new(),
+            date_of_birth: None,
+            gender: Gender::Unknown,
+            phone: String::new(),
+            email: String::new(),
+            address: Address::default(),
+            neighbourhood: String::new(),
+            municipality: String::new(),
+            referral: Referral::default(),
+            coach: String::new(),
+            status: Status::Referred,
+            start_date: None,
+            planned_end_date: None,
+            language_needs: String::new(),
+            interpreter: false,
+            notes: String::new(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    pub fn name(&self) -> NameParts<'_> {
+        NameParts { given_names: &self.given_names, prefix: &self.prefix, family_name: &self.family_name }
+    }
+
+    /// "Berg, Jan van der".
+    pub fn listed_name(&self) -> String {
+        self.name().listed()
+    }
+
+    /// Fills in what follows from other fields: the planned end one year after the start.
+    pub fn apply_defaults(&mut self) {
+        if self.planned_end_date.is_none() {
+            self.planned_end_date = self.start_date.and_then(default_end_date);
+        }
+    }
+
+    /// Age in whole years on `today`.
+    pub fn age_on(&self, today: NaiveDate) -> Option<u32> {
+        self.date_of_birth.and_then(|dob| today.years_since(dob))
+    }
+}
+
+/// The planned end of a trajectory that starts on `start`: one year later.
+pub fn default_end_date(start: NaiveDate) -> Option<NaiveDate> {
+    start.checked_add_months(Months::new(12))
+}
+
+/// The participant number as shown: at least four digits.
+pub fn format_number(n: u32) -> String {
+    format!("{n:04}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn planned_end_defaults_to_a_year_after_start() {
+        let mut p = Participant::new(ParticipantId::new_random(), 1, Utc::now());
+        p.start_date = NaiveDate::from_ymd_opt(2024, 2, 29);
+        p.apply_defaults();
+        assert_eq!(p.planned_end_date, NaiveDate::from_ymd_opt(2025, 2, 28));
+        // An end the coach typed stays.
+        p.planned_end_date = NaiveDate::from_ymd_opt(2024, 12, 1);
+        p.apply_defaults();
+        assert_eq!(p.planned_end_date, NaiveDate::from_ymd_opt(2024, 12, 1));
+    }
+
+    #[test]
+    fn gender_and_status_words() {
+        assert_eq!(Gender::parse("V"), Some(Gender::Female));
+        assert_eq!(Gender::parse("x"), Some(Gender::NonBinary));
+        assert_eq!(Gender::parse("alien"), None);
+        assert_eq!(Status::parse("Actief"), Some(Status::Active));
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.code()), Some(s));
+        }
+        for g in Gender::ALL {
+            assert_eq!(Gender::parse(g.code()), Some(g));
+        }
+    }
+
+    #[test]
+    fn age() {
+        let mut p = Participant::new(ParticipantId::new_random(), 1, Utc::now());
+        p.date_of_birth = NaiveDate::from_ymd_opt(1970, 11, 25);
+        assert_eq!(p.age_on(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default()), Some(55));
+    }
+}
