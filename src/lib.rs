@@ -4,3 +4,4 @@
 //! [`ui`] (state machine and rendering), plus [`cli`] wiring and [`demo`] data.
 
 pub mod domain;
+pub mod store;

@@ -1,0 +1,64 @@
+use std::path::PathBuf;
+
+/// What can go wrong below the UI, each in words a coach can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("this caseload is open in another window")]
+    Locked,
+    #[error("cannot use data directory {path}: {reason}")]
+    DataDir { path: PathBuf, reason: String },
+    #[error("the disk is full: nothing was saved, free some space and try again")]
+    DiskFull,
+    #[error("a stored {kind} record could not be read ({reason}); the data may be damaged: restore a backup")]
+    Corrupt { kind: &'static str, reason: String },
+    #[error("this data was written by a newer meedoen (format {found}, this version reads up to {supported}); update meedoen")]
+    TooNew { found: u16, supported: u16 },
+    #[error("participant number {0} does not exist")]
+    NoSuchNumber(u32),
+    #[error("the participant was not found")]
+    NotFound,
+    #[error("storage error: {0}")]
+    Backend(String),
+}
+
+impl StoreError {
+    /// The string-table key for the errors a coach meets in the UI or on the command line.
+    pub fn message_key(&self) -> Option<&'static str> {
+        match self {
+            StoreError::Locked => Some("error.locked"),
+            StoreError::DiskFull => Some("error.disk_full"),
+            _ => None,
+        }
+    }
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        match e {
+            sled::Error::Io(io) => io_error(io),
+            sled::Error::Corruption { at, .. } => StoreError::Corrupt {
+                kind: "storage",
+                reason: format!("damaged data file at {at:?}"),
+            },
+            other => StoreError::Backend(other.to_string()),
+        }
+    }
+}
+
+pub(crate) fn io_error(io: std::io::Error) -> StoreError {
+    match io.kind() {
+        std::io::ErrorKind::WouldBlock => StoreError::Locked,
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => StoreError::DiskFull,
+        _ if io.raw_os_error() == Some(28) => StoreError::DiskFull,
+        _ => StoreError::Backend(io.to_string()),
+    }
+}
+
+impl From<sled::transaction::TransactionError<StoreError>> for StoreError {
+    fn from(e: sled::transaction::TransactionError<StoreError>) -> Self {
+        match e {
+            sled::transaction::TransactionError::Abort(inner) => inner,
+            sled::transaction::TransactionError::Storage(s) => s.into(),
+        }
+    }
+}

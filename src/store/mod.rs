@@ -1,0 +1,14 @@
+//! Persistence: a typed repository over sled trees. Nothing above this module sees sled.
+//!
+//! Every value goes through [`codec`] (a versioned envelope around bincode); secondary indexes are
+//! written in the same transaction as their records; a save returns only after the data is on disk.
+
+pub mod codec;
+mod error;
+mod records;
+mod repo;
+
+pub use codec::Kind;
+pub use error::StoreError;
+pub use records::{Draft, Settings};
+pub use repo::Store;

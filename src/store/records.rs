@@ -1,0 +1,43 @@
+//! Which types are stored, under which kind and schema version, and how old schemas migrate.
+
+use serde::{Deserialize, Serialize};
+
+use super::codec::{Kind, Record};
+use crate::domain::Participant;
+
+impl Record for Participant {
+    const KIND: Kind = Kind::Participant;
+    const SCHEMA: u16 = 1;
+}
+
+/// A half-filled form, kept so that a crash or a closed terminal loses nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// Which form: "intake", "participant", ...
+    pub form: String,
+    /// The record the form edits, if it edits one (raw id bytes; no personal data in the key).
+    pub target: Option<[u8; 16]>,
+    /// Field key and typed text, in form order.
+    pub values: Vec<(String, String)>,
+    /// Index of the field that had the focus.
+    pub focus: usize,
+    /// Seconds since the epoch when it was last saved.
+    pub saved_at: i64,
+}
+
+impl Record for Draft {
+    const KIND: Kind = Kind::Draft;
+    const SCHEMA: u16 = 1;
+}
+
+/// Settings kept with the caseload.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Settings {
+    /// The coach whose caseload this is, shown first on the start screen.
+    pub coach: Option<String>,
+}
+
+impl Record for Settings {
+    const KIND: Kind = Kind::Settings;
+    const SCHEMA: u16 = 1;
+}

@@ -1,0 +1,309 @@
+//! The typed repository over sled trees.
+
+use std::path::{Path, PathBuf};
+
+use sled::Transactional;
+use sled::transaction::ConflictableTransactionError;
+
+use super::StoreError;
+use super::codec;
+use super::error::io_error;
+use super::records::{Draft, Settings};
+use crate::domain::{Participant, ParticipantId};
+
+/// Version of the tree layout; migrations run on open when an older store is found.
+const STORE_VERSION: u32 = 1;
+const META_VERSION: &[u8] = b"store_version";
+const META_NEXT_NUMBER: &[u8] = b"next_number";
+const META_SETTINGS: &[u8] = b"settings";
+/// The first participant number handed out.
+const FIRST_NUMBER: u32 = 1001;
+
+/// A caseload on disk.
+pub struct Store {
+    db: sled::Db,
+    meta: sled::Tree,
+    participants: sled::Tree,
+    ix_number: sled::Tree,
+    drafts: sled::Tree,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the caseload in `dir`. The directory is created owner-only.
+    /// A caseload that another meedoen holds gives [`StoreError::Locked`].
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        create_private_dir(dir)?;
+        let db = sled::Config::new()
+            .path(dir.join("db"))
+            .flush_every_ms(Some(200))
+            .open()
+            .map_err(StoreError::from)?;
+        Store::with_db(db, Some(dir.to_path_buf()))
+    }
+
+    /// A store that lives in memory only and vanishes when dropped (tests, benchmarks).
+    pub fn temporary() -> Result<Store, StoreError> {
+        let db = sled::Config::new().temporary(true).open()?;
+        Store::with_db(db, None)
+    }
+
+    fn with_db(db: sled::Db, path: Option<PathBuf>) -> Result<Store, StoreError> {
+        let store = Store {
+            meta: db.open_tree("meta")?,
+            participants: db.open_tree("participants")?,
+            ix_number: db.open_tree("ix_participant_number")?,
+            drafts: db.open_tree("drafts")?,
+            db,
+            path,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The directory this store lives in (none for a temporary store).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        match self.meta.get(META_VERSION)? {
+            None => {
+                self.meta.insert(META_VERSION, &STORE_VERSION.to_be_bytes())?;
+                self.flush()
+            }
+            Some(v) => {
+                let found = u32::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
+                    kind: "meta",
+                    reason: "store version unreadable".into(),
+                })?);
+                if found > STORE_VERSION {
+                    return Err(StoreError::TooNew {
+                        found: u16::try_from(found).unwrap_or(u16::MAX),
+                        supported: STORE_VERSION as u16,
+                    });
+                }
+                // Version 1 is the first layout: nothing to migrate yet.
+                Ok(())
+            }
+        }
+    }
+
+    /// Makes everything written so far durable on disk.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    // ---- participants -------------------------------------------------------------------
+
+    /// Adds new participants in one transaction: each gets the next participant number, the
+    /// number index is written with it, and the call returns after the data is on disk.
+    pub fn add_participants(&self, mut new: Vec<Participant>) -> Result<Vec<Participant>, StoreError> {
+        if new.is_empty() {
+            return Ok(new);
+        }
+        let encoded_ok = (&self.meta, &self.participants, &self.ix_number).transaction(|(meta, parts, ix)| {
+            let mut next = match meta.get(META_NEXT_NUMBER)? {
+                Some(v) => u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4])).max(FIRST_NUMBER),
+                None => FIRST_NUMBER,
+            };
+            let mut numbered = Vec::with_capacity(new.len());
+            for p in &new {
+                let mut p = p.clone();
+                p.number = next;
+                next += 1;
+                let bytes = codec::encode(&p).map_err(ConflictableTransactionError::Abort)?;
+                parts.insert(p.id.as_bytes().as_slice(), bytes)?;
+                ix.insert(&p.number.to_be_bytes(), p.id.as_bytes().as_slice())?;
+                numbered.push(p);
+            }
+            meta.insert(META_NEXT_NUMBER, &next.to_be_bytes())?;
+            Ok(numbered)
+        });
+        new = encoded_ok.map_err(StoreError::from)?;
+        self.flush()?;
+        Ok(new)
+    }
+
+    /// Adds one new participant; see [`Store::add_participants`].
+    pub fn add_participant(&self, p: Participant) -> Result<Participant, StoreError> {
+        self.add_participants(vec![p])?.pop().ok_or(StoreError::NotFound)
+    }
+
+    /// Saves changes to an existing participant and returns after the data is on disk.
+    pub fn update_participant(&self, p: &Participant) -> Result<(), StoreError> {
+        let bytes = codec::encode(p)?;
+        let key = p.id.as_bytes();
+        let res = (&self.participants, &self.ix_number).transaction(|(parts, ix)| {
+            let Some(old) = parts.get(key.as_slice())? else {
+                return Err(ConflictableTransactionError::Abort(StoreError::NotFound));
+            };
+            let old: Participant = codec::decode(&old).map_err(ConflictableTransactionError::Abort)?;
+            if old.number != p.number {
+                ix.remove(&old.number.to_be_bytes())?;
+                ix.insert(&p.number.to_be_bytes(), key.as_slice())?;
+            }
+            parts.insert(key.as_slice(), bytes.as_slice())?;
+            Ok(())
+        });
+        res.map_err(StoreError::from)?;
+        self.flush()
+    }
+
+    pub fn participant(&self, id: ParticipantId) -> Result<Option<Participant>, StoreError> {
+        self.participants.get(id.as_bytes())?.map(|v| codec::decode(&v)).transpose()
+    }
+
+    pub fn participant_by_number(&self, number: u32) -> Result<Participant, StoreError> {
+        let id = self.ix_number.get(number.to_be_bytes())?.ok_or(StoreError::NoSuchNumber(number))?;
+        let id: [u8; 16] = id.as_ref().try_into().map_err(|_| StoreError::Corrupt {
+            kind: "participant number index",
+            reason: "bad id".into(),
+        })?;
+        self.participant(ParticipantId::from_bytes(id))?.ok_or(StoreError::NoSuchNumber(number))
+    }
+
+    /// Every participant, in storage order.
+    pub fn participants(&self) -> Result<Vec<Participant>, StoreError> {
+        let mut out = Vec::with_capacity(self.participants.len());
+        for item in self.participants.iter() {
+            let (_, v) = item?;
+            out.push(codec::decode(&v)?);
+        }
+        Ok(out)
+    }
+
+    pub fn participant_count(&self) -> usize {
+        self.participants.len()
+    }
+
+    /// Checks that the number index and the records agree; returns the problems in plain words.
+    pub fn check_indexes(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        let mut numbers = std::collections::HashMap::new();
+        for p in self.participants()? {
+            numbers.insert(p.number, p.id);
+            match self.ix_number.get(p.number.to_be_bytes())? {
+                Some(id) if id.as_ref() == p.id.as_bytes() => {}
+                _ => problems.push(format!("participant {} is missing from the number index", p.number)),
+            }
+        }
+        for item in self.ix_number.iter() {
+            let (k, _) = item?;
+            let n = u32::from_be_bytes(k.as_ref().try_into().unwrap_or([0; 4]));
+            if !numbers.contains_key(&n) {
+                problems.push(format!("number index points to participant {n}, which does not exist"));
+            }
+        }
+        Ok(problems)
+    }
+
+    // ---- drafts -------------------------------------------------------------------------
+
+    /// Keeps a half-filled form. Cheap enough to call on every keystroke: the write lands on
+    /// disk within a fraction of a second (sled's background flush); call [`Store::flush`] to force it.
+    pub fn save_draft(&self, key: &str, draft: &Draft) -> Result<(), StoreError> {
+        self.drafts.insert(key.as_bytes(), codec::encode(draft)?)?;
+        Ok(())
+    }
+
+    pub fn delete_draft(&self, key: &str) -> Result<(), StoreError> {
+        self.drafts.remove(key.as_bytes())?;
+        self.flush()
+    }
+
+    /// Every kept draft with its key, oldest key first.
+    pub fn drafts(&self) -> Result<Vec<(String, Draft)>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.drafts.iter() {
+            let (k, v) = item?;
+            out.push((String::from_utf8_lossy(&k).into_owned(), codec::decode(&v)?));
+        }
+        Ok(out)
+    }
+
+    // ---- settings -----------------------------------------------------------------------
+
+    pub fn settings(&self) -> Result<Settings, StoreError> {
+        Ok(self.meta.get(META_SETTINGS)?.map(|v| codec::decode(&v)).transpose()?.unwrap_or_default())
+    }
+
+    pub fn save_settings(&self, s: &Settings) -> Result<(), StoreError> {
+        self.meta.insert(META_SETTINGS, codec::encode(s)?)?;
+        self.flush()
+    }
+}
+
+/// Creates the data directory (and its parents) readable by the owner only.
+fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+    let err = |e: std::io::Error| match io_error(e) {
+        StoreError::Backend(reason) => StoreError::DataDir { path: dir.to_path_buf(), reason },
+        other => other,
+    };
+    if dir.is_dir() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(err)?;
+        // `mode` applies to every directory created; make sure the leaf is 0700 whatever the umask.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(err)?;
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir).map_err(err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn person(given: &str, family: &str) -> Participant {
+        let mut p = Participant::new(ParticipantId::new_random(), 0, Utc::now());
+        p.given_names = given.into();
+        p.family_name = family.into();
+        p
+    }
+
+    #[test]
+    fn numbers_are_handed_out_in_order_and_indexed() {
+        let s = Store::temporary().unwrap();
+        let a = s.add_participant(person("Jan", "Berg")).unwrap();
+        let b = s.add_participants(vec![person("Fatma", "Öztürk"), person("Piet", "Aalders")]).unwrap();
+        assert_eq!(a.number, FIRST_NUMBER);
+        assert_eq!(b[0].number, FIRST_NUMBER + 1);
+        assert_eq!(b[1].number, FIRST_NUMBER + 2);
+        assert_eq!(s.participant_by_number(FIRST_NUMBER + 1).unwrap().family_name, "Öztürk");
+        assert!(matches!(s.participant_by_number(9999), Err(StoreError::NoSuchNumber(9999))));
+        assert!(s.check_indexes().unwrap().is_empty());
+    }
+
+    #[test]
+    fn update_keeps_number_and_record() {
+        let s = Store::temporary().unwrap();
+        let mut a = s.add_participant(person("Jan", "Berg")).unwrap();
+        a.prefix = "van der".into();
+        s.update_participant(&a).unwrap();
+        assert_eq!(s.participant(a.id).unwrap().unwrap().prefix, "van der");
+        assert_eq!(s.participants().unwrap().len(), 1);
+        let ghost = person("No", "One");
+        assert!(matches!(s.update_participant(&ghost), Err(StoreError::NotFound)));
+    }
+
+    #[test]
+    fn drafts_and_settings() {
+        let s = Store::temporary().unwrap();
+        let d = Draft { form: "intake".into(), target: None, values: vec![("given_names".into(), "Jan".into())], focus: 1, saved_at: 0 };
+        s.save_draft("intake", &d).unwrap();
+        assert_eq!(s.drafts().unwrap(), vec![("intake".to_string(), d)]);
+        s.delete_draft("intake").unwrap();
+        assert!(s.drafts().unwrap().is_empty());
+        assert_eq!(s.settings().unwrap(), Settings::default());
+        s.save_settings(&Settings { coach: Some("Sanne".into()) }).unwrap();
+        assert_eq!(s.settings().unwrap().coach.as_deref(), Some("Sanne"));
+    }
+}
