@@ -4,6 +4,7 @@
 pub mod fold;
 pub mod name;
 pub mod participant;
+pub mod search;
 pub mod validate;
 
 pub use participant::{Address, Gender, Participant, ParticipantId, Referral, Status};
