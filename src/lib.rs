@@ -5,3 +5,10 @@
 
 pub mod domain;
 pub mod store;
+pub mod i18n;
+pub mod cli;
+pub mod app;
+pub mod demo;
+pub mod export;
+pub mod import;
+pub mod ui;

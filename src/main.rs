@@ -1,1 +1,15 @@
-fn main() {}
+use clap::Parser;
+
+use meedoen::cli::{Cli, exit};
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match meedoen::app::run(cli) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("meedoen: {}", e.message);
+            e.code
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,92 @@
+//! Wiring: turns the parsed command line into work on the store and the UI.
+
+use std::io::Write;
+
+use chrono::{Local, Utc};
+
+use crate::cli::{Cli, CliError, Command, ExportFormat, current_coach, data_dir, exit, open_store};
+use crate::i18n::Strings;
+use crate::store::Settings;
+
+/// Runs meedoen as the command line asks.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let strings = Strings::new(cli.lang);
+    let today = Local::now().date_naive();
+    match &cli.command {
+        None if cli.demo => {
+            // A fresh demo caseload in a temporary directory, removed on exit.
+            let tmp = tempfile::Builder::new()
+                .prefix("meedoen-demo-")
+                .tempdir()
+                .map_err(|e| CliError::new(format!("cannot create a temporary directory: {e}"), exit::ERROR))?;
+            let store = open_store(tmp.path(), &strings)?;
+            let coach = crate::demo::fill(&store, crate::demo::UI_DEMO_SIZE, 1, today, Utc::now())
+                .map_err(|e| CliError::from_store(e, &strings))?;
+            store
+                .save_settings(&Settings { coach: Some(coach) })
+                .map_err(|e| CliError::from_store(e, &strings))?;
+            let coach = current_coach(&cli, &store);
+            crate::ui::run(store, strings, coach)
+        }
+        None => {
+            let dir = data_dir(&cli)?;
+            let store = open_store(&dir, &strings)?;
+            let coach = current_coach(&cli, &store);
+            crate::ui::run(store, strings, coach)
+        }
+        Some(Command::Demo { participants, seed }) => {
+            let dir = data_dir(&cli)?;
+            let store = open_store(&dir, &strings)?;
+            if store.participant_count() > 0 {
+                return Err(CliError::new(
+                    format!(
+                        "{} already holds {} participants; demo only fills an empty caseload (use another --data-dir)",
+                        dir.display(),
+                        store.participant_count()
+                    ),
+                    exit::ERROR,
+                ));
+            }
+            let coach = crate::demo::fill(&store, *participants, *seed, today, Utc::now())
+                .map_err(|e| CliError::from_store(e, &strings))?;
+            if store.settings().map(|s| s.coach.is_none()).unwrap_or(true) {
+                store
+                    .save_settings(&Settings { coach: Some(coach.clone()) })
+                    .map_err(|e| CliError::from_store(e, &strings))?;
+            }
+            println!("{participants} demo participants written to {} (coach: {coach})", dir.display());
+            Ok(())
+        }
+        Some(Command::Export { format: ExportFormat::Json, out }) => {
+            let dir = data_dir(&cli)?;
+            let store = open_store(&dir, &strings)?;
+            let mut buf = Vec::new();
+            crate::export::write_json(&store, &mut buf).map_err(|e| CliError::from_store(e, &strings))?;
+            match out {
+                Some(path) => std::fs::write(path, &buf)
+                    .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display()), exit::ERROR)),
+                None => std::io::stdout()
+                    .write_all(&buf)
+                    .map_err(|e| CliError::new(format!("cannot write the export: {e}"), exit::ERROR)),
+            }
+        }
+        Some(Command::ImportReferrals { file }) => {
+            let bytes = std::fs::read(file)
+                .map_err(|e| CliError::new(format!("cannot read {}: {e}", file.display()), exit::ERROR))?;
+            let dir = data_dir(&cli)?;
+            let store = open_store(&dir, &strings)?;
+            let coach = current_coach(&cli, &store);
+            let report = crate::import::import_referrals(&store, &bytes, today, Utc::now(), &coach)
+                .map_err(|e| CliError::new(e.to_string(), exit::ERROR))?;
+            print!("{}", report.render(file));
+            if report.bad_rows.is_empty() {
+                Ok(())
+            } else {
+                Err(CliError::new(
+                    format!("{} rows were not imported; fix them and import those rows again", report.bad_rows.len()),
+                    exit::BAD_ROWS,
+                ))
+            }
+        }
+    }
+}

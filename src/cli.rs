@@ -1,0 +1,118 @@
+//! Command-line interface: argument parsing and wiring only.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::i18n::{Lang, Strings};
+use crate::store::{Store, StoreError};
+
+/// meedoen: caseload, intake and search for coaches in social activation.
+#[derive(Debug, Parser)]
+#[command(name = "meedoen", version, about, long_about = None)]
+pub struct Cli {
+    /// Directory that holds the caseload (default: the platform's data directory).
+    #[arg(long, env = "MEEDOEN_DATA_DIR", global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Language of the user interface.
+    #[arg(long, value_enum, default_value = "nl", global = true)]
+    pub lang: Lang,
+    /// The coach using meedoen (default: the coach saved with the caseload, else the login name).
+    #[arg(long, env = "MEEDOEN_COACH", global = true)]
+    pub coach: Option<String>,
+    /// Open the UI on a fresh demo caseload in a temporary directory (real data is never touched).
+    #[arg(long, conflicts_with = "data_dir")]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fill an empty caseload with fictional but realistic participants.
+    Demo {
+        /// How many participants to create.
+        #[arg(long, default_value_t = 120)]
+        participants: usize,
+        /// Seed for the random generator: the same seed gives the same people.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Write every record as JSON.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// File to write (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Read a referral list (semicolon-separated CSV as Dutch spreadsheets save it).
+    ImportReferrals {
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+}
+
+/// Exit codes, documented in README.md.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const ERROR: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const LOCKED: i32 = 3;
+    pub const BAD_ROWS: i32 = 4;
+}
+
+/// The data directory: `--data-dir`, `MEEDOEN_DATA_DIR`, or the platform data directory.
+pub fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
+    if let Some(d) = &cli.data_dir {
+        return Ok(d.clone());
+    }
+    let dirs = directories::ProjectDirs::from("nl", "meedoen", "meedoen")
+        .context("no home directory found: pass --data-dir DIR")?;
+    Ok(dirs.data_dir().to_path_buf())
+}
+
+/// Opens the store, turning a locked caseload into the clear message in the coach's language.
+pub fn open_store(dir: &std::path::Path, strings: &Strings) -> Result<Store, CliError> {
+    Store::open(dir).map_err(|e| CliError::from_store(e, strings))
+}
+
+/// An error for the command line: one sentence and an exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub message: String,
+    pub code: i32,
+}
+
+impl CliError {
+    pub fn new(message: impl Into<String>, code: i32) -> CliError {
+        CliError { message: message.into(), code }
+    }
+    pub fn from_store(e: StoreError, strings: &Strings) -> CliError {
+        let code = if matches!(e, StoreError::Locked) { exit::LOCKED } else { exit::ERROR };
+        let message = e.message_key().map(|k| strings.get(k).to_string()).unwrap_or_else(|| e.to_string());
+        CliError { message, code }
+    }
+}
+
+impl From<anyhow::Error> for CliError {
+    fn from(e: anyhow::Error) -> Self {
+        CliError { message: format!("{e:#}"), code: exit::ERROR }
+    }
+}
+
+/// The coach using meedoen now.
+pub fn current_coach(cli: &Cli, store: &Store) -> String {
+    cli.coach
+        .clone()
+        .filter(|c| !c.trim().is_empty())
+        .or_else(|| store.settings().ok().and_then(|s| s.coach))
+        .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| "coach".to_string())
+}
