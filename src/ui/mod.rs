@@ -1,8 +1,59 @@
-//! The terminal user interface (under construction in this commit).
-use crate::cli::CliError;
+//! The terminal user interface.
+//!
+//! keys ──▶ keymap::resolve ──▶ Action ──▶ App (state machine) ──▶ view::render (read-only)
+//!
+//! The loop blocks on the next event and redraws only when the state changed; ratatui then
+//! sends only the cells that differ, so typing a character costs a few bytes on a slow link.
+
+pub mod app;
+pub mod caseload;
+pub mod form;
+pub mod keymap;
+pub mod participant_form;
+pub mod screens;
+pub mod theme;
+pub mod view;
+
+use std::time::Duration;
+
+use chrono::{Local, Utc};
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+
+use crate::cli::{CliError, exit};
 use crate::i18n::Strings;
 use crate::store::Store;
+use app::App;
+use theme::Theme;
 
-pub fn run(_store: Store, _strings: Strings, _coach: String) -> Result<(), CliError> {
-    Err(CliError::new("the UI is being built", 1))
+/// Opens the UI on `store` and runs until the coach quits.
+pub fn run(store: Store, strings: Strings, coach: String) -> Result<(), CliError> {
+    let mut app = App::new(store, strings, Theme::from_env(), coach, Local::now().date_naive(), Box::new(Utc::now))
+        .map_err(|e| CliError::new(e.to_string(), exit::ERROR))?;
+    let mut terminal = ratatui::try_init().map_err(|e| CliError::new(format!("cannot open the terminal: {e}"), exit::ERROR))?;
+    let result = event_loop(&mut terminal, &mut app);
+    ratatui::restore();
+    // Whatever happened, what was typed is on disk before we leave.
+    let flushed = app.store.flush();
+    result.map_err(|e| CliError::new(format!("terminal error: {e}"), exit::ERROR))?;
+    flushed.map_err(|e| CliError::new(e.to_string(), exit::ERROR))
+}
+
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io::Result<()> {
+    terminal.draw(|f| view::render(app, f))?;
+    while !app.quit {
+        // Wake once a minute so the date in the header turns over at midnight.
+        let redraw = if event::poll(Duration::from_secs(60))? {
+            match event::read()? {
+                Event::Key(k) if k.kind != KeyEventKind::Release => app.handle_key(k),
+                Event::Resize(_, _) => true,
+                _ => false,
+            }
+        } else {
+            app.set_today(Local::now().date_naive())
+        };
+        if redraw && !app.quit {
+            terminal.draw(|f| view::render(app, f))?;
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,423 @@
+//! The UI state machine: keys in, state out. No terminal here, so every flow is testable with
+//! key sequences alone.
+
+use chrono::{DateTime, Local, NaiveDate, Utc};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+
+use super::caseload::Caseload;
+use super::form::{Form, FormOutcome};
+use super::keymap::{self, Action, Context};
+use super::participant_form;
+use super::screens::list::ListState;
+use super::screens::participant::ParticipantState;
+use super::screens::search::SearchState;
+use super::screens::start::StartState;
+use super::theme::Theme;
+use crate::domain::{Participant, ParticipantId};
+use crate::i18n::Strings;
+use crate::store::{Draft, Store, StoreError};
+
+/// A form on screen and the key its draft is kept under.
+pub struct FormScreen {
+    pub form: Form,
+    pub draft_key: String,
+}
+
+pub enum Screen {
+    Start(StartState),
+    List(ListState),
+    Search(SearchState),
+    Participant(ParticipantState),
+    Form(FormScreen),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmKind {
+    DiscardForm,
+}
+
+pub enum Popup {
+    Help,
+    Confirm { kind: ConfirmKind, message: String },
+    DraftOffer { key: String, draft: Draft, description: String },
+}
+
+/// The clock, injected so tests can pin it.
+pub type Clock = Box<dyn Fn() -> DateTime<Utc>>;
+
+pub struct App {
+    pub store: Store,
+    pub strings: Strings,
+    pub theme: Theme,
+    pub coach: String,
+    pub today: NaiveDate,
+    pub caseload: Caseload,
+    stack: Vec<Screen>,
+    pub popup: Option<Popup>,
+    /// A one-line message in the footer until the next key: (text, is an error).
+    pub flash: Option<(String, bool)>,
+    pub quit: bool,
+    clock: Clock,
+    /// Drafts found at start that were not yet offered.
+    pending_drafts: Vec<(String, Draft)>,
+}
+
+const INTAKE_DRAFT: &str = "intake";
+
+impl App {
+    pub fn new(store: Store, strings: Strings, theme: Theme, coach: String, today: NaiveDate, clock: Clock) -> Result<App, StoreError> {
+        let caseload = Caseload::load(&store)?;
+        let start = StartState::new(&caseload, &coach);
+        let mut pending = store.drafts()?;
+        pending.reverse();
+        let mut app = App {
+            store,
+            strings,
+            theme,
+            coach,
+            today,
+            caseload,
+            stack: vec![Screen::Start(start)],
+            popup: None,
+            flash: None,
+            quit: false,
+            clock,
+            pending_drafts: pending,
+        };
+        app.offer_next_draft();
+        Ok(app)
+    }
+
+    pub fn screen(&self) -> &Screen {
+        // The stack always holds the start screen at the bottom.
+        &self.stack[self.stack.len() - 1]
+    }
+
+    fn screen_mut(&mut self) -> &mut Screen {
+        let n = self.stack.len() - 1;
+        &mut self.stack[n]
+    }
+
+    pub fn depth(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// The key contexts in force, most specific first, and whether a text field has the focus.
+    pub fn contexts(&self) -> (Vec<Context>, bool) {
+        match &self.popup {
+            Some(Popup::Help) => return (vec![Context::Help], false),
+            Some(Popup::Confirm { .. }) => return (vec![Context::Confirm], false),
+            Some(Popup::DraftOffer { .. }) => return (vec![Context::DraftOffer], false),
+            None => {}
+        }
+        match self.screen() {
+            Screen::Start(_) => (vec![Context::Start], false),
+            Screen::List(_) => (vec![Context::List], false),
+            Screen::Search(_) => (vec![Context::Search], true),
+            Screen::Participant(_) => (vec![Context::Participant], false),
+            Screen::Form(_) => (vec![Context::Form], true),
+        }
+    }
+
+    /// A new day (the app stays open overnight); returns whether to redraw.
+    pub fn set_today(&mut self, today: NaiveDate) -> bool {
+        let changed = self.today != today;
+        self.today = today;
+        changed
+    }
+
+    /// Handles one key; returns whether the screen needs redrawing.
+    pub fn handle_key(&mut self, ev: KeyEvent) -> bool {
+        if ev.kind == KeyEventKind::Release {
+            return false;
+        }
+        let had_flash = self.flash.take().is_some();
+        let changed = if self.popup.is_some() { self.popup_key(&ev) } else { self.screen_key(&ev) };
+        changed || had_flash
+    }
+
+    fn popup_key(&mut self, ev: &KeyEvent) -> bool {
+        let (contexts, typing) = self.contexts();
+        let Some(action) = keymap::resolve(ev, &contexts, typing) else { return false };
+        let Some(popup) = self.popup.take() else { return false };
+        match (popup, action) {
+            (Popup::Help, Action::Back) => {}
+            (Popup::Confirm { kind: ConfirmKind::DiscardForm, .. }, Action::Yes) => {
+                if let Screen::Form(f) = self.screen() {
+                    let key = f.draft_key.clone();
+                    self.report(self.store.delete_draft(&key));
+                }
+                self.pop();
+            }
+            (Popup::Confirm { .. }, Action::No) => {}
+            (Popup::DraftOffer { key, draft, .. }, Action::Yes) => self.resume_draft(key, draft),
+            (Popup::DraftOffer { key, .. }, Action::Discard) => {
+                self.report(self.store.delete_draft(&key));
+                self.offer_next_draft();
+            }
+            (Popup::DraftOffer { .. }, Action::Later) => self.offer_next_draft(),
+            (p, _) => {
+                self.popup = Some(p);
+                return false;
+            }
+        }
+        true
+    }
+
+    fn screen_key(&mut self, ev: &KeyEvent) -> bool {
+        let today = self.today;
+        if let Screen::Form(f) = self.screen_mut() {
+            if keymap::resolve(ev, &[Context::Form], true) == Some(Action::Help) {
+                self.popup = Some(Popup::Help);
+                return true;
+            }
+            return match f.form.handle_key(ev, today) {
+                FormOutcome::Ignored => false,
+                FormOutcome::Moved => true,
+                FormOutcome::Edited => {
+                    self.keep_draft();
+                    true
+                }
+                FormOutcome::Save => {
+                    self.save_form();
+                    true
+                }
+                FormOutcome::Cancel => {
+                    self.cancel_form();
+                    true
+                }
+            };
+        }
+        let (contexts, typing) = self.contexts();
+        let action = keymap::resolve(ev, &contexts, typing);
+        match action {
+            Some(Action::Quit) => {
+                self.quit = true;
+                false
+            }
+            Some(Action::Help) => {
+                self.popup = Some(Popup::Help);
+                true
+            }
+            Some(Action::NewIntake) => {
+                self.new_intake();
+                true
+            }
+            Some(Action::OpenSearch) => {
+                let s = SearchState::new(&mut self.caseload);
+                self.stack.push(Screen::Search(s));
+                true
+            }
+            Some(Action::OpenList) => {
+                let s = ListState::new(&self.caseload);
+                self.stack.push(Screen::List(s));
+                true
+            }
+            Some(Action::Back) => self.pop(),
+            Some(Action::Open) => {
+                let id = match self.screen() {
+                    Screen::Start(s) => s.selected_id(&self.caseload),
+                    Screen::List(s) => s.selected_id(&self.caseload),
+                    Screen::Search(s) => s.selected_id(&self.caseload),
+                    _ => None,
+                };
+                match id {
+                    Some(id) => {
+                        self.open_participant(id);
+                        true
+                    }
+                    None => false,
+                }
+            }
+            Some(Action::Edit) => match self.screen() {
+                Screen::Participant(s) => {
+                    let id = s.id;
+                    self.edit_participant(id)
+                }
+                _ => false,
+            },
+            Some(a) => {
+                let caseload = &self.caseload;
+                match self.stack.last_mut() {
+                    Some(Screen::Start(s)) => s.update(a),
+                    Some(Screen::List(s)) => s.update(a, caseload),
+                    Some(Screen::Search(s)) => s.update(a),
+                    Some(Screen::Participant(s)) => s.update(a),
+                    _ => false,
+                }
+            }
+            None => match self.stack.last_mut() {
+                Some(Screen::Search(s)) => s.type_key(ev, &mut self.caseload),
+                _ => false,
+            },
+        }
+    }
+
+    /// Leaves the current screen; the start screen stays.
+    fn pop(&mut self) -> bool {
+        if self.stack.len() > 1 {
+            self.stack.pop();
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn open_participant(&mut self, id: ParticipantId) {
+        self.stack.push(Screen::Participant(ParticipantState::new(id)));
+    }
+
+    fn new_intake(&mut self) {
+        if let Some(pos) = self.pending_drafts.iter().position(|(k, _)| k == INTAKE_DRAFT) {
+            // An unfinished intake is offered first rather than overwritten.
+            let (key, draft) = self.pending_drafts.remove(pos);
+            self.offer(key, draft);
+            return;
+        }
+        if let Ok(drafts) = self.store.drafts() {
+            if let Some((key, draft)) = drafts.into_iter().find(|(k, _)| k == INTAKE_DRAFT) {
+                self.offer(key, draft);
+                return;
+            }
+        }
+        let form = participant_form::new_intake(&self.strings, &self.coach, self.today);
+        self.stack.push(Screen::Form(FormScreen { form, draft_key: INTAKE_DRAFT.to_string() }));
+    }
+
+    fn edit_participant(&mut self, id: ParticipantId) -> bool {
+        let Some(p) = self.caseload.by_id(id) else { return false };
+        let form = participant_form::edit(&self.strings, p);
+        self.stack.push(Screen::Form(FormScreen { form, draft_key: edit_draft_key(id) }));
+        true
+    }
+
+    /// Keeps what was typed so far; lands on disk within a fraction of a second.
+    fn keep_draft(&mut self) {
+        let now = (self.clock)();
+        let Screen::Form(f) = self.screen() else { return };
+        let draft = Draft {
+            form: f.form.id.to_string(),
+            target: f.form.target,
+            values: f.form.values(),
+            focus: f.form.focus(),
+            saved_at: now.timestamp(),
+        };
+        let key = f.draft_key.clone();
+        let res = self.store.save_draft(&key, &draft);
+        self.report(res);
+    }
+
+    fn cancel_form(&mut self) {
+        let Screen::Form(f) = self.screen() else { return };
+        if f.form.is_dirty() {
+            self.popup = Some(Popup::Confirm { kind: ConfirmKind::DiscardForm, message: self.strings.get("confirm.discard").to_string() });
+        } else {
+            let key = f.draft_key.clone();
+            self.report(self.store.delete_draft(&key));
+            self.pop();
+        }
+    }
+
+    fn save_form(&mut self) {
+        let today = self.today;
+        let now = (self.clock)();
+        let Some(Screen::Form(f)) = self.stack.last_mut() else { return };
+        let existing = f.form.target.map(ParticipantId::from_bytes);
+        let mut p = match existing.and_then(|id| self.caseload.by_id(id)) {
+            Some(p) => p.clone(),
+            None => Participant::new(ParticipantId::new_random(), 0, now),
+        };
+        if participant_form::apply(&mut f.form, &mut p, today, now).is_err() {
+            self.flash = Some((self.strings.get("form.fix_fields").to_string(), true));
+            return;
+        }
+        let draft_key = f.draft_key.clone();
+        let saved = if existing.is_some() { self.store.update_participant(&p).map(|()| p) } else { self.store.add_participant(p) };
+        match saved {
+            Ok(p) => {
+                let _ = self.store.delete_draft(&draft_key);
+                let msg = self.strings.fill("form.saved", &[("name", &p.listed_name()), ("number", &crate::domain::participant::format_number(p.number))]);
+                let id = p.id;
+                self.caseload.upsert(p);
+                self.stack.pop();
+                self.refresh_screens();
+                if existing.is_none() {
+                    self.open_participant(id);
+                }
+                self.flash = Some((msg, false));
+            }
+            // The form stays on screen with everything typed; the message says why.
+            Err(e) => self.flash = Some((self.error_text(&e), true)),
+        }
+    }
+
+    /// After a save the caseload order changed: every screen recomputes its rows.
+    fn refresh_screens(&mut self) {
+        let coach = self.coach.clone();
+        for screen in &mut self.stack {
+            match screen {
+                Screen::Start(s) => s.refresh(&self.caseload, &coach),
+                Screen::List(s) => s.refresh(&self.caseload),
+                Screen::Search(s) => s.refresh(&mut self.caseload),
+                _ => {}
+            }
+        }
+    }
+
+    fn offer_next_draft(&mut self) {
+        if let Some((key, draft)) = self.pending_drafts.pop() {
+            self.offer(key, draft);
+        }
+    }
+
+    fn offer(&mut self, key: String, draft: Draft) {
+        let name = ["given_names", "prefix", "family_name"]
+            .iter()
+            .filter_map(|k| draft.values.iter().find(|(f, _)| f == k).map(|(_, v)| v.trim()))
+            .filter(|v| !v.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let when = DateTime::from_timestamp(draft.saved_at, 0)
+            .map(|t| t.with_timezone(&Local).format("%d-%m-%Y %H:%M").to_string())
+            .unwrap_or_default();
+        let kind = if draft.form == "intake" { "draft.intake" } else { "draft.edit" };
+        let name = if name.is_empty() { self.strings.get("draft.no_name").to_string() } else { name };
+        let description = self.strings.fill(kind, &[("name", &name), ("when", &when)]);
+        self.popup = Some(Popup::DraftOffer { key, draft, description });
+    }
+
+    fn resume_draft(&mut self, key: String, draft: Draft) {
+        let mut form = match (draft.form.as_str(), draft.target) {
+            ("intake", _) => participant_form::new_intake(&self.strings, &self.coach, self.today),
+            ("participant", Some(t)) => match self.caseload.by_id(ParticipantId::from_bytes(t)) {
+                Some(p) => participant_form::edit(&self.strings, p),
+                None => {
+                    self.report(self.store.delete_draft(&key));
+                    self.offer_next_draft();
+                    return;
+                }
+            },
+            _ => {
+                self.report(self.store.delete_draft(&key));
+                self.offer_next_draft();
+                return;
+            }
+        };
+        form.restore(&draft.values, draft.focus);
+        self.stack.push(Screen::Form(FormScreen { form, draft_key: key }));
+    }
+
+    fn report(&mut self, res: Result<(), StoreError>) {
+        if let Err(e) = res {
+            self.flash = Some((self.error_text(&e), true));
+        }
+    }
+
+    fn error_text(&self, e: &StoreError) -> String {
+        e.message_key().map(|k| self.strings.get(k).to_string()).unwrap_or_else(|| e.to_string())
+    }
+}
+
+fn edit_draft_key(id: ParticipantId) -> String {
+    format!("participant:{}", id.0.simple())
+}

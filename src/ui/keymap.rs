@@ -1,0 +1,293 @@
+//! The one table of key bindings. It dispatches keys, and the footer hints and the help overlay
+//! are drawn from it, so the hints can never lie.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where a key is pressed. Popups come first, then the screen, then global keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Everywhere a text field does not have the focus.
+    Global,
+    Start,
+    List,
+    Search,
+    Participant,
+    Form,
+    Confirm,
+    DraftOffer,
+    Help,
+}
+
+/// What a key asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    NewIntake,
+    OpenSearch,
+    OpenList,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    Open,
+    Back,
+    Edit,
+    NextTab,
+    PrevTab,
+    NextField,
+    PrevField,
+    Save,
+    ChoiceNext,
+    ChoicePrev,
+    ToggleClosed,
+    Yes,
+    No,
+    Discard,
+    Later,
+}
+
+/// A key as the table names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+const fn k(c: char) -> Key {
+    Key { code: KeyCode::Char(c), mods: KeyModifiers::NONE }
+}
+const fn code(code: KeyCode) -> Key {
+    Key { code, mods: KeyModifiers::NONE }
+}
+const fn ctrl(c: char) -> Key {
+    Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
+}
+
+impl Key {
+    /// How the key is written in hints: `Ctrl+S`, `Tab`, `↑`, `n`.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift+Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            format!("Ctrl+{}", base.to_uppercase())
+        } else {
+            base
+        }
+    }
+
+    fn matches(&self, ev: &KeyEvent) -> bool {
+        let mods = ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+        match (self.code, ev.code) {
+            // Letters match whatever the terminal reports for Shift.
+            (KeyCode::Char(a), KeyCode::Char(b)) => a == b && mods == self.mods,
+            (KeyCode::BackTab, KeyCode::BackTab) => true,
+            (a, b) => a == b && mods == self.mods,
+        }
+    }
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [Key],
+    pub action: Action,
+    /// String-table key of the description.
+    pub describe: &'static str,
+    /// Shown in the footer (all rows are shown in the help overlay).
+    pub hint: bool,
+}
+
+const fn b(context: Context, keys: &'static [Key], action: Action, describe: &'static str, hint: bool) -> Binding {
+    Binding { context, keys, action, describe, hint }
+}
+
+use Action as A;
+use Context as C;
+
+/// Every binding meedoen knows, in the order hints are shown.
+pub const BINDINGS: &[Binding] = &[
+    // Popups
+    b(C::Confirm, &[k('j'), k('y')], A::Yes, "key.yes", true),
+    b(C::Confirm, &[k('n'), code(KeyCode::Esc)], A::No, "key.no", true),
+    b(C::DraftOffer, &[code(KeyCode::Enter)], A::Yes, "key.draft_continue", true),
+    b(C::DraftOffer, &[k('d')], A::Discard, "key.draft_discard", true),
+    b(C::DraftOffer, &[code(KeyCode::Esc)], A::Later, "key.draft_later", true),
+    b(C::Help, &[code(KeyCode::Esc), k('?'), k('q')], A::Back, "key.close", true),
+    // Start screen
+    b(C::Start, &[k('n')], A::NewIntake, "key.new_intake", true),
+    b(C::Start, &[k('/')], A::OpenSearch, "key.search", true),
+    b(C::Start, &[k('l')], A::OpenList, "key.list", true),
+    b(C::Start, &[code(KeyCode::Enter)], A::Open, "key.open", true),
+    b(C::Start, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
+    b(C::Start, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
+    b(C::Start, &[code(KeyCode::PageUp)], A::PageUp, "key.page_up", false),
+    b(C::Start, &[code(KeyCode::PageDown)], A::PageDown, "key.page_down", false),
+    // Participant list
+    b(C::List, &[k('/')], A::OpenSearch, "key.search", true),
+    b(C::List, &[code(KeyCode::Enter)], A::Open, "key.open", true),
+    b(C::List, &[k('n')], A::NewIntake, "key.new_intake", true),
+    b(C::List, &[k('a')], A::ToggleClosed, "key.toggle_closed", true),
+    b(C::List, &[code(KeyCode::Esc)], A::Back, "key.back", true),
+    b(C::List, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
+    b(C::List, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
+    b(C::List, &[code(KeyCode::PageUp)], A::PageUp, "key.page_up", false),
+    b(C::List, &[code(KeyCode::PageDown)], A::PageDown, "key.page_down", false),
+    b(C::List, &[code(KeyCode::Home), k('g')], A::First, "key.first", false),
+    b(C::List, &[code(KeyCode::End), k('G')], A::Last, "key.last", false),
+    // Search (the query field has the focus: letters are typed, not bound)
+    b(C::Search, &[code(KeyCode::Enter)], A::Open, "key.open", true),
+    b(C::Search, &[code(KeyCode::Up)], A::Up, "key.up", true),
+    b(C::Search, &[code(KeyCode::Down)], A::Down, "key.down", true),
+    b(C::Search, &[code(KeyCode::PageUp)], A::PageUp, "key.page_up", false),
+    b(C::Search, &[code(KeyCode::PageDown)], A::PageDown, "key.page_down", false),
+    b(C::Search, &[code(KeyCode::Esc)], A::Back, "key.close", true),
+    b(C::Search, &[code(KeyCode::F(1))], A::Help, "key.help", true),
+    // Participant screen
+    b(C::Participant, &[k('e')], A::Edit, "key.edit", true),
+    b(C::Participant, &[code(KeyCode::Tab), code(KeyCode::Right)], A::NextTab, "key.next_tab", true),
+    b(C::Participant, &[code(KeyCode::BackTab), code(KeyCode::Left)], A::PrevTab, "key.prev_tab", false),
+    b(C::Participant, &[k('/')], A::OpenSearch, "key.search", true),
+    b(C::Participant, &[code(KeyCode::Up), k('k')], A::Up, "key.scroll_up", false),
+    b(C::Participant, &[code(KeyCode::Down), k('j')], A::Down, "key.scroll_down", false),
+    b(C::Participant, &[code(KeyCode::Esc)], A::Back, "key.back", true),
+    // Forms (a text field has the focus)
+    b(C::Form, &[ctrl('s')], A::Save, "key.save", true),
+    b(C::Form, &[code(KeyCode::Tab), code(KeyCode::Enter), code(KeyCode::Down)], A::NextField, "key.next_field", true),
+    b(C::Form, &[code(KeyCode::BackTab), code(KeyCode::Up)], A::PrevField, "key.prev_field", true),
+    b(C::Form, &[code(KeyCode::PageDown)], A::PageDown, "key.page_down", false),
+    b(C::Form, &[code(KeyCode::PageUp)], A::PageUp, "key.page_up", false),
+    b(C::Form, &[code(KeyCode::Esc)], A::Back, "key.cancel", true),
+    b(C::Form, &[code(KeyCode::F(1))], A::Help, "key.help", true),
+    // Global (not while typing)
+    b(C::Global, &[k('?')], A::Help, "key.help", true),
+    b(C::Global, &[k('q')], A::Quit, "key.quit", true),
+];
+
+/// Choice fields in a form take ← → and Space; these are resolved by the form itself because
+/// they depend on the kind of field that has the focus.
+pub const CHOICE_BINDINGS: &[Binding] = &[
+    b(C::Form, &[code(KeyCode::Right), k(' ')], A::ChoiceNext, "key.choice_next", false),
+    b(C::Form, &[code(KeyCode::Left)], A::ChoicePrev, "key.choice_prev", false),
+];
+
+/// Resolves a key in the given contexts, most specific first. Global keys apply only when
+/// `typing` is false (a text field would otherwise lose the letter `q`).
+pub fn resolve(ev: &KeyEvent, contexts: &[Context], typing: bool) -> Option<Action> {
+    for ctx in contexts {
+        if let Some(action) = resolve_in(BINDINGS, ev, *ctx) {
+            return Some(action);
+        }
+    }
+    if !typing {
+        return BINDINGS
+            .iter()
+            .find(|b| b.context == Context::Global && b.keys.iter().any(|k| k.matches(ev)))
+            .map(|b| b.action);
+    }
+    None
+}
+
+/// Resolves a key against one table in one context.
+pub fn resolve_in(table: &[Binding], ev: &KeyEvent, ctx: Context) -> Option<Action> {
+    table.iter().find(|b| b.context == ctx && b.keys.iter().any(|k| k.matches(ev))).map(|b| b.action)
+}
+
+/// The bindings to show for these contexts (footer: `hints_only`; help overlay: all).
+pub fn bindings_for(contexts: &[Context], typing: bool, hints_only: bool) -> Vec<&'static Binding> {
+    let mut out: Vec<&Binding> = Vec::new();
+    let mut ctxs: Vec<Context> = contexts.to_vec();
+    if !typing {
+        ctxs.push(Context::Global);
+    }
+    for ctx in ctxs {
+        for bind in BINDINGS.iter().filter(|b| b.context == ctx && (b.hint || !hints_only)) {
+            // A key already taken by a more specific context is not shown twice.
+            if !out.iter().any(|o| o.action == bind.action) {
+                out.push(bind);
+            }
+        }
+    }
+    out
+}
+
+/// Joins the labels of a binding's keys: `Tab/Enter/↓`.
+pub fn keys_label(bind: &Binding) -> String {
+    bind.keys.iter().map(Key::label).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn screen_keys_before_global_keys() {
+        let n = press(KeyCode::Char('n'), KeyModifiers::NONE);
+        assert_eq!(resolve(&n, &[Context::Start], false), Some(Action::NewIntake));
+        let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(resolve(&q, &[Context::Start], false), Some(Action::Quit));
+        // While typing, q is a letter.
+        assert_eq!(resolve(&q, &[Context::Form], true), None);
+        assert_eq!(resolve(&q, &[Context::Search], true), None);
+        // A popup answers first.
+        assert_eq!(resolve(&n, &[Context::Confirm, Context::Start], false), Some(Action::No));
+    }
+
+    #[test]
+    fn ctrl_s_saves_from_any_field_and_shift_letters_match() {
+        let s = press(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert_eq!(resolve(&s, &[Context::Form], true), Some(Action::Save));
+        let plain_s = press(KeyCode::Char('s'), KeyModifiers::NONE);
+        assert_eq!(resolve(&plain_s, &[Context::Form], true), None);
+        let big_g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(resolve(&big_g, &[Context::List], false), Some(Action::Last));
+        let back = press(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(resolve(&back, &[Context::Form], true), Some(Action::PrevField));
+    }
+
+    #[test]
+    fn every_binding_has_a_description_in_both_languages() {
+        for lang in [crate::i18n::Lang::Nl, crate::i18n::Lang::En] {
+            let s = crate::i18n::Strings::new(lang);
+            for bind in BINDINGS.iter().chain(CHOICE_BINDINGS) {
+                assert_ne!(s.get(bind.describe), bind.describe, "{lang:?} lacks {}", bind.describe);
+            }
+        }
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for bnd in &BINDINGS[i + 1..] {
+                if a.context == bnd.context {
+                    for key in a.keys {
+                        assert!(!bnd.keys.contains(key), "{:?} bound twice in {:?}", key, a.context);
+                    }
+                }
+            }
+        }
+    }
+}

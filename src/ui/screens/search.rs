@@ -1,0 +1,152 @@
+//! Instant search: every keystroke re-ranks the caseload; matched characters are highlighted.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::{scroll_offset, step};
+use crate::domain::ParticipantId;
+use crate::domain::search::{Hit, Part};
+use crate::domain::validate::format_date;
+use crate::ui::caseload::Caseload;
+use crate::ui::keymap::Action;
+use crate::ui::view::Ui;
+
+/// How many ranked hits are kept for the list (the count shows them all).
+const SHOWN: usize = 500;
+
+pub struct SearchState {
+    input: Input,
+    total: usize,
+    hits: Vec<Hit>,
+    selected: usize,
+}
+
+impl SearchState {
+    pub fn new(caseload: &mut Caseload) -> SearchState {
+        let mut s = SearchState { input: Input::default(), total: 0, hits: Vec::new(), selected: 0 };
+        s.rerank(caseload);
+        s
+    }
+
+    pub fn query(&self) -> &str {
+        self.input.value()
+    }
+
+    fn rerank(&mut self, caseload: &mut Caseload) {
+        let (total, hits) = caseload.search.search(self.input.value(), SHOWN);
+        self.total = total;
+        self.hits = hits;
+        self.selected = 0;
+    }
+
+    /// Re-ranks after a saved change elsewhere (the index was rebuilt).
+    pub fn refresh(&mut self, caseload: &mut Caseload) {
+        let keep = self.selected;
+        self.rerank(caseload);
+        self.selected = keep.min(self.hits.len().saturating_sub(1));
+    }
+
+    pub fn selected_id(&self, caseload: &Caseload) -> Option<ParticipantId> {
+        let hit = self.hits.get(self.selected)?;
+        let e = caseload.search.entry(hit.entry)?;
+        caseload.get(e.index).map(|p| p.id)
+    }
+
+    pub fn update(&mut self, action: Action) -> bool {
+        let before = self.selected;
+        let delta = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -10,
+            Action::PageDown => 10,
+            _ => 0,
+        };
+        self.selected = step(self.selected, self.hits.len(), delta);
+        before != self.selected
+    }
+
+    /// A key typed into the query; re-ranks when the text changed.
+    pub fn type_key(&mut self, ev: &KeyEvent, caseload: &mut Caseload) -> bool {
+        let before = self.input.value().to_string();
+        match self.input.handle_event(&Event::Key(*ev)) {
+            Some(_) if self.input.value() != before => {
+                self.rerank(caseload);
+                true
+            }
+            Some(c) => c.cursor,
+            None => false,
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, caseload: &Caseload) {
+        let s = ui.strings;
+        let [input_area, count_area, table_area] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        let prompt = format!("{} ", s.get("search.prompt"));
+        let pw = prompt.chars().count() as u16;
+        frame.render_widget(Paragraph::new(Span::styled(prompt, ui.theme.title())), input_area);
+        let field = Rect { x: input_area.x + pw.min(input_area.width), width: input_area.width.saturating_sub(pw), ..input_area };
+        let scroll = self.input.visual_scroll(field.width.saturating_sub(1) as usize);
+        let shown: String = self.input.value().chars().skip(scroll).collect();
+        frame.render_widget(Paragraph::new(shown).style(ui.theme.input()), field);
+        if field.width > 0 {
+            let x = self.input.visual_cursor().saturating_sub(scroll) as u16;
+            frame.set_cursor_position(Position::new(field.x + x.min(field.width - 1), field.y));
+        }
+        let count = if self.total > self.hits.len() {
+            s.fill("search.count_more", &[("n", &self.total.to_string()), ("shown", &self.hits.len().to_string())])
+        } else {
+            s.fill("search.count", &[("n", &self.total.to_string())])
+        };
+        frame.render_widget(Paragraph::new(count).style(ui.theme.dim()), count_area);
+
+        let height = table_area.height.saturating_sub(1) as usize;
+        let offset = scroll_offset(self.selected, height);
+        let q = self.input.value();
+        let rows = self.hits.iter().enumerate().skip(offset).take(height).filter_map(|(n, hit)| {
+            let e = caseload.search.entry(hit.entry)?;
+            let p = caseload.get(e.index)?;
+            let marks = caseload.search.highlights(hit.entry, q);
+            let cell = |part: Part, text: &str| -> Line<'static> { highlighted(text, part, &marks, ui.theme.matched()) };
+            let row = Row::new(vec![
+                cell(Part::Number, &e.number),
+                cell(Part::Name, &e.name),
+                Line::from(p.date_of_birth.map(format_date).unwrap_or_default()),
+                cell(Part::Postcode, &e.postcode),
+                cell(Part::Phone, &e.phone),
+            ]);
+            Some(if n == self.selected { row.style(ui.theme.selected()) } else { row })
+        });
+        let header =
+            Row::new(vec![s.get("col.number"), s.get("col.name"), s.get("col.born"), s.get("col.postcode"), s.get("col.phone")])
+                .style(ui.theme.dim());
+        let widths = [Constraint::Length(6), Constraint::Min(20), Constraint::Length(10), Constraint::Length(8), Constraint::Length(11)];
+        frame.render_widget(Table::new(rows, widths).header(header), table_area);
+    }
+}
+
+/// The text with the matched characters of `part` styled.
+fn highlighted(text: &str, part: Part, marks: &[(Part, usize)], style: Style) -> Line<'static> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut run_marked = false;
+    for (i, c) in text.chars().enumerate() {
+        let marked = marks.contains(&(part, i));
+        if marked != run_marked && !run.is_empty() {
+            let t = std::mem::take(&mut run);
+            spans.push(if run_marked { Span::styled(t, style) } else { Span::raw(t) });
+        }
+        run_marked = marked;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(if run_marked { Span::styled(run, style) } else { Span::raw(run) });
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,139 @@
+//! Drawing: receives the state read-only and never changes it.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::app::{App, Popup, Screen};
+use super::keymap::{self, bindings_for};
+use super::theme::Theme;
+use crate::domain::validate::format_date;
+use crate::i18n::Strings;
+
+/// What every render needs besides the state: the strings and the theme.
+pub struct Ui<'a> {
+    pub strings: &'a Strings,
+    pub theme: Theme,
+}
+
+/// Draws the whole screen.
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < 2 || area.height < 3 {
+        // Too small for anything useful; draw nothing rather than fail.
+        return;
+    }
+    let ui = Ui { strings: &app.strings, theme: app.theme };
+    let [header, body, footer] = Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    render_header(frame, header, &ui, app);
+    let inner = Rect { x: body.x + 1, width: body.width.saturating_sub(2), ..body };
+    match app.screen() {
+        Screen::Start(s) => s.render(frame, inner, &ui, &app.caseload, &app.coach),
+        Screen::List(s) => s.render(frame, inner, &ui, &app.caseload),
+        Screen::Search(s) => s.render(frame, inner, &ui, &app.caseload),
+        Screen::Participant(s) => match app.caseload.by_id(s.id) {
+            Some(p) => s.render(frame, inner, &ui, p, app.today),
+            None => frame.render_widget(Paragraph::new(ui.strings.get("participant.gone")), inner),
+        },
+        Screen::Form(f) => {
+            let [title, fields] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+            frame.render_widget(Paragraph::new(Span::styled(f.form.title.clone(), ui.theme.title())), title);
+            f.form.render(frame, fields, &ui);
+        }
+    }
+    render_footer(frame, footer, &ui, app);
+    if let Some(p) = &app.popup {
+        render_popup(frame, body, &ui, app, p);
+    }
+}
+
+fn screen_title<'a>(app: &App, s: &'a Strings) -> &'a str {
+    match app.screen() {
+        Screen::Start(_) => s.get("screen.start"),
+        Screen::List(_) => s.get("screen.list"),
+        Screen::Search(_) => s.get("screen.search"),
+        Screen::Participant(_) => s.get("screen.participant"),
+        Screen::Form(f) if f.form.id == "intake" => s.get("screen.intake"),
+        Screen::Form(_) => s.get("screen.edit_short"),
+    }
+}
+
+/// "di 24-11-2026 · week 48" in Dutch, "Tue 24-11-2026 · week 48" in English.
+pub fn date_label(today: NaiveDate, s: &Strings) -> String {
+    let day = match today.weekday() {
+        Weekday::Mon => "day.mon",
+        Weekday::Tue => "day.tue",
+        Weekday::Wed => "day.wed",
+        Weekday::Thu => "day.thu",
+        Weekday::Fri => "day.fri",
+        Weekday::Sat => "day.sat",
+        Weekday::Sun => "day.sun",
+    };
+    let week = today.iso_week().week().to_string();
+    format!("{} {} · {}", s.get(day), format_date(today), s.fill("header.week", &[("n", &week)]))
+}
+
+fn render_header(frame: &mut Frame, area: Rect, ui: &Ui, app: &App) {
+    let left = format!(" meedoen · {}", screen_title(app, ui.strings));
+    let right = format!("{} ", date_label(app.today, ui.strings));
+    let w = area.width as usize;
+    let (lw, rw) = (left.chars().count(), right.chars().count());
+    let text = if lw + rw < w { format!("{left}{}{right}", " ".repeat(w - lw - rw)) } else { left };
+    frame.render_widget(Paragraph::new(text).style(ui.theme.header()), area);
+}
+
+fn render_footer(frame: &mut Frame, area: Rect, ui: &Ui, app: &App) {
+    if let Some((msg, is_error)) = &app.flash {
+        let style = if *is_error { ui.theme.error() } else { ui.theme.ok() };
+        frame.render_widget(Paragraph::new(Span::styled(format!(" {msg}"), style)), area);
+        return;
+    }
+    let (contexts, typing) = app.contexts();
+    let mut spans = vec![Span::raw(" ")];
+    for b in bindings_for(&contexts, typing, true) {
+        spans.push(Span::styled(keymap::keys_label(b).split('/').next().unwrap_or("").to_string(), ui.theme.footer_key()));
+        spans.push(Span::raw(format!(" {}  ", ui.strings.get(b.describe))));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+fn render_popup(frame: &mut Frame, area: Rect, ui: &Ui, app: &App, popup: &Popup) {
+    let s = ui.strings;
+    let (title, lines): (String, Vec<Line>) = match popup {
+        Popup::Help => {
+            let (mut contexts, typing) = app.contexts();
+            contexts.retain(|c| *c != keymap::Context::Help);
+            let lines = bindings_for(&contexts, typing, false)
+                .into_iter()
+                .map(|b| Line::from(vec![Span::styled(format!("{:<22}", keymap::keys_label(b)), ui.theme.footer_key()), Span::raw(s.get(b.describe).to_string())]))
+                .collect();
+            (s.get("help.title").to_string(), lines)
+        }
+        Popup::Confirm { message, .. } => (s.get("confirm.title").to_string(), vec![Line::from(message.clone())]),
+        Popup::DraftOffer { description, .. } => (s.get("draft.title").to_string(), vec![Line::from(description.clone())]),
+    };
+    let (contexts, typing) = app.contexts();
+    let mut footer = Vec::new();
+    for b in bindings_for(&contexts[..1], typing, true) {
+        footer.push(Span::styled(keymap::keys_label(b), ui.theme.footer_key()));
+        footer.push(Span::raw(format!(" {}   ", s.get(b.describe))));
+    }
+    let width = lines.iter().map(|l| l.width()).max().unwrap_or(20).max(footer.iter().map(|s| s.width()).sum()).max(title.chars().count() + 4) as u16 + 4;
+    let height = lines.len() as u16 + 4;
+    let rect = centered(area, width.min(area.width.saturating_sub(2)).max(10), height);
+    frame.render_widget(Clear, rect);
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(format!(" {title} "), ui.theme.title()));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [body, foot] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    frame.render_widget(Paragraph::new(Line::from(footer)), foot);
+}
