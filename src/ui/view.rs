@@ -93,7 +93,8 @@ fn render_footer(frame: &mut Frame, area: Rect, ui: &Ui, app: &App) {
     let (contexts, typing) = app.contexts();
     let mut spans = vec![Span::raw(" ")];
     for b in bindings_for(&contexts, typing, true) {
-        spans.push(Span::styled(keymap::keys_label(b).split('/').next().unwrap_or("").to_string(), ui.theme.footer_key()));
+        let first = b.keys.first().map(keymap::Key::label).unwrap_or_default();
+        spans.push(Span::styled(first, ui.theme.footer_key()));
         spans.push(Span::raw(format!(" {}  ", ui.strings.get(b.describe))));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
