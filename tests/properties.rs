@@ -1,0 +1,111 @@
+//! Property tests: the parsers, the folding and the codec hold for any input.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use meedoen::domain::fold::fold;
+use meedoen::domain::search::SearchIndex;
+use meedoen::domain::validate::{Postcode, format_date, parse_date, parse_date_of_birth, parse_phone};
+use meedoen::domain::{Gender, Participant, ParticipantId, Status};
+use meedoen::store::codec;
+use proptest::prelude::*;
+
+fn any_date() -> impl Strategy<Value = NaiveDate> {
+    (1900i32..2100, 1u32..=12, 1u32..=31).prop_filter_map("real date", |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
+}
+
+proptest! {
+    #[test]
+    fn every_date_reads_back_in_all_three_shapes(d in any_date()) {
+        use chrono::Datelike;
+        prop_assert_eq!(parse_date(&format_date(d)), Ok(d));
+        prop_assert_eq!(parse_date(&format!("{}-{}-{}", d.day(), d.month(), d.year())), Ok(d));
+        prop_assert_eq!(parse_date(&d.format("%Y-%m-%d").to_string()), Ok(d));
+    }
+
+    #[test]
+    fn date_parsers_never_panic(s in "\\PC{0,20}", t in "[0-9/.\\- ]{0,14}") {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let _ = parse_date(&s);
+        let _ = parse_date(&t);
+        if let Ok(d) = parse_date_of_birth(&t, today) {
+            prop_assert!(d <= today);
+        }
+    }
+
+    #[test]
+    fn valid_postcodes_are_canonical_whatever_the_spacing(n in 1000u32..9999, a in "[A-Za-z]{2}", sp in " {0,3}") {
+        let typed = format!("{n}{sp}{a}");
+        match Postcode::parse(&typed) {
+            Ok(pc) => {
+                prop_assert_eq!(pc.as_str(), format!("{n} {}", a.to_uppercase()));
+                prop_assert_eq!(Postcode::parse(pc.as_str()), Ok(pc.clone()));
+            }
+            Err(_) => prop_assert!(matches!(a.to_uppercase().as_str(), "SA" | "SD" | "SS")),
+        }
+    }
+
+    #[test]
+    fn postcode_and_phone_parsers_never_panic(s in "\\PC{0,16}") {
+        let _ = Postcode::parse(&s);
+        let _ = parse_phone(&s);
+    }
+
+    #[test]
+    fn mobile_numbers_in_any_common_shape_are_accepted(rest in "[1-9][0-9]{7}") {
+        for shape in [format!("06{rest}"), format!("06-{rest}"), format!("+31 6 {rest}"), format!("0031 6{rest}")] {
+            prop_assert!(parse_phone(&shape).is_ok(), "{}", shape);
+        }
+    }
+
+    #[test]
+    fn folding_keeps_one_char_per_char(s in "\\PC{0,40}") {
+        prop_assert_eq!(fold(&s).chars().count(), s.chars().count());
+    }
+
+    #[test]
+    fn participants_survive_the_codec(
+        given in "\\PC{0,30}", prefix in "\\PC{0,8}", family in "\\PC{0,30}", notes in "\\PC{0,200}",
+        dob in proptest::option::of(any_date()), number in 1u32..1_000_000, status in 0usize..5, gender in 0usize..4,
+        secs in 0i64..4_000_000_000,
+    ) {
+        let mut p = Participant::new(ParticipantId::new_random(), number, Utc.timestamp_opt(secs, 0).unwrap());
+        p.given_names = given;
+        p.prefix = prefix;
+        p.family_name = family;
+        p.notes = notes;
+        p.date_of_birth = dob;
+        p.status = Status::ALL[status];
+        p.gender = Gender::ALL[gender];
+        p.address.postcode = Postcode::parse("1234ab").ok();
+        let bytes = codec::encode(&p).unwrap();
+        prop_assert_eq!(codec::decode::<Participant>(&bytes).unwrap(), p);
+    }
+
+    #[test]
+    fn decoding_arbitrary_bytes_never_panics(mut bytes in proptest::collection::vec(any::<u8>(), 0..300), keep_header in any::<bool>()) {
+        if keep_header && bytes.len() >= 10 {
+            bytes[..10].copy_from_slice(&[b'M', b'D', 1, 1, 1, 0, 0, 0, 0, 0]);
+        }
+        let _ = codec::decode::<Participant>(&bytes);
+    }
+
+    #[test]
+    fn search_never_panics_and_narrowing_agrees(q in "\\PC{0,8}") {
+        let mut people = Vec::new();
+        for (i, (g, p, f)) in [("Fatma", "", "Öztürk"), ("Jan", "van den", "Berg"), ("Łukasz", "", "Wiśniewski")].iter().enumerate() {
+            let mut x = Participant::new(ParticipantId::new_random(), 1001 + i as u32, Utc.timestamp_opt(0, 0).unwrap());
+            x.given_names = g.to_string();
+            x.prefix = p.to_string();
+            x.family_name = f.to_string();
+            people.push(x);
+        }
+        let mut narrowed = SearchIndex::from_participants(&people);
+        let mut typed = String::new();
+        for c in q.chars() {
+            typed.push(c);
+            let got = narrowed.search(&typed, 10);
+            let fresh = SearchIndex::from_participants(&people).search(&typed, 10);
+            prop_assert_eq!(got, fresh);
+        }
+    }
+}
