@@ -1,1 +1,92 @@
-fn main(){}
+//! Search re-rank per keystroke at 2,600 and 100,000 participants.
+//!
+//! Criterion measures single keystrokes; the summary printed first types 40 five-letter queries
+//! character by character (as a coach does, narrowing the previous hits) and reports the median
+//! and worst keystroke, the figures the foundation issue sets targets for.
+
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use meedoen::domain::search::SearchIndex;
+
+const QUERIES: &[&str] = &[
+    "janse", "ozturk", "berg ", "vd be", "celik", "sahin", "mohamm", "de vr", "bakke", "yilma", "wisni", "smit ", "1234 ",
+    "06123", "daniel", "el am", "boukh", "pieter", "maria", "hoek ", "ahmed", "kowal", "fatma", "visse", "meije", "mulder",
+    "bos j", "7001", "zoe v", "dijks", "hasan", "nguye", "tesfa", "peter", "anna ", "kaya ", "aydin", "dekke", "brouw",
+    "sanne",
+];
+
+fn index(n: usize) -> SearchIndex {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).single().unwrap_or_default();
+    let (people, _) = meedoen::demo::generate(n, 42, today, now);
+    SearchIndex::from_participants(&people)
+}
+
+/// Types every query character by character; returns every keystroke's duration.
+fn typing_latencies(ix: &mut SearchIndex) -> Vec<Duration> {
+    let mut out = Vec::new();
+    for q in QUERIES {
+        ix.search("", 500);
+        let mut typed = String::new();
+        for c in q.chars().take(5) {
+            typed.push(c);
+            let t = Instant::now();
+            let r = ix.search(&typed, 500);
+            out.push(t.elapsed());
+            std::hint::black_box(r);
+        }
+    }
+    out
+}
+
+fn summary(c: &mut Criterion) {
+    for n in [2_600, 100_000] {
+        let mut ix = index(n);
+        // Warm up, then three rounds.
+        typing_latencies(&mut ix);
+        let mut all = Vec::new();
+        for _ in 0..3 {
+            all.extend(typing_latencies(&mut ix));
+        }
+        all.sort();
+        let median = all[all.len() / 2];
+        let p99 = all[all.len() * 99 / 100];
+        let worst = all[all.len() - 1];
+        println!(
+            "search summary: {n} participants, {} keystrokes: median {:.2} ms, p99 {:.2} ms, worst {:.2} ms",
+            all.len(),
+            median.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3,
+            worst.as_secs_f64() * 1e3
+        );
+    }
+    let _ = c;
+}
+
+fn keystrokes(c: &mut Criterion) {
+    let mut group = c.benchmark_group("search");
+    group.sample_size(20);
+    for n in [2_600, 100_000] {
+        let mut ix = index(n);
+        group.bench_with_input(BenchmarkId::new("first_key_j", n), &n, |b, _| {
+            b.iter(|| {
+                ix.search("", 0);
+                ix.search("j", 500)
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("type_jansen_5_keys", n), &n, |b, _| {
+            b.iter(|| {
+                ix.search("", 0);
+                for q in ["j", "ja", "jan", "jans", "janse"] {
+                    std::hint::black_box(ix.search(q, 500));
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, summary, keystrokes);
+criterion_main!(benches);
