@@ -1,3 +1,4 @@
+#![allow(clippy::panic)]
 //! Search re-rank per keystroke at 2,600 and 100,000 participants.
 //!
 //! Criterion measures single keystrokes; the summary printed first types 40 five-letter queries

@@ -1,3 +1,4 @@
+#![allow(clippy::panic)]
 //! Start to first frame: open the caseload on disk, load it, build the search index and draw the
 //! start screen at 80x24, at 2,600 and 100,000 participants.
 
