@@ -22,9 +22,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let store = open_store(tmp.path(), &strings)?;
             let coach = crate::demo::fill(&store, crate::demo::UI_DEMO_SIZE, 1, today, Utc::now())
                 .map_err(|e| CliError::from_store(e, &strings))?;
-            store
-                .save_settings(&Settings { coach: Some(coach) })
-                .map_err(|e| CliError::from_store(e, &strings))?;
+            store.save_settings(&Settings { coach: Some(coach) }).map_err(|e| CliError::from_store(e, &strings))?;
             let coach = current_coach(&cli, &store);
             crate::ui::run(store, strings, coach)
         }

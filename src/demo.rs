@@ -7,6 +7,12 @@ use crate::store::{Store, StoreError};
 pub const UI_DEMO_SIZE: usize = 150;
 
 /// Fills `store` with `n` participants; returns the name of the coach whose caseload it is.
-pub fn fill(_store: &Store, _n: usize, _seed: u64, _today: NaiveDate, _now: DateTime<Utc>) -> Result<String, StoreError> {
+pub fn fill(
+    _store: &Store,
+    _n: usize,
+    _seed: u64,
+    _today: NaiveDate,
+    _now: DateTime<Utc>,
+) -> Result<String, StoreError> {
     Err(StoreError::Backend("demo not yet written".into()))
 }

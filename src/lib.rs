@@ -3,12 +3,14 @@
 //! Layers: [`domain`] (pure types and rules), [`store`] (sled, codec, indexes),
 //! [`ui`] (state machine and rendering), plus [`cli`] wiring and [`demo`] data.
 
-pub mod domain;
-pub mod store;
-pub mod i18n;
-pub mod cli;
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::panic))]
+
 pub mod app;
+pub mod cli;
 pub mod demo;
+pub mod domain;
 pub mod export;
+pub mod i18n;
 pub mod import;
+pub mod store;
 pub mod ui;

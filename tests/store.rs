@@ -33,7 +33,16 @@ fn every_saved_record_is_there_after_reopening() {
         store.update_participant(&changed).unwrap();
         saved[3] = changed;
         store
-            .save_draft("intake", &Draft { form: "intake".into(), target: None, values: vec![("given_names".into(), "Piet".into())], focus: 1, saved_at: 0 })
+            .save_draft(
+                "intake",
+                &Draft {
+                    form: "intake".into(),
+                    target: None,
+                    values: vec![("given_names".into(), "Piet".into())],
+                    focus: 1,
+                    saved_at: 0,
+                },
+            )
             .unwrap();
         store.flush().unwrap();
     }

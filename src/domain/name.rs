@@ -55,19 +55,18 @@ impl NameParts<'_> {
 /// family name, using the common Dutch prefixes. Returns `None` if the name has no known prefix.
 pub fn split_prefix(family: &str) -> Option<(String, String)> {
     const PREFIXES: &[&str] = &[
-        "van der", "van den", "van de", "van 't", "van het", "in 't", "in de", "op de", "op den", "uit de",
-        "uit den", "van", "de", "den", "der", "het", "'t", "te", "ter", "ten", "la", "le", "du", "el", "al",
+        "van der", "van den", "van de", "van 't", "van het", "in 't", "in de", "op de", "op den", "uit de", "uit den",
+        "van", "de", "den", "der", "het", "'t", "te", "ter", "ten", "la", "le", "du", "el", "al",
     ];
     let trimmed = family.trim();
     let lower = trimmed.to_lowercase();
     for p in PREFIXES {
-        if let Some(rest) = lower.strip_prefix(p) {
-            if rest.starts_with(' ') && rest.trim().len() > 1 {
-                let cut = p.len();
-                if let (Some(prefix), Some(rest)) = (trimmed.get(..cut), trimmed.get(cut..)) {
-                    return Some((prefix.to_string(), rest.trim().to_string()));
-                }
-            }
+        if let Some(rest) = lower.strip_prefix(p)
+            && rest.starts_with(' ')
+            && rest.trim().len() > 1
+            && let (Some(prefix), Some(rest)) = (trimmed.get(..p.len()), trimmed.get(p.len()..))
+        {
+            return Some((prefix.to_string(), rest.trim().to_string()));
         }
     }
     None
@@ -91,7 +90,8 @@ mod tests {
 
     #[test]
     fn sorts_under_the_family_name() {
-        let mut names = [n("Jan", "van der", "Berg"), n("Piet", "", "Aalders"), n("Anna", "de", "Vries"), n("Emre", "", "Çelik")];
+        let mut names =
+            [n("Jan", "van der", "Berg"), n("Piet", "", "Aalders"), n("Anna", "de", "Vries"), n("Emre", "", "Çelik")];
         names.sort_by_key(|x| x.sort_key());
         let listed: Vec<String> = names.iter().map(|x| x.listed()).collect();
         assert_eq!(listed, ["Aalders, Piet", "Berg, Jan van der", "Çelik, Emre", "Vries, Anna de"]);

@@ -157,10 +157,10 @@ pub fn parse_phone(input: &str) -> Result<String, Invalid> {
 /// Only the digits of a phone number in national form (`0612345678`), for search.
 pub fn phone_digits(phone: &str) -> String {
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-    if phone.trim_start().starts_with('+') {
-        if let Some(rest) = digits.strip_prefix("31") {
-            return format!("0{rest}");
-        }
+    if phone.trim_start().starts_with('+')
+        && let Some(rest) = digits.strip_prefix("31")
+    {
+        return format!("0{rest}");
     }
     if let Some(rest) = digits.strip_prefix("0031") {
         return format!("0{rest}");

@@ -11,7 +11,9 @@ pub enum StoreError {
     DiskFull,
     #[error("a stored {kind} record could not be read ({reason}); the data may be damaged: restore a backup")]
     Corrupt { kind: &'static str, reason: String },
-    #[error("this data was written by a newer meedoen (format {found}, this version reads up to {supported}); update meedoen")]
+    #[error(
+        "this data was written by a newer meedoen (format {found}, this version reads up to {supported}); update meedoen"
+    )]
     TooNew { found: u16, supported: u16 },
     #[error("participant number {0} does not exist")]
     NoSuchNumber(u32),
@@ -36,10 +38,9 @@ impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> Self {
         match e {
             sled::Error::Io(io) => io_error(io),
-            sled::Error::Corruption { at, .. } => StoreError::Corrupt {
-                kind: "storage",
-                reason: format!("damaged data file at {at:?}"),
-            },
+            sled::Error::Corruption { at, .. } => {
+                StoreError::Corrupt { kind: "storage", reason: format!("damaged data file at {at:?}") }
+            }
             other => StoreError::Backend(other.to_string()),
         }
     }

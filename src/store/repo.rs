@@ -34,11 +34,7 @@ impl Store {
     /// A caseload that another meedoen holds gives [`StoreError::Locked`].
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         create_private_dir(dir)?;
-        let db = sled::Config::new()
-            .path(dir.join("db"))
-            .flush_every_ms(Some(200))
-            .open()
-            .map_err(StoreError::from)?;
+        let db = sled::Config::new().path(dir.join("db")).flush_every_ms(Some(200)).open().map_err(StoreError::from)?;
         Store::with_db(db, Some(dir.to_path_buf()))
     }
 
@@ -73,10 +69,11 @@ impl Store {
                 self.flush()
             }
             Some(v) => {
-                let found = u32::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
-                    kind: "meta",
-                    reason: "store version unreadable".into(),
-                })?);
+                let found =
+                    u32::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
+                        kind: "meta",
+                        reason: "store version unreadable".into(),
+                    })?);
                 if found > STORE_VERSION {
                     return Err(StoreError::TooNew {
                         found: u16::try_from(found).unwrap_or(u16::MAX),
@@ -157,10 +154,10 @@ impl Store {
 
     pub fn participant_by_number(&self, number: u32) -> Result<Participant, StoreError> {
         let id = self.ix_number.get(number.to_be_bytes())?.ok_or(StoreError::NoSuchNumber(number))?;
-        let id: [u8; 16] = id.as_ref().try_into().map_err(|_| StoreError::Corrupt {
-            kind: "participant number index",
-            reason: "bad id".into(),
-        })?;
+        let id: [u8; 16] = id
+            .as_ref()
+            .try_into()
+            .map_err(|_| StoreError::Corrupt { kind: "participant number index", reason: "bad id".into() })?;
         self.participant(ParticipantId::from_bytes(id))?.ok_or(StoreError::NoSuchNumber(number))
     }
 
@@ -297,7 +294,13 @@ mod tests {
     #[test]
     fn drafts_and_settings() {
         let s = Store::temporary().unwrap();
-        let d = Draft { form: "intake".into(), target: None, values: vec![("given_names".into(), "Jan".into())], focus: 1, saved_at: 0 };
+        let d = Draft {
+            form: "intake".into(),
+            target: None,
+            values: vec![("given_names".into(), "Jan".into())],
+            focus: 1,
+            saved_at: 0,
+        };
         s.save_draft("intake", &d).unwrap();
         assert_eq!(s.drafts().unwrap(), vec![("intake".to_string(), d)]);
         s.delete_draft("intake").unwrap();

@@ -65,7 +65,14 @@ pub struct App {
 const INTAKE_DRAFT: &str = "intake";
 
 impl App {
-    pub fn new(store: Store, strings: Strings, theme: Theme, coach: String, today: NaiveDate, clock: Clock) -> Result<App, StoreError> {
+    pub fn new(
+        store: Store,
+        strings: Strings,
+        theme: Theme,
+        coach: String,
+        today: NaiveDate,
+        clock: Clock,
+    ) -> Result<App, StoreError> {
         let caseload = Caseload::load(&store)?;
         let start = StartState::new(&caseload, &coach);
         let mut pending = store.drafts()?;
@@ -274,11 +281,11 @@ impl App {
             self.offer(key, draft);
             return;
         }
-        if let Ok(drafts) = self.store.drafts() {
-            if let Some((key, draft)) = drafts.into_iter().find(|(k, _)| k == INTAKE_DRAFT) {
-                self.offer(key, draft);
-                return;
-            }
+        if let Ok(drafts) = self.store.drafts()
+            && let Some((key, draft)) = drafts.into_iter().find(|(k, _)| k == INTAKE_DRAFT)
+        {
+            self.offer(key, draft);
+            return;
         }
         let form = participant_form::new_intake(&self.strings, &self.coach, self.today);
         self.stack.push(Screen::Form(FormScreen { form, draft_key: INTAKE_DRAFT.to_string() }));
@@ -310,7 +317,10 @@ impl App {
     fn cancel_form(&mut self) {
         let Screen::Form(f) = self.screen() else { return };
         if f.form.is_dirty() {
-            self.popup = Some(Popup::Confirm { kind: ConfirmKind::DiscardForm, message: self.strings.get("confirm.discard").to_string() });
+            self.popup = Some(Popup::Confirm {
+                kind: ConfirmKind::DiscardForm,
+                message: self.strings.get("confirm.discard").to_string(),
+            });
         } else {
             let key = f.draft_key.clone();
             self.report(self.store.delete_draft(&key));
@@ -332,11 +342,18 @@ impl App {
             return;
         }
         let draft_key = f.draft_key.clone();
-        let saved = if existing.is_some() { self.store.update_participant(&p).map(|()| p) } else { self.store.add_participant(p) };
+        let saved = if existing.is_some() {
+            self.store.update_participant(&p).map(|()| p)
+        } else {
+            self.store.add_participant(p)
+        };
         match saved {
             Ok(p) => {
                 let _ = self.store.delete_draft(&draft_key);
-                let msg = self.strings.fill("form.saved", &[("name", &p.listed_name()), ("number", &crate::domain::participant::format_number(p.number))]);
+                let msg = self.strings.fill(
+                    "form.saved",
+                    &[("name", &p.listed_name()), ("number", &crate::domain::participant::format_number(p.number))],
+                );
                 let id = p.id;
                 self.caseload.upsert(p);
                 self.stack.pop();

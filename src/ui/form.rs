@@ -44,7 +44,11 @@ impl FieldDef {
     pub const fn text(key: &'static str, label: &'static str) -> FieldDef {
         FieldDef { key, label, kind: FieldKind::Text, required: false, validate: None, section: None }
     }
-    pub const fn choice(key: &'static str, label: &'static str, options: &'static [(&'static str, &'static str)]) -> FieldDef {
+    pub const fn choice(
+        key: &'static str,
+        label: &'static str,
+        options: &'static [(&'static str, &'static str)],
+    ) -> FieldDef {
         FieldDef { key, label, kind: FieldKind::Choice(options), required: false, validate: None, section: None }
     }
     pub const fn required(mut self) -> FieldDef {
@@ -69,10 +73,10 @@ impl FieldDef {
         if v.chars().count() > crate::domain::validate::MAX_TEXT {
             return Err(Invalid::TooLong);
         }
-        if let FieldKind::Choice(opts) = self.kind {
-            if !opts.iter().any(|(code, _)| *code == v) {
-                return Err(Invalid::UnknownChoice);
-            }
+        if let FieldKind::Choice(opts) = self.kind
+            && !opts.iter().any(|(code, _)| *code == v)
+        {
+            return Err(Invalid::UnknownChoice);
         }
         self.validate.map_or(Ok(()), |f| f(v, today))
     }
@@ -218,11 +222,11 @@ impl Form {
     /// Handles one key press.
     pub fn handle_key(&mut self, ev: &KeyEvent, today: NaiveDate) -> FormOutcome {
         let Some(def) = self.defs.get(self.focus).copied() else { return FormOutcome::Ignored };
-        if let FieldKind::Choice(opts) = def.kind {
-            if let Some(a) = keymap::resolve_in(CHOICE_BINDINGS, ev, Context::Form) {
-                self.cycle(opts, a == Action::ChoiceNext);
-                return FormOutcome::Edited;
-            }
+        if let FieldKind::Choice(opts) = def.kind
+            && let Some(a) = keymap::resolve_in(CHOICE_BINDINGS, ev, Context::Form)
+        {
+            self.cycle(opts, a == Action::ChoiceNext);
+            return FormOutcome::Edited;
         }
         match keymap::resolve(ev, &[Context::Form], true) {
             Some(Action::Save) => FormOutcome::Save,
@@ -291,7 +295,9 @@ impl Form {
         // Pressing the same letter again moves on to the next option starting with it.
         let cur = opts.iter().position(|(code, _)| *code == self.inputs[self.focus].value());
         let start = cur.map_or(0, |i| i + 1);
-        let hit = (0..opts.len()).map(|n| (start + n) % opts.len()).find(|&i| labels.get(i).is_some_and(|l| l.starts_with(c)));
+        let hit = (0..opts.len())
+            .map(|n| (start + n) % opts.len())
+            .find(|&i| labels.get(i).is_some_and(|l| l.starts_with(c)));
         match hit {
             Some(i) if Some(i) != cur => {
                 self.inputs[self.focus] = Input::new(opts[i].0.to_string());
@@ -339,13 +345,22 @@ impl Form {
             let line_area = Rect { x: area.x, y, width: area.width, height: 1 };
             match row {
                 Row::Section(s) => {
-                    frame.render_widget(Paragraph::new(Span::styled(format!("── {} ", ui.strings.get(s)), ui.theme.title())), line_area);
+                    frame.render_widget(
+                        Paragraph::new(Span::styled(format!("── {} ", ui.strings.get(s)), ui.theme.title())),
+                        line_area,
+                    );
                 }
                 Row::Field(i) => self.render_field(frame, *i, line_area, label_w, input_w, ui),
                 Row::Error(i) => {
                     let msg = self.errors[*i].map(|e| ui.strings.get(e.key()).to_string()).unwrap_or_default();
                     let pad = " ".repeat(label_w as usize + 1);
-                    frame.render_widget(Paragraph::new(Line::from(vec![Span::raw(pad), Span::styled(format!("⚠ {msg}"), ui.theme.error())])), line_area);
+                    frame.render_widget(
+                        Paragraph::new(Line::from(vec![
+                            Span::raw(pad),
+                            Span::styled(format!("⚠ {msg}"), ui.theme.error()),
+                        ])),
+                        line_area,
+                    );
                 }
             }
         }
@@ -374,7 +389,10 @@ impl Form {
                 frame.render_widget(Paragraph::new(shown).style(style), input_area);
                 if focused {
                     let x = (input.visual_cursor().saturating_sub(scroll)) as u16;
-                    frame.set_cursor_position(Position::new(input_area.x + x.min(input_area.width.saturating_sub(1)), input_area.y));
+                    frame.set_cursor_position(Position::new(
+                        input_area.x + x.min(input_area.width.saturating_sub(1)),
+                        input_area.y,
+                    ));
                 }
             }
             FieldKind::Choice(opts) => {

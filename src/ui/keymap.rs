@@ -87,11 +87,7 @@ impl Key {
             KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}"),
         };
-        if self.mods.contains(KeyModifiers::CONTROL) {
-            format!("Ctrl+{}", base.to_uppercase())
-        } else {
-            base
-        }
+        if self.mods.contains(KeyModifiers::CONTROL) { format!("Ctrl+{}", base.to_uppercase()) } else { base }
     }
 
     fn matches(&self, ev: &KeyEvent) -> bool {

@@ -29,7 +29,8 @@ use theme::Theme;
 pub fn run(store: Store, strings: Strings, coach: String) -> Result<(), CliError> {
     let mut app = App::new(store, strings, Theme::from_env(), coach, Local::now().date_naive(), Box::new(Utc::now))
         .map_err(|e| CliError::new(e.to_string(), exit::ERROR))?;
-    let mut terminal = ratatui::try_init().map_err(|e| CliError::new(format!("cannot open the terminal: {e}"), exit::ERROR))?;
+    let mut terminal =
+        ratatui::try_init().map_err(|e| CliError::new(format!("cannot open the terminal: {e}"), exit::ERROR))?;
     let result = event_loop(&mut terminal, &mut app);
     ratatui::restore();
     // Whatever happened, what was typed is on disk before we leave.

@@ -25,8 +25,12 @@ fn v_email(s: &str, _: NaiveDate) -> Result<(), Invalid> {
     validate::parse_email(s).map(|_| ())
 }
 
-const GENDERS: &[(&str, &str)] =
-    &[("female", "gender.female"), ("male", "gender.male"), ("non_binary", "gender.non_binary"), ("unknown", "gender.unknown")];
+const GENDERS: &[(&str, &str)] = &[
+    ("female", "gender.female"),
+    ("male", "gender.male"),
+    ("non_binary", "gender.non_binary"),
+    ("unknown", "gender.unknown"),
+];
 const STATUSES: &[(&str, &str)] = &[
     ("referred", "status.referred"),
     ("intake", "status.intake"),
@@ -109,20 +113,24 @@ pub fn edit(strings: &Strings, p: &Participant) -> Form {
 }
 
 /// Writes the form's values into `p`. On failure the form shows the messages and nothing changes.
-pub fn apply(form: &mut Form, p: &mut Participant, today: NaiveDate, now: DateTime<Utc>) -> Result<(), ()> {
+/// The form was not applied; its fields show why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotSaved;
+
+pub fn apply(form: &mut Form, p: &mut Participant, today: NaiveDate, now: DateTime<Utc>) -> Result<(), NotSaved> {
     if !form.validate_all(today) {
-        return Err(());
+        return Err(NotSaved);
     }
     let text = |k: &str| validate::clean_text(form.value(k)).unwrap_or_default();
     let date = |k: &str| parse_date(form.value(k)).ok();
     let start = date("start_date");
     let end = date("planned_end_date");
-    if let (Some(s), Some(e)) = (start, end) {
-        if e < s {
-            form.set_error("planned_end_date", Invalid::EndBeforeStart);
-            form.focus_on("planned_end_date");
-            return Err(());
-        }
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        form.set_error("planned_end_date", Invalid::EndBeforeStart);
+        form.focus_on("planned_end_date");
+        return Err(NotSaved);
     }
     let mut next = p.clone();
     next.given_names = text("given_names");

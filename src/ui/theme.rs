@@ -68,6 +68,10 @@ impl Theme {
         }
     }
     pub fn input(&self) -> Style {
-        if self.color { Style::default().bg(Color::Rgb(40, 40, 60)) } else { Style::default().add_modifier(Modifier::UNDERLINED) }
+        if self.color {
+            Style::default().bg(Color::Rgb(40, 40, 60))
+        } else {
+            Style::default().add_modifier(Modifier::UNDERLINED)
+        }
     }
 }

@@ -26,7 +26,8 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     let ui = Ui { strings: &app.strings, theme: app.theme };
-    let [header, body, footer] = Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let [header, body, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
     render_header(frame, header, &ui, app);
     let inner = Rect { x: body.x + 1, width: body.width.saturating_sub(2), ..body };
     match app.screen() {
@@ -114,12 +115,19 @@ fn render_popup(frame: &mut Frame, area: Rect, ui: &Ui, app: &App, popup: &Popup
             contexts.retain(|c| *c != keymap::Context::Help);
             let lines = bindings_for(&contexts, typing, false)
                 .into_iter()
-                .map(|b| Line::from(vec![Span::styled(format!("{:<22}", keymap::keys_label(b)), ui.theme.footer_key()), Span::raw(s.get(b.describe).to_string())]))
+                .map(|b| {
+                    Line::from(vec![
+                        Span::styled(format!("{:<22}", keymap::keys_label(b)), ui.theme.footer_key()),
+                        Span::raw(s.get(b.describe).to_string()),
+                    ])
+                })
                 .collect();
             (s.get("help.title").to_string(), lines)
         }
         Popup::Confirm { message, .. } => (s.get("confirm.title").to_string(), vec![Line::from(message.clone())]),
-        Popup::DraftOffer { description, .. } => (s.get("draft.title").to_string(), vec![Line::from(description.clone())]),
+        Popup::DraftOffer { description, .. } => {
+            (s.get("draft.title").to_string(), vec![Line::from(description.clone())])
+        }
     };
     let (contexts, typing) = app.contexts();
     let mut footer = Vec::new();
@@ -127,7 +135,14 @@ fn render_popup(frame: &mut Frame, area: Rect, ui: &Ui, app: &App, popup: &Popup
         footer.push(Span::styled(keymap::keys_label(b), ui.theme.footer_key()));
         footer.push(Span::raw(format!(" {}   ", s.get(b.describe))));
     }
-    let width = lines.iter().map(|l| l.width()).max().unwrap_or(20).max(footer.iter().map(|s| s.width()).sum()).max(title.chars().count() + 4) as u16 + 4;
+    let width = lines
+        .iter()
+        .map(|l| l.width())
+        .max()
+        .unwrap_or(20)
+        .max(footer.iter().map(|s| s.width()).sum())
+        .max(title.chars().count() + 4) as u16
+        + 4;
     let height = lines.len() as u16 + 4;
     let rect = centered(area, width.min(area.width.saturating_sub(2)).max(10), height);
     frame.render_widget(Clear, rect);

@@ -24,7 +24,8 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [Tab::Profile, Tab::PositiveHealth, Tab::Goals, Tab::Contacts, Tab::Modules, Tab::Signals];
+    pub const ALL: [Tab; 6] =
+        [Tab::Profile, Tab::PositiveHealth, Tab::Goals, Tab::Contacts, Tab::Modules, Tab::Signals];
     fn key(self) -> &'static str {
         match self {
             Tab::Profile => "tab.profile",
@@ -85,7 +86,10 @@ impl ParticipantState {
         frame.render_widget(Paragraph::new(name), name_area);
         let titles: Vec<String> = Tab::ALL.iter().map(|t| s.get(t.key()).to_string()).collect();
         let selected = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
-        frame.render_widget(Tabs::new(titles).select(selected).highlight_style(ui.theme.selected()).divider("|"), tabs_area);
+        frame.render_widget(
+            Tabs::new(titles).select(selected).highlight_style(ui.theme.selected()).divider("|"),
+            tabs_area,
+        );
         match self.tab {
             Tab::Profile => {
                 let lines = profile_lines(p, ui, today);
@@ -154,7 +158,10 @@ fn profile_lines(p: &Participant, ui: &Ui, today: NaiveDate) -> Vec<Line<'static
                     "profile.record",
                     s.fill(
                         "profile.record_dates",
-                        &[("created", &format_date(p.created_at.date_naive())), ("updated", &format_date(p.updated_at.date_naive()))],
+                        &[
+                            ("created", &format_date(p.created_at.date_naive())),
+                            ("updated", &format_date(p.updated_at.date_naive())),
+                        ],
                     ),
                 ),
             ],
@@ -164,7 +171,10 @@ fn profile_lines(p: &Participant, ui: &Ui, today: NaiveDate) -> Vec<Line<'static
     for (title, rows) in sections {
         lines.push(Line::from(Span::styled(format!("── {} ", s.get(title)), ui.theme.title())));
         for (label, value) in rows {
-            lines.push(Line::from(vec![Span::styled(format!("  {:<22}", s.get(label)), ui.theme.dim()), Span::raw(value)]));
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<22}", s.get(label)), ui.theme.dim()),
+                Span::raw(value),
+            ]));
         }
     }
     lines

@@ -91,7 +91,11 @@ impl SearchState {
         let prompt = format!("{} ", s.get("search.prompt"));
         let pw = prompt.chars().count() as u16;
         frame.render_widget(Paragraph::new(Span::styled(prompt, ui.theme.title())), input_area);
-        let field = Rect { x: input_area.x + pw.min(input_area.width), width: input_area.width.saturating_sub(pw), ..input_area };
+        let field = Rect {
+            x: input_area.x + pw.min(input_area.width),
+            width: input_area.width.saturating_sub(pw),
+            ..input_area
+        };
         let scroll = self.input.visual_scroll(field.width.saturating_sub(1) as usize);
         let shown: String = self.input.value().chars().skip(scroll).collect();
         frame.render_widget(Paragraph::new(shown).style(ui.theme.input()), field);
@@ -113,7 +117,8 @@ impl SearchState {
             let e = caseload.search.entry(hit.entry)?;
             let p = caseload.get(e.index)?;
             let marks = caseload.search.highlights(hit.entry, q);
-            let cell = |part: Part, text: &str| -> Line<'static> { highlighted(text, part, &marks, ui.theme.matched()) };
+            let cell =
+                |part: Part, text: &str| -> Line<'static> { highlighted(text, part, &marks, ui.theme.matched()) };
             let row = Row::new(vec![
                 cell(Part::Number, &e.number),
                 cell(Part::Name, &e.name),
@@ -123,10 +128,21 @@ impl SearchState {
             ]);
             Some(if n == self.selected { row.style(ui.theme.selected()) } else { row })
         });
-        let header =
-            Row::new(vec![s.get("col.number"), s.get("col.name"), s.get("col.born"), s.get("col.postcode"), s.get("col.phone")])
-                .style(ui.theme.dim());
-        let widths = [Constraint::Length(6), Constraint::Min(20), Constraint::Length(10), Constraint::Length(8), Constraint::Length(11)];
+        let header = Row::new(vec![
+            s.get("col.number"),
+            s.get("col.name"),
+            s.get("col.born"),
+            s.get("col.postcode"),
+            s.get("col.phone"),
+        ])
+        .style(ui.theme.dim());
+        let widths = [
+            Constraint::Length(6),
+            Constraint::Min(20),
+            Constraint::Length(10),
+            Constraint::Length(8),
+            Constraint::Length(11),
+        ];
         frame.render_widget(Table::new(rows, widths).header(header), table_area);
     }
 }

@@ -35,7 +35,11 @@ impl StartState {
             .filter(|&i| caseload.get(i).filter(open).is_some_and(|p| same_coach(&p.coach, coach)))
             .collect();
         self.own = !mine.is_empty();
-        self.rows = if self.own { mine } else { (0..caseload.people().len()).filter(|&i| caseload.get(i).filter(open).is_some()).collect() };
+        self.rows = if self.own {
+            mine
+        } else {
+            (0..caseload.people().len()).filter(|&i| caseload.get(i).filter(open).is_some()).collect()
+        };
         self.rows.sort_by_key(|&i| std::cmp::Reverse(caseload.get(i).map(|p| p.updated_at)));
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
     }
@@ -77,7 +81,11 @@ impl StartState {
             .block(Block::default().borders(Borders::BOTTOM).border_style(ui.theme.dim()));
         frame.render_widget(counts, counts_area);
 
-        let title = if self.own { s.fill("start.my_active", &[("n", &self.rows.len().to_string())]) } else { s.fill("start.all_active", &[("n", &self.rows.len().to_string())]) };
+        let title = if self.own {
+            s.fill("start.my_active", &[("n", &self.rows.len().to_string())])
+        } else {
+            s.fill("start.all_active", &[("n", &self.rows.len().to_string())])
+        };
         let [title_area, table_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(list_area);
         frame.render_widget(Paragraph::new(Span::styled(title, ui.theme.title())), title_area);
         if self.rows.is_empty() {
@@ -96,8 +104,14 @@ impl StartState {
             ]);
             Some(if n == self.selected { row.style(ui.theme.selected()) } else { row })
         });
-        let header = Row::new(vec![s.get("col.number"), s.get("col.name"), s.get("col.status"), s.get("col.last_change")]).style(ui.theme.dim());
-        let table = Table::new(rows, [Constraint::Length(6), Constraint::Min(20), Constraint::Length(11), Constraint::Length(13)]).header(header);
+        let header =
+            Row::new(vec![s.get("col.number"), s.get("col.name"), s.get("col.status"), s.get("col.last_change")])
+                .style(ui.theme.dim());
+        let table = Table::new(
+            rows,
+            [Constraint::Length(6), Constraint::Min(20), Constraint::Length(11), Constraint::Length(13)],
+        )
+        .header(header);
         frame.render_widget(table, table_area);
     }
 }
