@@ -10,7 +10,7 @@
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use super::fold::fold;
+use super::fold::{fold, fold_char};
 use super::participant::{Participant, format_number};
 use super::validate::phone_digits;
 
@@ -23,7 +23,13 @@ pub enum Part {
     Phone,
 }
 
-/// One searchable participant.
+/// One searchable participant: the texts shown, per part.
+///
+/// The index keeps, per part (name, participant number, postcode, phone), a folded copy and a bit
+/// set of the letters and digits in it, packed in contiguous arrays so a scan over 100,000 people
+/// streams through memory. A query term with a digit is matched against the
+/// number, postcode and phone; any other term against the name and the postcode. Short texts and
+/// the bit sets keep each keystroke cheap at 100,000 participants.
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// Index of the participant in the caller's list.
@@ -33,33 +39,17 @@ pub struct Entry {
     pub number: String,
     pub postcode: String,
     pub phone: String,
-    /// Folded "name  number  postcode  phone".
-    haystack: String,
-    /// Character offsets in `haystack` where each part starts: name, number, postcode, phone.
-    starts: [usize; 4],
-    /// Bit set of the folded letters and digits present, to reject most entries at once.
-    mask: u64,
 }
 
-const SEP: &str = "  ";
+/// The parts in the order [`Entry`] keeps them.
+const PARTS: [Part; 4] = [Part::Name, Part::Number, Part::Postcode, Part::Phone];
+/// Which parts a term is matched against: by letters, and by digits.
+const WORD_PARTS: [usize; 2] = [0, 2];
+const DIGIT_PARTS: [usize; 3] = [1, 2, 3];
 
 impl Entry {
     pub fn new(index: usize, name: String, number: String, postcode: String, phone: String) -> Entry {
-        let mut haystack = String::with_capacity(name.len() + number.len() + postcode.len() + phone.len() + 6);
-        let mut starts = [0; 4];
-        let mut chars = 0;
-        for (i, part) in [&name, &number, &postcode, &phone].into_iter().enumerate() {
-            if i > 0 {
-                haystack.push_str(SEP);
-                chars += SEP.len();
-            }
-            starts[i] = chars;
-            let folded = fold(part);
-            chars += folded.chars().count();
-            haystack.push_str(&folded);
-        }
-        let mask = mask_of(&haystack);
-        Entry { index, name, number, postcode, phone, haystack, starts, mask }
+        Entry { index, name, number, postcode, phone }
     }
 
     pub fn from_participant(index: usize, p: &Participant) -> Entry {
@@ -70,16 +60,6 @@ impl Entry {
             p.address.postcode.as_ref().map(|c| c.to_string()).unwrap_or_default(),
             phone_digits(&p.phone),
         )
-    }
-
-    /// Maps a character position in the haystack to (part, position within that part's text).
-    fn locate(&self, pos: usize) -> Option<(Part, usize)> {
-        let parts = [Part::Name, Part::Number, Part::Postcode, Part::Phone];
-        let lens = [&self.name, &self.number, &self.postcode, &self.phone].map(|s| s.chars().count());
-        (0..4).rev().find(|&i| pos >= self.starts[i]).and_then(|i| {
-            let off = pos - self.starts[i];
-            (off < lens[i]).then_some((parts[i], off))
-        })
     }
 }
 
@@ -95,6 +75,109 @@ fn mask_of(s: &str) -> u64 {
     s.chars().filter(|c| !c.is_whitespace()).fold(0, |m, c| m | bit(c))
 }
 
+/// Terms up to this many characters are scored with skim's linear matcher.
+const SHORT_TERM: usize = 3;
+
+/// A folded query term, with what it needs to be matched quickly.
+struct Term<'q> {
+    text: &'q str,
+    mask: u64,
+    parts: &'static [usize],
+    /// Terms of up to [`SHORT_TERM`] characters are scored with skim's linear matcher (they match
+    /// nearly everyone on the first keystrokes); longer terms with its full alignment.
+    short: bool,
+}
+
+impl<'q> Term<'q> {
+    fn new(text: &'q str) -> Term<'q> {
+        let digits = text.chars().any(|c| c.is_ascii_digit());
+        Term {
+            text,
+            mask: mask_of(text),
+            parts: if digits { &DIGIT_PARTS } else { &WORD_PARTS },
+            short: text.chars().count() <= SHORT_TERM,
+        }
+    }
+
+    /// Whether the term is a subsequence of one of its parts of `e` (skim's own pre-check).
+    fn matches(&self, e: &Folded) -> bool {
+        self.parts.iter().any(|&p| e.masks[p] & self.mask == self.mask && is_subsequence(self.text, e.part(p)))
+    }
+
+    /// A score SkimMatcherV2 (default scoring) can never exceed for this term. The linear matcher
+    /// gives each matched character 16 plus at most the head bonus of 8 (a lone character only its
+    /// position bonus), and a part that starts with the term reaches that, so the early stop in
+    /// [`SearchIndex::search`] applies to the short terms that match nearly everyone. The full
+    /// alignment adds at most 16 + 16 per character (the first-character bonus is doubled); that
+    /// bound is safe but not reached, so long terms, which match few people, are scored in full.
+    /// Pinned by tests against the library.
+    fn max_score(&self) -> i64 {
+        let n = self.text.chars().count() as i64;
+        match (self.short, n) {
+            (true, 1) => 8,
+            (true, _) => 24 * n,
+            (false, _) => 32 * n,
+        }
+    }
+
+    /// The best-matching part of `e` and its score.
+    fn score(&self, m: &Matchers, e: &Folded) -> Option<(usize, i64)> {
+        let matcher = if self.short { &m.quick } else { &m.full };
+        let mut best: Option<(usize, i64)> = None;
+        for &p in self.parts {
+            if e.masks[p] & self.mask == self.mask
+                && let Some(s) = matcher.fuzzy_match(e.part(p), self.text)
+                && best.is_none_or(|(_, b)| s > b)
+            {
+                best = Some((p, s));
+            }
+        }
+        best
+    }
+}
+
+/// `needle` in order (not necessarily adjacent) in `hay`. Both are valid UTF-8, so comparing
+/// the encoded characters byte by byte finds the same characters.
+fn is_subsequence(needle: &str, hay: &str) -> bool {
+    let (n, h) = (needle.as_bytes(), hay.as_bytes());
+    let mut i = 0;
+    for &b in h {
+        if i < n.len() && n[i] == b {
+            i += 1;
+        }
+    }
+    i == n.len()
+}
+
+/// The folded parts of one entry, borrowed from the index's packed arrays.
+struct Folded<'a> {
+    masks: &'a [u64; 4],
+    text: &'a str,
+    bounds: &'a [u32],
+}
+
+impl Folded<'_> {
+    fn part(&self, p: usize) -> &str {
+        self.text.get(self.bounds[p] as usize..self.bounds[p + 1] as usize).unwrap_or("")
+    }
+}
+
+/// The two ways of scoring with SkimMatcherV2 (see [`Term`]).
+struct Matchers {
+    full: SkimMatcherV2,
+    quick: SkimMatcherV2,
+}
+
+impl Matchers {
+    fn new() -> Matchers {
+        // Text is folded to lower case on both sides, so case is compared as is.
+        Matchers {
+            full: SkimMatcherV2::default().respect_case(),
+            quick: SkimMatcherV2::default().respect_case().element_limit(1),
+        }
+    }
+}
+
 /// A ranked hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
@@ -105,15 +188,39 @@ pub struct Hit {
 /// The search index over a caseload, with the state to narrow the previous hits.
 pub struct SearchIndex {
     entries: Vec<Entry>,
-    matcher: SkimMatcherV2,
-    /// The folded query the previous hits answer, and those hits (unordered).
-    previous: Option<(String, Vec<Hit>)>,
+    /// Per entry, the letters and digits present in each part.
+    masks: Vec<[u64; 4]>,
+    /// Every folded part of every entry, one after the other.
+    text: String,
+    /// Where each part starts in `text`: entry i, part p starts at `bounds[4 * i + p]`.
+    bounds: Vec<u32>,
+    matchers: Matchers,
+    /// The folded query the previous search answered, and every entry that matched it, in order.
+    previous: Option<(String, Vec<u32>)>,
 }
 
 impl SearchIndex {
     /// Builds the index; entries are expected in display order (ties keep that order).
     pub fn new(entries: Vec<Entry>) -> SearchIndex {
-        SearchIndex { entries, matcher: SkimMatcherV2::default().respect_case(), previous: None }
+        let mut text = String::new();
+        let mut bounds = Vec::with_capacity(entries.len() * 4 + 1);
+        let mut masks = Vec::with_capacity(entries.len());
+        for e in &entries {
+            let mut m = [0; 4];
+            for (p, shown) in [&e.name, &e.number, &e.postcode, &e.phone].into_iter().enumerate() {
+                bounds.push(text.len() as u32);
+                let start = text.len();
+                text.extend(shown.chars().map(fold_char));
+                m[p] = mask_of(&text[start..]);
+            }
+            masks.push(m);
+        }
+        bounds.push(text.len() as u32);
+        SearchIndex { entries, masks, text, bounds, matchers: Matchers::new(), previous: None }
+    }
+
+    fn folded(&self, i: usize) -> Folded<'_> {
+        Folded { masks: &self.masks[i], text: &self.text, bounds: &self.bounds[4 * i..4 * i + 5] }
     }
 
     pub fn from_participants<'a>(ps: impl IntoIterator<Item = &'a Participant>) -> SearchIndex {
@@ -143,58 +250,67 @@ impl SearchIndex {
             let hits = (0..n.min(limit)).map(|i| Hit { entry: i as u32, score: 0 }).collect();
             return (n, hits);
         }
-        let masks: Vec<u64> = terms.iter().map(|t| mask_of(t)).collect();
+        let terms: Vec<Term> = terms.iter().map(|t| Term::new(t)).collect();
         let narrowed = match self.previous.take() {
-            Some((prev, hits)) if q.starts_with(prev.as_str()) && !prev.trim().is_empty() => Some(hits),
+            Some((prev, members)) if q.starts_with(prev.as_str()) && !prev.trim().is_empty() => Some(members),
             _ => None,
         };
-        let score = |e: &Entry| -> Option<i64> {
-            let mut total = 0;
-            for (t, m) in terms.iter().zip(&masks) {
-                if e.mask & m != *m {
-                    return None;
-                }
-                total += self.matcher.fuzzy_match(&e.haystack, t)?;
+        let n = self.entries.len();
+        // Who matches at all: every term a subsequence of one of its parts. This is exactly the
+        // test SkimMatcherV2 makes before scoring, done here without scoring.
+        let is_member = |i: u32| (i as usize) < n && terms.iter().all(|t| t.matches(&self.folded(i as usize)));
+        let members: Vec<u32> = match narrowed {
+            Some(prev) => prev.into_iter().filter(|&i| is_member(i)).collect(),
+            None => (0..n as u32).filter(|&i| is_member(i)).collect(),
+        };
+        // Rank with SkimMatcherV2, in entry order. No score can exceed `bound`; once `limit`
+        // members have reached it, no later member can enter the top (ties go to the earlier
+        // entry), so the rest need no score.
+        let bound: i64 = terms.iter().map(Term::max_score).sum();
+        let mut scored = Vec::with_capacity(members.len().min(4 * limit.max(1)));
+        let mut at_bound = 0;
+        for &i in &members {
+            if limit > 0 && at_bound >= limit {
+                break;
             }
-            Some(total)
-        };
-        let hits: Vec<Hit> = match narrowed {
-            Some(prev) => prev
-                .into_iter()
-                .filter_map(|h| {
-                    let e = &self.entries[h.entry as usize];
-                    score(e).map(|s| Hit { entry: h.entry, score: s })
-                })
-                .collect(),
-            None => self
-                .entries
-                .iter()
-                .enumerate()
-                .filter_map(|(i, e)| score(e).map(|s| Hit { entry: i as u32, score: s }))
-                .collect(),
-        };
-        let total = hits.len();
-        let order = |a: &Hit, b: &Hit| b.score.cmp(&a.score).then(a.entry.cmp(&b.entry));
-        let mut top = hits.clone();
-        if top.len() > limit && limit > 0 {
-            top.select_nth_unstable_by(limit - 1, order);
-            top.truncate(limit);
-        } else if limit == 0 {
-            top.clear();
+            let e = self.folded(i as usize);
+            let mut total = 0;
+            for t in &terms {
+                total += t.score(&self.matchers, &e).map_or(0, |(_, s)| s);
+            }
+            if total >= bound {
+                at_bound += 1;
+            }
+            scored.push(Hit { entry: i, score: total });
         }
-        top.sort_unstable_by(order);
-        self.previous = Some((q, hits));
-        (total, top)
+        let order = |a: &Hit, b: &Hit| b.score.cmp(&a.score).then(a.entry.cmp(&b.entry));
+        if scored.len() > limit && limit > 0 {
+            scored.select_nth_unstable_by(limit - 1, order);
+            scored.truncate(limit);
+        } else if limit == 0 {
+            scored.clear();
+        }
+        scored.sort_unstable_by(order);
+        let total = members.len();
+        self.previous = Some((q, members));
+        (total, scored)
     }
 
     /// The matched character positions of `query` in entry `i`, per part, for highlighting.
     pub fn highlights(&self, i: u32, query: &str) -> Vec<(Part, usize)> {
-        let Some(e) = self.entry(i) else { return Vec::new() };
+        if i as usize >= self.entries.len() {
+            return Vec::new();
+        }
+        let e = self.folded(i as usize);
         let q = fold(query);
         let mut out = Vec::new();
         for t in q.split_whitespace() {
-            if let Some((_, idx)) = self.matcher.fuzzy_indices(&e.haystack, t) {
-                out.extend(idx.into_iter().filter_map(|p| e.locate(p)));
+            let term = Term::new(t);
+            let matcher = if term.short { &self.matchers.quick } else { &self.matchers.full };
+            if let Some((p, _)) = term.score(&self.matchers, &e)
+                && let Some((_, idx)) = matcher.fuzzy_indices(e.part(p), t)
+            {
+                out.extend(idx.into_iter().map(|i| (PARTS[p], i)));
             }
         }
         out.sort_unstable_by_key(|&(part, pos)| (part as u8, pos));
@@ -285,6 +401,62 @@ mod tests {
         let (_, hits) = ix.search("1003", 10);
         let h = ix.highlights(hits[0].entry, "1003");
         assert!(h.iter().all(|(p, _)| *p == Part::Number), "{h:?}");
+    }
+
+    #[test]
+    fn the_score_bound_holds_and_is_reached() {
+        let m = Matchers::new();
+        let hays =
+            ["berg, jan van den", "0612345678", "1001", "7001 ab", "jansen, piet", "el amrani, said", "a", "xjx"];
+        for t in ["j", "ja", "jan", "jansen", "0", "06", "061", "1001", "ab", "vd", "x", "an", "n", "s"] {
+            let term = Term::new(t);
+            let matcher = if term.short { &m.quick } else { &m.full };
+            for h in hays {
+                if let Some(s) = matcher.fuzzy_match(h, t) {
+                    assert!(s <= term.max_score(), "{t} on {h}: {s} > {}", term.max_score());
+                }
+            }
+            // For short terms a part that starts with the term reaches the bound (early stop).
+            if term.short {
+                assert_eq!(matcher.fuzzy_match(t, t), Some(term.max_score()), "{t}");
+            }
+        }
+    }
+
+    #[test]
+    fn early_stop_ranks_exactly_like_scoring_everyone() {
+        // Many people start with "j": the top must still be the best-scored in entry order.
+        let mut people = Vec::new();
+        for i in 0..300 {
+            let fam = ["Jansen", "Bakker", "Berg", "Hajji", "Jong"][i % 5];
+            people.push(("Jan", "", fam));
+        }
+        let mut ix = index(&people);
+        for q in ["j", "ja", "jan", "jan j", "b", "hajj", "1", "10", "0612"] {
+            let (n, top) = ix.search(q, 20);
+            // Brute force: score everyone with the same matchers, rank, take 20.
+            let terms: Vec<Term> = fold(q)
+                .split_whitespace()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|t| Term::new(Box::leak(t.clone().into_boxed_str())))
+                .collect();
+            let mut all: Vec<Hit> = (0..ix.entries.len())
+                .filter_map(|i| {
+                    let e = ix.folded(i);
+                    let mut total = 0;
+                    for t in &terms {
+                        total += t.score(&ix.matchers, &e)?.1;
+                    }
+                    Some(Hit { entry: i as u32, score: total })
+                })
+                .collect();
+            all.sort_by(|a, b| b.score.cmp(&a.score).then(a.entry.cmp(&b.entry)));
+            assert_eq!(n, all.len(), "{q}");
+            all.truncate(20);
+            assert_eq!(top, all, "{q}");
+        }
     }
 
     #[test]
