@@ -167,6 +167,7 @@ fn profile_lines(p: &Participant, ui: &Ui, today: NaiveDate) -> Vec<Line<'static
             ],
         ),
     ];
+    let width = sections.iter().flat_map(|(_, rows)| rows.iter().map(|(l, _)| s.get(l).chars().count())).max().unwrap_or(20) + 2;
     let mut lines = Vec::new();
     for (title, rows) in sections {
         lines.push(Line::from(Span::styled(format!("── {} ", s.get(title)), ui.theme.title())));
