@@ -309,7 +309,7 @@ impl Form {
     }
 }
 
-const LABEL_WIDTH: u16 = 24;
+const MAX_LABEL_WIDTH: u16 = 30;
 
 enum Row {
     Section(&'static str),
@@ -338,7 +338,8 @@ impl Form {
         let height = area.height as usize;
         // Keep the focused field (and its message) in view; show its section heading when possible.
         let offset = (focus_row + 2).saturating_sub(height).min(focus_row.saturating_sub(1));
-        let label_w = LABEL_WIDTH.min(area.width / 3);
+        let longest = self.defs.iter().map(|d| ui.strings.get(d.label).chars().count() + 2).max().unwrap_or(0) as u16;
+        let label_w = longest.clamp(12, MAX_LABEL_WIDTH).min(area.width / 3);
         let input_w = area.width.saturating_sub(label_w + 1).min(44);
         for (n, row) in rows.iter().skip(offset).take(height).enumerate() {
             let y = area.y + n as u16;
