@@ -1,6 +1,7 @@
 //! Pure domain types and rules: no I/O, no terminal, no clock.
 //! Everything that needs "today" takes it as an argument.
 
+pub mod compact;
 pub mod fold;
 pub mod name;
 pub mod participant;

@@ -110,6 +110,7 @@ pub struct Address {
 pub struct Referral {
     /// Who referred: the service desk, a partner, a collective invitation, ...
     pub source: String,
+    #[serde(with = "super::compact::date_opt")]
     pub date: Option<NaiveDate>,
 }
 
@@ -121,6 +122,7 @@ pub struct Participant {
     pub given_names: String,
     pub prefix: String,
     pub family_name: String,
+    #[serde(with = "super::compact::date_opt")]
     pub date_of_birth: Option<NaiveDate>,
     pub gender: Gender,
     pub phone: String,
@@ -131,12 +133,16 @@ pub struct Participant {
     pub referral: Referral,
     pub coach: String,
     pub status: Status,
+    #[serde(with = "super::compact::date_opt")]
     pub start_date: Option<NaiveDate>,
+    #[serde(with = "super::compact::date_opt")]
     pub planned_end_date: Option<NaiveDate>,
     pub language_needs: String,
     pub interpreter: bool,
     pub notes: String,
+    #[serde(with = "super::compact::moment")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "super::compact::moment")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -216,7 +216,7 @@ impl App {
                 true
             }
             Some(Action::OpenList) => {
-                let s = ListState::new(&self.caseload);
+                let s = ListState::new(&mut self.caseload);
                 self.stack.push(Screen::List(s));
                 true
             }
@@ -244,7 +244,7 @@ impl App {
                 _ => false,
             },
             Some(a) => {
-                let caseload = &self.caseload;
+                let caseload = &mut self.caseload;
                 match self.stack.last_mut() {
                     Some(Screen::Start(s)) => s.update(a),
                     Some(Screen::List(s)) => s.update(a, caseload),
@@ -374,7 +374,7 @@ impl App {
         for screen in &mut self.stack {
             match screen {
                 Screen::Start(s) => s.refresh(&self.caseload, &coach),
-                Screen::List(s) => s.refresh(&self.caseload),
+                Screen::List(s) => s.refresh(&mut self.caseload),
                 Screen::Search(s) => s.refresh(&mut self.caseload),
                 _ => {}
             }

@@ -20,17 +20,18 @@ pub struct ListState {
 }
 
 impl ListState {
-    pub fn new(caseload: &Caseload) -> ListState {
+    pub fn new(caseload: &mut Caseload) -> ListState {
         let mut s = ListState { rows: Vec::new(), show_closed: false, selected: 0 };
         s.refresh(caseload);
         s
     }
 
-    pub fn refresh(&mut self, caseload: &Caseload) {
+    pub fn refresh(&mut self, caseload: &mut Caseload) {
         let keep = self.selected_id(caseload);
-        self.rows = (0..caseload.people().len())
-            .filter(|&i| self.show_closed || caseload.get(i).is_some_and(|p| p.status.is_open()))
-            .collect();
+        let show_closed = self.show_closed;
+        let order = caseload.dutch_order().to_vec();
+        self.rows =
+            order.into_iter().filter(|&i| show_closed || caseload.get(i).is_some_and(|p| p.status.is_open())).collect();
         self.selected = keep
             .and_then(|id| self.rows.iter().position(|&i| caseload.get(i).is_some_and(|p| p.id == id)))
             .unwrap_or(0)
@@ -41,7 +42,7 @@ impl ListState {
         self.rows.get(self.selected).and_then(|&i| caseload.get(i)).map(|p| p.id)
     }
 
-    pub fn update(&mut self, action: Action, caseload: &Caseload) -> bool {
+    pub fn update(&mut self, action: Action, caseload: &mut Caseload) -> bool {
         let before = (self.selected, self.show_closed);
         match action {
             Action::Up => self.selected = step(self.selected, self.rows.len(), -1),

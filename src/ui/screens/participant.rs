@@ -167,13 +167,15 @@ fn profile_lines(p: &Participant, ui: &Ui, today: NaiveDate) -> Vec<Line<'static
             ],
         ),
     ];
-    let width = sections.iter().flat_map(|(_, rows)| rows.iter().map(|(l, _)| s.get(l).chars().count())).max().unwrap_or(20) + 2;
+    let width =
+        sections.iter().flat_map(|(_, rows)| rows.iter().map(|(l, _)| s.get(l).chars().count())).max().unwrap_or(20)
+            + 2;
     let mut lines = Vec::new();
     for (title, rows) in sections {
         lines.push(Line::from(Span::styled(format!("── {} ", s.get(title)), ui.theme.title())));
         for (label, value) in rows {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<22}", s.get(label)), ui.theme.dim()),
+                Span::styled(format!("  {:<width$}", s.get(label)), ui.theme.dim()),
                 Span::raw(value),
             ]));
         }

@@ -39,7 +39,7 @@ impl SearchState {
     }
 
     fn rerank(&mut self, caseload: &mut Caseload) {
-        let (total, hits) = caseload.search.search(self.input.value(), SHOWN);
+        let (total, hits) = caseload.search().search(self.input.value(), SHOWN);
         self.total = total;
         self.hits = hits;
         self.selected = 0;
@@ -54,7 +54,7 @@ impl SearchState {
 
     pub fn selected_id(&self, caseload: &Caseload) -> Option<ParticipantId> {
         let hit = self.hits.get(self.selected)?;
-        let e = caseload.search.entry(hit.entry)?;
+        let e = caseload.search_ready()?.entry(hit.entry)?;
         caseload.get(e.index).map(|p| p.id)
     }
 
@@ -113,10 +113,11 @@ impl SearchState {
         let height = table_area.height.saturating_sub(1) as usize;
         let offset = scroll_offset(self.selected, height);
         let q = self.input.value();
+        let Some(index) = caseload.search_ready() else { return };
         let rows = self.hits.iter().enumerate().skip(offset).take(height).filter_map(|(n, hit)| {
-            let e = caseload.search.entry(hit.entry)?;
+            let e = index.entry(hit.entry)?;
             let p = caseload.get(e.index)?;
-            let marks = caseload.search.highlights(hit.entry, q);
+            let marks = index.highlights(hit.entry, q);
             let cell =
                 |part: Part, text: &str| -> Line<'static> { highlighted(text, part, &marks, ui.theme.matched()) };
             let row = Row::new(vec![
