@@ -66,9 +66,9 @@ proptest! {
     fn participants_survive_the_codec(
         given in "\\PC{0,30}", prefix in "\\PC{0,8}", family in "\\PC{0,30}", notes in "\\PC{0,200}",
         dob in proptest::option::of(any_date()), number in 1u32..1_000_000, status in 0usize..5, gender in 0usize..4,
-        secs in 0i64..4_000_000_000,
+        secs in 0i64..4_000_000_000, nanos in 0u32..1_000_000_000,
     ) {
-        let mut p = Participant::new(ParticipantId::new_random(), number, Utc.timestamp_opt(secs, 0).unwrap());
+        let mut p = Participant::new(ParticipantId::new_random(), number, Utc.timestamp_opt(secs, nanos).unwrap());
         p.given_names = given;
         p.prefix = prefix;
         p.family_name = family;

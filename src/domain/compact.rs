@@ -1,5 +1,5 @@
 //! Compact serde forms for dates and times in stored records: a date as its day number, a
-//! moment as microseconds since the epoch. Decoding them is a few instructions instead of parsing
+//! moment as seconds and nanoseconds since the epoch. Decoding them is a few instructions instead of parsing
 //! text, which matters when 100,000 records are read at start.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -28,16 +28,16 @@ pub mod date_opt {
     }
 }
 
-/// `DateTime<Utc>` as `i64` microseconds since the epoch.
+/// `DateTime<Utc>` as seconds since the epoch and nanoseconds, exact.
 pub mod moment {
     use super::*;
 
     pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-        t.timestamp_micros().serialize(s)
+        (t.timestamp(), t.timestamp_subsec_nanos()).serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-        let n = i64::deserialize(d)?;
-        DateTime::from_timestamp_micros(n).ok_or_else(|| serde::de::Error::custom("moment out of range"))
+        let (secs, nanos) = <(i64, u32)>::deserialize(d)?;
+        DateTime::from_timestamp(secs, nanos).ok_or_else(|| serde::de::Error::custom("moment out of range"))
     }
 }
