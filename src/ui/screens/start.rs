@@ -67,9 +67,16 @@ impl StartState {
         let [counts_area, list_area] = Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(area);
         let mine = caseload.counts(Some(coach));
         let all = caseload.counts(None);
-        let mut head = vec![Span::styled(format!("{:<16}", s.get("start.caseload")), ui.theme.title())];
-        let mut own_line = vec![Span::raw(format!("{:<16}", s.fill("start.mine", &[("coach", coach)])))];
-        let mut all_line = vec![Span::raw(format!("{:<16}", s.get("start.everyone")))];
+        let labels = [
+            s.get("start.caseload").to_string(),
+            s.fill("start.mine", &[("coach", coach)]),
+            s.get("start.everyone").to_string(),
+        ];
+        let lw = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) + 2;
+        let [l0, l1, l2] = labels;
+        let mut head = vec![Span::styled(format!("{l0:<lw$}"), ui.theme.title())];
+        let mut own_line = vec![Span::raw(format!("{l1:<lw$}"))];
+        let mut all_line = vec![Span::raw(format!("{l2:<lw$}"))];
         for (i, st) in Status::ALL.iter().enumerate() {
             let label = s.get(&format!("status.{}", st.code())).to_string();
             let w = label.chars().count().max(5) + 2;

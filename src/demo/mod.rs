@@ -1,0 +1,252 @@
+//! Fictional but realistic demo data: Dutch and migrant names with prefixes and diacritics,
+//! addresses in a made-up region of seven municipalities, referrals and statuses spread over two
+//! years. The same seed always gives the same people.
+
+mod names;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::domain::participant::default_end_date;
+use crate::domain::validate::Postcode;
+use crate::domain::{Gender, Participant, ParticipantId, Status};
+use crate::store::{Store, StoreError};
+use names::*;
+
+/// How many participants `--demo` creates.
+pub const UI_DEMO_SIZE: usize = 150;
+
+/// About this many open participants belong to the first coach, the one the demo opens as.
+const MAIN_CASELOAD: f64 = 50.0;
+
+/// Fills `store` with `n` participants in one transaction; returns the coach whose caseload it is.
+pub fn fill(store: &Store, n: usize, seed: u64, today: NaiveDate, now: DateTime<Utc>) -> Result<String, StoreError> {
+    let (people, coaches) = generate(n, seed, today, now);
+    store.add_participants(people)?;
+    Ok(coaches.first().map_or_else(String::new, |c| c.to_string()))
+}
+
+/// Generates `n` people (numbers are given by the store) and the coaches, first the main one.
+pub fn generate(n: usize, seed: u64, today: NaiveDate, now: DateTime<Utc>) -> (Vec<Participant>, Vec<String>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // About eight in ten are still open; the main coach takes about fifty of those.
+    let main_share = (MAIN_CASELOAD / (0.78 * n.max(1) as f64)).min(0.5);
+    let people = (0..n).map(|_| person(&mut rng, today, now, main_share)).collect();
+    (people, COACHES.iter().map(|c| c.to_string()).collect())
+}
+
+fn pick<'a, T: ?Sized>(rng: &mut ChaCha8Rng, items: &'a [&'a T]) -> &'a T {
+    items.choose(rng).copied().unwrap_or_else(|| items[0])
+}
+
+fn person(rng: &mut ChaCha8Rng, today: NaiveDate, now: DateTime<Utc>, main_share: f64) -> Participant {
+    // Referred at some moment in the last two years.
+    let days_ago = rng.random_range(0..730i64);
+    let referral = today - Duration::days(days_ago);
+    let referral_at = at_office_hours(rng, referral);
+    let mut p = Participant::new(ParticipantId(uuid::Uuid::from_bytes(rng.random())), 0, referral_at.min(now));
+
+    let female = rng.random_bool(0.52);
+    p.gender = match rng.random_range(0..100) {
+        0 => Gender::Unknown,
+        1 => Gender::NonBinary,
+        _ if female => Gender::Female,
+        _ => Gender::Male,
+    };
+    let migrant = rng.random_bool(0.45);
+    if migrant {
+        let (f, m, fam) = MIGRANT.choose(rng).copied().unwrap_or(MIGRANT[0]);
+        p.given_names = pick(rng, if female { f } else { m }).to_string();
+        p.family_name = pick(rng, fam).to_string();
+        if rng.random_bool(0.5) {
+            p.language_needs = pick(rng, LANGUAGE_NEEDS).to_string();
+            p.interpreter = rng.random_bool(0.3);
+        }
+    } else {
+        let given = pick(rng, if female { DUTCH_GIVEN_F } else { DUTCH_GIVEN_M });
+        p.given_names = if rng.random_bool(0.15) {
+            format!("{given} {}", pick(rng, if female { DUTCH_GIVEN_F } else { DUTCH_GIVEN_M }))
+        } else {
+            given.to_string()
+        };
+        let (prefix, family) = DUTCH_FAMILY.choose(rng).copied().unwrap_or(("", "Jansen"));
+        p.prefix = prefix.to_string();
+        p.family_name = family.to_string();
+    }
+
+    // About half are over fifty.
+    let age = if rng.random_bool(0.5) { rng.random_range(50..67) } else { rng.random_range(19..50) };
+    p.date_of_birth =
+        today.checked_sub_months(chrono::Months::new(12 * age)).map(|d| d - Duration::days(rng.random_range(0..365)));
+
+    p.phone = match rng.random_range(0..10) {
+        0 => String::new(),
+        1 => format!("0{}-{}", rng.random_range(10..99), rng.random_range(1_000_000..9_999_999)),
+        2 => format!("+31 6 {}", rng.random_range(10_000_000..99_999_999)),
+        3 => format!("06 {} {} {}", rng.random_range(10..99), rng.random_range(100..999), rng.random_range(100..999)),
+        _ => format!("06-{}", rng.random_range(10_000_000..99_999_999)),
+    };
+    if rng.random_bool(0.4) {
+        p.email = format!("{}.{}@example.nl", ascii(&p.given_names), ascii(&p.family_name));
+    }
+
+    let (municipality, place, area, hoods) = PLACES.choose(rng).copied().unwrap_or(PLACES[0]);
+    p.municipality = municipality.to_string();
+    p.address.place = place.to_string();
+    p.neighbourhood = pick(rng, hoods).to_string();
+    p.address.street = pick(rng, STREETS).to_string();
+    p.address.house_number = match rng.random_range(0..8) {
+        0 => format!("{}a", rng.random_range(1..120)),
+        1 => format!("{}-{}", rng.random_range(1..80), rng.random_range(1..4)),
+        _ => rng.random_range(1..220).to_string(),
+    };
+    p.address.postcode = postcode(rng, area);
+
+    p.referral.source = pick(rng, REFERRERS).to_string();
+    p.referral.date = Some(referral);
+
+    p.status = status_for(rng, days_ago);
+    if p.status != Status::Referred {
+        let start = referral + Duration::days(rng.random_range(5..30).min(days_ago.max(0)));
+        p.start_date = Some(start.min(today));
+        p.planned_end_date = p.start_date.and_then(default_end_date);
+        if p.status == Status::Extended {
+            p.planned_end_date = p.planned_end_date.and_then(default_end_date);
+        }
+    }
+    let open = p.status.is_open();
+    p.coach = if open && rng.random_bool(main_share) {
+        COACHES[0].to_string()
+    } else {
+        COACHES[rng.random_range(1..COACHES.len())].to_string()
+    };
+    if rng.random_bool(0.4) {
+        p.notes = pick(rng, NOTES).to_string();
+    }
+    // Last changed somewhere between the referral and now.
+    let span = (now - p.created_at).num_seconds().max(1);
+    p.updated_at = p.created_at + Duration::seconds(rng.random_range(0..span));
+    p
+}
+
+fn status_for(rng: &mut ChaCha8Rng, days_ago: i64) -> Status {
+    let r = rng.random_range(0..100);
+    match days_ago {
+        0..=20 => {
+            if r < 65 {
+                Status::Referred
+            } else {
+                Status::Intake
+            }
+        }
+        21..=60 => {
+            if r < 10 {
+                Status::Referred
+            } else if r < 40 {
+                Status::Intake
+            } else {
+                Status::Active
+            }
+        }
+        61..=380 => {
+            if r < 5 {
+                Status::Intake
+            } else if r < 92 {
+                Status::Active
+            } else {
+                Status::Closed
+            }
+        }
+        _ => {
+            if r < 55 {
+                Status::Closed
+            } else if r < 85 {
+                Status::Extended
+            } else {
+                Status::Active
+            }
+        }
+    }
+}
+
+fn at_office_hours(rng: &mut ChaCha8Rng, day: NaiveDate) -> DateTime<Utc> {
+    let t = day.and_hms_opt(rng.random_range(8..17), rng.random_range(0..60), 0).unwrap_or_default();
+    Utc.from_utc_datetime(&t)
+}
+
+fn postcode(rng: &mut ChaCha8Rng, area: u32) -> Option<Postcode> {
+    const LETTERS: &[u8] = b"ABCDEGHJKLMNPRTVWXZ";
+    let a = LETTERS[rng.random_range(0..LETTERS.len())] as char;
+    let b = LETTERS[rng.random_range(0..LETTERS.len())] as char;
+    Postcode::parse(&format!("{}{a}{b}", area + rng.random_range(0..9))).ok()
+}
+
+/// A name as it would appear in an e-mail address: folded to ASCII, spaces and quotes dropped.
+fn ascii(s: &str) -> String {
+    crate::domain::fold::fold(s).chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::validate::{parse_date_of_birth, parse_email, parse_phone};
+
+    fn day() -> (NaiveDate, DateTime<Utc>) {
+        (NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(), Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap())
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_people() {
+        let (today, now) = day();
+        let (a, _) = generate(50, 7, today, now);
+        let (b, _) = generate(50, 7, today, now);
+        let (c, _) = generate(50, 8, today, now);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn every_field_passes_the_validators_the_ui_uses() {
+        let (today, now) = day();
+        let (people, _) = generate(2000, 3, today, now);
+        for p in &people {
+            assert!(!p.given_names.is_empty() && !p.family_name.is_empty());
+            if let Some(d) = p.date_of_birth {
+                assert!(parse_date_of_birth(&crate::domain::validate::format_date(d), today).is_ok());
+            }
+            assert!(p.phone.is_empty() || parse_phone(&p.phone).is_ok(), "{}", p.phone);
+            assert!(p.email.is_empty() || parse_email(&p.email).is_ok(), "{}", p.email);
+            assert!(p.address.postcode.is_some());
+            assert!(p.created_at <= p.updated_at && p.updated_at <= now);
+            if let (Some(s), Some(e)) = (p.start_date, p.planned_end_date) {
+                assert!(s <= today && e > s);
+            }
+            assert_eq!(p.start_date.is_none(), p.status == Status::Referred);
+        }
+        let over_fifty = people.iter().filter(|p| p.age_on(today).is_some_and(|a| a >= 50)).count();
+        assert!((800..1200).contains(&over_fifty), "{over_fifty}");
+    }
+
+    #[test]
+    fn the_main_coach_has_a_caseload_of_about_fifty() {
+        let (today, now) = day();
+        for seed in 1..5 {
+            let (people, coaches) = generate(UI_DEMO_SIZE, seed, today, now);
+            let mine = people.iter().filter(|p| p.coach == coaches[0] && p.status.is_open()).count();
+            assert!((35..=65).contains(&mine), "seed {seed}: {mine}");
+        }
+    }
+
+    #[test]
+    fn names_with_diacritics_and_prefixes_appear() {
+        let (today, now) = day();
+        let (people, _) = generate(400, 1, today, now);
+        assert!(people.iter().any(|p| p.family_name.chars().any(|c| !c.is_ascii())));
+        assert!(people.iter().any(|p| !p.prefix.is_empty()));
+        assert!(people.iter().any(|p| p.status == Status::Closed));
+        assert!(people.iter().any(|p| p.status == Status::Extended));
+        assert!(people.iter().any(|p| p.status == Status::Referred));
+    }
+}

@@ -1,0 +1,190 @@
+//! Word lists for fictional demo people and places. Every combination is made up.
+
+/// Dutch given names, with diacritics where Dutch names have them.
+pub const DUTCH_GIVEN_F: &[&str] = &[
+    "Anna",
+    "Maria",
+    "Johanna",
+    "Cornelia",
+    "Hendrika",
+    "Wilhelmina",
+    "Sanne",
+    "Fenna",
+    "Zoë",
+    "Daniëlle",
+    "Ineke",
+    "Marieke",
+    "Joke",
+    "Petra",
+    "Linda",
+    "Monique",
+    "Esther",
+    "Anouk",
+    "Chantal",
+    "Ilse",
+    "Noëlle",
+    "Gerda",
+    "Truus",
+];
+pub const DUTCH_GIVEN_M: &[&str] = &[
+    "Jan", "Piet", "Kees", "Johannes", "Cornelis", "Hendrik", "Willem", "Gerrit", "Dirk", "Bram", "Henk", "Sjoerd",
+    "Joël", "Rémy", "Marco", "Erik", "Ruud", "Jeroen", "Arjen", "Theo", "Wim", "Ben", "Ruben",
+];
+pub const DUTCH_FAMILY: &[(&str, &str)] = &[
+    ("", "Jansen"),
+    ("de", "Vries"),
+    ("van den", "Berg"),
+    ("van", "Dijk"),
+    ("", "Bakker"),
+    ("", "Visser"),
+    ("", "Smit"),
+    ("", "Meijer"),
+    ("de", "Boer"),
+    ("", "Mulder"),
+    ("de", "Groot"),
+    ("", "Bos"),
+    ("", "Vos"),
+    ("", "Peters"),
+    ("", "Hendriks"),
+    ("van", "Leeuwen"),
+    ("", "Dekker"),
+    ("", "Brouwer"),
+    ("de", "Wit"),
+    ("", "Dijkstra"),
+    ("", "Smits"),
+    ("de", "Graaf"),
+    ("van der", "Meer"),
+    ("van der", "Linden"),
+    ("", "Kok"),
+    ("", "Jacobs"),
+    ("de", "Haan"),
+    ("", "Vermeulen"),
+    ("van den", "Heuvel"),
+    ("van der", "Veen"),
+    ("van den", "Broek"),
+    ("de", "Bruijn"),
+    ("ter", "Horst"),
+    ("'t", "Hart"),
+    ("in 't", "Veld"),
+    ("van 't", "Hof"),
+    ("ten", "Brink"),
+    ("", "Wolters"),
+    ("", "Nijenhuis"),
+    ("", "Hoekstra"),
+];
+/// Given and family names of people with a migration background (Turkish, Moroccan, Surinamese,
+/// Antillean, Polish, Syrian, Eritrean, Somali, Vietnamese), spelled as Dutch registers keep them.
+pub const MIGRANT: &[(&[&str], &[&str], &[&str])] = &[
+    (
+        &["Fatma", "Ayşe", "Emine", "Hatice", "Zeynep", "Elif"],
+        &["Mehmet", "Mustafa", "Emre", "Hüseyin", "Ömer", "Şükrü"],
+        &["Öztürk", "Yılmaz", "Çelik", "Şahin", "Demir", "Kaya", "Aydın", "Doğan", "Koç", "Güneş"],
+    ),
+    (
+        &["Fatima", "Khadija", "Naima", "Samira", "Malika", "Nora"],
+        &["Mohammed", "Ahmed", "Youssef", "Said", "Karim", "Hassan"],
+        &["El Amrani", "Boukhari", "Benali", "El Idrissi", "Ouali", "Bouzid", "Azzouzi", "Tahiri"],
+    ),
+    (
+        &["Shanti", "Roshni", "Marcia", "Jennifer", "Ilona"],
+        &["Ravi", "Dennis", "Errol", "Rudi", "Anand"],
+        &["Ramdin", "Sewnath", "Bhagwandin", "Doekhi", "Kromosoeto", "Pinas", "Wijngaarde"],
+    ),
+    (
+        &["Shirley", "Giselle", "Jurmaine"],
+        &["Giovanni", "Jurgen", "Ruthsel"],
+        &["Martina", "Isenia", "Rosaria", "Pieternella"],
+    ),
+    (
+        &["Agnieszka", "Małgorzata", "Katarzyna", "Joanna"],
+        &["Łukasz", "Paweł", "Krzysztof", "Tomasz"],
+        &["Wiśniewski", "Kowalski", "Wójcik", "Nowak", "Lewandowski", "Zieliński"],
+    ),
+    (
+        &["Rania", "Lina", "Nour", "Hiba"],
+        &["Omar", "Khaled", "Ammar", "Bilal"],
+        &["Al-Hassan", "Haddad", "Khalil", "Darwish"],
+    ),
+    (
+        &["Senait", "Helen", "Saba", "Yodit"],
+        &["Tesfaye", "Yonas", "Dawit", "Samuel"],
+        &["Tesfamariam", "Gebremedhin", "Haile", "Tekle"],
+    ),
+    (&["Hodan", "Amina", "Sahra"], &["Abdi", "Abdirahman", "Mahad"], &["Warsame", "Farah", "Jama"]),
+    (&["Thi Lan", "Mai", "Hoa"], &["Minh", "Tuan", "Duc"], &["Nguyen", "Tran", "Pham"]),
+];
+
+/// A fictional region of seven municipalities: (municipality, place, postcode area, neighbourhoods).
+pub const PLACES: &[(&str, &str, u32, &[&str])] = &[
+    ("Oosterveld", "Oosterveld", 7411, &["Centrum", "De Weiden", "Noorderpark", "Het Hoge Veld"]),
+    ("Oosterveld", "Brinkhorst", 7415, &["Dorp", "Buitengebied"]),
+    ("Lindenstad", "Lindenstad", 7551, &["Binnenstad", "Molenwijk", "Zuidkamp", "De Esch"]),
+    ("Lindenstad", "Hengelo-Oost", 7559, &["Oost", "Wilderinkshoek"]),
+    ("Aa en Venne", "Venhuizen", 7621, &["Centrum", "Venne-Noord"]),
+    ("Bergerveen", "Bergerveen", 7701, &["Oud-Bergerveen", "De Maten", "Stationsbuurt"]),
+    ("Haarle", "Haarle", 7731, &["Dorp", "Haarlerberg"]),
+    ("Wolde", "Wolde", 7941, &["Centrum", "Oosterhoek", "Het Ven"]),
+    ("Wolde", "Ruinerhof", 7963, &["Dorp"]),
+    ("Schoonhoek", "Schoonhoek", 7811, &["Centrum", "Bargeres", "Angelslo", "Emmerhout"]),
+];
+
+pub const STREETS: &[&str] = &[
+    "Dorpsstraat",
+    "Kerkstraat",
+    "Molenweg",
+    "Stationsweg",
+    "Schoolstraat",
+    "Julianastraat",
+    "Beatrixlaan",
+    "Eikenlaan",
+    "Berkenhof",
+    "Esdoornstraat",
+    "Wilgenstraat",
+    "De Brink",
+    "Marktplein",
+    "Nieuwstraat",
+    "Oranjestraat",
+    "Prins Hendrikstraat",
+    "Boerhaavelaan",
+    "Rembrandtstraat",
+    "Vondellaan",
+    "Zuiderkade",
+    "Havenstraat",
+    "Veldweg",
+    "Heideweg",
+    "Spoorstraat",
+    "Kastanjelaan",
+    "Populierenstraat",
+];
+
+pub const COACHES: &[&str] = &["Sanne de Vries", "Mohamed Ouali", "Ineke Bosman", "Jeroen Achterberg"];
+
+pub const REFERRERS: &[&str] = &[
+    "Werkplein (klantmanager)",
+    "Werkplein (collectieve start)",
+    "Schuldhulpverlening",
+    "Huisarts / POH-GGZ",
+    "Wijkteam",
+    "Welzijnsorganisatie",
+    "Eigen aanmelding",
+];
+
+pub const LANGUAGE_NEEDS: &[&str] = &[
+    "Spreekt beperkt Nederlands; Turks voor uitleg",
+    "Arabisch; tolk bij intake",
+    "Tigrinya; tolk via tolkentelefoon",
+    "Pools; Engels gaat goed",
+    "Somalisch; zoon vertaalt soms",
+    "Leest en schrijft moeilijk (laaggeletterd)",
+];
+
+pub const NOTES: &[&str] = &[
+    "Wil graag vrijwilligerswerk bij de voedselbank.",
+    "Mantelzorger voor moeder; weinig tijd overdag.",
+    "Schulden in beeld bij schuldhulp, traject loopt.",
+    "Eerste gesprek thuis, liever geen afspraken op kantoor.",
+    "Fietst graag; interesse in fietsmaatjes.",
+    "Zoekt contact met lotgenoten, voelt zich eenzaam.",
+    "Heeft last van rug; beweegmodule besproken.",
+    "Wil taalniveau verbeteren, aangemeld bij bibliotheek.",
+];
