@@ -1,6 +1,152 @@
-//! JSON export of every record.
+//! `meedoen export --format json`: everything as one JSON object with an array per record kind,
+//! records linked by `participant_id`, dates in ISO 8601.
+//!
+//! The shapes below are the export format, kept apart from the stored types so that the file a
+//! municipality reads stays stable when storage changes. A later record kind adds one field to
+//! [`Export`].
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::domain::Participant;
+use crate::domain::participant::format_number;
 use crate::store::{Store, StoreError};
 
-pub fn write_json(_store: &Store, _out: &mut Vec<u8>) -> Result<(), StoreError> {
-    Err(StoreError::Backend("export not yet written".into()))
+/// Version of this export format.
+pub const EXPORT_FORMAT: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct Export {
+    pub format_version: u32,
+    pub exported_at: String,
+    pub participants: Vec<ParticipantOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ParticipantOut {
+    pub participant_id: String,
+    pub number: String,
+    pub given_names: String,
+    pub prefix: String,
+    pub family_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub gender: &'static str,
+    pub phone: String,
+    pub email: String,
+    pub address: AddressOut,
+    pub neighbourhood: String,
+    pub municipality: String,
+    pub referral: ReferralOut,
+    pub coach: String,
+    pub status: &'static str,
+    pub start_date: Option<NaiveDate>,
+    pub planned_end_date: Option<NaiveDate>,
+    pub language_needs: String,
+    pub interpreter: bool,
+    pub notes: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AddressOut {
+    pub street: String,
+    pub house_number: String,
+    pub postcode: Option<String>,
+    pub place: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReferralOut {
+    pub source: String,
+    pub date: Option<NaiveDate>,
+}
+
+fn moment(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+impl From<&Participant> for ParticipantOut {
+    fn from(p: &Participant) -> Self {
+        ParticipantOut {
+            participant_id: p.id.to_string(),
+            number: format_number(p.number),
+            given_names: p.given_names.clone(),
+            prefix: p.prefix.clone(),
+            family_name: p.family_name.clone(),
+            date_of_birth: p.date_of_birth,
+            gender: p.gender.code(),
+            phone: p.phone.clone(),
+            email: p.email.clone(),
+            address: AddressOut {
+                street: p.address.street.clone(),
+                house_number: p.address.house_number.clone(),
+                postcode: p.address.postcode.as_ref().map(|c| c.to_string()),
+                place: p.address.place.clone(),
+            },
+            neighbourhood: p.neighbourhood.clone(),
+            municipality: p.municipality.clone(),
+            referral: ReferralOut { source: p.referral.source.clone(), date: p.referral.date },
+            coach: p.coach.clone(),
+            status: p.status.code(),
+            start_date: p.start_date,
+            planned_end_date: p.planned_end_date,
+            language_needs: p.language_needs.clone(),
+            interpreter: p.interpreter,
+            notes: p.notes.clone(),
+            created_at: moment(p.created_at),
+            updated_at: moment(p.updated_at),
+        }
+    }
+}
+
+/// Builds the export of everything in `store`, participants in number order.
+pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
+    let mut people = store.participants()?;
+    people.sort_by_key(|p| p.number);
+    Ok(Export {
+        format_version: EXPORT_FORMAT,
+        exported_at: moment(now),
+        participants: people.iter().map(ParticipantOut::from).collect(),
+    })
+}
+
+/// Writes the export as pretty JSON.
+pub fn write_json(store: &Store, out: &mut Vec<u8>) -> Result<(), StoreError> {
+    let export = build(store, Utc::now())?;
+    serde_json::to_writer_pretty(&mut *out, &export).map_err(|e| StoreError::Backend(format!("cannot write JSON: {e}")))?;
+    out.push(b'\n');
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::validate::Postcode;
+    use crate::domain::{ParticipantId, Status};
+
+    #[test]
+    fn participants_come_out_with_iso_dates_and_ids() {
+        let store = Store::temporary().unwrap();
+        let mut p = Participant::new(ParticipantId::new_random(), 0, Utc::now());
+        p.given_names = "Fatma".into();
+        p.family_name = "Öztürk".into();
+        p.date_of_birth = NaiveDate::from_ymd_opt(1966, 5, 4);
+        p.address.postcode = Postcode::parse("7411ab").ok();
+        p.status = Status::Active;
+        let saved = store.add_participant(p).unwrap();
+        let mut buf = Vec::new();
+        write_json(&store, &mut buf).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
+        let first = &v["participants"][0];
+        assert_eq!(first["participant_id"], saved.id.to_string());
+        assert_eq!(first["number"], "1001");
+        assert_eq!(first["family_name"], "Öztürk");
+        assert_eq!(first["date_of_birth"], "1966-05-04");
+        assert_eq!(first["address"]["postcode"], "7411 AB");
+        assert_eq!(first["status"], "active");
+        assert_eq!(first["referral"]["date"], serde_json::Value::Null);
+        assert!(first["created_at"].as_str().unwrap().ends_with('Z'));
+        assert_eq!(v["format_version"], 1);
+    }
 }
