@@ -114,7 +114,8 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
 /// Writes the export as pretty JSON.
 pub fn write_json(store: &Store, out: &mut Vec<u8>) -> Result<(), StoreError> {
     let export = build(store, Utc::now())?;
-    serde_json::to_writer_pretty(&mut *out, &export).map_err(|e| StoreError::Backend(format!("cannot write JSON: {e}")))?;
+    serde_json::to_writer_pretty(&mut *out, &export)
+        .map_err(|e| StoreError::Backend(format!("cannot write JSON: {e}")))?;
     out.push(b'\n');
     Ok(())
 }
