@@ -47,6 +47,14 @@ impl From<sled::Error> for StoreError {
 }
 
 pub(crate) fn io_error(io: std::io::Error) -> StoreError {
+    // sled reports a held lock as an error that wraps the operating system's WouldBlock.
+    let inner_would_block = io
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<std::io::Error>())
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::WouldBlock);
+    if inner_would_block || io.to_string().contains("could not acquire lock") {
+        return StoreError::Locked;
+    }
     match io.kind() {
         std::io::ErrorKind::WouldBlock => StoreError::Locked,
         std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => StoreError::DiskFull,

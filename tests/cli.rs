@@ -1,0 +1,122 @@
+//! The command line as a coach or an administrator uses it: the real binary, a fresh data
+//! directory per test.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn meedoen(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_meedoen"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("MEEDOEN_DATA_DIR")
+        .env_remove("MEEDOEN_COACH")
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn demo_then_export_gives_every_participant_with_iso_dates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let out = meedoen(&dir, &["demo", "--participants", "30", "--seed", "7"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = tmp.path().join("export.json");
+    let out = meedoen(&dir, &["export", "--format", "json", "--out", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let people = v["participants"].as_array().unwrap();
+    assert_eq!(people.len(), 30);
+    for p in people {
+        assert_eq!(p["participant_id"].as_str().unwrap().len(), 36);
+        if let Some(d) = p["date_of_birth"].as_str() {
+            assert!(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok(), "{d}");
+        }
+        assert!(chrono::DateTime::parse_from_rfc3339(p["created_at"].as_str().unwrap()).is_ok());
+    }
+    // The same seed gives the same people.
+    let dir2 = tmp.path().join("again");
+    meedoen(&dir2, &["demo", "--participants", "30", "--seed", "7"]);
+    let out2 = meedoen(&dir2, &["export", "--format", "json"]);
+    let v2: serde_json::Value = serde_json::from_slice(&out2.stdout).unwrap();
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v["participants"].as_array().unwrap().iter().map(|p| p["family_name"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(names(&v), names(&v2));
+}
+
+#[test]
+fn demo_refuses_a_caseload_with_people_in_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    assert!(meedoen(&dir, &["demo", "--participants", "3"]).status.success());
+    let out = meedoen(&dir, &["demo", "--participants", "3"]);
+    assert_eq!(out.status.code(), Some(1));
+    let msg = stderr(&out);
+    assert!(msg.contains("already holds 3 participants"), "{msg}");
+    assert_eq!(msg.trim().lines().count(), 1, "one sentence: {msg}");
+}
+
+#[test]
+fn import_keeps_good_rows_and_names_the_bad_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let csv = tmp.path().join("aanmeldingen.csv");
+    std::fs::write(
+        &csv,
+        "\u{feff}voornamen;tussenvoegsel;achternaam;geboortedatum;telefoon;kleur\n\
+         Jan;van der;Berg;03-02-1970;0612345678;blauw\n\
+         Emre;;Çelik;1-13-1985;;\n\
+         Ayşe;;Şahin;1975-07-20;+31 6 12345678;\n",
+    )
+    .unwrap();
+    let out = meedoen(&dir, &["import-referrals", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("2 referrals imported"), "{report}");
+    assert!(report.contains("line 3"), "{report}");
+    assert!(report.contains("kleur"), "{report}");
+    let export = meedoen(&dir, &["export", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    let people = v["participants"].as_array().unwrap();
+    assert_eq!(people.len(), 2);
+    assert!(people.iter().all(|p| p["status"] == "referred"));
+}
+
+#[test]
+fn errors_are_one_sentence_with_a_non_zero_exit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let out = meedoen(&dir, &["import-referrals", "/no/such/file.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("meedoen: cannot read /no/such/file.csv"), "{}", stderr(&out));
+    let out = meedoen(&dir, &["--lang", "fr"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_data_directory_is_created_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("nieuw");
+    assert!(meedoen(&dir, &["export", "--format", "json"]).status.success());
+    assert_eq!(std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777, 0o700);
+}
+
+#[test]
+fn a_caseload_open_elsewhere_gives_a_clear_message_and_exit_code_3() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let _held = meedoen::store::Store::open(&dir).unwrap();
+    let out = meedoen(&dir, &["export", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Deze caseload is al geopend in een ander venster"), "{}", stderr(&out));
+    let out = meedoen(&dir, &["--lang", "en", "export", "--format", "json"]);
+    assert!(stderr(&out).contains("This caseload is open in another window"), "{}", stderr(&out));
+}
