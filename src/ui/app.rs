@@ -109,14 +109,19 @@ impl App {
         self.stack.len()
     }
 
-    /// The key contexts in force, most specific first, and whether a text field has the focus.
+    /// The key contexts in force, most specific first, and whether global keys are off (a text
+    /// field has the focus, or a popup answers every key itself).
     pub fn contexts(&self) -> (Vec<Context>, bool) {
         match &self.popup {
-            Some(Popup::Help) => return (vec![Context::Help], false),
-            Some(Popup::Confirm { .. }) => return (vec![Context::Confirm], false),
-            Some(Popup::DraftOffer { .. }) => return (vec![Context::DraftOffer], false),
-            None => {}
+            Some(Popup::Help) => (vec![Context::Help], true),
+            Some(Popup::Confirm { .. }) => (vec![Context::Confirm], true),
+            Some(Popup::DraftOffer { .. }) => (vec![Context::DraftOffer], true),
+            None => self.screen_contexts(),
         }
+    }
+
+    /// The contexts of the screen itself, whatever popup is over it (the help overlay lists these).
+    pub fn screen_contexts(&self) -> (Vec<Context>, bool) {
         match self.screen() {
             Screen::Start(_) => (vec![Context::Start], false),
             Screen::List(_) => (vec![Context::List], false),

@@ -111,8 +111,7 @@ fn render_popup(frame: &mut Frame, area: Rect, ui: &Ui, app: &App, popup: &Popup
     let s = ui.strings;
     let (title, lines): (String, Vec<Line>) = match popup {
         Popup::Help => {
-            let (mut contexts, typing) = app.contexts();
-            contexts.retain(|c| *c != keymap::Context::Help);
+            let (contexts, typing) = app.screen_contexts();
             let lines = bindings_for(&contexts, typing, false)
                 .into_iter()
                 .map(|b| {
@@ -131,7 +130,7 @@ fn render_popup(frame: &mut Frame, area: Rect, ui: &Ui, app: &App, popup: &Popup
     };
     let (contexts, typing) = app.contexts();
     let mut footer = Vec::new();
-    for b in bindings_for(&contexts[..1], typing, true) {
+    for b in bindings_for(&contexts, typing, true) {
         footer.push(Span::styled(keymap::keys_label(b), ui.theme.footer_key()));
         footer.push(Span::raw(format!(" {}   ", s.get(b.describe))));
     }

@@ -1,0 +1,313 @@
+//! The UI state machine driven by key sequences, no terminal: what a coach types, what changes.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use meedoen::domain::validate::Invalid;
+use meedoen::i18n::Lang;
+use meedoen::store::Store;
+use meedoen::ui::app::{App, Popup, Screen};
+use meedoen::ui::screens::participant::Tab;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn form(app: &App) -> &meedoen::ui::form::Form {
+    match app.screen() {
+        Screen::Form(f) => &f.form,
+        _ => panic!("expected a form on screen"),
+    }
+}
+
+fn participant_on_screen(app: &App) -> String {
+    match app.screen() {
+        Screen::Participant(s) => app.caseload.by_id(s.id).unwrap().listed_name(),
+        _ => panic!("expected the participant screen"),
+    }
+}
+
+#[test]
+fn intake_asks_the_name_first_and_moves_with_tab_enter_and_shift_tab() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(form(&app).focused_key(), "given_names");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(form(&app).focused_key(), "prefix");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(form(&app).focused_key(), "family_name");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(form(&app).focused_key(), "date_of_birth");
+    app.handle_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    assert_eq!(form(&app).focused_key(), "family_name");
+}
+
+#[test]
+fn ctrl_s_without_a_name_saves_nothing_and_says_why() {
+    let mut app = app();
+    let before = app.caseload.people().len();
+    press(&mut app, KeyCode::Char('n'));
+    app.handle_key(ctrl('s'));
+    assert_eq!(form(&app).error("given_names"), Some(Invalid::Required));
+    assert_eq!(form(&app).error("family_name"), Some(Invalid::Required));
+    assert_eq!(form(&app).focused_key(), "given_names");
+    assert!(app.flash.as_ref().is_some_and(|(_, err)| *err));
+    assert_eq!(app.caseload.people().len(), before);
+    assert!(screen(&app, 80, 24).contains("Verplicht veld"));
+}
+
+#[test]
+fn a_full_intake_saved_from_the_middle_is_on_disk_and_opens_the_participant() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("c");
+    {
+        let mut app = app_on(Store::open(&dir).unwrap(), Lang::Nl);
+        press(&mut app, KeyCode::Char('n'));
+        type_text(&mut app, "Jan");
+        press(&mut app, KeyCode::Tab);
+        type_text(&mut app, "van der");
+        press(&mut app, KeyCode::Tab);
+        type_text(&mut app, "Berg");
+        press(&mut app, KeyCode::Tab);
+        type_text(&mut app, "3-2-1970");
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Char('m'));
+        press(&mut app, KeyCode::Tab);
+        type_text(&mut app, "06 1234 5678");
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Tab);
+        type_text(&mut app, "7411ab");
+        app.handle_key(ctrl('s'));
+        assert_eq!(participant_on_screen(&app), "Berg, Jan van der");
+        assert!(app.flash.as_ref().is_some_and(|(m, err)| !err && m.contains("Opgeslagen")));
+    }
+    // Reopen the caseload as the next start would.
+    let store = Store::open(&dir).unwrap();
+    let p = store.participant_by_number(1001).unwrap();
+    assert_eq!((p.given_names.as_str(), p.prefix.as_str(), p.family_name.as_str()), ("Jan", "van der", "Berg"));
+    assert_eq!(p.date_of_birth, chrono::NaiveDate::from_ymd_opt(1970, 2, 3));
+    assert_eq!(p.gender, meedoen::domain::Gender::Male);
+    assert_eq!(p.address.postcode.unwrap().as_str(), "7411 AB");
+    assert_eq!(p.start_date, Some(today()));
+    assert_eq!(p.planned_end_date, chrono::NaiveDate::from_ymd_opt(2027, 11, 24));
+    assert_eq!(p.coach, "Sanne");
+    assert!(store.drafts().unwrap().is_empty(), "the draft is gone once saved");
+}
+
+#[test]
+fn esc_asks_before_throwing_away_what_was_typed() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Piet");
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.popup, Some(Popup::Confirm { .. })));
+    press(&mut app, KeyCode::Char('n'));
+    assert!(app.popup.is_none());
+    assert_eq!(form(&app).value("given_names"), "Piet");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('j'));
+    assert!(matches!(app.screen(), Screen::Start(_)));
+    assert!(app.store.drafts().unwrap().is_empty());
+    // An untouched form closes at once.
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen(), Screen::Start(_)));
+    assert!(app.popup.is_none());
+}
+
+#[test]
+fn a_half_typed_intake_survives_a_crash_and_is_offered_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("c");
+    {
+        let mut app = app_on(Store::open(&dir).unwrap(), Lang::Nl);
+        press(&mut app, KeyCode::Char('n'));
+        type_text(&mut app, "Piet");
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Tab);
+        type_text(&mut app, "Jansen");
+        // Dropped without saving or quitting, as a killed process would leave it.
+    }
+    let mut app = app_on(Store::open(&dir).unwrap(), Lang::Nl);
+    match &app.popup {
+        Some(Popup::DraftOffer { description, .. }) => assert!(description.contains("Piet Jansen"), "{description}"),
+        _ => panic!("the unfinished intake is offered"),
+    }
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(form(&app).value("given_names"), "Piet");
+    assert_eq!(form(&app).value("family_name"), "Jansen");
+    assert_eq!(form(&app).focused_key(), "family_name");
+    app.handle_key(ctrl('s'));
+    assert_eq!(participant_on_screen(&app), "Jansen, Piet");
+}
+
+#[test]
+fn a_draft_can_be_thrown_away_or_kept_for_later() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("c");
+    {
+        let mut app = app_on(Store::open(&dir).unwrap(), Lang::Nl);
+        press(&mut app, KeyCode::Char('n'));
+        type_text(&mut app, "Kees");
+    }
+    {
+        let mut app = app_on(Store::open(&dir).unwrap(), Lang::Nl);
+        press(&mut app, KeyCode::Esc); // later
+        assert!(app.popup.is_none());
+        press(&mut app, KeyCode::Char('n')); // n offers it again rather than overwriting it
+        assert!(matches!(app.popup, Some(Popup::DraftOffer { .. })));
+        press(&mut app, KeyCode::Char('d'));
+        assert!(app.popup.is_none());
+    }
+    let store = Store::open(&dir).unwrap();
+    assert!(store.drafts().unwrap().is_empty());
+}
+
+#[test]
+fn search_folds_diacritics_and_opens_the_participant() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "ozturk");
+    let text = screen(&app, 80, 24);
+    let first_row = text.lines().find(|l| l.contains("Öztürk")).unwrap_or("");
+    assert!(first_row.contains("Öztürk, Fatma"), "{text}");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(participant_on_screen(&app), "Öztürk, Fatma");
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen(), Screen::Search(s) if s.query() == "ozturk"));
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen(), Screen::Start(_)));
+}
+
+#[test]
+fn vd_berg_finds_jan_van_der_berg() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "vd berg");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(participant_on_screen(&app), "Berg, Jan van der");
+}
+
+#[test]
+fn edit_rejects_a_bad_phone_then_saves_the_fix() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "celik");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('e'));
+    assert_eq!(form(&app).value("family_name"), "Çelik");
+    while form(&app).focused_key() != "phone" {
+        press(&mut app, KeyCode::Tab);
+    }
+    app.handle_key(ctrl('u'));
+    type_text(&mut app, "12345");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(form(&app).error("phone"), Some(Invalid::Phone));
+    app.handle_key(ctrl('s'));
+    assert_eq!(form(&app).focused_key(), "phone");
+    app.handle_key(ctrl('u'));
+    type_text(&mut app, "0687654321");
+    app.handle_key(ctrl('s'));
+    assert_eq!(participant_on_screen(&app), "Çelik, Emre");
+    assert!(screen(&app, 80, 24).contains("0687654321"));
+    assert_eq!(app.store.participant_by_number(1004).unwrap().phone, "0687654321");
+}
+
+#[test]
+fn q_quits_from_screens_but_is_a_letter_while_typing() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "q");
+    assert!(!app.quit);
+    assert!(matches!(app.screen(), Screen::Search(s) if s.query() == "q"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "q");
+    assert!(!app.quit);
+    assert_eq!(form(&app).value("given_names"), "q");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}
+
+#[test]
+fn help_lists_the_keys_of_the_screen_and_closes_with_esc() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.popup, Some(Popup::Help)));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("nieuwe intake") && text.contains("stoppen"), "{text}");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.popup.is_none());
+    // In a form, F1 opens help and typed letters stay letters.
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::F(1));
+    assert!(screen(&app, 80, 24).contains("Ctrl+S"));
+}
+
+#[test]
+fn the_list_sorts_under_the_family_name() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('l'));
+    let text = screen(&app, 80, 24);
+    let pos = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} not in\n{text}"));
+    assert!(pos("Aalders, Piet") < pos("Berg, Jan van der"));
+    assert!(pos("Berg, Jan van der") < pos("Çelik, Emre"));
+    assert!(pos("Çelik, Emre") < pos("Öztürk, Fatma"));
+    // Closed trajectories are hidden until asked for.
+    assert!(!text.contains("Vries, Anna de"));
+    press(&mut app, KeyCode::Char('a'));
+    assert!(screen(&app, 80, 24).contains("Vries, Anna de"));
+}
+
+#[test]
+fn choice_fields_take_arrows_and_the_first_letter() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('n'));
+    while form(&app).focused_key() != "gender" {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(form(&app).value("gender"), "female");
+    press(&mut app, KeyCode::Right);
+    assert_eq!(form(&app).value("gender"), "male");
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Left);
+    assert_eq!(form(&app).value("gender"), "unknown");
+}
+
+#[test]
+fn a_key_that_changes_nothing_asks_for_no_redraw() {
+    let mut app = app();
+    assert!(!press(&mut app, KeyCode::Char('z')));
+    assert!(!press(&mut app, KeyCode::Up), "already at the top");
+    assert!(press(&mut app, KeyCode::Down));
+    assert!(!press(&mut app, KeyCode::Esc), "the start screen stays");
+}
+
+#[test]
+fn participant_tabs_cycle() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen(), Screen::Participant(s) if s.tab == Tab::Profile));
+    press(&mut app, KeyCode::Tab);
+    assert!(matches!(app.screen(), Screen::Participant(s) if s.tab == Tab::PositiveHealth));
+    app.handle_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    app.handle_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    assert!(matches!(app.screen(), Screen::Participant(s) if s.tab == Tab::Signals));
+}
+
+#[test]
+fn the_start_screen_counts_per_status_and_lists_my_open_participants() {
+    let app = app();
+    let text = screen(&app, 80, 24);
+    // Sanne: 2 active, 1 intake, 1 referred, 1 closed; Mohamed: 1 extended.
+    let mine = text.lines().find(|l| l.contains("Mijn (Sanne)")).unwrap();
+    let counts: Vec<&str> = mine.split_whitespace().skip(2).collect();
+    assert_eq!(counts, ["1", "1", "2", "0", "1"], "{mine}");
+    let team = text.lines().find(|l| l.contains("Hele team")).unwrap();
+    assert_eq!(team.split_whitespace().skip(2).collect::<Vec<_>>(), ["1", "1", "2", "1", "1"], "{team}");
+    assert!(text.contains("Mijn lopende deelnemers (4)"), "{text}");
+    assert!(!text.contains("Şahin"), "another coach's participant is not in my list");
+}
