@@ -1,0 +1,169 @@
+//! The real binary in a pseudo-terminal at 80x24, driven by keys as a coach types them: an intake,
+//! quit, restart, find the person again; a draft that survives a kill; a second window refused.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+struct Session {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    fn start(dir: &Path, extra: &[&str]) -> Session {
+        let pty = native_pty_system();
+        let pair = pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_meedoen"));
+        cmd.arg("--data-dir");
+        cmd.arg(dir);
+        cmd.arg("--coach");
+        cmd.arg("Sanne");
+        for a in extra {
+            cmd.arg(a);
+        }
+        cmd.env("NO_COLOR", "1");
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("MEEDOEN_DATA_DIR");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+        let p = Arc::clone(&parser);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Session { parser, writer, child, _master: pair.master }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `text` (generous: the machine may be busy).
+    fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!("waited for {text:?}; the screen shows:\n{}", self.screen());
+    }
+
+    fn keys(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // Let the program read each burst on its own, as typing does.
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn wait_exit(&mut self) -> u32 {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!("meedoen did not exit; the screen shows:\n{}", self.screen());
+    }
+}
+
+const TAB: &str = "\t";
+const CTRL_S: &str = "\x13";
+const ESC: &str = "\x1b";
+const ENTER: &str = "\r";
+
+#[test]
+fn intake_by_keyboard_quit_restart_and_find_by_search() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let mut s = Session::start(&dir, &[]);
+    s.wait_for("Overzicht");
+    s.keys("n");
+    s.wait_for("Nieuwe intake");
+    s.keys("Fatma");
+    s.keys(TAB);
+    s.keys(TAB);
+    s.keys("Öztürk");
+    s.keys(TAB);
+    s.keys("04-05-1966");
+    s.keys(CTRL_S);
+    s.wait_for("Opgeslagen: Öztürk, Fatma");
+    s.wait_for("04-05-1966");
+    s.keys(ESC);
+    s.wait_for("Mijn lopende deelnemers (1)");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+
+    let mut s = Session::start(&dir, &[]);
+    s.wait_for("Öztürk, Fatma");
+    s.keys("/");
+    s.wait_for("Zoek:");
+    s.keys("ozturk");
+    s.wait_for("1 gevonden");
+    s.keys(ENTER);
+    s.wait_for("Deelnemer");
+    s.wait_for("04-05-1966 (");
+    s.keys(ESC);
+    s.keys(ESC);
+    s.wait_for("Overzicht");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn a_half_typed_intake_survives_a_kill() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let mut s = Session::start(&dir, &[]);
+    s.wait_for("Overzicht");
+    s.keys("n");
+    s.wait_for("Nieuwe intake");
+    s.keys("Piet");
+    s.keys(TAB);
+    s.keys(TAB);
+    s.keys("Jansen");
+    // sled writes to disk every 200 ms; give it that and a margin, then kill without warning.
+    std::thread::sleep(Duration::from_millis(700));
+    s.child.kill().unwrap();
+    s.wait_exit();
+
+    let mut s = Session::start(&dir, &[]);
+    s.wait_for("onafgemaakte intake van Piet Jansen");
+    s.keys(ENTER);
+    s.wait_for("Jansen");
+    s.keys(CTRL_S);
+    s.wait_for("Opgeslagen: Jansen, Piet");
+    s.keys(ESC);
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn a_second_window_on_the_same_caseload_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let mut first = Session::start(&dir, &[]);
+    first.wait_for("Overzicht");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_meedoen")).arg("--data-dir").arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("al geopend in een ander venster"));
+    first.keys("q");
+    assert_eq!(first.wait_exit(), 0);
+}
