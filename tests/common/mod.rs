@@ -21,8 +21,12 @@ pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap()
 }
 
-/// A fixed little caseload: (given, prefix, family, born, status, coach, postcode, phone).
-pub const PEOPLE: &[(&str, &str, &str, &str, Status, &str, &str, &str)] = &[
+/// One fixed person: (given, prefix, family, born, status, coach, postcode, phone).
+pub type Person =
+    (&'static str, &'static str, &'static str, &'static str, Status, &'static str, &'static str, &'static str);
+
+/// A fixed little caseload.
+pub const PEOPLE: &[Person] = &[
     ("Fatma", "", "Öztürk", "1966-05-04", Status::Active, "Sanne", "7411 AB", "06-12345678"),
     ("Jan", "van der", "Berg", "1970-02-03", Status::Active, "Sanne", "7551 CD", "0612340001"),
     ("Piet", "", "Aalders", "1958-09-12", Status::Intake, "Sanne", "7701 EF", ""),
@@ -40,7 +44,7 @@ pub fn person(i: usize) -> Participant {
     p.prefix = pre.into();
     p.family_name = f.into();
     p.date_of_birth = NaiveDate::parse_from_str(born, "%Y-%m-%d").ok();
-    p.gender = if i % 2 == 0 { Gender::Female } else { Gender::Male };
+    p.gender = if i.is_multiple_of(2) { Gender::Female } else { Gender::Male };
     p.status = status;
     p.coach = coach.into();
     p.address.postcode = Postcode::parse(pc).ok();
