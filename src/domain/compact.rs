@@ -41,3 +41,16 @@ pub mod moment {
         DateTime::from_timestamp(secs, nanos).ok_or_else(|| serde::de::Error::custom("moment out of range"))
     }
 }
+
+/// `NaiveDate` as `i32`.
+pub mod date {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        day(*d).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        from_day(i32::deserialize(d)?)
+    }
+}

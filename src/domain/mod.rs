@@ -1,8 +1,11 @@
 //! Pure domain types and rules: no I/O, no terminal, no clock.
 //! Everything that needs "today" takes it as an argument.
 
+pub mod chart;
 pub mod compact;
 pub mod fold;
+pub mod goal;
+pub mod health;
 pub mod name;
 pub mod participant;
 pub mod search;

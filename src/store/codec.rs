@@ -32,6 +32,9 @@ pub enum Kind {
     Participant = 1,
     Draft = 2,
     Settings = 3,
+    Assessment = 4,
+    Goal = 5,
+    AssessmentDraft = 6,
 }
 
 impl Kind {
@@ -40,6 +43,9 @@ impl Kind {
             1 => Some(Kind::Participant),
             2 => Some(Kind::Draft),
             3 => Some(Kind::Settings),
+            4 => Some(Kind::Assessment),
+            5 => Some(Kind::Goal),
+            6 => Some(Kind::AssessmentDraft),
             _ => None,
         }
     }
@@ -48,6 +54,9 @@ impl Kind {
             Kind::Participant => "participant",
             Kind::Draft => "draft",
             Kind::Settings => "settings",
+            Kind::Assessment => "assessment",
+            Kind::Goal => "goal",
+            Kind::AssessmentDraft => "assessment draft",
         }
     }
 }

@@ -10,5 +10,5 @@ mod repo;
 
 pub use codec::Kind;
 pub use error::StoreError;
-pub use records::{Draft, Settings};
+pub use records::{AssessmentDraft, Draft, Settings};
 pub use repo::Store;

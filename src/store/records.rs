@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::codec::{Kind, Record};
 use crate::domain::Participant;
+use crate::domain::goal::Goal;
+use crate::domain::health::Assessment;
 
 impl Record for Participant {
     const KIND: Kind = Kind::Participant;
@@ -39,5 +41,29 @@ pub struct Settings {
 
 impl Record for Settings {
     const KIND: Kind = Kind::Settings;
+    const SCHEMA: u16 = 1;
+}
+
+impl Record for Assessment {
+    const KIND: Kind = Kind::Assessment;
+    const SCHEMA: u16 = 1;
+}
+
+impl Record for Goal {
+    const KIND: Kind = Kind::Goal;
+    const SCHEMA: u16 = 1;
+}
+
+/// A Positive Health conversation not yet saved, with where the coach was in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentDraft {
+    pub assessment: Assessment,
+    /// Page (0-5 the dimensions, 6 the overall marks, 7 the summary) and row on it.
+    pub page: u8,
+    pub row: u8,
+}
+
+impl Record for AssessmentDraft {
+    const KIND: Kind = Kind::AssessmentDraft;
     const SCHEMA: u16 = 1;
 }

@@ -8,7 +8,9 @@ use sled::transaction::ConflictableTransactionError;
 use super::StoreError;
 use super::codec;
 use super::error::io_error;
-use super::records::{Draft, Settings};
+use super::records::{AssessmentDraft, Draft, Settings};
+use crate::domain::goal::Goal;
+use crate::domain::health::Assessment;
 use crate::domain::{Participant, ParticipantId};
 
 /// Version of the tree layout; migrations run on open when an older store is found.
@@ -26,6 +28,9 @@ pub struct Store {
     participants: sled::Tree,
     ix_number: sled::Tree,
     drafts: sled::Tree,
+    assessments: sled::Tree,
+    goals: sled::Tree,
+    assessment_drafts: sled::Tree,
     path: Option<PathBuf>,
 }
 
@@ -50,6 +55,9 @@ impl Store {
             participants: db.open_tree("participants")?,
             ix_number: db.open_tree("ix_participant_number")?,
             drafts: db.open_tree("drafts")?,
+            assessments: db.open_tree("assessments")?,
+            goals: db.open_tree("goals")?,
+            assessment_drafts: db.open_tree("assessment_drafts")?,
             db,
             path,
         };
@@ -217,6 +225,75 @@ impl Store {
         Ok(out)
     }
 
+    // ---- Positive Health and goals ------------------------------------------------------
+    //
+    // Keyed by participant id then record id, so one participant's records are one prefix scan.
+
+    /// Saves an assessment (new or changed) and returns after it is on disk.
+    pub fn save_assessment(&self, a: &Assessment) -> Result<(), StoreError> {
+        self.assessments.insert(child_key(a.participant.as_bytes(), a.id.0.as_bytes()), codec::encode(a)?)?;
+        self.flush()
+    }
+
+    /// A participant's assessments, oldest first.
+    pub fn assessments_of(&self, p: ParticipantId) -> Result<Vec<Assessment>, StoreError> {
+        let mut out: Vec<Assessment> = scan(&self.assessments, p.as_bytes())?;
+        out.sort_by_key(|a| (a.date, a.created_at));
+        Ok(out)
+    }
+
+    pub fn all_assessments(&self) -> Result<Vec<Assessment>, StoreError> {
+        scan(&self.assessments, &[])
+    }
+
+    /// Saves many assessments and goals at once (demo data), then flushes.
+    pub fn add_health_records(&self, assessments: &[Assessment], goals: &[Goal]) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for a in assessments {
+            batch.insert(child_key(a.participant.as_bytes(), a.id.0.as_bytes()).as_slice(), codec::encode(a)?);
+        }
+        self.assessments.apply_batch(batch)?;
+        let mut batch = sled::Batch::default();
+        for g in goals {
+            batch.insert(child_key(g.participant.as_bytes(), g.id.0.as_bytes()).as_slice(), codec::encode(g)?);
+        }
+        self.goals.apply_batch(batch)?;
+        self.flush()
+    }
+
+    /// Saves a goal (new or changed) and returns after it is on disk.
+    pub fn save_goal(&self, g: &Goal) -> Result<(), StoreError> {
+        self.goals.insert(child_key(g.participant.as_bytes(), g.id.0.as_bytes()), codec::encode(g)?)?;
+        self.flush()
+    }
+
+    pub fn goals_of(&self, p: ParticipantId) -> Result<Vec<Goal>, StoreError> {
+        scan(&self.goals, p.as_bytes())
+    }
+
+    pub fn all_goals(&self) -> Result<Vec<Goal>, StoreError> {
+        scan(&self.goals, &[])
+    }
+
+    /// Keeps an unfinished assessment; lands on disk within a fraction of a second.
+    pub fn save_assessment_draft(&self, d: &AssessmentDraft) -> Result<(), StoreError> {
+        self.assessment_drafts.insert(d.assessment.participant.as_bytes(), codec::encode(d)?)?;
+        Ok(())
+    }
+
+    pub fn assessment_draft(&self, p: ParticipantId) -> Result<Option<AssessmentDraft>, StoreError> {
+        self.assessment_drafts.get(p.as_bytes())?.map(|v| codec::decode(&v)).transpose()
+    }
+
+    pub fn assessment_drafts(&self) -> Result<Vec<AssessmentDraft>, StoreError> {
+        scan(&self.assessment_drafts, &[])
+    }
+
+    pub fn delete_assessment_draft(&self, p: ParticipantId) -> Result<(), StoreError> {
+        self.assessment_drafts.remove(p.as_bytes())?;
+        self.flush()
+    }
+
     // ---- settings -----------------------------------------------------------------------
 
     pub fn settings(&self) -> Result<Settings, StoreError> {
@@ -227,6 +304,19 @@ impl Store {
         self.meta.insert(META_SETTINGS, codec::encode(s)?)?;
         self.flush()
     }
+}
+
+/// Key of a record that belongs to a participant: the participant's id, then the record's.
+fn child_key(parent: &[u8; 16], child: &[u8; 16]) -> [u8; 32] {
+    let mut k = [0; 32];
+    k[..16].copy_from_slice(parent);
+    k[16..].copy_from_slice(child);
+    k
+}
+
+/// Every record under a key prefix.
+fn scan<T: codec::Record>(tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
+    tree.scan_prefix(prefix).values().map(|v| codec::decode(&v?)).collect()
 }
 
 /// Decodes many stored values, in order, on all cores when there are many.

@@ -21,6 +21,8 @@ use crate::store::{Draft, Store, StoreError};
 pub struct FormScreen {
     pub form: Form,
     pub draft_key: String,
+    /// The goal being edited, when this is the goal form for an existing goal.
+    pub goal: Option<crate::domain::goal::Goal>,
 }
 
 pub enum Screen {
@@ -29,17 +31,20 @@ pub enum Screen {
     Search(SearchState),
     Participant(ParticipantState),
     Form(FormScreen),
+    Assessment(super::screens::assessment::AssessmentState),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConfirmKind {
     DiscardForm,
+    DiscardAssessment,
 }
 
 pub enum Popup {
     Help,
     Confirm { kind: ConfirmKind, message: String },
     DraftOffer { key: String, draft: Draft, description: String },
+    AssessmentOffer { draft: crate::store::AssessmentDraft, description: String },
 }
 
 /// The clock, injected so tests can pin it.
@@ -52,14 +57,15 @@ pub struct App {
     pub coach: String,
     pub today: NaiveDate,
     pub caseload: Caseload,
-    stack: Vec<Screen>,
+    pub(super) stack: Vec<Screen>,
     pub popup: Option<Popup>,
     /// A one-line message in the footer until the next key: (text, is an error).
     pub flash: Option<(String, bool)>,
     pub quit: bool,
-    clock: Clock,
+    pub(super) clock: Clock,
     /// Drafts found at start that were not yet offered.
     pending_drafts: Vec<(String, Draft)>,
+    pending_assessments: Vec<crate::store::AssessmentDraft>,
 }
 
 const INTAKE_DRAFT: &str = "intake";
@@ -77,6 +83,7 @@ impl App {
         let start = StartState::new(&caseload, &coach);
         let mut pending = store.drafts()?;
         pending.reverse();
+        let assessment_drafts = store.assessment_drafts()?;
         let mut app = App {
             store,
             strings,
@@ -90,6 +97,7 @@ impl App {
             quit: false,
             clock,
             pending_drafts: pending,
+            pending_assessments: assessment_drafts,
         };
         app.offer_next_draft();
         Ok(app)
@@ -100,7 +108,7 @@ impl App {
         &self.stack[self.stack.len() - 1]
     }
 
-    fn screen_mut(&mut self) -> &mut Screen {
+    pub(super) fn screen_mut(&mut self) -> &mut Screen {
         let n = self.stack.len() - 1;
         &mut self.stack[n]
     }
@@ -115,7 +123,7 @@ impl App {
         match &self.popup {
             Some(Popup::Help) => (vec![Context::Help], true),
             Some(Popup::Confirm { .. }) => (vec![Context::Confirm], true),
-            Some(Popup::DraftOffer { .. }) => (vec![Context::DraftOffer], true),
+            Some(Popup::DraftOffer { .. } | Popup::AssessmentOffer { .. }) => (vec![Context::DraftOffer], true),
             None => self.screen_contexts(),
         }
     }
@@ -126,8 +134,15 @@ impl App {
             Screen::Start(_) => (vec![Context::Start], false),
             Screen::List(_) => (vec![Context::List], false),
             Screen::Search(_) => (vec![Context::Search], true),
-            Screen::Participant(_) => (vec![Context::Participant], false),
+            Screen::Participant(s) => match s.tab {
+                super::screens::participant::Tab::PositiveHealth => {
+                    (vec![Context::HealthTab, Context::Participant], false)
+                }
+                super::screens::participant::Tab::Goals => (vec![Context::GoalsTab, Context::Participant], false),
+                _ => (vec![Context::Participant], false),
+            },
             Screen::Form(_) => (vec![Context::Form], true),
+            Screen::Assessment(_) => (vec![Context::Assessment], true),
         }
     }
 
@@ -167,7 +182,13 @@ impl App {
                 self.report(self.store.delete_draft(&key));
                 self.offer_next_draft();
             }
-            (Popup::DraftOffer { .. }, Action::Later) => self.offer_next_draft(),
+            (Popup::DraftOffer { .. } | Popup::AssessmentOffer { .. }, Action::Later) => self.offer_next_draft(),
+            (Popup::Confirm { kind: ConfirmKind::DiscardAssessment, .. }, Action::Yes) => self.discard_assessment(),
+            (Popup::AssessmentOffer { draft, .. }, Action::Yes) => self.resume_assessment(draft),
+            (Popup::AssessmentOffer { draft, .. }, Action::Discard) => {
+                self.report(self.store.delete_assessment_draft(draft.assessment.participant));
+                self.offer_next_draft();
+            }
             (p, _) => {
                 self.popup = Some(p);
                 return false;
@@ -178,6 +199,9 @@ impl App {
 
     fn screen_key(&mut self, ev: &KeyEvent) -> bool {
         let today = self.today;
+        if let Screen::Assessment(_) = self.screen() {
+            return self.assessment_key(ev);
+        }
         if let Screen::Form(f) = self.screen_mut() {
             if keymap::resolve(ev, &[Context::Form], true) == Some(Action::Help) {
                 self.popup = Some(Popup::Help);
@@ -225,6 +249,9 @@ impl App {
                 self.stack.push(Screen::List(s));
                 true
             }
+            Some(
+                a @ (Action::NewAssessment | Action::NewGoal | Action::WriteChart | Action::ToggleStep | Action::Open),
+            ) if matches!(self.screen(), Screen::Participant(_)) => self.participant_action(a, ev),
             Some(Action::Back) => self.pop(),
             Some(Action::Open) => {
                 let id = match self.screen() {
@@ -266,7 +293,7 @@ impl App {
     }
 
     /// Leaves the current screen; the start screen stays.
-    fn pop(&mut self) -> bool {
+    pub(super) fn pop(&mut self) -> bool {
         if self.stack.len() > 1 {
             self.stack.pop();
             true
@@ -276,7 +303,16 @@ impl App {
     }
 
     pub fn open_participant(&mut self, id: ParticipantId) {
-        self.stack.push(Screen::Participant(ParticipantState::new(id)));
+        let assessments = self.store.assessments_of(id);
+        let goals = self.store.goals_of(id);
+        let (assessments, goals) = match (assessments, goals) {
+            (Ok(a), Ok(g)) => (a, g),
+            (Err(e), _) | (_, Err(e)) => {
+                self.flash = Some((self.error_text(&e), true));
+                (Vec::new(), Vec::new())
+            }
+        };
+        self.stack.push(Screen::Participant(ParticipantState::new(id, assessments, goals, self.today)));
     }
 
     fn new_intake(&mut self) {
@@ -293,18 +329,18 @@ impl App {
             return;
         }
         let form = participant_form::new_intake(&self.strings, &self.coach, self.today);
-        self.stack.push(Screen::Form(FormScreen { form, draft_key: INTAKE_DRAFT.to_string() }));
+        self.stack.push(Screen::Form(FormScreen { form, draft_key: INTAKE_DRAFT.to_string(), goal: None }));
     }
 
     fn edit_participant(&mut self, id: ParticipantId) -> bool {
         let Some(p) = self.caseload.by_id(id) else { return false };
         let form = participant_form::edit(&self.strings, p);
-        self.stack.push(Screen::Form(FormScreen { form, draft_key: edit_draft_key(id) }));
+        self.stack.push(Screen::Form(FormScreen { form, draft_key: edit_draft_key(id), goal: None }));
         true
     }
 
     /// Keeps what was typed so far; lands on disk within a fraction of a second.
-    fn keep_draft(&mut self) {
+    pub(super) fn keep_draft(&mut self) {
         let now = (self.clock)();
         let Screen::Form(f) = self.screen() else { return };
         let draft = Draft {
@@ -319,7 +355,7 @@ impl App {
         self.report(res);
     }
 
-    fn cancel_form(&mut self) {
+    pub(super) fn cancel_form(&mut self) {
         let Screen::Form(f) = self.screen() else { return };
         if f.form.is_dirty() {
             self.popup = Some(Popup::Confirm {
@@ -334,6 +370,11 @@ impl App {
     }
 
     fn save_form(&mut self) {
+        if let Screen::Form(f) = self.screen()
+            && f.form.id == "goal"
+        {
+            return self.save_goal_form();
+        }
         let today = self.today;
         let now = (self.clock)();
         let Some(Screen::Form(f)) = self.stack.last_mut() else { return };
@@ -374,7 +415,7 @@ impl App {
     }
 
     /// After a save the caseload order changed: every screen recomputes its rows.
-    fn refresh_screens(&mut self) {
+    pub(super) fn refresh_screens(&mut self) {
         let coach = self.coach.clone();
         for screen in &mut self.stack {
             match screen {
@@ -386,14 +427,16 @@ impl App {
         }
     }
 
-    fn offer_next_draft(&mut self) {
+    pub(super) fn offer_next_draft(&mut self) {
         if let Some((key, draft)) = self.pending_drafts.pop() {
             self.offer(key, draft);
+        } else if let Some(draft) = self.pending_assessments.pop() {
+            self.offer_assessment(draft);
         }
     }
 
     fn offer(&mut self, key: String, draft: Draft) {
-        let name = ["given_names", "prefix", "family_name"]
+        let name = ["given_names", "prefix", "family_name", "text"]
             .iter()
             .filter_map(|k| draft.values.iter().find(|(f, _)| f == k).map(|(_, v)| v.trim()))
             .filter(|v| !v.is_empty())
@@ -402,13 +445,20 @@ impl App {
         let when = DateTime::from_timestamp(draft.saved_at, 0)
             .map(|t| t.with_timezone(&Local).format("%d-%m-%Y %H:%M").to_string())
             .unwrap_or_default();
-        let kind = if draft.form == "intake" { "draft.intake" } else { "draft.edit" };
+        let kind = match draft.form.as_str() {
+            "intake" => "draft.intake",
+            "goal" => "draft.goal",
+            _ => "draft.edit",
+        };
         let name = if name.is_empty() { self.strings.get("draft.no_name").to_string() } else { name };
         let description = self.strings.fill(kind, &[("name", &name), ("when", &when)]);
         self.popup = Some(Popup::DraftOffer { key, draft, description });
     }
 
     fn resume_draft(&mut self, key: String, draft: Draft) {
+        if draft.form == "goal" {
+            return self.resume_goal_draft(key, draft);
+        }
         let mut form = match (draft.form.as_str(), draft.target) {
             ("intake", _) => participant_form::new_intake(&self.strings, &self.coach, self.today),
             ("participant", Some(t)) => match self.caseload.by_id(ParticipantId::from_bytes(t)) {
@@ -426,16 +476,16 @@ impl App {
             }
         };
         form.restore(&draft.values, draft.focus);
-        self.stack.push(Screen::Form(FormScreen { form, draft_key: key }));
+        self.stack.push(Screen::Form(FormScreen { form, draft_key: key, goal: None }));
     }
 
-    fn report(&mut self, res: Result<(), StoreError>) {
+    pub(super) fn report(&mut self, res: Result<(), StoreError>) {
         if let Err(e) = res {
             self.flash = Some((self.error_text(&e), true));
         }
     }
 
-    fn error_text(&self, e: &StoreError) -> String {
+    pub(super) fn error_text(&self, e: &StoreError) -> String {
         e.message_key().map(|k| self.strings.get(k).to_string()).unwrap_or_else(|| e.to_string())
     }
 }

@@ -16,6 +16,12 @@ pub enum Context {
     Confirm,
     DraftOffer,
     Help,
+    /// The participant screen's Positive Health tab.
+    HealthTab,
+    /// The participant screen's goals tab.
+    GoalsTab,
+    /// The guided Positive Health conversation.
+    Assessment,
 }
 
 /// What a key asks for.
@@ -47,6 +53,16 @@ pub enum Action {
     No,
     Discard,
     Later,
+    NewAssessment,
+    NewGoal,
+    MarkCompare,
+    WriteChart,
+    ToggleStep,
+    MakeGoal,
+    Talk,
+    Remark,
+    Adjust,
+    Skip,
 }
 
 /// A key as the table names it.
@@ -159,6 +175,16 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Search, &[code(KeyCode::Esc)], A::Back, "key.close", true),
     b(C::Search, &[code(KeyCode::F(1))], A::Help, "key.help", true),
     // Participant screen
+    b(C::HealthTab, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
+    b(C::HealthTab, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
+    b(C::HealthTab, &[k(' ')], A::MarkCompare, "key.mark_compare", true),
+    b(C::HealthTab, &[k('x')], A::WriteChart, "key.write_chart", true),
+    b(C::GoalsTab, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
+    b(C::GoalsTab, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
+    b(C::GoalsTab, &[code(KeyCode::Enter)], A::Open, "key.edit_goal", true),
+    b(C::GoalsTab, &[k('1'), k('2'), k('3'), k('4'), k('5')], A::ToggleStep, "key.toggle_step", true),
+    b(C::Participant, &[k('h')], A::NewAssessment, "key.new_assessment", true),
+    b(C::Participant, &[k('g')], A::NewGoal, "key.new_goal", true),
     b(C::Participant, &[k('e')], A::Edit, "key.edit", true),
     b(C::Participant, &[code(KeyCode::Tab), code(KeyCode::Right)], A::NextTab, "key.next_tab", true),
     b(C::Participant, &[code(KeyCode::BackTab), code(KeyCode::Left)], A::PrevTab, "key.prev_tab", false),
@@ -174,6 +200,18 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Form, &[code(KeyCode::PageUp)], A::PageUp, "key.page_up", false),
     b(C::Form, &[code(KeyCode::Esc)], A::Back, "key.cancel", true),
     b(C::Form, &[code(KeyCode::F(1))], A::Help, "key.help", true),
+    // The Positive Health conversation (digits are scores; the screen reads them itself)
+    b(C::Assessment, &[ctrl('s')], A::Save, "key.save", true),
+    b(C::Assessment, &[code(KeyCode::Enter)], A::NextField, "key.next_aspect", true),
+    b(C::Assessment, &[code(KeyCode::PageDown)], A::PageDown, "key.next_page", true),
+    b(C::Assessment, &[code(KeyCode::PageUp)], A::PageUp, "key.prev_page", true),
+    b(C::Assessment, &[k(' ')], A::Talk, "key.talk", true),
+    b(C::Assessment, &[code(KeyCode::Tab)], A::Remark, "key.remark", false),
+    b(C::Assessment, &[code(KeyCode::Left), code(KeyCode::Right)], A::Adjust, "key.adjust", false),
+    b(C::Assessment, &[code(KeyCode::Backspace)], A::Skip, "key.skip", false),
+    b(C::Assessment, &[ctrl('g')], A::MakeGoal, "key.make_goal", false),
+    b(C::Assessment, &[code(KeyCode::Esc)], A::Back, "key.cancel", true),
+    b(C::Assessment, &[code(KeyCode::F(1))], A::Help, "key.help", true),
     // Global (not while typing)
     b(C::Global, &[k('?')], A::Help, "key.help", true),
     b(C::Global, &[k('q')], A::Quit, "key.quit", true),

@@ -6,10 +6,13 @@
 //! sends only the cells that differ, so typing a character costs a few bytes on a slow link.
 
 pub mod app;
+mod app_health;
 pub mod caseload;
 pub mod form;
+pub mod goal_form;
 pub mod keymap;
 pub mod participant_form;
+pub mod radar;
 pub mod screens;
 pub mod theme;
 pub mod view;

@@ -38,6 +38,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             Some(p) => s.render(frame, inner, &ui, p, app.today),
             None => frame.render_widget(Paragraph::new(ui.strings.get("participant.gone")), inner),
         },
+        Screen::Assessment(a) => a.render(frame, inner, &ui, app.today),
         Screen::Form(f) => {
             let [title, fields] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
             frame.render_widget(Paragraph::new(Span::styled(f.form.title.clone(), ui.theme.title())), title);
@@ -57,6 +58,8 @@ fn screen_title<'a>(app: &App, s: &'a Strings) -> &'a str {
         Screen::Search(_) => s.get("screen.search"),
         Screen::Participant(_) => s.get("screen.participant"),
         Screen::Form(f) if f.form.id == "intake" => s.get("screen.intake"),
+        Screen::Form(f) if f.form.id == "goal" => s.get("screen.goal"),
+        Screen::Assessment(_) => s.get("screen.assessment"),
         Screen::Form(_) => s.get("screen.edit_short"),
     }
 }
@@ -124,7 +127,7 @@ fn render_popup(frame: &mut Frame, area: Rect, ui: &Ui, app: &App, popup: &Popup
             (s.get("help.title").to_string(), lines)
         }
         Popup::Confirm { message, .. } => (s.get("confirm.title").to_string(), vec![Line::from(message.clone())]),
-        Popup::DraftOffer { description, .. } => {
+        Popup::DraftOffer { description, .. } | Popup::AssessmentOffer { description, .. } => {
             (s.get("draft.title").to_string(), vec![Line::from(description.clone())])
         }
     };

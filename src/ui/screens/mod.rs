@@ -1,5 +1,6 @@
 //! One module per screen: each owns its state, its `update` and its `render`.
 
+pub mod assessment;
 pub mod list;
 pub mod participant;
 pub mod search;

@@ -6,10 +6,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs, Wrap};
 
+use crate::domain::goal::{Goal, sort_for_display};
+use crate::domain::health::{Assessment, Change, DIMENSIONS, Instrument, change, format_mark};
 use crate::domain::participant::format_number;
 use crate::domain::validate::format_date;
 use crate::domain::{Participant, ParticipantId};
 use crate::ui::keymap::Action;
+use crate::ui::radar;
 use crate::ui::view::Ui;
 
 /// The tabs of the participant screen. Later issues fill the ones after the profile.
@@ -42,15 +45,97 @@ pub struct ParticipantState {
     pub id: ParticipantId,
     pub tab: Tab,
     scroll: u16,
+    /// Positive Health assessments, oldest first.
+    pub assessments: Vec<Assessment>,
+    /// Goals in display order (open first, overdue on top).
+    pub goals: Vec<Goal>,
+    /// Selected assessment (index into `assessments`) and the ones marked for comparison.
+    pub selected_assessment: usize,
+    pub marked: Vec<usize>,
+    pub selected_goal: usize,
 }
 
 impl ParticipantState {
-    pub fn new(id: ParticipantId) -> ParticipantState {
-        ParticipantState { id, tab: Tab::Profile, scroll: 0 }
+    pub fn new(
+        id: ParticipantId,
+        assessments: Vec<Assessment>,
+        goals: Vec<Goal>,
+        today: NaiveDate,
+    ) -> ParticipantState {
+        let mut s = ParticipantState {
+            id,
+            tab: Tab::Profile,
+            scroll: 0,
+            assessments: Vec::new(),
+            goals: Vec::new(),
+            selected_assessment: 0,
+            marked: Vec::new(),
+            selected_goal: 0,
+        };
+        s.set_records(assessments, goals, today);
+        s
+    }
+
+    /// Puts fresh records in place after a save.
+    pub fn set_records(&mut self, assessments: Vec<Assessment>, mut goals: Vec<Goal>, today: NaiveDate) {
+        sort_for_display(&mut goals, today);
+        self.assessments = assessments;
+        self.goals = goals;
+        self.selected_assessment = self.assessments.len().saturating_sub(1);
+        self.marked.clear();
+        self.selected_goal = self.selected_goal.min(self.goals.len().saturating_sub(1));
+    }
+
+    /// The two assessments compared: the marked pair, else the selected one and the one before it.
+    pub fn compared(&self) -> Option<(&Assessment, Option<&Assessment>)> {
+        if let [a, b] = self.marked[..] {
+            let (early, late) =
+                if self.assessments.get(a)?.date <= self.assessments.get(b)?.date { (a, b) } else { (b, a) };
+            return Some((self.assessments.get(late)?, self.assessments.get(early)));
+        }
+        let cur = self.assessments.get(self.selected_assessment)?;
+        let prev = self.selected_assessment.checked_sub(1).and_then(|i| self.assessments.get(i));
+        Some((cur, prev))
+    }
+
+    pub fn selected_goal(&self) -> Option<&Goal> {
+        self.goals.get(self.selected_goal)
     }
 
     pub fn update(&mut self, action: Action) -> bool {
         let i = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
+        match (self.tab, action) {
+            (Tab::PositiveHealth, Action::Up) if self.selected_assessment > 0 => {
+                self.selected_assessment -= 1;
+                return true;
+            }
+            (Tab::PositiveHealth, Action::Down) if self.selected_assessment + 1 < self.assessments.len() => {
+                self.selected_assessment += 1;
+                return true;
+            }
+            (Tab::PositiveHealth, Action::MarkCompare) if !self.assessments.is_empty() => {
+                let i = self.selected_assessment;
+                if let Some(pos) = self.marked.iter().position(|&m| m == i) {
+                    self.marked.remove(pos);
+                } else {
+                    if self.marked.len() == 2 {
+                        self.marked.remove(0);
+                    }
+                    self.marked.push(i);
+                }
+                return true;
+            }
+            (Tab::Goals, Action::Up) if self.selected_goal > 0 => {
+                self.selected_goal -= 1;
+                return true;
+            }
+            (Tab::Goals, Action::Down) if self.selected_goal + 1 < self.goals.len() => {
+                self.selected_goal += 1;
+                return true;
+            }
+            (Tab::PositiveHealth | Tab::Goals, Action::Up | Action::Down | Action::MarkCompare) => return false,
+            _ => {}
+        }
         match action {
             Action::NextTab => {
                 self.tab = Tab::ALL[(i + 1) % Tab::ALL.len()];
@@ -95,11 +180,110 @@ impl ParticipantState {
                 let lines = profile_lines(p, ui, today);
                 frame.render_widget(Paragraph::new(lines).scroll((self.scroll, 0)).wrap(Wrap { trim: false }), body);
             }
+            Tab::PositiveHealth => self.render_health(frame, body, ui),
+            Tab::Goals => self.render_goals(frame, body, ui, today),
             other => {
                 let text = s.fill("tab.not_recorded_yet", &[("tab", s.get(other.key()))]);
                 frame.render_widget(Paragraph::new(text).style(ui.theme.dim()).wrap(Wrap { trim: true }), body);
             }
         }
+    }
+}
+
+impl ParticipantState {
+    fn render_health(&self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        let s = ui.strings;
+        let lang = s.lang();
+        if self.assessments.is_empty() {
+            frame.render_widget(
+                Paragraph::new(s.get("health.none")).style(ui.theme.dim()).wrap(Wrap { trim: true }),
+                area,
+            );
+            return;
+        }
+        let list_h = (self.assessments.len() as u16 + 1).min(area.height / 3).max(2);
+        let [list, rest] = Layout::vertical([Constraint::Length(list_h), Constraint::Min(0)]).areas(area);
+        let mut header = format!("  {:<11}", s.get("col.date"));
+        for d in 0..DIMENSIONS {
+            header.push_str(&format!("{:>6}", s.get(&format!("dimension_abbr.{d}"))));
+        }
+        header.push_str(&format!("  {}", s.get("health.ladder_short")));
+        let mut lines = vec![Line::from(Span::styled(header, ui.theme.dim()))];
+        let visible = list.height.saturating_sub(1) as usize;
+        let offset = super::scroll_offset(self.selected_assessment, visible);
+        for (i, a) in self.assessments.iter().enumerate().skip(offset).take(visible) {
+            let mark = if self.marked.contains(&i) { "◆ " } else { "  " };
+            let mut row = format!("{mark}{:<11}", format_date(a.date));
+            for d in 0..DIMENSIONS {
+                row.push_str(&format!("{:>6}", format_mark(a.mark(d), lang)));
+            }
+            row.push_str(&format!("  {}", a.ladder.map_or("–".to_string(), |l| l.to_string())));
+            let style =
+                if i == self.selected_assessment { ui.theme.selected() } else { ratatui::style::Style::default() };
+            lines.push(Line::from(Span::styled(row, style)));
+        }
+        frame.render_widget(Paragraph::new(lines), list);
+        let Some((cur, prev)) = self.compared() else { return };
+        let [web, side] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(rest);
+        radar::render(frame, web, ui, cur, prev);
+        let mut lines = vec![super::assessment::legend(ui, cur, prev)];
+        if let Some(p) = prev {
+            lines.push(Line::from(Span::styled(s.get("health.change"), ui.theme.title())));
+            for d in 0..DIMENSIONS {
+                let (arrow, text) = match change(p, cur, d) {
+                    Change::Up(x) => ("▲", format!("+{}", format_mark(Some(x), lang))),
+                    Change::Down(x) => ("▼", format!("−{}", format_mark(Some(x), lang))),
+                    Change::Same => ("=", "0".to_string()),
+                    Change::Unknown => ("?", "–".to_string()),
+                };
+                lines.push(Line::from(format!("{arrow} {:<11}{text:>5}", s.get(&format!("dimension_short.{d}")))));
+            }
+        }
+        let talk = cur.talk_points();
+        if !talk.is_empty() {
+            lines.push(Line::from(Span::styled(s.get("health.talk_list"), ui.theme.title())));
+            let ins = Instrument::get();
+            for (d, a) in talk {
+                lines.push(Line::from(format!("● {}", ins.aspect_label(d, a, lang))));
+            }
+        }
+        frame.render_widget(Paragraph::new(lines), side);
+    }
+
+    fn render_goals(&self, frame: &mut Frame, area: Rect, ui: &Ui, today: NaiveDate) {
+        let s = ui.strings;
+        if self.goals.is_empty() {
+            frame.render_widget(
+                Paragraph::new(s.get("goal.none")).style(ui.theme.dim()).wrap(Wrap { trim: true }),
+                area,
+            );
+            return;
+        }
+        let mut lines: Vec<Line> = Vec::new();
+        let mut selected_line = 0;
+        for (i, g) in self.goals.iter().enumerate() {
+            if i == self.selected_goal {
+                selected_line = lines.len();
+            }
+            let overdue = if g.is_overdue(today) { format!("⚠ {} ", s.get("goal.overdue")) } else { String::new() };
+            let (done, total) = g.steps_done();
+            let target =
+                g.target.map(|t| format!(" · {} {}", s.get("goal.target_short"), format_date(t))).unwrap_or_default();
+            let status = s.get(&format!("goal_status.{}", g.status.code())).to_string();
+            let head =
+                format!("{overdue}{} [{status} {}{}] {done}/{total}{target}", g.text, format_date(g.status_date), "",);
+            let style = if i == self.selected_goal { ui.theme.selected() } else { ratatui::style::Style::default() };
+            lines.push(Line::from(Span::styled(head, style)));
+            lines.push(Line::from(Span::styled(
+                format!("    {}", s.get(&format!("area.{}", g.area.code()))),
+                ui.theme.dim(),
+            )));
+            for (n, step) in g.steps.iter().enumerate() {
+                lines.push(Line::from(format!("    {} [{}] {}", n + 1, if step.done { "x" } else { " " }, step.text)));
+            }
+        }
+        let offset = (selected_line + 4).saturating_sub(area.height as usize) as u16;
+        frame.render_widget(Paragraph::new(lines).scroll((offset, 0)), area);
     }
 }
 

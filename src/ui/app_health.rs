@@ -1,0 +1,283 @@
+//! The App's handling of Positive Health conversations and goals, kept apart from the core state
+//! machine in `app.rs`.
+
+use chrono::{DateTime, Local};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use super::app::{App, ConfirmKind, FormScreen, Popup, Screen};
+use super::goal_form;
+use super::keymap::Action;
+use super::screens::assessment::{AssessmentState, Outcome};
+use super::screens::participant::Tab;
+use crate::domain::ParticipantId;
+use crate::domain::goal::{Area, Goal, GoalId};
+use crate::domain::health::{Assessment, DIMENSIONS};
+use crate::store::{AssessmentDraft, Draft};
+
+impl App {
+    /// The participant on screen, if the participant screen is on top.
+    fn current_participant(&self) -> Option<ParticipantId> {
+        match self.screen() {
+            Screen::Participant(s) => Some(s.id),
+            _ => None,
+        }
+    }
+
+    /// Reloads the participant screen under the top screen after a save.
+    fn reload_participant(&mut self, id: ParticipantId) {
+        let records = self.store.assessments_of(id).and_then(|a| self.store.goals_of(id).map(|g| (a, g)));
+        match records {
+            Ok((a, g)) => {
+                let today = self.today;
+                for screen in &mut self.stack {
+                    if let Screen::Participant(s) = screen
+                        && s.id == id
+                    {
+                        s.set_records(a.clone(), g.clone(), today);
+                    }
+                }
+            }
+            Err(e) => self.flash = Some((self.error_text(&e), true)),
+        }
+    }
+
+    pub(super) fn participant_action(&mut self, action: Action, ev: &KeyEvent) -> bool {
+        let Some(id) = self.current_participant() else { return false };
+        match action {
+            Action::NewAssessment => self.start_assessment(id),
+            Action::NewGoal => self.open_goal_form(id, None, "", Area::Dimension(4)),
+            Action::WriteChart => self.write_chart(),
+            Action::Open => {
+                let goal = match self.screen() {
+                    Screen::Participant(s) if s.tab == Tab::Goals => s.selected_goal().cloned(),
+                    _ => None,
+                };
+                match goal {
+                    Some(g) => self.open_goal_form(id, Some(g), "", Area::Dimension(0)),
+                    None => return false,
+                }
+            }
+            Action::ToggleStep => {
+                let KeyCode::Char(c) = ev.code else { return false };
+                let n = (c as u8).wrapping_sub(b'1') as usize;
+                let now = (self.clock)();
+                let goal = match self.screen() {
+                    Screen::Participant(s) if s.tab == Tab::Goals => s.selected_goal().cloned(),
+                    _ => None,
+                };
+                let Some(mut g) = goal else { return false };
+                let Some(step) = g.steps.get_mut(n) else { return false };
+                step.done = !step.done;
+                g.updated_at = now;
+                let res = self.store.save_goal(&g);
+                self.report(res);
+                self.reload_participant(id);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn start_assessment(&mut self, id: ParticipantId) {
+        let name = self.caseload.by_id(id).map(|p| p.listed_name()).unwrap_or_default();
+        let previous = match self.screen() {
+            Screen::Participant(s) => s.assessments.last().cloned(),
+            _ => None,
+        };
+        let state = match self.store.assessment_draft(id) {
+            Ok(Some(d)) => {
+                self.flash = Some((self.strings.get("health.resumed").to_string(), false));
+                AssessmentState::from_draft(d, name, previous)
+            }
+            _ => AssessmentState::new(Assessment::new(id, self.today, &self.coach, (self.clock)()), name, previous),
+        };
+        self.stack.push(Screen::Assessment(state));
+    }
+
+    pub(super) fn assessment_key(&mut self, ev: &KeyEvent) -> bool {
+        if super::keymap::resolve(ev, &[super::keymap::Context::Assessment], true) == Some(Action::Help) {
+            self.popup = Some(Popup::Help);
+            return true;
+        }
+        let Some(Screen::Assessment(s)) = self.stack.last_mut() else { return false };
+        match s.update(ev) {
+            Outcome::Ignored => false,
+            Outcome::Moved => {
+                let draft = s.draft();
+                if s.dirty {
+                    let res = self.store.save_assessment_draft(&draft);
+                    self.report(res);
+                }
+                true
+            }
+            Outcome::Edited => {
+                let draft = s.draft();
+                let res = self.store.save_assessment_draft(&draft);
+                self.report(res);
+                true
+            }
+            Outcome::Save => {
+                self.save_assessment(false);
+                true
+            }
+            Outcome::SaveAndGoal => {
+                self.save_assessment(true);
+                true
+            }
+            Outcome::Cancel => {
+                if s.dirty {
+                    self.popup = Some(Popup::Confirm {
+                        kind: ConfirmKind::DiscardAssessment,
+                        message: self.strings.get("confirm.discard").to_string(),
+                    });
+                } else {
+                    self.pop();
+                }
+                true
+            }
+        }
+    }
+
+    fn save_assessment(&mut self, then_goal: bool) {
+        let now = (self.clock)();
+        let Some(Screen::Assessment(s)) = self.stack.last() else { return };
+        let mut a = s.to_save();
+        a.updated_at = now;
+        let id = a.participant;
+        let wish = a.wish.clone();
+        // The wish becomes a goal about the dimension with the lowest mark.
+        let area = (0..DIMENSIONS)
+            .filter_map(|d| a.mark(d).map(|m| (d, m)))
+            .min_by(|x, y| x.1.total_cmp(&y.1))
+            .map_or(Area::Dimension(4), |(d, _)| Area::Dimension(d as u8));
+        match self.store.save_assessment(&a) {
+            Ok(()) => {
+                let _ = self.store.delete_assessment_draft(id);
+                self.pop();
+                self.reload_participant(id);
+                if let Some(Screen::Participant(p)) = self.stack.last_mut() {
+                    p.tab = Tab::PositiveHealth;
+                }
+                self.flash = Some((self.strings.get("health.saved").to_string(), false));
+                if then_goal {
+                    self.open_goal_form(id, None, &wish, area);
+                }
+            }
+            Err(e) => self.flash = Some((self.error_text(&e), true)),
+        }
+    }
+
+    pub(super) fn discard_assessment(&mut self) {
+        if let Some(Screen::Assessment(s)) = self.stack.last() {
+            let id = s.a.participant;
+            self.report(self.store.delete_assessment_draft(id));
+            self.pop();
+        }
+    }
+
+    pub(super) fn offer_assessment(&mut self, draft: AssessmentDraft) {
+        let name = self.caseload.by_id(draft.assessment.participant).map(|p| p.listed_name()).unwrap_or_default();
+        let when = DateTime::from_timestamp(draft.assessment.updated_at.timestamp(), 0)
+            .map(|t| t.with_timezone(&Local).format("%d-%m-%Y %H:%M").to_string())
+            .unwrap_or_default();
+        let description = self.strings.fill("draft.assessment", &[("name", &name), ("when", &when)]);
+        self.popup = Some(Popup::AssessmentOffer { draft, description });
+    }
+
+    pub(super) fn resume_assessment(&mut self, draft: AssessmentDraft) {
+        let id = draft.assessment.participant;
+        if self.caseload.by_id(id).is_none() {
+            self.report(self.store.delete_assessment_draft(id));
+            return self.offer_next_draft();
+        }
+        self.open_participant(id);
+        let name = self.caseload.by_id(id).map(|p| p.listed_name()).unwrap_or_default();
+        let previous = match self.screen() {
+            Screen::Participant(s) => s.assessments.last().cloned(),
+            _ => None,
+        };
+        self.stack.push(Screen::Assessment(AssessmentState::from_draft(draft, name, previous)));
+    }
+
+    fn open_goal_form(&mut self, id: ParticipantId, goal: Option<Goal>, text: &str, area: Area) {
+        let form = match &goal {
+            Some(g) => goal_form::edit_goal(&self.strings, g),
+            None => goal_form::new_goal(&self.strings, id, text, area),
+        };
+        let draft_key = goal_draft_key(id, goal.as_ref().map(|g| g.id));
+        self.stack.push(Screen::Form(FormScreen { form, draft_key, goal }));
+    }
+
+    pub(super) fn save_goal_form(&mut self) {
+        let today = self.today;
+        let now = (self.clock)();
+        let Some(Screen::Form(f)) = self.stack.last_mut() else { return };
+        let Some(id) = f.form.target.map(ParticipantId::from_bytes) else { return };
+        let mut g = f.goal.clone().unwrap_or_else(|| Goal::new(id, String::new(), Area::Dimension(0), today, now));
+        if goal_form::apply(&mut f.form, &mut g, today, now).is_err() {
+            self.flash = Some((self.strings.get("form.fix_fields").to_string(), true));
+            return;
+        }
+        let key = f.draft_key.clone();
+        match self.store.save_goal(&g) {
+            Ok(()) => {
+                let _ = self.store.delete_draft(&key);
+                self.pop();
+                self.reload_participant(id);
+                if let Some(Screen::Participant(p)) = self.stack.last_mut() {
+                    p.tab = Tab::Goals;
+                    p.selected_goal = p.goals.iter().position(|x| x.id == g.id).unwrap_or(0);
+                }
+                self.flash = Some((self.strings.fill("goal.saved", &[("text", &g.text)]), false));
+            }
+            Err(e) => self.flash = Some((self.error_text(&e), true)),
+        }
+    }
+
+    pub(super) fn resume_goal_draft(&mut self, key: String, draft: Draft) {
+        let Some(id) = draft.target.map(ParticipantId::from_bytes).filter(|id| self.caseload.by_id(*id).is_some())
+        else {
+            self.report(self.store.delete_draft(&key));
+            return self.offer_next_draft();
+        };
+        let goal_id = key.rsplit(':').next().and_then(|g| uuid::Uuid::parse_str(g).ok()).map(GoalId);
+        let goal = goal_id.and_then(|gid| self.store.goals_of(id).ok()?.into_iter().find(|g| g.id == gid));
+        self.open_participant(id);
+        self.open_goal_form(id, goal, "", Area::Dimension(0));
+        if let Some(Screen::Form(f)) = self.stack.last_mut() {
+            f.form.restore(&draft.values, draft.focus);
+            f.draft_key = key;
+        }
+    }
+
+    /// Writes the spider web of the selected assessment (with the one before it) as SVG.
+    fn write_chart(&mut self) {
+        let Some(Screen::Participant(s)) = self.stack.last() else { return };
+        let Some((cur, prev)) = s.compared() else {
+            self.flash = Some((self.strings.get("health.none").to_string(), true));
+            return;
+        };
+        let Some(p) = self.caseload.by_id(s.id) else { return };
+        let svg = crate::domain::chart::svg(&p.listed_name(), cur, prev, self.strings.lang());
+        let dir = directories::UserDirs::new()
+            .and_then(|u| u.document_dir().map(|d| d.to_path_buf()).or_else(|| Some(u.home_dir().to_path_buf())))
+            .unwrap_or_else(|| std::path::PathBuf::from("."));
+        let file =
+            dir.join(format!("meedoen-{}-{}.svg", crate::domain::participant::format_number(p.number), cur.date));
+        self.flash = Some(match std::fs::write(&file, svg) {
+            Ok(()) => (self.strings.fill("health.chart_written", &[("file", &file.display().to_string())]), false),
+            Err(e) => (
+                self.strings
+                    .fill("health.chart_failed", &[("file", &file.display().to_string()), ("error", &e.to_string())]),
+                true,
+            ),
+        });
+    }
+}
+
+fn goal_draft_key(id: ParticipantId, goal: Option<GoalId>) -> String {
+    match goal {
+        Some(g) => format!("goal:{}:{}", id.0.simple(), g.0.simple()),
+        None => format!("goal:{}:new", id.0.simple()),
+    }
+}

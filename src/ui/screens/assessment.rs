@@ -1,0 +1,462 @@
+//! The guided Positive Health conversation: one dimension per page (seven aspects scored 0-10),
+//! then the participant's own mark per dimension and the ladder step, then a summary with the
+//! spider web and the two questions.
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use crate::domain::health::{ASPECTS, Assessment, DIMENSIONS, Instrument, LADDER, format_mark};
+use crate::store::AssessmentDraft;
+use crate::ui::keymap::{self, Action, Context};
+use crate::ui::radar;
+use crate::ui::view::Ui;
+
+/// Page numbers after the six dimensions.
+pub const MARKS_PAGE: usize = DIMENSIONS;
+pub const SUMMARY_PAGE: usize = DIMENSIONS + 1;
+
+/// What a key did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ignored,
+    Moved,
+    Edited,
+    Save,
+    /// Save, then turn the wish into a goal.
+    SaveAndGoal,
+    Cancel,
+}
+
+pub struct AssessmentState {
+    pub a: Assessment,
+    pub name: String,
+    pub page: usize,
+    pub row: usize,
+    /// Editing the remark of the current aspect instead of its score.
+    remark: Option<Input>,
+    /// The two answers on the summary page.
+    wish: Input,
+    need: Input,
+    /// The previous assessment, drawn dotted on the summary's web.
+    pub previous: Option<Assessment>,
+    pub dirty: bool,
+}
+
+impl AssessmentState {
+    pub fn new(a: Assessment, name: String, previous: Option<Assessment>) -> AssessmentState {
+        let wish = Input::new(a.wish.clone());
+        let need = Input::new(a.need.clone());
+        AssessmentState { a, name, page: 0, row: 0, remark: None, wish, need, previous, dirty: false }
+    }
+
+    pub fn from_draft(d: AssessmentDraft, name: String, previous: Option<Assessment>) -> AssessmentState {
+        let mut s = AssessmentState::new(d.assessment, name, previous);
+        s.page = usize::from(d.page).min(SUMMARY_PAGE);
+        s.row = usize::from(d.row).min(s.rows() - 1);
+        s.dirty = true;
+        s
+    }
+
+    pub fn draft(&self) -> AssessmentDraft {
+        AssessmentDraft { assessment: self.finished(), page: self.page as u8, row: self.row as u8 }
+    }
+
+    /// The assessment with the summary answers in it; own marks not given are the aspect means.
+    pub fn finished(&self) -> Assessment {
+        let mut a = self.a.clone();
+        a.wish = self.wish.value().trim().to_string();
+        a.need = self.need.value().trim().to_string();
+        a
+    }
+
+    /// For saving: marks the participant did not change are the prefilled means.
+    pub fn to_save(&self) -> Assessment {
+        let mut a = self.finished();
+        for d in 0..DIMENSIONS {
+            if a.overall[d].is_none() {
+                a.overall[d] = a.mean_tenths(d);
+            }
+        }
+        a
+    }
+
+    fn rows(&self) -> usize {
+        match self.page {
+            p if p < DIMENSIONS => ASPECTS,
+            MARKS_PAGE => DIMENSIONS + 1,
+            _ => 2,
+        }
+    }
+
+    /// Whether a text field has the focus (letters are typed, not keys).
+    pub fn typing(&self) -> bool {
+        self.remark.is_some() || self.page == SUMMARY_PAGE
+    }
+
+    fn go_page(&mut self, page: usize) {
+        self.commit_remark();
+        self.page = page.min(SUMMARY_PAGE);
+        self.row = 0;
+    }
+
+    fn commit_remark(&mut self) {
+        if let Some(input) = self.remark.take() {
+            let text: String = input.value().chars().filter(|c| !c.is_control()).collect();
+            self.a.set_remark(self.page, self.row, text.trim().to_string());
+        }
+    }
+
+    fn next_row(&mut self) {
+        self.commit_remark();
+        if self.row + 1 < self.rows() {
+            self.row += 1;
+        } else if self.page < SUMMARY_PAGE {
+            self.go_page(self.page + 1);
+        }
+    }
+
+    pub fn update(&mut self, ev: &KeyEvent) -> Outcome {
+        if ev.code == KeyCode::Char('s') && ev.modifiers.contains(KeyModifiers::CONTROL) {
+            self.commit_remark();
+            return Outcome::Save;
+        }
+        let action = keymap::resolve(ev, &[Context::Assessment], true);
+        match action {
+            Some(Action::Back) if self.remark.is_some() => {
+                self.remark = None;
+                return Outcome::Moved;
+            }
+            Some(Action::Back) => return Outcome::Cancel,
+            Some(Action::PageDown) => {
+                self.go_page(self.page + 1);
+                return Outcome::Moved;
+            }
+            Some(Action::PageUp) => {
+                self.go_page(self.page.saturating_sub(1));
+                return Outcome::Moved;
+            }
+            Some(Action::MakeGoal) if self.page == SUMMARY_PAGE => {
+                return Outcome::SaveAndGoal;
+            }
+            _ => {}
+        }
+        if self.page == SUMMARY_PAGE {
+            return self.summary_key(ev, action);
+        }
+        if let Some(input) = &mut self.remark {
+            return match ev.code {
+                KeyCode::Enter | KeyCode::Tab => {
+                    self.next_row();
+                    self.dirty = true;
+                    Outcome::Edited
+                }
+                _ => match input.handle_event(&Event::Key(*ev)) {
+                    Some(c) if c.value => Outcome::Edited,
+                    Some(_) => Outcome::Moved,
+                    None => Outcome::Ignored,
+                },
+            };
+        }
+        let edited = match (self.page, ev.code) {
+            (_, KeyCode::Up) if self.row > 0 => {
+                self.row -= 1;
+                return Outcome::Moved;
+            }
+            (_, KeyCode::Down) if self.row + 1 < self.rows() => {
+                self.row += 1;
+                return Outcome::Moved;
+            }
+            (_, KeyCode::Enter) => {
+                self.next_row();
+                return Outcome::Moved;
+            }
+            (p, KeyCode::Tab) if p < DIMENSIONS => {
+                self.remark = Some(Input::new(self.a.remark(p, self.row).to_string()));
+                return Outcome::Moved;
+            }
+            (p, KeyCode::Char(' ')) if p < DIMENSIONS => {
+                self.a.talk[p][self.row] = !self.a.talk[p][self.row];
+                true
+            }
+            (p, KeyCode::Char(c)) if p < DIMENSIONS && c.is_ascii_digit() => {
+                let digit = c as u8 - b'0';
+                let cur = &mut self.a.scores[p][self.row];
+                // "1" then "0" is ten; any other second digit starts again.
+                *cur = match *cur {
+                    Some(1) if digit == 0 => Some(10),
+                    _ => Some(digit),
+                };
+                true
+            }
+            (p, KeyCode::Left | KeyCode::Right) if p < DIMENSIONS => {
+                let up = ev.code == KeyCode::Right;
+                let cur = &mut self.a.scores[p][self.row];
+                *cur = Some(match *cur {
+                    None => 5,
+                    Some(v) if up => (v + 1).min(10),
+                    Some(v) => v.saturating_sub(1),
+                });
+                true
+            }
+            (p, KeyCode::Backspace | KeyCode::Delete) if p < DIMENSIONS => {
+                self.a.scores[p][self.row] = None;
+                true
+            }
+            (MARKS_PAGE, code) => self.marks_key(code),
+            _ => false,
+        };
+        if edited {
+            self.dirty = true;
+            Outcome::Edited
+        } else {
+            Outcome::Ignored
+        }
+    }
+
+    /// The own-marks page: rows 0-5 the dimensions (tenths), row 6 the ladder.
+    fn marks_key(&mut self, code: KeyCode) -> bool {
+        if self.row == DIMENSIONS {
+            let cur = self.a.ladder;
+            self.a.ladder = match code {
+                KeyCode::Char(c @ '1'..='6') => Some(c as u8 - b'0'),
+                KeyCode::Right => Some(cur.map_or(1, |l| (l + 1).min(6))),
+                KeyCode::Left => Some(cur.map_or(1, |l| l.saturating_sub(1).max(1))),
+                KeyCode::Backspace | KeyCode::Delete => None,
+                _ => return false,
+            };
+            return cur != self.a.ladder;
+        }
+        let d = self.row;
+        let shown = self.a.overall[d].or_else(|| self.a.mean_tenths(d));
+        let next = match code {
+            // A typed whole mark; "1" then "0" is ten.
+            KeyCode::Char(c) if c.is_ascii_digit() => {
+                let digit = c as u8 - b'0';
+                Some(if shown == Some(10) && digit == 0 && self.a.overall[d].is_some() { 100 } else { digit * 10 })
+            }
+            KeyCode::Right => Some(shown.map_or(50, |v| (v + 5).min(100))),
+            KeyCode::Left => Some(shown.map_or(50, |v| v.saturating_sub(5))),
+            KeyCode::Backspace | KeyCode::Delete => None,
+            _ => return false,
+        };
+        self.a.overall[d] = next;
+        true
+    }
+
+    fn summary_key(&mut self, ev: &KeyEvent, action: Option<Action>) -> Outcome {
+        match (ev.code, action) {
+            (KeyCode::Tab | KeyCode::Enter | KeyCode::Down, _) if self.row == 0 => {
+                self.row = 1;
+                Outcome::Moved
+            }
+            (KeyCode::BackTab | KeyCode::Up, _) if self.row == 1 => {
+                self.row = 0;
+                Outcome::Moved
+            }
+            _ => {
+                let input = if self.row == 0 { &mut self.wish } else { &mut self.need };
+                match input.handle_event(&Event::Key(*ev)) {
+                    Some(c) if c.value => {
+                        self.dirty = true;
+                        Outcome::Edited
+                    }
+                    Some(_) => Outcome::Moved,
+                    None => Outcome::Ignored,
+                }
+            }
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, today: NaiveDate) {
+        let s = ui.strings;
+        let lang = s.lang();
+        let ins = Instrument::get();
+        let [title, progress, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        let when = crate::domain::validate::format_date(self.a.date.min(today));
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                s.fill("health.title", &[("name", &self.name), ("date", &when)]),
+                ui.theme.title(),
+            )),
+            title,
+        );
+        let progress_text = match self.page {
+            p if p < DIMENSIONS => s.fill(
+                "health.progress",
+                &[
+                    ("d", &(p + 1).to_string()),
+                    ("name", ins.dimension_name(p, lang)),
+                    ("a", &(self.row + 1).to_string()),
+                ],
+            ),
+            MARKS_PAGE => s.get("health.marks_page").to_string(),
+            _ => s.get("health.summary_page").to_string(),
+        };
+        frame.render_widget(Paragraph::new(progress_text).style(ui.theme.dim()), progress);
+        match self.page {
+            p if p < DIMENSIONS => self.render_dimension(frame, body, ui, p),
+            MARKS_PAGE => self.render_marks(frame, body, ui),
+            _ => self.render_summary(frame, body, ui),
+        }
+    }
+
+    fn render_dimension(&self, frame: &mut Frame, area: Rect, ui: &Ui, d: usize) {
+        let s = ui.strings;
+        let lang = s.lang();
+        let ins = Instrument::get();
+        let mut lines = Vec::new();
+        let label_w = (0..ASPECTS).map(|a| ins.aspect_label(d, a, lang).chars().count()).max().unwrap_or(10) + 2;
+        for a in 0..ASPECTS {
+            let selected = a == self.row;
+            let score = self.a.scores[d][a];
+            let bar: String = match score {
+                Some(v) => (0..10).map(|i| if i < v { '▮' } else { '▯' }).collect(),
+                None => s.get("health.skipped").to_string(),
+            };
+            let value = score.map_or("–".to_string(), |v| v.to_string());
+            let talk = if self.a.talk[d][a] { format!(" ● {}", s.get("health.talk")) } else { String::new() };
+            let marker = if selected { "▸ " } else { "  " };
+            let style = if selected { ui.theme.focus_label() } else { ratatui::style::Style::default() };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{marker}{:<label_w$}", ins.aspect_label(d, a, lang)), style),
+                Span::styled(format!("{value:>2}  {bar}"), style),
+                Span::styled(talk, ui.theme.title()),
+            ]));
+            let remark = self.a.remark(d, a);
+            if !remark.is_empty() && !(selected && self.remark.is_some()) {
+                lines.push(Line::from(Span::styled(format!("    “{remark}”"), ui.theme.dim())));
+            }
+            if selected && self.remark.is_some() {
+                lines.push(Line::from(""));
+            }
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(ins.aspect_prompt(d, self.row, lang).to_string(), ui.theme.title())));
+        lines.push(Line::from(Span::styled(s.get("health.keys_hint").to_string(), ui.theme.dim())));
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        if let Some(input) = &self.remark {
+            // The remark is typed on the line under its aspect.
+            let extra: usize = (0..self.row).filter(|&a| !self.a.remark(d, a).is_empty()).count();
+            let y = area.y + (self.row + 1 + extra) as u16;
+            if y < area.bottom() {
+                let prompt = format!("    {} ", s.get("health.remark"));
+                let x0 = area.x + prompt.chars().count() as u16;
+                let row = Rect { x: area.x, y, width: area.width, height: 1 };
+                frame.render_widget(
+                    Paragraph::new(Line::from(vec![
+                        Span::raw(prompt),
+                        Span::styled(input.value().to_string(), ui.theme.input()),
+                    ])),
+                    row,
+                );
+                let x = x0 + input.visual_cursor() as u16;
+                frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), y));
+            }
+        }
+    }
+
+    fn render_marks(&self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        let s = ui.strings;
+        let lang = s.lang();
+        let ins = Instrument::get();
+        let mut lines =
+            vec![Line::from(Span::styled(s.get("health.marks_intro").to_string(), ui.theme.dim())), Line::from("")];
+        for d in 0..DIMENSIONS {
+            let selected = self.row == d;
+            let own = self.a.overall[d];
+            let mean = self.a.mean_tenths(d);
+            let shown = own.or(mean).map(|t| f64::from(t) / 10.0);
+            let note = if own.is_none() && mean.is_some() { s.get("health.prefilled") } else { "" };
+            let style = if selected { ui.theme.focus_label() } else { ratatui::style::Style::default() };
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("{}{:<24}", if selected { "▸ " } else { "  " }, ins.dimension_name(d, lang)),
+                    style,
+                ),
+                Span::styled(format!("{:>4}  ", format_mark(shown, lang)), style),
+                Span::styled(note.to_string(), ui.theme.dim()),
+            ]));
+        }
+        lines.push(Line::from(""));
+        let selected = self.row == DIMENSIONS;
+        let ladder = self
+            .a
+            .ladder
+            .map_or_else(|| "–".to_string(), |l| format!("{l} · {}", s.get(LADDER[usize::from(l.clamp(1, 6)) - 1])));
+        let style = if selected { ui.theme.focus_label() } else { ratatui::style::Style::default() };
+        lines.push(Line::from(Span::styled(
+            format!("{}{:<24}{ladder}", if selected { "▸ " } else { "  " }, s.get("health.ladder")),
+            style,
+        )));
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+
+    fn render_summary(&self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        let s = ui.strings;
+        let lang = s.lang();
+        let ins = Instrument::get();
+        let [top, answers] = Layout::vertical([Constraint::Min(6), Constraint::Length(4)]).areas(area);
+        let [web, side] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(top);
+        let current = self.finished();
+        radar::render(frame, web, ui, &current, self.previous.as_ref());
+        let mut lines = vec![legend(ui, &current, self.previous.as_ref()), Line::from("")];
+        lines.push(Line::from(Span::styled(s.get("health.talk_list").to_string(), ui.theme.title())));
+        let talk = current.talk_points();
+        if talk.is_empty() {
+            lines.push(Line::from(Span::styled(s.get("health.talk_none").to_string(), ui.theme.dim())));
+        }
+        for (d, a) in talk {
+            lines.push(Line::from(format!("● {}", ins.aspect_label(d, a, lang))));
+        }
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), side);
+        let label_w =
+            [s.get("health.wish"), s.get("health.need")].iter().map(|l| l.chars().count()).max().unwrap_or(10) + 2;
+        for (i, (label, input)) in
+            [(s.get("health.wish"), &self.wish), (s.get("health.need"), &self.need)].into_iter().enumerate()
+        {
+            let y = answers.y + i as u16;
+            if y >= answers.bottom() {
+                break;
+            }
+            let row = Rect { x: answers.x, y, width: answers.width, height: 1 };
+            let style = if self.row == i { ui.theme.focus_label() } else { ui.theme.dim() };
+            let field_w = answers.width.saturating_sub(label_w as u16) as usize;
+            let scroll = input.visual_scroll(field_w.saturating_sub(1));
+            let shown: String = input.value().chars().skip(scroll).collect();
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled(format!("{label:<label_w$}"), style),
+                    Span::styled(
+                        shown,
+                        if self.row == i { ui.theme.input() } else { ratatui::style::Style::default() },
+                    ),
+                ])),
+                row,
+            );
+            if self.row == i {
+                let x = answers.x + label_w as u16 + input.visual_cursor().saturating_sub(scroll) as u16;
+                frame.set_cursor_position(Position::new(x.min(answers.right().saturating_sub(1)), y));
+            }
+        }
+        if answers.height > 2 {
+            let hint = Rect { x: answers.x, y: answers.y + 3, width: answers.width, height: 1 };
+            frame.render_widget(Paragraph::new(s.get("health.goal_hint")).style(ui.theme.dim()), hint);
+        }
+    }
+}
+
+/// "● 24-11-2026   ○ 01-06-2026" under the web.
+pub fn legend(ui: &Ui, current: &Assessment, previous: Option<&Assessment>) -> Line<'static> {
+    let mut spans = vec![Span::raw(format!("● {}", crate::domain::validate::format_date(current.date)))];
+    if let Some(p) = previous {
+        spans.push(Span::styled(format!("   ○ {}", crate::domain::validate::format_date(p.date)), ui.theme.dim()));
+    }
+    Line::from(spans)
+}
