@@ -68,6 +68,25 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     .map_err(|e| CliError::new(format!("cannot write the export: {e}"), exit::ERROR)),
             }
         }
+        Some(Command::Chart { number, out }) => {
+            let dir = data_dir(&cli)?;
+            let store = open_store(&dir, &strings)?;
+            let p = store.participant_by_number(*number).map_err(|e| CliError::from_store(e, &strings))?;
+            let assessments = store.assessments_of(p.id).map_err(|e| CliError::from_store(e, &strings))?;
+            let Some(latest) = assessments.last() else {
+                return Err(CliError::new(
+                    format!("participant {number} ({}) has no Positive Health conversation yet", p.listed_name()),
+                    exit::ERROR,
+                ));
+            };
+            let previous = assessments.len().checked_sub(2).and_then(|i| assessments.get(i));
+            let svg = crate::domain::chart::svg(&p.listed_name(), latest, previous, cli.lang);
+            std::fs::write(out, svg)
+                .map_err(|e| CliError::new(format!("cannot write {}: {e}", out.display()), exit::ERROR))?;
+            let date = crate::domain::validate::format_date(latest.date);
+            println!("spider web of {} ({date}) written to {}", p.listed_name(), out.display());
+            Ok(())
+        }
         Some(Command::ImportReferrals { file }) => {
             let bytes = std::fs::read(file)
                 .map_err(|e| CliError::new(format!("cannot read {}: {e}", file.display()), exit::ERROR))?;

@@ -47,6 +47,14 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Write a participant's latest Positive Health spider web (with the previous one) as SVG.
+    Chart {
+        /// The participant number shown in meedoen.
+        number: u32,
+        /// The SVG file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Read a referral list (semicolon-separated CSV as Dutch spreadsheets save it).
     ImportReferrals {
         /// The CSV file.

@@ -9,6 +9,8 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::domain::Participant;
+use crate::domain::goal::Goal;
+use crate::domain::health::{ASPECTS, Assessment, DIMENSIONS, Instrument};
 use crate::domain::participant::format_number;
 use crate::store::{Store, StoreError};
 
@@ -20,6 +22,102 @@ pub struct Export {
     pub format_version: u32,
     pub exported_at: String,
     pub participants: Vec<ParticipantOut>,
+    pub assessments: Vec<AssessmentOut>,
+    pub goals: Vec<GoalOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AspectOut {
+    pub key: String,
+    /// 0-10, `null` when skipped.
+    pub score: Option<u8>,
+    pub talk_about: bool,
+    pub remark: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DimensionOut {
+    pub key: String,
+    /// The participant's own mark, one decimal.
+    pub overall: Option<f64>,
+    pub aspects: Vec<AspectOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AssessmentOut {
+    pub assessment_id: String,
+    pub participant_id: String,
+    pub date: NaiveDate,
+    pub ladder_step: Option<u8>,
+    pub dimensions: Vec<DimensionOut>,
+    pub wish: String,
+    pub need: String,
+    pub coach: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StepOut {
+    pub text: String,
+    pub done: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GoalOut {
+    pub goal_id: String,
+    pub participant_id: String,
+    pub text: String,
+    /// `dimension:0`..`dimension:5` (Positive Health) or a life area.
+    pub area: String,
+    pub steps: Vec<StepOut>,
+    pub target_date: Option<NaiveDate>,
+    pub status: &'static str,
+    pub status_date: NaiveDate,
+    pub created_at: String,
+}
+
+impl From<&Assessment> for AssessmentOut {
+    fn from(a: &Assessment) -> Self {
+        let ins = Instrument::get();
+        AssessmentOut {
+            assessment_id: a.id.0.to_string(),
+            participant_id: a.participant.to_string(),
+            date: a.date,
+            ladder_step: a.ladder,
+            dimensions: (0..DIMENSIONS)
+                .map(|d| DimensionOut {
+                    key: ins.dimensions.get(d).map(|x| x.key.clone()).unwrap_or_default(),
+                    overall: a.overall[d].map(|t| f64::from(t) / 10.0),
+                    aspects: (0..ASPECTS)
+                        .map(|x| AspectOut {
+                            key: ins.aspect(d, x).map(|y| y.key.clone()).unwrap_or_default(),
+                            score: a.scores[d][x],
+                            talk_about: a.talk[d][x],
+                            remark: a.remark(d, x).to_string(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            wish: a.wish.clone(),
+            need: a.need.clone(),
+            coach: a.coach.clone(),
+        }
+    }
+}
+
+impl From<&Goal> for GoalOut {
+    fn from(g: &Goal) -> Self {
+        GoalOut {
+            goal_id: g.id.0.to_string(),
+            participant_id: g.participant.to_string(),
+            text: g.text.clone(),
+            area: g.area.code(),
+            steps: g.steps.iter().map(|s| StepOut { text: s.text.clone(), done: s.done }).collect(),
+            target_date: g.target,
+            status: g.status.code(),
+            status_date: g.status_date,
+            created_at: moment(g.created_at),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -108,6 +206,16 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
         format_version: EXPORT_FORMAT,
         exported_at: moment(now),
         participants: people.iter().map(ParticipantOut::from).collect(),
+        assessments: {
+            let mut a = store.all_assessments()?;
+            a.sort_by_key(|x| (x.participant, x.date));
+            a.iter().map(AssessmentOut::from).collect()
+        },
+        goals: {
+            let mut g = store.all_goals()?;
+            g.sort_by_key(|x| (x.participant, x.created_at));
+            g.iter().map(GoalOut::from).collect()
+        },
     })
 }
 
@@ -149,5 +257,44 @@ mod tests {
         assert_eq!(first["referral"]["date"], serde_json::Value::Null);
         assert!(first["created_at"].as_str().unwrap().ends_with('Z'));
         assert_eq!(v["format_version"], 1);
+        assert_eq!(v["assessments"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn assessments_and_goals_are_linked_by_participant_id() {
+        use crate::domain::goal::{Area, Goal, Step};
+        let store = Store::temporary().unwrap();
+        let mut p = Participant::new(ParticipantId::new_random(), 0, Utc::now());
+        p.given_names = "Jan".into();
+        p.family_name = "Berg".into();
+        let p = store.add_participant(p).unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let mut a = Assessment::new(p.id, day, "Sanne", Utc::now());
+        a.scores[0][0] = Some(7);
+        a.talk[2][3] = true;
+        a.overall[0] = Some(65);
+        a.ladder = Some(3);
+        a.wish = "Meer bewegen".into();
+        store.save_assessment(&a).unwrap();
+        let mut g = Goal::new(p.id, "Elke week fietsen".into(), Area::Dimension(0), day, Utc::now());
+        g.steps.push(Step { text: "Fiets ophalen".into(), done: true });
+        store.save_goal(&g).unwrap();
+        let mut buf = Vec::new();
+        write_json(&store, &mut buf).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
+        let a = &v["assessments"][0];
+        assert_eq!(a["participant_id"], p.id.to_string());
+        assert_eq!(a["date"], "2026-06-01");
+        assert_eq!(a["ladder_step"], 3);
+        assert_eq!(a["dimensions"][0]["overall"], 6.5);
+        assert_eq!(a["dimensions"][0]["aspects"][0]["score"], 7);
+        assert_eq!(a["dimensions"][0]["aspects"][1]["score"], serde_json::Value::Null, "skipped is null");
+        assert_eq!(a["dimensions"][2]["aspects"][3]["talk_about"], true);
+        assert_eq!(a["wish"], "Meer bewegen");
+        let g = &v["goals"][0];
+        assert_eq!(g["participant_id"], p.id.to_string());
+        assert_eq!(g["area"], "dimension:0");
+        assert_eq!(g["status"], "open");
+        assert_eq!(g["steps"][0]["done"], true);
     }
 }

@@ -2,6 +2,7 @@
 //! addresses in a made-up region of seven municipalities, referrals and statuses spread over two
 //! years. The same seed always gives the same people.
 
+mod health;
 mod names;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -21,10 +22,13 @@ pub const UI_DEMO_SIZE: usize = 150;
 /// About this many open participants belong to the first coach, the one the demo opens as.
 const MAIN_CASELOAD: f64 = 50.0;
 
-/// Fills `store` with `n` participants in one transaction; returns the coach whose caseload it is.
+/// Fills `store` with `n` participants in one transaction, then their Positive Health
+/// conversations and goals; returns the coach whose caseload it is.
 pub fn fill(store: &Store, n: usize, seed: u64, today: NaiveDate, now: DateTime<Utc>) -> Result<String, StoreError> {
     let (people, coaches) = generate(n, seed, today, now);
-    store.add_participants(people)?;
+    let people = store.add_participants(people)?;
+    let (assessments, goals) = health::generate(&people, seed, today, now);
+    store.add_health_records(&assessments, &goals)?;
     Ok(coaches.first().map_or_else(String::new, |c| c.to_string()))
 }
 
@@ -237,6 +241,30 @@ mod tests {
             let mine = people.iter().filter(|p| p.coach == coaches[0] && p.status.is_open()).count();
             assert!((35..=65).contains(&mine), "seed {seed}: {mine}");
         }
+    }
+
+    #[test]
+    fn people_in_guidance_have_conversations_and_goals_in_every_state() {
+        use crate::domain::goal::GoalStatus;
+        let (today, now) = day();
+        let (people, _) = generate(300, 2, today, now);
+        let (assessments, goals) = health::generate(&people, 2, today, now);
+        for p in people.iter().filter(|p| p.status == Status::Active) {
+            let n = assessments.iter().filter(|a| a.participant == p.id).count();
+            assert!((1..=4).contains(&n), "{n}");
+        }
+        assert!(assessments.iter().all(|a| a.date <= today && a.ladder.is_some()));
+        assert!(
+            people.iter().filter(|p| p.status == Status::Active).any(|p| assessments
+                .iter()
+                .filter(|a| a.participant == p.id)
+                .count()
+                >= 3)
+        );
+        for s in GoalStatus::ALL {
+            assert!(goals.iter().any(|g| g.status == s), "{s:?}");
+        }
+        assert!(goals.iter().any(|g| g.is_overdue(today)));
     }
 
     #[test]

@@ -8,13 +8,16 @@ use super::health::{Assessment, DIMENSIONS, Instrument, format_mark};
 use super::validate::format_date;
 use crate::i18n::Lang;
 
+/// Wide enough for the longest dimension name on either side.
+const WIDTH: f64 = 860.0;
 const SIZE: f64 = 640.0;
+const CX: f64 = WIDTH / 2.0;
 const CENTRE: f64 = SIZE / 2.0;
 const RADIUS: f64 = 200.0;
 
 fn point(d: usize, value: f64) -> (f64, f64) {
     let angle = std::f64::consts::PI / 2.0 - d as f64 * 2.0 * std::f64::consts::PI / DIMENSIONS as f64;
-    (CENTRE + RADIUS * value / 10.0 * angle.cos(), CENTRE - RADIUS * value / 10.0 * angle.sin())
+    (CX + RADIUS * value / 10.0 * angle.cos(), CENTRE - RADIUS * value / 10.0 * angle.sin())
 }
 
 fn escape(s: &str) -> String {
@@ -37,7 +40,7 @@ pub fn svg(name: &str, current: &Assessment, previous: Option<&Assessment>, lang
     let mut s = String::new();
     let _ = writeln!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{SIZE}" height="{h}" viewBox="0 0 {SIZE} {h}" font-family="sans-serif" font-size="14">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{h}" viewBox="0 0 {WIDTH} {h}" font-family="sans-serif" font-size="14">"#,
         h = SIZE + 60.0
     );
     let title = if lang == Lang::En { "Positive Health" } else { "Positieve Gezondheid" };
@@ -48,11 +51,11 @@ pub fn svg(name: &str, current: &Assessment, previous: Option<&Assessment>, lang
     }
     for d in 0..DIMENSIONS {
         let (x, y) = point(d, 10.0);
-        let _ = writeln!(s, r##"<line x1="{CENTRE}" y1="{CENTRE}" x2="{x:.1}" y2="{y:.1}" stroke="#999"/>"##);
+        let _ = writeln!(s, r##"<line x1="{CX}" y1="{CENTRE}" x2="{x:.1}" y2="{y:.1}" stroke="#999"/>"##);
         let (lx, ly) = point(d, 11.6);
-        let anchor = if (lx - CENTRE).abs() < 1.0 {
+        let anchor = if (lx - CX).abs() < 1.0 {
             "middle"
-        } else if lx < CENTRE {
+        } else if lx < CX {
             "end"
         } else {
             "start"

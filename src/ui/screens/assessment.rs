@@ -316,9 +316,11 @@ impl AssessmentState {
         for a in 0..ASPECTS {
             let selected = a == self.row;
             let score = self.a.scores[d][a];
+            // Not answered is not zero: no bar, and "skipped" once the coach has moved past it.
             let bar: String = match score {
                 Some(v) => (0..10).map(|i| if i < v { '▮' } else { '▯' }).collect(),
-                None => s.get("health.skipped").to_string(),
+                None if a < self.row => s.get("health.skipped").to_string(),
+                None => String::new(),
             };
             let value = score.map_or("–".to_string(), |v| v.to_string());
             let talk = if self.a.talk[d][a] { format!(" ● {}", s.get("health.talk")) } else { String::new() };
@@ -395,7 +397,7 @@ impl AssessmentState {
             format!("{}{:<24}{ladder}", if selected { "▸ " } else { "  " }, s.get("health.ladder")),
             style,
         )));
-        frame.render_widget(Paragraph::new(lines), area);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     }
 
     fn render_summary(&self, frame: &mut Frame, area: Rect, ui: &Ui) {

@@ -265,19 +265,22 @@ impl ParticipantState {
             if i == self.selected_goal {
                 selected_line = lines.len();
             }
-            let overdue = if g.is_overdue(today) { format!("⚠ {} ", s.get("goal.overdue")) } else { String::new() };
-            let (done, total) = g.steps_done();
-            let target =
-                g.target.map(|t| format!(" · {} {}", s.get("goal.target_short"), format_date(t))).unwrap_or_default();
-            let status = s.get(&format!("goal_status.{}", g.status.code())).to_string();
-            let head =
-                format!("{overdue}{} [{status} {}{}] {done}/{total}{target}", g.text, format_date(g.status_date), "",);
+            let overdue =
+                if g.is_overdue(today) { format!("⚠ {} · ", s.get("goal.overdue")) } else { String::new() };
             let style = if i == self.selected_goal { ui.theme.selected() } else { ratatui::style::Style::default() };
-            lines.push(Line::from(Span::styled(head, style)));
-            lines.push(Line::from(Span::styled(
-                format!("    {}", s.get(&format!("area.{}", g.area.code()))),
-                ui.theme.dim(),
-            )));
+            lines.push(Line::from(Span::styled(format!("{overdue}{}", g.text), style)));
+            let mut facts = vec![
+                s.get(&format!("area.{}", g.area.code())).to_string(),
+                format!("{} {}", s.get(&format!("goal_status.{}", g.status.code())), format_date(g.status_date)),
+            ];
+            if let Some(t) = g.target {
+                facts.push(format!("{} {}", s.get("goal.target_short"), format_date(t)));
+            }
+            let (done, total) = g.steps_done();
+            if total > 0 {
+                facts.push(s.fill("goal.steps_done", &[("done", &done.to_string()), ("total", &total.to_string())]));
+            }
+            lines.push(Line::from(Span::styled(format!("    {}", facts.join(" · ")), ui.theme.dim())));
             for (n, step) in g.steps.iter().enumerate() {
                 lines.push(Line::from(format!("    {} [{}] {}", n + 1, if step.done { "x" } else { " " }, step.text)));
             }
