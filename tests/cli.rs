@@ -120,3 +120,33 @@ fn a_caseload_open_elsewhere_gives_a_clear_message_and_exit_code_3() {
     let out = meedoen(&dir, &["--lang", "en", "export", "--format", "json"]);
     assert!(stderr(&out).contains("This caseload is open in another window"), "{}", stderr(&out));
 }
+
+#[test]
+fn chart_writes_the_latest_spider_web_as_svg() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    assert!(meedoen(&dir, &["demo", "--participants", "60", "--seed", "3"]).status.success());
+    let export = meedoen(&dir, &["export", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    // Someone with at least two conversations, so the previous one is overlaid.
+    let assessments = v["assessments"].as_array().unwrap();
+    let pid = assessments
+        .iter()
+        .map(|a| a["participant_id"].as_str().unwrap())
+        .find(|id| assessments.iter().filter(|a| a["participant_id"] == *id).count() >= 2)
+        .unwrap();
+    let number = v["participants"].as_array().unwrap().iter().find(|p| p["participant_id"] == pid).unwrap()["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let file = tmp.path().join("web.svg");
+    let out = meedoen(&dir, &["chart", &number, "--out", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let svg = std::fs::read_to_string(&file).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains("Zingeving") && svg.contains("stroke-dasharray"));
+    // A number that does not exist is one clear sentence.
+    let out = meedoen(&dir, &["chart", "99999", "--out", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("participant number 99999 does not exist"), "{}", stderr(&out));
+}

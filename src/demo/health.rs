@@ -44,7 +44,7 @@ pub fn generate(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> (Vec<Assessment>, Vec<Goal>) {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5EED_0F_4EA1);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x005E_ED0F_4EA1);
     let mut assessments = Vec::new();
     let mut goals = Vec::new();
     for p in people {

@@ -22,7 +22,7 @@ pub struct FormScreen {
     pub form: Form,
     pub draft_key: String,
     /// The goal being edited, when this is the goal form for an existing goal.
-    pub goal: Option<crate::domain::goal::Goal>,
+    pub goal: Option<Box<crate::domain::goal::Goal>>,
 }
 
 pub enum Screen {
@@ -31,7 +31,7 @@ pub enum Screen {
     Search(SearchState),
     Participant(ParticipantState),
     Form(FormScreen),
-    Assessment(super::screens::assessment::AssessmentState),
+    Assessment(Box<super::screens::assessment::AssessmentState>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -91,7 +91,7 @@ impl App {
             }
             _ => AssessmentState::new(Assessment::new(id, self.today, &self.coach, (self.clock)()), name, previous),
         };
-        self.stack.push(Screen::Assessment(state));
+        self.stack.push(Screen::Assessment(Box::new(state)));
     }
 
     pub(super) fn assessment_key(&mut self, ev: &KeyEvent) -> bool {
@@ -196,7 +196,7 @@ impl App {
             Screen::Participant(s) => s.assessments.last().cloned(),
             _ => None,
         };
-        self.stack.push(Screen::Assessment(AssessmentState::from_draft(draft, name, previous)));
+        self.stack.push(Screen::Assessment(Box::new(AssessmentState::from_draft(draft, name, previous))));
     }
 
     fn open_goal_form(&mut self, id: ParticipantId, goal: Option<Goal>, text: &str, area: Area) {
@@ -205,7 +205,7 @@ impl App {
             None => goal_form::new_goal(&self.strings, id, text, area),
         };
         let draft_key = goal_draft_key(id, goal.as_ref().map(|g| g.id));
-        self.stack.push(Screen::Form(FormScreen { form, draft_key, goal }));
+        self.stack.push(Screen::Form(FormScreen { form, draft_key, goal: goal.map(Box::new) }));
     }
 
     pub(super) fn save_goal_form(&mut self) {
@@ -213,7 +213,8 @@ impl App {
         let now = (self.clock)();
         let Some(Screen::Form(f)) = self.stack.last_mut() else { return };
         let Some(id) = f.form.target.map(ParticipantId::from_bytes) else { return };
-        let mut g = f.goal.clone().unwrap_or_else(|| Goal::new(id, String::new(), Area::Dimension(0), today, now));
+        let mut g =
+            f.goal.as_deref().cloned().unwrap_or_else(|| Goal::new(id, String::new(), Area::Dimension(0), today, now));
         if goal_form::apply(&mut f.form, &mut g, today, now).is_err() {
             self.flash = Some((self.strings.get("form.fix_fields").to_string(), true));
             return;

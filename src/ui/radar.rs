@@ -76,8 +76,8 @@ pub fn render(frame: &mut Frame, area: Rect, ui: &Ui, current: &Assessment, prev
             ctx.print(x, y, "●");
         }
         // Labels with the current mark, placed outside the rings; left-hand ones end at the axis.
-        for d in 0..DIMENSIONS {
-            let text = format!("{} {}", short[d], format_mark(current.mark(d), lang));
+        for (d, name) in short.iter().enumerate() {
+            let text = format!("{name} {}", format_mark(current.mark(d), lang));
             let (x, y) = axis_point(d, 11.0);
             let w = text.chars().count() as f64 * unit_per_col;
             let x = if x < -0.5 {

@@ -96,10 +96,20 @@ fn render_footer(frame: &mut Frame, area: Rect, ui: &Ui, app: &App) {
     }
     let (contexts, typing) = app.contexts();
     let mut spans = vec![Span::raw(" ")];
-    for b in bindings_for(&contexts, typing, true) {
+    let mut used = 1;
+    // Whole hints only: what does not fit is in the help overlay, so the help key always shows.
+    let mut hints = bindings_for(&contexts, typing, true);
+    hints.sort_by_key(|b| b.action != keymap::Action::Help);
+    for b in hints {
         let first = b.keys.first().map(keymap::Key::label).unwrap_or_default();
+        let text = format!(" {}  ", ui.strings.get(b.describe));
+        let w = first.chars().count() + text.chars().count();
+        if used + w > area.width as usize + 2 {
+            break;
+        }
+        used += w;
         spans.push(Span::styled(first, ui.theme.footer_key()));
-        spans.push(Span::raw(format!(" {}  ", ui.strings.get(b.describe))));
+        spans.push(Span::raw(text));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

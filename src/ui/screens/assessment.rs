@@ -332,7 +332,7 @@ impl AssessmentState {
                 Span::styled(talk, ui.theme.title()),
             ]));
             let remark = self.a.remark(d, a);
-            if !remark.is_empty() && !(selected && self.remark.is_some()) {
+            if !(remark.is_empty() || selected && self.remark.is_some()) {
                 lines.push(Line::from(Span::styled(format!("    “{remark}”"), ui.theme.dim())));
             }
             if selected && self.remark.is_some() {

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs, Wrap};
 
-use crate::domain::goal::{Goal, sort_for_display};
+use crate::domain::goal::{Goal, GoalStatus, sort_for_display};
 use crate::domain::health::{Assessment, Change, DIMENSIONS, Instrument, change, format_mark};
 use crate::domain::participant::format_number;
 use crate::domain::validate::format_date;
@@ -269,16 +269,17 @@ impl ParticipantState {
                 if g.is_overdue(today) { format!("⚠ {} · ", s.get("goal.overdue")) } else { String::new() };
             let style = if i == self.selected_goal { ui.theme.selected() } else { ratatui::style::Style::default() };
             lines.push(Line::from(Span::styled(format!("{overdue}{}", g.text), style)));
-            let mut facts = vec![
-                s.get(&format!("area.{}", g.area.code())).to_string(),
-                format!("{} {}", s.get(&format!("goal_status.{}", g.status.code())), format_date(g.status_date)),
-            ];
-            if let Some(t) = g.target {
-                facts.push(format!("{} {}", s.get("goal.target_short"), format_date(t)));
-            }
+            // An open goal's status date is when it was set; a closed one's when it was reached or changed.
+            let status = s.get(&format!("goal_status.{}", g.status.code())).to_string();
+            let status =
+                if g.status == GoalStatus::Open { status } else { format!("{status} {}", format_date(g.status_date)) };
+            let mut facts = vec![s.get(&format!("area.{}", g.area.code())).to_string(), status];
             let (done, total) = g.steps_done();
             if total > 0 {
                 facts.push(s.fill("goal.steps_done", &[("done", &done.to_string()), ("total", &total.to_string())]));
+            }
+            if let Some(t) = g.target {
+                facts.push(format!("{} {}", s.get("goal.target_short"), format_date(t)));
             }
             lines.push(Line::from(Span::styled(format!("    {}", facts.join(" · ")), ui.theme.dim())));
             for (n, step) in g.steps.iter().enumerate() {
