@@ -6,6 +6,8 @@ pub mod compact;
 pub mod fold;
 pub mod goal;
 pub mod health;
+pub mod holidays;
+pub mod module;
 pub mod name;
 pub mod participant;
 pub mod search;

@@ -1,0 +1,152 @@
+use super::*;
+
+fn d(m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+}
+
+fn module(first: NaiveDate, n: usize, capacity: u16) -> Module {
+    Module {
+        id: ModuleId(uuid::Uuid::from_u128(7)),
+        name: "Budgetteren".into(),
+        description: String::new(),
+        provider: String::new(),
+        location: String::new(),
+        facilitator: String::new(),
+        topics: (1..=n).map(|i| format!("Onderwerp {i}")).collect(),
+        first,
+        start_minute: 600,
+        duration_minutes: 120,
+        recurrence: Recurrence::Weekly,
+        end: None,
+        capacity,
+        cancelled: Vec::new(),
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    }
+}
+
+fn enrol(who: u128, on: NaiveDate) -> Enrolment {
+    Enrolment {
+        id: EnrolmentId(uuid::Uuid::from_u128(1000 + who)),
+        participant: ParticipantId(uuid::Uuid::from_u128(who)),
+        module: ModuleId(uuid::Uuid::from_u128(7)),
+        enrolled_on: on,
+        stopped_on: None,
+        created_at: DateTime::from_timestamp(who as i64, 0).unwrap(),
+    }
+}
+
+fn present(m: &Module, date: NaiveDate, who: &[u128]) -> Attendance {
+    Attendance {
+        module: m.id,
+        date,
+        marks: who.iter().map(|w| (ParticipantId(uuid::Uuid::from_u128(*w)), Mark::Present)).collect(),
+    }
+}
+
+#[test]
+fn holidays_closures_and_cancellations_pass_their_topic_on() {
+    // Thursdays from 7 May 2026: 14 May is Ascension Day.
+    let mut m = module(d(5, 7), 3, 8);
+    m.cancelled.push(d(5, 28));
+    let closures = [Closure { date: d(6, 4), reason: "Teamdag".into() }];
+    let s = sessions(&m, &closures, d(6, 18));
+    let got: Vec<(NaiveDate, Option<u8>)> = s.iter().map(|x| (x.date, x.topic)).collect();
+    assert_eq!(
+        got,
+        [
+            (d(5, 7), Some(1)),
+            (d(5, 14), None),
+            (d(5, 21), Some(2)),
+            (d(5, 28), None),
+            (d(6, 4), None),
+            (d(6, 11), Some(3)),
+            (d(6, 18), Some(1)),
+        ]
+    );
+    assert_eq!(s[1].skip, Some(Skip::Holiday("Hemelvaartsdag")));
+    assert_eq!(s[3].skip, Some(Skip::Cancelled));
+}
+
+#[test]
+fn fortnightly_and_end_date() {
+    let mut m = module(d(1, 5), 2, 8);
+    m.recurrence = Recurrence::Fortnightly;
+    m.end = Some(d(2, 2));
+    let dates: Vec<NaiveDate> = sessions(&m, &[], d(12, 31)).iter().map(|s| s.date).collect();
+    assert_eq!(dates, [d(1, 5), d(1, 19), d(2, 2)]);
+}
+
+#[test]
+fn joining_mid_cycle_completes_after_wrapping_round() {
+    // Mondays from 2 November, 4 topics. Anna joins at topic 3 (16 November).
+    let m = module(d(11, 2), 4, 8);
+    let anna = enrol(1, d(11, 12));
+    let att: Vec<Attendance> =
+        [d(11, 16), d(11, 23), d(11, 30), d(12, 7)].iter().map(|&x| present(&m, x, &[1])).collect();
+    let s = simulate(&m, &[], &[anna.clone()], &att, d(12, 7), d(12, 31));
+    let p = &s.progress[&anna.id];
+    assert_eq!(p.attended, vec![1, 2, 3, 4]);
+    assert_eq!(p.completed, Some(d(12, 7)), "topics 3, 4, 1, 2");
+    assert_eq!(p.status, EnrolmentStatus::Completed);
+    assert_eq!(p.started, Some(d(11, 16)));
+}
+
+#[test]
+fn missed_topics_are_made_up_in_the_next_cycle_and_completion_is_forecast() {
+    let m = module(d(11, 2), 3, 8);
+    let bo = enrol(2, d(11, 1));
+    // Present at topic 1, absent at topic 2, present at 3.
+    let att = vec![present(&m, d(11, 2), &[2]), present(&m, d(11, 9), &[]), present(&m, d(11, 16), &[2])];
+    let s = simulate(&m, &[], &[bo.clone()], &att, d(11, 20), d(12, 31));
+    let p = &s.progress[&bo.id];
+    assert_eq!((p.status, p.attended.clone()), (EnrolmentStatus::Active, vec![1, 3]));
+    // 23 Nov is topic 1 again, 30 Nov topic 2: done then if they come every time.
+    assert_eq!(p.expected_completion, Some(d(11, 30)));
+}
+
+#[test]
+fn a_full_module_has_a_waitlist_and_a_freed_place_goes_to_the_first_in_line() {
+    let m = module(d(11, 2), 2, 2);
+    let a = enrol(1, d(11, 1));
+    let b = enrol(2, d(11, 1));
+    let c = enrol(3, d(11, 3));
+    let e = enrol(4, d(11, 4));
+    // A and B attend both topics by 9 Nov, so they complete; C gets a place from 16 Nov, E too.
+    let att = vec![present(&m, d(11, 2), &[1, 2]), present(&m, d(11, 9), &[1, 2])];
+    let all = [a.clone(), b.clone(), c.clone(), e.clone()];
+    let s = simulate(&m, &[], &all, &att, d(11, 12), d(11, 30));
+    for roster in s.rosters.values() {
+        assert!(roster.len() <= 2, "never more than the capacity");
+    }
+    assert_eq!(s.rosters[&d(11, 9)], vec![a.id, b.id]);
+    assert_eq!(s.waitlist, vec![c.id, e.id], "first come, first served");
+    assert_eq!(s.progress[&c.id].waiting_place, Some(1));
+    assert_eq!(s.progress[&e.id].waiting_place, Some(2));
+    assert_eq!(s.rosters[&d(11, 16)], vec![c.id, e.id], "the freed places from the next session on");
+    assert!(s.moved_up.contains(&(d(11, 16), c.id)));
+}
+
+#[test]
+fn dropping_out_frees_the_place() {
+    let m = module(d(11, 2), 4, 1);
+    let mut a = enrol(1, d(11, 1));
+    let b = enrol(2, d(11, 1));
+    a.stopped_on = Some(d(11, 10));
+    let s = simulate(&m, &[], &[a.clone(), b.clone()], &[], d(11, 12), d(11, 30));
+    assert_eq!(s.rosters[&d(11, 9)], vec![a.id]);
+    assert_eq!(s.rosters[&d(11, 16)], vec![b.id]);
+    assert_eq!(s.progress[&a.id].status, EnrolmentStatus::Stopped);
+    assert_eq!(s.progress[&b.id].status, EnrolmentStatus::Waiting);
+}
+
+#[test]
+fn overlapping_sessions_are_detected() {
+    let a = module(d(11, 2), 4, 4);
+    let mut b = module(d(11, 2), 4, 4);
+    b.start_minute = 690; // 11:30, while a runs 10:00-12:00
+    assert!(overlaps(&a, d(11, 2), &b, d(11, 2)));
+    b.start_minute = 720;
+    assert!(!overlaps(&a, d(11, 2), &b, d(11, 2)));
+    assert_eq!(week_start(d(11, 26)), d(11, 23));
+}
