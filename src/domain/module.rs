@@ -360,6 +360,67 @@ pub fn simulate(
     s
 }
 
+#[derive(Debug, Clone, Deserialize)]
+struct CatalogueEntry {
+    name: String,
+    description: String,
+    provider: String,
+    location: String,
+    facilitator: String,
+    /// 1 = Monday … 7 = Sunday.
+    weekday: u8,
+    time: String,
+    minutes: u16,
+    recurrence: String,
+    capacity: u16,
+    topics: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Catalogue {
+    module: Vec<CatalogueEntry>,
+}
+
+const CATALOGUE: &str = include_str!("../../assets/modules.toml");
+
+/// Parses "10:00" or "9:30" into minutes after midnight.
+pub fn parse_time(s: &str) -> Option<u16> {
+    let (h, m) = s.trim().split_once([':', '.'])?;
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// The default catalogue (assets/modules.toml), each module's first session on its weekday on or
+/// after `from`.
+pub fn default_catalogue(from: NaiveDate, now: DateTime<Utc>) -> Vec<Module> {
+    let Ok(c) = toml::from_str::<Catalogue>(CATALOGUE) else { return Vec::new() };
+    c.module
+        .into_iter()
+        .map(|e| {
+            let wd = u32::from(e.weekday.clamp(1, 7)) - 1;
+            let ahead = (7 + wd - from.weekday().num_days_from_monday()) % 7;
+            Module {
+                id: ModuleId(uuid::Uuid::new_v4()),
+                name: e.name,
+                description: e.description,
+                provider: e.provider,
+                location: e.location,
+                facilitator: e.facilitator,
+                topics: e.topics,
+                first: from + Duration::days(i64::from(ahead)),
+                start_minute: parse_time(&e.time).unwrap_or(600),
+                duration_minutes: e.minutes,
+                recurrence: Recurrence::parse(&e.recurrence).unwrap_or(Recurrence::Weekly),
+                end: None,
+                capacity: e.capacity,
+                cancelled: Vec::new(),
+                created_at: now,
+                updated_at: now,
+            }
+        })
+        .collect()
+}
+
 /// The Monday of the ISO week of `d`.
 pub fn week_start(d: NaiveDate) -> NaiveDate {
     d - Duration::days(i64::from(d.weekday().num_days_from_monday()))

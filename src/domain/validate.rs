@@ -29,6 +29,12 @@ pub enum Invalid {
     TooLong,
     #[error("unknown choice")]
     UnknownChoice,
+    #[error("time")]
+    Time,
+    #[error("count")]
+    Count,
+    #[error("minutes")]
+    Minutes,
 }
 
 impl Invalid {
@@ -46,6 +52,9 @@ impl Invalid {
             Invalid::EndBeforeStart => "invalid.end_before_start",
             Invalid::TooLong => "invalid.too_long",
             Invalid::UnknownChoice => "invalid.unknown_choice",
+            Invalid::Time => "invalid.time",
+            Invalid::Count => "invalid.count",
+            Invalid::Minutes => "invalid.minutes",
         }
     }
 }

@@ -35,6 +35,10 @@ pub enum Kind {
     Assessment = 4,
     Goal = 5,
     AssessmentDraft = 6,
+    Module = 7,
+    Enrolment = 8,
+    Attendance = 9,
+    Closure = 10,
 }
 
 impl Kind {
@@ -46,6 +50,10 @@ impl Kind {
             4 => Some(Kind::Assessment),
             5 => Some(Kind::Goal),
             6 => Some(Kind::AssessmentDraft),
+            7 => Some(Kind::Module),
+            8 => Some(Kind::Enrolment),
+            9 => Some(Kind::Attendance),
+            10 => Some(Kind::Closure),
             _ => None,
         }
     }
@@ -57,6 +65,10 @@ impl Kind {
             Kind::Assessment => "assessment",
             Kind::Goal => "goal",
             Kind::AssessmentDraft => "assessment draft",
+            Kind::Module => "module",
+            Kind::Enrolment => "enrolment",
+            Kind::Attendance => "attendance",
+            Kind::Closure => "closure day",
         }
     }
 }

@@ -6,6 +6,7 @@ use super::codec::{Kind, Record};
 use crate::domain::Participant;
 use crate::domain::goal::Goal;
 use crate::domain::health::Assessment;
+use crate::domain::module::{Attendance, Closure, Enrolment, Module};
 
 impl Record for Participant {
     const KIND: Kind = Kind::Participant;
@@ -65,5 +66,25 @@ pub struct AssessmentDraft {
 
 impl Record for AssessmentDraft {
     const KIND: Kind = Kind::AssessmentDraft;
+    const SCHEMA: u16 = 1;
+}
+
+impl Record for Module {
+    const KIND: Kind = Kind::Module;
+    const SCHEMA: u16 = 1;
+}
+
+impl Record for Enrolment {
+    const KIND: Kind = Kind::Enrolment;
+    const SCHEMA: u16 = 1;
+}
+
+impl Record for Attendance {
+    const KIND: Kind = Kind::Attendance;
+    const SCHEMA: u16 = 1;
+}
+
+impl Record for Closure {
+    const KIND: Kind = Kind::Closure;
     const SCHEMA: u16 = 1;
 }

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::Datelike;
 use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 
@@ -11,6 +12,7 @@ use super::error::io_error;
 use super::records::{AssessmentDraft, Draft, Settings};
 use crate::domain::goal::Goal;
 use crate::domain::health::Assessment;
+use crate::domain::module::{Attendance, Closure, Enrolment, Module, ModuleId};
 use crate::domain::{Participant, ParticipantId};
 
 /// Version of the tree layout; migrations run on open when an older store is found.
@@ -31,6 +33,10 @@ pub struct Store {
     assessments: sled::Tree,
     goals: sled::Tree,
     assessment_drafts: sled::Tree,
+    modules: sled::Tree,
+    enrolments: sled::Tree,
+    attendance: sled::Tree,
+    closures: sled::Tree,
     path: Option<PathBuf>,
 }
 
@@ -58,6 +64,10 @@ impl Store {
             assessments: db.open_tree("assessments")?,
             goals: db.open_tree("goals")?,
             assessment_drafts: db.open_tree("assessment_drafts")?,
+            modules: db.open_tree("modules")?,
+            enrolments: db.open_tree("enrolments")?,
+            attendance: db.open_tree("attendance")?,
+            closures: db.open_tree("closures")?,
             db,
             path,
         };
@@ -294,6 +304,82 @@ impl Store {
         self.flush()
     }
 
+    // ---- modules ---------------------------------------------------------------------------
+
+    /// Saves a module (new or changed) and returns after it is on disk.
+    pub fn save_module(&self, m: &Module) -> Result<(), StoreError> {
+        self.modules.insert(m.id.0.as_bytes(), codec::encode(m)?)?;
+        self.flush()
+    }
+
+    /// Saves many modules at once (the default catalogue, demo data), then flushes.
+    pub fn add_modules(&self, modules: &[Module]) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for m in modules {
+            batch.insert(m.id.0.as_bytes().as_slice(), codec::encode(m)?);
+        }
+        self.modules.apply_batch(batch)?;
+        self.flush()
+    }
+
+    pub fn modules(&self) -> Result<Vec<Module>, StoreError> {
+        let mut out: Vec<Module> = scan(&self.modules, &[])?;
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    pub fn module_count(&self) -> usize {
+        self.modules.len()
+    }
+
+    pub fn save_enrolment(&self, e: &Enrolment) -> Result<(), StoreError> {
+        self.enrolments.insert(child_key(e.module.0.as_bytes(), e.id.0.as_bytes()), codec::encode(e)?)?;
+        self.flush()
+    }
+
+    pub fn enrolments(&self) -> Result<Vec<Enrolment>, StoreError> {
+        scan(&self.enrolments, &[])
+    }
+
+    /// Saves one session's attendance and returns after it is on disk.
+    pub fn save_attendance(&self, a: &Attendance) -> Result<(), StoreError> {
+        self.attendance.insert(session_key(a.module, a.date), codec::encode(a)?)?;
+        self.flush()
+    }
+
+    pub fn attendance(&self) -> Result<Vec<Attendance>, StoreError> {
+        scan(&self.attendance, &[])
+    }
+
+    /// Many enrolments and attendance lists at once (demo data), then a flush.
+    pub fn add_module_records(&self, enrolments: &[Enrolment], attendance: &[Attendance]) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for e in enrolments {
+            batch.insert(child_key(e.module.0.as_bytes(), e.id.0.as_bytes()).as_slice(), codec::encode(e)?);
+        }
+        self.enrolments.apply_batch(batch)?;
+        let mut batch = sled::Batch::default();
+        for a in attendance {
+            batch.insert(session_key(a.module, a.date).as_slice(), codec::encode(a)?);
+        }
+        self.attendance.apply_batch(batch)?;
+        self.flush()
+    }
+
+    pub fn save_closure(&self, c: &Closure) -> Result<(), StoreError> {
+        self.closures.insert(c.date.num_days_from_ce().to_be_bytes(), codec::encode(c)?)?;
+        self.flush()
+    }
+
+    pub fn delete_closure(&self, date: chrono::NaiveDate) -> Result<(), StoreError> {
+        self.closures.remove(date.num_days_from_ce().to_be_bytes())?;
+        self.flush()
+    }
+
+    pub fn closures(&self) -> Result<Vec<Closure>, StoreError> {
+        scan(&self.closures, &[])
+    }
+
     // ---- settings -----------------------------------------------------------------------
 
     pub fn settings(&self) -> Result<Settings, StoreError> {
@@ -311,6 +397,14 @@ fn child_key(parent: &[u8; 16], child: &[u8; 16]) -> [u8; 32] {
     let mut k = [0; 32];
     k[..16].copy_from_slice(parent);
     k[16..].copy_from_slice(child);
+    k
+}
+
+/// Key of a session: the module's id, then the date's day number (big endian, so in date order).
+fn session_key(module: ModuleId, date: chrono::NaiveDate) -> [u8; 20] {
+    let mut k = [0; 20];
+    k[..16].copy_from_slice(module.0.as_bytes());
+    k[16..].copy_from_slice(&date.num_days_from_ce().to_be_bytes());
     k
 }
 

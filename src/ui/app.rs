@@ -32,12 +32,18 @@ pub enum Screen {
     Participant(ParticipantState),
     Form(FormScreen),
     Assessment(Box<super::screens::assessment::AssessmentState>),
+    Catalogue(super::screens::modules::CatalogueState),
+    Module(super::screens::modules::ModuleState),
+    Week(super::screens::week::WeekState),
+    Roster(super::screens::week::RosterState),
+    Enrol(super::screens::enrol::EnrolState),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConfirmKind {
     DiscardForm,
     DiscardAssessment,
+    DiscardRoster,
 }
 
 pub enum Popup {
@@ -57,6 +63,8 @@ pub struct App {
     pub coach: String,
     pub today: NaiveDate,
     pub caseload: Caseload,
+    /// Modules, enrolments, attendance and closure days.
+    pub modules: super::modules_data::ModuleData,
     pub(super) stack: Vec<Screen>,
     pub popup: Option<Popup>,
     /// A one-line message in the footer until the next key: (text, is an error).
@@ -84,6 +92,11 @@ impl App {
         let mut pending = store.drafts()?;
         pending.reverse();
         let assessment_drafts = store.assessment_drafts()?;
+        // A new caseload starts with the default module catalogue.
+        if store.module_count() == 0 {
+            store.add_modules(&crate::domain::module::default_catalogue(today, clock()))?;
+        }
+        let modules = super::modules_data::ModuleData::load(&store)?;
         let mut app = App {
             store,
             strings,
@@ -91,6 +104,7 @@ impl App {
             coach,
             today,
             caseload,
+            modules,
             stack: vec![Screen::Start(start)],
             popup: None,
             flash: None,
@@ -134,11 +148,17 @@ impl App {
             Screen::Start(_) => (vec![Context::Start], false),
             Screen::List(_) => (vec![Context::List], false),
             Screen::Search(_) => (vec![Context::Search], true),
+            Screen::Catalogue(_) => (vec![Context::Catalogue], false),
+            Screen::Module(_) => (vec![Context::Module], false),
+            Screen::Week(_) => (vec![Context::Week], false),
+            Screen::Roster(_) => (vec![Context::Roster], false),
+            Screen::Enrol(_) => (vec![Context::Enrol], true),
             Screen::Participant(s) => match s.tab {
                 super::screens::participant::Tab::PositiveHealth => {
                     (vec![Context::HealthTab, Context::Participant], false)
                 }
                 super::screens::participant::Tab::Goals => (vec![Context::GoalsTab, Context::Participant], false),
+                super::screens::participant::Tab::Modules => (vec![Context::ModulesTab, Context::Participant], false),
                 _ => (vec![Context::Participant], false),
             },
             Screen::Form(_) => (vec![Context::Form], true),
@@ -184,6 +204,9 @@ impl App {
             }
             (Popup::DraftOffer { .. } | Popup::AssessmentOffer { .. }, Action::Later) => self.offer_next_draft(),
             (Popup::Confirm { kind: ConfirmKind::DiscardAssessment, .. }, Action::Yes) => self.discard_assessment(),
+            (Popup::Confirm { kind: ConfirmKind::DiscardRoster, .. }, Action::Yes) => {
+                self.pop();
+            }
             (Popup::AssessmentOffer { draft, .. }, Action::Yes) => self.resume_assessment(draft),
             (Popup::AssessmentOffer { draft, .. }, Action::Discard) => {
                 self.report(self.store.delete_assessment_draft(draft.assessment.participant));
@@ -201,6 +224,9 @@ impl App {
         let today = self.today;
         if let Screen::Assessment(_) = self.screen() {
             return self.assessment_key(ev);
+        }
+        if let Some(handled) = self.modules_key(ev) {
+            return handled;
         }
         if let Screen::Form(f) = self.screen_mut() {
             if keymap::resolve(ev, &[Context::Form], true) == Some(Action::Help) {
@@ -252,6 +278,20 @@ impl App {
             Some(
                 a @ (Action::NewAssessment | Action::NewGoal | Action::WriteChart | Action::ToggleStep | Action::Open),
             ) if matches!(self.screen(), Screen::Participant(_)) => self.participant_action(a, ev),
+            Some(Action::Enrol) if matches!(self.screen(), Screen::Participant(_)) => {
+                self.participant_modules_action(Action::Enrol)
+            }
+            Some(a @ (Action::StopEnrolment | Action::Up | Action::Down)) if matches!(self.screen(), Screen::Participant(p) if p.tab == super::screens::participant::Tab::Modules) => {
+                self.participant_modules_action(a)
+            }
+            Some(Action::OpenModules) => {
+                self.open_catalogue();
+                true
+            }
+            Some(Action::OpenWeek) => {
+                self.open_week();
+                true
+            }
             Some(Action::Back) => self.pop(),
             Some(Action::Open) => {
                 let id = match self.screen() {
@@ -374,6 +414,11 @@ impl App {
             && f.form.id == "goal"
         {
             return self.save_goal_form();
+        }
+        if let Screen::Form(f) = self.screen()
+            && (f.form.id == "module" || f.form.id == "closure")
+        {
+            return self.save_module_form();
         }
         let today = self.today;
         let now = (self.clock)();

@@ -7,10 +7,13 @@
 
 pub mod app;
 mod app_health;
+mod app_modules;
 pub mod caseload;
 pub mod form;
 pub mod goal_form;
 pub mod keymap;
+pub mod module_form;
+pub mod modules_data;
 pub mod participant_form;
 pub mod radar;
 pub mod screens;

@@ -35,10 +35,15 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::List(s) => s.render(frame, inner, &ui, &app.caseload),
         Screen::Search(s) => s.render(frame, inner, &ui, &app.caseload),
         Screen::Participant(s) => match app.caseload.by_id(s.id) {
-            Some(p) => s.render(frame, inner, &ui, p, app.today),
+            Some(p) => s.render(frame, inner, &ui, p, &app.modules, app.today),
             None => frame.render_widget(Paragraph::new(ui.strings.get("participant.gone")), inner),
         },
         Screen::Assessment(a) => a.render(frame, inner, &ui, app.today),
+        Screen::Catalogue(c) => c.render(frame, inner, &ui, &app.modules, app.today),
+        Screen::Module(m) => m.render(frame, inner, &ui, &app.modules, &app.caseload, app.today),
+        Screen::Week(w) => w.render(frame, inner, &ui, &app.modules, app.today),
+        Screen::Roster(r) => r.render(frame, inner, &ui, &app.modules, &app.caseload),
+        Screen::Enrol(e) => e.render(frame, inner, &ui, &app.modules),
         Screen::Form(f) => {
             let [title, fields] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
             frame.render_widget(Paragraph::new(Span::styled(f.form.title.clone(), ui.theme.title())), title);
@@ -60,6 +65,12 @@ fn screen_title<'a>(app: &App, s: &'a Strings) -> &'a str {
         Screen::Form(f) if f.form.id == "intake" => s.get("screen.intake"),
         Screen::Form(f) if f.form.id == "goal" => s.get("screen.goal"),
         Screen::Assessment(_) => s.get("screen.assessment"),
+        Screen::Catalogue(_) | Screen::Module(_) => s.get("screen.modules"),
+        Screen::Week(_) => s.get("screen.week"),
+        Screen::Roster(_) => s.get("screen.roster"),
+        Screen::Enrol(_) => s.get("screen.enrol"),
+        Screen::Form(f) if f.form.id == "module" => s.get("screen.module_form"),
+        Screen::Form(f) if f.form.id == "closure" => s.get("screen.closure"),
         Screen::Form(_) => s.get("screen.edit_short"),
     }
 }

@@ -84,7 +84,7 @@ fn joining_mid_cycle_completes_after_wrapping_round() {
     let anna = enrol(1, d(11, 12));
     let att: Vec<Attendance> =
         [d(11, 16), d(11, 23), d(11, 30), d(12, 7)].iter().map(|&x| present(&m, x, &[1])).collect();
-    let s = simulate(&m, &[], &[anna.clone()], &att, d(12, 7), d(12, 31));
+    let s = simulate(&m, &[], std::slice::from_ref(&anna), &att, d(12, 7), d(12, 31));
     let p = &s.progress[&anna.id];
     assert_eq!(p.attended, vec![1, 2, 3, 4]);
     assert_eq!(p.completed, Some(d(12, 7)), "topics 3, 4, 1, 2");
@@ -98,7 +98,7 @@ fn missed_topics_are_made_up_in_the_next_cycle_and_completion_is_forecast() {
     let bo = enrol(2, d(11, 1));
     // Present at topic 1, absent at topic 2, present at 3.
     let att = vec![present(&m, d(11, 2), &[2]), present(&m, d(11, 9), &[]), present(&m, d(11, 16), &[2])];
-    let s = simulate(&m, &[], &[bo.clone()], &att, d(11, 20), d(12, 31));
+    let s = simulate(&m, &[], std::slice::from_ref(&bo), &att, d(11, 20), d(12, 31));
     let p = &s.progress[&bo.id];
     assert_eq!((p.status, p.attended.clone()), (EnrolmentStatus::Active, vec![1, 3]));
     // 23 Nov is topic 1 again, 30 Nov topic 2: done then if they come every time.
@@ -149,4 +149,24 @@ fn overlapping_sessions_are_detected() {
     b.start_minute = 720;
     assert!(!overlaps(&a, d(11, 2), &b, d(11, 2)));
     assert_eq!(week_start(d(11, 26)), d(11, 23));
+}
+
+#[test]
+fn the_default_catalogue_has_the_eight_modules() {
+    let c = default_catalogue(d(11, 24), Utc::now());
+    let names: Vec<&str> = c.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names.len(), 8, "{names:?}");
+    for want in ["Solliciteren", "Agenda beheren", "Omgaan met stress", "Budgetteren", "Fietsles", "Taalwandeling"] {
+        assert!(names.contains(&want), "{want}");
+    }
+    for m in &c {
+        assert!(m.first >= d(11, 24) && m.first < d(12, 1));
+        assert!(m.cycle() >= 4 && m.capacity >= 6);
+    }
+    assert_eq!(
+        c.iter().find(|m| m.name == "Budgetteren").map(|m| (m.weekday(), m.start_minute)),
+        Some((Weekday::Tue, 600))
+    );
+    assert_eq!(parse_time("9:30"), Some(570));
+    assert_eq!(parse_time("24:00"), None);
 }

@@ -1,10 +1,13 @@
 //! One module per screen: each owns its state, its `update` and its `render`.
 
 pub mod assessment;
+pub mod enrol;
 pub mod list;
+pub mod modules;
 pub mod participant;
 pub mod search;
 pub mod start;
+pub mod week;
 
 /// Moves a selection in a list of `len` rows by `delta`, clamped.
 pub fn step(selected: usize, len: usize, delta: isize) -> usize {

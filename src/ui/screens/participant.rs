@@ -8,10 +8,12 @@ use ratatui::widgets::{Paragraph, Tabs, Wrap};
 
 use crate::domain::goal::{Goal, GoalStatus, sort_for_display};
 use crate::domain::health::{Assessment, Change, DIMENSIONS, Instrument, change, format_mark};
+use crate::domain::module::EnrolmentStatus;
 use crate::domain::participant::format_number;
 use crate::domain::validate::format_date;
 use crate::domain::{Participant, ParticipantId};
 use crate::ui::keymap::Action;
+use crate::ui::modules_data::ModuleData;
 use crate::ui::radar;
 use crate::ui::view::Ui;
 
@@ -53,6 +55,7 @@ pub struct ParticipantState {
     pub selected_assessment: usize,
     pub marked: Vec<usize>,
     pub selected_goal: usize,
+    pub selected_enrolment: usize,
 }
 
 impl ParticipantState {
@@ -71,6 +74,7 @@ impl ParticipantState {
             selected_assessment: 0,
             marked: Vec::new(),
             selected_goal: 0,
+            selected_enrolment: 0,
         };
         s.set_records(assessments, goals, today);
         s
@@ -159,7 +163,7 @@ impl ParticipantState {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, p: &Participant, today: NaiveDate) {
+    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, p: &Participant, data: &ModuleData, today: NaiveDate) {
         let s = ui.strings;
         let [name_area, tabs_area, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
@@ -182,6 +186,7 @@ impl ParticipantState {
             }
             Tab::PositiveHealth => self.render_health(frame, body, ui),
             Tab::Goals => self.render_goals(frame, body, ui, today),
+            Tab::Modules => self.render_modules(frame, body, ui, data, today),
             other => {
                 let text = s.fill("tab.not_recorded_yet", &[("tab", s.get(other.key()))]);
                 frame.render_widget(Paragraph::new(text).style(ui.theme.dim()).wrap(Wrap { trim: true }), body);
@@ -248,6 +253,63 @@ impl ParticipantState {
             }
         }
         frame.render_widget(Paragraph::new(lines), side);
+    }
+
+    fn render_modules(&self, frame: &mut Frame, area: Rect, ui: &Ui, data: &ModuleData, today: NaiveDate) {
+        let s = ui.strings;
+        let mine = data.enrolments_of(self.id);
+        if mine.is_empty() {
+            frame.render_widget(
+                Paragraph::new(s.get("modules.none")).style(ui.theme.dim()).wrap(Wrap { trim: true }),
+                area,
+            );
+            return;
+        }
+        let mut lines = Vec::new();
+        for (i, e) in mine.iter().enumerate() {
+            let Some(m) = data.module(e.module) else { continue };
+            let sched = data.schedule(m, today);
+            let Some(p) = sched.progress.get(&e.id) else { continue };
+            let status = s.get(&format!("enrolment.{}", p.status.code())).to_string();
+            let style =
+                if i == self.selected_enrolment { ui.theme.selected() } else { ratatui::style::Style::default() };
+            let progress =
+                s.fill("modules.progress", &[("k", &p.attended.len().to_string()), ("n", &m.cycle().to_string())]);
+            lines.push(Line::from(Span::styled(format!("{} · {status} · {progress}", m.name), style)));
+            let mut facts = vec![super::modules::when_label(m, ui)];
+            match p.status {
+                EnrolmentStatus::Waiting => {
+                    if let Some(place) = p.waiting_place {
+                        facts.push(s.fill("modules.waiting_place", &[("place", &place.to_string())]));
+                    }
+                    if let Some(d) = sched.rosters.iter().find(|(_, r)| r.contains(&e.id)).map(|(d, _)| *d) {
+                        facts.push(s.fill("modules.starts", &[("date", &format_date(d))]));
+                    }
+                }
+                EnrolmentStatus::Active => {
+                    if let Some(d) =
+                        sched.rosters.iter().find(|(d, r)| **d > today && r.contains(&e.id)).map(|(d, _)| *d)
+                    {
+                        facts.push(s.fill("modules.next", &[("date", &format_date(d))]));
+                    }
+                    if let Some(d) = p.expected_completion {
+                        facts.push(s.fill("modules.expected", &[("date", &format_date(d))]));
+                    }
+                }
+                EnrolmentStatus::Completed => {
+                    if let Some(d) = p.completed {
+                        facts.push(s.fill("modules.completed_on", &[("date", &format_date(d))]));
+                    }
+                }
+                EnrolmentStatus::Stopped => {
+                    if let Some(d) = e.stopped_on {
+                        facts.push(s.fill("modules.stopped_on", &[("date", &format_date(d))]));
+                    }
+                }
+            }
+            lines.push(Line::from(Span::styled(format!("    {}", facts.join(" · ")), ui.theme.dim())));
+        }
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     }
 
     fn render_goals(&self, frame: &mut Frame, area: Rect, ui: &Ui, today: NaiveDate) {

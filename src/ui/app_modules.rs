@@ -1,0 +1,368 @@
+//! The App's handling of the module catalogue, the week view, rosters and enrolments.
+
+use chrono::Duration;
+use ratatui::crossterm::event::KeyEvent;
+
+use super::app::{App, ConfirmKind, FormScreen, Popup, Screen};
+use super::keymap::{self, Action, Context};
+use super::module_form;
+use super::modules_data::ModuleData;
+use super::screens::enrol::EnrolState;
+use super::screens::modules::{CatalogueState, ModuleState, listed_sessions};
+use super::screens::week::{RosterState, WeekState};
+use crate::domain::module::{Attendance, Enrolment, EnrolmentId, EnrolmentStatus, ModuleId, overlaps};
+
+impl App {
+    /// Reloads the module data after a save.
+    fn reload_modules(&mut self) {
+        match ModuleData::load(&self.store) {
+            Ok(d) => self.modules = d,
+            Err(e) => self.flash = Some((self.error_text(&e), true)),
+        }
+    }
+
+    pub(super) fn open_catalogue(&mut self) {
+        self.stack.push(Screen::Catalogue(CatalogueState { selected: 0 }));
+    }
+
+    pub(super) fn open_week(&mut self) {
+        let mut w = WeekState::new(self.today);
+        w.update(Action::Today, &self.modules, self.today);
+        self.stack.push(Screen::Week(w));
+    }
+
+    /// Keys on the module screens; `None` when the top screen is not one of them.
+    pub(super) fn modules_key(&mut self, ev: &KeyEvent) -> Option<bool> {
+        let today = self.today;
+        let (contexts, typing) = match self.screen() {
+            Screen::Catalogue(_) | Screen::Module(_) | Screen::Week(_) | Screen::Roster(_) | Screen::Enrol(_) => {
+                self.contexts()
+            }
+            _ => return None,
+        };
+        let action = keymap::resolve(ev, &contexts, typing).or_else(|| {
+            // F1 opens help where letters are typed.
+            keymap::resolve(ev, &[Context::Form], true).filter(|a| *a == Action::Help)
+        });
+        let handled = match (action, self.stack.last_mut()) {
+            (Some(Action::Quit), _) => {
+                self.quit = true;
+                false
+            }
+            (Some(Action::Help), _) => {
+                self.popup = Some(Popup::Help);
+                true
+            }
+            (Some(Action::Back), Some(Screen::Roster(r))) if r.dirty => {
+                self.popup = Some(Popup::Confirm {
+                    kind: ConfirmKind::DiscardRoster,
+                    message: self.strings.get("roster.discard").to_string(),
+                });
+                true
+            }
+            (Some(Action::Back), _) => self.pop(),
+            (Some(Action::OpenWeek), _) => {
+                self.open_week();
+                true
+            }
+            (Some(Action::NewModule), _) => {
+                let form = module_form::new_module(&self.strings, today);
+                self.stack.push(Screen::Form(FormScreen { form, draft_key: "module:new".into(), goal: None }));
+                true
+            }
+            (Some(Action::AddClosure), _) => {
+                let form = module_form::new_closure(&self.strings);
+                self.stack.push(Screen::Form(FormScreen { form, draft_key: "closure".into(), goal: None }));
+                true
+            }
+            (Some(Action::Open), Some(Screen::Catalogue(c))) => match c.selected_id(&self.modules) {
+                Some(id) => {
+                    self.stack.push(Screen::Module(ModuleState { id, selected: 0 }));
+                    true
+                }
+                None => false,
+            },
+            (Some(Action::Edit), Some(Screen::Module(m))) => {
+                let id = m.id;
+                match self.modules.module(id) {
+                    Some(module) => {
+                        let form = module_form::edit_module(&self.strings, module);
+                        let key = format!("module:{}", id.0.simple());
+                        self.stack.push(Screen::Form(FormScreen { form, draft_key: key, goal: None }));
+                        true
+                    }
+                    None => false,
+                }
+            }
+            (Some(Action::CancelSession), Some(Screen::Module(m))) => {
+                let (id, date) = (m.id, m.selected_date(&self.modules, today));
+                self.toggle_cancelled(id, date)
+            }
+            (Some(Action::Open), Some(Screen::Module(m))) => {
+                let id = m.id;
+                let session = self
+                    .modules
+                    .module(id)
+                    .and_then(|module| listed_sessions(&self.modules, module, today).into_iter().nth(m.selected));
+                match session {
+                    Some(x) if x.topic.is_some() => {
+                        let r = RosterState::new(&self.modules, id, x.date, x.topic.unwrap_or(1), today);
+                        self.stack.push(Screen::Roster(r));
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            (Some(Action::Open), Some(Screen::Week(w))) => match w.selected_row(&self.modules, today) {
+                Some(row) => {
+                    let r = RosterState::new(&self.modules, row.module, row.date, row.topic, today);
+                    self.stack.push(Screen::Roster(r));
+                    true
+                }
+                None => false,
+            },
+            (Some(Action::Save), Some(Screen::Roster(_))) => {
+                self.save_roster();
+                true
+            }
+            (Some(Action::Open), Some(Screen::Enrol(e))) => {
+                let (p, m) = (e.participant, e.selected());
+                match m {
+                    Some(m) => {
+                        self.enrol(p, m);
+                        true
+                    }
+                    None => false,
+                }
+            }
+            (Some(a), Some(Screen::Catalogue(c))) => c.update(a, &self.modules),
+            (Some(a), Some(Screen::Module(m))) => m.update(a, &self.modules, today),
+            (Some(a), Some(Screen::Week(w))) => w.update(a, &self.modules, today),
+            (Some(a), Some(Screen::Roster(r))) => r.update(a),
+            (Some(a), Some(Screen::Enrol(e))) => e.update(a),
+            (None, Some(Screen::Enrol(e))) => e.type_key(ev, &self.modules),
+            _ => false,
+        };
+        Some(handled)
+    }
+
+    fn toggle_cancelled(&mut self, id: ModuleId, date: Option<chrono::NaiveDate>) -> bool {
+        let (Some(date), Some(m)) = (date, self.modules.module(id)) else { return false };
+        if date < self.today {
+            self.flash = Some((self.strings.get("modules.past_cannot_cancel").to_string(), true));
+            return true;
+        }
+        let mut m = m.clone();
+        let key = if let Some(i) = m.cancelled.iter().position(|d| *d == date) {
+            m.cancelled.remove(i);
+            "modules.session_restored"
+        } else {
+            m.cancelled.push(date);
+            "modules.session_cancelled"
+        };
+        m.updated_at = (self.clock)();
+        match self.store.save_module(&m) {
+            Ok(()) => {
+                self.reload_modules();
+                self.flash =
+                    Some((self.strings.fill(key, &[("date", &crate::domain::validate::format_date(date))]), false));
+            }
+            Err(e) => self.flash = Some((self.error_text(&e), true)),
+        }
+        true
+    }
+
+    fn save_roster(&mut self) {
+        let Some(Screen::Roster(r)) = self.stack.last() else { return };
+        let marks = r.rows.iter().filter_map(|(p, m)| m.map(|m| (*p, m))).collect();
+        let a = Attendance { module: r.module, date: r.date, marks };
+        match self.store.save_attendance(&a) {
+            Ok(()) => {
+                self.pop();
+                self.reload_modules();
+                self.flash = Some((self.strings.get("roster.saved").to_string(), false));
+            }
+            Err(e) => self.flash = Some((self.error_text(&e), true)),
+        }
+    }
+
+    pub(super) fn save_module_form(&mut self) {
+        let today = self.today;
+        let now = (self.clock)();
+        let Some(Screen::Form(f)) = self.stack.last_mut() else { return };
+        let key = f.draft_key.clone();
+        let result = if f.form.id == "closure" {
+            match module_form::closures(&mut f.form, today) {
+                Ok(days) => days.iter().try_for_each(|c| self.store.save_closure(c)).map(|()| days.len().to_string()),
+                Err(_) => {
+                    self.flash = Some((self.strings.get("form.fix_fields").to_string(), true));
+                    return;
+                }
+            }
+        } else {
+            let existing =
+                f.form.target.and_then(|t| self.modules.module(ModuleId(uuid::Uuid::from_bytes(t))).cloned());
+            match module_form::apply(&mut f.form, existing.as_ref(), today, now) {
+                Ok(m) => self.store.save_module(&m).map(|()| m.name),
+                Err(_) => {
+                    self.flash = Some((self.strings.get("form.fix_fields").to_string(), true));
+                    return;
+                }
+            }
+        };
+        match result {
+            Ok(what) => {
+                let _ = self.store.delete_draft(&key);
+                self.pop();
+                self.reload_modules();
+                self.flash = Some((self.strings.fill("modules.saved", &[("what", &what)]), false));
+            }
+            Err(e) => self.flash = Some((self.error_text(&e), true)),
+        }
+    }
+
+    pub(super) fn participant_modules_action(&mut self, action: Action) -> bool {
+        let today = self.today;
+        let Some(Screen::Participant(p)) = self.stack.last_mut() else { return false };
+        let id = p.id;
+        let mine: Vec<EnrolmentId> = self.modules.enrolments_of(id).iter().map(|e| e.id).collect();
+        match action {
+            Action::Up if p.selected_enrolment > 0 => {
+                p.selected_enrolment -= 1;
+                true
+            }
+            Action::Down if p.selected_enrolment + 1 < mine.len() => {
+                p.selected_enrolment += 1;
+                true
+            }
+            Action::Enrol => {
+                let name = self.caseload.by_id(id).map(|x| x.listed_name()).unwrap_or_default();
+                self.stack.push(Screen::Enrol(EnrolState::new(id, name, &self.modules)));
+                true
+            }
+            Action::StopEnrolment => {
+                let Some(e) = mine.get(p.selected_enrolment).and_then(|e| self.modules.enrolment(*e)).cloned() else {
+                    return false;
+                };
+                let Some(m) = self.modules.module(e.module) else { return false };
+                let status = self.modules.schedule(m, today).progress.get(&e.id).map(|x| x.status);
+                if matches!(status, Some(EnrolmentStatus::Completed | EnrolmentStatus::Stopped)) {
+                    self.flash = Some((self.strings.get("modules.not_running").to_string(), true));
+                    return true;
+                }
+                let mut e = e;
+                e.stopped_on = Some(today);
+                match self.store.save_enrolment(&e) {
+                    Ok(()) => {
+                        self.reload_modules();
+                        self.flash = Some((self.strings.get("modules.stopped").to_string(), false));
+                    }
+                    Err(err) => self.flash = Some((self.error_text(&err), true)),
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn enrol(&mut self, participant: crate::domain::ParticipantId, module: ModuleId) {
+        let today = self.today;
+        let now = (self.clock)();
+        let running = self.modules.enrolments_of(participant).into_iter().any(|e| {
+            e.module == module
+                && self.modules.module(module).is_some_and(|m| {
+                    matches!(
+                        self.modules.schedule(m, today).progress.get(&e.id).map(|x| x.status),
+                        Some(EnrolmentStatus::Active | EnrolmentStatus::Waiting)
+                    )
+                })
+        });
+        if running {
+            self.flash = Some((self.strings.get("modules.already").to_string(), true));
+            return;
+        }
+        let e = Enrolment {
+            id: EnrolmentId(uuid::Uuid::new_v4()),
+            participant,
+            module,
+            enrolled_on: today,
+            stopped_on: None,
+            created_at: now,
+        };
+        if let Err(err) = self.store.save_enrolment(&e) {
+            self.flash = Some((self.error_text(&err), true));
+            return;
+        }
+        self.reload_modules();
+        self.pop();
+        if let Some(Screen::Participant(p)) = self.stack.last_mut() {
+            p.tab = super::screens::participant::Tab::Modules;
+        }
+        let Some(m) = self.modules.module(module) else { return };
+        let sched = self.modules.schedule(m, today);
+        let progress = sched.progress.get(&e.id);
+        let mut msg = match progress.and_then(|p| p.waiting_place.or(if p.started.is_none() { Some(0) } else { None }))
+        {
+            Some(place) if place > 0 => {
+                self.strings.fill("modules.enrolled_waiting", &[("name", &m.name), ("place", &place.to_string())])
+            }
+            _ => {
+                let first = sched.rosters.iter().find(|(_, r)| r.contains(&e.id)).map(|(d, _)| *d);
+                match first {
+                    Some(d) => self.strings.fill(
+                        "modules.enrolled",
+                        &[("name", &m.name), ("date", &crate::domain::validate::format_date(d))],
+                    ),
+                    None => self.strings.fill("modules.enrolled_full", &[("name", &m.name)]),
+                }
+            }
+        };
+        // Two sessions at the same time: say so.
+        if let Some((other, date)) = self.clash(participant, module) {
+            msg.push_str("  ");
+            msg.push_str(
+                &self
+                    .strings
+                    .fill("modules.clash", &[("other", &other), ("date", &crate::domain::validate::format_date(date))]),
+            );
+            self.flash = Some((msg, true));
+        } else {
+            self.flash = Some((msg, false));
+        }
+    }
+
+    /// A session of another running module of this participant at the same time as one of `module`'s
+    /// in the coming eight weeks.
+    fn clash(
+        &self,
+        participant: crate::domain::ParticipantId,
+        module: ModuleId,
+    ) -> Option<(String, chrono::NaiveDate)> {
+        let today = self.today;
+        let until = today + Duration::days(56);
+        let m = self.modules.module(module)?;
+        let mine: Vec<_> = self
+            .modules
+            .sessions(m, today)
+            .into_iter()
+            .filter(|x| x.topic.is_some() && x.date >= today && x.date <= until)
+            .collect();
+        for e in self.modules.enrolments_of(participant) {
+            if e.module == module || e.stopped_on.is_some_and(|s| s <= today) {
+                continue;
+            }
+            let Some(other) = self.modules.module(e.module) else { continue };
+            for x in self
+                .modules
+                .sessions(other, today)
+                .into_iter()
+                .filter(|x| x.topic.is_some() && x.date >= today && x.date <= until)
+            {
+                if mine.iter().any(|y| overlaps(m, y.date, other, x.date)) {
+                    return Some((other.name.clone(), x.date));
+                }
+            }
+        }
+        None
+    }
+}

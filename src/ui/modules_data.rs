@@ -1,0 +1,59 @@
+//! Module data held by the UI: the catalogue, enrolments, attendance and closure days, small
+//! enough to load whole and reload after a save.
+
+use chrono::{Duration, NaiveDate};
+
+use crate::domain::ParticipantId;
+use crate::domain::module::{Attendance, Closure, Enrolment, Module, ModuleId, Schedule, Session, sessions, simulate};
+use crate::store::{Store, StoreError};
+
+/// How far ahead rosters and forecasts look.
+pub const HORIZON_DAYS: i64 = 365;
+
+#[derive(Debug, Clone, Default)]
+pub struct ModuleData {
+    pub modules: Vec<Module>,
+    pub enrolments: Vec<Enrolment>,
+    pub attendance: Vec<Attendance>,
+    pub closures: Vec<Closure>,
+}
+
+impl ModuleData {
+    pub fn load(store: &Store) -> Result<ModuleData, StoreError> {
+        let mut closures = store.closures()?;
+        closures.sort_by_key(|c| c.date);
+        Ok(ModuleData {
+            modules: store.modules()?,
+            enrolments: store.enrolments()?,
+            attendance: store.attendance()?,
+            closures,
+        })
+    }
+
+    pub fn module(&self, id: ModuleId) -> Option<&Module> {
+        self.modules.iter().find(|m| m.id == id)
+    }
+
+    pub fn schedule(&self, m: &Module, today: NaiveDate) -> Schedule {
+        simulate(m, &self.closures, &self.enrolments, &self.attendance, today, today + Duration::days(HORIZON_DAYS))
+    }
+
+    /// Every planned session of `m` up to the horizon (held or not).
+    pub fn sessions(&self, m: &Module, today: NaiveDate) -> Vec<Session> {
+        sessions(m, &self.closures, today + Duration::days(HORIZON_DAYS))
+    }
+
+    pub fn attendance_of(&self, m: ModuleId, date: NaiveDate) -> Option<&Attendance> {
+        self.attendance.iter().find(|a| a.module == m && a.date == date)
+    }
+
+    pub fn enrolment(&self, id: crate::domain::module::EnrolmentId) -> Option<&Enrolment> {
+        self.enrolments.iter().find(|e| e.id == id)
+    }
+
+    pub fn enrolments_of(&self, p: ParticipantId) -> Vec<&Enrolment> {
+        let mut out: Vec<&Enrolment> = self.enrolments.iter().filter(|e| e.participant == p).collect();
+        out.sort_by_key(|e| e.enrolled_on);
+        out
+    }
+}

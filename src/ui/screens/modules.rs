@@ -1,0 +1,231 @@
+//! The module catalogue and one module's page: sessions, fill, waitlist and who moved up.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table, Wrap};
+
+use super::{scroll_offset, step};
+use crate::domain::module::{Module, ModuleId, Skip};
+use crate::domain::validate::format_date;
+use crate::ui::caseload::Caseload;
+use crate::ui::keymap::Action;
+use crate::ui::modules_data::ModuleData;
+use crate::ui::view::Ui;
+
+pub fn weekday_key(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Mon => "day.mon",
+        Weekday::Tue => "day.tue",
+        Weekday::Wed => "day.wed",
+        Weekday::Thu => "day.thu",
+        Weekday::Fri => "day.fri",
+        Weekday::Sat => "day.sat",
+        Weekday::Sun => "day.sun",
+    }
+}
+
+pub fn time_label(minute: u16) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
+/// "di 10:00-11:30".
+pub fn when_label(m: &Module, ui: &Ui) -> String {
+    format!(
+        "{} {}-{}",
+        ui.strings.get(weekday_key(m.weekday())),
+        time_label(m.start_minute),
+        time_label(m.end_minute())
+    )
+}
+
+pub struct CatalogueState {
+    pub selected: usize,
+}
+
+impl CatalogueState {
+    pub fn selected_id(&self, data: &ModuleData) -> Option<ModuleId> {
+        data.modules.get(self.selected).map(|m| m.id)
+    }
+
+    pub fn update(&mut self, action: Action, data: &ModuleData) -> bool {
+        let before = self.selected;
+        let delta = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            _ => 0,
+        };
+        self.selected = step(self.selected, data.modules.len(), delta);
+        before != self.selected
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, data: &ModuleData, today: NaiveDate) {
+        let s = ui.strings;
+        let closures_h = if data.closures.is_empty() { 0 } else { 2 + data.closures.len().min(4) as u16 };
+        let [title, table_area, closures] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(3), Constraint::Length(closures_h)]).areas(area);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                s.fill("modules.title", &[("n", &data.modules.len().to_string())]),
+                ui.theme.title(),
+            )),
+            title,
+        );
+        let height = table_area.height.saturating_sub(1) as usize;
+        let offset = scroll_offset(self.selected, height);
+        let rows = data.modules.iter().enumerate().skip(offset).take(height).map(|(i, m)| {
+            let sched = data.schedule(m, today);
+            let next = data.sessions(m, today).into_iter().find(|x| x.date >= today && x.topic.is_some());
+            let fill = next
+                .as_ref()
+                .map(|x| {
+                    let n = sched.rosters.get(&x.date).map_or(0, Vec::len);
+                    format!("{} · {n}/{}", format_date(x.date), m.capacity)
+                })
+                .unwrap_or_else(|| "–".into());
+            let row = Row::new(vec![
+                m.name.clone(),
+                when_label(m, ui),
+                m.cycle().to_string(),
+                fill,
+                sched.waitlist.len().to_string(),
+            ]);
+            if i == self.selected { row.style(ui.theme.selected()) } else { row }
+        });
+        let header = Row::new(vec![
+            s.get("col.module"),
+            s.get("col.when"),
+            s.get("col.cycle"),
+            s.get("col.next_fill"),
+            s.get("col.waiting"),
+        ])
+        .style(ui.theme.dim());
+        let widths = [
+            Constraint::Min(16),
+            Constraint::Length(15),
+            Constraint::Length(5),
+            Constraint::Length(18),
+            Constraint::Length(6),
+        ];
+        frame.render_widget(Table::new(rows, widths).header(header), table_area);
+        if closures_h > 0 {
+            let mut lines = vec![Line::from(""), Line::from(Span::styled(s.get("modules.closures"), ui.theme.title()))];
+            for c in data.closures.iter().filter(|c| c.date >= today).take(4) {
+                lines.push(Line::from(format!("{}  {}", format_date(c.date), c.reason)));
+            }
+            frame.render_widget(Paragraph::new(lines), closures);
+        }
+    }
+}
+
+pub struct ModuleState {
+    pub id: ModuleId,
+    /// Selected row in the list of coming sessions.
+    pub selected: usize,
+}
+
+/// The sessions a module page lists: from the most recent held one on, twelve in all.
+pub fn listed_sessions(data: &ModuleData, m: &Module, today: NaiveDate) -> Vec<crate::domain::module::Session> {
+    let all = data.sessions(m, today);
+    let start = all.iter().rposition(|x| x.date < today && x.topic.is_some()).unwrap_or(0);
+    all.into_iter().skip(start).take(12).collect()
+}
+
+impl ModuleState {
+    pub fn selected_date(&self, data: &ModuleData, today: NaiveDate) -> Option<NaiveDate> {
+        let m = data.module(self.id)?;
+        listed_sessions(data, m, today).get(self.selected).map(|x| x.date)
+    }
+
+    pub fn update(&mut self, action: Action, data: &ModuleData, today: NaiveDate) -> bool {
+        let Some(m) = data.module(self.id) else { return false };
+        let n = listed_sessions(data, m, today).len();
+        let before = self.selected;
+        match action {
+            Action::Up => self.selected = step(self.selected, n, -1),
+            Action::Down => self.selected = step(self.selected, n, 1),
+            _ => {}
+        }
+        before != self.selected
+    }
+
+    pub fn render(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        ui: &Ui,
+        data: &ModuleData,
+        caseload: &Caseload,
+        today: NaiveDate,
+    ) {
+        let s = ui.strings;
+        let Some(m) = data.module(self.id) else { return };
+        let sched = data.schedule(m, today);
+        let name_of = |id| {
+            data.enrolment(id)
+                .and_then(|e| caseload.by_id(e.participant))
+                .map_or_else(|| "?".to_string(), |p| p.listed_name())
+        };
+        let [head, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(area);
+        let head_lines = vec![
+            Line::from(Span::styled(m.name.clone(), ui.theme.title())),
+            Line::from(format!(
+                "{} · {} · {} · {}",
+                when_label(m, ui),
+                s.get(&format!("recurrence.{}", m.recurrence.code())),
+                m.location,
+                m.facilitator
+            )),
+            Line::from(Span::styled(
+                s.fill(
+                    "modules.cycle_line",
+                    &[("n", &m.cycle().to_string()), ("cap", &m.capacity.to_string()), ("from", &format_date(m.first))],
+                ),
+                ui.theme.dim(),
+            )),
+        ];
+        frame.render_widget(Paragraph::new(head_lines), head);
+        let [left, right] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body);
+        let listed = listed_sessions(data, m, today);
+        let mut lines = vec![Line::from(Span::styled(s.get("modules.sessions"), ui.theme.title()))];
+        for (i, x) in listed.iter().enumerate() {
+            let what = match (&x.topic, &x.skip) {
+                (Some(t), _) => {
+                    let n = sched.rosters.get(&x.date).map_or(0, Vec::len);
+                    let done = if data.attendance_of(m.id, x.date).is_some() { " ✓" } else { "" };
+                    format!("{} {t}/{}  {n}/{}{done}", s.get("modules.topic"), m.cycle(), m.capacity)
+                }
+                (None, Some(Skip::Holiday(h))) => format!("— {h}"),
+                (None, Some(Skip::Closed(r))) => format!("— {} ({r})", s.get("modules.closed")),
+                (None, _) => format!("— {}", s.get("modules.cancelled")),
+            };
+            let style = if i == self.selected { ui.theme.selected() } else { ratatui::style::Style::default() };
+            let style = if x.date < today && i != self.selected { ui.theme.dim() } else { style };
+            lines.push(Line::from(Span::styled(
+                format!("{} {}  {what}", s.get(weekday_key(x.date.weekday())), format_date(x.date)),
+                style,
+            )));
+        }
+        frame.render_widget(Paragraph::new(lines), left);
+        let mut side = vec![Line::from(Span::styled(
+            s.fill("modules.waitlist", &[("n", &sched.waitlist.len().to_string())]),
+            ui.theme.title(),
+        ))];
+        for (i, id) in sched.waitlist.iter().enumerate().take(8) {
+            side.push(Line::from(format!("{}. {}", i + 1, name_of(*id))));
+        }
+        let recent: Vec<_> =
+            sched.moved_up.iter().rev().filter(|(d, _)| *d <= today + chrono::Duration::days(14)).take(4).collect();
+        if !recent.is_empty() {
+            side.push(Line::from(""));
+            side.push(Line::from(Span::styled(s.get("modules.moved_up"), ui.theme.title())));
+            for (d, id) in recent {
+                side.push(Line::from(
+                    s.fill("modules.moved_up_line", &[("name", &name_of(*id)), ("date", &format_date(*d))]),
+                ));
+            }
+        }
+        frame.render_widget(Paragraph::new(side).wrap(Wrap { trim: true }), right);
+    }
+}

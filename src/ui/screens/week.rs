@@ -1,0 +1,227 @@
+//! The week view (every module session of one ISO week) and a session's roster, where the coach
+//! marks present (p), absent (a) or excused (x) with one key per person.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::modules::{time_label, weekday_key};
+use super::{scroll_offset, step};
+use crate::domain::ParticipantId;
+use crate::domain::module::{Mark, ModuleId, week_start};
+use crate::domain::validate::format_date;
+use crate::ui::caseload::Caseload;
+use crate::ui::keymap::Action;
+use crate::ui::modules_data::ModuleData;
+use crate::ui::view::Ui;
+
+/// One row of the week view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeekRow {
+    pub module: ModuleId,
+    pub date: NaiveDate,
+    pub start_minute: u16,
+    pub topic: u8,
+}
+
+pub struct WeekState {
+    pub monday: NaiveDate,
+    pub selected: usize,
+}
+
+/// The held sessions of the week starting `monday`, by day and time.
+pub fn week_rows(data: &ModuleData, monday: NaiveDate, today: NaiveDate) -> Vec<WeekRow> {
+    let mut rows = Vec::new();
+    for m in &data.modules {
+        for x in data.sessions(m, today.max(monday + Duration::days(7))) {
+            if x.date >= monday
+                && x.date < monday + Duration::days(7)
+                && let Some(t) = x.topic
+            {
+                rows.push(WeekRow { module: m.id, date: x.date, start_minute: m.start_minute, topic: t });
+            }
+        }
+    }
+    rows.sort_by_key(|r| (r.date, r.start_minute));
+    rows
+}
+
+impl WeekState {
+    pub fn new(today: NaiveDate) -> WeekState {
+        WeekState { monday: week_start(today), selected: 0 }
+    }
+
+    pub fn update(&mut self, action: Action, data: &ModuleData, today: NaiveDate) -> bool {
+        let before = (self.monday, self.selected);
+        match action {
+            Action::PrevWeek => {
+                self.monday -= Duration::days(7);
+                self.selected = 0;
+            }
+            Action::NextWeek => {
+                self.monday += Duration::days(7);
+                self.selected = 0;
+            }
+            Action::Today => {
+                self.monday = week_start(today);
+                self.selected = week_rows(data, self.monday, today).iter().position(|r| r.date >= today).unwrap_or(0);
+            }
+            Action::Up => self.selected = step(self.selected, week_rows(data, self.monday, today).len(), -1),
+            Action::Down => self.selected = step(self.selected, week_rows(data, self.monday, today).len(), 1),
+            _ => {}
+        }
+        before != (self.monday, self.selected)
+    }
+
+    pub fn selected_row(&self, data: &ModuleData, today: NaiveDate) -> Option<WeekRow> {
+        week_rows(data, self.monday, today).get(self.selected).cloned()
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, data: &ModuleData, today: NaiveDate) {
+        let s = ui.strings;
+        let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        let week = self.monday.iso_week();
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                s.fill(
+                    "week.title",
+                    &[
+                        ("week", &week.week().to_string()),
+                        ("year", &week.year().to_string()),
+                        ("from", &format_date(self.monday)),
+                        ("to", &format_date(self.monday + Duration::days(6))),
+                    ],
+                ),
+                ui.theme.title(),
+            )),
+            title,
+        );
+        let rows = week_rows(data, self.monday, today);
+        if rows.is_empty() {
+            frame.render_widget(Paragraph::new(s.get("week.empty")).style(ui.theme.dim()), body);
+            return;
+        }
+        let mut lines = Vec::new();
+        let mut selected_line = 0;
+        let mut last_day = None;
+        for (i, r) in rows.iter().enumerate() {
+            if last_day != Some(r.date) {
+                let mark = if r.date == today { format!("  ({})", s.get("week.today")) } else { String::new() };
+                lines.push(Line::from(Span::styled(
+                    format!("{} {}{mark}", s.get(weekday_key(r.date.weekday())), format_date(r.date)),
+                    ui.theme.title(),
+                )));
+                last_day = Some(r.date);
+            }
+            let Some(m) = data.module(r.module) else { continue };
+            let fill = data.schedule(m, today).rosters.get(&r.date).map_or(0, Vec::len);
+            let done = if data.attendance_of(m.id, r.date).is_some() { " ✓" } else { "" };
+            let title = m.topic_title(r.topic);
+            let text = format!(
+                "  {}  {:<28} {} {}/{} {title:<18} {fill}/{}{done}",
+                time_label(m.start_minute),
+                m.name.chars().take(28).collect::<String>(),
+                s.get("modules.topic_short"),
+                r.topic,
+                m.cycle(),
+                m.capacity
+            );
+            if i == self.selected {
+                selected_line = lines.len();
+            }
+            let style = if i == self.selected { ui.theme.selected() } else { ratatui::style::Style::default() };
+            lines.push(Line::from(Span::styled(text, style)));
+        }
+        let offset = scroll_offset(selected_line, body.height as usize) as u16;
+        frame.render_widget(Paragraph::new(lines).scroll((offset, 0)), body);
+    }
+}
+
+pub struct RosterState {
+    pub module: ModuleId,
+    pub date: NaiveDate,
+    pub topic: u8,
+    /// Everyone with a place in this session, with the mark given (if any).
+    pub rows: Vec<(ParticipantId, Option<Mark>)>,
+    pub selected: usize,
+    pub dirty: bool,
+}
+
+impl RosterState {
+    pub fn new(data: &ModuleData, module: ModuleId, date: NaiveDate, topic: u8, today: NaiveDate) -> RosterState {
+        let mut rows = Vec::new();
+        if let Some(m) = data.module(module) {
+            let sched = data.schedule(m, today);
+            let saved = data.attendance_of(module, date);
+            for id in sched.rosters.get(&date).into_iter().flatten() {
+                if let Some(e) = data.enrolment(*id) {
+                    let mark = saved.and_then(|a| a.marks.iter().find(|(p, _)| *p == e.participant).map(|(_, m)| *m));
+                    rows.push((e.participant, mark));
+                }
+            }
+        }
+        RosterState { module, date, topic, rows, selected: 0, dirty: false }
+    }
+
+    pub fn update(&mut self, action: Action) -> bool {
+        let mark = match action {
+            Action::Up => {
+                let b = self.selected;
+                self.selected = step(self.selected, self.rows.len(), -1);
+                return b != self.selected;
+            }
+            Action::Down => {
+                let b = self.selected;
+                self.selected = step(self.selected, self.rows.len(), 1);
+                return b != self.selected;
+            }
+            Action::MarkPresent => Mark::Present,
+            Action::MarkAbsent => Mark::Absent,
+            Action::MarkExcused => Mark::Excused,
+            _ => return false,
+        };
+        let Some(row) = self.rows.get_mut(self.selected) else { return false };
+        row.1 = Some(mark);
+        self.dirty = true;
+        // The cursor moves on to the next person.
+        self.selected = step(self.selected, self.rows.len(), 1);
+        true
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, data: &ModuleData, caseload: &Caseload) {
+        let s = ui.strings;
+        let Some(m) = data.module(self.module) else { return };
+        let mut lines = vec![
+            Line::from(Span::styled(
+                format!(
+                    "{} · {} {} · {} {}/{} {}",
+                    m.name,
+                    s.get(weekday_key(self.date.weekday())),
+                    format_date(self.date),
+                    s.get("modules.topic"),
+                    self.topic,
+                    m.cycle(),
+                    m.topic_title(self.topic)
+                ),
+                ui.theme.title(),
+            )),
+            Line::from(Span::styled(
+                s.fill("roster.count", &[("n", &self.rows.len().to_string()), ("cap", &m.capacity.to_string())]),
+                ui.theme.dim(),
+            )),
+            Line::from(""),
+        ];
+        if self.rows.is_empty() {
+            lines.push(Line::from(Span::styled(s.get("roster.empty"), ui.theme.dim())));
+        }
+        for (i, (p, mark)) in self.rows.iter().enumerate() {
+            let name = caseload.by_id(*p).map_or_else(|| "?".to_string(), |x| x.listed_name());
+            let m = mark.map_or("·".to_string(), |m| s.get(&format!("mark.{}", m.code())).to_string());
+            let style = if i == self.selected { ui.theme.selected() } else { ratatui::style::Style::default() };
+            lines.push(Line::from(Span::styled(format!("  {name:<36} {m}"), style)));
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+}
