@@ -24,6 +24,62 @@ pub struct Export {
     pub participants: Vec<ParticipantOut>,
     pub assessments: Vec<AssessmentOut>,
     pub goals: Vec<GoalOut>,
+    pub modules: Vec<ModuleOut>,
+    pub sessions: Vec<SessionOut>,
+    pub enrolments: Vec<EnrolmentOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ModuleOut {
+    pub module_id: String,
+    pub name: String,
+    pub description: String,
+    pub provider: String,
+    pub location: String,
+    pub facilitator: String,
+    pub sessions_per_cycle: usize,
+    pub topics: Vec<String>,
+    /// ISO weekday, 1 = Monday.
+    pub weekday: u32,
+    pub start_time: String,
+    pub duration_minutes: u16,
+    pub recurrence: &'static str,
+    pub first_session: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub capacity: u16,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SessionOut {
+    pub module_id: String,
+    pub date: NaiveDate,
+    pub start_time: String,
+    /// 1..N, `null` when the session does not take place.
+    pub topic_number: Option<u8>,
+    pub cancelled: bool,
+    /// Holiday, closure day or cancelled, when it does not take place.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AttendanceOut {
+    pub date: NaiveDate,
+    pub mark: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EnrolmentOut {
+    pub enrolment_id: String,
+    pub participant_id: String,
+    pub module_id: String,
+    pub module: String,
+    pub enrolled_on: NaiveDate,
+    pub status: &'static str,
+    pub attended_topics: Vec<u8>,
+    pub started_on: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+    pub stopped_on: Option<NaiveDate>,
+    pub attendance: Vec<AttendanceOut>,
 }
 
 #[derive(Debug, Serialize)]
@@ -198,8 +254,92 @@ impl From<&Participant> for ParticipantOut {
     }
 }
 
+/// Sessions are exported up to this many days ahead.
+const SESSIONS_AHEAD: i64 = 90;
+
+fn module_records(
+    store: &Store,
+    today: NaiveDate,
+) -> Result<(Vec<ModuleOut>, Vec<SessionOut>, Vec<EnrolmentOut>), StoreError> {
+    use crate::domain::module::{Skip, sessions, simulate};
+    let modules = store.modules()?;
+    let mut closures = store.closures()?;
+    closures.sort_by_key(|c| c.date);
+    let enrolments = store.enrolments()?;
+    let attendance = store.attendance()?;
+    let until = today + chrono::Duration::days(SESSIONS_AHEAD);
+    let time = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
+    let mut mods = Vec::new();
+    let mut sess = Vec::new();
+    let mut enrs = Vec::new();
+    for m in &modules {
+        mods.push(ModuleOut {
+            module_id: m.id.0.to_string(),
+            name: m.name.clone(),
+            description: m.description.clone(),
+            provider: m.provider.clone(),
+            location: m.location.clone(),
+            facilitator: m.facilitator.clone(),
+            sessions_per_cycle: m.cycle(),
+            topics: m.topics.clone(),
+            weekday: m.weekday().number_from_monday(),
+            start_time: time(m.start_minute),
+            duration_minutes: m.duration_minutes,
+            recurrence: m.recurrence.code(),
+            first_session: m.first,
+            end_date: m.end,
+            capacity: m.capacity,
+        });
+        for x in sessions(m, &closures, until) {
+            sess.push(SessionOut {
+                module_id: m.id.0.to_string(),
+                date: x.date,
+                start_time: time(m.start_minute),
+                topic_number: x.topic,
+                cancelled: x.topic.is_none(),
+                reason: x.skip.map(|k| match k {
+                    Skip::Holiday(h) => h.to_string(),
+                    Skip::Closed(r) => r,
+                    Skip::Cancelled => "cancelled".to_string(),
+                }),
+            });
+        }
+        let sched = simulate(m, &closures, &enrolments, &attendance, today, until);
+        for e in enrolments.iter().filter(|e| e.module == m.id) {
+            let Some(p) = sched.progress.get(&e.id) else { continue };
+            let mut marks: Vec<AttendanceOut> = attendance
+                .iter()
+                .filter(|a| a.module == m.id)
+                .filter_map(|a| {
+                    a.marks
+                        .iter()
+                        .find(|(who, _)| *who == e.participant)
+                        .map(|(_, mk)| AttendanceOut { date: a.date, mark: mk.code() })
+                })
+                .collect();
+            marks.sort_by_key(|a| a.date);
+            enrs.push(EnrolmentOut {
+                enrolment_id: e.id.0.to_string(),
+                participant_id: e.participant.to_string(),
+                module_id: m.id.0.to_string(),
+                module: m.name.clone(),
+                enrolled_on: e.enrolled_on,
+                status: p.status.code(),
+                attended_topics: p.attended.clone(),
+                started_on: p.started.filter(|d| *d <= today),
+                completed_on: p.completed,
+                stopped_on: e.stopped_on,
+                attendance: marks,
+            });
+        }
+    }
+    enrs.sort_by(|a, b| (&a.participant_id, a.enrolled_on).cmp(&(&b.participant_id, b.enrolled_on)));
+    Ok((mods, sess, enrs))
+}
+
 /// Builds the export of everything in `store`, participants in number order.
 pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
+    let (modules, sessions, enrolments) = module_records(store, now.date_naive())?;
     let mut people = store.participants()?;
     people.sort_by_key(|p| p.number);
     Ok(Export {
@@ -216,6 +356,9 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
             g.sort_by_key(|x| (x.participant, x.created_at));
             g.iter().map(GoalOut::from).collect()
         },
+        modules,
+        sessions,
+        enrolments,
     })
 }
 

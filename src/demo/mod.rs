@@ -3,6 +3,7 @@
 //! years. The same seed always gives the same people.
 
 mod health;
+mod modules;
 mod names;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -29,6 +30,15 @@ pub fn fill(store: &Store, n: usize, seed: u64, today: NaiveDate, now: DateTime<
     let people = store.add_participants(people)?;
     let (assessments, goals) = health::generate(&people, seed, today, now);
     store.add_health_records(&assessments, &goals)?;
+    // A caseload opened before keeps its own catalogue; the demo's runs in an empty one.
+    if store.module_count() == 0 {
+        let (modules, closures, enrolments, attendance) = modules::generate(&people, seed, today, now);
+        store.add_modules(&modules)?;
+        for c in &closures {
+            store.save_closure(c)?;
+        }
+        store.add_module_records(&enrolments, &attendance)?;
+    }
     Ok(coaches.first().map_or_else(String::new, |c| c.to_string()))
 }
 
@@ -265,6 +275,28 @@ mod tests {
             assert!(goals.iter().any(|g| g.status == s), "{s:?}");
         }
         assert!(goals.iter().any(|g| g.is_overdue(today)));
+    }
+
+    #[test]
+    fn modules_run_for_a_year_with_completions_and_a_waitlist() {
+        use crate::domain::module::{EnrolmentStatus, simulate};
+        let (today, now) = day();
+        let (people, _) = generate(UI_DEMO_SIZE, 1, today, now);
+        let (modules, closures, enrolments, attendance) = modules::generate(&people, 1, today, now);
+        assert_eq!(modules.len(), 8);
+        let mut statuses = std::collections::HashSet::new();
+        let mut waiting = 0;
+        for m in &modules {
+            let s = simulate(m, &closures, &enrolments, &attendance, today, today + chrono::Duration::days(60));
+            assert!(s.rosters.values().all(|r| r.len() <= usize::from(m.capacity)));
+            waiting += s.waitlist.len();
+            statuses.extend(s.progress.values().map(|p| p.status));
+        }
+        assert!(waiting > 0, "one module is full and people wait");
+        for st in [EnrolmentStatus::Active, EnrolmentStatus::Completed, EnrolmentStatus::Waiting] {
+            assert!(statuses.contains(&st), "{st:?}");
+        }
+        assert!(!attendance.is_empty());
     }
 
     #[test]

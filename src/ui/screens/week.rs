@@ -118,7 +118,7 @@ impl WeekState {
             let Some(m) = data.module(r.module) else { continue };
             let fill = data.schedule(m, today).rosters.get(&r.date).map_or(0, Vec::len);
             let done = if data.attendance_of(m.id, r.date).is_some() { " ✓" } else { "" };
-            let title = m.topic_title(r.topic);
+            let title: String = m.topic_title(r.topic).chars().take(18).collect();
             let text = format!(
                 "  {}  {:<28} {} {}/{} {title:<18} {fill}/{}{done}",
                 time_label(m.start_minute),
