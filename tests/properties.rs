@@ -109,3 +109,73 @@ proptest! {
         }
     }
 }
+
+mod scheduling {
+    use super::*;
+    use meedoen::domain::module::*;
+
+    fn module(n: usize, cap: u16, weekly: bool, cancelled: Vec<NaiveDate>) -> Module {
+        Module {
+            id: ModuleId(uuid::Uuid::from_u128(1)),
+            name: "M".into(),
+            description: String::new(),
+            provider: String::new(),
+            location: String::new(),
+            facilitator: String::new(),
+            topics: vec![String::new(); n],
+            first: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+            start_minute: 600,
+            duration_minutes: 90,
+            recurrence: if weekly { Recurrence::Weekly } else { Recurrence::Fortnightly },
+            end: None,
+            capacity: cap,
+            cancelled,
+            created_at: Utc.timestamp_opt(0, 0).unwrap(),
+            updated_at: Utc.timestamp_opt(0, 0).unwrap(),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn rosters_respect_capacity_and_completion_means_every_topic(
+            n in 1usize..7, cap in 1u16..6, weekly in any::<bool>(),
+            joins in proptest::collection::vec((0i64..200, proptest::option::of(0i64..250)), 0..25),
+            presence in proptest::collection::vec(any::<bool>(), 0..2000),
+            cancel in proptest::collection::vec(0i64..40, 0..4),
+        ) {
+            let first = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+            let step = if weekly { 7 } else { 14 };
+            let m = module(n, cap, weekly, cancel.iter().map(|k| first + chrono::Duration::days(k * step)).collect());
+            let enrolments: Vec<Enrolment> = joins.iter().enumerate().map(|(i, (on, stop))| Enrolment {
+                id: EnrolmentId(uuid::Uuid::from_u128(100 + i as u128)),
+                participant: ParticipantId(uuid::Uuid::from_u128(1000 + i as u128)),
+                module: m.id,
+                enrolled_on: first + chrono::Duration::days(*on),
+                stopped_on: stop.map(|s| first + chrono::Duration::days(on + s)),
+                created_at: Utc.timestamp_opt(i as i64, 0).unwrap(),
+            }).collect();
+            let today = first + chrono::Duration::days(300);
+            let held: Vec<Session> = sessions(&m, &[], today).into_iter().filter(|s| s.topic.is_some()).collect();
+            // Topics run 1..N in order over the sessions that take place.
+            for (i, s) in held.iter().enumerate() {
+                prop_assert_eq!(s.topic, Some((i % n + 1) as u8));
+            }
+            let mut bits = presence.iter().cycle();
+            let attendance: Vec<Attendance> = held.iter().map(|s| Attendance {
+                module: m.id,
+                date: s.date,
+                marks: enrolments.iter().filter(|_| *bits.next().unwrap_or(&true)).map(|e| (e.participant, Mark::Present)).collect(),
+            }).collect();
+            let sched = simulate(&m, &[], &enrolments, &attendance, today, today + chrono::Duration::days(60));
+            for roster in sched.rosters.values() {
+                prop_assert!(roster.len() <= usize::from(cap));
+            }
+            for p in sched.progress.values() {
+                if p.status == EnrolmentStatus::Completed {
+                    prop_assert_eq!(p.attended.len(), n);
+                }
+                prop_assert!(p.attended.len() <= n);
+            }
+        }
+    }
+}

@@ -230,7 +230,8 @@ pub struct Schedule {
     /// Held sessions (past and up to the horizon) with the enrolments sitting in them.
     pub rosters: BTreeMap<NaiveDate, Vec<EnrolmentId>>,
     pub progress: HashMap<EnrolmentId, Progress>,
-    /// The waiting line after the last session up to `today`, first come first served.
+    /// Who will still be waiting at the next session (the first on or after `today`), first come
+    /// first served; after the last session, who waited then.
     pub waitlist: Vec<EnrolmentId>,
     /// (date from which they have a place, enrolment) for everyone who came off the waitlist.
     pub moved_up: Vec<(NaiveDate, EnrolmentId)>,
@@ -263,6 +264,7 @@ pub fn simulate(
     let mut next = 0;
     let mut s = Schedule::default();
     let mut waited = std::collections::HashSet::new();
+    let mut next_recorded = false;
     let capacity = usize::from(module.capacity.max(1));
     for session in all.iter().filter(|x| x.topic.is_some()) {
         let d = session.date;
@@ -303,8 +305,9 @@ pub fn simulate(
                 }
             }
         }
-        if d <= today {
+        if !next_recorded {
             s.waitlist = queue.iter().map(|e| e.id).collect();
+            next_recorded = d >= today;
         }
     }
     // Progress per enrolment, as of today.

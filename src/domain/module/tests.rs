@@ -112,19 +112,24 @@ fn a_full_module_has_a_waitlist_and_a_freed_place_goes_to_the_first_in_line() {
     let b = enrol(2, d(11, 1));
     let c = enrol(3, d(11, 3));
     let e = enrol(4, d(11, 4));
-    // A and B attend both topics by 9 Nov, so they complete; C gets a place from 16 Nov, E too.
-    let att = vec![present(&m, d(11, 2), &[1, 2]), present(&m, d(11, 9), &[1, 2])];
     let all = [a.clone(), b.clone(), c.clone(), e.clone()];
-    let s = simulate(&m, &[], &all, &att, d(11, 12), d(11, 30));
-    for roster in s.rosters.values() {
-        assert!(roster.len() <= 2, "never more than the capacity");
-    }
+    // Before the second session: A and B sit, C and E wait in the order they came.
+    let att = vec![present(&m, d(11, 2), &[1, 2])];
+    let s = simulate(&m, &[], &all, &att, d(11, 5), d(11, 30));
     assert_eq!(s.rosters[&d(11, 9)], vec![a.id, b.id]);
     assert_eq!(s.waitlist, vec![c.id, e.id], "first come, first served");
     assert_eq!(s.progress[&c.id].waiting_place, Some(1));
     assert_eq!(s.progress[&e.id].waiting_place, Some(2));
+    // A and B attend both topics by 9 Nov and complete; C and E get the places from 16 Nov.
+    let att = vec![present(&m, d(11, 2), &[1, 2]), present(&m, d(11, 9), &[1, 2])];
+    let s = simulate(&m, &[], &all, &att, d(11, 12), d(11, 30));
+    for roster in s.rosters.values() {
+        assert!(roster.len() <= 2, "never more than the capacity");
+    }
     assert_eq!(s.rosters[&d(11, 16)], vec![c.id, e.id], "the freed places from the next session on");
-    assert!(s.moved_up.contains(&(d(11, 16), c.id)));
+    assert!(s.waitlist.is_empty());
+    assert!(s.moved_up.contains(&(d(11, 16), c.id)) && s.moved_up.contains(&(d(11, 16), e.id)));
+    assert_eq!(s.progress[&a.id].status, EnrolmentStatus::Completed);
 }
 
 #[test]

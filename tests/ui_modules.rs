@@ -1,0 +1,216 @@
+//! Modules as a coach uses them: the catalogue, enrolling, a full module's waitlist, the week
+//! view, marking attendance, cancelling a session, closure days and a new module.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use meedoen::domain::module::{Enrolment, EnrolmentId, EnrolmentStatus};
+use meedoen::i18n::Lang;
+use meedoen::store::Store;
+use meedoen::ui::app::{App, Screen};
+use ratatui::crossterm::event::KeyCode;
+
+/// An app on a fresh store: it starts with the default catalogue (first sessions this week).
+fn fresh() -> App {
+    let store = Store::temporary().unwrap();
+    filled_store(&store);
+    app_on(store, Lang::Nl)
+}
+
+fn module_id(app: &App, name: &str) -> meedoen::domain::module::ModuleId {
+    app.modules.modules.iter().find(|m| m.name == name).unwrap().id
+}
+
+fn flash(app: &App) -> String {
+    app.flash.as_ref().map(|(m, _)| m.clone()).unwrap_or_default()
+}
+
+#[test]
+fn a_new_caseload_has_the_default_catalogue() {
+    let mut app = fresh();
+    press(&mut app, KeyCode::Char('m'));
+    let text = screen(&app, 80, 24);
+    for name in ["Agenda beheren", "Budgetteren", "Fietsles", "Omgaan met stress", "Solliciteren", "Taalwandeling"] {
+        assert!(text.contains(name), "{name} in\n{text}");
+    }
+    assert!(text.contains("Modules (8)"));
+}
+
+#[test]
+fn enrolling_by_typing_part_of_the_name() {
+    let mut app = fresh();
+    press(&mut app, KeyCode::Enter); // Öztürk, Fatma
+    press(&mut app, KeyCode::Char('m'));
+    assert!(matches!(app.screen(), Screen::Enrol(_)));
+    type_text(&mut app, "budget");
+    press(&mut app, KeyCode::Enter);
+    assert!(flash(&app).contains("Ingeschreven voor Budgetteren"), "{}", flash(&app));
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("Budgetteren · wacht op een plek · 0 van 6 onderwerpen") || text.contains("Budgetteren · loopt"),
+        "{text}"
+    );
+    // Enrolling twice in the same module is refused.
+    press(&mut app, KeyCode::Char('m'));
+    type_text(&mut app, "budget");
+    press(&mut app, KeyCode::Enter);
+    assert!(flash(&app).contains("Al ingeschreven"));
+}
+
+#[test]
+fn a_full_module_puts_people_on_the_waitlist_in_order() {
+    let mut app = fresh();
+    let cycling = module_id(&app, "Fietsles"); // 6 places
+    let people = app.caseload.people().to_vec();
+    // Seven more people (made on the fly) take the six places and one waits.
+    for i in 0..7u128 {
+        let e = Enrolment {
+            id: EnrolmentId(uuid::Uuid::from_u128(0xE000 + i)),
+            participant: meedoen::domain::ParticipantId(uuid::Uuid::from_u128(0xF000 + i)),
+            module: cycling,
+            enrolled_on: today(),
+            stopped_on: None,
+            created_at: now() - chrono::Duration::minutes(60 - i as i64),
+        };
+        app.store.save_enrolment(&e).unwrap();
+    }
+    // Reload by opening the catalogue: enrol Fatma through the UI.
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('m'));
+    type_text(&mut app, "fiets");
+    press(&mut app, KeyCode::Enter);
+    assert!(flash(&app).contains("nummer 2 op de wachtlijst"), "{}", flash(&app));
+    let m = app.modules.module(cycling).unwrap().clone();
+    let sched = app.modules.schedule(&m, today());
+    assert!(sched.rosters.values().all(|r| r.len() <= 6));
+    let fatma = people.iter().find(|p| p.family_name == "Öztürk").unwrap().id;
+    let mine = app.modules.enrolments_of(fatma)[0].id;
+    assert_eq!(sched.progress[&mine].status, EnrolmentStatus::Waiting);
+    // The module page shows the waitlist.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('m'));
+    while !screen(&app, 80, 24).lines().any(|l| l.contains("Fietsles") && l.contains("2")) {
+        press(&mut app, KeyCode::Down);
+    }
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("6/6"), "{text}");
+}
+
+#[test]
+fn marking_attendance_moves_the_cursor_and_counts_topics() {
+    let mut app = fresh();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('m'));
+    type_text(&mut app, "stress");
+    press(&mut app, KeyCode::Enter);
+    // The first session of the stress module is this Thursday: look at it in the week view.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('w'));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Week 48 van 2026"), "{text}");
+    assert!(text.contains("Omgaan met stress") && text.contains("1/10"), "{text}");
+    while !matches!(app.screen(), Screen::Week(w) if w.selected_row(&app.modules, today()).is_some_and(|r| app.modules.module(r.module).unwrap().name == "Omgaan met stress"))
+    {
+        assert!(press(&mut app, KeyCode::Down));
+    }
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen(), Screen::Roster(r) if r.rows.len() == 1));
+    press(&mut app, KeyCode::Char('p'));
+    assert!(screen(&app, 80, 24).contains("Öztürk, Fatma                        aanwezig"));
+    app.handle_key(ctrl('s'));
+    assert!(matches!(app.screen(), Screen::Week(_)));
+    assert_eq!(app.modules.attendance.len(), 1);
+    // Next week, then back to today.
+    press(&mut app, KeyCode::Right);
+    assert!(screen(&app, 80, 24).contains("Week 49 van 2026"));
+    press(&mut app, KeyCode::Char('t'));
+    assert!(screen(&app, 80, 24).contains("Week 48 van 2026"));
+}
+
+#[test]
+fn a_cancelled_session_passes_its_topic_on() {
+    let mut app = fresh();
+    press(&mut app, KeyCode::Char('m'));
+    // Agenda beheren: Wednesdays, first 25-11-2026.
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("wo 25-11-2026  onderwerp 1/4"), "{text}");
+    press(&mut app, KeyCode::Char('c'));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("wo 25-11-2026  — vervalt"), "{text}");
+    assert!(text.contains("wo 02-12-2026  onderwerp 1/4"), "the topic moves on: {text}");
+    assert!(flash(&app).contains("vervalt"));
+    press(&mut app, KeyCode::Char('c'));
+    assert!(screen(&app, 80, 24).contains("wo 25-11-2026  onderwerp 1/4"));
+}
+
+#[test]
+fn closure_days_skip_sessions() {
+    let mut app = fresh();
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Char('k'));
+    type_text(&mut app, "25-11-2026");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "26-11-2026");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Teamdag");
+    app.handle_key(ctrl('s'));
+    assert_eq!(app.modules.closures.len(), 2);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Komende sluitingsdagen") && text.contains("25-11-2026  Teamdag"), "{text}");
+    press(&mut app, KeyCode::Enter); // Agenda beheren
+    assert!(screen(&app, 80, 24).contains("wo 25-11-2026  — gesloten (Teamdag)"));
+}
+
+#[test]
+fn a_new_module_is_checked_and_saved() {
+    let mut app = fresh();
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Computerles");
+    while matches!(app.screen(), Screen::Form(f) if f.form.focused_key() != "time") {
+        press(&mut app, KeyCode::Tab);
+    }
+    app.handle_key(ctrl('u'));
+    type_text(&mut app, "25:00");
+    app.handle_key(ctrl('s'));
+    assert!(screen(&app, 80, 24).contains("Tijd als 10:00"));
+    app.handle_key(ctrl('u'));
+    type_text(&mut app, "13:00");
+    app.handle_key(ctrl('s'));
+    assert!(app.modules.modules.iter().any(|m| m.name == "Computerles" && m.start_minute == 780 && m.cycle() == 6));
+    assert!(screen(&app, 80, 24).contains("Modules (9)"));
+}
+
+#[test]
+fn two_sessions_at_the_same_time_give_a_warning() {
+    let mut app = fresh();
+    press(&mut app, KeyCode::Enter);
+    // Budgetteren (Tue 10:00-11:30) and Solliciteren (Tue 13:30) do not clash; make one that does.
+    press(&mut app, KeyCode::Char('m'));
+    type_text(&mut app, "budget");
+    press(&mut app, KeyCode::Enter);
+    let mut other = app.modules.modules.iter().find(|m| m.name == "Solliciteren").unwrap().clone();
+    other.start_minute = 600 + 30;
+    other.first = app.modules.modules.iter().find(|m| m.name == "Budgetteren").unwrap().first;
+    app.store.save_module(&other).unwrap();
+    press(&mut app, KeyCode::Char('m'));
+    type_text(&mut app, "sollic");
+    press(&mut app, KeyCode::Enter);
+    assert!(flash(&app).contains("tegelijk met Budgetteren"), "{}", flash(&app));
+}
+
+#[test]
+fn module_screens_at_80x24() {
+    let mut app = fresh();
+    press(&mut app, KeyCode::Char('m'));
+    insta::assert_snapshot!("catalogue", screen(&app, 80, 24));
+    press(&mut app, KeyCode::Char('w'));
+    insta::assert_snapshot!("week", screen(&app, 80, 24));
+    for (w, h) in [(1, 1), (12, 5), (40, 12), (79, 23)] {
+        let _ = screen(&app, w, h);
+    }
+}
