@@ -254,13 +254,13 @@ impl From<&Participant> for ParticipantOut {
     }
 }
 
+/// The module arrays of the export.
+type ModuleRecords = (Vec<ModuleOut>, Vec<SessionOut>, Vec<EnrolmentOut>);
+
 /// Sessions are exported up to this many days ahead.
 const SESSIONS_AHEAD: i64 = 90;
 
-fn module_records(
-    store: &Store,
-    today: NaiveDate,
-) -> Result<(Vec<ModuleOut>, Vec<SessionOut>, Vec<EnrolmentOut>), StoreError> {
+fn module_records(store: &Store, today: NaiveDate) -> Result<ModuleRecords, StoreError> {
     use crate::domain::module::{Skip, sessions, simulate};
     let modules = store.modules()?;
     let mut closures = store.closures()?;
