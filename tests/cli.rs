@@ -39,6 +39,15 @@ fn demo_then_export_gives_every_participant_with_iso_dates() {
         }
         assert!(chrono::DateTime::parse_from_rfc3339(p["created_at"].as_str().unwrap()).is_ok());
     }
+    // Demo data runs the default module catalogue with enrolments and attendance.
+    assert_eq!(v["modules"].as_array().unwrap().len(), 8);
+    let sessions = v["sessions"].as_array().unwrap();
+    assert!(sessions.iter().any(|s| s["cancelled"] == true && s["topic_number"].is_null()));
+    assert!(sessions.iter().all(|s| s["start_time"].as_str().unwrap().len() == 5));
+    for e in v["enrolments"].as_array().unwrap() {
+        assert!(["waiting", "active", "completed", "stopped"].contains(&e["status"].as_str().unwrap()));
+        assert!(people.iter().any(|p| p["participant_id"] == e["participant_id"]));
+    }
     // The same seed gives the same people.
     let dir2 = tmp.path().join("again");
     meedoen(&dir2, &["demo", "--participants", "30", "--seed", "7"]);
