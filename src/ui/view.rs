@@ -75,9 +75,9 @@ fn screen_title<'a>(app: &App, s: &'a Strings) -> &'a str {
     }
 }
 
-/// "di 24-11-2026 · week 48" in Dutch, "Tue 24-11-2026 · week 48" in English.
-pub fn date_label(today: NaiveDate, s: &Strings) -> String {
-    let day = match today.weekday() {
+/// The string key of a weekday's short name ("ma", "di", ...).
+pub fn weekday_key(w: Weekday) -> &'static str {
+    match w {
         Weekday::Mon => "day.mon",
         Weekday::Tue => "day.tue",
         Weekday::Wed => "day.wed",
@@ -85,7 +85,12 @@ pub fn date_label(today: NaiveDate, s: &Strings) -> String {
         Weekday::Fri => "day.fri",
         Weekday::Sat => "day.sat",
         Weekday::Sun => "day.sun",
-    };
+    }
+}
+
+/// "di 24-11-2026 · week 48" in Dutch, "Tue 24-11-2026 · week 48" in English.
+pub fn date_label(today: NaiveDate, s: &Strings) -> String {
+    let day = weekday_key(today.weekday());
     let week = today.iso_week().week().to_string();
     format!("{} {} · {}", s.get(day), format_date(today), s.fill("header.week", &[("n", &week)]))
 }

@@ -9,6 +9,22 @@ pub mod search;
 pub mod start;
 pub mod week;
 
+/// Moves a list selection for the navigation actions (↑ ↓ one row, PgUp PgDn ten); returns
+/// whether it moved.
+pub fn navigate(selected: &mut usize, len: usize, action: crate::ui::keymap::Action) -> bool {
+    use crate::ui::keymap::Action;
+    let delta = match action {
+        Action::Up => -1,
+        Action::Down => 1,
+        Action::PageUp => -10,
+        Action::PageDown => 10,
+        _ => return false,
+    };
+    let before = *selected;
+    *selected = step(*selected, len, delta);
+    before != *selected
+}
+
 /// Moves a selection in a list of `len` rows by `delta`, clamped.
 pub fn step(selected: usize, len: usize, delta: isize) -> usize {
     if len == 0 {

@@ -1,6 +1,8 @@
 //! The module catalogue and one module's page: sessions, fill, waitlist and who moved up.
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate};
+
+pub use crate::ui::view::weekday_key;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -13,18 +15,6 @@ use crate::ui::caseload::Caseload;
 use crate::ui::keymap::Action;
 use crate::ui::modules_data::ModuleData;
 use crate::ui::view::Ui;
-
-pub fn weekday_key(w: Weekday) -> &'static str {
-    match w {
-        Weekday::Mon => "day.mon",
-        Weekday::Tue => "day.tue",
-        Weekday::Wed => "day.wed",
-        Weekday::Thu => "day.thu",
-        Weekday::Fri => "day.fri",
-        Weekday::Sat => "day.sat",
-        Weekday::Sun => "day.sun",
-    }
-}
 
 pub fn time_label(minute: u16) -> String {
     format!("{:02}:{:02}", minute / 60, minute % 60)

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Row, Table};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::{scroll_offset, step};
+use super::scroll_offset;
 use crate::domain::ParticipantId;
 use crate::domain::search::{Hit, Part};
 use crate::domain::validate::format_date;
@@ -59,16 +59,7 @@ impl SearchState {
     }
 
     pub fn update(&mut self, action: Action) -> bool {
-        let before = self.selected;
-        let delta = match action {
-            Action::Up => -1,
-            Action::Down => 1,
-            Action::PageUp => -10,
-            Action::PageDown => 10,
-            _ => 0,
-        };
-        self.selected = step(self.selected, self.hits.len(), delta);
-        before != self.selected
+        super::navigate(&mut self.selected, self.hits.len(), action)
     }
 
     /// A key typed into the query; re-ranks when the text changed.

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 
-use super::{scroll_offset, step};
+use super::scroll_offset;
 use crate::domain::participant::format_number;
 use crate::domain::validate::format_date;
 use crate::domain::{ParticipantId, Status};
@@ -50,16 +50,7 @@ impl StartState {
 
     /// Moves the selection; returns whether anything changed.
     pub fn update(&mut self, action: Action) -> bool {
-        let before = self.selected;
-        let delta = match action {
-            Action::Up => -1,
-            Action::Down => 1,
-            Action::PageUp => -10,
-            Action::PageDown => 10,
-            _ => 0,
-        };
-        self.selected = step(self.selected, self.rows.len(), delta);
-        before != self.selected
+        super::navigate(&mut self.selected, self.rows.len(), action)
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, caseload: &Caseload, coach: &str) {
