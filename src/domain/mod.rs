@@ -1,8 +1,10 @@
 //! Pure domain types and rules: no I/O, no terminal, no clock.
 //! Everything that needs "today" takes it as an argument.
 
+pub mod attention;
 pub mod chart;
 pub mod compact;
+pub mod contact;
 pub mod fold;
 pub mod goal;
 pub mod health;
@@ -11,6 +13,8 @@ pub mod module;
 pub mod name;
 pub mod participant;
 pub mod search;
+pub mod signal;
+pub mod trajectory;
 pub mod validate;
 
 pub use participant::{Address, Gender, Participant, ParticipantId, Referral, Status};
