@@ -94,7 +94,7 @@ fn intake_by_keyboard_quit_restart_and_find_by_search() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("caseload");
     let mut s = Session::start(&dir, &[]);
-    s.wait_for("Overzicht");
+    s.wait_for("Vandaag");
     s.keys("n");
     s.wait_for("Nieuwe intake");
     s.keys("Fatma");
@@ -107,12 +107,12 @@ fn intake_by_keyboard_quit_restart_and_find_by_search() {
     s.wait_for("Opgeslagen: Öztürk, Fatma");
     s.wait_for("04-05-1966");
     s.keys(ESC);
-    s.wait_for("Mijn lopende deelnemers (1)");
+    s.wait_for("Vandaag");
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
 
     let mut s = Session::start(&dir, &[]);
-    s.wait_for("Öztürk, Fatma");
+    s.wait_for("Vandaag");
     s.keys("/");
     s.wait_for("Zoek:");
     s.keys("ozturk");
@@ -122,7 +122,7 @@ fn intake_by_keyboard_quit_restart_and_find_by_search() {
     s.wait_for("04-05-1966 (");
     s.keys(ESC);
     s.keys(ESC);
-    s.wait_for("Overzicht");
+    s.wait_for("Vandaag");
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
 }
@@ -132,7 +132,7 @@ fn a_half_typed_intake_survives_a_kill() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("caseload");
     let mut s = Session::start(&dir, &[]);
-    s.wait_for("Overzicht");
+    s.wait_for("Vandaag");
     s.keys("n");
     s.wait_for("Nieuwe intake");
     s.keys("Piet");
@@ -160,7 +160,7 @@ fn a_second_window_on_the_same_caseload_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("caseload");
     let mut first = Session::start(&dir, &[]);
-    first.wait_for("Overzicht");
+    first.wait_for("Vandaag");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_meedoen")).arg("--data-dir").arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("al geopend in een ander venster"));

@@ -14,7 +14,7 @@ use ratatui::crossterm::event::KeyCode;
 
 /// Opens Öztürk, Fatma (the first on the start screen).
 fn open_fatma(app: &mut App) {
-    press(app, KeyCode::Enter);
+    open_person(app, "ozturk");
     assert!(matches!(app.screen(), Screen::Participant(_)));
 }
 

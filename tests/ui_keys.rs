@@ -289,7 +289,7 @@ fn a_key_that_changes_nothing_asks_for_no_redraw() {
 #[test]
 fn participant_tabs_cycle() {
     let mut app = app();
-    press(&mut app, KeyCode::Enter);
+    open_person(&mut app, "ozturk");
     assert!(matches!(app.screen(), Screen::Participant(s) if s.tab == Tab::Profile));
     press(&mut app, KeyCode::Tab);
     assert!(matches!(app.screen(), Screen::Participant(s) if s.tab == Tab::PositiveHealth));
@@ -299,15 +299,16 @@ fn participant_tabs_cycle() {
 }
 
 #[test]
-fn the_start_screen_counts_per_status_and_lists_my_open_participants() {
+fn the_start_screen_counts_per_status_and_says_who_needs_attention() {
     let app = app();
     let text = screen(&app, 80, 24);
-    // Sanne: 2 active, 1 intake, 1 referred, 1 closed; Mohamed: 1 extended.
-    let mine = text.lines().find(|l| l.contains("Mijn (Sanne)")).unwrap();
-    let counts: Vec<&str> = mine.split_whitespace().skip(2).collect();
-    assert_eq!(counts, ["1", "1", "2", "0", "1"], "{mine}");
-    let team = text.lines().find(|l| l.contains("Hele team")).unwrap();
-    assert_eq!(team.split_whitespace().skip(2).collect::<Vec<_>>(), ["1", "1", "2", "1", "1"], "{team}");
-    assert!(text.contains("Mijn lopende deelnemers (4)"), "{text}");
+    // Sanne: 1 referred, 1 intake, 2 active, 0 extended (closed ones are not counted here).
+    let mine = text.lines().find(|l| l.contains("Mijn (Sanne):")).unwrap();
+    assert!(mine.contains("1 aangemeld · 1 intake · 2 actief · 0 verlengd"), "{mine}");
+    assert!(text.contains("── Vandaag 24-11-2026"), "{text}");
+    // Çelik was referred (no referral date: counted from the record's creation, 40 days ago)
+    // and never met: that is the first line of the attention list.
+    let first = text.lines().skip_while(|l| !l.contains("Aandacht (")).nth(1).unwrap();
+    assert!(first.contains("Çelik, Emre") && first.contains("geen eerste contact"), "{text}");
     assert!(!text.contains("Şahin"), "another coach's participant is not in my list");
 }

@@ -40,7 +40,7 @@ fn a_new_caseload_has_the_default_catalogue() {
 #[test]
 fn enrolling_by_typing_part_of_the_name() {
     let mut app = fresh();
-    press(&mut app, KeyCode::Enter); // Öztürk, Fatma
+    open_person(&mut app, "ozturk");
     press(&mut app, KeyCode::Char('m'));
     assert!(matches!(app.screen(), Screen::Enrol(_)));
     type_text(&mut app, "budget");
@@ -75,8 +75,8 @@ fn a_full_module_puts_people_on_the_waitlist_in_order() {
         };
         app.store.save_enrolment(&e).unwrap();
     }
-    // Reload by opening the catalogue: enrol Fatma through the UI.
-    press(&mut app, KeyCode::Enter);
+    // Enrol Fatma through the UI.
+    open_person(&mut app, "ozturk");
     press(&mut app, KeyCode::Char('m'));
     type_text(&mut app, "fiets");
     press(&mut app, KeyCode::Enter);
@@ -90,6 +90,7 @@ fn a_full_module_puts_people_on_the_waitlist_in_order() {
     // The module page shows the waitlist.
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('m'));
     while !screen(&app, 80, 24).lines().any(|l| l.contains("Fietsles") && l.contains("2")) {
         press(&mut app, KeyCode::Down);
@@ -101,11 +102,12 @@ fn a_full_module_puts_people_on_the_waitlist_in_order() {
 #[test]
 fn marking_attendance_moves_the_cursor_and_counts_topics() {
     let mut app = fresh();
-    press(&mut app, KeyCode::Enter);
+    open_person(&mut app, "ozturk");
     press(&mut app, KeyCode::Char('m'));
     type_text(&mut app, "stress");
     press(&mut app, KeyCode::Enter);
     // The first session of the stress module is this Thursday: look at it in the week view.
+    press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('w'));
@@ -188,7 +190,7 @@ fn a_new_module_is_checked_and_saved() {
 #[test]
 fn two_sessions_at_the_same_time_give_a_warning() {
     let mut app = fresh();
-    press(&mut app, KeyCode::Enter);
+    open_person(&mut app, "ozturk");
     // Budgetteren (Tue 10:00-11:30) and Solliciteren (Tue 13:30) do not clash; make one that does.
     press(&mut app, KeyCode::Char('m'));
     type_text(&mut app, "budget");

@@ -47,8 +47,7 @@ fn intake_with_a_validation_message() {
 #[test]
 fn participant_profile() {
     let mut app = app();
-    press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Enter);
+    open_person(&mut app, "berg");
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
 

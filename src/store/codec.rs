@@ -39,6 +39,11 @@ pub enum Kind {
     Enrolment = 8,
     Attendance = 9,
     Closure = 10,
+    Contact = 11,
+    Appointment = 12,
+    Trajectory = 13,
+    Signal = 14,
+    PartnerReferral = 15,
 }
 
 impl Kind {
@@ -54,6 +59,11 @@ impl Kind {
             8 => Some(Kind::Enrolment),
             9 => Some(Kind::Attendance),
             10 => Some(Kind::Closure),
+            11 => Some(Kind::Contact),
+            12 => Some(Kind::Appointment),
+            13 => Some(Kind::Trajectory),
+            14 => Some(Kind::Signal),
+            15 => Some(Kind::PartnerReferral),
             _ => None,
         }
     }
@@ -69,6 +79,11 @@ impl Kind {
             Kind::Enrolment => "enrolment",
             Kind::Attendance => "attendance",
             Kind::Closure => "closure day",
+            Kind::Contact => "contact",
+            Kind::Appointment => "appointment",
+            Kind::Trajectory => "trajectory",
+            Kind::Signal => "signal",
+            Kind::PartnerReferral => "partner referral",
         }
     }
 }

@@ -4,9 +4,12 @@ use serde::{Deserialize, Serialize};
 
 use super::codec::{Kind, Record};
 use crate::domain::Participant;
+use crate::domain::contact::{Appointment, Contact};
 use crate::domain::goal::Goal;
 use crate::domain::health::Assessment;
 use crate::domain::module::{Attendance, Closure, Enrolment, Module};
+use crate::domain::signal::{PartnerReferral, Signal};
+use crate::domain::trajectory::Trajectory;
 
 impl Record for Participant {
     const KIND: Kind = Kind::Participant;
@@ -86,5 +89,30 @@ impl Record for Attendance {
 
 impl Record for Closure {
     const KIND: Kind = Kind::Closure;
+    const SCHEMA: u16 = 1;
+}
+
+impl Record for Contact {
+    const KIND: Kind = Kind::Contact;
+    const SCHEMA: u16 = 1;
+}
+
+impl Record for Appointment {
+    const KIND: Kind = Kind::Appointment;
+    const SCHEMA: u16 = 1;
+}
+
+impl Record for Trajectory {
+    const KIND: Kind = Kind::Trajectory;
+    const SCHEMA: u16 = 1;
+}
+
+impl Record for Signal {
+    const KIND: Kind = Kind::Signal;
+    const SCHEMA: u16 = 1;
+}
+
+impl Record for PartnerReferral {
+    const KIND: Kind = Kind::PartnerReferral;
     const SCHEMA: u16 = 1;
 }

@@ -65,6 +65,10 @@ pub struct App {
     pub caseload: Caseload,
     /// Modules, enrolments, attendance and closure days.
     pub modules: super::modules_data::ModuleData,
+    /// Contacts, appointments, signals, referrals and trajectories.
+    pub day: super::day_data::DayData,
+    /// The start screen shows the whole team rather than the coach's own caseload.
+    pub team: bool,
     pub(super) stack: Vec<Screen>,
     pub popup: Option<Popup>,
     /// A one-line message in the footer until the next key: (text, is an error).
@@ -88,7 +92,7 @@ impl App {
         clock: Clock,
     ) -> Result<App, StoreError> {
         let caseload = Caseload::load(&store)?;
-        let start = StartState::new(&caseload, &coach);
+        let start = StartState::new();
         let mut pending = store.drafts()?;
         pending.reverse();
         let assessment_drafts = store.assessment_drafts()?;
@@ -97,6 +101,7 @@ impl App {
             store.add_modules(&crate::domain::module::default_catalogue(today, clock()))?;
         }
         let modules = super::modules_data::ModuleData::load(&store)?;
+        let day = super::day_data::DayData::load(&store)?;
         let mut app = App {
             store,
             strings,
@@ -105,6 +110,8 @@ impl App {
             today,
             caseload,
             modules,
+            day,
+            team: false,
             stack: vec![Screen::Start(start)],
             popup: None,
             flash: None,
@@ -163,6 +170,18 @@ impl App {
             },
             Screen::Form(_) => (vec![Context::Form], true),
             Screen::Assessment(_) => (vec![Context::Assessment], true),
+        }
+    }
+
+    /// What the start screen is computed from.
+    pub fn today_view(&self) -> super::screens::start::Today<'_> {
+        super::screens::start::Today {
+            caseload: &self.caseload,
+            day: &self.day,
+            modules: &self.modules,
+            coach: &self.coach,
+            team: self.team,
+            today: self.today,
         }
     }
 
@@ -284,6 +303,22 @@ impl App {
             Some(a @ (Action::StopEnrolment | Action::Up | Action::Down)) if matches!(self.screen(), Screen::Participant(p) if p.tab == super::screens::participant::Tab::Modules) => {
                 self.participant_modules_action(a)
             }
+            Some(
+                a @ (Action::LogContact
+                | Action::PlanAppointment
+                | Action::Advance
+                | Action::Extend
+                | Action::CloseTrajectory
+                | Action::Reopen
+                | Action::WriteAdvice
+                | Action::NewSignal
+                | Action::NewReferral),
+            ) if matches!(self.screen(), Screen::Participant(_)) => self.day_action(a),
+            Some(Action::ToggleTeam) => {
+                self.team = !self.team;
+                self.refresh_screens();
+                true
+            }
             Some(Action::OpenModules) => {
                 self.open_catalogue();
                 true
@@ -294,8 +329,20 @@ impl App {
             }
             Some(Action::Back) => self.pop(),
             Some(Action::Open) => {
+                if let Screen::Start(s) = self.screen() {
+                    let row = self.today_view().rows().into_iter().nth(s.selected);
+                    return match row {
+                        Some(r) => {
+                            self.open_participant(r.participant());
+                            if let Some(Screen::Participant(p)) = self.stack.last_mut() {
+                                p.tab = r.tab();
+                            }
+                            true
+                        }
+                        None => false,
+                    };
+                }
                 let id = match self.screen() {
-                    Screen::Start(s) => s.selected_id(&self.caseload),
                     Screen::List(s) => s.selected_id(&self.caseload),
                     Screen::Search(s) => s.selected_id(&self.caseload),
                     _ => None,
@@ -318,7 +365,13 @@ impl App {
             Some(a) => {
                 let caseload = &mut self.caseload;
                 match self.stack.last_mut() {
-                    Some(Screen::Start(s)) => s.update(a),
+                    Some(Screen::Start(_)) => {
+                        let n = self.today_view().rows().len();
+                        match self.stack.last_mut() {
+                            Some(Screen::Start(s)) => s.update(a, n),
+                            _ => false,
+                        }
+                    }
                     Some(Screen::List(s)) => s.update(a, caseload),
                     Some(Screen::Search(s)) => s.update(a),
                     Some(Screen::Participant(s)) => s.update(a),
@@ -410,6 +463,9 @@ impl App {
     }
 
     fn save_form(&mut self) {
+        if self.save_day_form() {
+            return;
+        }
         if let Screen::Form(f) = self.screen()
             && f.form.id == "goal"
         {
@@ -461,10 +517,8 @@ impl App {
 
     /// After a save the caseload order changed: every screen recomputes its rows.
     pub(super) fn refresh_screens(&mut self) {
-        let coach = self.coach.clone();
         for screen in &mut self.stack {
             match screen {
-                Screen::Start(s) => s.refresh(&self.caseload, &coach),
                 Screen::List(s) => s.refresh(&mut self.caseload),
                 Screen::Search(s) => s.refresh(&mut self.caseload),
                 _ => {}

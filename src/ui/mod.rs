@@ -6,9 +6,12 @@
 //! sends only the cells that differ, so typing a character costs a few bytes on a slow link.
 
 pub mod app;
+mod app_day;
 mod app_health;
 mod app_modules;
 pub mod caseload;
+pub mod day_data;
+pub mod day_forms;
 pub mod form;
 pub mod goal_form;
 pub mod keymap;

@@ -107,3 +107,10 @@ pub fn screen(app: &App, w: u16, h: u16) -> String {
     }
     out
 }
+
+/// Opens a participant the way a coach does: search, then Enter on the best hit.
+pub fn open_person(app: &mut App, query: &str) {
+    press(app, KeyCode::Char('/'));
+    type_text(app, query);
+    press(app, KeyCode::Enter);
+}

@@ -5,6 +5,7 @@ pub mod enrol;
 pub mod list;
 pub mod modules;
 pub mod participant;
+pub mod participant_day;
 pub mod search;
 pub mod start;
 pub mod week;

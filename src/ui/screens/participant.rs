@@ -163,7 +163,21 @@ impl ParticipantState {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, p: &Participant, data: &ModuleData, today: NaiveDate) {
+    pub(super) fn scroll_pos(&self) -> u16 {
+        self.scroll
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn render(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        ui: &Ui,
+        p: &Participant,
+        data: &ModuleData,
+        day: &crate::ui::day_data::DayData,
+        today: NaiveDate,
+    ) {
         let s = ui.strings;
         let [name_area, tabs_area, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
@@ -181,16 +195,15 @@ impl ParticipantState {
         );
         match self.tab {
             Tab::Profile => {
-                let lines = profile_lines(p, ui, today);
+                let mut lines = super::participant_day::trajectory_lines(p, ui, day, today);
+                lines.extend(profile_lines(p, ui, today));
                 frame.render_widget(Paragraph::new(lines).scroll((self.scroll, 0)).wrap(Wrap { trim: false }), body);
             }
             Tab::PositiveHealth => self.render_health(frame, body, ui),
             Tab::Goals => self.render_goals(frame, body, ui, today),
             Tab::Modules => self.render_modules(frame, body, ui, data, today),
-            other => {
-                let text = s.fill("tab.not_recorded_yet", &[("tab", s.get(other.key()))]);
-                frame.render_widget(Paragraph::new(text).style(ui.theme.dim()).wrap(Wrap { trim: true }), body);
-            }
+            Tab::Contacts => self.render_contacts(frame, body, ui, day, today),
+            Tab::Signals => self.render_signals(frame, body, ui, day, today),
         }
     }
 }

@@ -1,115 +1,281 @@
-//! The start screen: a first caseload overview for the coach.
+//! The start screen "Vandaag": today's appointments and module sessions, then the attention list
+//! ranked by urgency, each line saying why. The coach's own caseload, or the whole team (`t`).
 
+use chrono::{Duration, NaiveDate};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
+use ratatui::widgets::{Paragraph, Wrap};
 
-use super::scroll_offset;
-use crate::domain::participant::format_number;
+use super::modules::time_label;
+use super::participant::Tab;
+use crate::domain::attention::{self, CATEGORIES, Facts, Item, Reason, Rules};
 use crate::domain::validate::format_date;
 use crate::domain::{ParticipantId, Status};
 use crate::ui::caseload::{Caseload, same_coach};
+use crate::ui::day_data::DayData;
 use crate::ui::keymap::Action;
+use crate::ui::modules_data::ModuleData;
 use crate::ui::view::Ui;
 
+/// One selectable line of the start screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartRow {
+    Appointment { participant: ParticipantId, at: chrono::NaiveDateTime, place: String },
+    Attention(Item),
+}
+
+impl StartRow {
+    pub fn participant(&self) -> ParticipantId {
+        match self {
+            StartRow::Appointment { participant, .. } => *participant,
+            StartRow::Attention(i) => i.participant,
+        }
+    }
+
+    /// The tab the participant opens at.
+    pub fn tab(&self) -> Tab {
+        match self {
+            StartRow::Appointment { .. } => Tab::Contacts,
+            StartRow::Attention(i) => match i.reason {
+                Reason::NoFirstContact { .. } | Reason::NoContact { .. } => Tab::Contacts,
+                Reason::SignalDue { .. } => Tab::Signals,
+                Reason::GoalOverdue { .. } => Tab::Goals,
+                Reason::PlaceFreed { .. } => Tab::Modules,
+                Reason::EndingWithoutAdvice { .. } | Reason::ExtensionDue { .. } => Tab::Profile,
+            },
+        }
+    }
+}
+
+/// Everything the start screen is computed from.
+pub struct Today<'a> {
+    pub caseload: &'a Caseload,
+    pub day: &'a DayData,
+    pub modules: &'a ModuleData,
+    pub coach: &'a str,
+    pub team: bool,
+    pub today: NaiveDate,
+}
+
+impl Today<'_> {
+    fn mine(&self, id: ParticipantId) -> bool {
+        self.team || self.caseload.by_id(id).is_some_and(|p| same_coach(&p.coach, self.coach))
+    }
+
+    /// Today's appointments, then the attention list, most urgent first.
+    pub fn rows(&self) -> Vec<StartRow> {
+        let mut rows: Vec<StartRow> = self
+            .day
+            .appointments
+            .iter()
+            .filter(|a| a.at.date() == self.today && self.mine(a.participant))
+            .map(|a| StartRow::Appointment { participant: a.participant, at: a.at, place: a.place.clone() })
+            .collect();
+        // Places that came free: moved up from the waitlist for a session in the coming week.
+        let mut freed: std::collections::HashMap<ParticipantId, Vec<(String, NaiveDate)>> = Default::default();
+        for m in &self.modules.modules {
+            let sched = self.modules.schedule(m, self.today);
+            for (date, e) in &sched.moved_up {
+                if *date >= self.today
+                    && *date <= self.today + Duration::days(7)
+                    && let Some(e) = self.modules.enrolment(*e)
+                {
+                    freed.entry(e.participant).or_default().push((m.name.clone(), *date));
+                }
+            }
+        }
+        let mut items = Vec::new();
+        for p in self.caseload.people().iter().filter(|p| p.status != Status::Closed && self.mine(p.id)) {
+            let goals: Vec<_> = self.day.goals.iter().filter(|g| g.participant == p.id).cloned().collect();
+            let f = Facts {
+                participant: p,
+                contacts: self.day.contacts_of(p.id),
+                goals: &goals,
+                signals: self.day.signals_of(p.id),
+                trajectory: self.day.trajectories.get(&p.id),
+                places_freed: freed.get(&p.id).map_or(&[], Vec::as_slice),
+            };
+            items.extend(
+                attention::reasons(&f, self.today, &Rules::default())
+                    .into_iter()
+                    .map(|reason| Item { participant: p.id, reason }),
+            );
+        }
+        rows.extend(attention::ranked(items).into_iter().map(StartRow::Attention));
+        rows
+    }
+}
+
 pub struct StartState {
-    /// Indexes into the caseload: the coach's open participants, most recently changed first.
-    rows: Vec<usize>,
-    /// False when the coach has no participants of their own and everyone's are shown.
-    own: bool,
-    selected: usize,
+    pub selected: usize,
 }
 
 impl StartState {
-    pub fn new(caseload: &Caseload, coach: &str) -> StartState {
-        let mut s = StartState { rows: Vec::new(), own: true, selected: 0 };
-        s.refresh(caseload, coach);
-        s
+    pub fn new() -> StartState {
+        StartState { selected: 0 }
     }
 
-    /// Recomputes the list after a save, keeping the selection on the same row number.
-    pub fn refresh(&mut self, caseload: &Caseload, coach: &str) {
-        let open = |p: &&crate::domain::Participant| p.status.is_open();
-        let mine: Vec<usize> = (0..caseload.people().len())
-            .filter(|&i| caseload.get(i).filter(open).is_some_and(|p| same_coach(&p.coach, coach)))
-            .collect();
-        self.own = !mine.is_empty();
-        self.rows = if self.own {
-            mine
-        } else {
-            (0..caseload.people().len()).filter(|&i| caseload.get(i).filter(open).is_some()).collect()
-        };
-        self.rows.sort_by_key(|&i| std::cmp::Reverse(caseload.get(i).map(|p| p.updated_at)));
-        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    pub fn update(&mut self, action: Action, rows: usize) -> bool {
+        super::navigate(&mut self.selected, rows, action)
     }
 
-    pub fn selected_id(&self, caseload: &Caseload) -> Option<ParticipantId> {
-        self.rows.get(self.selected).and_then(|&i| caseload.get(i)).map(|p| p.id)
-    }
-
-    /// Moves the selection; returns whether anything changed.
-    pub fn update(&mut self, action: Action) -> bool {
-        super::navigate(&mut self.selected, self.rows.len(), action)
-    }
-
-    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, caseload: &Caseload, coach: &str) {
+    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, t: &Today) {
         let s = ui.strings;
-        let [counts_area, list_area] = Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(area);
-        let mine = caseload.counts(Some(coach));
-        let all = caseload.counts(None);
-        let labels = [
-            s.get("start.caseload").to_string(),
-            s.fill("start.mine", &[("coach", coach)]),
-            s.get("start.everyone").to_string(),
+        let rows = t.rows();
+        let who = if t.team { s.get("start.team").to_string() } else { s.fill("start.mine", &[("coach", t.coach)]) };
+        let counts = t.caseload.counts(if t.team { None } else { Some(t.coach) });
+        let status_line: Vec<String> = Status::ALL[..4]
+            .iter()
+            .zip(counts)
+            .map(|(st, n)| format!("{n} {}", s.get(&format!("status.{}", st.code())).to_lowercase()))
+            .collect();
+        let mut per_cat = [0usize; 7];
+        for r in &rows {
+            if let StartRow::Attention(i) = r
+                && let Some(c) = CATEGORIES.iter().position(|c| *c == i.reason.category())
+            {
+                per_cat[c] += 1;
+            }
+        }
+        let cat_line: Vec<String> = CATEGORIES
+            .iter()
+            .zip(per_cat)
+            .filter(|(_, n)| *n > 0)
+            .map(|(c, n)| format!("{n} {}", s.get(&format!("attention_short.{c}"))))
+            .collect();
+        let head = vec![
+            Line::from(vec![Span::styled(format!("{who}: "), ui.theme.title()), Span::raw(status_line.join(" · "))]),
+            Line::from(vec![
+                Span::styled(format!("{}: ", s.get("start.attention")), ui.theme.title()),
+                Span::raw(if cat_line.is_empty() { s.get("start.nothing").to_string() } else { cat_line.join(" · ") }),
+            ]),
         ];
-        let lw = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) + 2;
-        let [l0, l1, l2] = labels;
-        let mut head = vec![Span::styled(format!("{l0:<lw$}"), ui.theme.title())];
-        let mut own_line = vec![Span::raw(format!("{l1:<lw$}"))];
-        let mut all_line = vec![Span::raw(format!("{l2:<lw$}"))];
-        for (i, st) in Status::ALL.iter().enumerate() {
-            let label = s.get(&format!("status.{}", st.code())).to_string();
-            let w = label.chars().count().max(5) + 2;
-            head.push(Span::styled(format!("{label:>w$}"), ui.theme.title()));
-            own_line.push(Span::raw(format!("{:>w$}", mine[i])));
-            all_line.push(Span::raw(format!("{:>w$}", all[i])));
-        }
-        let counts = Paragraph::new(vec![Line::from(head), Line::from(own_line), Line::from(all_line)])
-            .block(Block::default().borders(Borders::BOTTOM).border_style(ui.theme.dim()));
-        frame.render_widget(counts, counts_area);
+        let [head_area, today_area, list_area] = Layout::vertical([
+            Constraint::Length(3),
+            Constraint::Length(self.today_height(t, &rows)),
+            Constraint::Min(0),
+        ])
+        .areas(area);
+        frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), head_area);
 
-        let title = if self.own {
-            s.fill("start.my_active", &[("n", &self.rows.len().to_string())])
-        } else {
-            s.fill("start.all_active", &[("n", &self.rows.len().to_string())])
-        };
-        let [title_area, table_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(list_area);
-        frame.render_widget(Paragraph::new(Span::styled(title, ui.theme.title())), title_area);
-        if self.rows.is_empty() {
-            frame.render_widget(Paragraph::new(s.get("start.empty")).style(ui.theme.dim()), table_area);
-            return;
+        // Today: appointments and module sessions in time order.
+        let mut today_lines: Vec<(u32, Line)> = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            if let StartRow::Appointment { participant, at, place } = r {
+                let name = t.caseload.by_id(*participant).map(|p| p.listed_name()).unwrap_or_default();
+                let style = if i == self.selected { ui.theme.selected() } else { ratatui::style::Style::default() };
+                let minute = at.format("%H").to_string().parse::<u32>().unwrap_or(0) * 60
+                    + at.format("%M").to_string().parse::<u32>().unwrap_or(0);
+                today_lines.push((
+                    minute,
+                    Line::from(Span::styled(
+                        format!("  {}  {}  {name} · {place}", at.format("%H:%M"), s.get("start.appointment")),
+                        style,
+                    )),
+                ));
+            }
         }
-        let height = table_area.height.saturating_sub(1) as usize;
-        let offset = scroll_offset(self.selected, height);
-        let rows = self.rows.iter().enumerate().skip(offset).take(height).filter_map(|(n, &i)| {
-            let p = caseload.get(i)?;
-            let row = Row::new(vec![
-                format_number(p.number),
-                p.listed_name(),
-                s.get(&format!("status.{}", p.status.code())).to_string(),
-                format_date(p.updated_at.date_naive()),
-            ]);
-            Some(if n == self.selected { row.style(ui.theme.selected()) } else { row })
-        });
-        let header =
-            Row::new(vec![s.get("col.number"), s.get("col.name"), s.get("col.status"), s.get("col.last_change")])
-                .style(ui.theme.dim());
-        let table = Table::new(
-            rows,
-            [Constraint::Length(6), Constraint::Min(20), Constraint::Length(11), Constraint::Length(13)],
-        )
-        .header(header);
-        frame.render_widget(table, table_area);
+        for m in &t.modules.modules {
+            let Some(x) = t.modules.sessions(m, t.today).into_iter().find(|x| x.date == t.today && x.topic.is_some())
+            else {
+                continue;
+            };
+            let sched = t.modules.schedule(m, t.today);
+            let expected: Vec<String> = sched
+                .rosters
+                .get(&t.today)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| t.modules.enrolment(*e))
+                .filter(|e| t.mine(e.participant))
+                .filter_map(|e| t.caseload.by_id(e.participant).map(|p| p.listed_name()))
+                .collect();
+            let all = sched.rosters.get(&t.today).map_or(0, Vec::len);
+            let who = if expected.is_empty() { String::new() } else { format!(": {}", expected.join("; ")) };
+            let text = format!(
+                "  {}  {} ({} {}/{}) · {}/{} {}{who}",
+                time_label(m.start_minute),
+                m.name,
+                s.get("modules.topic_short"),
+                x.topic.unwrap_or(1),
+                m.cycle(),
+                all,
+                m.capacity,
+                s.get("start.expected")
+            );
+            today_lines.push((u32::from(m.start_minute), Line::from(Span::styled(text, ui.theme.dim()))));
+        }
+        today_lines.sort_by_key(|(m, _)| *m);
+        let mut lines = vec![Line::from(Span::styled(
+            format!("── {} {}", s.get("start.today"), format_date(t.today)),
+            ui.theme.title(),
+        ))];
+        if today_lines.is_empty() {
+            lines.push(Line::from(Span::styled(format!("  {}", s.get("start.nothing_today")), ui.theme.dim())));
+        }
+        lines.extend(today_lines.into_iter().map(|(_, l)| l));
+        frame.render_widget(Paragraph::new(lines), today_area);
+
+        // Attention, most urgent first.
+        let first = rows.iter().position(|r| matches!(r, StartRow::Attention(_))).unwrap_or(rows.len());
+        let n = rows.len() - first;
+        let mut lines =
+            vec![Line::from(Span::styled(s.fill("start.attention_list", &[("n", &n.to_string())]), ui.theme.title()))];
+        let height = list_area.height.saturating_sub(1) as usize;
+        let sel = self.selected.saturating_sub(first);
+        let offset = if self.selected >= first { super::scroll_offset(sel, height) } else { 0 };
+        for (i, r) in rows.iter().enumerate().skip(first + offset).take(height) {
+            let StartRow::Attention(item) = r else { continue };
+            let name = t.caseload.by_id(item.participant).map(|p| p.listed_name()).unwrap_or_default();
+            let style = if i == self.selected { ui.theme.selected() } else { ratatui::style::Style::default() };
+            lines.push(Line::from(Span::styled(format!("  {name:<24} {}", why(&item.reason, ui)), style)));
+        }
+        if n == 0 {
+            lines.push(Line::from(Span::styled(format!("  {}", s.get("start.nothing")), ui.theme.dim())));
+        }
+        frame.render_widget(Paragraph::new(lines), list_area);
+    }
+
+    fn today_height(&self, t: &Today, rows: &[StartRow]) -> u16 {
+        let appointments = rows.iter().filter(|r| matches!(r, StartRow::Appointment { .. })).count();
+        let sessions = t
+            .modules
+            .modules
+            .iter()
+            .filter(|m| t.modules.sessions(m, t.today).iter().any(|x| x.date == t.today && x.topic.is_some()))
+            .count();
+        (1 + (appointments + sessions).max(1)).min(9) as u16 + 1
+    }
+}
+
+impl Default for StartState {
+    fn default() -> Self {
+        StartState::new()
+    }
+}
+
+/// The reason in words: "geen contact sinds 23 dagen", "signaal: opvolgen (schulden)".
+pub fn why(r: &Reason, ui: &Ui) -> String {
+    let s = ui.strings;
+    match r {
+        Reason::NoFirstContact { working_days } => s.fill("why.no_first_contact", &[("n", &working_days.to_string())]),
+        Reason::NoContact { days: Some(d) } => s.fill("why.no_contact", &[("n", &d.to_string())]),
+        Reason::NoContact { days: None } => s.get("why.no_contact_ever").to_string(),
+        Reason::EndingWithoutAdvice { days_left } if *days_left < 0 => {
+            s.fill("why.ended_without_advice", &[("n", &(-days_left).to_string())])
+        }
+        Reason::EndingWithoutAdvice { days_left } => {
+            s.fill("why.ending_without_advice", &[("n", &days_left.to_string())])
+        }
+        Reason::ExtensionDue { days_left } => s.fill("why.extension_due", &[("n", &days_left.to_string())]),
+        Reason::GoalOverdue { goal, days } => s.fill("why.goal_overdue", &[("goal", goal), ("n", &days.to_string())]),
+        Reason::SignalDue { kind, follow_up } => s.fill(
+            "why.signal_due",
+            &[("kind", s.get(&format!("signal_kind.{kind}"))), ("date", &format_date(*follow_up))],
+        ),
+        Reason::PlaceFreed { module, from } => {
+            s.fill("why.place_freed", &[("module", module), ("date", &format_date(*from))])
+        }
     }
 }

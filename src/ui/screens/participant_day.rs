@@ -1,0 +1,157 @@
+//! The participant screen's contacts and signals tabs, and the trajectory lines of the profile.
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::participant::ParticipantState;
+use crate::domain::Participant;
+use crate::domain::contact::appointment_missing_contact;
+use crate::domain::validate::format_date;
+use crate::ui::day_data::DayData;
+use crate::ui::view::Ui;
+
+fn when(at: chrono::NaiveDateTime) -> String {
+    format!("{} {}", format_date(at.date()), at.format("%H:%M"))
+}
+
+impl ParticipantState {
+    pub(super) fn render_contacts(&self, frame: &mut Frame, area: Rect, ui: &Ui, day: &DayData, today: NaiveDate) {
+        let s = ui.strings;
+        let mut lines = Vec::new();
+        let contacts = day.contacts_of(self.id);
+        let appointments: Vec<_> = day.appointments_of(self.id).collect();
+        let coming: Vec<_> = appointments.iter().filter(|a| a.at.date() >= today).collect();
+        let missed: Vec<_> = appointments.iter().filter(|a| appointment_missing_contact(a, contacts, today)).collect();
+        if !coming.is_empty() || !missed.is_empty() {
+            lines.push(Line::from(Span::styled(s.get("contacts.appointments"), ui.theme.title())));
+            for a in coming {
+                lines.push(Line::from(format!("  {}  {}  {}", when(a.at), a.place, a.note)));
+            }
+            for a in missed.iter().rev().take(3) {
+                lines.push(Line::from(Span::styled(
+                    format!("  ⚠ {}  {}", when(a.at), s.get("contacts.no_contact_logged")),
+                    ui.theme.error(),
+                )));
+            }
+            lines.push(Line::from(""));
+        }
+        lines.push(Line::from(Span::styled(s.get("contacts.log"), ui.theme.title())));
+        if contacts.is_empty() {
+            lines.push(Line::from(Span::styled(s.get("contacts.none"), ui.theme.dim())));
+        }
+        for c in contacts {
+            let reached = if c.made() {
+                String::new()
+            } else {
+                format!(" · ✗ {}", s.get(&format!("reached.{}", c.reached.code())))
+            };
+            lines.push(Line::from(format!(
+                "{}  {} · {} min{reached}",
+                when(c.at),
+                s.get(&format!("channel.{}", c.channel.code())),
+                c.minutes
+            )));
+            if !c.summary.is_empty() {
+                lines.push(Line::from(Span::styled(format!("    {}", c.summary), ui.theme.dim())));
+            }
+        }
+        frame.render_widget(Paragraph::new(lines).scroll((self.scroll_pos(), 0)).wrap(Wrap { trim: false }), area);
+    }
+
+    pub(super) fn render_signals(&self, frame: &mut Frame, area: Rect, ui: &Ui, day: &DayData, today: NaiveDate) {
+        let s = ui.strings;
+        let mut lines = vec![Line::from(Span::styled(s.get("signals.title"), ui.theme.title()))];
+        let signals = day.signals_of(self.id);
+        if signals.is_empty() {
+            lines.push(Line::from(Span::styled(s.get("signals.none"), ui.theme.dim())));
+        }
+        for x in signals {
+            let due = if x.follow_up_due(today) { "⚠ " } else { "" };
+            let follow =
+                x.follow_up.map(|f| format!(" · {} {}", s.get("signal.follow_up"), format_date(f))).unwrap_or_default();
+            lines.push(Line::from(format!(
+                "{due}{}  {} → {} · {}{follow}",
+                format_date(x.date),
+                s.get(&format!("signal_kind.{}", x.kind.code())),
+                x.escalated_to,
+                s.get(&format!("signal_status.{}", x.status.code())),
+            )));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(s.get("referrals.title"), ui.theme.title())));
+        let referrals = day.referrals_of(self.id);
+        if referrals.is_empty() {
+            lines.push(Line::from(Span::styled(s.get("referrals.none"), ui.theme.dim())));
+        }
+        for r in referrals {
+            let consent = if r.consent { s.get("referral.consent_given") } else { s.get("referral.no_consent") };
+            lines.push(Line::from(format!(
+                "{}  {} ({}) · {} · {consent}",
+                format_date(r.date),
+                r.partner,
+                s.get(&format!("partner.{}", r.partner_kind.code())),
+                s.get(&format!("referral_status.{}", r.status.code())),
+            )));
+            if !r.purpose.is_empty() || !r.result.is_empty() {
+                lines.push(Line::from(Span::styled(format!("    {} {}", r.purpose, r.result), ui.theme.dim())));
+            }
+        }
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    }
+}
+
+/// Lines for the profile: last contact, next appointment, advice and every status change.
+pub fn trajectory_lines(p: &Participant, ui: &Ui, day: &DayData, today: NaiveDate) -> Vec<Line<'static>> {
+    let s = ui.strings;
+    let mut lines = Vec::new();
+    let last = match day.days_since_contact(p.id, today) {
+        Some(0) => s.get("contacts.today").to_string(),
+        Some(n) => s.fill("contacts.days_ago", &[("n", &n.to_string())]),
+        None => s.get("contacts.never").to_string(),
+    };
+    lines.push(Line::from(vec![
+        Span::styled(format!("  {} ", s.get("contacts.last")), ui.theme.dim()),
+        Span::raw(last),
+    ]));
+    if let Some(a) = day.appointments_of(p.id).find(|a| a.at.date() >= today) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {} ", s.get("contacts.next_appointment")), ui.theme.dim()),
+            Span::raw(format!("{} {}", when(a.at), a.place)),
+        ]));
+    }
+    if let Some(t) = day.trajectories.get(&p.id) {
+        if let Some(c) = &t.closing {
+            lines.push(Line::from(format!(
+                "  {} {} · {}",
+                s.get("trajectory.closed_on"),
+                format_date(c.end_date),
+                s.get(&format!("outcome.{}", c.outcome.code()))
+            )));
+            lines.push(Line::from(Span::styled(
+                format!("  {}: {}", s.get("trajectory.advice"), c.advice),
+                ui.theme.dim(),
+            )));
+        } else if !t.advice.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("  {}: {}", s.get("trajectory.advice"), t.advice),
+                ui.theme.dim(),
+            )));
+        }
+        for c in &t.history {
+            let reason = if c.reason.is_empty() { String::new() } else { format!(" · {}", c.reason) };
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "  {} {} → {}{reason}",
+                    format_date(c.date),
+                    s.get(&format!("status.{}", c.from.code())),
+                    s.get(&format!("status.{}", c.to.code()))
+                ),
+                ui.theme.dim(),
+            )));
+        }
+    }
+    lines
+}
