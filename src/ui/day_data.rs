@@ -29,7 +29,7 @@ impl DayData {
             d.contacts.entry(c.participant).or_default().push(c);
         }
         for list in d.contacts.values_mut() {
-            list.sort_by(|a, b| b.at.cmp(&a.at));
+            list.sort_by_key(|c| std::cmp::Reverse(c.at));
         }
         d.appointments = store.appointments()?;
         d.appointments.sort_by_key(|a| a.at);
