@@ -27,6 +27,76 @@ pub struct Export {
     pub modules: Vec<ModuleOut>,
     pub sessions: Vec<SessionOut>,
     pub enrolments: Vec<EnrolmentOut>,
+    pub contacts: Vec<ContactOut>,
+    pub appointments: Vec<AppointmentOut>,
+    pub signals: Vec<SignalOut>,
+    pub referrals: Vec<PartnerReferralOut>,
+    /// Every status change, the advice and the closing, per participant.
+    pub trajectories: Vec<TrajectoryOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContactOut {
+    pub participant_id: String,
+    pub at: chrono::NaiveDateTime,
+    pub channel: &'static str,
+    pub initiative: &'static str,
+    pub minutes: u16,
+    /// `made`, or how the attempt failed.
+    pub reached: &'static str,
+    pub life_areas: Vec<&'static str>,
+    pub summary: String,
+    pub coach: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AppointmentOut {
+    pub participant_id: String,
+    pub at: chrono::NaiveDateTime,
+    pub place: String,
+    pub note: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SignalOut {
+    pub participant_id: String,
+    pub date: NaiveDate,
+    pub kind: &'static str,
+    pub escalated_to: String,
+    pub status: &'static str,
+    pub follow_up: Option<NaiveDate>,
+    pub note: String,
+}
+
+/// A referral to a partner (the participant's own referral source is in `participants`).
+#[derive(Debug, Serialize)]
+pub struct PartnerReferralOut {
+    pub participant_id: String,
+    pub partner_kind: &'static str,
+    pub partner: String,
+    pub purpose: String,
+    pub date: NaiveDate,
+    pub status: &'static str,
+    pub result: String,
+    pub consent: bool,
+    pub consent_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatusChangeOut {
+    pub date: NaiveDate,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TrajectoryOut {
+    pub participant_id: String,
+    pub status_changes: Vec<StatusChangeOut>,
+    pub advice: String,
+    pub end_date: Option<NaiveDate>,
+    pub outcome: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -359,6 +429,79 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
         modules,
         sessions,
         enrolments,
+        contacts: store
+            .contacts()?
+            .iter()
+            .map(|c| ContactOut {
+                participant_id: c.participant.to_string(),
+                at: c.at,
+                channel: c.channel.code(),
+                initiative: c.initiative.code(),
+                minutes: c.minutes,
+                reached: c.reached.code(),
+                life_areas: c.life_areas.iter().map(|a| a.code()).collect(),
+                summary: c.summary.clone(),
+                coach: c.coach.clone(),
+            })
+            .collect(),
+        appointments: store
+            .appointments()?
+            .iter()
+            .map(|a| AppointmentOut {
+                participant_id: a.participant.to_string(),
+                at: a.at,
+                place: a.place.clone(),
+                note: a.note.clone(),
+            })
+            .collect(),
+        signals: store
+            .signals()?
+            .iter()
+            .map(|x| SignalOut {
+                participant_id: x.participant.to_string(),
+                date: x.date,
+                kind: x.kind.code(),
+                escalated_to: x.escalated_to.clone(),
+                status: x.status.code(),
+                follow_up: x.follow_up,
+                note: x.note.clone(),
+            })
+            .collect(),
+        referrals: store
+            .partner_referrals()?
+            .iter()
+            .map(|r| PartnerReferralOut {
+                participant_id: r.participant.to_string(),
+                partner_kind: r.partner_kind.code(),
+                partner: r.partner.clone(),
+                purpose: r.purpose.clone(),
+                date: r.date,
+                status: r.status.code(),
+                result: r.result.clone(),
+                consent: r.consent,
+                consent_date: r.consent_date,
+            })
+            .collect(),
+        trajectories: store
+            .trajectories()?
+            .iter()
+            .map(|t| TrajectoryOut {
+                participant_id: t.participant.to_string(),
+                status_changes: t
+                    .history
+                    .iter()
+                    .map(|c| StatusChangeOut {
+                        date: c.date,
+                        from: c.from.code(),
+                        to: c.to.code(),
+                        reason: c.reason.clone(),
+                    })
+                    .collect(),
+                advice: t.closing.as_ref().map_or_else(|| t.advice.clone(), |c| c.advice.clone()),
+                end_date: t.closing.as_ref().map(|c| c.end_date),
+                outcome: t.closing.as_ref().map(|c| c.outcome.code()),
+            })
+            .collect(),
     })
 }
 

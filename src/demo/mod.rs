@@ -2,6 +2,7 @@
 //! addresses in a made-up region of seven municipalities, referrals and statuses spread over two
 //! years. The same seed always gives the same people.
 
+mod day;
 mod health;
 mod modules;
 mod names;
@@ -30,6 +31,8 @@ pub fn fill(store: &Store, n: usize, seed: u64, today: NaiveDate, now: DateTime<
     let people = store.add_participants(people)?;
     let (assessments, goals) = health::generate(&people, seed, today, now);
     store.add_health_records(&assessments, &goals)?;
+    let (contacts, appointments, signals, referrals, trajectories) = day::generate(&people, seed, today, now);
+    store.add_day_records(&contacts, &appointments, &signals, &referrals, &trajectories)?;
     // A caseload opened before keeps its own catalogue; the demo's runs in an empty one.
     if store.module_count() == 0 {
         let (modules, closures, enrolments, attendance) = modules::generate(&people, seed, today, now);

@@ -70,6 +70,14 @@ fn screen_title<'a>(app: &App, s: &'a Strings) -> &'a str {
         Screen::Roster(_) => s.get("screen.roster"),
         Screen::Enrol(_) => s.get("screen.enrol"),
         Screen::Form(f) if f.form.id == "module" => s.get("screen.module_form"),
+        Screen::Form(f)
+            if matches!(
+                f.form.id,
+                "contact" | "appointment" | "extend" | "reopen" | "advice" | "close" | "signal" | "referral"
+            ) =>
+        {
+            s.get("screen.participant")
+        }
         Screen::Form(f) if f.form.id == "closure" => s.get("screen.closure"),
         Screen::Form(_) => s.get("screen.edit_short"),
     }
