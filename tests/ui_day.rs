@@ -1,0 +1,186 @@
+//! The coach's day, driven by keys: contacts and appointments, the trajectory from referral to
+//! advice, signals and referrals, and the start screen's attention list.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use meedoen::domain::Status;
+use meedoen::ui::app::{App, Screen};
+use meedoen::ui::screens::participant::Tab;
+use ratatui::crossterm::event::KeyCode;
+
+fn flash(app: &App) -> String {
+    app.flash.as_ref().map(|(m, _)| m.clone()).unwrap_or_default()
+}
+
+fn status_of(app: &App, family: &str) -> Status {
+    app.caseload.people().iter().find(|p| p.family_name == family).unwrap().status
+}
+
+fn focus(app: &mut App, key: &str) {
+    while matches!(app.screen(), Screen::Form(f) if f.form.focused_key() != key) {
+        press(app, KeyCode::Tab);
+    }
+}
+
+#[test]
+fn logging_a_contact_with_the_next_appointment() {
+    let mut app = app();
+    open_person(&mut app, "ozturk");
+    assert!(screen(&app, 80, 24).contains("Laatste contact: nog geen contact gehad"));
+    press(&mut app, KeyCode::Char('c'));
+    focus(&mut app, "summary");
+    type_text(&mut app, "Samen koffie gedronken");
+    focus(&mut app, "next_date");
+    type_text(&mut app, "24-11-2026");
+    press(&mut app, KeyCode::Tab);
+    app.handle_key(ctrl('u'));
+    type_text(&mut app, "15:30");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "buurthuis");
+    app.handle_key(ctrl('s'));
+    assert!(matches!(app.screen(), Screen::Participant(s) if s.tab == Tab::Contacts));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("huisbezoek · 45 min") && text.contains("Samen koffie gedronken"), "{text}");
+    assert!(text.contains("24-11-2026 15:30  buurthuis"), "{text}");
+    // Back on the start screen the appointment is today's, and Fatma is off the attention list.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("15:30  afspraak  Öztürk, Fatma · buurthuis"), "{text}");
+    let attention: String = text.lines().skip_while(|l| !l.contains("Aandacht (")).collect();
+    assert!(!attention.contains("Öztürk"), "{text}");
+}
+
+#[test]
+fn a_failed_attempt_is_logged_but_is_no_contact() {
+    let mut app = app();
+    open_person(&mut app, "berg");
+    press(&mut app, KeyCode::Char('c'));
+    focus(&mut app, "reached");
+    press(&mut app, KeyCode::Char('g')); // geen gehoor
+    app.handle_key(ctrl('s'));
+    assert!(screen(&app, 80, 24).contains("✗ geen gehoor"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    let text = screen(&app, 80, 24);
+    assert!(text.lines().any(|l| l.contains("Berg, Jan van der") && l.contains("nog nooit contact")), "{text}");
+}
+
+#[test]
+fn the_trajectory_from_referral_to_closing_and_back() {
+    let mut app = app();
+    // Çelik is referred: + moves on to intake, then active.
+    open_person(&mut app, "celik");
+    press(&mut app, KeyCode::Char('+'));
+    assert_eq!(status_of(&app, "Çelik"), Status::Intake);
+    press(&mut app, KeyCode::Char('+'));
+    assert_eq!(status_of(&app, "Çelik"), Status::Active);
+    // Extend: once, with a reason, by a year.
+    press(&mut app, KeyCode::Char('v'));
+    app.handle_key(ctrl('s'));
+    assert!(matches!(app.screen(), Screen::Form(_)), "no reason, not saved");
+    type_text(&mut app, "Groeit zichtbaar");
+    app.handle_key(ctrl('s'));
+    assert_eq!(status_of(&app, "Çelik"), Status::Extended);
+    let p = app.caseload.people().iter().find(|p| p.family_name == "Çelik").unwrap();
+    assert_eq!(p.planned_end_date, chrono::NaiveDate::from_ymd_opt(2028, 11, 24));
+    press(&mut app, KeyCode::Char('v'));
+    type_text(&mut app, "Nog een jaar");
+    app.handle_key(ctrl('s'));
+    assert!(flash(&app).contains("al eens verlengd"), "{}", flash(&app));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('j'));
+    // Closing needs an advice.
+    press(&mut app, KeyCode::Char('b'));
+    app.handle_key(ctrl('s'));
+    assert!(screen(&app, 80, 24).contains("Verplicht veld"));
+    focus(&mut app, "advice");
+    type_text(&mut app, "Verder met vrijwilligerswerk");
+    app.handle_key(ctrl('s'));
+    assert_eq!(status_of(&app, "Çelik"), Status::Closed);
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("Afgesloten op 24-11-2026") && text.contains("Advies: Verder met vrijwilligerswerk"),
+        "{text}"
+    );
+    assert!(text.contains("24-11-2026 Verlengd → Afgesloten"), "{text}");
+    // Closed is read-only; reopening asks a reason and goes back.
+    press(&mut app, KeyCode::Char('c'));
+    assert!(flash(&app).contains("alleen lezen"));
+    press(&mut app, KeyCode::Char('o'));
+    type_text(&mut app, "Vraagt weer om hulp");
+    app.handle_key(ctrl('s'));
+    assert_eq!(status_of(&app, "Çelik"), Status::Extended);
+    // The whole history is kept.
+    let t = app.day.trajectories.values().next().unwrap();
+    assert_eq!(t.history.len(), 5);
+}
+
+#[test]
+fn a_due_signal_tops_the_attention_list_and_opens_at_its_tab() {
+    let mut app = app();
+    open_person(&mut app, "aalders");
+    press(&mut app, KeyCode::Char('!'));
+    focus(&mut app, "escalated_to");
+    type_text(&mut app, "Kernteam");
+    focus(&mut app, "follow_up");
+    type_text(&mut app, "24-11-2026");
+    app.handle_key(ctrl('s'));
+    assert!(screen(&app, 80, 24).contains("meervoudige problematiek → Kernteam · open"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    let text = screen(&app, 80, 24);
+    let first = text.lines().skip_while(|l| !l.contains("Aandacht (")).nth(1).unwrap();
+    assert!(first.contains("Aalders, Piet") && first.contains("signaal"), "{text}");
+    // The first line is selected (no appointments today): Enter opens Piet at the signals tab.
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen(), Screen::Participant(s) if s.tab == Tab::Signals));
+    assert_eq!(
+        app.caseload
+            .by_id(match app.screen() {
+                Screen::Participant(s) => s.id,
+                _ => unreachable!(),
+            })
+            .unwrap()
+            .family_name,
+        "Aalders"
+    );
+}
+
+#[test]
+fn a_referral_records_the_consent() {
+    let mut app = app();
+    open_person(&mut app, "ozturk");
+    press(&mut app, KeyCode::Char('r'));
+    focus(&mut app, "partner");
+    type_text(&mut app, "Schuldhulp Oosterveld");
+    focus(&mut app, "consent");
+    press(&mut app, KeyCode::Char('j'));
+    app.handle_key(ctrl('s'));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Schuldhulp Oosterveld (schuldhulpverlening) · voorgesteld ·"), "{text}");
+    assert!(text.contains("toestemming gegeven"), "{text}");
+    let r = &app.day.referrals.values().next().unwrap()[0];
+    assert_eq!((r.consent, r.consent_date), (true, Some(today())));
+}
+
+#[test]
+fn the_start_screen_shows_the_team_on_request() {
+    let mut app = app();
+    assert!(!screen(&app, 80, 24).contains("Şahin"));
+    press(&mut app, KeyCode::Char('t'));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Hele team:") && text.contains("Şahin, Ayşe"), "{text}");
+}
+
+#[test]
+fn a_past_appointment_without_a_contact_is_flagged() {
+    let mut app = app();
+    open_person(&mut app, "ozturk");
+    press(&mut app, KeyCode::Char('a'));
+    type_text(&mut app, "20-11-2026");
+    app.handle_key(ctrl('s'));
+    assert!(screen(&app, 80, 24).contains("⚠ 20-11-2026 10:00  afspraak zonder vastgelegd contact"));
+}
