@@ -184,3 +184,32 @@ fn a_past_appointment_without_a_contact_is_flagged() {
     app.handle_key(ctrl('s'));
     assert!(screen(&app, 80, 24).contains("⚠ 20-11-2026 10:00  afspraak zonder vastgelegd contact"));
 }
+
+#[test]
+fn the_status_changes_only_through_the_steps_and_closed_is_read_only() {
+    let mut app = app();
+    open_person(&mut app, "ozturk");
+    press(&mut app, KeyCode::Char('e'));
+    focus(&mut app, "status");
+    press(&mut app, KeyCode::Right); // Actief -> Verlengd, typed over the rules
+    app.handle_key(ctrl('s'));
+    assert!(screen(&app, 80, 24).contains("Status wijzigen gaat met de trajectstappen"));
+    assert_eq!(status_of(&app, "Öztürk"), Status::Active);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('j'));
+    // The list shows the days since the last contact made.
+    let mut app2 = self::app();
+    press(&mut app2, KeyCode::Char('l'));
+    assert!(screen(&app2, 80, 24).contains("Contact"));
+    // A closed trajectory: e, h, g and m say it is read-only.
+    let mut app3 = self::app();
+    press(&mut app3, KeyCode::Char('/'));
+    type_text(&mut app3, "vries");
+    press(&mut app3, KeyCode::Enter);
+    assert_eq!(status_of(&app3, "Vries"), Status::Closed);
+    for k in ['e', 'h', 'g', 'm'] {
+        press(&mut app3, KeyCode::Char(k));
+        assert!(matches!(app3.screen(), Screen::Participant(_)), "{k}");
+        assert!(flash(&app3).contains("alleen lezen"), "{k}");
+    }
+}

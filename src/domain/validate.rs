@@ -35,6 +35,8 @@ pub enum Invalid {
     Count,
     #[error("minutes")]
     Minutes,
+    #[error("status via steps")]
+    StatusViaSteps,
 }
 
 impl Invalid {
@@ -55,6 +57,7 @@ impl Invalid {
             Invalid::Time => "invalid.time",
             Invalid::Count => "invalid.count",
             Invalid::Minutes => "invalid.minutes",
+            Invalid::StatusViaSteps => "invalid.status_via_steps",
         }
     }
 }

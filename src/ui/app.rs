@@ -271,6 +271,15 @@ impl App {
         }
         let (contexts, typing) = self.contexts();
         let action = keymap::resolve(ev, &contexts, typing);
+        if let (
+            Some(Action::Edit | Action::NewAssessment | Action::NewGoal | Action::Enrol | Action::ToggleStep),
+            Screen::Participant(s),
+        ) = (action, self.screen())
+            && self.caseload.by_id(s.id).is_some_and(|p| p.status == crate::domain::Status::Closed)
+        {
+            self.flash = Some((self.strings.get("trajectory.read_only").to_string(), true));
+            return true;
+        }
         match action {
             Some(Action::Quit) => {
                 self.quit = true;

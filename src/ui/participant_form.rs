@@ -150,6 +150,13 @@ pub fn apply(form: &mut Form, p: &mut Participant, today: NaiveDate, now: DateTi
     next.referral.date = date("referral_date");
     next.coach = text("coach");
     next.status = Status::parse(form.value("status")).unwrap_or_default();
+    // An existing trajectory changes status only through its steps (advance, extend, close,
+    // reopen), which keep the history and check the rules.
+    if form.id == "participant" && next.status != p.status {
+        form.set_error("status", Invalid::StatusViaSteps);
+        form.focus_on("status");
+        return Err(NotSaved);
+    }
     next.start_date = start;
     // A cleared end date falls back to one year after the start.
     next.planned_end_date = end.or_else(|| start.and_then(default_end_date));

@@ -32,7 +32,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     let inner = Rect { x: body.x + 1, width: body.width.saturating_sub(2), ..body };
     match app.screen() {
         Screen::Start(s) => s.render(frame, inner, &ui, &app.today_view()),
-        Screen::List(s) => s.render(frame, inner, &ui, &app.caseload),
+        Screen::List(s) => s.render(frame, inner, &ui, &app.caseload, &app.day, app.today),
         Screen::Search(s) => s.render(frame, inner, &ui, &app.caseload),
         Screen::Participant(s) => match app.caseload.by_id(s.id) {
             Some(p) => s.render(frame, inner, &ui, p, &app.modules, &app.day, app.today),

@@ -10,8 +10,10 @@ use crate::domain::ParticipantId;
 use crate::domain::participant::format_number;
 use crate::domain::validate::format_date;
 use crate::ui::caseload::Caseload;
+use crate::ui::day_data::DayData;
 use crate::ui::keymap::Action;
 use crate::ui::view::Ui;
+use chrono::NaiveDate;
 
 pub struct ListState {
     rows: Vec<usize>,
@@ -60,7 +62,7 @@ impl ListState {
         before != (self.selected, self.show_closed)
     }
 
-    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, caseload: &Caseload) {
+    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, caseload: &Caseload, day: &DayData, today: NaiveDate) {
         let s = ui.strings;
         let [title_area, table_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
         let key = if self.show_closed { "list.title_all" } else { "list.title_open" };
@@ -75,6 +77,7 @@ impl ListState {
                 p.listed_name(),
                 p.date_of_birth.map(format_date).unwrap_or_default(),
                 s.get(&format!("status.{}", p.status.code())).to_string(),
+                day.days_since_contact(p.id, today).map_or_else(|| "–".to_string(), |d| format!("{d} d")),
                 p.address.place.clone(),
                 p.coach.clone(),
             ]);
@@ -85,6 +88,7 @@ impl ListState {
             s.get("col.name"),
             s.get("col.born"),
             s.get("col.status"),
+            s.get("col.contact_days"),
             s.get("col.place"),
             s.get("col.coach"),
         ])
@@ -94,7 +98,8 @@ impl ListState {
             Constraint::Min(18),
             Constraint::Length(10),
             Constraint::Length(10),
-            Constraint::Length(12),
+            Constraint::Length(7),
+            Constraint::Length(11),
             Constraint::Length(10),
         ];
         frame.render_widget(Table::new(rows, widths).header(header), table_area);
