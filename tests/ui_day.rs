@@ -114,7 +114,8 @@ fn the_trajectory_from_referral_to_closing_and_back() {
     app.handle_key(ctrl('s'));
     assert_eq!(status_of(&app, "Çelik"), Status::Extended);
     // The whole history is kept.
-    let t = app.day.trajectories.values().next().unwrap();
+    let celik = app.caseload.people().iter().find(|p| p.family_name == "Çelik").unwrap().id;
+    let t = app.store.trajectory(celik).unwrap().unwrap();
     assert_eq!(t.history.len(), 5);
 }
 
@@ -162,7 +163,8 @@ fn a_referral_records_the_consent() {
     let text = screen(&app, 80, 24);
     assert!(text.contains("Schuldhulp Oosterveld (schuldhulpverlening) · voorgesteld ·"), "{text}");
     assert!(text.contains("toestemming gegeven"), "{text}");
-    let r = &app.day.referrals.values().next().unwrap()[0];
+    let fatma = app.caseload.people().iter().find(|p| p.family_name == "Öztürk").unwrap().id;
+    let r = &app.store.referrals_of(fatma).unwrap()[0];
     assert_eq!((r.consent, r.consent_date), (true, Some(today())));
 }
 

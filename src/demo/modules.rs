@@ -39,8 +39,12 @@ pub fn generate(
     // People in guidance enrol in one or two modules at some moment of their trajectory.
     let mut enrolments = Vec::new();
     let busy = modules.iter().position(|m| m.name == "Fietsles").unwrap_or(0);
+    // Eight modules of ten-odd places seat a few hundred people a year, however large the region.
+    let eligible =
+        people.iter().filter(|p| matches!(p.status, Status::Active | Status::Extended | Status::Closed)).count();
+    let share = (400.0 / eligible.max(1) as f64).min(0.45);
     for p in people.iter().filter(|p| matches!(p.status, Status::Active | Status::Extended | Status::Closed)) {
-        if !rng.random_bool(0.45) {
+        if !rng.random_bool(share) {
             continue;
         }
         let Some(start) = p.start_date else { continue };

@@ -3,7 +3,6 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-use super::contact::{Contact, days_since_contact};
 use super::goal::Goal;
 use super::holidays::holiday;
 use super::signal::Signal;
@@ -112,7 +111,8 @@ pub struct Item {
 /// What the rules look at for one participant.
 pub struct Facts<'a> {
     pub participant: &'a Participant,
-    pub contacts: &'a [Contact],
+    /// The day of the last contact made (failed attempts do not count).
+    pub last_made: Option<NaiveDate>,
     pub goals: &'a [Goal],
     pub signals: &'a [Signal],
     pub trajectory: Option<&'a Trajectory>,
@@ -127,8 +127,7 @@ pub fn reasons(f: &Facts, today: NaiveDate, rules: &Rules) -> Vec<Reason> {
     if p.status == Status::Closed {
         return out;
     }
-    let made = f.contacts.iter().any(Contact::made);
-    if p.status == Status::Referred && !made {
+    if p.status == Status::Referred && f.last_made.is_none() {
         let since = p.referral.date.unwrap_or(p.created_at.date_naive());
         let wd = working_days_between(since, today);
         if wd > rules.first_contact_working_days {
@@ -136,7 +135,7 @@ pub fn reasons(f: &Facts, today: NaiveDate, rules: &Rules) -> Vec<Reason> {
         }
     }
     if p.status != Status::Referred {
-        match days_since_contact(f.contacts, today) {
+        match f.last_made.map(|d| (today - d).num_days()) {
             Some(days) if days > rules.max_days_without_contact => out.push(Reason::NoContact { days: Some(days) }),
             None if p.start_date.is_some_and(|s| (today - s).num_days() > rules.max_days_without_contact) => {
                 out.push(Reason::NoContact { days: None })

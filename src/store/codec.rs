@@ -44,6 +44,7 @@ pub enum Kind {
     Trajectory = 13,
     Signal = 14,
     PartnerReferral = 15,
+    ContactSummary = 16,
 }
 
 impl Kind {
@@ -64,6 +65,7 @@ impl Kind {
             13 => Some(Kind::Trajectory),
             14 => Some(Kind::Signal),
             15 => Some(Kind::PartnerReferral),
+            16 => Some(Kind::ContactSummary),
             _ => None,
         }
     }
@@ -84,6 +86,7 @@ impl Kind {
             Kind::Trajectory => "trajectory",
             Kind::Signal => "signal",
             Kind::PartnerReferral => "partner referral",
+            Kind::ContactSummary => "contact summary",
         }
     }
 }

@@ -4,11 +4,12 @@
 //! written in the same transaction as their records; a save returns only after the data is on disk.
 
 pub mod codec;
+mod day;
 mod error;
 mod records;
 mod repo;
 
 pub use codec::Kind;
 pub use error::StoreError;
-pub use records::{AssessmentDraft, Draft, Settings};
+pub use records::{AssessmentDraft, ContactSummary, Draft, Settings};
 pub use repo::Store;

@@ -116,3 +116,17 @@ impl Record for PartnerReferral {
     const KIND: Kind = Kind::PartnerReferral;
     const SCHEMA: u16 = 1;
 }
+
+/// Per participant: the day of the last contact made and of the last attempt (an index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ContactSummary {
+    #[serde(with = "crate::domain::compact::date_opt")]
+    pub last_made: Option<chrono::NaiveDate>,
+    #[serde(with = "crate::domain::compact::date_opt")]
+    pub last_any: Option<chrono::NaiveDate>,
+}
+
+impl Record for ContactSummary {
+    const KIND: Kind = Kind::ContactSummary;
+    const SCHEMA: u16 = 1;
+}

@@ -10,12 +10,9 @@ use super::StoreError;
 use super::codec;
 use super::error::io_error;
 use super::records::{AssessmentDraft, Draft, Settings};
-use crate::domain::contact::{Appointment, Contact};
 use crate::domain::goal::Goal;
 use crate::domain::health::Assessment;
 use crate::domain::module::{Attendance, Closure, Enrolment, Module, ModuleId};
-use crate::domain::signal::{PartnerReferral, Signal};
-use crate::domain::trajectory::Trajectory;
 use crate::domain::{Participant, ParticipantId};
 
 /// Version of the tree layout; migrations run on open when an older store is found.
@@ -28,24 +25,28 @@ const FIRST_NUMBER: u32 = 1001;
 
 /// A caseload on disk.
 pub struct Store {
-    db: sled::Db,
-    meta: sled::Tree,
-    participants: sled::Tree,
-    ix_number: sled::Tree,
-    drafts: sled::Tree,
-    assessments: sled::Tree,
-    goals: sled::Tree,
-    assessment_drafts: sled::Tree,
-    modules: sled::Tree,
-    enrolments: sled::Tree,
-    attendance: sled::Tree,
-    closures: sled::Tree,
-    contacts: sled::Tree,
-    appointments: sled::Tree,
-    trajectories: sled::Tree,
-    signals: sled::Tree,
-    referrals: sled::Tree,
-    path: Option<PathBuf>,
+    pub(super) db: sled::Db,
+    pub(super) meta: sled::Tree,
+    pub(super) participants: sled::Tree,
+    pub(super) ix_number: sled::Tree,
+    pub(super) drafts: sled::Tree,
+    pub(super) assessments: sled::Tree,
+    pub(super) goals: sled::Tree,
+    pub(super) assessment_drafts: sled::Tree,
+    pub(super) modules: sled::Tree,
+    pub(super) enrolments: sled::Tree,
+    pub(super) attendance: sled::Tree,
+    pub(super) closures: sled::Tree,
+    pub(super) contacts: sled::Tree,
+    pub(super) appointments: sled::Tree,
+    pub(super) trajectories: sled::Tree,
+    pub(super) signals: sled::Tree,
+    pub(super) referrals: sled::Tree,
+    /// Per participant: the last contact made and the last attempt (kept with every contact).
+    pub(super) ix_last_contact: sled::Tree,
+    /// Appointments by day: date, participant, appointment (kept with every appointment).
+    pub(super) ix_appointment_date: sled::Tree,
+    pub(super) path: Option<PathBuf>,
 }
 
 impl Store {
@@ -81,6 +82,8 @@ impl Store {
             trajectories: db.open_tree("trajectories")?,
             signals: db.open_tree("signals")?,
             referrals: db.open_tree("partner_referrals")?,
+            ix_last_contact: db.open_tree("ix_last_contact")?,
+            ix_appointment_date: db.open_tree("ix_appointment_date")?,
             db,
             path,
         };
@@ -393,91 +396,6 @@ impl Store {
         scan(&self.closures, &[])
     }
 
-    // ---- the coach's day ---------------------------------------------------------------------
-
-    pub fn save_contact(&self, c: &Contact) -> Result<(), StoreError> {
-        self.contacts.insert(child_key(c.participant.as_bytes(), c.id.0.as_bytes()), codec::encode(c)?)?;
-        self.flush()
-    }
-
-    pub fn contacts(&self) -> Result<Vec<Contact>, StoreError> {
-        scan(&self.contacts, &[])
-    }
-
-    pub fn save_appointment(&self, a: &Appointment) -> Result<(), StoreError> {
-        self.appointments.insert(child_key(a.participant.as_bytes(), a.id.0.as_bytes()), codec::encode(a)?)?;
-        self.flush()
-    }
-
-    pub fn appointments(&self) -> Result<Vec<Appointment>, StoreError> {
-        scan(&self.appointments, &[])
-    }
-
-    pub fn save_signal(&self, s: &Signal) -> Result<(), StoreError> {
-        self.signals.insert(child_key(s.participant.as_bytes(), s.id.0.as_bytes()), codec::encode(s)?)?;
-        self.flush()
-    }
-
-    pub fn signals(&self) -> Result<Vec<Signal>, StoreError> {
-        scan(&self.signals, &[])
-    }
-
-    pub fn save_partner_referral(&self, r: &PartnerReferral) -> Result<(), StoreError> {
-        self.referrals.insert(child_key(r.participant.as_bytes(), r.id.0.as_bytes()), codec::encode(r)?)?;
-        self.flush()
-    }
-
-    pub fn partner_referrals(&self) -> Result<Vec<PartnerReferral>, StoreError> {
-        scan(&self.referrals, &[])
-    }
-
-    pub fn trajectories(&self) -> Result<Vec<Trajectory>, StoreError> {
-        scan(&self.trajectories, &[])
-    }
-
-    /// Saves a status change: the participant and its trajectory in one transaction, then flushes.
-    pub fn save_status_change(&self, p: &Participant, t: &Trajectory) -> Result<(), StoreError> {
-        let pv = codec::encode(p)?;
-        let tv = codec::encode(t)?;
-        (&self.participants, &self.trajectories)
-            .transaction(|(parts, trajs)| {
-                parts.insert(p.id.as_bytes().as_slice(), pv.as_slice())?;
-                trajs.insert(p.id.as_bytes().as_slice(), tv.as_slice())?;
-                Ok::<_, ConflictableTransactionError<StoreError>>(())
-            })
-            .map_err(StoreError::from)?;
-        self.flush()
-    }
-
-    /// Many day records at once (demo data), then a flush.
-    pub fn add_day_records(
-        &self,
-        contacts: &[Contact],
-        appointments: &[Appointment],
-        signals: &[Signal],
-        referrals: &[PartnerReferral],
-        trajectories: &[Trajectory],
-    ) -> Result<(), StoreError> {
-        fn put<T: codec::Record>(
-            tree: &sled::Tree,
-            items: &[T],
-            key: impl Fn(&T) -> Vec<u8>,
-        ) -> Result<(), StoreError> {
-            let mut batch = sled::Batch::default();
-            for x in items {
-                batch.insert(key(x), codec::encode(x)?);
-            }
-            tree.apply_batch(batch)?;
-            Ok(())
-        }
-        put(&self.contacts, contacts, |c| child_key(c.participant.as_bytes(), c.id.0.as_bytes()).to_vec())?;
-        put(&self.appointments, appointments, |a| child_key(a.participant.as_bytes(), a.id.0.as_bytes()).to_vec())?;
-        put(&self.signals, signals, |s| child_key(s.participant.as_bytes(), s.id.0.as_bytes()).to_vec())?;
-        put(&self.referrals, referrals, |r| child_key(r.participant.as_bytes(), r.id.0.as_bytes()).to_vec())?;
-        put(&self.trajectories, trajectories, |t| t.participant.as_bytes().to_vec())?;
-        self.flush()
-    }
-
     // ---- settings -----------------------------------------------------------------------
 
     pub fn settings(&self) -> Result<Settings, StoreError> {
@@ -491,7 +409,7 @@ impl Store {
 }
 
 /// Key of a record that belongs to a participant: the participant's id, then the record's.
-fn child_key(parent: &[u8; 16], child: &[u8; 16]) -> [u8; 32] {
+pub(super) fn child_key(parent: &[u8; 16], child: &[u8; 16]) -> [u8; 32] {
     let mut k = [0; 32];
     k[..16].copy_from_slice(parent);
     k[16..].copy_from_slice(child);
@@ -507,7 +425,7 @@ fn session_key(module: ModuleId, date: chrono::NaiveDate) -> [u8; 20] {
 }
 
 /// Every record under a key prefix.
-fn scan<T: codec::Record>(tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
+pub(super) fn scan<T: codec::Record>(tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
     tree.scan_prefix(prefix).values().map(|v| codec::decode(&v?)).collect()
 }
 

@@ -65,8 +65,10 @@ pub struct App {
     pub caseload: Caseload,
     /// Modules, enrolments, attendance and closure days.
     pub modules: super::modules_data::ModuleData,
-    /// Contacts, appointments, signals, referrals and trajectories.
-    pub day: super::day_data::DayData,
+    /// The start screen as last computed (at start and after every save).
+    pub start: super::screens::start::Today,
+    /// Days of the last contact per participant, for the list (read when the list first opens).
+    pub contact_summaries: Option<std::collections::HashMap<ParticipantId, crate::store::ContactSummary>>,
     /// The start screen shows the whole team rather than the coach's own caseload.
     pub team: bool,
     pub(super) stack: Vec<Screen>,
@@ -101,7 +103,6 @@ impl App {
             store.add_modules(&crate::domain::module::default_catalogue(today, clock()))?;
         }
         let modules = super::modules_data::ModuleData::load(&store)?;
-        let day = super::day_data::DayData::load(&store)?;
         let mut app = App {
             store,
             strings,
@@ -110,7 +111,8 @@ impl App {
             today,
             caseload,
             modules,
-            day,
+            start: Default::default(),
+            contact_summaries: None,
             team: false,
             stack: vec![Screen::Start(start)],
             popup: None,
@@ -120,6 +122,7 @@ impl App {
             pending_drafts: pending,
             pending_assessments: assessment_drafts,
         };
+        app.compute_start();
         app.offer_next_draft();
         Ok(app)
     }
@@ -173,22 +176,13 @@ impl App {
         }
     }
 
-    /// What the start screen is computed from.
-    pub fn today_view(&self) -> super::screens::start::Today<'_> {
-        super::screens::start::Today {
-            caseload: &self.caseload,
-            day: &self.day,
-            modules: &self.modules,
-            coach: &self.coach,
-            team: self.team,
-            today: self.today,
-        }
-    }
-
     /// A new day (the app stays open overnight); returns whether to redraw.
     pub fn set_today(&mut self, today: NaiveDate) -> bool {
         let changed = self.today != today;
         self.today = today;
+        if changed {
+            self.compute_start();
+        }
         changed
     }
 
@@ -299,6 +293,12 @@ impl App {
                 true
             }
             Some(Action::OpenList) => {
+                if self.contact_summaries.is_none() {
+                    match self.store.contact_summaries() {
+                        Ok(m) => self.contact_summaries = Some(m),
+                        Err(e) => self.flash = Some((self.error_text(&e), true)),
+                    }
+                }
                 let s = ListState::new(&mut self.caseload);
                 self.stack.push(Screen::List(s));
                 true
@@ -325,7 +325,7 @@ impl App {
             ) if matches!(self.screen(), Screen::Participant(_)) => self.day_action(a),
             Some(Action::ToggleTeam) => {
                 self.team = !self.team;
-                self.refresh_screens();
+                self.compute_start();
                 true
             }
             Some(Action::OpenModules) => {
@@ -339,7 +339,7 @@ impl App {
             Some(Action::Back) => self.pop(),
             Some(Action::Open) => {
                 if let Screen::Start(s) = self.screen() {
-                    let row = self.today_view().rows().into_iter().nth(s.selected);
+                    let row = self.start.rows.get(s.selected).cloned();
                     return match row {
                         Some(r) => {
                             self.open_participant(r.participant());
@@ -374,13 +374,7 @@ impl App {
             Some(a) => {
                 let caseload = &mut self.caseload;
                 match self.stack.last_mut() {
-                    Some(Screen::Start(_)) => {
-                        let n = self.today_view().rows().len();
-                        match self.stack.last_mut() {
-                            Some(Screen::Start(s)) => s.update(a, n),
-                            _ => false,
-                        }
-                    }
+                    Some(Screen::Start(s)) => s.update(a, self.start.rows.len()),
                     Some(Screen::List(s)) => s.update(a, caseload),
                     Some(Screen::Search(s)) => s.update(a),
                     Some(Screen::Participant(s)) => s.update(a),
@@ -414,7 +408,12 @@ impl App {
                 (Vec::new(), Vec::new())
             }
         };
-        self.stack.push(Screen::Participant(ParticipantState::new(id, assessments, goals, self.today)));
+        let mut state = ParticipantState::new(id, assessments, goals, self.today);
+        match super::day_data::DayRecords::load(&self.store, id) {
+            Ok(d) => state.day = d,
+            Err(e) => self.flash = Some((self.error_text(&e), true)),
+        }
+        self.stack.push(Screen::Participant(state));
     }
 
     fn new_intake(&mut self) {
@@ -526,6 +525,7 @@ impl App {
 
     /// After a save the caseload order changed: every screen recomputes its rows.
     pub(super) fn refresh_screens(&mut self) {
+        self.compute_start();
         for screen in &mut self.stack {
             match screen {
                 Screen::List(s) => s.refresh(&mut self.caseload),

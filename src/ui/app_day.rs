@@ -3,7 +3,6 @@
 use chrono::Local;
 
 use super::app::{App, FormScreen, Screen};
-use super::day_data::DayData;
 use super::day_forms;
 use super::keymap::Action;
 use super::screens::participant::Tab;
@@ -15,10 +14,120 @@ use crate::domain::validate::{clean_text, parse_date};
 use crate::domain::{ParticipantId, Status};
 
 impl App {
+    /// After a save: the participant screens' day records, the list's contact days and the start
+    /// screen are read again.
     pub(super) fn reload_day(&mut self) {
-        match DayData::load(&self.store) {
-            Ok(d) => self.day = d,
-            Err(e) => self.flash = Some((self.error_text(&e), true)),
+        let ids: Vec<ParticipantId> =
+            self.stack.iter().filter_map(|s| if let Screen::Participant(p) = s { Some(p.id) } else { None }).collect();
+        for id in ids {
+            match super::day_data::DayRecords::load(&self.store, id) {
+                Ok(d) => {
+                    for s in &mut self.stack {
+                        if let Screen::Participant(p) = s
+                            && p.id == id
+                        {
+                            p.day = d.clone();
+                        }
+                    }
+                }
+                Err(e) => self.flash = Some((self.error_text(&e), true)),
+            }
+        }
+        self.contact_summaries = None;
+        if self.stack.iter().any(|s| matches!(s, Screen::List(_))) {
+            self.contact_summaries = self.store.contact_summaries().ok();
+        }
+        self.compute_start();
+    }
+
+    /// Computes the start screen: today's appointments and sessions, and the attention list for
+    /// the coach's caseload (or the team), looking up each participant's records by key.
+    pub(super) fn compute_start(&mut self) {
+        use super::caseload::same_coach;
+        use super::screens::start::{SessionLine, StartRow, Today, attention_rows};
+        use crate::domain::attention::Facts;
+        let today = self.today;
+        let team = self.team;
+        let coach = self.coach.clone();
+        let mine = |c: &str| team || same_coach(c, &coach);
+        let mut rows: Vec<StartRow> = match self.store.appointments_on(today) {
+            Ok(list) => list
+                .into_iter()
+                .filter(|a| self.caseload.by_id(a.participant).is_some_and(|p| mine(&p.coach)))
+                .map(|a| StartRow::Appointment { participant: a.participant, at: a.at, place: a.place })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        // Module sessions today, and places that came free for a session in the coming week.
+        let mut sessions = Vec::new();
+        let mut freed: std::collections::HashMap<ParticipantId, Vec<(String, chrono::NaiveDate)>> = Default::default();
+        for m in &self.modules.modules {
+            let sched = self.modules.schedule(m, today);
+            for (date, e) in &sched.moved_up {
+                if *date >= today
+                    && *date <= today + chrono::Duration::days(7)
+                    && let Some(e) = self.modules.enrolment(*e)
+                {
+                    freed.entry(e.participant).or_default().push((m.name.clone(), *date));
+                }
+            }
+            if let Some(x) = self.modules.sessions(m, today).into_iter().find(|x| x.date == today && x.topic.is_some())
+            {
+                let seated = sched.rosters.get(&today).cloned().unwrap_or_default();
+                let expected = seated
+                    .iter()
+                    .filter_map(|e| self.modules.enrolment(*e))
+                    .filter_map(|e| self.caseload.by_id(e.participant))
+                    .filter(|p| mine(&p.coach))
+                    .map(|p| p.listed_name())
+                    .collect();
+                sessions.push(SessionLine {
+                    start_minute: m.start_minute,
+                    module: m.name.clone(),
+                    topic: x.topic.unwrap_or(1),
+                    cycle: m.cycle(),
+                    seated: seated.len(),
+                    capacity: m.capacity,
+                    expected,
+                });
+            }
+        }
+        sessions.sort_by_key(|x| x.start_minute);
+        // The attention list, from each participant's records.
+        struct Looked {
+            last_made: Option<chrono::NaiveDate>,
+            goals: Vec<crate::domain::goal::Goal>,
+            signals: Vec<crate::domain::signal::Signal>,
+            trajectory: Option<crate::domain::trajectory::Trajectory>,
+        }
+        let people: Vec<&crate::domain::Participant> =
+            self.caseload.people().iter().filter(|p| p.status != Status::Closed && mine(&p.coach)).collect();
+        let looked: Vec<Looked> = people
+            .iter()
+            .map(|p| Looked {
+                last_made: self.store.contact_summary(p.id).ok().and_then(|c| c.last_made),
+                goals: self.store.goals_of(p.id).unwrap_or_default(),
+                signals: self.store.signals_of(p.id).unwrap_or_default(),
+                trajectory: self.store.trajectory(p.id).ok().flatten(),
+            })
+            .collect();
+        let facts: Vec<Facts> = people
+            .iter()
+            .zip(&looked)
+            .map(|(p, l)| Facts {
+                participant: p,
+                last_made: l.last_made,
+                goals: &l.goals,
+                signals: &l.signals,
+                trajectory: l.trajectory.as_ref(),
+                places_freed: freed.get(&p.id).map_or(&[], Vec::as_slice),
+            })
+            .collect();
+        rows.extend(attention_rows(&facts, today));
+        let counts = self.caseload.counts(if team { None } else { Some(&coach) });
+        self.start = Today { rows, sessions, counts, team, coach, date: today };
+        if let Some(Screen::Start(s)) = self.stack.first_mut() {
+            s.selected = s.selected.min(self.start.rows.len().saturating_sub(1));
         }
     }
 
@@ -60,7 +169,7 @@ impl App {
     }
 
     fn trajectory_of(&self, id: ParticipantId) -> Trajectory {
-        self.day.trajectories.get(&id).cloned().unwrap_or_else(|| Trajectory::new(id, (self.clock)()))
+        self.store.trajectory(id).ok().flatten().unwrap_or_else(|| Trajectory::new(id, (self.clock)()))
     }
 
     /// Applies a trajectory step; returns whether it was saved.

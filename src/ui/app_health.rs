@@ -39,6 +39,7 @@ impl App {
             }
             Err(e) => self.flash = Some((self.error_text(&e), true)),
         }
+        self.compute_start();
     }
 
     pub(super) fn participant_action(&mut self, action: Action, ev: &KeyEvent) -> bool {

@@ -19,6 +19,7 @@ impl App {
             Ok(d) => self.modules = d,
             Err(e) => self.flash = Some((self.error_text(&e), true)),
         }
+        self.compute_start();
     }
 
     pub(super) fn open_catalogue(&mut self) {

@@ -21,6 +21,8 @@ struct Derived {
 pub struct Caseload {
     /// Every participant, in storage order; indexes into this list are stable until a save.
     people: Arc<Vec<Participant>>,
+    /// Where each participant is in `people`.
+    index: std::collections::HashMap<ParticipantId, usize>,
     ready: Option<Derived>,
     building: Option<JoinHandle<Derived>>,
 }
@@ -31,7 +33,8 @@ impl Caseload {
     }
 
     pub fn from_people(people: Vec<Participant>) -> Caseload {
-        let mut c = Caseload { people: Arc::new(people), ready: None, building: None };
+        let index = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        let mut c = Caseload { people: Arc::new(people), index, ready: None, building: None };
         c.derive_in_background();
         c
     }
@@ -77,7 +80,7 @@ impl Caseload {
     }
 
     pub fn index_of(&self, id: ParticipantId) -> Option<usize> {
-        self.people.iter().position(|p| p.id == id)
+        self.index.get(&id).copied()
     }
 
     pub fn by_id(&self, id: ParticipantId) -> Option<&Participant> {
@@ -92,9 +95,12 @@ impl Caseload {
         }
         self.ready = None;
         let people = Arc::make_mut(&mut self.people);
-        match people.iter().position(|q| q.id == p.id) {
-            Some(i) => people[i] = p,
-            None => people.push(p),
+        match self.index.get(&p.id) {
+            Some(&i) => people[i] = p,
+            None => {
+                self.index.insert(p.id, people.len());
+                people.push(p);
+            }
         }
         self.derive_in_background();
     }

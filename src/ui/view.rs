@@ -31,11 +31,11 @@ pub fn render(app: &App, frame: &mut Frame) {
     render_header(frame, header, &ui, app);
     let inner = Rect { x: body.x + 1, width: body.width.saturating_sub(2), ..body };
     match app.screen() {
-        Screen::Start(s) => s.render(frame, inner, &ui, &app.today_view()),
-        Screen::List(s) => s.render(frame, inner, &ui, &app.caseload, &app.day, app.today),
+        Screen::Start(s) => s.render(frame, inner, &ui, &app.start, &app.caseload),
+        Screen::List(s) => s.render(frame, inner, &ui, &app.caseload, app.contact_summaries.as_ref(), app.today),
         Screen::Search(s) => s.render(frame, inner, &ui, &app.caseload),
         Screen::Participant(s) => match app.caseload.by_id(s.id) {
-            Some(p) => s.render(frame, inner, &ui, p, &app.modules, &app.day, app.today),
+            Some(p) => s.render(frame, inner, &ui, p, &app.modules, app.today),
             None => frame.render_widget(Paragraph::new(ui.strings.get("participant.gone")), inner),
         },
         Screen::Assessment(a) => a.render(frame, inner, &ui, app.today),

@@ -1,7 +1,7 @@
 use chrono::{NaiveDateTime, Utc};
 
 use super::*;
-use crate::domain::contact::{Channel, Initiative, Reached, RecordId};
+use crate::domain::contact::{Channel, Contact, Initiative, Reached, RecordId};
 use crate::domain::goal::{Area, GoalStatus};
 use crate::domain::signal::{SignalKind, SignalStatus};
 
@@ -32,7 +32,8 @@ fn contact(p: &Participant, on: NaiveDate, reached: Reached) -> Contact {
 }
 
 fn facts<'a>(p: &'a Participant, contacts: &'a [Contact]) -> Facts<'a> {
-    Facts { participant: p, contacts, goals: &[], signals: &[], trajectory: None, places_freed: &[] }
+    let last_made = contacts.iter().filter(|c| c.made()).map(|c| c.at.date()).max();
+    Facts { participant: p, last_made, goals: &[], signals: &[], trajectory: None, places_freed: &[] }
 }
 
 #[test]

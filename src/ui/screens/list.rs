@@ -10,7 +10,6 @@ use crate::domain::ParticipantId;
 use crate::domain::participant::format_number;
 use crate::domain::validate::format_date;
 use crate::ui::caseload::Caseload;
-use crate::ui::day_data::DayData;
 use crate::ui::keymap::Action;
 use crate::ui::view::Ui;
 use chrono::NaiveDate;
@@ -62,7 +61,15 @@ impl ListState {
         before != (self.selected, self.show_closed)
     }
 
-    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, caseload: &Caseload, day: &DayData, today: NaiveDate) {
+    pub fn render(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        ui: &Ui,
+        caseload: &Caseload,
+        contacts: Option<&std::collections::HashMap<crate::domain::ParticipantId, crate::store::ContactSummary>>,
+        today: NaiveDate,
+    ) {
         let s = ui.strings;
         let [title_area, table_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
         let key = if self.show_closed { "list.title_all" } else { "list.title_open" };
@@ -77,7 +84,10 @@ impl ListState {
                 p.listed_name(),
                 p.date_of_birth.map(format_date).unwrap_or_default(),
                 s.get(&format!("status.{}", p.status.code())).to_string(),
-                day.days_since_contact(p.id, today).map_or_else(|| "–".to_string(), |d| format!("{d} d")),
+                contacts
+                    .and_then(|m| m.get(&p.id))
+                    .and_then(|c| c.last_made)
+                    .map_or_else(|| "–".to_string(), |d| format!("{} d", (today - d).num_days())),
                 p.address.place.clone(),
                 p.coach.clone(),
             ]);

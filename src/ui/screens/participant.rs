@@ -56,6 +56,8 @@ pub struct ParticipantState {
     pub marked: Vec<usize>,
     pub selected_goal: usize,
     pub selected_enrolment: usize,
+    /// Contacts, appointments, signals, referrals and the trajectory.
+    pub day: crate::ui::day_data::DayRecords,
 }
 
 impl ParticipantState {
@@ -75,6 +77,7 @@ impl ParticipantState {
             marked: Vec::new(),
             selected_goal: 0,
             selected_enrolment: 0,
+            day: Default::default(),
         };
         s.set_records(assessments, goals, today);
         s
@@ -167,17 +170,7 @@ impl ParticipantState {
         self.scroll
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub fn render(
-        &self,
-        frame: &mut Frame,
-        area: Rect,
-        ui: &Ui,
-        p: &Participant,
-        data: &ModuleData,
-        day: &crate::ui::day_data::DayData,
-        today: NaiveDate,
-    ) {
+    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, p: &Participant, data: &ModuleData, today: NaiveDate) {
         let s = ui.strings;
         let [name_area, tabs_area, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
@@ -195,15 +188,15 @@ impl ParticipantState {
         );
         match self.tab {
             Tab::Profile => {
-                let mut lines = super::participant_day::trajectory_lines(p, ui, day, today);
+                let mut lines = super::participant_day::trajectory_lines(ui, &self.day, today);
                 lines.extend(profile_lines(p, ui, today));
                 frame.render_widget(Paragraph::new(lines).scroll((self.scroll, 0)).wrap(Wrap { trim: false }), body);
             }
             Tab::PositiveHealth => self.render_health(frame, body, ui),
             Tab::Goals => self.render_goals(frame, body, ui, today),
             Tab::Modules => self.render_modules(frame, body, ui, data, today),
-            Tab::Contacts => self.render_contacts(frame, body, ui, day, today),
-            Tab::Signals => self.render_signals(frame, body, ui, day, today),
+            Tab::Contacts => self.render_contacts(frame, body, ui, today),
+            Tab::Signals => self.render_signals(frame, body, ui, today),
         }
     }
 }

@@ -7,10 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::participant::ParticipantState;
-use crate::domain::Participant;
 use crate::domain::contact::appointment_missing_contact;
 use crate::domain::validate::format_date;
-use crate::ui::day_data::DayData;
+use crate::ui::day_data::DayRecords;
 use crate::ui::view::Ui;
 
 fn when(at: chrono::NaiveDateTime) -> String {
@@ -18,11 +17,11 @@ fn when(at: chrono::NaiveDateTime) -> String {
 }
 
 impl ParticipantState {
-    pub(super) fn render_contacts(&self, frame: &mut Frame, area: Rect, ui: &Ui, day: &DayData, today: NaiveDate) {
+    pub(super) fn render_contacts(&self, frame: &mut Frame, area: Rect, ui: &Ui, today: NaiveDate) {
         let s = ui.strings;
         let mut lines = Vec::new();
-        let contacts = day.contacts_of(self.id);
-        let appointments: Vec<_> = day.appointments_of(self.id).collect();
+        let contacts = &self.day.contacts;
+        let appointments: Vec<_> = self.day.appointments.iter().collect();
         let coming: Vec<_> = appointments.iter().filter(|a| a.at.date() >= today).collect();
         let missed: Vec<_> = appointments.iter().filter(|a| appointment_missing_contact(a, contacts, today)).collect();
         if !coming.is_empty() || !missed.is_empty() {
@@ -61,10 +60,10 @@ impl ParticipantState {
         frame.render_widget(Paragraph::new(lines).scroll((self.scroll_pos(), 0)).wrap(Wrap { trim: false }), area);
     }
 
-    pub(super) fn render_signals(&self, frame: &mut Frame, area: Rect, ui: &Ui, day: &DayData, today: NaiveDate) {
+    pub(super) fn render_signals(&self, frame: &mut Frame, area: Rect, ui: &Ui, today: NaiveDate) {
         let s = ui.strings;
         let mut lines = vec![Line::from(Span::styled(s.get("signals.title"), ui.theme.title()))];
-        let signals = day.signals_of(self.id);
+        let signals = &self.day.signals;
         if signals.is_empty() {
             lines.push(Line::from(Span::styled(s.get("signals.none"), ui.theme.dim())));
         }
@@ -82,7 +81,7 @@ impl ParticipantState {
         }
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(s.get("referrals.title"), ui.theme.title())));
-        let referrals = day.referrals_of(self.id);
+        let referrals = &self.day.referrals;
         if referrals.is_empty() {
             lines.push(Line::from(Span::styled(s.get("referrals.none"), ui.theme.dim())));
         }
@@ -104,10 +103,10 @@ impl ParticipantState {
 }
 
 /// Lines for the profile: last contact, next appointment, advice and every status change.
-pub fn trajectory_lines(p: &Participant, ui: &Ui, day: &DayData, today: NaiveDate) -> Vec<Line<'static>> {
+pub fn trajectory_lines(ui: &Ui, day: &DayRecords, today: NaiveDate) -> Vec<Line<'static>> {
     let s = ui.strings;
     let mut lines = Vec::new();
-    let last = match day.days_since_contact(p.id, today) {
+    let last = match day.days_since_contact(today) {
         Some(0) => s.get("contacts.today").to_string(),
         Some(n) => s.fill("contacts.days_ago", &[("n", &n.to_string())]),
         None => s.get("contacts.never").to_string(),
@@ -116,13 +115,13 @@ pub fn trajectory_lines(p: &Participant, ui: &Ui, day: &DayData, today: NaiveDat
         Span::styled(format!("  {} ", s.get("contacts.last")), ui.theme.dim()),
         Span::raw(last),
     ]));
-    if let Some(a) = day.appointments_of(p.id).find(|a| a.at.date() >= today) {
+    if let Some(a) = day.appointments.iter().find(|a| a.at.date() >= today) {
         lines.push(Line::from(vec![
             Span::styled(format!("  {} ", s.get("contacts.next_appointment")), ui.theme.dim()),
             Span::raw(format!("{} {}", when(a.at), a.place)),
         ]));
     }
-    if let Some(t) = day.trajectories.get(&p.id) {
+    if let Some(t) = &day.trajectory {
         if let Some(c) = &t.closing {
             lines.push(Line::from(format!(
                 "  {} {} · {}",

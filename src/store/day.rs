@@ -1,0 +1,226 @@
+//! The coach's day in the store: contacts, appointments, signals, partner referrals and
+//! trajectories, with two indexes kept in the same transaction as their records, so the start
+//! screen never has to read every contact or appointment:
+//! - `ix_last_contact`: per participant the last contact made and the last attempt;
+//! - `ix_appointment_date`: appointments by day.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use sled::Transactional;
+use sled::transaction::ConflictableTransactionError;
+
+use super::StoreError;
+use super::codec;
+use super::records::ContactSummary;
+use super::repo::{Store, child_key, scan};
+use crate::domain::ParticipantId;
+use crate::domain::contact::{Appointment, Contact};
+use crate::domain::signal::{PartnerReferral, Signal};
+use crate::domain::trajectory::Trajectory;
+use crate::domain::{Participant, goal::Goal};
+
+fn date_key(date: NaiveDate, participant: ParticipantId, id: &[u8; 16]) -> [u8; 36] {
+    let mut k = [0; 36];
+    k[..4].copy_from_slice(&date.num_days_from_ce().to_be_bytes());
+    k[4..20].copy_from_slice(participant.as_bytes());
+    k[20..].copy_from_slice(id);
+    k
+}
+
+fn summarise(summary: &mut ContactSummary, c: &Contact) {
+    let day = c.at.date();
+    if summary.last_any.is_none_or(|d| d < day) {
+        summary.last_any = Some(day);
+    }
+    if c.made() && summary.last_made.is_none_or(|d| d < day) {
+        summary.last_made = Some(day);
+    }
+}
+
+impl Store {
+    /// Saves a contact and its participant's summary in one transaction, then flushes.
+    pub fn save_contact(&self, c: &Contact) -> Result<(), StoreError> {
+        let value = codec::encode(c)?;
+        let pid = *c.participant.as_bytes();
+        (&self.contacts, &self.ix_last_contact)
+            .transaction(|(contacts, ix)| {
+                let mut summary: ContactSummary = match ix.get(pid)? {
+                    Some(v) => codec::decode(&v).map_err(ConflictableTransactionError::Abort)?,
+                    None => ContactSummary::default(),
+                };
+                summarise(&mut summary, c);
+                contacts.insert(child_key(&pid, c.id.0.as_bytes()).as_slice(), value.as_slice())?;
+                ix.insert(pid.as_slice(), codec::encode(&summary).map_err(ConflictableTransactionError::Abort)?)?;
+                Ok(())
+            })
+            .map_err(StoreError::from)?;
+        self.flush()
+    }
+
+    /// One participant's contacts, newest first.
+    pub fn contacts_of(&self, p: ParticipantId) -> Result<Vec<Contact>, StoreError> {
+        let mut out: Vec<Contact> = scan(&self.contacts, p.as_bytes())?;
+        out.sort_by_key(|c| std::cmp::Reverse(c.at));
+        Ok(out)
+    }
+
+    pub fn contacts(&self) -> Result<Vec<Contact>, StoreError> {
+        scan(&self.contacts, &[])
+    }
+
+    /// The last contact made and the last attempt of one participant.
+    pub fn contact_summary(&self, p: ParticipantId) -> Result<ContactSummary, StoreError> {
+        Ok(self.ix_last_contact.get(p.as_bytes())?.map(|v| codec::decode(&v)).transpose()?.unwrap_or_default())
+    }
+
+    /// Every participant's contact summary (for lists).
+    pub fn contact_summaries(&self) -> Result<HashMap<ParticipantId, ContactSummary>, StoreError> {
+        let mut out = HashMap::new();
+        for item in self.ix_last_contact.iter() {
+            let (k, v) = item?;
+            let id: [u8; 16] = k
+                .as_ref()
+                .try_into()
+                .map_err(|_| StoreError::Corrupt { kind: "contact index", reason: "bad key".into() })?;
+            out.insert(ParticipantId::from_bytes(id), codec::decode(&v)?);
+        }
+        Ok(out)
+    }
+
+    /// Saves an appointment and its day index entry in one transaction, then flushes.
+    pub fn save_appointment(&self, a: &Appointment) -> Result<(), StoreError> {
+        let value = codec::encode(a)?;
+        (&self.appointments, &self.ix_appointment_date)
+            .transaction(|(apps, ix)| {
+                apps.insert(child_key(a.participant.as_bytes(), a.id.0.as_bytes()).as_slice(), value.as_slice())?;
+                ix.insert(date_key(a.at.date(), a.participant, a.id.0.as_bytes()).as_slice(), &[])?;
+                Ok::<_, ConflictableTransactionError<StoreError>>(())
+            })
+            .map_err(StoreError::from)?;
+        self.flush()
+    }
+
+    pub fn appointments(&self) -> Result<Vec<Appointment>, StoreError> {
+        scan(&self.appointments, &[])
+    }
+
+    /// One participant's appointments, in time order.
+    pub fn appointments_of(&self, p: ParticipantId) -> Result<Vec<Appointment>, StoreError> {
+        let mut out: Vec<Appointment> = scan(&self.appointments, p.as_bytes())?;
+        out.sort_by_key(|a| a.at);
+        Ok(out)
+    }
+
+    /// Every appointment on `date`, in time order, through the day index.
+    pub fn appointments_on(&self, date: NaiveDate) -> Result<Vec<Appointment>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.ix_appointment_date.scan_prefix(date.num_days_from_ce().to_be_bytes()) {
+            let (k, _) = item?;
+            if k.len() != 36 {
+                continue;
+            }
+            if let Some(v) = self.appointments.get(&k[4..])? {
+                out.push(codec::decode::<Appointment>(&v)?);
+            }
+        }
+        out.sort_by_key(|a| a.at);
+        Ok(out)
+    }
+
+    pub fn save_signal(&self, s: &Signal) -> Result<(), StoreError> {
+        self.signals.insert(child_key(s.participant.as_bytes(), s.id.0.as_bytes()), codec::encode(s)?)?;
+        self.flush()
+    }
+
+    pub fn signals(&self) -> Result<Vec<Signal>, StoreError> {
+        scan(&self.signals, &[])
+    }
+
+    pub fn signals_of(&self, p: ParticipantId) -> Result<Vec<Signal>, StoreError> {
+        scan(&self.signals, p.as_bytes())
+    }
+
+    pub fn save_partner_referral(&self, r: &PartnerReferral) -> Result<(), StoreError> {
+        self.referrals.insert(child_key(r.participant.as_bytes(), r.id.0.as_bytes()), codec::encode(r)?)?;
+        self.flush()
+    }
+
+    pub fn partner_referrals(&self) -> Result<Vec<PartnerReferral>, StoreError> {
+        scan(&self.referrals, &[])
+    }
+
+    pub fn referrals_of(&self, p: ParticipantId) -> Result<Vec<PartnerReferral>, StoreError> {
+        scan(&self.referrals, p.as_bytes())
+    }
+
+    pub fn trajectories(&self) -> Result<Vec<Trajectory>, StoreError> {
+        scan(&self.trajectories, &[])
+    }
+
+    pub fn trajectory(&self, p: ParticipantId) -> Result<Option<Trajectory>, StoreError> {
+        self.trajectories.get(p.as_bytes())?.map(|v| codec::decode(&v)).transpose()
+    }
+
+    /// Saves a status change: the participant and its trajectory in one transaction, then flushes.
+    pub fn save_status_change(&self, p: &Participant, t: &Trajectory) -> Result<(), StoreError> {
+        let pv = codec::encode(p)?;
+        let tv = codec::encode(t)?;
+        (&self.participants, &self.trajectories)
+            .transaction(|(parts, trajs)| {
+                parts.insert(p.id.as_bytes().as_slice(), pv.as_slice())?;
+                trajs.insert(p.id.as_bytes().as_slice(), tv.as_slice())?;
+                Ok::<_, ConflictableTransactionError<StoreError>>(())
+            })
+            .map_err(StoreError::from)?;
+        self.flush()
+    }
+
+    /// Open goals per participant for many participants (one prefix scan each).
+    pub fn goals_for(&self, ids: &[ParticipantId]) -> Result<HashMap<ParticipantId, Vec<Goal>>, StoreError> {
+        ids.iter().map(|id| Ok((*id, self.goals_of(*id)?))).collect()
+    }
+
+    /// Many day records at once (demo data), indexes included, then a flush.
+    pub fn add_day_records(
+        &self,
+        contacts: &[Contact],
+        appointments: &[Appointment],
+        signals: &[Signal],
+        referrals: &[PartnerReferral],
+        trajectories: &[Trajectory],
+    ) -> Result<(), StoreError> {
+        fn put<T: codec::Record>(
+            tree: &sled::Tree,
+            items: &[T],
+            key: impl Fn(&T) -> Vec<u8>,
+        ) -> Result<(), StoreError> {
+            let mut batch = sled::Batch::default();
+            for x in items {
+                batch.insert(key(x), codec::encode(x)?);
+            }
+            tree.apply_batch(batch)?;
+            Ok(())
+        }
+        put(&self.contacts, contacts, |c| child_key(c.participant.as_bytes(), c.id.0.as_bytes()).to_vec())?;
+        let mut summaries: HashMap<ParticipantId, ContactSummary> = HashMap::new();
+        for c in contacts {
+            summarise(summaries.entry(c.participant).or_default(), c);
+        }
+        let mut batch = sled::Batch::default();
+        for (p, s) in &summaries {
+            batch.insert(p.as_bytes().as_slice(), codec::encode(s)?);
+        }
+        self.ix_last_contact.apply_batch(batch)?;
+        put(&self.appointments, appointments, |a| child_key(a.participant.as_bytes(), a.id.0.as_bytes()).to_vec())?;
+        let mut batch = sled::Batch::default();
+        for a in appointments {
+            batch.insert(date_key(a.at.date(), a.participant, a.id.0.as_bytes()).as_slice(), &[]);
+        }
+        self.ix_appointment_date.apply_batch(batch)?;
+        put(&self.signals, signals, |s| child_key(s.participant.as_bytes(), s.id.0.as_bytes()).to_vec())?;
+        put(&self.referrals, referrals, |r| child_key(r.participant.as_bytes(), r.id.0.as_bytes()).to_vec())?;
+        put(&self.trajectories, trajectories, |t| t.participant.as_bytes().to_vec())?;
+        self.flush()
+    }
+}
