@@ -46,19 +46,8 @@ const REACHED: &[(&str, &str)] = &[
     ("not_at_home", "reached.not_at_home"),
     ("cancelled", "reached.cancelled"),
 ];
-const LIFE_AREAS: &[(&str, &str)] = &[
-    ("none", "area.none"),
-    ("daily_activities", "area.daily_activities"),
-    ("housing", "area.housing"),
-    ("finances", "area.finances"),
-    ("relations", "area.relations"),
-    ("physical_health", "area.physical_health"),
-    ("mental_health", "area.mental_health"),
-    ("meaning", "area.meaning"),
-    ("addiction", "area.addiction"),
-    ("language", "area.language"),
-    ("safety", "area.safety"),
-];
+/// The life areas of the goal form's options (after the six dimensions); left empty when none.
+const LIFE_AREAS: &[(&str, &str)] = super::goal_form::AREAS.split_at(6).1;
 const OUTCOMES: &[(&str, &str)] = &[
     ("labour_market_trajectory", "outcome.labour_market_trajectory"),
     ("paid_work", "outcome.paid_work"),
@@ -173,8 +162,6 @@ pub fn form(
                 ("initiative", "coach".into()),
                 ("minutes", "45".into()),
                 ("reached", "made".into()),
-                ("area_1", "none".into()),
-                ("area_2", "none".into()),
             ],
         ),
         "appointment" => (APPOINTMENT, vec![("next_time", "10:00".into())]),

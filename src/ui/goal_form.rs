@@ -13,7 +13,7 @@ fn v_date(s: &str, _: NaiveDate) -> Result<(), Invalid> {
     parse_date(s).map(|_| ())
 }
 
-const AREAS: &[(&str, &str)] = &[
+pub(super) const AREAS: &[(&str, &str)] = &[
     ("dimension:0", "area.dimension:0"),
     ("dimension:1", "area.dimension:1"),
     ("dimension:2", "area.dimension:2"),
