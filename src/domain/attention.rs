@@ -78,15 +78,17 @@ impl Reason {
         }
     }
 
-    /// Higher is more urgent: safety-like signals and first contacts first, then by how late.
+    /// Higher is more urgent: due signals, then first contacts, then trajectories ending without
+    /// advice, long silences, extension decisions, freed places and overdue goals; within a
+    /// category, the later the higher. Categories never overtake each other.
     pub fn urgency(&self) -> i64 {
         match self {
             Reason::SignalDue { .. } => 900,
-            Reason::NoFirstContact { working_days } => 800 + *working_days,
-            Reason::EndingWithoutAdvice { days_left } => 700 - *days_left,
-            Reason::NoContact { days } => 500 + days.unwrap_or(60).min(199),
-            Reason::ExtensionDue { days_left } => 400 - *days_left,
-            Reason::PlaceFreed { .. } => 350,
+            Reason::NoFirstContact { working_days } => 750 + (*working_days).min(99),
+            Reason::EndingWithoutAdvice { days_left } => 680 - (*days_left).clamp(-69, 30),
+            Reason::NoContact { days } => 500 + days.unwrap_or(60).min(149),
+            Reason::ExtensionDue { days_left } => 400 - (*days_left).clamp(0, 60),
+            Reason::PlaceFreed { .. } => 330,
             Reason::GoalOverdue { days, .. } => 200 + (*days).min(99),
         }
     }

@@ -139,3 +139,23 @@ fn closed_trajectories_need_nothing() {
     p.referral.date = Some(d(1, 1));
     assert!(reasons(&facts(&p, &[]), d(11, 24), &Rules::default()).is_empty());
 }
+
+#[test]
+fn categories_never_overtake_each_other() {
+    let order = [
+        Reason::SignalDue { kind: "debts", follow_up: d(1, 1) },
+        Reason::NoFirstContact { working_days: 400 },
+        Reason::EndingWithoutAdvice { days_left: -900 },
+        Reason::NoContact { days: Some(900) },
+        Reason::ExtensionDue { days_left: 31 },
+        Reason::PlaceFreed { module: "Fietsles".into(), from: d(1, 1) },
+        Reason::GoalOverdue { goal: "x".into(), days: 900 },
+    ];
+    for w in order.windows(2) {
+        assert!(w[0].urgency() > w[1].urgency(), "{:?} before {:?}", w[0], w[1]);
+    }
+    assert!(
+        Reason::NoFirstContact { working_days: 6 }.urgency()
+            > Reason::EndingWithoutAdvice { days_left: -400 }.urgency()
+    );
+}
