@@ -170,9 +170,28 @@ pub fn reasons(f: &Facts, today: NaiveDate, rules: &Rules) -> Vec<Reason> {
     out
 }
 
+impl Reason {
+    /// How late, unbounded, to order within a category beyond what `urgency` tells apart.
+    fn lateness(&self) -> i64 {
+        match self {
+            Reason::NoFirstContact { working_days } => *working_days,
+            Reason::EndingWithoutAdvice { days_left } | Reason::ExtensionDue { days_left } => -days_left,
+            Reason::NoContact { days } => days.unwrap_or(i64::MAX),
+            Reason::GoalOverdue { days, .. } => *days,
+            Reason::SignalDue { .. } | Reason::PlaceFreed { .. } => 0,
+        }
+    }
+}
+
 /// The whole list, most urgent first.
 pub fn ranked(mut items: Vec<Item>) -> Vec<Item> {
-    items.sort_by(|a, b| b.reason.urgency().cmp(&a.reason.urgency()).then(a.participant.cmp(&b.participant)));
+    items.sort_by(|a, b| {
+        b.reason
+            .urgency()
+            .cmp(&a.reason.urgency())
+            .then(b.reason.lateness().cmp(&a.reason.lateness()))
+            .then(a.participant.cmp(&b.participant))
+    });
     items
 }
 
