@@ -22,7 +22,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let store = open_store(tmp.path(), &strings)?;
             let coach = crate::demo::fill(&store, crate::demo::UI_DEMO_SIZE, 1, today, Utc::now())
                 .map_err(|e| CliError::from_store(e, &strings))?;
-            store.save_settings(&Settings { coach: Some(coach) }).map_err(|e| CliError::from_store(e, &strings))?;
+            store
+                .save_settings(&Settings { coach: Some(coach), ..Settings::default() })
+                .map_err(|e| CliError::from_store(e, &strings))?;
             let coach = current_coach(&cli, &store);
             crate::ui::run(store, strings, coach)
         }
@@ -49,7 +51,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 .map_err(|e| CliError::from_store(e, &strings))?;
             if store.settings().map(|s| s.coach.is_none()).unwrap_or(true) {
                 store
-                    .save_settings(&Settings { coach: Some(coach.clone()) })
+                    .save_settings(&Settings { coach: Some(coach.clone()), ..Settings::default() })
                     .map_err(|e| CliError::from_store(e, &strings))?;
             }
             println!("{participants} demo participants written to {} (coach: {coach})", dir.display());
@@ -85,6 +87,28 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 .map_err(|e| CliError::new(format!("cannot write {}: {e}", out.display()), exit::ERROR))?;
             let date = crate::domain::validate::format_date(latest.date);
             println!("spider web of {} ({date}) written to {}", p.listed_name(), out.display());
+            Ok(())
+        }
+        Some(Command::Settings { no_contact_days, set_coach }) => {
+            let dir = data_dir(&cli)?;
+            let store = open_store(&dir, &strings)?;
+            let mut settings = store.settings().map_err(|e| CliError::from_store(e, &strings))?;
+            if no_contact_days.is_some() || set_coach.is_some() {
+                if let Some(d) = no_contact_days {
+                    settings.no_contact_days = Some(*d);
+                }
+                if let Some(c) = set_coach {
+                    settings.coach = Some(c.trim().to_string()).filter(|c| !c.is_empty());
+                }
+                store.save_settings(&settings).map_err(|e| CliError::from_store(e, &strings))?;
+            }
+            println!("coach: {}", settings.coach.as_deref().unwrap_or("(not set)"));
+            println!(
+                "no-contact-days: {}",
+                settings
+                    .no_contact_days
+                    .unwrap_or(crate::domain::attention::Rules::default().max_days_without_contact as u16)
+            );
             Ok(())
         }
         Some(Command::ImportReferrals { file }) => {

@@ -55,6 +55,15 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Show the caseload's settings, or change them.
+    Settings {
+        /// More days than this without a contact made puts someone on the attention list.
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u16).range(1..=365))]
+        no_contact_days: Option<u16>,
+        /// The coach whose caseload the start screen shows.
+        #[arg(long = "set-coach", value_name = "NAME")]
+        set_coach: Option<String>,
+    },
     /// Read a referral list (semicolon-separated CSV as Dutch spreadsheets save it).
     ImportReferrals {
         /// The CSV file.

@@ -159,3 +159,17 @@ fn chart_writes_the_latest_spider_web_as_svg() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("participant number 99999 does not exist"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_no_contact_threshold_is_a_setting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let out = meedoen(&dir, &["settings"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no-contact-days: 14"));
+    let out = meedoen(&dir, &["settings", "--no-contact-days", "21", "--set-coach", "Sanne"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = meedoen(&dir, &["settings"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("no-contact-days: 21") && text.contains("coach: Sanne"), "{text}");
+    assert_eq!(meedoen(&dir, &["settings", "--no-contact-days", "0"]).status.code(), Some(2));
+}

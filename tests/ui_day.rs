@@ -215,3 +215,35 @@ fn the_status_changes_only_through_the_steps_and_closed_is_read_only() {
         assert!(flash(&app3).contains("alleen lezen"), "{k}");
     }
 }
+
+#[test]
+fn the_no_contact_threshold_comes_from_the_settings() {
+    use meedoen::domain::contact::{Channel, Contact, Initiative, Reached, RecordId};
+    use meedoen::store::{Settings, Store};
+    let make = |days: Option<u16>| {
+        let store = Store::temporary().unwrap();
+        filled_store(&store);
+        let fatma = store.participant_by_number(1001).unwrap();
+        let at = (today() - chrono::Duration::days(10)).and_hms_opt(10, 0, 0).unwrap();
+        let c = Contact {
+            id: RecordId::new_random(),
+            participant: fatma.id,
+            at,
+            channel: Channel::Phone,
+            initiative: Initiative::Coach,
+            minutes: 15,
+            reached: Reached::Made,
+            life_areas: vec![],
+            summary: String::new(),
+            coach: "Sanne".into(),
+            created_at: now(),
+        };
+        store.save_contact(&c).unwrap();
+        store.save_settings(&Settings { coach: None, no_contact_days: days }).unwrap();
+        app_on(store, meedoen::i18n::Lang::Nl)
+    };
+    let default = screen(&make(None), 80, 24);
+    assert!(!default.lines().any(|l| l.contains("Öztürk") && l.contains("dagen geen contact")), "{default}");
+    let strict = screen(&make(Some(7)), 80, 24);
+    assert!(strict.lines().any(|l| l.contains("Öztürk, Fatma") && l.contains("10 dagen geen contact")), "{strict}");
+}

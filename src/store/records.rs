@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::codec::{Kind, Record};
+use super::StoreError;
+use super::codec::{self, Kind, Record};
 use crate::domain::Participant;
 use crate::domain::contact::{Appointment, Contact};
 use crate::domain::goal::Goal;
@@ -41,11 +42,30 @@ impl Record for Draft {
 pub struct Settings {
     /// The coach whose caseload this is, shown first on the start screen.
     pub coach: Option<String>,
+    /// More days than this without a contact made puts someone on the attention list
+    /// (`None`: the default of 14). Added in schema 2.
+    pub no_contact_days: Option<u16>,
+}
+
+/// Settings as schema 1 stored them (before `no_contact_days`).
+#[derive(Debug, Clone, Deserialize)]
+struct SettingsV1 {
+    coach: Option<String>,
 }
 
 impl Record for Settings {
     const KIND: Kind = Kind::Settings;
-    const SCHEMA: u16 = 1;
+    const SCHEMA: u16 = 2;
+
+    fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
+        match schema {
+            1 => {
+                let old: SettingsV1 = codec::decode_payload(Kind::Settings, payload)?;
+                Ok(Settings { coach: old.coach, no_contact_days: None })
+            }
+            _ => Err(StoreError::Corrupt { kind: "settings", reason: format!("unknown schema version {schema}") }),
+        }
+    }
 }
 
 impl Record for Assessment {
@@ -129,4 +149,29 @@ pub struct ContactSummary {
 impl Record for ContactSummary {
     const KIND: Kind = Kind::ContactSummary;
     const SCHEMA: u16 = 1;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Settings written by the first version (schema 1) still read, through the migration.
+    #[test]
+    fn settings_of_schema_1_still_read() {
+        #[derive(Serialize)]
+        struct V1 {
+            coach: Option<String>,
+        }
+        let payload =
+            bincode::serde::encode_to_vec(V1 { coach: Some("Sanne".into()) }, bincode::config::standard()).unwrap();
+        let mut bytes = vec![b'M', b'D', codec::FORMAT, Kind::Settings as u8];
+        bytes.extend_from_slice(&1u16.to_le_bytes());
+        bytes.extend_from_slice(&0u32.to_le_bytes());
+        bytes.extend_from_slice(&payload);
+        let s: Settings = codec::decode(&bytes).unwrap();
+        assert_eq!(s, Settings { coach: Some("Sanne".into()), no_contact_days: None });
+        // And the current schema round-trips.
+        let now = Settings { coach: None, no_contact_days: Some(21) };
+        assert_eq!(codec::decode::<Settings>(&codec::encode(&now).unwrap()).unwrap(), now);
+    }
 }

@@ -528,7 +528,7 @@ mod tests {
         s.delete_draft("intake").unwrap();
         assert!(s.drafts().unwrap().is_empty());
         assert_eq!(s.settings().unwrap(), Settings::default());
-        s.save_settings(&Settings { coach: Some("Sanne".into()) }).unwrap();
+        s.save_settings(&Settings { coach: Some("Sanne".into()), no_contact_days: None }).unwrap();
         assert_eq!(s.settings().unwrap().coach.as_deref(), Some("Sanne"));
     }
 }

@@ -123,7 +123,11 @@ impl App {
                 places_freed: freed.get(&p.id).map_or(&[], Vec::as_slice),
             })
             .collect();
-        rows.extend(attention_rows(&facts, today));
+        let mut rules = crate::domain::attention::Rules::default();
+        if let Some(days) = self.store.settings().ok().and_then(|s| s.no_contact_days) {
+            rules.max_days_without_contact = i64::from(days);
+        }
+        rows.extend(attention_rows(&facts, today, &rules));
         let counts = self.caseload.counts(if team { None } else { Some(&coach) });
         self.start = Today { rows, sessions, counts, team, coach, date: today };
         if let Some(Screen::Start(s)) = self.stack.first_mut() {

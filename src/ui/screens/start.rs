@@ -71,13 +71,11 @@ pub struct Today {
 }
 
 /// Builds the attention list for the given participants and the facts looked up for each.
-pub fn attention_rows(facts: &[Facts], today: NaiveDate) -> Vec<StartRow> {
+pub fn attention_rows(facts: &[Facts], today: NaiveDate, rules: &Rules) -> Vec<StartRow> {
     let items = facts
         .iter()
         .flat_map(|f| {
-            attention::reasons(f, today, &Rules::default())
-                .into_iter()
-                .map(|reason| Item { participant: f.participant.id, reason })
+            attention::reasons(f, today, rules).into_iter().map(|reason| Item { participant: f.participant.id, reason })
         })
         .collect();
     attention::ranked(items).into_iter().map(StartRow::Attention).collect()
