@@ -376,7 +376,9 @@ fn module_records(store: &Store, today: NaiveDate) -> Result<ModuleRecords, Stor
         }
         let sched = simulate(m, &closures, &enrolments, &attendance, today, until);
         for e in enrolments.iter().filter(|e| e.module == m.id) {
-            let Some(p) = sched.progress.get(&e.id) else { continue };
+            let Some(p) = sched.progress.get(&e.id) else {
+                continue;
+            };
             let mut marks: Vec<AttendanceOut> = attendance
                 .iter()
                 .filter(|a| a.module == m.id)

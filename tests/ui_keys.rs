@@ -130,7 +130,9 @@ fn a_half_typed_intake_survives_a_crash_and_is_offered_again() {
     }
     let mut app = app_on(Store::open(&dir).unwrap(), Lang::Nl);
     match &app.popup {
-        Some(Popup::DraftOffer { description, .. }) => assert!(description.contains("Piet Jansen"), "{description}"),
+        Some(Popup::DraftOffer { description, .. }) => {
+            assert!(description.contains("Piet Jansen"), "{description}")
+        }
         _ => panic!("the unfinished intake is offered"),
     }
     press(&mut app, KeyCode::Enter);

@@ -39,7 +39,9 @@ pub fn generate(
         (vec![], vec![], vec![], vec![], vec![]);
     let time = |h: u32, m: u32| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
     for p in people {
-        let Some(start) = p.start_date.or(p.referral.date) else { continue };
+        let Some(start) = p.start_date.or(p.referral.date) else {
+            continue;
+        };
         let end = if p.status == Status::Closed { p.planned_end_date.unwrap_or(today).min(today) } else { today };
         // Contacts every one to three weeks, about one in five a failed attempt; a few people
         // have not been seen for a while.

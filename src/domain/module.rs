@@ -396,7 +396,9 @@ pub fn parse_time(s: &str) -> Option<u16> {
 /// The default catalogue (assets/modules.toml), each module's first session on its weekday on or
 /// after `from`.
 pub fn default_catalogue(from: NaiveDate, now: DateTime<Utc>) -> Vec<Module> {
-    let Ok(c) = toml::from_str::<Catalogue>(CATALOGUE) else { return Vec::new() };
+    let Ok(c) = toml::from_str::<Catalogue>(CATALOGUE) else {
+        return Vec::new();
+    };
     c.module
         .into_iter()
         .map(|e| {

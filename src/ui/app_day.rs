@@ -137,9 +137,13 @@ impl App {
 
     /// The participant-screen keys for the coach's day.
     pub(super) fn day_action(&mut self, action: Action) -> bool {
-        let Some(Screen::Participant(s)) = self.stack.last() else { return false };
+        let Some(Screen::Participant(s)) = self.stack.last() else {
+            return false;
+        };
         let id = s.id;
-        let Some(p) = self.caseload.by_id(id) else { return false };
+        let Some(p) = self.caseload.by_id(id) else {
+            return false;
+        };
         let closed = p.status == Status::Closed;
         // A closed trajectory is read-only until it is reopened.
         if closed && action != Action::Reopen {
@@ -178,7 +182,9 @@ impl App {
 
     /// Applies a trajectory step; returns whether it was saved.
     fn change_status(&mut self, id: ParticipantId, change: Change) -> bool {
-        let Some(mut p) = self.caseload.by_id(id).cloned() else { return false };
+        let Some(mut p) = self.caseload.by_id(id).cloned() else {
+            return false;
+        };
         let mut t = self.trajectory_of(id);
         let now = (self.clock)();
         if let Err(refused) = trajectory::apply(&mut p, &mut t, change, self.today, &self.coach, now) {
@@ -205,7 +211,9 @@ impl App {
     pub(super) fn save_day_form(&mut self) -> bool {
         let today = self.today;
         let now = (self.clock)();
-        let Some(Screen::Form(f)) = self.stack.last_mut() else { return false };
+        let Some(Screen::Form(f)) = self.stack.last_mut() else {
+            return false;
+        };
         let id_str = f.form.id;
         if !matches!(
             id_str,
@@ -213,7 +221,9 @@ impl App {
         ) {
             return false;
         }
-        let Some(pid) = f.form.target.map(ParticipantId::from_bytes) else { return false };
+        let Some(pid) = f.form.target.map(ParticipantId::from_bytes) else {
+            return false;
+        };
         if !f.form.validate_all(today) {
             self.flash = Some((self.strings.get("form.fix_fields").to_string(), true));
             return true;
@@ -224,7 +234,9 @@ impl App {
         let coach = self.coach.clone();
         let result: Result<Option<Tab>, crate::store::StoreError> = match id_str {
             "contact" => {
-                let Some(at) = day_forms::moment(form, "date", "time") else { return true };
+                let Some(at) = day_forms::moment(form, "date", "time") else {
+                    return true;
+                };
                 let areas = ["area_1", "area_2"]
                     .iter()
                     .filter_map(|k| LifeArea::ALL.iter().copied().find(|a| a.code() == form.value(k)))
@@ -257,7 +269,9 @@ impl App {
                     .map(|()| Some(Tab::Contacts))
             }
             "appointment" => {
-                let Some(at) = day_forms::moment(form, "next_date", "next_time") else { return true };
+                let Some(at) = day_forms::moment(form, "next_date", "next_time") else {
+                    return true;
+                };
                 let a = Appointment {
                     id: RecordId::new_random(),
                     participant: pid,

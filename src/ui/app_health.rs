@@ -43,7 +43,9 @@ impl App {
     }
 
     pub(super) fn participant_action(&mut self, action: Action, ev: &KeyEvent) -> bool {
-        let Some(id) = self.current_participant() else { return false };
+        let Some(id) = self.current_participant() else {
+            return false;
+        };
         match action {
             Action::NewAssessment => self.start_assessment(id),
             Action::NewGoal => self.open_goal_form(id, None, "", Area::Dimension(4)),
@@ -59,7 +61,9 @@ impl App {
                 }
             }
             Action::ToggleStep => {
-                let KeyCode::Char(c) = ev.code else { return false };
+                let KeyCode::Char(c) = ev.code else {
+                    return false;
+                };
                 let n = (c as u8).wrapping_sub(b'1') as usize;
                 let now = (self.clock)();
                 let goal = match self.screen() {
@@ -67,7 +71,9 @@ impl App {
                     _ => None,
                 };
                 let Some(mut g) = goal else { return false };
-                let Some(step) = g.steps.get_mut(n) else { return false };
+                let Some(step) = g.steps.get_mut(n) else {
+                    return false;
+                };
                 step.done = !step.done;
                 g.updated_at = now;
                 let res = self.store.save_goal(&g);
@@ -100,7 +106,9 @@ impl App {
             self.popup = Some(Popup::Help);
             return true;
         }
-        let Some(Screen::Assessment(s)) = self.stack.last_mut() else { return false };
+        let Some(Screen::Assessment(s)) = self.stack.last_mut() else {
+            return false;
+        };
         match s.update(ev) {
             Outcome::Ignored => false,
             Outcome::Moved => {
@@ -141,7 +149,9 @@ impl App {
 
     fn save_assessment(&mut self, then_goal: bool) {
         let now = (self.clock)();
-        let Some(Screen::Assessment(s)) = self.stack.last() else { return };
+        let Some(Screen::Assessment(s)) = self.stack.last() else {
+            return;
+        };
         let mut a = s.to_save();
         a.updated_at = now;
         let id = a.participant;
@@ -212,8 +222,12 @@ impl App {
     pub(super) fn save_goal_form(&mut self) {
         let today = self.today;
         let now = (self.clock)();
-        let Some(Screen::Form(f)) = self.stack.last_mut() else { return };
-        let Some(id) = f.form.target.map(ParticipantId::from_bytes) else { return };
+        let Some(Screen::Form(f)) = self.stack.last_mut() else {
+            return;
+        };
+        let Some(id) = f.form.target.map(ParticipantId::from_bytes) else {
+            return;
+        };
         let mut g =
             f.goal.as_deref().cloned().unwrap_or_else(|| Goal::new(id, String::new(), Area::Dimension(0), today, now));
         if goal_form::apply(&mut f.form, &mut g, today, now).is_err() {
@@ -254,12 +268,16 @@ impl App {
 
     /// Writes the spider web of the selected assessment (with the one before it) as SVG.
     fn write_chart(&mut self) {
-        let Some(Screen::Participant(s)) = self.stack.last() else { return };
+        let Some(Screen::Participant(s)) = self.stack.last() else {
+            return;
+        };
         let Some((cur, prev)) = s.compared() else {
             self.flash = Some((self.strings.get("health.none").to_string(), true));
             return;
         };
-        let Some(p) = self.caseload.by_id(s.id) else { return };
+        let Some(p) = self.caseload.by_id(s.id) else {
+            return;
+        };
         let svg = crate::domain::chart::svg(&p.listed_name(), cur, prev, self.strings.lang());
         let dir = directories::UserDirs::new()
             .and_then(|u| u.document_dir().map(|d| d.to_path_buf()).or_else(|| Some(u.home_dir().to_path_buf())))

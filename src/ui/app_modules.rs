@@ -148,7 +148,9 @@ impl App {
     }
 
     fn toggle_cancelled(&mut self, id: ModuleId, date: Option<chrono::NaiveDate>) -> bool {
-        let (Some(date), Some(m)) = (date, self.modules.module(id)) else { return false };
+        let (Some(date), Some(m)) = (date, self.modules.module(id)) else {
+            return false;
+        };
         if date < self.today {
             self.flash = Some((self.strings.get("modules.past_cannot_cancel").to_string(), true));
             return true;
@@ -174,7 +176,9 @@ impl App {
     }
 
     fn save_roster(&mut self) {
-        let Some(Screen::Roster(r)) = self.stack.last() else { return };
+        let Some(Screen::Roster(r)) = self.stack.last() else {
+            return;
+        };
         let marks = r.rows.iter().filter_map(|(p, m)| m.map(|m| (*p, m))).collect();
         let a = Attendance { module: r.module, date: r.date, marks };
         match self.store.save_attendance(&a) {
@@ -190,7 +194,9 @@ impl App {
     pub(super) fn save_module_form(&mut self) {
         let today = self.today;
         let now = (self.clock)();
-        let Some(Screen::Form(f)) = self.stack.last_mut() else { return };
+        let Some(Screen::Form(f)) = self.stack.last_mut() else {
+            return;
+        };
         let key = f.draft_key.clone();
         let result = if f.form.id == "closure" {
             match module_form::closures(&mut f.form, today) {
@@ -224,7 +230,9 @@ impl App {
 
     pub(super) fn participant_modules_action(&mut self, action: Action) -> bool {
         let today = self.today;
-        let Some(Screen::Participant(p)) = self.stack.last_mut() else { return false };
+        let Some(Screen::Participant(p)) = self.stack.last_mut() else {
+            return false;
+        };
         let id = p.id;
         let mine: Vec<EnrolmentId> = self.modules.enrolments_of(id).iter().map(|e| e.id).collect();
         match action {
@@ -245,7 +253,9 @@ impl App {
                 let Some(e) = mine.get(p.selected_enrolment).and_then(|e| self.modules.enrolment(*e)).cloned() else {
                     return false;
                 };
-                let Some(m) = self.modules.module(e.module) else { return false };
+                let Some(m) = self.modules.module(e.module) else {
+                    return false;
+                };
                 let status = self.modules.schedule(m, today).progress.get(&e.id).map(|x| x.status);
                 if matches!(status, Some(EnrolmentStatus::Completed | EnrolmentStatus::Stopped)) {
                     self.flash = Some((self.strings.get("modules.not_running").to_string(), true));
@@ -299,7 +309,9 @@ impl App {
         if let Some(Screen::Participant(p)) = self.stack.last_mut() {
             p.tab = super::screens::participant::Tab::Modules;
         }
-        let Some(m) = self.modules.module(module) else { return };
+        let Some(m) = self.modules.module(module) else {
+            return;
+        };
         let sched = self.modules.schedule(m, today);
         let progress = sched.progress.get(&e.id);
         let mut msg = match progress.and_then(|p| p.waiting_place.or(if p.started.is_none() { Some(0) } else { None }))
@@ -352,7 +364,9 @@ impl App {
             if e.module == module || e.stopped_on.is_some_and(|s| s <= today) {
                 continue;
             }
-            let Some(other) = self.modules.module(e.module) else { continue };
+            let Some(other) = self.modules.module(e.module) else {
+                continue;
+            };
             for x in self
                 .modules
                 .sessions(other, today)

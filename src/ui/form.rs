@@ -221,7 +221,9 @@ impl Form {
 
     /// Handles one key press.
     pub fn handle_key(&mut self, ev: &KeyEvent, today: NaiveDate) -> FormOutcome {
-        let Some(def) = self.defs.get(self.focus).copied() else { return FormOutcome::Ignored };
+        let Some(def) = self.defs.get(self.focus).copied() else {
+            return FormOutcome::Ignored;
+        };
         if let FieldKind::Choice(opts) = def.kind
             && let Some(a) = keymap::resolve_in(CHOICE_BINDINGS, ev, Context::Form)
         {

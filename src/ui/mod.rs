@@ -7,6 +7,7 @@
 
 pub mod app;
 mod app_day;
+mod app_forms;
 mod app_health;
 mod app_modules;
 pub mod caseload;

@@ -1,3 +1,6 @@
+//! Unit tests (compiled for tests only).
+#![cfg(test)]
+
 use chrono::{NaiveDateTime, Utc};
 
 use super::*;

@@ -1,3 +1,6 @@
+//! Unit tests (compiled for tests only).
+#![cfg(test)]
+
 use super::*;
 
 fn d(m: u32, day: u32) -> NaiveDate {

@@ -129,7 +129,9 @@ impl ModuleState {
     }
 
     pub fn update(&mut self, action: Action, data: &ModuleData, today: NaiveDate) -> bool {
-        let Some(m) = data.module(self.id) else { return false };
+        let Some(m) = data.module(self.id) else {
+            return false;
+        };
         let n = listed_sessions(data, m, today).len();
         let before = self.selected;
         match action {
@@ -150,7 +152,9 @@ impl ModuleState {
         today: NaiveDate,
     ) {
         let s = ui.strings;
-        let Some(m) = data.module(self.id) else { return };
+        let Some(m) = data.module(self.id) else {
+            return;
+        };
         let sched = data.schedule(m, today);
         let name_of = |id| {
             data.enrolment(id)

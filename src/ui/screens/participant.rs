@@ -140,7 +140,9 @@ impl ParticipantState {
                 self.selected_goal += 1;
                 return true;
             }
-            (Tab::PositiveHealth | Tab::Goals, Action::Up | Action::Down | Action::MarkCompare) => return false,
+            (Tab::PositiveHealth | Tab::Goals, Action::Up | Action::Down | Action::MarkCompare) => {
+                return false;
+            }
             _ => {}
         }
         match action {
@@ -234,7 +236,9 @@ impl ParticipantState {
             lines.push(Line::from(Span::styled(row, style)));
         }
         frame.render_widget(Paragraph::new(lines), list);
-        let Some((cur, prev)) = self.compared() else { return };
+        let Some((cur, prev)) = self.compared() else {
+            return;
+        };
         let [web, side] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(rest);
         radar::render(frame, web, ui, cur, prev);
         let mut lines = vec![super::assessment::legend(ui, cur, prev)];
@@ -273,9 +277,13 @@ impl ParticipantState {
         }
         let mut lines = Vec::new();
         for (i, e) in mine.iter().enumerate() {
-            let Some(m) = data.module(e.module) else { continue };
+            let Some(m) = data.module(e.module) else {
+                continue;
+            };
             let sched = data.schedule(m, today);
-            let Some(p) = sched.progress.get(&e.id) else { continue };
+            let Some(p) = sched.progress.get(&e.id) else {
+                continue;
+            };
             let status = s.get(&format!("enrolment.{}", p.status.code())).to_string();
             let style =
                 if i == self.selected_enrolment { ui.theme.selected() } else { ratatui::style::Style::default() };
@@ -362,7 +370,9 @@ impl ParticipantState {
 fn profile_lines(p: &Participant, ui: &Ui, today: NaiveDate) -> Vec<Line<'static>> {
     let s = ui.strings;
     let date = |d: Option<NaiveDate>| d.map(format_date).unwrap_or_else(|| "—".into());
-    let text = |t: &str| if t.trim().is_empty() { "—".to_string() } else { t.to_string() };
+    let text = |t: &str| {
+        if t.trim().is_empty() { "—".to_string() } else { t.to_string() }
+    };
     let born = match (p.date_of_birth, p.age_on(today)) {
         (Some(d), Some(age)) => format!("{} ({})", format_date(d), s.fill("profile.age", &[("n", &age.to_string())])),
         (d, _) => date(d),

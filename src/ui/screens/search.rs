@@ -104,7 +104,9 @@ impl SearchState {
         let height = table_area.height.saturating_sub(1) as usize;
         let offset = scroll_offset(self.selected, height);
         let q = self.input.value();
-        let Some(index) = caseload.search_ready() else { return };
+        let Some(index) = caseload.search_ready() else {
+            return;
+        };
         let rows = self.hits.iter().enumerate().skip(offset).take(height).filter_map(|(n, hit)| {
             let e = index.entry(hit.entry)?;
             let p = caseload.get(e.index)?;

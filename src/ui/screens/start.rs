@@ -182,7 +182,9 @@ impl StartState {
         let sel = self.selected.saturating_sub(first);
         let offset = if self.selected >= first { super::scroll_offset(sel, height) } else { 0 };
         for (i, r) in rows.iter().enumerate().skip(first + offset).take(height) {
-            let StartRow::Attention(item) = r else { continue };
+            let StartRow::Attention(item) = r else {
+                continue;
+            };
             let name = caseload.by_id(item.participant).map(|p| p.listed_name()).unwrap_or_default();
             let style = if i == self.selected { ui.theme.selected() } else { ratatui::style::Style::default() };
             lines.push(Line::from(Span::styled(format!("  {name:<24} {}", why(&item.reason, ui)), style)));

@@ -115,7 +115,9 @@ impl WeekState {
                 )));
                 last_day = Some(r.date);
             }
-            let Some(m) = data.module(r.module) else { continue };
+            let Some(m) = data.module(r.module) else {
+                continue;
+            };
             let fill = data.schedule(m, today).rosters.get(&r.date).map_or(0, Vec::len);
             let done = if data.attendance_of(m.id, r.date).is_some() { " ✓" } else { "" };
             let title: String = m.topic_title(r.topic).chars().take(18).collect();
@@ -182,7 +184,9 @@ impl RosterState {
             Action::MarkExcused => Mark::Excused,
             _ => return false,
         };
-        let Some(row) = self.rows.get_mut(self.selected) else { return false };
+        let Some(row) = self.rows.get_mut(self.selected) else {
+            return false;
+        };
         row.1 = Some(mark);
         self.dirty = true;
         // The cursor moves on to the next person.
@@ -192,7 +196,9 @@ impl RosterState {
 
     pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, data: &ModuleData, caseload: &Caseload) {
         let s = ui.strings;
-        let Some(m) = data.module(self.module) else { return };
+        let Some(m) = data.module(self.module) else {
+            return;
+        };
         let mut lines = vec![
             Line::from(Span::styled(
                 format!(
