@@ -9,7 +9,7 @@ use crate::domain::goal::{Area, GoalStatus};
 use crate::domain::signal::{SignalKind, SignalStatus};
 
 fn d(m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default()
 }
 
 fn person(status: Status) -> Participant {
@@ -22,7 +22,7 @@ fn contact(p: &Participant, on: NaiveDate, reached: Reached) -> Contact {
     Contact {
         id: RecordId::new_random(),
         participant: p.id,
-        at: NaiveDateTime::new(on, chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap()),
+        at: NaiveDateTime::new(on, chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default()),
         channel: Channel::Phone,
         initiative: Initiative::Coach,
         minutes: 10,
