@@ -139,6 +139,7 @@ fn a_half_typed_intake_survives_a_kill() {
     s.keys(TAB);
     s.keys(TAB);
     s.keys("Jansen");
+    s.wait_for("Jansen");
     // sled writes to disk every 200 ms; give it that and a margin, then kill without warning.
     std::thread::sleep(Duration::from_millis(700));
     s.child.kill().unwrap();
