@@ -13,7 +13,7 @@ use sled::transaction::ConflictableTransactionError;
 use super::StoreError;
 use super::codec;
 use super::records::ContactSummary;
-use super::repo::{Store, child_key, scan};
+use super::repo::{Store, child_key, put_records, scan, write_chunked};
 use crate::domain::ParticipantId;
 use crate::domain::contact::{Appointment, Contact};
 use crate::domain::signal::{PartnerReferral, Signal};
@@ -190,37 +190,27 @@ impl Store {
         referrals: &[PartnerReferral],
         trajectories: &[Trajectory],
     ) -> Result<(), StoreError> {
-        fn put<T: codec::Record>(
-            tree: &sled::Tree,
-            items: &[T],
-            key: impl Fn(&T) -> Vec<u8>,
-        ) -> Result<(), StoreError> {
-            let mut batch = sled::Batch::default();
-            for x in items {
-                batch.insert(key(x), codec::encode(x)?);
-            }
-            tree.apply_batch(batch)?;
-            Ok(())
-        }
-        put(&self.contacts, contacts, |c| child_key(c.participant.as_bytes(), c.id.0.as_bytes()).to_vec())?;
+        put_records(&self.contacts, contacts, |c| child_key(c.participant.as_bytes(), c.id.0.as_bytes()).to_vec())?;
         let mut summaries: HashMap<ParticipantId, ContactSummary> = HashMap::new();
         for c in contacts {
             summarise(summaries.entry(c.participant).or_default(), c);
         }
-        let mut batch = sled::Batch::default();
-        for (p, s) in &summaries {
-            batch.insert(p.as_bytes().as_slice(), codec::encode(s)?);
-        }
-        self.ix_last_contact.apply_batch(batch)?;
-        put(&self.appointments, appointments, |a| child_key(a.participant.as_bytes(), a.id.0.as_bytes()).to_vec())?;
-        let mut batch = sled::Batch::default();
-        for a in appointments {
-            batch.insert(date_key(a.at.date(), a.participant, a.id.0.as_bytes()).as_slice(), &[]);
-        }
-        self.ix_appointment_date.apply_batch(batch)?;
-        put(&self.signals, signals, |s| child_key(s.participant.as_bytes(), s.id.0.as_bytes()).to_vec())?;
-        put(&self.referrals, referrals, |r| child_key(r.participant.as_bytes(), r.id.0.as_bytes()).to_vec())?;
-        put(&self.trajectories, trajectories, |t| t.participant.as_bytes().to_vec())?;
+        write_chunked(
+            &self.ix_last_contact,
+            summaries.iter().map(|(p, s)| Ok((p.as_bytes().to_vec(), codec::encode(s)?))),
+        )?;
+        put_records(&self.appointments, appointments, |a| {
+            child_key(a.participant.as_bytes(), a.id.0.as_bytes()).to_vec()
+        })?;
+        write_chunked(
+            &self.ix_appointment_date,
+            appointments
+                .iter()
+                .map(|a| Ok((date_key(a.at.date(), a.participant, a.id.0.as_bytes()).to_vec(), Vec::new()))),
+        )?;
+        put_records(&self.signals, signals, |s| child_key(s.participant.as_bytes(), s.id.0.as_bytes()).to_vec())?;
+        put_records(&self.referrals, referrals, |r| child_key(r.participant.as_bytes(), r.id.0.as_bytes()).to_vec())?;
+        put_records(&self.trajectories, trajectories, |t| t.participant.as_bytes().to_vec())?;
         self.flush()
     }
 }

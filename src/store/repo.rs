@@ -274,16 +274,10 @@ impl Store {
 
     /// Saves many assessments and goals at once (demo data), then flushes.
     pub fn add_health_records(&self, assessments: &[Assessment], goals: &[Goal]) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        for a in assessments {
-            batch.insert(child_key(a.participant.as_bytes(), a.id.0.as_bytes()).as_slice(), codec::encode(a)?);
-        }
-        self.assessments.apply_batch(batch)?;
-        let mut batch = sled::Batch::default();
-        for g in goals {
-            batch.insert(child_key(g.participant.as_bytes(), g.id.0.as_bytes()).as_slice(), codec::encode(g)?);
-        }
-        self.goals.apply_batch(batch)?;
+        put_records(&self.assessments, assessments, |a| {
+            child_key(a.participant.as_bytes(), a.id.0.as_bytes()).to_vec()
+        })?;
+        put_records(&self.goals, goals, |g| child_key(g.participant.as_bytes(), g.id.0.as_bytes()).to_vec())?;
         self.flush()
     }
 
@@ -330,11 +324,7 @@ impl Store {
 
     /// Saves many modules at once (the default catalogue, demo data), then flushes.
     pub fn add_modules(&self, modules: &[Module]) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        for m in modules {
-            batch.insert(m.id.0.as_bytes().as_slice(), codec::encode(m)?);
-        }
-        self.modules.apply_batch(batch)?;
+        put_records(&self.modules, modules, |m| m.id.0.as_bytes().to_vec())?;
         self.flush()
     }
 
@@ -369,16 +359,8 @@ impl Store {
 
     /// Many enrolments and attendance lists at once (demo data), then a flush.
     pub fn add_module_records(&self, enrolments: &[Enrolment], attendance: &[Attendance]) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        for e in enrolments {
-            batch.insert(child_key(e.module.0.as_bytes(), e.id.0.as_bytes()).as_slice(), codec::encode(e)?);
-        }
-        self.enrolments.apply_batch(batch)?;
-        let mut batch = sled::Batch::default();
-        for a in attendance {
-            batch.insert(session_key(a.module, a.date).as_slice(), codec::encode(a)?);
-        }
-        self.attendance.apply_batch(batch)?;
+        put_records(&self.enrolments, enrolments, |e| child_key(e.module.0.as_bytes(), e.id.0.as_bytes()).to_vec())?;
+        put_records(&self.attendance, attendance, |a| session_key(a.module, a.date).to_vec())?;
         self.flush()
     }
 
@@ -422,6 +404,41 @@ fn session_key(module: ModuleId, date: chrono::NaiveDate) -> [u8; 20] {
     k[..16].copy_from_slice(module.0.as_bytes());
     k[16..].copy_from_slice(&date.num_days_from_ce().to_be_bytes());
     k
+}
+
+/// How many writes one batch of a bulk load holds.
+const BULK_CHUNK: usize = 10_000;
+
+/// Writes key/value pairs in batches of [`BULK_CHUNK`], so a bulk load (demo data) never holds
+/// every encoded record in memory at once. The caller flushes.
+pub(super) fn write_chunked(
+    tree: &sled::Tree,
+    pairs: impl IntoIterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>>,
+) -> Result<(), StoreError> {
+    let mut batch = sled::Batch::default();
+    let mut n = 0;
+    for pair in pairs {
+        let (k, v) = pair?;
+        batch.insert(k, v);
+        n += 1;
+        if n == BULK_CHUNK {
+            tree.apply_batch(std::mem::take(&mut batch))?;
+            n = 0;
+        }
+    }
+    if n > 0 {
+        tree.apply_batch(batch)?;
+    }
+    Ok(())
+}
+
+/// Writes records through the codec in chunks; see [`write_chunked`].
+pub(super) fn put_records<T: codec::Record>(
+    tree: &sled::Tree,
+    items: &[T],
+    key: impl Fn(&T) -> Vec<u8>,
+) -> Result<(), StoreError> {
+    write_chunked(tree, items.iter().map(|x| Ok((key(x), codec::encode(x)?))))
 }
 
 /// Every record under a key prefix.
