@@ -45,10 +45,6 @@ impl Strings {
         }
         s
     }
-
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.table.keys().map(String::as_str)
-    }
 }
 
 /// Flattens a TOML table into dotted keys: `[status] active = "Actief"` becomes `status.active`.

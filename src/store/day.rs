@@ -14,11 +14,11 @@ use super::StoreError;
 use super::codec;
 use super::records::ContactSummary;
 use super::repo::{Store, child_key, put_records, scan, write_chunked};
+use crate::domain::Participant;
 use crate::domain::ParticipantId;
 use crate::domain::contact::{Appointment, Contact};
 use crate::domain::signal::{PartnerReferral, Signal};
 use crate::domain::trajectory::Trajectory;
-use crate::domain::{Participant, goal::Goal};
 
 fn date_key(date: NaiveDate, participant: ParticipantId, id: &[u8; 16]) -> [u8; 36] {
     let mut k = [0; 36];
@@ -174,11 +174,6 @@ impl Store {
             })
             .map_err(StoreError::from)?;
         self.flush()
-    }
-
-    /// Open goals per participant for many participants (one prefix scan each).
-    pub fn goals_for(&self, ids: &[ParticipantId]) -> Result<HashMap<ParticipantId, Vec<Goal>>, StoreError> {
-        ids.iter().map(|id| Ok((*id, self.goals_of(*id)?))).collect()
     }
 
     /// Many day records at once (demo data), indexes included, then a flush.

@@ -136,10 +136,6 @@ impl App {
         &mut self.stack[n]
     }
 
-    pub fn depth(&self) -> usize {
-        self.stack.len()
-    }
-
     /// The key contexts in force, most specific first, and whether global keys are off (a text
     /// field has the focus, or a popup answers every key itself).
     pub fn contexts(&self) -> (Vec<Context>, bool) {
@@ -422,6 +418,11 @@ impl App {
     /// After a save the caseload order changed: every screen recomputes its rows.
     pub(super) fn refresh_screens(&mut self) {
         self.compute_start();
+        self.refresh_lists();
+    }
+
+    /// The list and search screens recompute their rows from the caseload.
+    pub(super) fn refresh_lists(&mut self) {
         for screen in &mut self.stack {
             match screen {
                 Screen::List(s) => s.refresh(&mut self.caseload),

@@ -195,7 +195,8 @@ impl App {
             Ok(()) => {
                 let status = self.strings.get(&format!("status.{}", p.status.code())).to_string();
                 self.caseload.upsert(p);
-                self.refresh_screens();
+                // reload_day recomputes the start screen; the lists only need new rows.
+                self.refresh_lists();
                 self.reload_day();
                 self.flash = Some((self.strings.fill("trajectory.changed", &[("status", &status)]), false));
                 true
