@@ -54,7 +54,19 @@ impl Store {
     /// A caseload that another meedoen holds gives [`StoreError::Locked`].
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         create_private_dir(dir)?;
-        let db = sled::Config::new().path(dir.join("db")).flush_every_ms(Some(200)).open().map_err(StoreError::from)?;
+        // sled releases its file lock from background threads a moment after the last handle is
+        // dropped, so a caseload this process just closed may still be locked: wait briefly
+        // before telling the coach it is open elsewhere.
+        let mut tries = 0;
+        let db = loop {
+            match sled::Config::new().path(dir.join("db")).flush_every_ms(Some(200)).open().map_err(StoreError::from) {
+                Err(StoreError::Locked) if tries < 25 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => break other?,
+            }
+        };
         Store::with_db(db, Some(dir.to_path_buf()))
     }
 
