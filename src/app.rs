@@ -4,9 +4,16 @@ use std::io::Write;
 
 use chrono::{Local, Utc};
 
-use crate::cli::{Cli, CliError, Command, ExportFormat, current_coach, data_dir, exit, open_store};
+use crate::cli::{Cli, CliError, Command, ExportFormat, current_coach, data_dir, exit};
 use crate::i18n::Strings;
 use crate::store::Settings;
+use crate::store::Store;
+use crate::store::crypto::KdfParams;
+use crate::unlock::{Create, open_store};
+
+/// The passphrase of the `--demo` caseload (fictional data in a temporary directory); the lock
+/// screen shows it in demo mode.
+pub const DEMO_PASSPHRASE: &str = "meedoen-demo";
 
 /// Runs meedoen as the command line asks.
 pub fn run(cli: Cli) -> Result<(), CliError> {
@@ -19,7 +26,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 .prefix("meedoen-demo-")
                 .tempdir()
                 .map_err(|e| CliError::new(format!("cannot create a temporary directory: {e}"), exit::ERROR))?;
-            let store = open_store(tmp.path(), &strings)?;
+            let store = Store::create(tmp.path(), DEMO_PASSPHRASE, KdfParams::STANDARD)
+                .map_err(|e| CliError::from_store(e, &strings))?;
             let coach = crate::demo::fill(&store, crate::demo::UI_DEMO_SIZE, 1, today, Utc::now())
                 .map_err(|e| CliError::from_store(e, &strings))?;
             store
@@ -30,13 +38,34 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         None => {
             let dir = data_dir(&cli)?;
-            let store = open_store(&dir, &strings)?;
+            let store = open_store(&dir, &strings, Create::Yes)?;
             let coach = current_coach(&cli, &store);
             crate::ui::run(store, strings, coach)
         }
+        Some(Command::Init) => {
+            let dir = data_dir(&cli)?;
+            let locked = Store::open_locked(&dir).map_err(|e| CliError::from_store(e, &strings))?;
+            if locked.state().map_err(|e| CliError::from_store(e, &strings))? != crate::store::StoreState::New {
+                return Err(CliError::from_store(crate::store::StoreError::AlreadyInitialised, &strings));
+            }
+            let p = crate::unlock::new_passphrase(&strings)?;
+            locked.init(&p, KdfParams::STANDARD).map_err(|e| CliError::from_store(e, &strings))?;
+            println!("{}", strings.get("unlock.created").replace("{dir}", &dir.display().to_string()));
+            Ok(())
+        }
+        Some(Command::Passphrase) => {
+            let dir = data_dir(&cli)?;
+            let locked = Store::open_locked(&dir).map_err(|e| CliError::from_store(e, &strings))?;
+            let old = crate::unlock::current_passphrase(&strings)?;
+            let store = locked.unlock(&old).map_err(|e| CliError::from_store(e, &strings))?;
+            let new = crate::unlock::new_passphrase_from(crate::unlock::NEW_PASSPHRASE_ENV, &strings)?;
+            store.change_passphrase(&old, &new).map_err(|e| CliError::from_store(e, &strings))?;
+            println!("{}", strings.get("unlock.changed"));
+            Ok(())
+        }
         Some(Command::Demo { participants, seed }) => {
             let dir = data_dir(&cli)?;
-            let store = open_store(&dir, &strings)?;
+            let store = open_store(&dir, &strings, Create::Yes)?;
             if store.participant_count() > 0 {
                 return Err(CliError::new(
                     format!(
@@ -59,7 +88,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Export { format: ExportFormat::Json, out }) => {
             let dir = data_dir(&cli)?;
-            let store = open_store(&dir, &strings)?;
+            let store = open_store(&dir, &strings, Create::No)?;
             let mut buf = Vec::new();
             crate::export::write_json(&store, &mut buf).map_err(|e| CliError::from_store(e, &strings))?;
             match out {
@@ -72,7 +101,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Chart { number, out }) => {
             let dir = data_dir(&cli)?;
-            let store = open_store(&dir, &strings)?;
+            let store = open_store(&dir, &strings, Create::No)?;
             let p = store.participant_by_number(*number).map_err(|e| CliError::from_store(e, &strings))?;
             let assessments = store.assessments_of(p.id).map_err(|e| CliError::from_store(e, &strings))?;
             let Some(latest) = assessments.last() else {
@@ -91,7 +120,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Settings { no_contact_days, set_coach }) => {
             let dir = data_dir(&cli)?;
-            let store = open_store(&dir, &strings)?;
+            let store = open_store(&dir, &strings, Create::No)?;
             let mut settings = store.settings().map_err(|e| CliError::from_store(e, &strings))?;
             if no_contact_days.is_some() || set_coach.is_some() {
                 if let Some(d) = no_contact_days {
@@ -115,7 +144,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let bytes = std::fs::read(file)
                 .map_err(|e| CliError::new(format!("cannot read {}: {e}", file.display()), exit::ERROR))?;
             let dir = data_dir(&cli)?;
-            let store = open_store(&dir, &strings)?;
+            let store = open_store(&dir, &strings, Create::No)?;
             let coach = current_coach(&cli, &store);
             let report = crate::import::import_referrals(&store, &bytes, today, Utc::now(), &coach)
                 .map_err(|e| CliError::new(e.to_string(), exit::ERROR))?;

@@ -30,6 +30,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a new, encrypted caseload (asks the passphrase twice).
+    Init,
+    /// Change the passphrase (the data is not re-encrypted; only the master key is rewrapped).
+    Passphrase,
     /// Fill an empty caseload with fictional but realistic participants.
     Demo {
         /// How many participants to create.
@@ -83,6 +87,7 @@ pub mod exit {
     pub const USAGE: i32 = 2;
     pub const LOCKED: i32 = 3;
     pub const BAD_ROWS: i32 = 4;
+    pub const WRONG_PASSPHRASE: i32 = 5;
 }
 
 /// The data directory: `--data-dir`, `MEEDOEN_DATA_DIR`, or the platform data directory.
@@ -93,11 +98,6 @@ pub fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
     let dirs = directories::ProjectDirs::from("nl", "meedoen", "meedoen")
         .context("no home directory found: pass --data-dir DIR")?;
     Ok(dirs.data_dir().to_path_buf())
-}
-
-/// Opens the store, turning a locked caseload into the clear message in the coach's language.
-pub fn open_store(dir: &std::path::Path, strings: &Strings) -> Result<Store, CliError> {
-    Store::open(dir).map_err(|e| CliError::from_store(e, strings))
 }
 
 /// An error for the command line: one sentence and an exit code.
@@ -112,7 +112,11 @@ impl CliError {
         CliError { message: message.into(), code }
     }
     pub fn from_store(e: StoreError, strings: &Strings) -> CliError {
-        let code = if matches!(e, StoreError::Locked) { exit::LOCKED } else { exit::ERROR };
+        let code = match e {
+            StoreError::Locked => exit::LOCKED,
+            StoreError::WrongPassphrase => exit::WRONG_PASSPHRASE,
+            _ => exit::ERROR,
+        };
         let message = e.message_key().map(|k| strings.get(k).to_string()).unwrap_or_else(|| e.to_string());
         CliError { message, code }
     }

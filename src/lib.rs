@@ -14,3 +14,4 @@ pub mod i18n;
 pub mod import;
 pub mod store;
 pub mod ui;
+pub mod unlock;

@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+const PASSPHRASE: &str = "een testwachtwoord";
+
 fn meedoen(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_meedoen"))
         .arg("--data-dir")
@@ -12,6 +14,7 @@ fn meedoen(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .env_remove("MEEDOEN_DATA_DIR")
         .env_remove("MEEDOEN_COACH")
+        .env("MEEDOEN_PASSPHRASE", PASSPHRASE)
         .output()
         .unwrap()
 }
@@ -85,6 +88,10 @@ fn import_keeps_good_rows_and_names_the_bad_line() {
     )
     .unwrap();
     let out = meedoen(&dir, &["import-referrals", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "no caseload yet");
+    assert!(stderr(&out).contains("meedoen init"), "{}", stderr(&out));
+    assert!(meedoen(&dir, &["init"]).status.success());
+    let out = meedoen(&dir, &["import-referrals", csv.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(report.contains("2 referrals imported"), "{report}");
@@ -114,7 +121,7 @@ fn the_data_directory_is_created_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("nieuw");
-    assert!(meedoen(&dir, &["export", "--format", "json"]).status.success());
+    assert!(meedoen(&dir, &["init"]).status.success());
     assert_eq!(std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777, 0o700);
 }
 
@@ -122,7 +129,9 @@ fn the_data_directory_is_created_owner_only() {
 fn a_caseload_open_elsewhere_gives_a_clear_message_and_exit_code_3() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("caseload");
-    let _held = meedoen::store::Store::open(&dir).unwrap();
+    let _held =
+        meedoen::store::Store::open_or_create(&dir, PASSPHRASE, meedoen::store::crypto::KdfParams::LIGHT_FOR_TESTS)
+            .unwrap();
     let out = meedoen(&dir, &["export", "--format", "json"]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(stderr(&out).contains("Deze caseload is al geopend in een ander venster"), "{}", stderr(&out));
@@ -164,6 +173,7 @@ fn chart_writes_the_latest_spider_web_as_svg() {
 fn the_no_contact_threshold_is_a_setting() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("caseload");
+    assert!(meedoen(&dir, &["init"]).status.success());
     let out = meedoen(&dir, &["settings"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("no-contact-days: 14"));
     let out = meedoen(&dir, &["settings", "--no-contact-days", "21", "--set-coach", "Sanne"]);
@@ -172,4 +182,48 @@ fn the_no_contact_threshold_is_a_setting() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("no-contact-days: 21") && text.contains("coach: Sanne"), "{text}");
     assert_eq!(meedoen(&dir, &["settings", "--no-contact-days", "0"]).status.code(), Some(2));
+}
+
+/// A copied data directory reveals no participant data: no name, phone number, street or note
+/// of any participant appears in any file, and a wrong passphrase opens nothing.
+#[test]
+fn the_files_on_disk_hold_no_readable_participant_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    assert!(meedoen(&dir, &["demo", "--participants", "40", "--seed", "11"]).status.success());
+    let v: serde_json::Value = serde_json::from_slice(&meedoen(&dir, &["export", "--format", "json"]).stdout).unwrap();
+    let mut secrets: Vec<String> = Vec::new();
+    for p in v["participants"].as_array().unwrap() {
+        for f in ["family_name", "phone", "email"] {
+            secrets.push(p[f].as_str().unwrap().to_string());
+        }
+        secrets.push(p["address"]["street"].as_str().unwrap().to_string());
+    }
+    for c in v["contacts"].as_array().unwrap() {
+        secrets.push(c["summary"].as_str().unwrap().to_string());
+    }
+    secrets.retain(|s| s.len() >= 6);
+    assert!(secrets.len() > 100);
+    let mut files = vec![dir.clone()];
+    let mut bytes = Vec::new();
+    while let Some(f) = files.pop() {
+        if f.is_dir() {
+            files.extend(std::fs::read_dir(&f).unwrap().map(|e| e.unwrap().path()));
+        } else {
+            bytes.extend(std::fs::read(&f).unwrap());
+        }
+    }
+    for s in &secrets {
+        assert!(!bytes.windows(s.len()).any(|w| w == s.as_bytes()), "{s:?} is readable on disk");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_meedoen"))
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["export", "--format", "json"])
+        .env("MEEDOEN_PASSPHRASE", "een ander wachtwoord")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("Verkeerd wachtwoord"), "{}", stderr(&out));
 }

@@ -14,12 +14,16 @@ use chrono::Utc;
 use meedoen::domain::{Participant, ParticipantId};
 use meedoen::store::Store;
 
+fn open(dir: &std::path::Path) -> Result<Store, meedoen::store::StoreError> {
+    Store::open_or_create(dir, "een testwachtwoord", meedoen::store::crypto::KdfParams::LIGHT_FOR_TESTS)
+}
+
 const CHILD_ENV: &str = "MEEDOEN_CRASH_CHILD";
 
 #[test]
 fn child_saves_until_killed() {
     let Some(dir) = std::env::var_os(CHILD_ENV) else { return };
-    let store = Store::open(std::path::Path::new(&dir)).unwrap();
+    let store = open(std::path::Path::new(&dir)).unwrap();
     for i in 0.. {
         let mut p = Participant::new(ParticipantId::new_random(), 0, Utc::now());
         p.given_names = format!("Kind{i}");
@@ -67,7 +71,7 @@ fn every_acknowledged_save_survives_a_kill() {
         child.wait().unwrap();
         acknowledged.extend(reader.join().unwrap());
         // The caseload opens and holds every acknowledged save, with its index.
-        let store = Store::open(&dir).unwrap_or_else(|e| panic!("round {round}: the caseload does not open: {e}"));
+        let store = open(&dir).unwrap_or_else(|e| panic!("round {round}: the caseload does not open: {e}"));
         for n in &acknowledged {
             let p = store.participant_by_number(*n).unwrap_or_else(|e| panic!("round {round}: save {n} lost: {e}"));
             assert_eq!(p.family_name, "Crashtest");

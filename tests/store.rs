@@ -6,6 +6,10 @@ use meedoen::domain::validate::Postcode;
 use meedoen::domain::{Participant, ParticipantId, Status};
 use meedoen::store::{Draft, Store};
 
+fn open(dir: &std::path::Path) -> Result<Store, meedoen::store::StoreError> {
+    Store::open_or_create(dir, "een testwachtwoord", meedoen::store::crypto::KdfParams::LIGHT_FOR_TESTS)
+}
+
 fn person(i: usize) -> Participant {
     let mut p = Participant::new(ParticipantId::new_random(), 0, Utc::now());
     p.given_names = format!("Voornaam{i}");
@@ -23,7 +27,7 @@ fn every_saved_record_is_there_after_reopening() {
     let path = dir.path().join("caseload");
     let mut saved = Vec::new();
     {
-        let store = Store::open(&path).unwrap();
+        let store = open(&path).unwrap();
         saved.extend(store.add_participants((0..200).map(person).collect()).unwrap());
         for i in 200..210 {
             saved.push(store.add_participant(person(i)).unwrap());
@@ -46,7 +50,7 @@ fn every_saved_record_is_there_after_reopening() {
             .unwrap();
         store.flush().unwrap();
     }
-    let store = Store::open(&path).unwrap();
+    let store = open(&path).unwrap();
     let mut back = store.participants().unwrap();
     back.sort_by_key(|p| p.number);
     saved.sort_by_key(|p| p.number);
@@ -67,7 +71,7 @@ fn data_directory_is_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a").join("b");
-    let _store = Store::open(&path).unwrap();
+    let _store = open(&path).unwrap();
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700);
 }

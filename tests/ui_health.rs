@@ -59,7 +59,7 @@ fn scores_skips_talk_and_pages_keep_what_was_typed() {
 fn a_full_conversation_is_saved_with_own_marks_ladder_and_answers() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("c");
-    let store = Store::open(&dir).unwrap();
+    let store = open(&dir);
     filled_store(&store);
     let mut app = app_on(store, Lang::Nl);
     open_fatma(&mut app);
@@ -86,7 +86,7 @@ fn a_full_conversation_is_saved_with_own_marks_ladder_and_answers() {
     app.handle_key(ctrl('s'));
     assert!(matches!(app.screen(), Screen::Participant(s) if s.tab == Tab::PositiveHealth));
     drop(app);
-    let store = Store::open(&dir).unwrap();
+    let store = open(&dir);
     let p = store.participant_by_number(1001).unwrap();
     let saved = store.assessments_of(p.id).unwrap();
     assert_eq!(saved.len(), 1);
@@ -104,7 +104,7 @@ fn a_half_done_conversation_survives_a_crash() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("c");
     {
-        let store = Store::open(&dir).unwrap();
+        let store = open(&dir);
         filled_store(&store);
         let mut app = app_on(store, Lang::Nl);
         open_fatma(&mut app);
@@ -115,7 +115,7 @@ fn a_half_done_conversation_survives_a_crash() {
         press(&mut app, KeyCode::Char(' '));
         // Killed here.
     }
-    let mut app = app_on(Store::open(&dir).unwrap(), Lang::Nl);
+    let mut app = app_on(open(&dir), Lang::Nl);
     assert!(
         matches!(&app.popup, Some(Popup::AssessmentOffer { description, .. }) if description.contains("Öztürk, Fatma"))
     );

@@ -6,7 +6,6 @@ mod common;
 use common::*;
 use meedoen::domain::validate::Invalid;
 use meedoen::i18n::Lang;
-use meedoen::store::Store;
 use meedoen::ui::app::{App, Popup, Screen};
 use meedoen::ui::screens::participant::Tab;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -59,7 +58,7 @@ fn a_full_intake_saved_from_the_middle_is_on_disk_and_opens_the_participant() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("c");
     {
-        let mut app = app_on(Store::open(&dir).unwrap(), Lang::Nl);
+        let mut app = app_on(open(&dir), Lang::Nl);
         press(&mut app, KeyCode::Char('n'));
         type_text(&mut app, "Jan");
         press(&mut app, KeyCode::Tab);
@@ -82,7 +81,7 @@ fn a_full_intake_saved_from_the_middle_is_on_disk_and_opens_the_participant() {
         assert!(app.flash.as_ref().is_some_and(|(m, err)| !err && m.contains("Opgeslagen")));
     }
     // Reopen the caseload as the next start would.
-    let store = Store::open(&dir).unwrap();
+    let store = open(&dir);
     let p = store.participant_by_number(1001).unwrap();
     assert_eq!((p.given_names.as_str(), p.prefix.as_str(), p.family_name.as_str()), ("Jan", "van der", "Berg"));
     assert_eq!(p.date_of_birth, chrono::NaiveDate::from_ymd_opt(1970, 2, 3));
@@ -120,7 +119,7 @@ fn a_half_typed_intake_survives_a_crash_and_is_offered_again() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("c");
     {
-        let mut app = app_on(Store::open(&dir).unwrap(), Lang::Nl);
+        let mut app = app_on(open(&dir), Lang::Nl);
         press(&mut app, KeyCode::Char('n'));
         type_text(&mut app, "Piet");
         press(&mut app, KeyCode::Tab);
@@ -128,7 +127,7 @@ fn a_half_typed_intake_survives_a_crash_and_is_offered_again() {
         type_text(&mut app, "Jansen");
         // Dropped without saving or quitting, as a killed process would leave it.
     }
-    let mut app = app_on(Store::open(&dir).unwrap(), Lang::Nl);
+    let mut app = app_on(open(&dir), Lang::Nl);
     match &app.popup {
         Some(Popup::DraftOffer { description, .. }) => {
             assert!(description.contains("Piet Jansen"), "{description}")
@@ -148,12 +147,12 @@ fn a_draft_can_be_thrown_away_or_kept_for_later() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("c");
     {
-        let mut app = app_on(Store::open(&dir).unwrap(), Lang::Nl);
+        let mut app = app_on(open(&dir), Lang::Nl);
         press(&mut app, KeyCode::Char('n'));
         type_text(&mut app, "Kees");
     }
     {
-        let mut app = app_on(Store::open(&dir).unwrap(), Lang::Nl);
+        let mut app = app_on(open(&dir), Lang::Nl);
         press(&mut app, KeyCode::Esc); // later
         assert!(app.popup.is_none());
         press(&mut app, KeyCode::Char('n')); // n offers it again rather than overwriting it
@@ -161,7 +160,7 @@ fn a_draft_can_be_thrown_away_or_kept_for_later() {
         press(&mut app, KeyCode::Char('d'));
         assert!(app.popup.is_none());
     }
-    let store = Store::open(&dir).unwrap();
+    let store = open(&dir);
     assert!(store.drafts().unwrap().is_empty());
 }
 

@@ -12,6 +12,7 @@ pub mod holidays;
 pub mod module;
 pub mod name;
 pub mod participant;
+pub mod privacy;
 pub mod search;
 pub mod signal;
 pub mod trajectory;

@@ -18,6 +18,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::StoreError;
+use super::crypto::Keys;
+use crate::domain::ParticipantId;
 
 pub const MAGIC: [u8; 2] = *b"MD";
 pub const FORMAT: u8 = 1;
@@ -45,6 +47,11 @@ pub enum Kind {
     Signal = 14,
     PartnerReferral = 15,
     ContactSummary = 16,
+    Keyring = 17,
+    WrappedKey = 18,
+    AccessEntry = 19,
+    Consent = 20,
+    Erasure = 21,
 }
 
 impl Kind {
@@ -66,8 +73,17 @@ impl Kind {
             14 => Some(Kind::Signal),
             15 => Some(Kind::PartnerReferral),
             16 => Some(Kind::ContactSummary),
+            17 => Some(Kind::Keyring),
+            18 => Some(Kind::WrappedKey),
+            19 => Some(Kind::AccessEntry),
+            20 => Some(Kind::Consent),
+            21 => Some(Kind::Erasure),
             _ => None,
         }
+    }
+    /// Kinds stored without encryption: the keys themselves (already wrapped).
+    pub fn is_plain(self) -> bool {
+        matches!(self, Kind::Keyring | Kind::WrappedKey)
     }
     pub fn name(self) -> &'static str {
         match self {
@@ -87,6 +103,11 @@ impl Kind {
             Kind::Signal => "signal",
             Kind::PartnerReferral => "partner referral",
             Kind::ContactSummary => "contact summary",
+            Kind::Keyring => "keyring",
+            Kind::WrappedKey => "participant key",
+            Kind::AccessEntry => "access log entry",
+            Kind::Consent => "consent",
+            Kind::Erasure => "erasure",
         }
     }
 }
@@ -109,22 +130,47 @@ pub trait Record: Serialize + DeserializeOwned {
     fn migrate(schema: u16, _payload: &[u8]) -> Result<Self, StoreError> {
         Err(StoreError::Corrupt { kind: Self::KIND.name(), reason: format!("unknown schema version {schema}") })
     }
+    /// The participant this record is about: it is sealed under that person's key and erased
+    /// with them. `None`: sealed under the master key.
+    fn owner(&self) -> Option<ParticipantId> {
+        None
+    }
 }
 
 fn config() -> impl bincode::config::Config {
     bincode::config::standard().with_limit::<LIMIT>()
 }
 
-/// Encodes a record inside its envelope (plain, key id 0).
-pub fn encode<T: Record>(value: &T) -> Result<Vec<u8>, StoreError> {
-    let mut out = Vec::with_capacity(128);
+fn put_header<T: Record>(out: &mut Vec<u8>, key_id: u32) {
     out.extend_from_slice(&MAGIC);
     out.push(FORMAT);
     out.push(T::KIND as u8);
     out.extend_from_slice(&T::SCHEMA.to_le_bytes());
-    out.extend_from_slice(&0u32.to_le_bytes());
-    bincode::serde::encode_into_std_write(value, &mut out, config())
-        .map_err(|e| StoreError::Backend(format!("cannot encode {}: {e}", T::KIND.name())))?;
+    out.extend_from_slice(&key_id.to_le_bytes());
+}
+
+fn payload<T: Record>(value: &T) -> Result<zeroize::Zeroizing<Vec<u8>>, StoreError> {
+    bincode::serde::encode_to_vec(value, config())
+        .map(zeroize::Zeroizing::new)
+        .map_err(|e| StoreError::Backend(format!("cannot encode {}: {e}", T::KIND.name())))
+}
+
+/// Encodes a record inside its envelope without encryption (key id 0). Only the key records
+/// ([`Kind::is_plain`]) are stored this way; tests use it to write stores as old versions did.
+pub fn encode_plain<T: Record>(value: &T) -> Result<Vec<u8>, StoreError> {
+    let mut out = Vec::with_capacity(128);
+    put_header::<T>(&mut out, 0);
+    out.extend_from_slice(&payload(value)?);
+    Ok(out)
+}
+
+/// Encodes a record inside its envelope, its payload sealed under key `key_id`.
+pub fn encode<T: Record>(value: &T, keys: &Keys, key_id: u32) -> Result<Vec<u8>, StoreError> {
+    let plain = payload(value)?;
+    let mut out = Vec::with_capacity(HEADER_LEN + plain.len() + super::crypto::NONCE_LEN + super::crypto::TAG_LEN);
+    put_header::<T>(&mut out, key_id);
+    let header: [u8; HEADER_LEN] = out[..HEADER_LEN].try_into().unwrap_or([0; HEADER_LEN]);
+    keys.seal(key_id, &header, &plain, &mut out)?;
     Ok(out)
 }
 
@@ -146,17 +192,40 @@ pub fn header(bytes: &[u8]) -> Result<Header, StoreError> {
     })
 }
 
-/// Decodes a stored value of kind `T`, migrating older schemas.
-pub fn decode<T: Record>(bytes: &[u8]) -> Result<T, StoreError> {
-    let h = header(bytes)?;
-    let corrupt = |reason: String| StoreError::Corrupt { kind: T::KIND.name(), reason };
-    if h.kind != T::KIND {
-        return Err(corrupt(format!("expected {}, found {}", T::KIND.name(), h.kind.name())));
+/// Decodes a stored value of kind `T`, opening it with `keys` and migrating older schemas.
+pub fn decode<T: Record>(bytes: &[u8], keys: &Keys) -> Result<T, StoreError> {
+    let h = checked_header::<T>(bytes)?;
+    if h.key_id == 0 {
+        if !keys.allow_plain && !T::KIND.is_plain() {
+            return Err(StoreError::Corrupt { kind: T::KIND.name(), reason: "not encrypted".into() });
+        }
+        return decode_body::<T>(h, &bytes[HEADER_LEN..]);
     }
+    let plain = keys.open(h.key_id, &bytes[..HEADER_LEN], &bytes[HEADER_LEN..], T::KIND)?;
+    decode_body::<T>(h, &plain)
+}
+
+/// Decodes a value stored without encryption (the key records).
+pub fn decode_plain<T: Record>(bytes: &[u8]) -> Result<T, StoreError> {
+    let h = checked_header::<T>(bytes)?;
     if h.key_id != 0 {
-        return Err(corrupt("encrypted record, but this store has no key".into()));
+        return Err(StoreError::Corrupt { kind: T::KIND.name(), reason: "unexpected key id".into() });
     }
-    let payload = &bytes[HEADER_LEN..];
+    decode_body::<T>(h, &bytes[HEADER_LEN..])
+}
+
+fn checked_header<T: Record>(bytes: &[u8]) -> Result<Header, StoreError> {
+    let h = header(bytes)?;
+    if h.kind != T::KIND {
+        return Err(StoreError::Corrupt {
+            kind: T::KIND.name(),
+            reason: format!("expected {}, found {}", T::KIND.name(), h.kind.name()),
+        });
+    }
+    Ok(h)
+}
+
+fn decode_body<T: Record>(h: Header, payload: &[u8]) -> Result<T, StoreError> {
     if h.schema > T::SCHEMA {
         return Err(StoreError::TooNew { found: h.schema, supported: T::SCHEMA });
     }
@@ -179,7 +248,8 @@ pub fn decode_payload<T: DeserializeOwned>(kind: Kind, payload: &[u8]) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Participant, ParticipantId};
+    use crate::domain::Participant;
+    use crate::store::crypto::{Key, MASTER_KEY_ID};
     use chrono::{NaiveDate, TimeZone, Utc};
 
     fn sample() -> Participant {
@@ -190,26 +260,44 @@ mod tests {
         p
     }
 
+    fn keys() -> Keys {
+        Keys::new(Key::random())
+    }
+
     #[test]
     fn round_trip_and_header() {
+        let keys = keys();
         let p = sample();
-        let bytes = encode(&p).unwrap();
+        let bytes = encode(&p, &keys, MASTER_KEY_ID).unwrap();
         let h = header(&bytes).unwrap();
-        assert_eq!((h.format, h.kind, h.schema, h.key_id), (FORMAT, Kind::Participant, 1, 0));
-        assert_eq!(decode::<Participant>(&bytes).unwrap(), p);
+        assert_eq!((h.format, h.kind, h.schema, h.key_id), (FORMAT, Kind::Participant, 1, MASTER_KEY_ID));
+        assert_eq!(decode::<Participant>(&bytes, &keys).unwrap(), p);
+        assert!(!bytes.windows(6).any(|w| w == "Öztürk".as_bytes()), "the name is not readable in the stored bytes");
+        // A plain record (as the first version wrote) reads only while migrating.
+        let plain = encode_plain(&p).unwrap();
+        assert!(decode::<Participant>(&plain, &keys).is_err());
+        let mut migrating = Keys::new(Key::random());
+        migrating.allow_plain = true;
+        assert_eq!(decode::<Participant>(&plain, &migrating).unwrap(), p);
     }
 
     #[test]
     fn damaged_values_are_errors_not_panics() {
-        let bytes = encode(&sample()).unwrap();
+        let keys = keys();
+        let bytes = encode(&sample(), &keys, MASTER_KEY_ID).unwrap();
         for cut in 0..bytes.len() {
-            assert!(decode::<Participant>(&bytes[..cut]).is_err());
+            assert!(decode::<Participant>(&bytes[..cut], &keys).is_err());
+        }
+        for i in 0..bytes.len() {
+            let mut flipped = bytes.clone();
+            flipped[i] ^= 0x20;
+            assert!(decode::<Participant>(&flipped, &keys).is_err(), "byte {i} altered goes unnoticed");
         }
         let mut newer = bytes.clone();
         newer[2] = FORMAT + 1;
-        assert!(matches!(decode::<Participant>(&newer), Err(StoreError::TooNew { .. })));
+        assert!(matches!(decode::<Participant>(&newer, &keys), Err(StoreError::TooNew { .. })));
         let mut wrong_kind = bytes;
         wrong_kind[3] = Kind::Draft as u8;
-        assert!(matches!(decode::<Participant>(&wrong_kind), Err(StoreError::Corrupt { .. })));
+        assert!(matches!(decode::<Participant>(&wrong_kind, &keys), Err(StoreError::Corrupt { .. })));
     }
 }

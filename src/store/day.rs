@@ -11,9 +11,9 @@ use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
 
 use super::StoreError;
-use super::codec;
+
 use super::records::ContactSummary;
-use super::repo::{Store, child_key, put_records, scan, write_chunked};
+use super::repo::{Store, child_key, write_chunked};
 use crate::domain::Participant;
 use crate::domain::ParticipantId;
 use crate::domain::contact::{Appointment, Contact};
@@ -41,17 +41,17 @@ fn summarise(summary: &mut ContactSummary, c: &Contact) {
 impl Store {
     /// Saves a contact and its participant's summary in one transaction, then flushes.
     pub fn save_contact(&self, c: &Contact) -> Result<(), StoreError> {
-        let value = codec::encode(c)?;
+        let value = self.seal(c)?;
         let pid = *c.participant.as_bytes();
         (&self.contacts, &self.ix_last_contact)
             .transaction(|(contacts, ix)| {
                 let mut summary: ContactSummary = match ix.get(pid)? {
-                    Some(v) => codec::decode(&v).map_err(ConflictableTransactionError::Abort)?,
+                    Some(v) => self.unseal(&v).map_err(ConflictableTransactionError::Abort)?,
                     None => ContactSummary::default(),
                 };
                 summarise(&mut summary, c);
                 contacts.insert(child_key(&pid, c.id.0.as_bytes()).as_slice(), value.as_slice())?;
-                ix.insert(pid.as_slice(), codec::encode(&summary).map_err(ConflictableTransactionError::Abort)?)?;
+                ix.insert(pid.as_slice(), self.seal(&summary).map_err(ConflictableTransactionError::Abort)?)?;
                 Ok(())
             })
             .map_err(StoreError::from)?;
@@ -60,18 +60,18 @@ impl Store {
 
     /// One participant's contacts, newest first.
     pub fn contacts_of(&self, p: ParticipantId) -> Result<Vec<Contact>, StoreError> {
-        let mut out: Vec<Contact> = scan(&self.contacts, p.as_bytes())?;
+        let mut out: Vec<Contact> = self.scan(&self.contacts, p.as_bytes())?;
         out.sort_by_key(|c| std::cmp::Reverse(c.at));
         Ok(out)
     }
 
     pub fn contacts(&self) -> Result<Vec<Contact>, StoreError> {
-        scan(&self.contacts, &[])
+        self.scan(&self.contacts, &[])
     }
 
     /// The last contact made and the last attempt of one participant.
     pub fn contact_summary(&self, p: ParticipantId) -> Result<ContactSummary, StoreError> {
-        Ok(self.ix_last_contact.get(p.as_bytes())?.map(|v| codec::decode(&v)).transpose()?.unwrap_or_default())
+        Ok(self.ix_last_contact.get(p.as_bytes())?.map(|v| self.unseal(&v)).transpose()?.unwrap_or_default())
     }
 
     /// Every participant's contact summary (for lists).
@@ -83,14 +83,14 @@ impl Store {
                 .as_ref()
                 .try_into()
                 .map_err(|_| StoreError::Corrupt { kind: "contact index", reason: "bad key".into() })?;
-            out.insert(ParticipantId::from_bytes(id), codec::decode(&v)?);
+            out.insert(ParticipantId::from_bytes(id), self.unseal(&v)?);
         }
         Ok(out)
     }
 
     /// Saves an appointment and its day index entry in one transaction, then flushes.
     pub fn save_appointment(&self, a: &Appointment) -> Result<(), StoreError> {
-        let value = codec::encode(a)?;
+        let value = self.seal(a)?;
         (&self.appointments, &self.ix_appointment_date)
             .transaction(|(apps, ix)| {
                 apps.insert(child_key(a.participant.as_bytes(), a.id.0.as_bytes()).as_slice(), value.as_slice())?;
@@ -102,12 +102,12 @@ impl Store {
     }
 
     pub fn appointments(&self) -> Result<Vec<Appointment>, StoreError> {
-        scan(&self.appointments, &[])
+        self.scan(&self.appointments, &[])
     }
 
     /// One participant's appointments, in time order.
     pub fn appointments_of(&self, p: ParticipantId) -> Result<Vec<Appointment>, StoreError> {
-        let mut out: Vec<Appointment> = scan(&self.appointments, p.as_bytes())?;
+        let mut out: Vec<Appointment> = self.scan(&self.appointments, p.as_bytes())?;
         out.sort_by_key(|a| a.at);
         Ok(out)
     }
@@ -121,7 +121,7 @@ impl Store {
                 continue;
             }
             if let Some(v) = self.appointments.get(&k[4..])? {
-                out.push(codec::decode::<Appointment>(&v)?);
+                out.push(self.unseal::<Appointment>(&v)?);
             }
         }
         out.sort_by_key(|a| a.at);
@@ -129,43 +129,43 @@ impl Store {
     }
 
     pub fn save_signal(&self, s: &Signal) -> Result<(), StoreError> {
-        self.signals.insert(child_key(s.participant.as_bytes(), s.id.0.as_bytes()), codec::encode(s)?)?;
+        self.signals.insert(child_key(s.participant.as_bytes(), s.id.0.as_bytes()), self.seal(s)?)?;
         self.flush()
     }
 
     pub fn signals(&self) -> Result<Vec<Signal>, StoreError> {
-        scan(&self.signals, &[])
+        self.scan(&self.signals, &[])
     }
 
     pub fn signals_of(&self, p: ParticipantId) -> Result<Vec<Signal>, StoreError> {
-        scan(&self.signals, p.as_bytes())
+        self.scan(&self.signals, p.as_bytes())
     }
 
     pub fn save_partner_referral(&self, r: &PartnerReferral) -> Result<(), StoreError> {
-        self.referrals.insert(child_key(r.participant.as_bytes(), r.id.0.as_bytes()), codec::encode(r)?)?;
+        self.referrals.insert(child_key(r.participant.as_bytes(), r.id.0.as_bytes()), self.seal(r)?)?;
         self.flush()
     }
 
     pub fn partner_referrals(&self) -> Result<Vec<PartnerReferral>, StoreError> {
-        scan(&self.referrals, &[])
+        self.scan(&self.referrals, &[])
     }
 
     pub fn referrals_of(&self, p: ParticipantId) -> Result<Vec<PartnerReferral>, StoreError> {
-        scan(&self.referrals, p.as_bytes())
+        self.scan(&self.referrals, p.as_bytes())
     }
 
     pub fn trajectories(&self) -> Result<Vec<Trajectory>, StoreError> {
-        scan(&self.trajectories, &[])
+        self.scan(&self.trajectories, &[])
     }
 
     pub fn trajectory(&self, p: ParticipantId) -> Result<Option<Trajectory>, StoreError> {
-        self.trajectories.get(p.as_bytes())?.map(|v| codec::decode(&v)).transpose()
+        self.trajectories.get(p.as_bytes())?.map(|v| self.unseal(&v)).transpose()
     }
 
     /// Saves a status change: the participant and its trajectory in one transaction, then flushes.
     pub fn save_status_change(&self, p: &Participant, t: &Trajectory) -> Result<(), StoreError> {
-        let pv = codec::encode(p)?;
-        let tv = codec::encode(t)?;
+        let pv = self.seal(p)?;
+        let tv = self.seal(t)?;
         (&self.participants, &self.trajectories)
             .transaction(|(parts, trajs)| {
                 parts.insert(p.id.as_bytes().as_slice(), pv.as_slice())?;
@@ -185,16 +185,18 @@ impl Store {
         referrals: &[PartnerReferral],
         trajectories: &[Trajectory],
     ) -> Result<(), StoreError> {
-        put_records(&self.contacts, contacts, |c| child_key(c.participant.as_bytes(), c.id.0.as_bytes()).to_vec())?;
+        self.put_records(&self.contacts, contacts, |c| {
+            child_key(c.participant.as_bytes(), c.id.0.as_bytes()).to_vec()
+        })?;
         let mut summaries: HashMap<ParticipantId, ContactSummary> = HashMap::new();
         for c in contacts {
             summarise(summaries.entry(c.participant).or_default(), c);
         }
         write_chunked(
             &self.ix_last_contact,
-            summaries.iter().map(|(p, s)| Ok((p.as_bytes().to_vec(), codec::encode(s)?))),
+            summaries.iter().map(|(p, s)| Ok((p.as_bytes().to_vec(), self.seal(s)?))),
         )?;
-        put_records(&self.appointments, appointments, |a| {
+        self.put_records(&self.appointments, appointments, |a| {
             child_key(a.participant.as_bytes(), a.id.0.as_bytes()).to_vec()
         })?;
         write_chunked(
@@ -203,9 +205,11 @@ impl Store {
                 .iter()
                 .map(|a| Ok((date_key(a.at.date(), a.participant, a.id.0.as_bytes()).to_vec(), Vec::new()))),
         )?;
-        put_records(&self.signals, signals, |s| child_key(s.participant.as_bytes(), s.id.0.as_bytes()).to_vec())?;
-        put_records(&self.referrals, referrals, |r| child_key(r.participant.as_bytes(), r.id.0.as_bytes()).to_vec())?;
-        put_records(&self.trajectories, trajectories, |t| t.participant.as_bytes().to_vec())?;
+        self.put_records(&self.signals, signals, |s| child_key(s.participant.as_bytes(), s.id.0.as_bytes()).to_vec())?;
+        self.put_records(&self.referrals, referrals, |r| {
+            child_key(r.participant.as_bytes(), r.id.0.as_bytes()).to_vec()
+        })?;
+        self.put_records(&self.trajectories, trajectories, |t| t.participant.as_bytes().to_vec())?;
         self.flush()
     }
 }

@@ -19,6 +19,18 @@ pub enum StoreError {
     NoSuchNumber(u32),
     #[error("the participant was not found")]
     NotFound,
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    #[error("this record belonged to a participant who was erased")]
+    Erased,
+    #[error("no caseload here yet: create one with `meedoen init`")]
+    NotInitialised,
+    #[error("this data directory already holds a caseload")]
+    AlreadyInitialised,
+    #[error(
+        "the caseload file holds less than was saved (saved up to {expected}, found {found}): it may be truncated or damaged; restore a backup with `meedoen restore FILE`"
+    )]
+    Truncated { expected: u64, found: u64 },
     #[error("storage error: {0}")]
     Backend(String),
 }
@@ -29,6 +41,7 @@ impl StoreError {
         match self {
             StoreError::Locked => Some("error.locked"),
             StoreError::DiskFull => Some("error.disk_full"),
+            StoreError::WrongPassphrase => Some("error.wrong_passphrase"),
             _ => None,
         }
     }

@@ -4,12 +4,15 @@
 //! written in the same transaction as their records; a save returns only after the data is on disk.
 
 pub mod codec;
+pub mod crypto;
 mod day;
 mod error;
+mod keys;
 mod records;
 mod repo;
 
 pub use codec::Kind;
 pub use error::StoreError;
+pub use keys::{LockedStore, StoreState};
 pub use records::{AssessmentDraft, ContactSummary, Draft, Settings};
 pub use repo::Store;

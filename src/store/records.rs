@@ -4,17 +4,20 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use super::codec::{self, Kind, Record};
-use crate::domain::Participant;
 use crate::domain::contact::{Appointment, Contact};
 use crate::domain::goal::Goal;
 use crate::domain::health::Assessment;
 use crate::domain::module::{Attendance, Closure, Enrolment, Module};
 use crate::domain::signal::{PartnerReferral, Signal};
 use crate::domain::trajectory::Trajectory;
+use crate::domain::{Participant, ParticipantId};
 
 impl Record for Participant {
     const KIND: Kind = Kind::Participant;
     const SCHEMA: u16 = 1;
+    fn owner(&self) -> Option<ParticipantId> {
+        Some(self.id)
+    }
 }
 
 /// A half-filled form, kept so that a crash or a closed terminal loses nothing.
@@ -35,6 +38,9 @@ pub struct Draft {
 impl Record for Draft {
     const KIND: Kind = Kind::Draft;
     const SCHEMA: u16 = 1;
+    fn owner(&self) -> Option<ParticipantId> {
+        self.target.map(ParticipantId::from_bytes)
+    }
 }
 
 /// Settings kept with the caseload.
@@ -71,11 +77,17 @@ impl Record for Settings {
 impl Record for Assessment {
     const KIND: Kind = Kind::Assessment;
     const SCHEMA: u16 = 1;
+    fn owner(&self) -> Option<ParticipantId> {
+        Some(self.participant)
+    }
 }
 
 impl Record for Goal {
     const KIND: Kind = Kind::Goal;
     const SCHEMA: u16 = 1;
+    fn owner(&self) -> Option<ParticipantId> {
+        Some(self.participant)
+    }
 }
 
 /// A Positive Health conversation not yet saved, with where the coach was in it.
@@ -90,6 +102,9 @@ pub struct AssessmentDraft {
 impl Record for AssessmentDraft {
     const KIND: Kind = Kind::AssessmentDraft;
     const SCHEMA: u16 = 1;
+    fn owner(&self) -> Option<ParticipantId> {
+        Some(self.assessment.participant)
+    }
 }
 
 impl Record for Module {
@@ -100,6 +115,9 @@ impl Record for Module {
 impl Record for Enrolment {
     const KIND: Kind = Kind::Enrolment;
     const SCHEMA: u16 = 1;
+    fn owner(&self) -> Option<ParticipantId> {
+        Some(self.participant)
+    }
 }
 
 impl Record for Attendance {
@@ -115,26 +133,41 @@ impl Record for Closure {
 impl Record for Contact {
     const KIND: Kind = Kind::Contact;
     const SCHEMA: u16 = 1;
+    fn owner(&self) -> Option<ParticipantId> {
+        Some(self.participant)
+    }
 }
 
 impl Record for Appointment {
     const KIND: Kind = Kind::Appointment;
     const SCHEMA: u16 = 1;
+    fn owner(&self) -> Option<ParticipantId> {
+        Some(self.participant)
+    }
 }
 
 impl Record for Trajectory {
     const KIND: Kind = Kind::Trajectory;
     const SCHEMA: u16 = 1;
+    fn owner(&self) -> Option<ParticipantId> {
+        Some(self.participant)
+    }
 }
 
 impl Record for Signal {
     const KIND: Kind = Kind::Signal;
     const SCHEMA: u16 = 1;
+    fn owner(&self) -> Option<ParticipantId> {
+        Some(self.participant)
+    }
 }
 
 impl Record for PartnerReferral {
     const KIND: Kind = Kind::PartnerReferral;
     const SCHEMA: u16 = 1;
+    fn owner(&self) -> Option<ParticipantId> {
+        Some(self.participant)
+    }
 }
 
 /// Per participant: the day of the last contact made and of the last attempt (an index).
@@ -154,6 +187,7 @@ impl Record for ContactSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::crypto::{Key, Keys, MASTER_KEY_ID};
 
     /// Settings written by the first version (schema 1) still read, through the migration.
     #[test]
@@ -168,10 +202,12 @@ mod tests {
         bytes.extend_from_slice(&1u16.to_le_bytes());
         bytes.extend_from_slice(&0u32.to_le_bytes());
         bytes.extend_from_slice(&payload);
-        let s: Settings = codec::decode(&bytes).unwrap();
+        let mut keys = Keys::new(Key::random());
+        keys.allow_plain = true;
+        let s: Settings = codec::decode(&bytes, &keys).unwrap();
         assert_eq!(s, Settings { coach: Some("Sanne".into()), no_contact_days: None });
         // And the current schema round-trips.
         let now = Settings { coach: None, no_contact_days: Some(21) };
-        assert_eq!(codec::decode::<Settings>(&codec::encode(&now).unwrap()).unwrap(), now);
+        assert_eq!(codec::decode::<Settings>(&codec::encode(&now, &keys, MASTER_KEY_ID).unwrap(), &keys).unwrap(), now);
     }
 }

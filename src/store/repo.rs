@@ -8,6 +8,7 @@ use sled::transaction::ConflictableTransactionError;
 
 use super::StoreError;
 use super::codec;
+use super::crypto::{Key, Keys};
 use super::error::io_error;
 use super::records::{AssessmentDraft, Draft, Settings};
 use crate::domain::goal::Goal;
@@ -20,6 +21,7 @@ const STORE_VERSION: u32 = 1;
 const META_VERSION: &[u8] = b"store_version";
 const META_NEXT_NUMBER: &[u8] = b"next_number";
 const META_SETTINGS: &[u8] = b"settings";
+pub(super) const META_GENERATION: &[u8] = b"generation";
 /// The first participant number handed out.
 const FIRST_NUMBER: u32 = 1001;
 
@@ -46,37 +48,28 @@ pub struct Store {
     pub(super) ix_last_contact: sled::Tree,
     /// Appointments by day: date, participant, appointment (kept with every appointment).
     pub(super) ix_appointment_date: sled::Tree,
+    /// Participant data keys, wrapped by the master key, by key id.
+    pub(super) key_tree: sled::Tree,
+    /// Per participant, in time order: who opened or changed what (append-only).
+    pub(super) access_log: sled::Tree,
+    pub(super) consents: sled::Tree,
+    /// Anonymous "erased on DATE by COACH" entries.
+    pub(super) erasures: sled::Tree,
+    /// Counts explicit flushes; see [`Store::flush`].
+    pub(super) generation: std::sync::atomic::AtomicU64,
+    pub(super) keys: Keys,
     pub(super) path: Option<PathBuf>,
 }
 
 impl Store {
-    /// Opens (creating if needed) the caseload in `dir`. The directory is created owner-only.
-    /// A caseload that another meedoen holds gives [`StoreError::Locked`].
-    pub fn open(dir: &Path) -> Result<Store, StoreError> {
-        create_private_dir(dir)?;
-        // sled releases its file lock from background threads a moment after the last handle is
-        // dropped, so a caseload this process just closed may still be locked: wait briefly
-        // before telling the coach it is open elsewhere.
-        let mut tries = 0;
-        let db = loop {
-            match sled::Config::new().path(dir.join("db")).flush_every_ms(Some(200)).open().map_err(StoreError::from) {
-                Err(StoreError::Locked) if tries < 25 => {
-                    tries += 1;
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                }
-                other => break other?,
-            }
-        };
-        Store::with_db(db, Some(dir.to_path_buf()))
-    }
-
-    /// A store that lives in memory only and vanishes when dropped (tests, benchmarks).
+    /// A store that lives in memory only and vanishes when dropped (tests, benchmarks). It has a
+    /// random master key and no passphrase.
     pub fn temporary() -> Result<Store, StoreError> {
         let db = sled::Config::new().temporary(true).open()?;
-        Store::with_db(db, None)
+        Store::with_db(db, None, Keys::new(Key::random()))
     }
 
-    fn with_db(db: sled::Db, path: Option<PathBuf>) -> Result<Store, StoreError> {
+    pub(super) fn with_db(db: sled::Db, path: Option<PathBuf>, keys: Keys) -> Result<Store, StoreError> {
         let store = Store {
             meta: db.open_tree("meta")?,
             participants: db.open_tree("participants")?,
@@ -96,9 +89,16 @@ impl Store {
             referrals: db.open_tree("partner_referrals")?,
             ix_last_contact: db.open_tree("ix_last_contact")?,
             ix_appointment_date: db.open_tree("ix_appointment_date")?,
+            key_tree: db.open_tree("keys")?,
+            access_log: db.open_tree("access_log")?,
+            consents: db.open_tree("consents")?,
+            erasures: db.open_tree("erasures")?,
+            generation: std::sync::atomic::AtomicU64::new(0),
+            keys,
             db,
             path,
         };
+        store.load_keys()?;
         store.migrate()?;
         Ok(store)
     }
@@ -132,9 +132,16 @@ impl Store {
         }
     }
 
-    /// Makes everything written so far durable on disk.
+    /// Makes everything written so far durable on disk, then records how far the store got in
+    /// a small file beside it, so that a data file that later turns up shorter (truncated,
+    /// damaged, an old copy put back) is noticed on open instead of silently holding less.
     pub fn flush(&self) -> Result<(), StoreError> {
+        let g = self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        self.meta.insert(META_GENERATION, &g.to_be_bytes())?;
         self.db.flush().map_err(StoreError::from)?;
+        if let Some(dir) = &self.path {
+            write_generation(dir, g)?;
+        }
         Ok(())
     }
 
@@ -146,6 +153,10 @@ impl Store {
         if new.is_empty() {
             return Ok(new);
         }
+        // Keys first: sled deadlocks on a plain write from inside a transaction.
+        for p in &new {
+            self.ensure_key(p.id)?;
+        }
         let encoded_ok = (&self.meta, &self.participants, &self.ix_number).transaction(|(meta, parts, ix)| {
             let mut next = match meta.get(META_NEXT_NUMBER)? {
                 Some(v) => u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4])).max(FIRST_NUMBER),
@@ -156,7 +167,7 @@ impl Store {
                 let mut p = p.clone();
                 p.number = next;
                 next += 1;
-                let bytes = codec::encode(&p).map_err(ConflictableTransactionError::Abort)?;
+                let bytes = self.seal(&p).map_err(ConflictableTransactionError::Abort)?;
                 parts.insert(p.id.as_bytes().as_slice(), bytes)?;
                 ix.insert(&p.number.to_be_bytes(), p.id.as_bytes().as_slice())?;
                 numbered.push(p);
@@ -176,13 +187,13 @@ impl Store {
 
     /// Saves changes to an existing participant and returns after the data is on disk.
     pub fn update_participant(&self, p: &Participant) -> Result<(), StoreError> {
-        let bytes = codec::encode(p)?;
+        let bytes = self.seal(p)?;
         let key = p.id.as_bytes();
         let res = (&self.participants, &self.ix_number).transaction(|(parts, ix)| {
             let Some(old) = parts.get(key.as_slice())? else {
                 return Err(ConflictableTransactionError::Abort(StoreError::NotFound));
             };
-            let old: Participant = codec::decode(&old).map_err(ConflictableTransactionError::Abort)?;
+            let old: Participant = self.unseal(&old).map_err(ConflictableTransactionError::Abort)?;
             if old.number != p.number {
                 ix.remove(&old.number.to_be_bytes())?;
                 ix.insert(&p.number.to_be_bytes(), key.as_slice())?;
@@ -195,7 +206,7 @@ impl Store {
     }
 
     pub fn participant(&self, id: ParticipantId) -> Result<Option<Participant>, StoreError> {
-        self.participants.get(id.as_bytes())?.map(|v| codec::decode(&v)).transpose()
+        self.participants.get(id.as_bytes())?.map(|v| self.unseal(&v)).transpose()
     }
 
     pub fn participant_by_number(&self, number: u32) -> Result<Participant, StoreError> {
@@ -211,7 +222,7 @@ impl Store {
     /// cores, which halves the start of a 100,000-person caseload.
     pub fn participants(&self) -> Result<Vec<Participant>, StoreError> {
         let raw: Vec<sled::IVec> = self.participants.iter().values().collect::<Result<_, _>>()?;
-        decode_all(&raw)
+        self.decode_all(&raw)
     }
 
     pub fn participant_count(&self) -> usize {
@@ -244,7 +255,7 @@ impl Store {
     /// Keeps a half-filled form. Cheap enough to call on every keystroke: the write lands on
     /// disk within a fraction of a second (sled's background flush); call [`Store::flush`] to force it.
     pub fn save_draft(&self, key: &str, draft: &Draft) -> Result<(), StoreError> {
-        self.drafts.insert(key.as_bytes(), codec::encode(draft)?)?;
+        self.drafts.insert(key.as_bytes(), self.seal(draft)?)?;
         Ok(())
     }
 
@@ -258,7 +269,7 @@ impl Store {
         let mut out = Vec::new();
         for item in self.drafts.iter() {
             let (k, v) = item?;
-            out.push((String::from_utf8_lossy(&k).into_owned(), codec::decode(&v)?));
+            out.push((String::from_utf8_lossy(&k).into_owned(), self.unseal(&v)?));
         }
         Ok(out)
     }
@@ -269,56 +280,56 @@ impl Store {
 
     /// Saves an assessment (new or changed) and returns after it is on disk.
     pub fn save_assessment(&self, a: &Assessment) -> Result<(), StoreError> {
-        self.assessments.insert(child_key(a.participant.as_bytes(), a.id.0.as_bytes()), codec::encode(a)?)?;
+        self.assessments.insert(child_key(a.participant.as_bytes(), a.id.0.as_bytes()), self.seal(a)?)?;
         self.flush()
     }
 
     /// A participant's assessments, oldest first.
     pub fn assessments_of(&self, p: ParticipantId) -> Result<Vec<Assessment>, StoreError> {
-        let mut out: Vec<Assessment> = scan(&self.assessments, p.as_bytes())?;
+        let mut out: Vec<Assessment> = self.scan(&self.assessments, p.as_bytes())?;
         out.sort_by_key(|a| (a.date, a.created_at));
         Ok(out)
     }
 
     pub fn all_assessments(&self) -> Result<Vec<Assessment>, StoreError> {
-        scan(&self.assessments, &[])
+        self.scan(&self.assessments, &[])
     }
 
     /// Saves many assessments and goals at once (demo data), then flushes.
     pub fn add_health_records(&self, assessments: &[Assessment], goals: &[Goal]) -> Result<(), StoreError> {
-        put_records(&self.assessments, assessments, |a| {
+        self.put_records(&self.assessments, assessments, |a| {
             child_key(a.participant.as_bytes(), a.id.0.as_bytes()).to_vec()
         })?;
-        put_records(&self.goals, goals, |g| child_key(g.participant.as_bytes(), g.id.0.as_bytes()).to_vec())?;
+        self.put_records(&self.goals, goals, |g| child_key(g.participant.as_bytes(), g.id.0.as_bytes()).to_vec())?;
         self.flush()
     }
 
     /// Saves a goal (new or changed) and returns after it is on disk.
     pub fn save_goal(&self, g: &Goal) -> Result<(), StoreError> {
-        self.goals.insert(child_key(g.participant.as_bytes(), g.id.0.as_bytes()), codec::encode(g)?)?;
+        self.goals.insert(child_key(g.participant.as_bytes(), g.id.0.as_bytes()), self.seal(g)?)?;
         self.flush()
     }
 
     pub fn goals_of(&self, p: ParticipantId) -> Result<Vec<Goal>, StoreError> {
-        scan(&self.goals, p.as_bytes())
+        self.scan(&self.goals, p.as_bytes())
     }
 
     pub fn all_goals(&self) -> Result<Vec<Goal>, StoreError> {
-        scan(&self.goals, &[])
+        self.scan(&self.goals, &[])
     }
 
     /// Keeps an unfinished assessment; lands on disk within a fraction of a second.
     pub fn save_assessment_draft(&self, d: &AssessmentDraft) -> Result<(), StoreError> {
-        self.assessment_drafts.insert(d.assessment.participant.as_bytes(), codec::encode(d)?)?;
+        self.assessment_drafts.insert(d.assessment.participant.as_bytes(), self.seal(d)?)?;
         Ok(())
     }
 
     pub fn assessment_draft(&self, p: ParticipantId) -> Result<Option<AssessmentDraft>, StoreError> {
-        self.assessment_drafts.get(p.as_bytes())?.map(|v| codec::decode(&v)).transpose()
+        self.assessment_drafts.get(p.as_bytes())?.map(|v| self.unseal(&v)).transpose()
     }
 
     pub fn assessment_drafts(&self) -> Result<Vec<AssessmentDraft>, StoreError> {
-        scan(&self.assessment_drafts, &[])
+        self.scan(&self.assessment_drafts, &[])
     }
 
     pub fn delete_assessment_draft(&self, p: ParticipantId) -> Result<(), StoreError> {
@@ -330,18 +341,18 @@ impl Store {
 
     /// Saves a module (new or changed) and returns after it is on disk.
     pub fn save_module(&self, m: &Module) -> Result<(), StoreError> {
-        self.modules.insert(m.id.0.as_bytes(), codec::encode(m)?)?;
+        self.modules.insert(m.id.0.as_bytes(), self.seal(m)?)?;
         self.flush()
     }
 
     /// Saves many modules at once (the default catalogue, demo data), then flushes.
     pub fn add_modules(&self, modules: &[Module]) -> Result<(), StoreError> {
-        put_records(&self.modules, modules, |m| m.id.0.as_bytes().to_vec())?;
+        self.put_records(&self.modules, modules, |m| m.id.0.as_bytes().to_vec())?;
         self.flush()
     }
 
     pub fn modules(&self) -> Result<Vec<Module>, StoreError> {
-        let mut out: Vec<Module> = scan(&self.modules, &[])?;
+        let mut out: Vec<Module> = self.scan(&self.modules, &[])?;
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
@@ -351,33 +362,35 @@ impl Store {
     }
 
     pub fn save_enrolment(&self, e: &Enrolment) -> Result<(), StoreError> {
-        self.enrolments.insert(child_key(e.module.0.as_bytes(), e.id.0.as_bytes()), codec::encode(e)?)?;
+        self.enrolments.insert(child_key(e.module.0.as_bytes(), e.id.0.as_bytes()), self.seal(e)?)?;
         self.flush()
     }
 
     pub fn enrolments(&self) -> Result<Vec<Enrolment>, StoreError> {
-        scan(&self.enrolments, &[])
+        self.scan(&self.enrolments, &[])
     }
 
     /// Saves one session's attendance and returns after it is on disk.
     pub fn save_attendance(&self, a: &Attendance) -> Result<(), StoreError> {
-        self.attendance.insert(session_key(a.module, a.date), codec::encode(a)?)?;
+        self.attendance.insert(session_key(a.module, a.date), self.seal(a)?)?;
         self.flush()
     }
 
     pub fn attendance(&self) -> Result<Vec<Attendance>, StoreError> {
-        scan(&self.attendance, &[])
+        self.scan(&self.attendance, &[])
     }
 
     /// Many enrolments and attendance lists at once (demo data), then a flush.
     pub fn add_module_records(&self, enrolments: &[Enrolment], attendance: &[Attendance]) -> Result<(), StoreError> {
-        put_records(&self.enrolments, enrolments, |e| child_key(e.module.0.as_bytes(), e.id.0.as_bytes()).to_vec())?;
-        put_records(&self.attendance, attendance, |a| session_key(a.module, a.date).to_vec())?;
+        self.put_records(&self.enrolments, enrolments, |e| {
+            child_key(e.module.0.as_bytes(), e.id.0.as_bytes()).to_vec()
+        })?;
+        self.put_records(&self.attendance, attendance, |a| session_key(a.module, a.date).to_vec())?;
         self.flush()
     }
 
     pub fn save_closure(&self, c: &Closure) -> Result<(), StoreError> {
-        self.closures.insert(c.date.num_days_from_ce().to_be_bytes(), codec::encode(c)?)?;
+        self.closures.insert(c.date.num_days_from_ce().to_be_bytes(), self.seal(c)?)?;
         self.flush()
     }
 
@@ -387,17 +400,17 @@ impl Store {
     }
 
     pub fn closures(&self) -> Result<Vec<Closure>, StoreError> {
-        scan(&self.closures, &[])
+        self.scan(&self.closures, &[])
     }
 
     // ---- settings -----------------------------------------------------------------------
 
     pub fn settings(&self) -> Result<Settings, StoreError> {
-        Ok(self.meta.get(META_SETTINGS)?.map(|v| codec::decode(&v)).transpose()?.unwrap_or_default())
+        Ok(self.meta.get(META_SETTINGS)?.map(|v| self.unseal(&v)).transpose()?.unwrap_or_default())
     }
 
     pub fn save_settings(&self, s: &Settings) -> Result<(), StoreError> {
-        self.meta.insert(META_SETTINGS, codec::encode(s)?)?;
+        self.meta.insert(META_SETTINGS, self.seal(s)?)?;
         self.flush()
     }
 }
@@ -444,47 +457,60 @@ pub(super) fn write_chunked(
     Ok(())
 }
 
-/// Writes records through the codec in chunks; see [`write_chunked`].
-pub(super) fn put_records<T: codec::Record>(
-    tree: &sled::Tree,
-    items: &[T],
-    key: impl Fn(&T) -> Vec<u8>,
-) -> Result<(), StoreError> {
-    write_chunked(tree, items.iter().map(|x| Ok((key(x), codec::encode(x)?))))
-}
-
-/// Every record under a key prefix.
-pub(super) fn scan<T: codec::Record>(tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
-    tree.scan_prefix(prefix).values().map(|v| codec::decode(&v?)).collect()
-}
-
-/// Decodes many stored values, in order, on all cores when there are many.
-fn decode_all<T: codec::Record + Send>(raw: &[sled::IVec]) -> Result<Vec<T>, StoreError> {
-    const PER_THREAD: usize = 4_096;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(raw.len().div_ceil(PER_THREAD));
-    if threads <= 1 {
-        return raw.iter().map(|v| codec::decode(v)).collect();
+impl Store {
+    /// Writes records through the codec in chunks; see [`write_chunked`].
+    pub(super) fn put_records<T: codec::Record>(
+        &self,
+        tree: &sled::Tree,
+        items: &[T],
+        key: impl Fn(&T) -> Vec<u8>,
+    ) -> Result<(), StoreError> {
+        write_chunked(tree, items.iter().map(|x| Ok((key(x), self.seal(x)?))))
     }
-    let size = raw.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = raw
-            .chunks(size)
-            .map(|chunk| {
-                scope.spawn(move || chunk.iter().map(|v| codec::decode::<T>(v)).collect::<Result<Vec<T>, _>>())
-            })
-            .collect();
-        let mut out = Vec::with_capacity(raw.len());
-        for (h, chunk) in handles.into_iter().zip(raw.chunks(size)) {
-            // A decoding thread that died is redone here.
-            let part = h.join().unwrap_or_else(|_| chunk.iter().map(|v| codec::decode::<T>(v)).collect());
-            out.extend(part?);
+
+    /// Every record under a key prefix.
+    pub(super) fn scan<T: codec::Record>(&self, tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
+        tree.scan_prefix(prefix).values().map(|v| self.unseal(&v?)).collect()
+    }
+
+    /// Decodes many stored values, in order, on all cores when there are many.
+    fn decode_all<T: codec::Record + Send>(&self, raw: &[sled::IVec]) -> Result<Vec<T>, StoreError> {
+        const PER_THREAD: usize = 4_096;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(raw.len().div_ceil(PER_THREAD));
+        if threads <= 1 {
+            return raw.iter().map(|v| self.unseal(v)).collect();
         }
-        Ok(out)
-    })
+        let size = raw.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = raw
+                .chunks(size)
+                .map(|chunk| {
+                    scope.spawn(move || chunk.iter().map(|v| self.unseal::<T>(v)).collect::<Result<Vec<T>, _>>())
+                })
+                .collect();
+            let mut out = Vec::with_capacity(raw.len());
+            for (h, chunk) in handles.into_iter().zip(raw.chunks(size)) {
+                // A decoding thread that died is redone here.
+                let part = h.join().unwrap_or_else(|_| chunk.iter().map(|v| self.unseal::<T>(v)).collect());
+                out.extend(part?);
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// The file beside the store that remembers the last flushed generation.
+pub(super) const GENERATION_FILE: &str = "saved-generation";
+
+/// Writes the generation file atomically (a temporary file renamed over the old one).
+pub(super) fn write_generation(dir: &Path, g: u64) -> Result<(), StoreError> {
+    let tmp = dir.join(format!("{GENERATION_FILE}.tmp"));
+    std::fs::write(&tmp, format!("{g}\n")).map_err(io_error)?;
+    std::fs::rename(&tmp, dir.join(GENERATION_FILE)).map_err(io_error)
 }
 
 /// Creates the data directory (and its parents) readable by the owner only.
-fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+pub(super) fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     let err = |e: std::io::Error| match io_error(e) {
         StoreError::Backend(reason) => StoreError::DataDir { path: dir.to_path_buf(), reason },
         other => other,

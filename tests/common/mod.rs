@@ -114,3 +114,13 @@ pub fn open_person(app: &mut App, query: &str) {
     type_text(app, query);
     press(app, KeyCode::Enter);
 }
+
+/// The passphrase the tests' caseloads are created with.
+#[allow(dead_code)]
+pub const TEST_PASSPHRASE: &str = "een testwachtwoord";
+
+/// Opens (creating if needed) a caseload on disk, with the cheap key derivation for tests.
+#[allow(dead_code)]
+pub fn open(dir: &std::path::Path) -> Store {
+    Store::open_or_create(dir, TEST_PASSPHRASE, meedoen::store::crypto::KdfParams::LIGHT_FOR_TESTS).unwrap()
+}

@@ -1,0 +1,315 @@
+//! Opening a caseload: the passphrase, the keys, sealing every record, and the one-time
+//! encryption of a store written before encryption existed.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+use super::StoreError;
+use super::codec::{self, Kind, Record};
+use super::crypto::{FIRST_PARTICIPANT_KEY, KdfParams, Key, Keyring, Keys, MASTER_KEY_ID, WrappedKey};
+use super::error::io_error;
+use super::repo::{GENERATION_FILE, META_GENERATION, Store, create_private_dir, write_generation};
+
+const META_KEYRING: &[u8] = b"keyring";
+/// Directory names used while a plain store is rewritten encrypted.
+const ENCRYPTING: &str = "db.encrypting";
+const PLAIN_OLD: &str = "db.plain-old";
+
+/// What a data directory holds, before its passphrase is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreState {
+    /// Nothing yet: `meedoen init` (or the first start) creates a caseload.
+    New,
+    /// A caseload from before encryption: the first unlock encrypts it.
+    Plain,
+    /// An encrypted caseload.
+    Encrypted,
+}
+
+/// A caseload whose files are open (and locked against other windows) but whose keys are not.
+pub struct LockedStore {
+    db: sled::Db,
+    dir: PathBuf,
+}
+
+fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
+    // sled releases its file lock from background threads a moment after the last handle is
+    // dropped, so a caseload this process just closed may still be locked: wait briefly
+    // before telling the coach it is open elsewhere.
+    let mut tries = 0;
+    loop {
+        match sled::Config::new().path(path).flush_every_ms(Some(200)).open().map_err(StoreError::from) {
+            Err(StoreError::Locked) if tries < 25 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Finishes or undoes an encryption rewrite that a crash interrupted.
+fn recover_rewrite(dir: &Path) -> Result<(), StoreError> {
+    let (db, new, old) = (dir.join("db"), dir.join(ENCRYPTING), dir.join(PLAIN_OLD));
+    if new.exists() && !db.exists() && old.exists() {
+        std::fs::rename(&new, &db).map_err(io_error)?;
+    }
+    for leftover in [new, old] {
+        if leftover.exists() && db.exists() {
+            std::fs::remove_dir_all(&leftover).map_err(io_error)?;
+        }
+    }
+    Ok(())
+}
+
+impl LockedStore {
+    pub fn state(&self) -> Result<StoreState, StoreError> {
+        let meta = self.db.open_tree("meta")?;
+        if meta.get(META_KEYRING)?.is_some() {
+            return Ok(StoreState::Encrypted);
+        }
+        let mut has_data = false;
+        for name in self.db.tree_names() {
+            if name.as_ref() != b"__sled__default" && !self.db.open_tree(&name)?.is_empty() {
+                has_data = true;
+            }
+        }
+        Ok(if has_data { StoreState::Plain } else { StoreState::New })
+    }
+
+    /// Unlocks an encrypted caseload, or encrypts a plain one under `passphrase`.
+    pub fn unlock(self, passphrase: &str) -> Result<Store, StoreError> {
+        match self.state()? {
+            StoreState::New => Err(StoreError::NotInitialised),
+            StoreState::Plain => self.encrypt_plain(passphrase, KdfParams::STANDARD),
+            StoreState::Encrypted => {
+                let meta = self.db.open_tree("meta")?;
+                let raw = meta.get(META_KEYRING)?.ok_or(StoreError::NotInitialised)?;
+                let ring: Keyring = codec::decode_plain(&raw)?;
+                let master = ring.unlock(passphrase)?;
+                let store = Store::with_db(self.db, Some(self.dir.clone()), Keys::new(master))?;
+                store.check_generation()?;
+                Ok(store)
+            }
+        }
+    }
+
+    /// Creates a new caseload protected by `passphrase`.
+    pub fn init(self, passphrase: &str, kdf: KdfParams) -> Result<Store, StoreError> {
+        if self.state()? != StoreState::New {
+            return Err(StoreError::AlreadyInitialised);
+        }
+        let master = Key::random();
+        let ring = Keyring::new(&master, passphrase, kdf)?;
+        self.db.open_tree("meta")?.insert(META_KEYRING, codec::encode_plain(&ring)?)?;
+        let store = Store::with_db(self.db, Some(self.dir.clone()), Keys::new(master))?;
+        store.flush()?;
+        Ok(store)
+    }
+
+    /// Rewrites a store from before encryption into a new, encrypted one beside it, then swaps
+    /// the directories: the plain data file is removed as a whole, so no plain copy of a record
+    /// stays behind in it. A crash at any point leaves either the old or the new store.
+    fn encrypt_plain(self, passphrase: &str, kdf: KdfParams) -> Result<Store, StoreError> {
+        let dir = self.dir.clone();
+        let target = dir.join(ENCRYPTING);
+        if target.exists() {
+            std::fs::remove_dir_all(&target).map_err(io_error)?;
+        }
+        let master = Key::random();
+        let ring = Keyring::new(&master, passphrase, kdf)?;
+        {
+            let mut reading = Keys::new(Key::random());
+            reading.allow_plain = true;
+            let new_db = open_db(&target)?;
+            new_db.open_tree("meta")?.insert(META_KEYRING, codec::encode_plain(&ring)?)?;
+            let new = Store::with_db(new_db, None, Keys::new(master))?;
+            for name in self.db.tree_names() {
+                let old = self.db.open_tree(&name)?;
+                let tree = new.db.open_tree(&name)?;
+                let mut batch = sled::Batch::default();
+                for item in old.iter() {
+                    let (k, v) = item?;
+                    // Index values that are ids or empty, and the counters in meta, are not records.
+                    let raw = [&b"ix_participant_number"[..], b"ix_appointment_date", b"__sled__default"]
+                        .contains(&name.as_ref())
+                        || (name.as_ref() == b"meta" && k.as_ref() != b"settings");
+                    if raw {
+                        batch.insert(k, v);
+                    } else {
+                        batch.insert(k, reseal(&v, &reading, &new)?);
+                    }
+                }
+                tree.apply_batch(batch)?;
+            }
+            new.flush()?;
+        }
+        drop(self.db);
+        std::fs::rename(dir.join("db"), dir.join(PLAIN_OLD)).map_err(io_error)?;
+        std::fs::rename(&target, dir.join("db")).map_err(io_error)?;
+        std::fs::remove_dir_all(dir.join(PLAIN_OLD)).map_err(io_error)?;
+        let _ = std::fs::remove_file(dir.join(GENERATION_FILE));
+        Store::open(&dir, passphrase)
+    }
+}
+
+/// Re-encodes one stored value under the right key of `new`.
+fn reseal(bytes: &[u8], reading: &Keys, new: &Store) -> Result<Vec<u8>, StoreError> {
+    use super::records::{AssessmentDraft, ContactSummary, Draft, Settings};
+    use crate::domain::contact::{Appointment, Contact};
+    use crate::domain::goal::Goal;
+    use crate::domain::health::Assessment;
+    use crate::domain::module::{Attendance, Closure, Enrolment, Module};
+    use crate::domain::signal::{PartnerReferral, Signal};
+    use crate::domain::trajectory::Trajectory;
+    fn re<T: Record>(b: &[u8], k: &Keys, s: &Store) -> Result<Vec<u8>, StoreError> {
+        s.seal(&codec::decode::<T>(b, k)?)
+    }
+    match codec::header(bytes)?.kind {
+        Kind::Participant => re::<crate::domain::Participant>(bytes, reading, new),
+        Kind::Draft => re::<Draft>(bytes, reading, new),
+        Kind::Settings => re::<Settings>(bytes, reading, new),
+        Kind::Assessment => re::<Assessment>(bytes, reading, new),
+        Kind::Goal => re::<Goal>(bytes, reading, new),
+        Kind::AssessmentDraft => re::<AssessmentDraft>(bytes, reading, new),
+        Kind::Module => re::<Module>(bytes, reading, new),
+        Kind::Enrolment => re::<Enrolment>(bytes, reading, new),
+        Kind::Attendance => re::<Attendance>(bytes, reading, new),
+        Kind::Closure => re::<Closure>(bytes, reading, new),
+        Kind::Contact => re::<Contact>(bytes, reading, new),
+        Kind::Appointment => re::<Appointment>(bytes, reading, new),
+        Kind::Trajectory => re::<Trajectory>(bytes, reading, new),
+        Kind::Signal => re::<Signal>(bytes, reading, new),
+        Kind::PartnerReferral => re::<PartnerReferral>(bytes, reading, new),
+        Kind::ContactSummary => re::<ContactSummary>(bytes, reading, new),
+        other => Err(StoreError::Corrupt {
+            kind: other.name(),
+            reason: "not expected in a store from before encryption".into(),
+        }),
+    }
+}
+
+impl Store {
+    /// Opens the files of the caseload in `dir` without unlocking it (the directory is created
+    /// owner-only). A caseload that another meedoen holds gives [`StoreError::Locked`].
+    pub fn open_locked(dir: &Path) -> Result<LockedStore, StoreError> {
+        create_private_dir(dir)?;
+        recover_rewrite(dir)?;
+        Ok(LockedStore { db: open_db(&dir.join("db"))?, dir: dir.to_path_buf() })
+    }
+
+    /// Opens and unlocks the caseload in `dir` (see [`LockedStore::unlock`]).
+    pub fn open(dir: &Path, passphrase: &str) -> Result<Store, StoreError> {
+        Store::open_locked(dir)?.unlock(passphrase)
+    }
+
+    /// Creates a new caseload in `dir` protected by `passphrase`.
+    pub fn create(dir: &Path, passphrase: &str, kdf: KdfParams) -> Result<Store, StoreError> {
+        Store::open_locked(dir)?.init(passphrase, kdf)
+    }
+
+    /// Opens the caseload in `dir`, creating it first if the directory holds none.
+    pub fn open_or_create(dir: &Path, passphrase: &str, kdf: KdfParams) -> Result<Store, StoreError> {
+        let locked = Store::open_locked(dir)?;
+        match locked.state()? {
+            StoreState::New => locked.init(passphrase, kdf),
+            _ => locked.unlock(passphrase),
+        }
+    }
+
+    /// Changes the passphrase: the master key is rewrapped, nothing else is rewritten.
+    pub fn change_passphrase(&self, old: &str, new: &str) -> Result<(), StoreError> {
+        let raw = self.meta.get(META_KEYRING)?.ok_or(StoreError::NotInitialised)?;
+        let ring: Keyring = codec::decode_plain(&raw)?;
+        ring.unlock(old)?;
+        let ring = Keyring::new(self.keys.master(), new, ring.kdf)?;
+        self.meta.insert(META_KEYRING, codec::encode_plain(&ring)?)?;
+        self.flush()
+    }
+
+    /// Checks a passphrase against this store's keyring (the lock screen).
+    pub fn verify_passphrase(&self, passphrase: &str) -> Result<(), StoreError> {
+        let raw = self.meta.get(META_KEYRING)?.ok_or(StoreError::NotInitialised)?;
+        let ring: Keyring = codec::decode_plain(&raw)?;
+        let master = ring.unlock(passphrase)?;
+        if master.bytes() == self.keys.master().bytes() { Ok(()) } else { Err(StoreError::WrongPassphrase) }
+    }
+
+    /// Loads every participant key and the flush generation.
+    pub(super) fn load_keys(&self) -> Result<(), StoreError> {
+        for item in self.key_tree.iter() {
+            let (k, v) = item?;
+            if v.is_empty() {
+                continue; // destroyed at erasure
+            }
+            let id = key_id(&k)?;
+            self.keys.load(id, &codec::decode_plain::<WrappedKey>(&v)?)?;
+        }
+        let g = match self.meta.get(META_GENERATION)? {
+            Some(v) => u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])),
+            None => 0,
+        };
+        self.generation.store(g, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Refuses a data file that holds less than the last flush saved (see [`Store::flush`]).
+    fn check_generation(&self) -> Result<(), StoreError> {
+        let Some(dir) = &self.path else { return Ok(()) };
+        let Ok(text) = std::fs::read_to_string(dir.join(GENERATION_FILE)) else {
+            // No record yet (a store from before this check): start one.
+            return write_generation(dir, self.generation.load(Ordering::SeqCst));
+        };
+        let expected: u64 = text.trim().parse().map_err(|_| StoreError::Corrupt {
+            kind: "saved-generation file",
+            reason: "unreadable; delete the file if the caseload is otherwise fine".into(),
+        })?;
+        let found = self.generation.load(Ordering::SeqCst);
+        if found < expected {
+            return Err(StoreError::Truncated { expected, found });
+        }
+        Ok(())
+    }
+
+    /// Makes sure `p` has a data key (call before a transaction that seals their records).
+    pub(super) fn ensure_key(&self, p: crate::domain::ParticipantId) -> Result<(), StoreError> {
+        self.key_for(p).map(|_| ())
+    }
+
+    /// The key id a participant's records are sealed under, creating their key on first use.
+    /// Never call this for a new participant inside a sled transaction (see [`Store::ensure_key`]).
+    fn key_for(&self, p: crate::domain::ParticipantId) -> Result<u32, StoreError> {
+        if let Some(id) = self.keys.id_of(p) {
+            return Ok(id);
+        }
+        // Ids only grow: an erased person's id stays behind as an empty entry, never reused.
+        let last = match self.key_tree.last()? {
+            Some((k, _)) => key_id(&k)?,
+            None => FIRST_PARTICIPANT_KEY - 1,
+        };
+        let id = last.max(FIRST_PARTICIPANT_KEY - 1) + 1;
+        let w = self.keys.create(id, p)?;
+        self.key_tree.insert(id.to_be_bytes(), codec::encode_plain(&w)?)?;
+        Ok(id)
+    }
+
+    /// Encodes a record for storage, sealed under its owner's key (or the master key).
+    pub(super) fn seal<T: Record>(&self, value: &T) -> Result<Vec<u8>, StoreError> {
+        let id = match value.owner() {
+            Some(p) => self.key_for(p)?,
+            None => MASTER_KEY_ID,
+        };
+        codec::encode(value, &self.keys, id)
+    }
+
+    /// Decodes a stored record.
+    pub(super) fn unseal<T: Record>(&self, bytes: &[u8]) -> Result<T, StoreError> {
+        codec::decode(bytes, &self.keys)
+    }
+}
+
+pub(super) fn key_id(k: &[u8]) -> Result<u32, StoreError> {
+    Ok(u32::from_be_bytes(
+        k.try_into().map_err(|_| StoreError::Corrupt { kind: "participant key", reason: "bad key id".into() })?,
+    ))
+}

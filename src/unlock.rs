@@ -1,0 +1,127 @@
+//! Getting the passphrase on the command line and opening the caseload with it.
+//!
+//! The passphrase comes from `MEEDOEN_PASSPHRASE` (for automation and tests) or is asked in the
+//! terminal without echo. A new caseload asks it twice.
+
+use std::path::Path;
+
+use zeroize::Zeroizing;
+
+use crate::cli::{CliError, exit};
+use crate::i18n::Strings;
+use crate::store::crypto::KdfParams;
+use crate::store::{Store, StoreError, StoreState};
+
+/// The environment variable read instead of asking.
+pub const PASSPHRASE_ENV: &str = "MEEDOEN_PASSPHRASE";
+/// A new passphrase must be at least this many characters.
+pub const MIN_PASSPHRASE: usize = 10;
+/// How often a wrong passphrase may be retyped in the terminal.
+const ATTEMPTS: usize = 3;
+
+/// Whether a command may create a caseload in an empty directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Create {
+    Yes,
+    No,
+}
+
+/// Read by `meedoen passphrase` for the new passphrase (the old one comes from [`PASSPHRASE_ENV`]).
+pub const NEW_PASSPHRASE_ENV: &str = "MEEDOEN_NEW_PASSPHRASE";
+
+fn from_env() -> Option<Zeroizing<String>> {
+    env(PASSPHRASE_ENV)
+}
+
+fn env(var: &str) -> Option<Zeroizing<String>> {
+    std::env::var(var).ok().filter(|p| !p.is_empty()).map(Zeroizing::new)
+}
+
+/// The passphrase of an existing caseload: from the environment or asked once.
+pub fn current_passphrase(strings: &Strings) -> Result<Zeroizing<String>, CliError> {
+    match from_env() {
+        Some(p) => Ok(p),
+        None => ask(strings.get("unlock.ask"), strings),
+    }
+}
+
+fn ask(prompt: &str, strings: &Strings) -> Result<Zeroizing<String>, CliError> {
+    rpassword::prompt_password(prompt)
+        .map(Zeroizing::new)
+        .map_err(|_| CliError::new(strings.get("unlock.no_terminal"), exit::ERROR))
+}
+
+/// Checks a new passphrase; `None` when it is good enough.
+pub fn weak(passphrase: &str, strings: &Strings) -> Option<String> {
+    (passphrase.chars().count() < MIN_PASSPHRASE)
+        .then(|| strings.get("unlock.too_short").replace("{n}", &MIN_PASSPHRASE.to_string()))
+}
+
+/// A new passphrase: from the environment, or asked twice in the terminal.
+pub fn new_passphrase(strings: &Strings) -> Result<Zeroizing<String>, CliError> {
+    new_passphrase_from(PASSPHRASE_ENV, strings)
+}
+
+/// A new passphrase: from environment variable `var`, or asked twice in the terminal.
+pub fn new_passphrase_from(var: &str, strings: &Strings) -> Result<Zeroizing<String>, CliError> {
+    if let Some(p) = env(var) {
+        return match weak(&p, strings) {
+            Some(msg) => Err(CliError::new(msg, exit::USAGE)),
+            None => Ok(p),
+        };
+    }
+    for _ in 0..ATTEMPTS {
+        let first = ask(strings.get("unlock.new"), strings)?;
+        if let Some(msg) = weak(&first, strings) {
+            eprintln!("{msg}");
+            continue;
+        }
+        let second = ask(strings.get("unlock.repeat"), strings)?;
+        if *first == *second {
+            return Ok(first);
+        }
+        eprintln!("{}", strings.get("unlock.mismatch"));
+    }
+    Err(CliError::new(strings.get("unlock.gave_up"), exit::USAGE))
+}
+
+/// Opens the caseload in `dir`, asking what is needed: the passphrase of an encrypted caseload,
+/// a new one for a new caseload (when `create` allows) or for encrypting one from before
+/// encryption.
+pub fn open_store(dir: &Path, strings: &Strings, create: Create) -> Result<Store, CliError> {
+    let err = |e: StoreError| CliError::from_store(e, strings);
+    let locked = Store::open_locked(dir).map_err(err)?;
+    match locked.state().map_err(err)? {
+        StoreState::New if create == Create::No => Err(err(StoreError::NotInitialised)),
+        StoreState::New => {
+            let p = new_passphrase(strings)?;
+            locked.init(&p, KdfParams::STANDARD).map_err(err)
+        }
+        StoreState::Plain => {
+            eprintln!("{}", strings.get("unlock.encrypting"));
+            let p = new_passphrase(strings)?;
+            locked.unlock(&p).map_err(err)
+        }
+        StoreState::Encrypted => {
+            if let Some(p) = from_env() {
+                return locked.unlock(&p).map_err(err);
+            }
+            // Asking again needs the store back, so retry by reopening (the lock is ours).
+            let mut locked = Some(locked);
+            for attempt in 1..=ATTEMPTS {
+                let store = match locked.take() {
+                    Some(l) => l,
+                    None => Store::open_locked(dir).map_err(err)?,
+                };
+                let p = ask(strings.get("unlock.ask"), strings)?;
+                match store.unlock(&p) {
+                    Err(StoreError::WrongPassphrase) if attempt < ATTEMPTS => {
+                        eprintln!("{}", strings.get("error.wrong_passphrase"));
+                    }
+                    other => return other.map_err(err),
+                }
+            }
+            Err(err(StoreError::WrongPassphrase))
+        }
+    }
+}
