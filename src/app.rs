@@ -86,7 +86,26 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             println!("{participants} demo participants written to {} (coach: {coach})", dir.display());
             Ok(())
         }
-        Some(Command::Export { format: ExportFormat::Json, out }) => {
+        Some(Command::Export { format: ExportFormat::Json, participant: Some(number), out }) => {
+            let dir = data_dir(&cli)?;
+            let store = open_store(&dir, &strings, Create::No)?;
+            let coach = current_coach(&cli, &store);
+            let err = |e| CliError::from_store(e, &strings);
+            let export = crate::export_person::build(&store, *number, &coach, Utc::now()).map_err(err)?;
+            let base =
+                out.clone().unwrap_or_else(|| format!("meedoen-inzage-{number}-{}", today.format("%Y-%m-%d")).into());
+            let json = serde_json::to_vec_pretty(&export)
+                .map_err(|e| CliError::new(format!("cannot write JSON: {e}"), exit::ERROR))?;
+            let text = crate::export_person::text(&export).map_err(err)?;
+            for (ext, bytes) in [("json", json), ("txt", text.into_bytes())] {
+                let path = base.with_extension(ext);
+                std::fs::write(&path, bytes)
+                    .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display()), exit::ERROR))?;
+                println!("{}", path.display());
+            }
+            Ok(())
+        }
+        Some(Command::Export { format: ExportFormat::Json, participant: None, out }) => {
             let dir = data_dir(&cli)?;
             let store = open_store(&dir, &strings, Create::No)?;
             let mut buf = Vec::new();

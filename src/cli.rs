@@ -43,10 +43,14 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Write every record as JSON.
+    /// Write every record as JSON, or (with --participant) everything about one person.
     Export {
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, default_value = "json")]
         format: ExportFormat,
+        /// Only this participant, for a request of access: writes OUT.json and OUT.txt
+        /// (default OUT: meedoen-inzage-NUMBER-DATE in the current directory).
+        #[arg(long, value_name = "NUMBER")]
+        participant: Option<u32>,
         /// File to write (default: standard output).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,

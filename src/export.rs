@@ -33,6 +33,11 @@ pub struct Export {
     pub referrals: Vec<PartnerReferralOut>,
     /// Every status change, the advice and the closing, per participant.
     pub trajectories: Vec<TrajectoryOut>,
+    /// Who opened or changed what, per participant, oldest first.
+    pub access_log: Vec<crate::export_person::AccessOut>,
+    pub consents: Vec<crate::export_person::ConsentOut>,
+    /// The anonymous traces of erased participants.
+    pub erasures: Vec<crate::export_person::ErasureOut>,
 }
 
 #[derive(Debug, Serialize)]
@@ -412,6 +417,7 @@ fn module_records(store: &Store, today: NaiveDate) -> Result<ModuleRecords, Stor
 /// Builds the export of everything in `store`, participants in number order.
 pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
     let (modules, sessions, enrolments) = module_records(store, now.date_naive())?;
+    let (access_log, consents, erasures) = crate::export_person::privacy_records(store)?;
     let mut people = store.participants()?;
     people.sort_by_key(|p| p.number);
     Ok(Export {
@@ -504,6 +510,9 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
                 outcome: t.closing.as_ref().map(|c| c.outcome.code()),
             })
             .collect(),
+        access_log,
+        consents,
+        erasures,
     })
 }
 

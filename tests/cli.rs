@@ -227,3 +227,30 @@ fn the_files_on_disk_hold_no_readable_participant_data() {
     assert!(out.stdout.is_empty());
     assert!(stderr(&out).contains("Verkeerd wachtwoord"), "{}", stderr(&out));
 }
+
+#[test]
+fn export_participant_writes_everything_about_one_person_as_json_and_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    assert!(meedoen(&dir, &["demo", "--participants", "20", "--seed", "5"]).status.success());
+    let base = tmp.path().join("inzage");
+    let out = meedoen(&dir, &["export", "--participant", "1003", "--out", base.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(base.with_extension("json")).unwrap()).unwrap();
+    let people = v["participants"].as_array().unwrap();
+    assert_eq!(people.len(), 1);
+    let id = people[0]["participant_id"].as_str().unwrap();
+    for kind in
+        ["assessments", "goals", "contacts", "appointments", "signals", "referrals", "trajectories", "access_log"]
+    {
+        assert!(v[kind].as_array().unwrap().iter().all(|r| r["participant_id"] == id), "{kind}");
+    }
+    assert!(!v["contacts"].as_array().unwrap().is_empty());
+    assert!(v["access_log"].as_array().unwrap().iter().any(|e| e["action"] == "exported"), "the export is logged");
+    let text = std::fs::read_to_string(base.with_extension("txt")).unwrap();
+    assert!(text.contains(people[0]["family_name"].as_str().unwrap()));
+    assert!(text.contains("== Contacts"));
+    let out = meedoen(&dir, &["export", "--participant", "9999", "--out", base.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("9999"), "{}", stderr(&out));
+}

@@ -239,7 +239,7 @@ fn the_no_contact_threshold_comes_from_the_settings() {
             created_at: now(),
         };
         store.save_contact(&c).unwrap();
-        store.save_settings(&Settings { coach: None, no_contact_days: days }).unwrap();
+        store.save_settings(&Settings { coach: None, no_contact_days: days, ..Settings::default() }).unwrap();
         app_on(store, meedoen::i18n::Lang::Nl)
     };
     let default = screen(&make(None), 80, 24);

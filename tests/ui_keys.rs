@@ -296,7 +296,7 @@ fn participant_tabs_cycle() {
     assert!(matches!(app.screen(), Screen::Participant(s) if s.tab == Tab::PositiveHealth));
     app.handle_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
     app.handle_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
-    assert!(matches!(app.screen(), Screen::Participant(s) if s.tab == Tab::Signals));
+    assert!(matches!(app.screen(), Screen::Participant(s) if s.tab == Tab::Privacy));
 }
 
 #[test]

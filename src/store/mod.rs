@@ -8,11 +8,13 @@ pub mod crypto;
 mod day;
 mod error;
 mod keys;
+mod privacy;
 mod records;
 mod repo;
 
 pub use codec::Kind;
 pub use error::StoreError;
 pub use keys::{LockedStore, StoreState};
+pub use privacy::ErasureReport;
 pub use records::{AssessmentDraft, ContactSummary, Draft, Settings};
 pub use repo::Store;

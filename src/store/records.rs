@@ -51,6 +51,28 @@ pub struct Settings {
     /// More days than this without a contact made puts someone on the attention list
     /// (`None`: the default of 14). Added in schema 2.
     pub no_contact_days: Option<u16>,
+    /// Months after a trajectory closes before it is listed for erasure (`None`: 24). Schema 3.
+    pub retention_months: Option<u16>,
+    /// Minutes without a key before the screen locks (`None`: 10; 0 never). Schema 3.
+    pub lock_minutes: Option<u16>,
+}
+
+impl Settings {
+    pub const DEFAULT_RETENTION_MONTHS: u16 = 24;
+    pub const DEFAULT_LOCK_MINUTES: u16 = 10;
+    pub fn retention_months(&self) -> u16 {
+        self.retention_months.unwrap_or(Self::DEFAULT_RETENTION_MONTHS)
+    }
+    pub fn lock_minutes(&self) -> u16 {
+        self.lock_minutes.unwrap_or(Self::DEFAULT_LOCK_MINUTES)
+    }
+}
+
+/// Settings as schema 2 stored them (before the retention period and the lock time).
+#[derive(Debug, Clone, Deserialize)]
+struct SettingsV2 {
+    coach: Option<String>,
+    no_contact_days: Option<u16>,
 }
 
 /// Settings as schema 1 stored them (before `no_contact_days`).
@@ -61,13 +83,17 @@ struct SettingsV1 {
 
 impl Record for Settings {
     const KIND: Kind = Kind::Settings;
-    const SCHEMA: u16 = 2;
+    const SCHEMA: u16 = 3;
 
     fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
         match schema {
             1 => {
                 let old: SettingsV1 = codec::decode_payload(Kind::Settings, payload)?;
-                Ok(Settings { coach: old.coach, no_contact_days: None })
+                Ok(Settings { coach: old.coach, ..Settings::default() })
+            }
+            2 => {
+                let old: SettingsV2 = codec::decode_payload(Kind::Settings, payload)?;
+                Ok(Settings { coach: old.coach, no_contact_days: old.no_contact_days, ..Settings::default() })
             }
             _ => Err(StoreError::Corrupt { kind: "settings", reason: format!("unknown schema version {schema}") }),
         }
@@ -205,9 +231,27 @@ mod tests {
         let mut keys = Keys::new(Key::random());
         keys.allow_plain = true;
         let s: Settings = codec::decode(&bytes, &keys).unwrap();
-        assert_eq!(s, Settings { coach: Some("Sanne".into()), no_contact_days: None });
+        assert_eq!(s, Settings { coach: Some("Sanne".into()), ..Settings::default() });
+        // Schema 2 (with the no-contact threshold) too.
+        #[derive(Serialize)]
+        struct V2 {
+            coach: Option<String>,
+            no_contact_days: Option<u16>,
+        }
+        let payload = bincode::serde::encode_to_vec(
+            V2 { coach: Some("Sanne".into()), no_contact_days: Some(21) },
+            bincode::config::standard(),
+        )
+        .unwrap();
+        let mut bytes = vec![b'M', b'D', codec::FORMAT, Kind::Settings as u8];
+        bytes.extend_from_slice(&2u16.to_le_bytes());
+        bytes.extend_from_slice(&0u32.to_le_bytes());
+        bytes.extend_from_slice(&payload);
+        let s: Settings = codec::decode(&bytes, &keys).unwrap();
+        assert_eq!((s.no_contact_days, s.retention_months(), s.lock_minutes()), (Some(21), 24, 10));
         // And the current schema round-trips.
-        let now = Settings { coach: None, no_contact_days: Some(21) };
+        let now =
+            Settings { coach: None, no_contact_days: Some(21), retention_months: Some(36), lock_minutes: Some(5) };
         assert_eq!(codec::decode::<Settings>(&codec::encode(&now, &keys, MASTER_KEY_ID).unwrap(), &keys).unwrap(), now);
     }
 }

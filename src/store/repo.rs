@@ -583,7 +583,7 @@ mod tests {
         s.delete_draft("intake").unwrap();
         assert!(s.drafts().unwrap().is_empty());
         assert_eq!(s.settings().unwrap(), Settings::default());
-        s.save_settings(&Settings { coach: Some("Sanne".into()), no_contact_days: None }).unwrap();
+        s.save_settings(&Settings { coach: Some("Sanne".into()), ..Settings::default() }).unwrap();
         assert_eq!(s.settings().unwrap().coach.as_deref(), Some("Sanne"));
     }
 }

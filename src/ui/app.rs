@@ -36,6 +36,7 @@ pub enum Screen {
     Week(super::screens::week::WeekState),
     Roster(super::screens::week::RosterState),
     Enrol(super::screens::enrol::EnrolState),
+    Retention(super::screens::privacy::RetentionState),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,9 +48,26 @@ pub enum ConfirmKind {
 
 pub enum Popup {
     Help,
-    Confirm { kind: ConfirmKind, message: String },
-    DraftOffer { key: String, draft: Draft, description: String },
-    AssessmentOffer { draft: crate::store::AssessmentDraft, description: String },
+    Confirm {
+        kind: ConfirmKind,
+        message: String,
+    },
+    DraftOffer {
+        key: String,
+        draft: Draft,
+        description: String,
+    },
+    AssessmentOffer {
+        draft: crate::store::AssessmentDraft,
+        description: String,
+    },
+    /// Erasing a participant: confirmed by typing their number.
+    Erase {
+        id: ParticipantId,
+        number: String,
+        description: String,
+        typed: String,
+    },
 }
 
 /// The clock, injected so tests can pin it.
@@ -143,6 +161,7 @@ impl App {
             Some(Popup::Help) => (vec![Context::Help], true),
             Some(Popup::Confirm { .. }) => (vec![Context::Confirm], true),
             Some(Popup::DraftOffer { .. } | Popup::AssessmentOffer { .. }) => (vec![Context::DraftOffer], true),
+            Some(Popup::Erase { .. }) => (vec![Context::Erase], true),
             None => self.screen_contexts(),
         }
     }
@@ -158,12 +177,14 @@ impl App {
             Screen::Week(_) => (vec![Context::Week], false),
             Screen::Roster(_) => (vec![Context::Roster], false),
             Screen::Enrol(_) => (vec![Context::Enrol], true),
+            Screen::Retention(_) => (vec![Context::Retention], false),
             Screen::Participant(s) => match s.tab {
                 super::screens::participant::Tab::PositiveHealth => {
                     (vec![Context::HealthTab, Context::Participant], false)
                 }
                 super::screens::participant::Tab::Goals => (vec![Context::GoalsTab, Context::Participant], false),
                 super::screens::participant::Tab::Modules => (vec![Context::ModulesTab, Context::Participant], false),
+                super::screens::participant::Tab::Privacy => (vec![Context::PrivacyTab, Context::Participant], false),
                 _ => (vec![Context::Participant], false),
             },
             Screen::Form(_) => (vec![Context::Form], true),
@@ -187,7 +208,13 @@ impl App {
             return false;
         }
         let had_flash = self.flash.take().is_some();
-        let changed = if self.popup.is_some() { self.popup_key(&ev) } else { self.screen_key(&ev) };
+        let changed = if matches!(self.popup, Some(Popup::Erase { .. })) {
+            self.erase_key(&ev)
+        } else if self.popup.is_some() {
+            self.popup_key(&ev)
+        } else {
+            self.screen_key(&ev)
+        };
         changed || had_flash
     }
 
@@ -264,6 +291,9 @@ impl App {
         }
         let (contexts, typing) = self.contexts();
         let action = keymap::resolve(ev, &contexts, typing);
+        if let Some(handled) = self.privacy_action(action) {
+            return handled;
+        }
         if let (
             Some(Action::Edit | Action::NewAssessment | Action::NewGoal | Action::Enrol | Action::ToggleStep),
             Screen::Participant(s),
@@ -413,6 +443,8 @@ impl App {
             Err(e) => self.flash = Some((self.error_text(&e), true)),
         }
         self.stack.push(Screen::Participant(state));
+        self.log_access(id, crate::domain::privacy::AccessAction::Opened);
+        self.reload_privacy();
     }
 
     /// After a save the caseload order changed: every screen recomputes its rows.

@@ -337,6 +337,8 @@ impl App {
                 };
                 // Refused: the form stays with everything typed and the message says why.
                 if self.change_status(pid, change) {
+                    self.log_access(pid, crate::domain::privacy::AccessAction::Recorded(id_str.to_string()));
+                    self.reload_privacy();
                     let _ = self.store.delete_draft(&key);
                     self.stack.retain(|s| !matches!(s, Screen::Form(f) if f.draft_key == key));
                 }
@@ -346,8 +348,10 @@ impl App {
         match result {
             Ok(tab) => {
                 let _ = self.store.delete_draft(&key);
+                self.log_access(pid, crate::domain::privacy::AccessAction::Recorded(id_str.to_string()));
                 self.pop();
                 self.reload_day();
+                self.reload_privacy();
                 if let (Some(tab), Some(Screen::Participant(p))) = (tab, self.stack.last_mut()) {
                     p.tab = tab;
                 }

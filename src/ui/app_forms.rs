@@ -1,5 +1,6 @@
 //! The App's forms for participants (intake and edit) and the drafts that keep what was typed.
 
+use crate::domain::privacy::AccessAction;
 use chrono::{DateTime, Local};
 
 use super::app::{App, ConfirmKind, FormScreen, INTAKE_DRAFT, Popup, Screen, edit_draft_key};
@@ -88,7 +89,8 @@ impl App {
             return;
         };
         let existing = f.form.target.map(ParticipantId::from_bytes);
-        let mut p = match existing.and_then(|id| self.caseload.by_id(id)) {
+        let before = existing.and_then(|id| self.caseload.by_id(id)).cloned();
+        let mut p = match &before {
             Some(p) => p.clone(),
             None => Participant::new(ParticipantId::new_random(), 0, now),
         };
@@ -110,9 +112,17 @@ impl App {
                     &[("name", &p.listed_name()), ("number", &crate::domain::participant::format_number(p.number))],
                 );
                 let id = p.id;
+                let action = match &before {
+                    Some(old) => AccessAction::Changed(crate::domain::privacy::changed_fields(old, &p)),
+                    None => AccessAction::Created,
+                };
+                if !matches!(&action, AccessAction::Changed(f) if f.is_empty()) {
+                    self.log_access(id, action);
+                }
                 self.caseload.upsert(p);
                 self.stack.pop();
                 self.refresh_screens();
+                self.reload_privacy();
                 if existing.is_none() {
                     self.open_participant(id);
                 }

@@ -1,6 +1,7 @@
 //! The App's handling of Positive Health conversations and goals, kept apart from the core state
 //! machine in `app.rs`.
 
+use crate::domain::privacy::AccessAction;
 use chrono::{DateTime, Local};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
@@ -40,6 +41,7 @@ impl App {
             Err(e) => self.flash = Some((self.error_text(&e), true)),
         }
         self.compute_start();
+        self.reload_privacy();
     }
 
     pub(super) fn participant_action(&mut self, action: Action, ev: &KeyEvent) -> bool {
@@ -77,6 +79,9 @@ impl App {
                 step.done = !step.done;
                 g.updated_at = now;
                 let res = self.store.save_goal(&g);
+                if res.is_ok() {
+                    self.log_access(id, AccessAction::Recorded("goal".into()));
+                }
                 self.report(res);
                 self.reload_participant(id);
             }
@@ -163,6 +168,7 @@ impl App {
             .map_or(Area::Dimension(4), |(d, _)| Area::Dimension(d as u8));
         match self.store.save_assessment(&a) {
             Ok(()) => {
+                self.log_access(id, AccessAction::Recorded("assessment".into()));
                 let _ = self.store.delete_assessment_draft(id);
                 self.pop();
                 self.reload_participant(id);
@@ -237,6 +243,7 @@ impl App {
         let key = f.draft_key.clone();
         match self.store.save_goal(&g) {
             Ok(()) => {
+                self.log_access(id, AccessAction::Recorded("goal".into()));
                 let _ = self.store.delete_draft(&key);
                 self.pop();
                 self.reload_participant(id);

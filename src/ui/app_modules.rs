@@ -265,6 +265,10 @@ impl App {
                 e.stopped_on = Some(today);
                 match self.store.save_enrolment(&e) {
                     Ok(()) => {
+                        self.log_access(
+                            e.participant,
+                            crate::domain::privacy::AccessAction::Recorded("enrolment".into()),
+                        );
                         self.reload_modules();
                         self.flash = Some((self.strings.get("modules.stopped").to_string(), false));
                     }
@@ -304,6 +308,7 @@ impl App {
             self.flash = Some((self.error_text(&err), true));
             return;
         }
+        self.log_access(participant, crate::domain::privacy::AccessAction::Recorded("enrolment".into()));
         self.reload_modules();
         self.pop();
         if let Some(Screen::Participant(p)) = self.stack.last_mut() {

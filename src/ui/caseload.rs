@@ -105,6 +105,17 @@ impl Caseload {
         self.derive_in_background();
     }
 
+    /// Takes an erased participant out and derives the order and index again.
+    pub fn remove(&mut self, id: ParticipantId) {
+        if let Some(h) = self.building.take() {
+            let _ = h.join();
+        }
+        self.ready = None;
+        Arc::make_mut(&mut self.people).retain(|p| p.id != id);
+        self.index = self.people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        self.derive_in_background();
+    }
+
     /// Counts per status, for one coach (`Some`) or everyone.
     pub fn counts(&self, coach: Option<&str>) -> [usize; 5] {
         let mut c = [0; 5];

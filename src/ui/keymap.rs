@@ -32,6 +32,14 @@ pub enum Context {
     Roster,
     /// Choosing a module to enrol in (a query field has the focus).
     Enrol,
+    /// The participant screen's privacy tab (consent and access log).
+    PrivacyTab,
+    /// Closed trajectories past the retention period.
+    Retention,
+    /// Confirming an erasure by typing the participant number.
+    Erase,
+    /// The screen is locked: the passphrase is typed.
+    Locked,
 }
 
 /// What a key asks for.
@@ -96,6 +104,9 @@ pub enum Action {
     NewSignal,
     NewReferral,
     ToggleTeam,
+    OpenRetention,
+    ToggleConsent,
+    Erase,
 }
 
 /// A key as the table names it.
@@ -185,6 +196,7 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Start, &[k('m')], A::OpenModules, "key.modules", true),
     b(C::Start, &[k('w')], A::OpenWeek, "key.week", true),
     b(C::Start, &[k('t')], A::ToggleTeam, "key.toggle_team", false),
+    b(C::Start, &[k('b')], A::OpenRetention, "key.retention", false),
     b(C::Start, &[code(KeyCode::Enter)], A::Open, "key.open", true),
     b(C::Start, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::Start, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
@@ -222,6 +234,10 @@ pub const BINDINGS: &[Binding] = &[
     b(C::ModulesTab, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::ModulesTab, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::ModulesTab, &[k('s')], A::StopEnrolment, "key.stop_enrolment", true),
+    b(C::PrivacyTab, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
+    b(C::PrivacyTab, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
+    b(C::PrivacyTab, &[k(' ')], A::ToggleConsent, "key.toggle_consent", true),
+    b(C::PrivacyTab, &[k('X')], A::Erase, "key.erase", true),
     b(C::Participant, &[k('e')], A::Edit, "key.edit", true),
     b(C::Participant, &[k('h')], A::NewAssessment, "key.new_assessment", true),
     b(C::Participant, &[k('g')], A::NewGoal, "key.new_goal", true),
@@ -277,6 +293,13 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Roster, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::Roster, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::Roster, &[code(KeyCode::Esc)], A::Back, "key.back", true),
+    b(C::Retention, &[code(KeyCode::Enter)], A::Open, "key.open", true),
+    b(C::Retention, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
+    b(C::Retention, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
+    b(C::Retention, &[code(KeyCode::Esc)], A::Back, "key.back", true),
+    b(C::Erase, &[code(KeyCode::Enter)], A::Yes, "key.erase_confirm", true),
+    b(C::Erase, &[code(KeyCode::Esc)], A::No, "key.cancel", true),
+    b(C::Locked, &[code(KeyCode::Enter)], A::Yes, "key.unlock", true),
     b(C::Enrol, &[code(KeyCode::Enter)], A::Open, "key.enrol_here", true),
     b(C::Enrol, &[code(KeyCode::Up)], A::Up, "key.up", false),
     b(C::Enrol, &[code(KeyCode::Down)], A::Down, "key.down", false),

@@ -10,6 +10,7 @@ mod app_day;
 mod app_forms;
 mod app_health;
 mod app_modules;
+mod app_privacy;
 pub mod caseload;
 pub mod day_data;
 pub mod day_forms;

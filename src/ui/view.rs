@@ -44,6 +44,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Week(w) => w.render(frame, inner, &ui, &app.modules, app.today),
         Screen::Roster(r) => r.render(frame, inner, &ui, &app.modules, &app.caseload),
         Screen::Enrol(e) => e.render(frame, inner, &ui, &app.modules),
+        Screen::Retention(r) => r.render(frame, inner, &ui, &app.caseload),
         Screen::Form(f) => {
             let [title, fields] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
             frame.render_widget(Paragraph::new(Span::styled(f.form.title.clone(), ui.theme.title())), title);
@@ -69,6 +70,7 @@ fn screen_title<'a>(app: &App, s: &'a Strings) -> &'a str {
         Screen::Week(_) => s.get("screen.week"),
         Screen::Roster(_) => s.get("screen.roster"),
         Screen::Enrol(_) => s.get("screen.enrol"),
+        Screen::Retention(_) => s.get("screen.retention"),
         Screen::Form(f) if f.form.id == "module" => s.get("screen.module_form"),
         Screen::Form(f)
             if matches!(
@@ -164,6 +166,17 @@ fn render_popup(frame: &mut Frame, area: Rect, ui: &Ui, app: &App, popup: &Popup
         Popup::DraftOffer { description, .. } | Popup::AssessmentOffer { description, .. } => {
             (s.get("draft.title").to_string(), vec![Line::from(description.clone())])
         }
+        Popup::Erase { description, typed, .. } => (
+            s.get("erase.title").to_string(),
+            vec![
+                Line::from(description.clone()),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::raw(s.get("erase.type_number").to_string()),
+                    Span::styled(format!("{typed}_"), ui.theme.input()),
+                ]),
+            ],
+        ),
     };
     let (contexts, typing) = app.contexts();
     let mut footer = Vec::new();

@@ -6,6 +6,7 @@ pub mod list;
 pub mod modules;
 pub mod participant;
 pub mod participant_day;
+pub mod privacy;
 pub mod search;
 pub mod start;
 pub mod week;

@@ -26,11 +26,12 @@ pub enum Tab {
     Contacts,
     Modules,
     Signals,
+    Privacy,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] =
-        [Tab::Profile, Tab::PositiveHealth, Tab::Goals, Tab::Contacts, Tab::Modules, Tab::Signals];
+    pub const ALL: [Tab; 7] =
+        [Tab::Profile, Tab::PositiveHealth, Tab::Goals, Tab::Contacts, Tab::Modules, Tab::Signals, Tab::Privacy];
     fn key(self) -> &'static str {
         match self {
             Tab::Profile => "tab.profile",
@@ -39,6 +40,7 @@ impl Tab {
             Tab::Contacts => "tab.contacts",
             Tab::Modules => "tab.modules",
             Tab::Signals => "tab.signals",
+            Tab::Privacy => "tab.privacy",
         }
     }
 }
@@ -58,6 +60,10 @@ pub struct ParticipantState {
     pub selected_enrolment: usize,
     /// Contacts, appointments, signals, referrals and the trajectory.
     pub day: crate::ui::day_data::DayRecords,
+    /// Consent per scope and the access log (oldest first), and the selected consent scope.
+    pub consents: Vec<crate::domain::privacy::Consent>,
+    pub log: Vec<crate::domain::privacy::AccessEntry>,
+    pub selected_scope: usize,
 }
 
 impl ParticipantState {
@@ -78,6 +84,9 @@ impl ParticipantState {
             selected_goal: 0,
             selected_enrolment: 0,
             day: Default::default(),
+            consents: Vec::new(),
+            log: Vec::new(),
+            selected_scope: 0,
         };
         s.set_records(assessments, goals, today);
         s
@@ -199,6 +208,7 @@ impl ParticipantState {
             Tab::Modules => self.render_modules(frame, body, ui, data, today),
             Tab::Contacts => self.render_contacts(frame, body, ui, today),
             Tab::Signals => self.render_signals(frame, body, ui, today),
+            Tab::Privacy => super::privacy::render_tab(frame, body, ui, &self.consents, &self.log, self.selected_scope),
         }
     }
 }

@@ -1,0 +1,254 @@
+//! The participant's rights in the store: the access log, consent, and erasure.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::StoreError;
+use super::codec::{Kind, Record};
+use super::records::Draft;
+use super::repo::Store;
+use crate::domain::ParticipantId;
+use crate::domain::module::{Attendance, Enrolment};
+use crate::domain::privacy::{AccessAction, AccessEntry, Consent, ConsentScope, Erasure};
+
+impl Record for AccessEntry {
+    const KIND: Kind = Kind::AccessEntry;
+    const SCHEMA: u16 = 1;
+    fn owner(&self) -> Option<ParticipantId> {
+        Some(self.participant)
+    }
+}
+
+impl Record for Consent {
+    const KIND: Kind = Kind::Consent;
+    const SCHEMA: u16 = 1;
+    fn owner(&self) -> Option<ParticipantId> {
+        Some(self.participant)
+    }
+}
+
+impl Record for Erasure {
+    const KIND: Kind = Kind::Erasure;
+    const SCHEMA: u16 = 1;
+}
+
+/// What an erasure removed, for the confirmation message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErasureReport {
+    pub records: usize,
+}
+
+impl Store {
+    /// Appends one entry to a participant's access log. Entries are only ever added: there is
+    /// no way to change or remove one short of erasing the person.
+    pub fn log_access(&self, entry: &AccessEntry) -> Result<(), StoreError> {
+        let mut key = Vec::with_capacity(32);
+        key.extend_from_slice(entry.participant.as_bytes());
+        let nanos = entry.at.timestamp_nanos_opt().unwrap_or(i64::MAX);
+        key.extend_from_slice(&nanos.to_be_bytes());
+        // Two entries in the same nanosecond keep both: a sequence number from sled.
+        key.extend_from_slice(&self.db.generate_id()?.to_be_bytes());
+        self.access_log.insert(key, self.seal(entry)?)?;
+        Ok(())
+    }
+
+    /// A participant's access log, oldest first.
+    pub fn access_log_of(&self, p: ParticipantId) -> Result<Vec<AccessEntry>, StoreError> {
+        self.scan(&self.access_log, p.as_bytes())
+    }
+
+    pub fn access_log(&self) -> Result<Vec<AccessEntry>, StoreError> {
+        self.scan(&self.access_log, &[])
+    }
+
+    /// Records consent for a scope (replacing an earlier record of that scope) and logs it.
+    pub fn save_consent(&self, c: &Consent, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut key = c.participant.as_bytes().to_vec();
+        key.push(c.scope as u8);
+        self.consents.insert(key, self.seal(c)?)?;
+        let action =
+            if c.is_active() { AccessAction::ConsentGiven(c.scope) } else { AccessAction::ConsentWithdrawn(c.scope) };
+        self.log_access(&AccessEntry { participant: c.participant, at, coach: c.coach.clone(), action })?;
+        self.flush()
+    }
+
+    pub fn consents_of(&self, p: ParticipantId) -> Result<Vec<Consent>, StoreError> {
+        self.scan(&self.consents, p.as_bytes())
+    }
+
+    pub fn consents(&self) -> Result<Vec<Consent>, StoreError> {
+        self.scan(&self.consents, &[])
+    }
+
+    /// The consent on record for one scope.
+    pub fn consent(&self, p: ParticipantId, scope: ConsentScope) -> Result<Option<Consent>, StoreError> {
+        let mut key = p.as_bytes().to_vec();
+        key.push(scope as u8);
+        self.consents.get(key)?.map(|v| self.unseal(&v)).transpose()
+    }
+
+    /// The anonymous traces of erasures, oldest first.
+    pub fn erasures(&self) -> Result<Vec<Erasure>, StoreError> {
+        self.scan(&self.erasures, &[])
+    }
+
+    /// Erases a person: every record about them goes from every tree and index, they are taken
+    /// out of attendance lists, and their data key is destroyed, so any copy of their records
+    /// left anywhere (sled's log, a backup) can no longer be read. What remains is an anonymous
+    /// "erased on DATE by COACH" entry.
+    pub fn erase(&self, p: ParticipantId, coach: &str, today: NaiveDate) -> Result<ErasureReport, StoreError> {
+        let id = p.as_bytes();
+        let mut removed = 0;
+        let participant = self.participant(p)?;
+        let prefixed = [
+            &self.assessments,
+            &self.goals,
+            &self.contacts,
+            &self.appointments,
+            &self.signals,
+            &self.referrals,
+            &self.access_log,
+            &self.consents,
+        ];
+        for tree in prefixed {
+            let keys: Vec<sled::IVec> = tree.scan_prefix(id).keys().collect::<Result<_, _>>()?;
+            for k in keys {
+                tree.remove(k)?;
+                removed += 1;
+            }
+        }
+        for tree in [&self.participants, &self.trajectories, &self.assessment_drafts, &self.ix_last_contact] {
+            if tree.remove(id)?.is_some() {
+                removed += 1;
+            }
+        }
+        if let Some(person) = &participant {
+            self.ix_number.remove(person.number.to_be_bytes())?;
+        }
+        // The appointment index is keyed by day first: look for the person in every entry.
+        let day_keys: Vec<sled::IVec> = self
+            .ix_appointment_date
+            .iter()
+            .keys()
+            .filter_map(|k| k.ok())
+            .filter(|k| k.len() >= 20 && &k[4..20] == id.as_slice())
+            .collect();
+        for k in day_keys {
+            self.ix_appointment_date.remove(k)?;
+        }
+        for item in self.enrolments.iter() {
+            let (k, v) = item?;
+            let e: Enrolment = self.unseal(&v)?;
+            if e.participant == p {
+                self.enrolments.remove(k)?;
+                removed += 1;
+            }
+        }
+        for item in self.attendance.iter() {
+            let (k, v) = item?;
+            let mut a: Attendance = self.unseal(&v)?;
+            let before = a.marks.len();
+            a.marks.retain(|(who, _)| *who != p);
+            if a.marks.len() != before {
+                self.attendance.insert(k, self.seal(&a)?)?;
+            }
+        }
+        for item in self.drafts.iter() {
+            let (k, v) = item?;
+            let d: Draft = self.unseal(&v)?;
+            if d.target.as_ref() == Some(id) {
+                self.drafts.remove(k)?;
+            }
+        }
+        // Destroy the key: an empty entry keeps its number from being used again.
+        if let Some(key_id) = self.keys.forget(p) {
+            self.key_tree.insert(key_id.to_be_bytes(), Vec::<u8>::new())?;
+        }
+        let key = self.db.generate_id()?.to_be_bytes();
+        self.erasures.insert(key, self.seal(&Erasure { on: today, coach: coach.to_string() })?)?;
+        self.flush()?;
+        Ok(ErasureReport { records: removed })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Participant;
+    use crate::domain::contact::{Channel, Contact, Initiative, Reached, RecordId};
+    use crate::domain::privacy::FieldChange;
+
+    fn contact(p: ParticipantId, at: DateTime<Utc>) -> Contact {
+        Contact {
+            id: RecordId::new_random(),
+            participant: p,
+            at: at.naive_utc(),
+            channel: Channel::Phone,
+            initiative: Initiative::Coach,
+            minutes: 30,
+            reached: Reached::Made,
+            life_areas: Vec::new(),
+            summary: "Gesprek over de schulden".into(),
+            coach: "Sanne".into(),
+            created_at: at,
+        }
+    }
+
+    #[test]
+    fn erasure_leaves_nothing_of_the_person_and_their_old_records_cannot_be_read() {
+        let store = Store::temporary().unwrap();
+        let now = Utc::now();
+        let today = now.date_naive();
+        let mut a = Participant::new(ParticipantId::new_random(), 0, now);
+        a.family_name = "Öztürk".into();
+        let mut b = Participant::new(ParticipantId::new_random(), 0, now);
+        b.family_name = "Jansen".into();
+        let saved = store.add_participants(vec![a.clone(), b.clone()]).unwrap();
+        store.save_contact(&contact(a.id, now)).unwrap();
+        store.save_contact(&contact(b.id, now)).unwrap();
+        store
+            .save_consent(
+                &Consent {
+                    participant: a.id,
+                    scope: ConsentScope::HealthData,
+                    given_on: today,
+                    withdrawn_on: None,
+                    coach: "Sanne".into(),
+                },
+                now,
+            )
+            .unwrap();
+        store
+            .log_access(&AccessEntry {
+                participant: a.id,
+                at: now,
+                coach: "Sanne".into(),
+                action: AccessAction::Changed(vec![FieldChange {
+                    field: "phone".into(),
+                    old: String::new(),
+                    new: "06".into(),
+                }]),
+            })
+            .unwrap();
+        let old_contact = store.contacts.scan_prefix(a.id.as_bytes()).values().next().unwrap().unwrap();
+        assert_eq!(store.access_log_of(a.id).unwrap().len(), 2);
+
+        let report = store.erase(a.id, "Sanne", today).unwrap();
+        assert!(report.records >= 4, "{report:?}");
+        // No key in any tree mentions the person; their number is free of them.
+        for name in store.db.tree_names() {
+            let tree = store.db.open_tree(&name).unwrap();
+            for k in tree.iter().keys() {
+                let k = k.unwrap();
+                assert!(!k.windows(16).any(|w| w == a.id.as_bytes()), "left in {}", String::from_utf8_lossy(&name));
+            }
+        }
+        assert!(matches!(store.participant_by_number(saved[0].number), Err(StoreError::NoSuchNumber(_))));
+        // A copy of their record taken before (a backup, sled's log) no longer opens.
+        assert!(matches!(store.unseal::<Contact>(&old_contact), Err(StoreError::Erased)));
+        // The other person is untouched; the trace is anonymous.
+        assert_eq!(store.participants().unwrap().len(), 1);
+        assert_eq!(store.contacts_of(b.id).unwrap().len(), 1);
+        assert_eq!(store.erasures().unwrap(), vec![Erasure { on: today, coach: "Sanne".into() }]);
+        assert!(store.check_indexes().unwrap().is_empty());
+    }
+}
