@@ -34,14 +34,17 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 .save_settings(&Settings { coach: Some(coach), ..Settings::default() })
                 .map_err(|e| CliError::from_store(e, &strings))?;
             let coach = current_coach(&cli, &store);
-            crate::ui::run(store, strings, coach)
+            crate::ui::run(store, strings, coach, Some(DEMO_PASSPHRASE))
         }
         None => {
             let dir = data_dir(&cli)?;
             let store = open_store(&dir, &strings, Create::Yes)?;
             let coach = current_coach(&cli, &store);
-            crate::ui::run(store, strings, coach)
+            crate::ui::run(store, strings, coach, None)
         }
+        Some(Command::Backup { file }) => crate::safety::backup(&cli, &strings, file),
+        Some(Command::Restore { file }) => crate::safety::restore(&cli, &strings, file),
+        Some(Command::Check) => crate::safety::check(&cli, &strings),
         Some(Command::Init) => {
             let dir = data_dir(&cli)?;
             let locked = Store::open_locked(&dir).map_err(|e| CliError::from_store(e, &strings))?;
@@ -137,10 +140,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             println!("spider web of {} ({date}) written to {}", p.listed_name(), out.display());
             Ok(())
         }
-        Some(Command::Settings { no_contact_days, set_coach }) => {
+        Some(Command::Settings { no_contact_days, set_coach, lock_minutes, retention_months }) => {
             let dir = data_dir(&cli)?;
             let store = open_store(&dir, &strings, Create::No)?;
             let mut settings = store.settings().map_err(|e| CliError::from_store(e, &strings))?;
+            if lock_minutes.is_some() || retention_months.is_some() {
+                settings.lock_minutes = lock_minutes.or(settings.lock_minutes);
+                settings.retention_months = retention_months.or(settings.retention_months);
+                store.save_settings(&settings).map_err(|e| CliError::from_store(e, &strings))?;
+            }
             if no_contact_days.is_some() || set_coach.is_some() {
                 if let Some(d) = no_contact_days {
                     settings.no_contact_days = Some(*d);
@@ -151,6 +159,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 store.save_settings(&settings).map_err(|e| CliError::from_store(e, &strings))?;
             }
             println!("coach: {}", settings.coach.as_deref().unwrap_or("(not set)"));
+            println!("lock-minutes: {}", settings.lock_minutes());
+            println!("retention-months: {}", settings.retention_months());
             println!(
                 "no-contact-days: {}",
                 settings

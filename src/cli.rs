@@ -34,6 +34,12 @@ pub enum Command {
     Init,
     /// Change the passphrase (the data is not re-encrypted; only the master key is rewrapped).
     Passphrase,
+    /// Write an encrypted snapshot of the caseload to FILE (also while meedoen runs elsewhere).
+    Backup { file: PathBuf },
+    /// Restore a backup FILE into an empty data directory.
+    Restore { file: PathBuf },
+    /// Read every record and index and report problems in plain words.
+    Check,
     /// Fill an empty caseload with fictional but realistic participants.
     Demo {
         /// How many participants to create.
@@ -71,6 +77,12 @@ pub enum Command {
         /// The coach whose caseload the start screen shows.
         #[arg(long = "set-coach", value_name = "NAME")]
         set_coach: Option<String>,
+        /// Minutes without a key before the screen locks (0: never).
+        #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u16).range(0..=240))]
+        lock_minutes: Option<u16>,
+        /// Months after a trajectory closes before it is listed for erasure.
+        #[arg(long, value_name = "MONTHS", value_parser = clap::value_parser!(u16).range(1..=240))]
+        retention_months: Option<u16>,
     },
     /// Read a referral list (semicolon-separated CSV as Dutch spreadsheets save it).
     ImportReferrals {

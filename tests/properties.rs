@@ -104,6 +104,25 @@ proptest! {
         decode_as_every_kind(&bytes, &keys);
     }
 
+    /// The referral import, fed arbitrary bytes and arbitrary semicolon-separated rows under a
+    /// real header, reports or imports and never panics.
+    #[test]
+    fn the_referral_import_never_panics(
+        bytes in proptest::collection::vec(any::<u8>(), 0..400),
+        rows in proptest::collection::vec(proptest::collection::vec("[^\n\r]{0,12}", 0..6), 0..6),
+    ) {
+        let store = meedoen::store::Store::temporary().unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let now = Utc.timestamp_opt(1_790_000_000, 0).unwrap();
+        let _ = meedoen::import::import_referrals(&store, &bytes, today, now, "Sanne");
+        let mut csv = String::from("voornamen;tussenvoegsel;achternaam;geboortedatum;telefoon;postcode\n");
+        for r in &rows {
+            csv.push_str(&r.join(";"));
+            csv.push('\n');
+        }
+        let _ = meedoen::import::import_referrals(&store, csv.as_bytes(), today, now, "Sanne");
+    }
+
     #[test]
     fn search_never_panics_and_narrowing_agrees(q in "\\PC{0,8}") {
         let mut people = Vec::new();

@@ -52,6 +52,7 @@ pub enum Kind {
     AccessEntry = 19,
     Consent = 20,
     Erasure = 21,
+    BackupRegister = 22,
 }
 
 impl Kind {
@@ -78,6 +79,7 @@ impl Kind {
             19 => Some(Kind::AccessEntry),
             20 => Some(Kind::Consent),
             21 => Some(Kind::Erasure),
+            22 => Some(Kind::BackupRegister),
             _ => None,
         }
     }
@@ -108,6 +110,7 @@ impl Kind {
             Kind::AccessEntry => "access log entry",
             Kind::Consent => "consent",
             Kind::Erasure => "erasure",
+            Kind::BackupRegister => "backup register",
         }
     }
 }

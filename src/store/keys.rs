@@ -63,6 +63,11 @@ fn recover_rewrite(dir: &Path) -> Result<(), StoreError> {
 }
 
 impl LockedStore {
+    /// The open files, for a restore into them.
+    pub(super) fn into_db(self) -> sled::Db {
+        self.db
+    }
+
     pub fn state(&self) -> Result<StoreState, StoreError> {
         let meta = self.db.open_tree("meta")?;
         if meta.get(META_KEYRING)?.is_some() {
@@ -312,4 +317,44 @@ pub(super) fn key_id(k: &[u8]) -> Result<u32, StoreError> {
     Ok(u32::from_be_bytes(
         k.try_into().map_err(|_| StoreError::Corrupt { kind: "participant key", reason: "bad key id".into() })?,
     ))
+}
+
+/// Decodes a stored value as its kind says (for `check`).
+pub(super) fn check_kind(store: &Store, kind: Kind, bytes: &[u8]) -> Result<(), StoreError> {
+    use super::backup::BackupRegister;
+    use super::records::{AssessmentDraft, ContactSummary, Draft, Settings};
+    use crate::domain::contact::{Appointment, Contact};
+    use crate::domain::goal::Goal;
+    use crate::domain::health::Assessment;
+    use crate::domain::module::{Attendance, Closure, Enrolment, Module};
+    use crate::domain::privacy::{AccessEntry, Consent, Erasure};
+    use crate::domain::signal::{PartnerReferral, Signal};
+    use crate::domain::trajectory::Trajectory;
+    fn d<T: Record>(s: &Store, b: &[u8]) -> Result<(), StoreError> {
+        s.unseal::<T>(b).map(|_| ())
+    }
+    match kind {
+        Kind::Participant => d::<crate::domain::Participant>(store, bytes),
+        Kind::Draft => d::<Draft>(store, bytes),
+        Kind::Settings => d::<Settings>(store, bytes),
+        Kind::Assessment => d::<Assessment>(store, bytes),
+        Kind::Goal => d::<Goal>(store, bytes),
+        Kind::AssessmentDraft => d::<AssessmentDraft>(store, bytes),
+        Kind::Module => d::<Module>(store, bytes),
+        Kind::Enrolment => d::<Enrolment>(store, bytes),
+        Kind::Attendance => d::<Attendance>(store, bytes),
+        Kind::Closure => d::<Closure>(store, bytes),
+        Kind::Contact => d::<Contact>(store, bytes),
+        Kind::Appointment => d::<Appointment>(store, bytes),
+        Kind::Trajectory => d::<Trajectory>(store, bytes),
+        Kind::Signal => d::<Signal>(store, bytes),
+        Kind::PartnerReferral => d::<PartnerReferral>(store, bytes),
+        Kind::ContactSummary => d::<ContactSummary>(store, bytes),
+        Kind::AccessEntry => d::<AccessEntry>(store, bytes),
+        Kind::Consent => d::<Consent>(store, bytes),
+        Kind::Erasure => d::<Erasure>(store, bytes),
+        Kind::BackupRegister => d::<BackupRegister>(store, bytes),
+        Kind::Keyring => codec::decode_plain::<Keyring>(bytes).map(|_| ()),
+        Kind::WrappedKey => codec::decode_plain::<WrappedKey>(bytes).map(|_| ()),
+    }
 }

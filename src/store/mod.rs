@@ -3,6 +3,7 @@
 //! Every value goes through [`codec`] (a versioned envelope around bincode); secondary indexes are
 //! written in the same transaction as their records; a save returns only after the data is on disk.
 
+mod backup;
 pub mod codec;
 pub mod crypto;
 mod day;
@@ -12,6 +13,7 @@ mod privacy;
 mod records;
 mod repo;
 
+pub use backup::DAILY_KEPT;
 pub use codec::Kind;
 pub use error::StoreError;
 pub use keys::{LockedStore, StoreState};

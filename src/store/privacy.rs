@@ -35,6 +35,9 @@ impl Record for Erasure {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErasureReport {
     pub records: usize,
+    /// Backup files that could not be reached to remove the person's key (moved, on a disk not
+    /// attached): they still hold it until they are deleted.
+    pub unreachable_backups: Vec<String>,
 }
 
 impl Store {
@@ -160,13 +163,16 @@ impl Store {
             }
         }
         // Destroy the key: an empty entry keeps its number from being used again.
+        let mut unreachable_backups = Vec::new();
         if let Some(key_id) = self.keys.forget(p) {
             self.key_tree.insert(key_id.to_be_bytes(), Vec::<u8>::new())?;
+            self.flush()?;
+            unreachable_backups = self.shred_backups(key_id)?;
         }
         let key = self.db.generate_id()?.to_be_bytes();
         self.erasures.insert(key, self.seal(&Erasure { on: today, coach: coach.to_string() })?)?;
         self.flush()?;
-        Ok(ErasureReport { records: removed })
+        Ok(ErasureReport { records: removed, unreachable_backups })
     }
 }
 

@@ -97,6 +97,13 @@ pub struct App {
     /// Drafts found at start that were not yet offered.
     pub(super) pending_drafts: Vec<(String, Draft)>,
     pub(super) pending_assessments: Vec<crate::store::AssessmentDraft>,
+    /// The screen is locked (after minutes without a key); everything behind it is kept.
+    pub locked: Option<super::lock::LockState>,
+    /// When the last key came, and after how many minutes without one the screen locks (0: never).
+    pub(super) last_key: DateTime<Utc>,
+    pub lock_minutes: u16,
+    /// Shown on the lock screen of the `--demo` caseload, whose passphrase is public.
+    pub demo_passphrase: Option<&'static str>,
 }
 
 pub(super) const INTAKE_DRAFT: &str = "intake";
@@ -120,6 +127,8 @@ impl App {
             store.add_modules(&crate::domain::module::default_catalogue(today, clock()))?;
         }
         let modules = super::modules_data::ModuleData::load(&store)?;
+        let lock_minutes = store.settings()?.lock_minutes();
+        let last_key = clock();
         let mut app = App {
             store,
             strings,
@@ -138,6 +147,10 @@ impl App {
             clock,
             pending_drafts: pending,
             pending_assessments: assessment_drafts,
+            locked: None,
+            last_key,
+            lock_minutes,
+            demo_passphrase: None,
         };
         app.compute_start();
         app.offer_next_draft();
@@ -206,6 +219,10 @@ impl App {
     pub fn handle_key(&mut self, ev: KeyEvent) -> bool {
         if ev.kind == KeyEventKind::Release {
             return false;
+        }
+        self.last_key = (self.clock)();
+        if self.locked.is_some() {
+            return self.lock_key(&ev);
         }
         let had_flash = self.flash.take().is_some();
         let changed = if matches!(self.popup, Some(Popup::Erase { .. })) {

@@ -141,7 +141,13 @@ impl App {
                     Err(e) => self.flash = Some((self.error_text(&e), true)),
                 }
                 self.refresh_screens();
-                let msg = self.strings.fill("erase.done", &[("name", &name), ("n", &report.records.to_string())]);
+                let mut msg = self.strings.fill("erase.done", &[("name", &name), ("n", &report.records.to_string())]);
+                if !report.unreachable_backups.is_empty() {
+                    msg.push(' ');
+                    msg.push_str(
+                        &self.strings.fill("erase.unreachable", &[("files", &report.unreachable_backups.join(", "))]),
+                    );
+                }
                 self.flash = Some((msg, false));
             }
             Err(e) => self.flash = Some((self.error_text(&e), true)),

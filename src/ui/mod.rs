@@ -17,6 +17,7 @@ pub mod day_forms;
 pub mod form;
 pub mod goal_form;
 pub mod keymap;
+pub mod lock;
 pub mod module_form;
 pub mod modules_data;
 pub mod participant_form;
@@ -37,9 +38,21 @@ use app::App;
 use theme::Theme;
 
 /// Opens the UI on `store` and runs until the coach quits.
-pub fn run(store: Store, strings: Strings, coach: String) -> Result<(), CliError> {
-    let mut app = App::new(store, strings, Theme::from_env(), coach, Local::now().date_naive(), Box::new(Utc::now))
+/// `demo_passphrase` is shown on the lock screen of the `--demo` caseload.
+pub fn run(
+    store: Store,
+    strings: Strings,
+    coach: String,
+    demo_passphrase: Option<&'static str>,
+) -> Result<(), CliError> {
+    let today = Local::now().date_naive();
+    // Today's automatic backup (the newest seven are kept), before anything else happens.
+    if let Err(e) = store.daily_backup(today) {
+        eprintln!("meedoen: the daily backup could not be written: {e}");
+    }
+    let mut app = App::new(store, strings, Theme::from_env(), coach, today, Box::new(Utc::now))
         .map_err(|e| CliError::new(e.to_string(), exit::ERROR))?;
+    app.demo_passphrase = demo_passphrase;
     let mut terminal =
         ratatui::try_init().map_err(|e| CliError::new(format!("cannot open the terminal: {e}"), exit::ERROR))?;
     let result = event_loop(&mut terminal, &mut app);
@@ -53,15 +66,21 @@ pub fn run(store: Store, strings: Strings, coach: String) -> Result<(), CliError
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io::Result<()> {
     terminal.draw(|f| view::render(app, f))?;
     while !app.quit {
-        // Wake once a minute so the date in the header turns over at midnight.
-        let redraw = if event::poll(Duration::from_secs(60))? {
+        // Wake every second: the screen locks after minutes without a key, a backup asked for
+        // from another window is written, and the date turns over at midnight.
+        let redraw = if event::poll(Duration::from_secs(1))? {
             match event::read()? {
                 Event::Key(k) if k.kind != KeyEventKind::Release => app.handle_key(k),
                 Event::Resize(_, _) => true,
                 _ => false,
             }
         } else {
-            app.set_today(Local::now().date_naive())
+            crate::safety::serve_backup_request(&app.store);
+            let today = Local::now().date_naive();
+            if today != app.today {
+                let _ = app.store.daily_backup(today);
+            }
+            app.set_today(today) | app.tick()
         };
         if redraw && !app.quit {
             terminal.draw(|f| view::render(app, f))?;

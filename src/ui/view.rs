@@ -26,6 +26,10 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     let ui = Ui { strings: &app.strings, theme: app.theme };
+    if let Some(lock) = &app.locked {
+        super::lock::render(frame, &ui, lock, app.demo_passphrase);
+        return;
+    }
     let [header, body, footer] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
     render_header(frame, header, &ui, app);
