@@ -210,3 +210,38 @@ fn the_passphrase_is_asked_twice_for_a_new_caseload_and_once_after() {
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn a_backup_asked_for_while_the_ui_runs_is_written_by_the_ui() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let mut s = Session::start(&dir, &[]);
+    s.wait_for("Vandaag");
+    // Today's automatic backup was written at start.
+    let daily: Vec<_> = std::fs::read_dir(dir.join("backups")).unwrap().collect();
+    assert_eq!(daily.len(), 1);
+    let file = tmp.path().join("tijdens.backup");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_meedoen"))
+        .arg("--data-dir")
+        .arg(&dir)
+        .arg("backup")
+        .arg(&file)
+        .env("MEEDOEN_PASSPHRASE", PASSPHRASE)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("backup written"));
+    assert!(std::fs::metadata(&file).unwrap().len() > 100);
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    let restored = tmp.path().join("hersteld");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_meedoen"))
+        .arg("--data-dir")
+        .arg(&restored)
+        .arg("restore")
+        .arg(&file)
+        .env("MEEDOEN_PASSPHRASE", PASSPHRASE)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -39,9 +39,9 @@ fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
     let mut tries = 0;
     loop {
         match sled::Config::new().path(path).flush_every_ms(Some(200)).open().map_err(StoreError::from) {
-            Err(StoreError::Locked) if tries < 25 => {
+            Err(StoreError::Locked) if tries < 250 => {
                 tries += 1;
-                std::thread::sleep(std::time::Duration::from_millis(20));
+                std::thread::sleep(std::time::Duration::from_millis(2));
             }
             other => return other,
         }
@@ -158,40 +158,55 @@ impl LockedStore {
     }
 }
 
+/// Calls `$f::<T>($args)` with `T` the stored type of `$kind`; the key records (stored plain)
+/// give `$plain`. The one list of which type each kind holds.
+macro_rules! by_kind {
+    ($kind:expr, $f:ident($($arg:expr),*), plain => $plain:expr) => {{
+        use super::backup::BackupRegister;
+        use super::records::{AssessmentDraft, ContactSummary, Draft, Settings};
+        use crate::domain::contact::{Appointment, Contact};
+        use crate::domain::goal::Goal;
+        use crate::domain::health::Assessment;
+        use crate::domain::module::{Attendance, Closure, Enrolment, Module};
+        use crate::domain::privacy::{AccessEntry, Consent, Erasure};
+        use crate::domain::signal::{PartnerReferral, Signal};
+        use crate::domain::trajectory::Trajectory;
+        match $kind {
+            Kind::Participant => $f::<crate::domain::Participant>($($arg),*),
+            Kind::Draft => $f::<Draft>($($arg),*),
+            Kind::Settings => $f::<Settings>($($arg),*),
+            Kind::Assessment => $f::<Assessment>($($arg),*),
+            Kind::Goal => $f::<Goal>($($arg),*),
+            Kind::AssessmentDraft => $f::<AssessmentDraft>($($arg),*),
+            Kind::Module => $f::<Module>($($arg),*),
+            Kind::Enrolment => $f::<Enrolment>($($arg),*),
+            Kind::Attendance => $f::<Attendance>($($arg),*),
+            Kind::Closure => $f::<Closure>($($arg),*),
+            Kind::Contact => $f::<Contact>($($arg),*),
+            Kind::Appointment => $f::<Appointment>($($arg),*),
+            Kind::Trajectory => $f::<Trajectory>($($arg),*),
+            Kind::Signal => $f::<Signal>($($arg),*),
+            Kind::PartnerReferral => $f::<PartnerReferral>($($arg),*),
+            Kind::ContactSummary => $f::<ContactSummary>($($arg),*),
+            Kind::AccessEntry => $f::<AccessEntry>($($arg),*),
+            Kind::Consent => $f::<Consent>($($arg),*),
+            Kind::Erasure => $f::<Erasure>($($arg),*),
+            Kind::BackupRegister => $f::<BackupRegister>($($arg),*),
+            Kind::Keyring | Kind::WrappedKey => $plain,
+        }
+    }};
+}
+
 /// Re-encodes one stored value under the right key of `new`.
 fn reseal(bytes: &[u8], reading: &Keys, new: &Store) -> Result<Vec<u8>, StoreError> {
-    use super::records::{AssessmentDraft, ContactSummary, Draft, Settings};
-    use crate::domain::contact::{Appointment, Contact};
-    use crate::domain::goal::Goal;
-    use crate::domain::health::Assessment;
-    use crate::domain::module::{Attendance, Closure, Enrolment, Module};
-    use crate::domain::signal::{PartnerReferral, Signal};
-    use crate::domain::trajectory::Trajectory;
     fn re<T: Record>(b: &[u8], k: &Keys, s: &Store) -> Result<Vec<u8>, StoreError> {
         s.seal(&codec::decode::<T>(b, k)?)
     }
-    match codec::header(bytes)?.kind {
-        Kind::Participant => re::<crate::domain::Participant>(bytes, reading, new),
-        Kind::Draft => re::<Draft>(bytes, reading, new),
-        Kind::Settings => re::<Settings>(bytes, reading, new),
-        Kind::Assessment => re::<Assessment>(bytes, reading, new),
-        Kind::Goal => re::<Goal>(bytes, reading, new),
-        Kind::AssessmentDraft => re::<AssessmentDraft>(bytes, reading, new),
-        Kind::Module => re::<Module>(bytes, reading, new),
-        Kind::Enrolment => re::<Enrolment>(bytes, reading, new),
-        Kind::Attendance => re::<Attendance>(bytes, reading, new),
-        Kind::Closure => re::<Closure>(bytes, reading, new),
-        Kind::Contact => re::<Contact>(bytes, reading, new),
-        Kind::Appointment => re::<Appointment>(bytes, reading, new),
-        Kind::Trajectory => re::<Trajectory>(bytes, reading, new),
-        Kind::Signal => re::<Signal>(bytes, reading, new),
-        Kind::PartnerReferral => re::<PartnerReferral>(bytes, reading, new),
-        Kind::ContactSummary => re::<ContactSummary>(bytes, reading, new),
-        other => Err(StoreError::Corrupt {
-            kind: other.name(),
-            reason: "not expected in a store from before encryption".into(),
-        }),
-    }
+    let kind = codec::header(bytes)?.kind;
+    by_kind!(kind, re(bytes, reading, new), plain => Err(StoreError::Corrupt {
+        kind: kind.name(),
+        reason: "not expected in a store from before encryption".into(),
+    }))
 }
 
 impl Store {
@@ -321,40 +336,11 @@ pub(super) fn key_id(k: &[u8]) -> Result<u32, StoreError> {
 
 /// Decodes a stored value as its kind says (for `check`).
 pub(super) fn check_kind(store: &Store, kind: Kind, bytes: &[u8]) -> Result<(), StoreError> {
-    use super::backup::BackupRegister;
-    use super::records::{AssessmentDraft, ContactSummary, Draft, Settings};
-    use crate::domain::contact::{Appointment, Contact};
-    use crate::domain::goal::Goal;
-    use crate::domain::health::Assessment;
-    use crate::domain::module::{Attendance, Closure, Enrolment, Module};
-    use crate::domain::privacy::{AccessEntry, Consent, Erasure};
-    use crate::domain::signal::{PartnerReferral, Signal};
-    use crate::domain::trajectory::Trajectory;
     fn d<T: Record>(s: &Store, b: &[u8]) -> Result<(), StoreError> {
         s.unseal::<T>(b).map(|_| ())
     }
-    match kind {
-        Kind::Participant => d::<crate::domain::Participant>(store, bytes),
-        Kind::Draft => d::<Draft>(store, bytes),
-        Kind::Settings => d::<Settings>(store, bytes),
-        Kind::Assessment => d::<Assessment>(store, bytes),
-        Kind::Goal => d::<Goal>(store, bytes),
-        Kind::AssessmentDraft => d::<AssessmentDraft>(store, bytes),
-        Kind::Module => d::<Module>(store, bytes),
-        Kind::Enrolment => d::<Enrolment>(store, bytes),
-        Kind::Attendance => d::<Attendance>(store, bytes),
-        Kind::Closure => d::<Closure>(store, bytes),
-        Kind::Contact => d::<Contact>(store, bytes),
-        Kind::Appointment => d::<Appointment>(store, bytes),
-        Kind::Trajectory => d::<Trajectory>(store, bytes),
-        Kind::Signal => d::<Signal>(store, bytes),
-        Kind::PartnerReferral => d::<PartnerReferral>(store, bytes),
-        Kind::ContactSummary => d::<ContactSummary>(store, bytes),
-        Kind::AccessEntry => d::<AccessEntry>(store, bytes),
-        Kind::Consent => d::<Consent>(store, bytes),
-        Kind::Erasure => d::<Erasure>(store, bytes),
-        Kind::BackupRegister => d::<BackupRegister>(store, bytes),
+    by_kind!(kind, d(store, bytes), plain => match kind {
         Kind::Keyring => codec::decode_plain::<Keyring>(bytes).map(|_| ()),
-        Kind::WrappedKey => codec::decode_plain::<WrappedKey>(bytes).map(|_| ()),
-    }
+        _ => codec::decode_plain::<WrappedKey>(bytes).map(|_| ()),
+    })
 }
