@@ -45,6 +45,38 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Backup { file }) => crate::safety::backup(&cli, &strings, file),
         Some(Command::Restore { file }) => crate::safety::restore(&cli, &strings, file),
         Some(Command::Check) => crate::safety::check(&cli, &strings),
+        Some(Command::Report { from, to, format, esf_list, with_names, out }) => {
+            let parse = |s: &str| {
+                crate::domain::validate::parse_date(s)
+                    .map_err(|_| CliError::new(format!("not a date: {s} (use dd-mm-jjjj)"), exit::USAGE))
+            };
+            let (from, to) = (parse(from)?, parse(to)?);
+            if to < from {
+                return Err(CliError::new("--to is before --from", exit::USAGE));
+            }
+            let dir = data_dir(&cli)?;
+            let store = open_store(&dir, &strings, Create::No)?;
+            let err = |e| CliError::from_store(e, &strings);
+            let data = crate::reports::Loaded::load(&store).map_err(err)?;
+            let coach = cli.coach.as_deref().map(str::trim).filter(|c| !c.is_empty());
+            let report = data.report(from, to, coach);
+            let bytes = if *esf_list {
+                crate::reports::esf_list(&data, &report, *with_names).map_err(err)?
+            } else {
+                match format {
+                    crate::cli::ReportFormat::Text => crate::reports::text(&report, &strings).into_bytes(),
+                    crate::cli::ReportFormat::Csv => crate::reports::csv(&report, &strings).map_err(err)?,
+                    crate::cli::ReportFormat::Json => crate::reports::json(&report).map_err(err)?,
+                }
+            };
+            match out {
+                Some(path) => std::fs::write(path, &bytes)
+                    .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display()), exit::ERROR)),
+                None => std::io::stdout()
+                    .write_all(&bytes)
+                    .map_err(|e| CliError::new(format!("cannot write the report: {e}"), exit::ERROR)),
+            }
+        }
         Some(Command::Init) => {
             let dir = data_dir(&cli)?;
             let locked = Store::open_locked(&dir).map_err(|e| CliError::from_store(e, &strings))?;

@@ -40,6 +40,27 @@ pub enum Command {
     Restore { file: PathBuf },
     /// Read every record and index and report problems in plain words.
     Check,
+    /// The period report (all figures with their denominators), or the ESF+ participant list.
+    /// `--coach NAME` limits it to one coach's caseload.
+    Report {
+        /// First day of the period (dd-mm-jjjj).
+        #[arg(long, value_name = "DATE")]
+        from: String,
+        /// Last day of the period (dd-mm-jjjj).
+        #[arg(long, value_name = "DATE")]
+        to: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
+        /// Write the ESF+ participant list (CSV) instead of the report.
+        #[arg(long)]
+        esf_list: bool,
+        /// Put names in the ESF+ participant list (without: participant numbers only).
+        #[arg(long, requires = "esf_list")]
+        with_names: bool,
+        /// File to write (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Fill an empty caseload with fictional but realistic participants.
     Demo {
         /// How many participants to create.
@@ -89,6 +110,13 @@ pub enum Command {
         /// The CSV file.
         file: PathBuf,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

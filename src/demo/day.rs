@@ -150,6 +150,7 @@ pub fn generate(
                     outcome,
                     advice: ADVICE.choose(&mut rng).map_or_else(String::new, |s| s.to_string()),
                 });
+                t.esf_exit = esf_exit(p.id, outcome);
                 t.history.push(StatusChange {
                     date: end,
                     from: Status::Active,
@@ -168,4 +169,27 @@ pub fn generate(
         trajectories.push(t);
     }
     (contacts, appointments, signals, referrals, trajectories)
+}
+
+/// ESF+ results at exit that fit the outcome, from a generator of their own (seeded by the id).
+fn esf_exit(id: crate::domain::ParticipantId, outcome: ExitOutcome) -> crate::domain::esf::EsfExit {
+    use crate::domain::esf::{EsfExit, YesNo};
+    let mut r = ChaCha8Rng::seed_from_u64(id.0.as_u64_pair().1);
+    let mut yn = |p: f64| {
+        if r.random_bool(0.05) {
+            YesNo::NotAsked
+        } else if r.random_bool(p) {
+            YesNo::Yes
+        } else {
+            YesNo::No
+        }
+    };
+    let work = matches!(outcome, ExitOutcome::PaidWork);
+    let school = matches!(outcome, ExitOutcome::Education);
+    EsfExit {
+        searching_work: yn(if matches!(outcome, ExitOutcome::LabourMarketTrajectory) { 0.9 } else { 0.25 }),
+        in_education: yn(if school { 0.95 } else { 0.05 }),
+        qualification: yn(if school { 0.3 } else { 0.08 }),
+        employed: yn(if work { 0.95 } else { 0.03 }),
+    }
 }

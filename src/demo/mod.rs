@@ -73,6 +73,7 @@ fn person(rng: &mut ChaCha8Rng, today: NaiveDate, now: DateTime<Utc>, main_share
         _ => Gender::Male,
     };
     let migrant = rng.random_bool(0.45);
+    p.esf_entry = esf_entry(&p, migrant);
     if migrant {
         let (f, m, fam) = MIGRANT.choose(rng).copied().unwrap_or(MIGRANT[0]);
         p.given_names = pick(rng, if female { f } else { m }).to_string();
@@ -134,11 +135,10 @@ fn person(rng: &mut ChaCha8Rng, today: NaiveDate, now: DateTime<Utc>, main_share
         }
     }
     let open = p.status.is_open();
-    p.coach = if open && rng.random_bool(main_share) {
-        COACHES[0].to_string()
-    } else {
-        COACHES[rng.random_range(1..COACHES.len())].to_string()
-    };
+    // The main coach also had trajectories that closed (her reports show exits); her open
+    // caseload stays about fifty.
+    let mine = if open { rng.random_bool(main_share) } else { rng.random_bool(0.3) };
+    p.coach = if mine { COACHES[0].to_string() } else { COACHES[rng.random_range(1..COACHES.len())].to_string() };
     if rng.random_bool(0.4) {
         p.notes = pick(rng, NOTES).to_string();
     }
@@ -203,6 +203,38 @@ fn postcode(rng: &mut ChaCha8Rng, area: u32) -> Option<Postcode> {
 /// A name as it would appear in an e-mail address: folded to ASCII, spaces and quotes dropped.
 fn ascii(s: &str) -> String {
     crate::domain::fold::fold(s).chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect()
+}
+
+/// ESF+ characteristics at entry, from a generator of their own (seeded by the person's id) so
+/// the rest of the demo stays the same for a seed.
+fn esf_entry(p: &Participant, migrant: bool) -> crate::domain::esf::EsfEntry {
+    use crate::domain::esf::{Education, EsfEntry, LabourStatus, YesNo};
+    let mut r = ChaCha8Rng::seed_from_u64(p.id.0.as_u64_pair().0);
+    let yes_no = |r: &mut ChaCha8Rng, yes: f64| match r.random_range(0..100) {
+        0..4 => YesNo::NotAsked,
+        4..7 => YesNo::Declined,
+        _ if r.random_bool(yes) => YesNo::Yes,
+        _ => YesNo::No,
+    };
+    EsfEntry {
+        labour: match r.random_range(0..100) {
+            0..5 => LabourStatus::NotAsked,
+            5..60 => LabourStatus::LongTermUnemployed,
+            60..75 => LabourStatus::Unemployed,
+            75..96 => LabourStatus::Inactive,
+            _ => LabourStatus::Employed,
+        },
+        education: match r.random_range(0..100) {
+            0..6 => Education::NotAsked,
+            6..10 => Education::Declined,
+            10..62 => Education::Isced0To2,
+            62..92 => Education::Isced3To4,
+            _ => Education::Isced5To8,
+        },
+        disability: yes_no(&mut r, 0.3),
+        foreign_background: if migrant { yes_no(&mut r, 0.95) } else { yes_no(&mut r, 0.05) },
+        homeless: yes_no(&mut r, 0.08),
+    }
 }
 
 #[cfg(test)]

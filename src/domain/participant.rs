@@ -144,6 +144,9 @@ pub struct Participant {
     pub created_at: DateTime<Utc>,
     #[serde(with = "super::compact::moment")]
     pub updated_at: DateTime<Utc>,
+    /// ESF+ characteristics at entry (schema 2; stays last: older records read by appending its
+    /// default).
+    pub esf_entry: super::esf::EsfEntry,
 }
 
 impl Participant {
@@ -172,6 +175,7 @@ impl Participant {
             notes: String::new(),
             created_at: now,
             updated_at: now,
+            esf_entry: Default::default(),
         }
     }
 

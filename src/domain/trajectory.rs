@@ -80,11 +80,20 @@ pub struct Trajectory {
     pub advice: String,
     #[serde(with = "super::compact::moment")]
     pub updated_at: DateTime<Utc>,
+    /// ESF+ results at exit, recorded when the trajectory closes (schema 2; stays last).
+    pub esf_exit: super::esf::EsfExit,
 }
 
 impl Trajectory {
     pub fn new(participant: ParticipantId, now: DateTime<Utc>) -> Trajectory {
-        Trajectory { participant, history: Vec::new(), closing: None, advice: String::new(), updated_at: now }
+        Trajectory {
+            participant,
+            history: Vec::new(),
+            closing: None,
+            advice: String::new(),
+            updated_at: now,
+            esf_exit: Default::default(),
+        }
     }
 
     pub fn was_extended(&self) -> bool {

@@ -273,7 +273,7 @@ mod tests {
         let p = sample();
         let bytes = encode(&p, &keys, MASTER_KEY_ID).unwrap();
         let h = header(&bytes).unwrap();
-        assert_eq!((h.format, h.kind, h.schema, h.key_id), (FORMAT, Kind::Participant, 1, MASTER_KEY_ID));
+        assert_eq!((h.format, h.kind, h.schema, h.key_id), (FORMAT, Kind::Participant, 2, MASTER_KEY_ID));
         assert_eq!(decode::<Participant>(&bytes, &keys).unwrap(), p);
         assert!(!bytes.windows(6).any(|w| w == "Öztürk".as_bytes()), "the name is not readable in the stored bytes");
         // A plain record (as the first version wrote) reads only while migrating.

@@ -12,9 +12,31 @@ use crate::domain::signal::{PartnerReferral, Signal};
 use crate::domain::trajectory::Trajectory;
 use crate::domain::{Participant, ParticipantId};
 
+/// Reads a record whose newer schema only appended fields at the end: bincode reads the old
+/// payload followed by the encoding of the new fields' defaults as the new type.
+fn with_appended<T: serde::de::DeserializeOwned, A: Serialize>(
+    kind: Kind,
+    payload: &[u8],
+    appended: &A,
+) -> Result<T, StoreError> {
+    let mut bytes = payload.to_vec();
+    bytes.extend(
+        bincode::serde::encode_to_vec(appended, bincode::config::standard())
+            .map_err(|e| StoreError::Backend(format!("migration: {e}")))?,
+    );
+    codec::decode_payload(kind, &bytes)
+}
+
 impl Record for Participant {
     const KIND: Kind = Kind::Participant;
-    const SCHEMA: u16 = 1;
+    /// Schema 2 added the ESF+ entry characteristics at the end.
+    const SCHEMA: u16 = 2;
+    fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
+        match schema {
+            1 => with_appended(Kind::Participant, payload, &crate::domain::esf::EsfEntry::default()),
+            _ => Err(StoreError::Corrupt { kind: "participant", reason: format!("unknown schema version {schema}") }),
+        }
+    }
     fn owner(&self) -> Option<ParticipantId> {
         Some(self.id)
     }
@@ -174,7 +196,14 @@ impl Record for Appointment {
 
 impl Record for Trajectory {
     const KIND: Kind = Kind::Trajectory;
-    const SCHEMA: u16 = 1;
+    /// Schema 2 added the ESF+ exit results at the end.
+    const SCHEMA: u16 = 2;
+    fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
+        match schema {
+            1 => with_appended(Kind::Trajectory, payload, &crate::domain::esf::EsfExit::default()),
+            _ => Err(StoreError::Corrupt { kind: "trajectory", reason: format!("unknown schema version {schema}") }),
+        }
+    }
     fn owner(&self) -> Option<ParticipantId> {
         Some(self.participant)
     }

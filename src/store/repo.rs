@@ -469,8 +469,9 @@ impl Store {
     }
 
     /// Every record under a key prefix.
-    pub(super) fn scan<T: codec::Record>(&self, tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
-        tree.scan_prefix(prefix).values().map(|v| self.unseal(&v?)).collect()
+    pub(super) fn scan<T: codec::Record + Send>(&self, tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
+        let raw: Vec<sled::IVec> = tree.scan_prefix(prefix).values().collect::<Result<_, _>>()?;
+        self.decode_all(&raw)
     }
 
     /// Decodes many stored values, in order, on all cores when there are many.

@@ -37,6 +37,7 @@ pub enum Screen {
     Roster(super::screens::week::RosterState),
     Enrol(super::screens::enrol::EnrolState),
     Retention(super::screens::privacy::RetentionState),
+    Reports(Box<super::screens::reports::ReportState>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,6 +192,7 @@ impl App {
             Screen::Roster(_) => (vec![Context::Roster], false),
             Screen::Enrol(_) => (vec![Context::Enrol], true),
             Screen::Retention(_) => (vec![Context::Retention], false),
+            Screen::Reports(_) => (vec![Context::Reports], false),
             Screen::Participant(s) => match s.tab {
                 super::screens::participant::Tab::PositiveHealth => {
                     (vec![Context::HealthTab, Context::Participant], false)
@@ -309,6 +311,9 @@ impl App {
         let (contexts, typing) = self.contexts();
         let action = keymap::resolve(ev, &contexts, typing);
         if let Some(handled) = self.privacy_action(action) {
+            return handled;
+        }
+        if let Some(handled) = self.reports_action(action) {
             return handled;
         }
         if let (

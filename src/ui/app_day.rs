@@ -182,6 +182,16 @@ impl App {
 
     /// Applies a trajectory step; returns whether it was saved.
     fn change_status(&mut self, id: ParticipantId, change: Change) -> bool {
+        self.change_status_with(id, change, None)
+    }
+
+    /// A status change; closing also records the ESF+ results at exit.
+    fn change_status_with(
+        &mut self,
+        id: ParticipantId,
+        change: Change,
+        exit: Option<crate::domain::esf::EsfExit>,
+    ) -> bool {
         let Some(mut p) = self.caseload.by_id(id).cloned() else {
             return false;
         };
@@ -190,6 +200,9 @@ impl App {
         if let Err(refused) = trajectory::apply(&mut p, &mut t, change, self.today, &self.coach, now) {
             self.flash = Some((self.strings.get(refused.key()).to_string(), true));
             return false;
+        }
+        if let Some(exit) = exit {
+            t.esf_exit = exit;
         }
         match self.store.save_status_change(&p, &t) {
             Ok(()) => {
@@ -336,7 +349,8 @@ impl App {
                     }),
                 };
                 // Refused: the form stays with everything typed and the message says why.
-                if self.change_status(pid, change) {
+                let exit = (id_str == "close").then(|| day_forms::esf_exit(form));
+                if self.change_status_with(pid, change, exit) {
                     self.log_access(pid, crate::domain::privacy::AccessAction::Recorded(id_str.to_string()));
                     self.reload_privacy();
                     let _ = self.store.delete_draft(&key);

@@ -1,6 +1,7 @@
 //! Forms for the coach's day, as data: a contact (with the next appointment), an appointment, the
 //! trajectory steps (extend, close, reopen, advice), a signal and a referral to a partner.
 
+use crate::domain::esf::YesNo;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::form::{FieldDef, Form};
@@ -122,6 +123,10 @@ pub const CLOSE: &[FieldDef] = &[
     FieldDef::text("end_date", "trajectory.end_date").required().check(v_date),
     FieldDef::choice("outcome", "trajectory.outcome", OUTCOMES).required(),
     FieldDef::text("advice", "trajectory.advice").required(),
+    FieldDef::choice("esf_searching_work", "esf.searching_work", YesNo::CHOICES).section("section.esf_exit"),
+    FieldDef::choice("esf_in_education", "esf.in_education", YesNo::CHOICES),
+    FieldDef::choice("esf_qualification", "esf.qualification", YesNo::CHOICES),
+    FieldDef::choice("esf_employed", "esf.employed", YesNo::CHOICES),
 ];
 
 pub const SIGNAL: &[FieldDef] = &[
@@ -168,7 +173,17 @@ pub fn form(
         "extend" => (EXTEND, vec![]),
         "reopen" => (REOPEN, vec![]),
         "advice" => (ADVICE, vec![]),
-        "close" => (CLOSE, vec![("end_date", format_date(today)), ("outcome", "continued_activation".into())]),
+        "close" => (
+            CLOSE,
+            vec![
+                ("end_date", format_date(today)),
+                ("outcome", "continued_activation".into()),
+                ("esf_searching_work", "not_asked".into()),
+                ("esf_in_education", "not_asked".into()),
+                ("esf_qualification", "not_asked".into()),
+                ("esf_employed", "not_asked".into()),
+            ],
+        ),
         "signal" => (
             SIGNAL,
             vec![("kind", "multiple_problems".into()), ("date", format_date(today)), ("status", "open".into())],
@@ -192,4 +207,15 @@ pub fn moment(form: &Form, date: &str, time: &str) -> Option<NaiveDateTime> {
     let d = parse_date(form.value(date)).ok()?;
     let m = parse_time(form.value(time))?;
     d.and_hms_opt(u32::from(m / 60), u32::from(m % 60), 0)
+}
+
+/// The ESF+ results at exit as the close form holds them.
+pub fn esf_exit(form: &Form) -> crate::domain::esf::EsfExit {
+    let yes_no = |k: &str| YesNo::parse(form.value(k)).unwrap_or_default();
+    crate::domain::esf::EsfExit {
+        searching_work: yes_no("esf_searching_work"),
+        in_education: yes_no("esf_in_education"),
+        qualification: yes_no("esf_qualification"),
+        employed: yes_no("esf_employed"),
+    }
 }

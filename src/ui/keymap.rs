@@ -40,6 +40,8 @@ pub enum Context {
     Erase,
     /// The screen is locked: the passphrase is typed.
     Locked,
+    /// The period reports.
+    Reports,
 }
 
 /// What a key asks for.
@@ -107,6 +109,11 @@ pub enum Action {
     OpenRetention,
     ToggleConsent,
     Erase,
+    OpenReports,
+    PrevPeriod,
+    NextPeriod,
+    PeriodKind,
+    WriteReport,
 }
 
 /// A key as the table names it.
@@ -196,6 +203,7 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Start, &[k('m')], A::OpenModules, "key.modules", true),
     b(C::Start, &[k('w')], A::OpenWeek, "key.week", true),
     b(C::Start, &[k('t')], A::ToggleTeam, "key.toggle_team", false),
+    b(C::Start, &[k('r')], A::OpenReports, "key.reports", true),
     b(C::Start, &[k('b')], A::OpenRetention, "key.retention", false),
     b(C::Start, &[code(KeyCode::Enter)], A::Open, "key.open", true),
     b(C::Start, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
@@ -293,6 +301,17 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Roster, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::Roster, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::Roster, &[code(KeyCode::Esc)], A::Back, "key.back", true),
+    b(C::Reports, &[code(KeyCode::Left)], A::PrevPeriod, "key.prev_period", true),
+    b(C::Reports, &[code(KeyCode::Right)], A::NextPeriod, "key.next_period", true),
+    b(C::Reports, &[k('p')], A::PeriodKind, "key.period_kind", true),
+    b(C::Reports, &[code(KeyCode::Tab)], A::NextTab, "key.figures_charts", true),
+    b(C::Reports, &[k('t')], A::ToggleTeam, "key.toggle_team", true),
+    b(C::Reports, &[k('x')], A::WriteReport, "key.write_report", true),
+    b(C::Reports, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
+    b(C::Reports, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
+    b(C::Reports, &[code(KeyCode::PageUp)], A::PageUp, "key.page_up", false),
+    b(C::Reports, &[code(KeyCode::PageDown)], A::PageDown, "key.page_down", false),
+    b(C::Reports, &[code(KeyCode::Esc)], A::Back, "key.back", true),
     b(C::Retention, &[code(KeyCode::Enter)], A::Open, "key.open", true),
     b(C::Retention, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::Retention, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),

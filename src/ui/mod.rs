@@ -11,6 +11,7 @@ mod app_forms;
 mod app_health;
 mod app_modules;
 mod app_privacy;
+mod app_reports;
 pub mod caseload;
 pub mod day_data;
 pub mod day_forms;

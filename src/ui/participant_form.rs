@@ -1,6 +1,7 @@
 //! The participant form (intake and edit) as data, and the mapping between its values and a
 //! [`Participant`].
 
+use crate::domain::esf::{Education, EsfEntry, LabourStatus, YesNo};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::form::{FieldDef, Form};
@@ -64,6 +65,11 @@ pub const FIELDS: &[FieldDef] = &[
     FieldDef::text("language_needs", "field.language_needs").section("section.other"),
     FieldDef::choice("interpreter", "field.interpreter", YES_NO),
     FieldDef::text("notes", "field.notes"),
+    FieldDef::choice("esf_labour", "field.esf_labour", LabourStatus::CHOICES).section("section.esf"),
+    FieldDef::choice("esf_education", "field.esf_education", Education::CHOICES),
+    FieldDef::choice("esf_disability", "field.esf_disability", YesNo::CHOICES),
+    FieldDef::choice("esf_foreign_background", "field.esf_foreign_background", YesNo::CHOICES),
+    FieldDef::choice("esf_homeless", "field.esf_homeless", YesNo::CHOICES),
 ];
 
 fn date_text(d: Option<NaiveDate>) -> String {
@@ -78,6 +84,11 @@ pub fn new_intake(strings: &Strings, coach: &str, today: NaiveDate) -> Form {
         ("coach", coach.to_string()),
         ("start_date", format_date(today)),
         ("interpreter", "no".to_string()),
+        ("esf_labour", "not_asked".to_string()),
+        ("esf_education", "not_asked".to_string()),
+        ("esf_disability", "not_asked".to_string()),
+        ("esf_foreign_background", "not_asked".to_string()),
+        ("esf_homeless", "not_asked".to_string()),
     ];
     Form::new("intake", strings.get("screen.intake").to_string(), FIELDS, &values, None, strings)
 }
@@ -107,6 +118,11 @@ pub fn edit(strings: &Strings, p: &Participant) -> Form {
         ("language_needs", p.language_needs.clone()),
         ("interpreter", if p.interpreter { "yes" } else { "no" }.to_string()),
         ("notes", p.notes.clone()),
+        ("esf_labour", p.esf_entry.labour.code().to_string()),
+        ("esf_education", p.esf_entry.education.code().to_string()),
+        ("esf_disability", p.esf_entry.disability.code().to_string()),
+        ("esf_foreign_background", p.esf_entry.foreign_background.code().to_string()),
+        ("esf_homeless", p.esf_entry.homeless.code().to_string()),
     ];
     let title = strings.fill("screen.edit", &[("name", &p.listed_name())]);
     Form::new("participant", title, FIELDS, &values, Some(*p.id.as_bytes()), strings)
@@ -163,6 +179,14 @@ pub fn apply(form: &mut Form, p: &mut Participant, today: NaiveDate, now: DateTi
     next.language_needs = text("language_needs");
     next.interpreter = form.value("interpreter") == "yes";
     next.notes = text("notes");
+    let yes_no = |k: &str| YesNo::parse(form.value(k)).unwrap_or_default();
+    next.esf_entry = EsfEntry {
+        labour: LabourStatus::parse(form.value("esf_labour")).unwrap_or_default(),
+        education: Education::parse(form.value("esf_education")).unwrap_or_default(),
+        disability: yes_no("esf_disability"),
+        foreign_background: yes_no("esf_foreign_background"),
+        homeless: yes_no("esf_homeless"),
+    };
     next.updated_at = now;
     *p = next;
     Ok(())

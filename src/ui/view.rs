@@ -49,6 +49,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Roster(r) => r.render(frame, inner, &ui, &app.modules, &app.caseload),
         Screen::Enrol(e) => e.render(frame, inner, &ui, &app.modules),
         Screen::Retention(r) => r.render(frame, inner, &ui, &app.caseload),
+        Screen::Reports(r) => r.render(frame, inner, &ui),
         Screen::Form(f) => {
             let [title, fields] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
             frame.render_widget(Paragraph::new(Span::styled(f.form.title.clone(), ui.theme.title())), title);
@@ -75,6 +76,7 @@ fn screen_title<'a>(app: &App, s: &'a Strings) -> &'a str {
         Screen::Roster(_) => s.get("screen.roster"),
         Screen::Enrol(_) => s.get("screen.enrol"),
         Screen::Retention(_) => s.get("screen.retention"),
+        Screen::Reports(_) => s.get("screen.reports"),
         Screen::Form(f) if f.form.id == "module" => s.get("screen.module_form"),
         Screen::Form(f)
             if matches!(

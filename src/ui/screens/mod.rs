@@ -7,6 +7,7 @@ pub mod modules;
 pub mod participant;
 pub mod participant_day;
 pub mod privacy;
+pub mod reports;
 pub mod search;
 pub mod start;
 pub mod week;

@@ -430,6 +430,7 @@ fn profile_lines(p: &Participant, ui: &Ui, today: NaiveDate) -> Vec<Line<'static
                 ("field.language_needs", text(&p.language_needs)),
                 ("field.interpreter", s.get(if p.interpreter { "common.yes" } else { "common.no" }).to_string()),
                 ("field.notes", text(&p.notes)),
+                ("profile.esf", esf_summary(p, s)),
                 (
                     "profile.record",
                     s.fill(
@@ -457,4 +458,18 @@ fn profile_lines(p: &Participant, ui: &Ui, today: NaiveDate) -> Vec<Line<'static
         }
     }
     lines
+}
+
+/// The ESF+ entry characteristics on one line: "langdurig werkloos · ISCED 0-2 · beperking: nee".
+fn esf_summary(p: &Participant, s: &crate::i18n::Strings) -> String {
+    let e = p.esf_entry;
+    let yn = |label: &str, a: crate::domain::esf::YesNo| format!("{}: {}", s.get(label).to_lowercase(), s.get(a.key()));
+    [
+        s.get(e.labour.key()).to_string(),
+        s.get(e.education.key()).split(" (").next().unwrap_or_default().to_string(),
+        yn("report.esf.disability", e.disability),
+        yn("report.esf.foreign_background", e.foreign_background),
+        yn("report.esf.homeless", e.homeless),
+    ]
+    .join(" · ")
 }

@@ -1,0 +1,74 @@
+//! The reports screen's keys: period, whose caseload, figures or charts, and writing the files.
+
+use super::app::{App, Screen};
+use super::keymap::Action;
+use super::screens::reports::ReportState;
+
+impl App {
+    pub(super) fn open_reports(&mut self) -> bool {
+        match crate::reports::Loaded::load(&self.store) {
+            Ok(data) => {
+                let state = ReportState::new(data, self.today, &self.coach);
+                self.stack.push(Screen::Reports(Box::new(state)));
+            }
+            Err(e) => self.flash = Some((self.error_text(&e), true)),
+        }
+        true
+    }
+
+    /// Keys of the reports screen; `None` when the key is not theirs.
+    pub(super) fn reports_action(&mut self, action: Option<Action>) -> Option<bool> {
+        if let (Some(Action::OpenReports), Screen::Start(_)) = (action, self.screen()) {
+            return Some(self.open_reports());
+        }
+        let coach = self.coach.clone();
+        let today = self.today;
+        let Some(Screen::Reports(r)) = self.stack.last_mut() else { return None };
+        match action? {
+            Action::PrevPeriod | Action::NextPeriod => {
+                r.shift(action == Some(Action::NextPeriod));
+                r.recompute(&coach);
+            }
+            Action::PeriodKind => {
+                r.next_kind(today);
+                r.recompute(&coach);
+            }
+            Action::ToggleTeam => {
+                r.team = !r.team;
+                r.recompute(&coach);
+            }
+            Action::NextTab => r.charts = !r.charts,
+            Action::Down => r.scroll = r.scroll.saturating_add(1),
+            Action::Up => r.scroll = r.scroll.saturating_sub(1),
+            Action::PageDown => r.scroll = r.scroll.saturating_add(15),
+            Action::PageUp => r.scroll = r.scroll.saturating_sub(15),
+            Action::WriteReport => return Some(self.write_report_files()),
+            _ => return None,
+        }
+        Some(true)
+    }
+
+    /// Writes the report (CSV) and the ESF+ participant list (CSV, without names) to the
+    /// documents folder.
+    fn write_report_files(&mut self) -> bool {
+        let Some(Screen::Reports(r)) = self.stack.last() else { return false };
+        let dir = directories::UserDirs::new()
+            .and_then(|u| u.document_dir().map(|d| d.to_path_buf()).or_else(|| Some(u.home_dir().to_path_buf())))
+            .unwrap_or_else(|| std::path::PathBuf::from("."));
+        let stamp = format!("{}-{}", r.from.format("%Y-%m-%d"), r.to().format("%Y-%m-%d"));
+        let report = dir.join(format!("meedoen-rapportage-{stamp}.csv"));
+        let list = dir.join(format!("meedoen-esf-deelnemers-{stamp}.csv"));
+        let written = crate::reports::csv(&r.report, &self.strings)
+            .and_then(|b| std::fs::write(&report, b).map_err(|e| crate::store::StoreError::Backend(e.to_string())))
+            .and_then(|()| crate::reports::esf_list(&r.data, &r.report, false))
+            .and_then(|b| std::fs::write(&list, b).map_err(|e| crate::store::StoreError::Backend(e.to_string())));
+        self.flash = Some(match written {
+            Ok(()) => {
+                let files = format!("{}, {}", report.display(), list.display());
+                (self.strings.fill("report.written", &[("files", &files)]), false)
+            }
+            Err(e) => (self.error_text(&e), true),
+        });
+        true
+    }
+}

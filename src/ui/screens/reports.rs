@@ -1,0 +1,209 @@
+//! The reports screen: the period's figures with their denominators, and charts (outcomes,
+//! participation ladder, the group's mean spider web at the first and latest conversation,
+//! contacts per week).
+
+use chrono::{Datelike, Months, NaiveDate};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Sparkline};
+
+use crate::domain::ParticipantId;
+use crate::domain::health::{Assessment, DIMENSIONS};
+use crate::domain::report::Report;
+use crate::domain::validate::format_date;
+use crate::reports::{Loaded, basis, rows, show};
+use crate::ui::view::Ui;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodKind {
+    Year,
+    Quarter,
+    Month,
+}
+
+pub struct ReportState {
+    pub data: Loaded,
+    pub kind: PeriodKind,
+    /// The first day of the period shown.
+    pub from: NaiveDate,
+    /// The whole team, or the coach's own caseload.
+    pub team: bool,
+    pub charts: bool,
+    pub scroll: u16,
+    pub report: Report,
+}
+
+fn period_end(kind: PeriodKind, from: NaiveDate) -> NaiveDate {
+    let months = match kind {
+        PeriodKind::Year => 12,
+        PeriodKind::Quarter => 3,
+        PeriodKind::Month => 1,
+    };
+    from.checked_add_months(Months::new(months)).and_then(|d| d.pred_opt()).unwrap_or(from)
+}
+
+fn period_start(kind: PeriodKind, day: NaiveDate) -> NaiveDate {
+    let month = match kind {
+        PeriodKind::Year => 1,
+        PeriodKind::Quarter => (day.month0() / 3) * 3 + 1,
+        PeriodKind::Month => day.month(),
+    };
+    NaiveDate::from_ymd_opt(day.year(), month, 1).unwrap_or(day)
+}
+
+impl ReportState {
+    /// This year so far, for the coach's own caseload.
+    pub fn new(data: Loaded, today: NaiveDate, coach: &str) -> ReportState {
+        let from = period_start(PeriodKind::Year, today);
+        let report = data.report(from, period_end(PeriodKind::Year, from), Some(coach));
+        ReportState { data, kind: PeriodKind::Year, from, team: false, charts: false, scroll: 0, report }
+    }
+
+    pub fn to(&self) -> NaiveDate {
+        period_end(self.kind, self.from)
+    }
+
+    pub fn recompute(&mut self, coach: &str) {
+        let coach = (!self.team).then_some(coach);
+        self.report = self.data.report(self.from, self.to(), coach);
+        self.scroll = 0;
+    }
+
+    /// One period back or ahead.
+    pub fn shift(&mut self, forward: bool) {
+        let months = match self.kind {
+            PeriodKind::Year => 12,
+            PeriodKind::Quarter => 3,
+            PeriodKind::Month => 1,
+        };
+        let next = if forward {
+            self.from.checked_add_months(Months::new(months))
+        } else {
+            self.from.checked_sub_months(Months::new(months))
+        };
+        self.from = next.unwrap_or(self.from);
+    }
+
+    /// Year → quarter → month → year: the new period holds today when the old one did,
+    /// else the old one's first day.
+    pub fn next_kind(&mut self, today: NaiveDate) {
+        let anchor = if today >= self.from && today <= self.to() { today } else { self.from };
+        self.kind = match self.kind {
+            PeriodKind::Year => PeriodKind::Quarter,
+            PeriodKind::Quarter => PeriodKind::Month,
+            PeriodKind::Month => PeriodKind::Year,
+        };
+        self.from = period_start(self.kind, anchor);
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        let s = ui.strings;
+        let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
+        let kind = match self.kind {
+            PeriodKind::Year => s.get("report.period_year"),
+            PeriodKind::Quarter => s.get("report.period_quarter"),
+            PeriodKind::Month => s.get("report.period_month"),
+        };
+        let whose = match &self.report.coach {
+            Some(c) => s.fill("report.for_coach", &[("coach", c)]),
+            None => s.get("start.team").to_string(),
+        };
+        let title = s.fill("report.title", &[("from", &format_date(self.from)), ("to", &format_date(self.to()))]);
+        let mut lines =
+            vec![Line::from(vec![Span::styled(title, ui.theme.title()), Span::raw(format!("  ({kind}) · {whose}"))])];
+        if self.report.reached == 0 {
+            lines.push(Line::from(Span::styled(s.get("report.empty"), ui.theme.dim())));
+        }
+        frame.render_widget(Paragraph::new(lines), head);
+        if self.charts {
+            self.render_charts(frame, body, ui);
+        } else {
+            self.render_table(frame, body, ui);
+        }
+    }
+
+    fn render_table(&self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        let s = ui.strings;
+        let mut lines = Vec::new();
+        let mut section = String::new();
+        let width = area.width as usize;
+        let label_w = width.saturating_sub(30).max(10);
+        for row in rows(&self.report, s) {
+            if row.section != section {
+                section = row.section.clone();
+                lines.push(Line::from(Span::styled(section.clone(), ui.theme.title())));
+            }
+            let label: String = row.figure.chars().take(label_w).collect();
+            lines.push(Line::from(format!(" {label:<label_w$} {:>11}  {}", show(&row, s), basis(&row, s))));
+        }
+        frame.render_widget(Paragraph::new(lines).scroll((self.scroll, 0)), area);
+    }
+
+    fn render_charts(&self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        let s = ui.strings;
+        let r = &self.report;
+        let [top, bottom] = Layout::vertical([Constraint::Percentage(55), Constraint::Min(0)]).areas(area);
+        let [outcomes, web] = Layout::horizontal([Constraint::Percentage(55), Constraint::Min(0)]).areas(top);
+        let [ladder, weekly] = Layout::horizontal([Constraint::Percentage(40), Constraint::Min(0)]).areas(bottom);
+        // Exits by outcome: one bar per outcome, the count on it.
+        let bars: Vec<Bar> = r
+            .outcomes
+            .iter()
+            .map(|(code, n)| {
+                let label: String = s.get(&format!("outcome.{code}")).chars().take(4).collect();
+                Bar::default().value(*n as u64).label(Line::from(label)).text_value(n.to_string())
+            })
+            .collect();
+        let block =
+            |t: &str| Block::default().borders(Borders::TOP).title(Span::styled(t.to_string(), ui.theme.title()));
+        frame.render_widget(
+            BarChart::default()
+                .block(block(s.get("report.chart_outcomes")))
+                .data(BarGroup::default().bars(&bars))
+                .bar_width(3)
+                .bar_gap(1),
+            outcomes,
+        );
+        // Ladder movement.
+        let ladder_bars: Vec<Bar> =
+            [("report.up", r.ladder_up), ("report.same", r.ladder_same), ("report.down", r.ladder_down)]
+                .iter()
+                .map(|(k, x)| {
+                    Bar::default()
+                        .value(x.numerator as u64)
+                        .label(Line::from(s.get(k).to_string()))
+                        .text_value(format!("{:.0}", x.numerator))
+                })
+                .collect();
+        frame.render_widget(
+            BarChart::default()
+                .block(block(s.get("report.chart_ladder")))
+                .data(BarGroup::default().bars(&ladder_bars))
+                .bar_width(6)
+                .bar_gap(2),
+            ladder,
+        );
+        // The group's mean web: first conversation dotted, latest solid.
+        let (first, latest) = crate::reports::mean_webs(r);
+        let inner = block(s.get("report.chart_web")).inner(web);
+        frame.render_widget(block(s.get("report.chart_web")), web);
+        if latest.iter().any(Option::is_some) {
+            let as_assessment = |marks: [Option<f64>; DIMENSIONS]| {
+                let mut a = Assessment::new(ParticipantId(uuid::Uuid::nil()), r.to, "", chrono::Utc::now());
+                for (d, m) in marks.iter().enumerate() {
+                    a.overall[d] = m.map(|v| (v * 10.0).round().clamp(0.0, 100.0) as u8);
+                }
+                a
+            };
+            crate::ui::radar::render(frame, inner, ui, &as_assessment(latest), Some(&as_assessment(first)));
+        } else {
+            frame.render_widget(Paragraph::new(s.get("report.no_data")), inner);
+        }
+        // Contacts per week.
+        let data: Vec<u64> = r.contacts_per_week.iter().map(|(_, n)| *n as u64).collect();
+        let max = data.iter().max().copied().unwrap_or(0);
+        let title = format!("{} (max {max})", s.get("report.chart_contacts"));
+        frame.render_widget(Sparkline::default().block(block(&title)).data(&data), weekly);
+    }
+}
