@@ -3,20 +3,15 @@
 //! spreadsheets save CSV) with the expected columns and numbers.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
-const PASS: &str = "een testwachtwoord";
+use common::run_meedoen;
 
 fn meedoen(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_meedoen"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("MEEDOEN_PASSPHRASE", PASS)
-        .env_remove("MEEDOEN_COACH")
-        .output()
-        .unwrap()
+    run_meedoen(dir, args)
 }
 
 fn demo(tmp: &Path) -> std::path::PathBuf {

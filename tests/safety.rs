@@ -5,24 +5,17 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::*;
 use meedoen::i18n::Lang;
 use meedoen::store::StoreError;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-const PASS: &str = "een testwachtwoord";
+const PASS: &str = TEST_PASSPHRASE;
 
 fn meedoen(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_meedoen"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("MEEDOEN_PASSPHRASE", PASS)
-        .env_remove("MEEDOEN_COACH")
-        .output()
-        .unwrap()
+    run_meedoen(dir, args)
 }
 
 fn err(o: &Output) -> String {

@@ -18,12 +18,6 @@ fn status_of(app: &App, family: &str) -> Status {
     app.caseload.people().iter().find(|p| p.family_name == family).unwrap().status
 }
 
-fn focus(app: &mut App, key: &str) {
-    while matches!(app.screen(), Screen::Form(f) if f.form.focused_key() != key) {
-        press(app, KeyCode::Tab);
-    }
-}
-
 #[test]
 fn logging_a_contact_with_the_next_appointment() {
     let mut app = app();

@@ -95,12 +95,6 @@ fn the_charts_at_80x24() {
     insta::assert_snapshot!("reports_charts", screen(&app, 80, 24));
 }
 
-fn focus(app: &mut meedoen::ui::app::App, key: &str) {
-    while matches!(app.screen(), Screen::Form(f) if f.form.focused_key() != key) {
-        press(app, KeyCode::Tab);
-    }
-}
-
 #[test]
 fn esf_characteristics_at_entry_and_results_at_exit_are_kept_by_keyboard() {
     use meedoen::domain::esf::{Education, LabourStatus, YesNo};

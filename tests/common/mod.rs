@@ -124,3 +124,26 @@ pub const TEST_PASSPHRASE: &str = "een testwachtwoord";
 pub fn open(dir: &std::path::Path) -> Store {
     Store::open_or_create(dir, TEST_PASSPHRASE, meedoen::store::crypto::KdfParams::LIGHT_FOR_TESTS).unwrap()
 }
+
+/// Runs the real binary on `dir` with the tests' passphrase and without the caller's
+/// environment choosing the caseload or the coach.
+#[allow(dead_code)]
+pub fn run_meedoen(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_meedoen"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("MEEDOEN_PASSPHRASE", TEST_PASSPHRASE)
+        .env_remove("MEEDOEN_COACH")
+        .env_remove("MEEDOEN_DATA_DIR")
+        .output()
+        .unwrap()
+}
+
+/// Moves the focus of the form on screen to the field `key`.
+#[allow(dead_code)]
+pub fn focus(app: &mut App, key: &str) {
+    while matches!(app.screen(), meedoen::ui::app::Screen::Form(f) if f.form.focused_key() != key) {
+        press(app, KeyCode::Tab);
+    }
+}

@@ -98,8 +98,8 @@ fn fixture() -> Fixture {
     Fixture { people: vec![a, b, c, d_], trajectories: vec![tb, td], contacts, goals: vec![g1, g2, g3], assessments }
 }
 
-fn report(f: &Fixture, from: NaiveDate, to: NaiveDate) -> Report {
-    let inputs = Inputs {
+fn inputs(f: &Fixture) -> Inputs<'_> {
+    Inputs {
         participants: &f.people,
         trajectories: &f.trajectories,
         contacts: &f.contacts,
@@ -109,8 +109,11 @@ fn report(f: &Fixture, from: NaiveDate, to: NaiveDate) -> Report {
         enrolments: &[],
         attendance: &[],
         closures: &[],
-    };
-    compute(&inputs, from, to, None)
+    }
+}
+
+fn report(f: &Fixture, from: NaiveDate, to: NaiveDate) -> Report {
+    compute(&inputs(f), from, to, None)
 }
 
 #[test]
@@ -167,18 +170,7 @@ fn an_empty_period_gives_zeros_and_no_division() {
 fn one_coach_sees_only_their_caseload() {
     let mut f = fixture();
     f.people[0].coach = "Mohamed".into();
-    let inputs = Inputs {
-        participants: &f.people,
-        trajectories: &f.trajectories,
-        contacts: &f.contacts,
-        goals: &f.goals,
-        assessments: &f.assessments,
-        modules: &[],
-        enrolments: &[],
-        attendance: &[],
-        closures: &[],
-    };
-    let r = compute(&inputs, d(2026, 1, 1), d(2026, 12, 31), Some("sanne"));
+    let r = compute(&inputs(&f), d(2026, 1, 1), d(2026, 12, 31), Some("sanne"));
     assert_eq!(r.reached, 2);
     assert_eq!(r.contacts, 1);
 }
