@@ -93,9 +93,9 @@ pub fn render(frame: &mut Frame, ui: &Ui, lock: &LockState, demo_passphrase: Opt
         lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled(s.fill("lock.demo", &[("passphrase", p)]), ui.theme.dim())));
     }
-    let width = 60.min(area.width);
+    let width = 66.min(area.width);
     let height = (lines.len() as u16 + 2).min(area.height);
     let rect = Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
     let block = Block::default().borders(Borders::ALL).title(Span::styled(" meedoen ", ui.theme.title()));
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    frame.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }).block(block), rect);
 }
