@@ -125,6 +125,13 @@ fn marking_attendance_moves_the_cursor_and_counts_topics() {
     app.handle_key(ctrl('s'));
     assert!(matches!(app.screen(), Screen::Week(_)));
     assert_eq!(app.modules.attendance.len(), 1);
+    // The mark is in Fatma's access log (enrolling, then attendance).
+    let fatma = app.caseload.people().iter().find(|p| p.family_name == "Öztürk").unwrap().id;
+    let log = app.store.access_log_of(fatma).unwrap();
+    let recorded = |what: &str| {
+        log.iter().any(|e| matches!(&e.action, meedoen::domain::privacy::AccessAction::Recorded(w) if w == what))
+    };
+    assert!(recorded("enrolment") && recorded("attendance"), "{log:?}");
     // Next week, then back to today.
     press(&mut app, KeyCode::Right);
     assert!(screen(&app, 80, 24).contains("Week 49 van 2026"));

@@ -179,10 +179,22 @@ impl App {
         let Some(Screen::Roster(r)) = self.stack.last() else {
             return;
         };
-        let marks = r.rows.iter().filter_map(|(p, m)| m.map(|m| (*p, m))).collect();
+        let marks: Vec<_> = r.rows.iter().filter_map(|(p, m)| m.map(|m| (*p, m))).collect();
+        // Only the people whose mark changed get an entry in their access log.
+        let before: Vec<_> = self
+            .modules
+            .attendance
+            .iter()
+            .find(|x| x.module == r.module && x.date == r.date)
+            .map(|x| x.marks.clone())
+            .unwrap_or_default();
+        let changed: Vec<_> = marks.iter().filter(|m| !before.contains(m)).map(|(p, _)| *p).collect();
         let a = Attendance { module: r.module, date: r.date, marks };
         match self.store.save_attendance(&a) {
             Ok(()) => {
+                for p in changed {
+                    self.log_access(p, crate::domain::privacy::AccessAction::Recorded("attendance".into()));
+                }
                 self.pop();
                 self.reload_modules();
                 self.flash = Some((self.strings.get("roster.saved").to_string(), false));
