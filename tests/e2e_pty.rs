@@ -217,9 +217,13 @@ fn a_backup_asked_for_while_the_ui_runs_is_written_by_the_ui() {
     let dir = tmp.path().join("caseload");
     let mut s = Session::start(&dir, &[]);
     s.wait_for("Vandaag");
-    // Today's automatic backup was written at start.
-    let daily: Vec<_> = std::fs::read_dir(dir.join("backups")).unwrap().collect();
-    assert_eq!(daily.len(), 1);
+    // Today's automatic backup is written just after the first screen.
+    let start = Instant::now();
+    let daily = || std::fs::read_dir(dir.join("backups")).map(|d| d.count()).unwrap_or(0);
+    while daily() == 0 && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(daily(), 1);
     let file = tmp.path().join("tijdens.backup");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_meedoen"))
         .arg("--data-dir")
