@@ -254,3 +254,43 @@ fn export_participant_writes_everything_about_one_person_as_json_and_text() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("9999"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_passphrase_changes_without_re_encrypting_and_the_old_one_stops_working() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    assert!(meedoen(&dir, &["demo", "--participants", "10"]).status.success());
+    let out = Command::new(env!("CARGO_BIN_EXE_meedoen"))
+        .arg("--data-dir")
+        .arg(&dir)
+        .arg("passphrase")
+        .env("MEEDOEN_PASSPHRASE", PASSPHRASE)
+        .env("MEEDOEN_NEW_PASSPHRASE", "een heel ander wachtwoord")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("gewijzigd"));
+    let old = meedoen(&dir, &["export"]);
+    assert_eq!(old.status.code(), Some(5), "the old passphrase no longer opens it");
+    let new = Command::new(env!("CARGO_BIN_EXE_meedoen"))
+        .arg("--data-dir")
+        .arg(&dir)
+        .arg("export")
+        .env("MEEDOEN_PASSPHRASE", "een heel ander wachtwoord")
+        .output()
+        .unwrap();
+    assert!(new.status.success(), "{}", stderr(&new));
+    let v: serde_json::Value = serde_json::from_slice(&new.stdout).unwrap();
+    assert_eq!(v["participants"].as_array().unwrap().len(), 10);
+    // Too short a new passphrase is refused.
+    let out = Command::new(env!("CARGO_BIN_EXE_meedoen"))
+        .arg("--data-dir")
+        .arg(&dir)
+        .arg("passphrase")
+        .env("MEEDOEN_PASSPHRASE", "een heel ander wachtwoord")
+        .env("MEEDOEN_NEW_PASSPHRASE", "kort")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("te kort"), "{}", stderr(&out));
+}

@@ -221,7 +221,10 @@ impl Store {
 
     /// Reads every record with its key and checks the indexes; returns problems in plain words.
     pub fn check(&self) -> Result<Vec<String>, StoreError> {
-        let mut problems = self.check_indexes()?;
+        let mut problems = match self.check_indexes() {
+            Ok(p) => p,
+            Err(e) => vec![format!("the participant number index could not be checked: {e}")],
+        };
         let raw_trees = ["ix_participant_number", "ix_appointment_date", "__sled__default"];
         let mut counts: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
         for name in self.db.tree_names() {
@@ -261,5 +264,40 @@ impl Store {
             return Err(StoreError::Corrupt { kind: h.kind.name(), reason: "stored without encryption".into() });
         }
         super::keys::check_kind(self, h.kind, v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Participant, ParticipantId};
+
+    #[test]
+    fn check_names_damaged_and_unencrypted_records_in_plain_words() {
+        let store = Store::temporary().unwrap();
+        let p = store.add_participant(Participant::new(ParticipantId::new_random(), 0, chrono::Utc::now())).unwrap();
+        assert!(store.check().unwrap().is_empty());
+        // A flipped byte in a stored participant, and a record written without encryption.
+        let key = p.id.as_bytes().to_vec();
+        let mut bytes = store.participants.get(&key).unwrap().unwrap().to_vec();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        store.participants.insert(&key, bytes).unwrap();
+        store.goals.insert(b"x", codec::encode_plain(&p).unwrap()).unwrap();
+        let problems = store.check().unwrap();
+        assert!(problems.iter().any(|m| m.starts_with("participants: a record cannot be read")), "{problems:?}");
+        assert!(problems.iter().any(|m| m.contains("stored without encryption")), "{problems:?}");
+    }
+
+    #[test]
+    fn a_backup_file_cut_short_or_altered_is_refused() {
+        let bytes = encode(&[("t".into(), b"k".to_vec(), b"v".to_vec())]);
+        assert_eq!(decode(&bytes).unwrap().len(), 1);
+        for cut in 0..bytes.len() {
+            assert!(decode(&bytes[..cut]).is_err());
+        }
+        let mut altered = bytes.clone();
+        altered[MAGIC.len() + 4] ^= 1;
+        assert!(decode(&altered).is_err());
     }
 }
