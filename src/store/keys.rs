@@ -255,16 +255,15 @@ impl Store {
         if master.bytes() == self.keys.master().bytes() { Ok(()) } else { Err(StoreError::WrongPassphrase) }
     }
 
-    /// Loads every participant key and the flush generation.
+    /// Starts loading every participant key (see [`Keys::load_in_background`]) and reads the
+    /// flush generation.
     pub(super) fn load_keys(&self) -> Result<(), StoreError> {
-        for item in self.key_tree.iter() {
-            let (k, v) = item?;
-            if v.is_empty() {
-                continue; // destroyed at erasure
-            }
-            let id = key_id(&k)?;
-            self.keys.load(id, &codec::decode_plain::<WrappedKey>(&v)?)?;
-        }
+        let stored = self.key_tree.iter().filter_map(|item| match item {
+            Err(e) => Some(Err(e.into())),
+            Ok((_, v)) if v.is_empty() => None, // destroyed at erasure
+            Ok((k, v)) => Some(key_id(&k).and_then(|id| Ok((id, codec::decode_plain::<WrappedKey>(&v)?)))),
+        });
+        self.keys.load_in_background(Box::new(stored))?;
         let g = match self.meta.get(META_GENERATION)? {
             Some(v) => u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])),
             None => 0,
@@ -299,7 +298,7 @@ impl Store {
     /// The key id a participant's records are sealed under, creating their key on first use.
     /// Never call this for a new participant inside a sled transaction (see [`Store::ensure_key`]).
     fn key_for(&self, p: crate::domain::ParticipantId) -> Result<u32, StoreError> {
-        if let Some(id) = self.keys.id_of(p) {
+        if let Some(id) = self.keys.id_of(p)? {
             return Ok(id);
         }
         // Ids only grow: an erased person's id stays behind as an empty entry, never reused.
