@@ -6,7 +6,9 @@ use std::sync::atomic::Ordering;
 
 use super::StoreError;
 use super::codec::{self, Kind, Record};
-use super::crypto::{FIRST_PARTICIPANT_KEY, KdfParams, Key, Keyring, Keys, MASTER_KEY_ID, WrappedKey};
+use super::crypto::{
+    FIRST_PARTICIPANT_KEY, KdfParams, Key, KeyReader, Keyring, Keys, MASTER_KEY_ID, StoredKeys, WrappedKey,
+};
 use super::error::io_error;
 use super::repo::{GENERATION_FILE, META_GENERATION, Store, create_private_dir, write_generation};
 
@@ -30,6 +32,8 @@ pub enum StoreState {
 pub struct LockedStore {
     db: sled::Db,
     dir: PathBuf,
+    /// The participant keys, read while the passphrase is asked.
+    reader: Option<KeyReader>,
 }
 
 fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
@@ -65,6 +69,7 @@ fn recover_rewrite(dir: &Path) -> Result<(), StoreError> {
 impl LockedStore {
     /// The open files, for a restore into them.
     pub(super) fn into_db(self) -> sled::Db {
+        drop(self.reader);
         self.db
     }
 
@@ -92,7 +97,7 @@ impl LockedStore {
                 let raw = meta.get(META_KEYRING)?.ok_or(StoreError::NotInitialised)?;
                 let ring: Keyring = codec::decode_plain(&raw)?;
                 let master = ring.unlock(passphrase)?;
-                let store = Store::with_db(self.db, Some(self.dir.clone()), Keys::new(master))?;
+                let store = Store::with_db(self.db, Some(self.dir.clone()), Keys::new(master), self.reader)?;
                 store.check_generation()?;
                 Ok(store)
             }
@@ -107,7 +112,7 @@ impl LockedStore {
         let master = Key::random();
         let ring = Keyring::new(&master, passphrase, kdf)?;
         self.db.open_tree("meta")?.insert(META_KEYRING, codec::encode_plain(&ring)?)?;
-        let store = Store::with_db(self.db, Some(self.dir.clone()), Keys::new(master))?;
+        let store = Store::with_db(self.db, Some(self.dir.clone()), Keys::new(master), self.reader)?;
         store.flush()?;
         Ok(store)
     }
@@ -128,7 +133,7 @@ impl LockedStore {
             reading.allow_plain = true;
             let new_db = open_db(&target)?;
             new_db.open_tree("meta")?.insert(META_KEYRING, codec::encode_plain(&ring)?)?;
-            let new = Store::with_db(new_db, None, Keys::new(master))?;
+            let new = Store::with_db(new_db, None, Keys::new(master), None)?;
             for name in self.db.tree_names() {
                 let old = self.db.open_tree(&name)?;
                 let tree = new.db.open_tree(&name)?;
@@ -149,6 +154,7 @@ impl LockedStore {
             }
             new.flush()?;
         }
+        drop(self.reader);
         drop(self.db);
         std::fs::rename(dir.join("db"), dir.join(PLAIN_OLD)).map_err(io_error)?;
         std::fs::rename(&target, dir.join("db")).map_err(io_error)?;
@@ -215,7 +221,10 @@ impl Store {
     pub fn open_locked(dir: &Path) -> Result<LockedStore, StoreError> {
         create_private_dir(dir)?;
         recover_rewrite(dir)?;
-        Ok(LockedStore { db: open_db(&dir.join("db"))?, dir: dir.to_path_buf() })
+        let db = open_db(&dir.join("db"))?;
+        let keys = db.open_tree("keys")?;
+        let reader = KeyReader::start(move || stored_keys(&keys));
+        Ok(LockedStore { db, dir: dir.to_path_buf(), reader })
     }
 
     /// Opens and unlocks the caseload in `dir` (see [`LockedStore::unlock`]).
@@ -255,15 +264,14 @@ impl Store {
         if master.bytes() == self.keys.master().bytes() { Ok(()) } else { Err(StoreError::WrongPassphrase) }
     }
 
-    /// Starts loading every participant key (see [`Keys::load_in_background`]) and reads the
-    /// flush generation.
-    pub(super) fn load_keys(&self) -> Result<(), StoreError> {
-        let stored = self.key_tree.iter().filter_map(|item| match item {
-            Err(e) => Some(Err(e.into())),
-            Ok((_, v)) if v.is_empty() => None, // destroyed at erasure
-            Ok((k, v)) => Some(key_id(&k).and_then(|id| Ok((id, codec::decode_plain::<WrappedKey>(&v)?)))),
-        });
-        self.keys.load_in_background(Box::new(stored))?;
+    /// Starts loading every participant key (the `reader` that read them while the passphrase
+    /// was asked, or a new one) and reads the flush generation.
+    pub(super) fn load_keys(&self, reader: Option<KeyReader>) -> Result<(), StoreError> {
+        let tree = self.key_tree.clone();
+        match reader.or_else(|| KeyReader::start(move || stored_keys(&tree))) {
+            Some(reader) => self.keys.take_reader(reader)?,
+            None => self.keys.load_all(stored_keys(&self.key_tree))?,
+        }
         let g = match self.meta.get(META_GENERATION)? {
             Some(v) => u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])),
             None => 0,
@@ -325,6 +333,15 @@ impl Store {
     pub(super) fn unseal<T: Record>(&self, bytes: &[u8]) -> Result<T, StoreError> {
         codec::decode(bytes, &self.keys)
     }
+}
+
+/// The participant keys stored in `tree` (the `keys` tree), an erased person's left out.
+fn stored_keys(tree: &sled::Tree) -> StoredKeys {
+    Box::new(tree.iter().filter_map(|item| match item {
+        Err(e) => Some(Err(e.into())),
+        Ok((_, v)) if v.is_empty() => None, // destroyed at erasure
+        Ok((k, v)) => Some(key_id(&k).and_then(|id| Ok((id, codec::decode_plain::<WrappedKey>(&v)?)))),
+    }))
 }
 
 pub(super) fn key_id(k: &[u8]) -> Result<u32, StoreError> {

@@ -8,7 +8,7 @@ use sled::transaction::ConflictableTransactionError;
 
 use super::StoreError;
 use super::codec;
-use super::crypto::{Key, Keys};
+use super::crypto::{Key, KeyReader, Keys};
 use super::error::io_error;
 use super::records::{AssessmentDraft, Draft, Settings};
 use crate::domain::goal::Goal;
@@ -66,10 +66,17 @@ impl Store {
     /// random master key and no passphrase.
     pub fn temporary() -> Result<Store, StoreError> {
         let db = sled::Config::new().temporary(true).open()?;
-        Store::with_db(db, None, Keys::new(Key::random()))
+        Store::with_db(db, None, Keys::new(Key::random()), None)
     }
 
-    pub(super) fn with_db(db: sled::Db, path: Option<PathBuf>, keys: Keys) -> Result<Store, StoreError> {
+    /// The store over `db`; its participant keys come from `reader` when they are being read
+    /// already (see [`KeyReader`]).
+    pub(super) fn with_db(
+        db: sled::Db,
+        path: Option<PathBuf>,
+        keys: Keys,
+        reader: Option<KeyReader>,
+    ) -> Result<Store, StoreError> {
         let store = Store {
             meta: db.open_tree("meta")?,
             participants: db.open_tree("participants")?,
@@ -98,7 +105,7 @@ impl Store {
             db,
             path,
         };
-        store.load_keys()?;
+        store.load_keys(reader)?;
         store.migrate()?;
         Ok(store)
     }
