@@ -188,10 +188,9 @@ impl Store {
                 unreachable.push(f.display().to_string());
                 continue;
             };
-            for (tree, k, v) in &mut entries {
-                if tree == "keys" && k.as_slice() == key_id.to_be_bytes() {
-                    v.clear();
-                }
+            if shred_key(&mut entries, key_id).is_err() {
+                unreachable.push(f.display().to_string());
+                continue;
             }
             write_atomically(&f, &encode(&entries))?;
         }
@@ -267,6 +266,22 @@ impl Store {
     }
 }
 
+/// Destroys key `key_id` in the entries of a backup: in its chunk, or its own entry in a backup
+/// from before store version 2.
+fn shred_key(entries: &mut [Entry], key_id: u32) -> Result<(), StoreError> {
+    let chunk = super::keys::chunk_key(key_id);
+    for (_, k, v) in entries.iter_mut().filter(|(tree, _, _)| tree == "keys") {
+        if k.as_slice() == key_id.to_be_bytes() {
+            v.clear();
+        } else if k.as_slice() == chunk {
+            let mut keys: super::crypto::KeyChunk = codec::decode_plain(v)?;
+            super::keys::set_keys(&mut keys, vec![(key_id, None)]);
+            *v = codec::encode_plain(&keys)?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,5 +314,24 @@ mod tests {
         let mut altered = bytes.clone();
         altered[MAGIC.len() + 4] ^= 1;
         assert!(decode(&altered).is_err());
+    }
+
+    #[test]
+    fn shredding_a_backup_destroys_the_key_in_either_layout_and_only_that_key() {
+        let keys = crate::store::crypto::Keys::new(crate::store::crypto::Key::random());
+        let (a, b) = (ParticipantId::new_random(), ParticipantId::new_random());
+        let (wa, wb) = (keys.create(7, a).unwrap(), keys.create(8, b).unwrap());
+        let mut chunk = crate::store::crypto::KeyChunk::default();
+        super::super::keys::set_keys(&mut chunk, vec![(8, Some(wb.clone())), (7, Some(wa.clone()))]);
+        let mut entries: Vec<Entry> = vec![
+            ("keys".into(), 7u32.to_be_bytes().to_vec(), codec::encode_plain(&wa).unwrap()),
+            ("keys".into(), super::super::keys::chunk_key(7).to_vec(), codec::encode_plain(&chunk).unwrap()),
+            ("participants".into(), 7u32.to_be_bytes().to_vec(), b"untouched".to_vec()),
+        ];
+        shred_key(&mut entries, 7).unwrap();
+        assert!(entries[0].2.is_empty(), "a key stored on its own (before store version 2) is emptied");
+        let left: crate::store::crypto::KeyChunk = codec::decode_plain(&entries[1].2).unwrap();
+        assert_eq!(left.keys.iter().map(|(id, w)| (*id, w.is_some())).collect::<Vec<_>>(), vec![(7, false), (8, true)]);
+        assert_eq!(entries[2].2, b"untouched");
     }
 }

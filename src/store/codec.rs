@@ -53,6 +53,7 @@ pub enum Kind {
     Consent = 20,
     Erasure = 21,
     BackupRegister = 22,
+    KeyChunk = 23,
 }
 
 impl Kind {
@@ -80,12 +81,13 @@ impl Kind {
             20 => Some(Kind::Consent),
             21 => Some(Kind::Erasure),
             22 => Some(Kind::BackupRegister),
+            23 => Some(Kind::KeyChunk),
             _ => None,
         }
     }
     /// Kinds stored without encryption: the keys themselves (already wrapped).
     pub fn is_plain(self) -> bool {
-        matches!(self, Kind::Keyring | Kind::WrappedKey)
+        matches!(self, Kind::Keyring | Kind::WrappedKey | Kind::KeyChunk)
     }
     pub fn name(self) -> &'static str {
         match self {
@@ -111,6 +113,7 @@ impl Kind {
             Kind::Consent => "consent",
             Kind::Erasure => "erasure",
             Kind::BackupRegister => "backup register",
+            Kind::KeyChunk => "participant keys",
         }
     }
 }

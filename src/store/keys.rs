@@ -7,7 +7,8 @@ use std::sync::atomic::Ordering;
 use super::StoreError;
 use super::codec::{self, Kind, Record};
 use super::crypto::{
-    FIRST_PARTICIPANT_KEY, KdfParams, Key, KeyReader, Keyring, Keys, MASTER_KEY_ID, StoredKeys, WrappedKey,
+    FIRST_PARTICIPANT_KEY, KEYS_PER_CHUNK, KdfParams, Key, KeyChunk, KeyReader, Keyring, Keys, MASTER_KEY_ID,
+    StoredKeys, WrappedKey,
 };
 use super::error::io_error;
 use super::repo::{GENERATION_FILE, META_GENERATION, Store, create_private_dir, write_generation};
@@ -198,7 +199,7 @@ macro_rules! by_kind {
             Kind::Consent => $f::<Consent>($($arg),*),
             Kind::Erasure => $f::<Erasure>($($arg),*),
             Kind::BackupRegister => $f::<BackupRegister>($($arg),*),
-            Kind::Keyring | Kind::WrappedKey => $plain,
+            Kind::Keyring | Kind::WrappedKey | Kind::KeyChunk => $plain,
         }
     }};
 }
@@ -298,26 +299,93 @@ impl Store {
         Ok(())
     }
 
-    /// Makes sure `p` has a data key (call before a transaction that seals their records).
-    pub(super) fn ensure_key(&self, p: crate::domain::ParticipantId) -> Result<(), StoreError> {
-        self.key_for(p).map(|_| ())
+    /// Makes sure these people have a data key (call before a transaction that seals their
+    /// records): new keys are written one chunk at a time.
+    pub(super) fn ensure_keys(
+        &self,
+        people: impl IntoIterator<Item = crate::domain::ParticipantId>,
+    ) -> Result<(), StoreError> {
+        let mut seen = std::collections::HashSet::new();
+        let mut next = None;
+        let mut new = Vec::new();
+        for p in people {
+            if !seen.insert(p) || self.keys.id_of(p)?.is_some() {
+                continue;
+            }
+            let id = match next {
+                Some(id) => id,
+                None => self.last_key_id()? + 1,
+            };
+            next = Some(id + 1);
+            new.push((id, Some(self.keys.create(id, p)?)));
+        }
+        self.put_keys(new)
     }
 
     /// The key id a participant's records are sealed under, creating their key on first use.
-    /// Never call this for a new participant inside a sled transaction (see [`Store::ensure_key`]).
+    /// Never call this for a new participant inside a sled transaction (see [`Store::ensure_keys`]).
     fn key_for(&self, p: crate::domain::ParticipantId) -> Result<u32, StoreError> {
         if let Some(id) = self.keys.id_of(p)? {
             return Ok(id);
         }
-        // Ids only grow: an erased person's id stays behind as an empty entry, never reused.
+        self.ensure_keys([p])?;
+        self.keys.id_of(p)?.ok_or_else(|| StoreError::Backend("a new participant key went missing".into()))
+    }
+
+    /// The highest key id handed out so far. Ids only grow: an erased person's id stays behind
+    /// as an empty entry, never reused.
+    fn last_key_id(&self) -> Result<u32, StoreError> {
         let last = match self.key_tree.last()? {
-            Some((k, _)) => key_id(&k)?,
-            None => FIRST_PARTICIPANT_KEY - 1,
+            None => None,
+            // One key per entry, as before store version 2.
+            Some((k, _)) if k.len() == 4 => Some(key_id(&k)?),
+            Some((_, v)) => codec::decode_plain::<KeyChunk>(&v)?.keys.last().map(|(id, _)| *id),
         };
-        let id = last.max(FIRST_PARTICIPANT_KEY - 1) + 1;
-        let w = self.keys.create(id, p)?;
-        self.key_tree.insert(id.to_be_bytes(), codec::encode_plain(&w)?)?;
-        Ok(id)
+        Ok(last.unwrap_or(0).max(FIRST_PARTICIPANT_KEY - 1))
+    }
+
+    /// Writes participant key entries (`None`: destroyed) into their chunks, reading and writing
+    /// each chunk once, all in one atomic batch.
+    pub(super) fn put_keys(&self, entries: Vec<(u32, Option<WrappedKey>)>) -> Result<(), StoreError> {
+        let mut by_chunk: std::collections::BTreeMap<[u8; 5], Vec<(u32, Option<WrappedKey>)>> = Default::default();
+        for (id, w) in entries {
+            by_chunk.entry(chunk_key(id)).or_default().push((id, w));
+        }
+        let mut batch = sled::Batch::default();
+        for (key, entries) in by_chunk {
+            let mut chunk = match self.key_tree.get(key)? {
+                Some(v) => codec::decode_plain::<KeyChunk>(&v)?,
+                None => KeyChunk::default(),
+            };
+            set_keys(&mut chunk, entries);
+            batch.insert(&key, codec::encode_plain(&chunk)?);
+        }
+        self.key_tree.apply_batch(batch)?;
+        Ok(())
+    }
+
+    /// Store version 2: the participant keys, one per entry before, move into chunks of
+    /// [`KEYS_PER_CHUNK`] in one atomic batch (a crash leaves either layout, both of which read).
+    pub(super) fn chunk_participant_keys(&self) -> Result<(), StoreError> {
+        // The keys being read in the background must be read before their entries move.
+        self.keys.wait_loaded()?;
+        let mut batch = sled::Batch::default();
+        let mut by_chunk: std::collections::BTreeMap<[u8; 5], KeyChunk> = Default::default();
+        for item in self.key_tree.iter() {
+            let (k, v) = item?;
+            if k.len() != 4 {
+                continue;
+            }
+            let id = key_id(&k)?;
+            let w = if v.is_empty() { None } else { Some(codec::decode_plain::<WrappedKey>(&v)?) };
+            batch.remove(k);
+            set_keys(by_chunk.entry(chunk_key(id)).or_default(), vec![(id, w)]);
+        }
+        for (key, chunk) in by_chunk {
+            batch.insert(&key, codec::encode_plain(&chunk)?);
+        }
+        self.key_tree.apply_batch(batch)?;
+        Ok(())
     }
 
     /// Encodes a record for storage, sealed under its owner's key (or the master key).
@@ -335,13 +403,40 @@ impl Store {
     }
 }
 
-/// The participant keys stored in `tree` (the `keys` tree), an erased person's left out.
+/// The participant keys stored in `tree` (the `keys` tree), an erased person's left out. Reads
+/// both layouts: chunks, and one key per entry as before store version 2.
 fn stored_keys(tree: &sled::Tree) -> StoredKeys {
-    Box::new(tree.iter().filter_map(|item| match item {
-        Err(e) => Some(Err(e.into())),
-        Ok((_, v)) if v.is_empty() => None, // destroyed at erasure
-        Ok((k, v)) => Some(key_id(&k).and_then(|id| Ok((id, codec::decode_plain::<WrappedKey>(&v)?)))),
+    Box::new(tree.iter().flat_map(|item| -> Vec<Result<(u32, WrappedKey), StoreError>> {
+        match item {
+            Err(e) => vec![Err(e.into())],
+            Ok((_, v)) if v.is_empty() => Vec::new(), // destroyed at erasure
+            Ok((k, v)) if k.len() == 4 => {
+                vec![key_id(&k).and_then(|id| Ok((id, codec::decode_plain::<WrappedKey>(&v)?)))]
+            }
+            Ok((_, v)) => match codec::decode_plain::<KeyChunk>(&v) {
+                Ok(chunk) => chunk.keys.into_iter().filter_map(|(id, w)| Some(Ok((id, w?)))).collect(),
+                Err(e) => vec![Err(e)],
+            },
+        }
     }))
+}
+
+/// The entry of the `keys` tree that holds key `id`: `c` and the chunk number.
+pub(super) fn chunk_key(id: u32) -> [u8; 5] {
+    let n = id.saturating_sub(FIRST_PARTICIPANT_KEY) / KEYS_PER_CHUNK;
+    let [a, b, c, d] = n.to_be_bytes();
+    [b'c', a, b, c, d]
+}
+
+/// Sets entries of a chunk, keeping it in key id order.
+pub(super) fn set_keys(chunk: &mut KeyChunk, entries: Vec<(u32, Option<WrappedKey>)>) {
+    for (id, w) in entries {
+        match chunk.keys.iter_mut().find(|(i, _)| *i == id) {
+            Some(entry) => entry.1 = w,
+            None => chunk.keys.push((id, w)),
+        }
+    }
+    chunk.keys.sort_by_key(|(id, _)| *id);
 }
 
 pub(super) fn key_id(k: &[u8]) -> Result<u32, StoreError> {
@@ -357,6 +452,72 @@ pub(super) fn check_kind(store: &Store, kind: Kind, bytes: &[u8]) -> Result<(), 
     }
     by_kind!(kind, d(store, bytes), plain => match kind {
         Kind::Keyring => codec::decode_plain::<Keyring>(bytes).map(|_| ()),
+        Kind::KeyChunk => codec::decode_plain::<KeyChunk>(bytes).map(|_| ()),
         _ => codec::decode_plain::<WrappedKey>(bytes).map(|_| ()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Participant, ParticipantId};
+
+    const PASS: &str = "test passphrase";
+
+    fn people(n: usize) -> Vec<Participant> {
+        (0..n)
+            .map(|i| {
+                let mut p = Participant::new(ParticipantId::new_random(), 0, chrono::Utc::now());
+                p.family_name = format!("Jansen {i}");
+                p
+            })
+            .collect()
+    }
+
+    /// Rewrites the keys tree as store version 1 kept it: one entry per key id.
+    fn to_version_1(store: &Store) {
+        let mut batch = sled::Batch::default();
+        for item in store.key_tree.iter() {
+            let (k, v) = item.unwrap();
+            batch.remove(k);
+            for (id, w) in codec::decode_plain::<KeyChunk>(&v).unwrap().keys {
+                let value = w.map(|w| codec::encode_plain(&w).unwrap()).unwrap_or_default();
+                batch.insert(&id.to_be_bytes(), value);
+            }
+        }
+        store.key_tree.apply_batch(batch).unwrap();
+        store.meta.insert(b"store_version", &1u32.to_be_bytes()).unwrap();
+        store.flush().unwrap();
+    }
+
+    #[test]
+    fn keys_are_stored_in_chunks_and_a_store_with_one_key_per_entry_is_converted_on_open() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("caseload");
+        let erased_number;
+        {
+            let store = Store::create(&dir, PASS, KdfParams::LIGHT_FOR_TESTS).unwrap();
+            let added = store.add_participants(people(70)).unwrap();
+            // 70 keys: two chunks.
+            assert_eq!(store.key_tree.len(), 2);
+            erased_number = added[5].number;
+            store.erase(added[5].id, "Sanne", chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()).unwrap();
+            to_version_1(&store);
+            assert_eq!(store.key_tree.len(), 70, "one entry per key, the erased one empty");
+        }
+        let store = Store::open(&dir, PASS).unwrap();
+        assert_eq!(store.key_tree.len(), 2, "converted into chunks");
+        assert!(store.key_tree.iter().keys().all(|k| k.unwrap().len() == 5));
+        let names: Vec<String> = store.participants().unwrap().into_iter().map(|p| p.family_name).collect();
+        assert_eq!(names.len(), 69);
+        assert!(names.contains(&"Jansen 69".to_string()));
+        assert!(store.participant_by_number(erased_number).is_err(), "the erased person stays gone");
+        // New keys continue after the highest id, the erased person's included: never reused.
+        let new = store.add_participants(people(1)).unwrap();
+        assert_eq!(store.keys.id_of(new[0].id).unwrap(), Some(FIRST_PARTICIPANT_KEY + 70));
+        drop(store);
+        let store = Store::open(&dir, PASS).unwrap();
+        assert_eq!(store.participants().unwrap().len(), 70);
+        assert_eq!(store.check().unwrap(), Vec::<String>::new());
+    }
 }

@@ -165,7 +165,7 @@ impl Store {
         // Destroy the key: an empty entry keeps its number from being used again.
         let mut unreachable_backups = Vec::new();
         if let Some(key_id) = self.keys.forget(p)? {
-            self.key_tree.insert(key_id.to_be_bytes(), Vec::<u8>::new())?;
+            self.put_keys(vec![(key_id, None)])?;
             self.flush()?;
             unreachable_backups = self.shred_backups(key_id)?;
         }
