@@ -498,24 +498,12 @@ impl Store {
             return read((Unbounded, Unbounded));
         }
         std::thread::scope(|scope| {
-            let Ok(second) = std::thread::Builder::new().spawn_scoped(scope, move || {
-                let t = std::time::Instant::now();
-                let r = read(upper);
-                if std::env::var("PROF").is_ok() {
-                    eprintln!("PROF upper {:?}", t.elapsed());
-                }
-                r
-            }) else {
+            let Ok(second) = std::thread::Builder::new().spawn_scoped(scope, move || read(upper)) else {
                 return read((Unbounded, Unbounded));
             };
-            let t0 = std::time::Instant::now();
             let mut all = read(lower)?;
-            let t1 = t0.elapsed();
             // A reading thread that died is redone here.
             all.extend(second.join().unwrap_or_else(|_| read(upper))?);
-            if std::env::var("PROF").is_ok() && all.len() > 1000 {
-                eprintln!("PROF readall lower {:?} both {:?} n {}", t1, t0.elapsed(), all.len());
-            }
             Ok(all)
         })
     }

@@ -118,9 +118,7 @@ impl App {
         today: NaiveDate,
         clock: Clock,
     ) -> Result<App, StoreError> {
-        let t0 = std::time::Instant::now();
         let caseload = Caseload::load(&store)?;
-        let ta = t0.elapsed();
         let start = StartState::new();
         let mut pending = store.drafts()?;
         pending.reverse();
@@ -129,9 +127,7 @@ impl App {
         if store.module_count() == 0 {
             store.add_modules(&crate::domain::module::default_catalogue(today, clock()))?;
         }
-        let tb = t0.elapsed();
         let modules = super::modules_data::ModuleData::load(&store)?;
-        let tc = t0.elapsed();
         let lock_minutes = store.settings()?.lock_minutes();
         let last_key = clock();
         let mut app = App {
@@ -157,20 +153,8 @@ impl App {
             lock_minutes,
             demo_passphrase: None,
         };
-        let td = t0.elapsed();
         app.compute_start();
-        let te = t0.elapsed();
         app.offer_next_draft();
-        if std::env::var("PROF").is_ok() {
-            eprintln!(
-                "PROF caseload {:?} drafts {:?} modules {:?} misc {:?} start {:?}",
-                ta,
-                tb - ta,
-                tc - tb,
-                td - tc,
-                te - td
-            );
-        }
         Ok(app)
     }
 
