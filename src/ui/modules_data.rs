@@ -19,14 +19,20 @@ pub struct ModuleData {
 }
 
 impl ModuleData {
+    /// Reads everything the module screens need; the enrolments (the largest part) on a second
+    /// thread while the rest is read, as decrypting them is most of the work.
     pub fn load(store: &Store) -> Result<ModuleData, StoreError> {
-        let mut closures = store.closures()?;
-        closures.sort_by_key(|c| c.date);
-        Ok(ModuleData {
-            modules: store.modules()?,
-            enrolments: store.enrolments()?,
-            attendance: store.attendance()?,
-            closures,
+        std::thread::scope(|scope| {
+            let enrolments = std::thread::Builder::new().spawn_scoped(scope, || store.enrolments()).ok();
+            let mut closures = store.closures()?;
+            closures.sort_by_key(|c| c.date);
+            let (modules, attendance) = (store.modules()?, store.attendance()?);
+            let enrolments = match enrolments.map(|h| h.join()) {
+                Some(Ok(read)) => read?,
+                // Without a second thread (or if it died), read them here.
+                _ => store.enrolments()?,
+            };
+            Ok(ModuleData { modules, enrolments, attendance, closures })
         })
     }
 
