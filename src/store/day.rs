@@ -12,8 +12,9 @@ use sled::transaction::ConflictableTransactionError;
 
 use super::StoreError;
 
+use super::bulk::write_chunked;
 use super::records::ContactSummary;
-use super::repo::{Store, child_key, write_chunked};
+use super::repo::{Store, child_key};
 use crate::domain::Participant;
 use crate::domain::ParticipantId;
 use crate::domain::contact::{Appointment, Contact};

@@ -4,6 +4,7 @@
 //! written in the same transaction as their records; a save returns only after the data is on disk.
 
 mod backup;
+mod bulk;
 pub mod codec;
 pub mod crypto;
 mod day;
