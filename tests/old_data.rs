@@ -27,14 +27,19 @@ fn fixture(name: &str, tmp: &Path) -> PathBuf {
     dir
 }
 
-fn export(dir: &Path) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_meedoen"))
+/// Runs meedoen on `dir` with the fixtures' passphrase.
+fn meedoen(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_meedoen"))
         .arg("--data-dir")
         .arg(dir)
-        .args(["export", "--format", "json"])
+        .args(args)
         .env("MEEDOEN_PASSPHRASE", "oude gegevens blijven werken")
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+fn export(dir: &Path) -> serde_json::Value {
+    let out = meedoen(dir, &["export", "--format", "json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -87,13 +92,7 @@ fn an_encrypted_store_from_before_the_key_chunks_opens_with_all_its_records() {
         (Some("1001"), Some("Marieke"), Some("Leeuwen"))
     );
     // The first opening moved the keys into chunks; every record still reads, also later.
-    let check = Command::new(env!("CARGO_BIN_EXE_meedoen"))
-        .arg("--data-dir")
-        .arg(&dir)
-        .arg("check")
-        .env("MEEDOEN_PASSPHRASE", "oude gegevens blijven werken")
-        .output()
-        .unwrap();
+    let check = meedoen(&dir, &["check"]);
     assert!(
         check.status.success(),
         "{}{}",

@@ -213,9 +213,10 @@ pub type StoredKeys = Box<dyn Iterator<Item = Result<(u32, WrappedKey), StoreErr
 
 /// The unlocked keys of an open store.
 ///
-/// When a caseload opens, its participant keys are read and unwrapped on a second thread (a
-/// [`KeyReader`]) while the passphrase is typed and the first records are read from disk; every
-/// use of a participant key waits for that load, so no caller ever sees a partial key table.
+/// When a caseload opens, its participant keys are read on a second thread (a [`KeyReader`])
+/// while the passphrase is typed and the first records are read from disk; every use of a
+/// participant key waits for that read, so no caller ever sees a partial key table, and each key
+/// is unwrapped at its first use.
 pub struct Keys {
     master: Key,
     /// The master key's cipher with its key schedule done once (it opens every participant key).
@@ -306,21 +307,16 @@ impl Keys {
 
     /// Waits for a key load still running and takes its keys in.
     pub fn wait_loaded(&self) -> Result<(), StoreError> {
-        if self.loaded.load(Ordering::Acquire) {
-            return match self.failed.get() {
-                Some(why) => Err(StoreError::Corrupt { kind: "participant key", reason: why.clone() }),
-                None => Ok(()),
-            };
-        }
-        let mut loading = self.loading.lock().map_err(|_| unusable())?;
-        if let Some(handle) = loading.take() {
-            let result = handle.join().unwrap_or_else(|_| Err(unusable()));
-            if let Err(e) = result.and_then(|new| self.take_in(new)) {
-                let _ = self.failed.set(e.to_string());
+        if !self.loaded.load(Ordering::Acquire) {
+            let mut loading = self.loading.lock().map_err(|_| unusable())?;
+            if let Some(handle) = loading.take() {
+                let result = handle.join().unwrap_or_else(|_| Err(unusable()));
+                if let Err(e) = result.and_then(|new| self.take_in(new)) {
+                    let _ = self.failed.set(e.to_string());
+                }
+                self.loaded.store(true, Ordering::Release);
             }
-            self.loaded.store(true, Ordering::Release);
         }
-        drop(loading);
         // Told the same way whether this call or an earlier one found the failure.
         match self.failed.get() {
             Some(why) => Err(StoreError::Corrupt { kind: "participant key", reason: why.clone() }),

@@ -347,11 +347,22 @@ impl Store {
     /// Writes participant key entries (`None`: destroyed) into their chunks, reading and writing
     /// each chunk once, all in one atomic batch.
     pub(super) fn put_keys(&self, entries: Vec<(u32, Option<WrappedKey>)>) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        self.put_keys_into(&mut batch, entries)?;
+        self.key_tree.apply_batch(batch)?;
+        Ok(())
+    }
+
+    /// Adds to `batch` the chunks that hold `entries`, each read once and rewritten with them.
+    fn put_keys_into(
+        &self,
+        batch: &mut sled::Batch,
+        entries: Vec<(u32, Option<WrappedKey>)>,
+    ) -> Result<(), StoreError> {
         let mut by_chunk: std::collections::BTreeMap<[u8; 5], Vec<(u32, Option<WrappedKey>)>> = Default::default();
         for (id, w) in entries {
             by_chunk.entry(chunk_key(id)).or_default().push((id, w));
         }
-        let mut batch = sled::Batch::default();
         for (key, entries) in by_chunk {
             let mut chunk = match self.key_tree.get(key)? {
                 Some(v) => codec::decode_plain::<KeyChunk>(&v)?,
@@ -360,7 +371,6 @@ impl Store {
             set_keys(&mut chunk, entries);
             batch.insert(&key, codec::encode_plain(&chunk)?);
         }
-        self.key_tree.apply_batch(batch)?;
         Ok(())
     }
 
@@ -370,20 +380,17 @@ impl Store {
         // The keys being read in the background must be read before their entries move.
         self.keys.wait_loaded()?;
         let mut batch = sled::Batch::default();
-        let mut by_chunk: std::collections::BTreeMap<[u8; 5], KeyChunk> = Default::default();
+        let mut singles = Vec::new();
         for item in self.key_tree.iter() {
             let (k, v) = item?;
             if k.len() != 4 {
                 continue;
             }
-            let id = key_id(&k)?;
             let w = if v.is_empty() { None } else { Some(codec::decode_plain::<WrappedKey>(&v)?) };
+            singles.push((key_id(&k)?, w));
             batch.remove(k);
-            set_keys(by_chunk.entry(chunk_key(id)).or_default(), vec![(id, w)]);
         }
-        for (key, chunk) in by_chunk {
-            batch.insert(&key, codec::encode_plain(&chunk)?);
-        }
+        self.put_keys_into(&mut batch, singles)?;
         self.key_tree.apply_batch(batch)?;
         Ok(())
     }
