@@ -71,27 +71,31 @@ fn a_store_from_the_first_version_opens_with_all_its_records() {
     assert_eq!(v["contacts"], again["contacts"]);
 }
 
-/// Written by the first encrypted version (store version 1: one participant key per entry),
-/// the binary of commit ea96ca5: `meedoen --data-dir D init`, then
-/// `meedoen --data-dir D demo --participants 12 --seed 7` on 01-12-2026, passphrase as above.
-#[test]
-fn an_encrypted_store_from_before_the_key_chunks_opens_with_all_its_records() {
+/// Opens the encrypted fixture `name`, checks its record counts (participants, assessments,
+/// goals, modules, enrolments, contacts, appointments, signals, referrals, trajectories), that
+/// `check` finds it in order and that a second opening gives the same content; its export.
+fn opens_with_counts(name: &str, counts: [usize; 10]) -> serde_json::Value {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = fixture("store-v1-encrypted", tmp.path());
+    let dir = fixture(name, tmp.path());
     let v = export(&dir);
-    let count = |k: &str| v[k].as_array().unwrap().len();
-    assert_eq!(
-        [count("participants"), count("assessments"), count("goals"), count("modules"), count("enrolments")],
-        [12, 33, 20, 8, 7]
-    );
-    assert_eq!([count("contacts"), count("appointments"), count("signals"), count("referrals")], [259, 5, 1, 2]);
-    assert_eq!(count("trajectories"), 12);
+    let kinds = [
+        "participants",
+        "assessments",
+        "goals",
+        "modules",
+        "enrolments",
+        "contacts",
+        "appointments",
+        "signals",
+        "referrals",
+        "trajectories",
+    ];
+    assert_eq!(kinds.map(|k| v[k].as_array().unwrap().len()), counts, "{kinds:?}");
     let first = &v["participants"][0];
     assert_eq!(
         (first["number"].as_str(), first["given_names"].as_str(), first["family_name"].as_str()),
         (Some("1001"), Some("Marieke"), Some("Leeuwen"))
     );
-    // The first opening moved the keys into chunks; every record still reads, also later.
     let check = meedoen(&dir, &["check"]);
     assert!(
         check.status.success(),
@@ -102,4 +106,36 @@ fn an_encrypted_store_from_before_the_key_chunks_opens_with_all_its_records() {
     let again = export(&dir);
     assert_eq!(v["participants"], again["participants"]);
     assert_eq!(v["contacts"], again["contacts"]);
+    v
+}
+
+/// Written by the first encrypted version (store version 1: one participant key per entry),
+/// the binary of commit ea96ca5: `meedoen --data-dir D init`, then
+/// `meedoen --data-dir D demo --participants 12 --seed 7` on 01-12-2026, passphrase as above.
+/// The first opening moves the keys into chunks; every record still reads, also later.
+#[test]
+fn an_encrypted_store_from_before_the_key_chunks_opens_with_all_its_records() {
+    opens_with_counts("store-v1-encrypted", [12, 33, 20, 8, 7, 259, 5, 1, 2, 12]);
+}
+
+/// Written by store version 2 (participant keys 64 to an entry), the binary of commit 127fe66:
+/// `init` and `demo --participants 12 --seed 7` as above, then in the UI on 01-12-2026 consent
+/// "Registratie in meedoen" given for 1011 (Hoa Nguyen) and 1012 (Minh Pham) erased, which left a
+/// destroyed key inside a chunk.
+#[test]
+fn an_encrypted_store_with_key_chunks_and_an_erased_person_opens_with_all_its_records() {
+    let v = opens_with_counts("store-v2-encrypted", [11, 32, 19, 8, 6, 254, 4, 1, 2, 11]);
+    let people = v["participants"].as_array().unwrap();
+    assert!(
+        people.iter().all(|p| p["number"] != "1012" && p["family_name"] != "Pham"),
+        "the erased person stays erased"
+    );
+    assert_eq!(v["erasures"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (v["erasures"][0]["erased_on"].as_str(), v["erasures"][0]["coach"].as_str()),
+        (Some("2026-12-01"), Some("Sanne de Vries"))
+    );
+    let consent = &v["consents"][0];
+    assert_eq!((consent["scope"].as_str(), consent["given_on"].as_str()), (Some("registration"), Some("2026-12-01")));
+    assert_eq!(v["access_log"].as_array().unwrap().len(), 2, "the opening and the consent of Hoa Nguyen");
 }

@@ -92,7 +92,11 @@ impl Record for Keyring {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WrappedKey {
     pub participant: ParticipantId,
+    /// As bytes, not as a sequence of numbers: the same stored form (length, then the bytes),
+    /// read with one copy instead of one call per byte.
+    #[serde(with = "serde_bytes")]
     pub nonce: Vec<u8>,
+    #[serde(with = "serde_bytes")]
     pub wrapped: Vec<u8>,
 }
 
@@ -178,11 +182,15 @@ impl Keyring {
     }
 }
 
+/// A map with a fast hasher: its keys (key ids, random participant ids) come from the store,
+/// not from an attacker who could choose colliding ones.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Participant keys by key id, and key ids by participant.
 #[derive(Default)]
 struct KeyMaps {
-    by_id: HashMap<u32, Slot>,
-    of_participant: HashMap<ParticipantId, u32>,
+    by_id: FastMap<u32, Slot>,
+    of_participant: FastMap<ParticipantId, u32>,
 }
 
 /// A participant's data key in memory: kept wrapped until its first use, so opening a caseload
@@ -479,6 +487,25 @@ mod tests {
         // Forgetting the key makes the value unreadable: erased.
         keys.forget(p).unwrap();
         assert!(matches!(keys.open(7, b"header", &sealed, Kind::Contact), Err(StoreError::Erased)));
+    }
+
+    #[test]
+    fn wrapped_keys_are_stored_as_before_the_byte_fields() {
+        // The stored form of a wrapped key before its fields were read as bytes.
+        #[derive(Serialize)]
+        struct Before {
+            participant: ParticipantId,
+            nonce: Vec<u8>,
+            wrapped: Vec<u8>,
+        }
+        let p = ParticipantId::new_random();
+        let w = WrappedKey { participant: p, nonce: (0..12).collect(), wrapped: (200..248).collect() };
+        let before = Before { participant: p, nonce: w.nonce.clone(), wrapped: w.wrapped.clone() };
+        let cfg = bincode::config::standard();
+        let old = bincode::serde::encode_to_vec(&before, cfg).unwrap();
+        assert_eq!(bincode::serde::encode_to_vec(&w, cfg).unwrap(), old);
+        let (back, _): (WrappedKey, usize) = bincode::serde::decode_from_slice(&old, cfg).unwrap();
+        assert_eq!((back.participant, back.nonce, back.wrapped), (p, w.nonce, w.wrapped));
     }
 
     #[test]

@@ -118,7 +118,6 @@ impl App {
         today: NaiveDate,
         clock: Clock,
     ) -> Result<App, StoreError> {
-        let caseload = Caseload::load(&store)?;
         let start = StartState::new();
         let mut pending = store.drafts()?;
         pending.reverse();
@@ -128,6 +127,9 @@ impl App {
             store.add_modules(&crate::domain::module::default_catalogue(today, clock()))?;
         }
         let modules = super::modules_data::ModuleData::load(&store)?;
+        // The caseload last: its name order and search index are then derived on the second core
+        // while the start screen is computed and drawn, not while module data is still decrypted.
+        let caseload = Caseload::load(&store)?;
         let lock_minutes = store.settings()?.lock_minutes();
         let last_key = clock();
         let mut app = App {
