@@ -55,7 +55,11 @@ impl Store {
     pub(super) fn read_all<T: codec::Record + Send>(&self, tree: &sled::Tree) -> Result<Vec<T>, StoreError> {
         const SPLIT: [u8; 1] = [0x80];
         let read = |range: (std::ops::Bound<&[u8]>, std::ops::Bound<&[u8]>)| {
-            tree.range::<&[u8], _>(range).values().map(|v| self.unseal::<T>(&v?)).collect::<Result<Vec<T>, _>>()
+            let keys = self.keys.view();
+            tree.range::<&[u8], _>(range)
+                .values()
+                .map(|v| codec::decode_in::<T>(&v?, &keys))
+                .collect::<Result<Vec<T>, _>>()
         };
         use std::ops::Bound::{Excluded, Included, Unbounded};
         let (lower, upper) = ((Unbounded, Excluded(&SPLIT[..])), (Included(&SPLIT[..]), Unbounded));
@@ -77,22 +81,20 @@ impl Store {
     fn decode_all<T: codec::Record + Send>(&self, raw: &[sled::IVec]) -> Result<Vec<T>, StoreError> {
         const PER_THREAD: usize = 1_024;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(raw.len().div_ceil(PER_THREAD));
+        let decode = |chunk: &[sled::IVec]| {
+            let keys = self.keys.view();
+            chunk.iter().map(|v| codec::decode_in::<T>(v, &keys)).collect::<Result<Vec<T>, _>>()
+        };
         if threads <= 1 {
-            return raw.iter().map(|v| self.unseal(v)).collect();
+            return decode(raw);
         }
         let size = raw.len().div_ceil(threads);
         std::thread::scope(|scope| {
-            let handles: Vec<_> = raw
-                .chunks(size)
-                .map(|chunk| {
-                    scope.spawn(move || chunk.iter().map(|v| self.unseal::<T>(v)).collect::<Result<Vec<T>, _>>())
-                })
-                .collect();
+            let handles: Vec<_> = raw.chunks(size).map(|chunk| scope.spawn(move || decode(chunk))).collect();
             let mut out = Vec::with_capacity(raw.len());
             for (h, chunk) in handles.into_iter().zip(raw.chunks(size)) {
                 // A decoding thread that died is redone here.
-                let part = h.join().unwrap_or_else(|_| chunk.iter().map(|v| self.unseal::<T>(v)).collect());
-                out.extend(part?);
+                out.extend(h.join().unwrap_or_else(|_| decode(chunk))?);
             }
             Ok(out)
         })

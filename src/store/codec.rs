@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::StoreError;
-use super::crypto::Keys;
+use super::crypto::{KeyView, Keys};
 use crate::domain::ParticipantId;
 
 pub const MAGIC: [u8; 2] = *b"MD";
@@ -200,15 +200,19 @@ pub fn header(bytes: &[u8]) -> Result<Header, StoreError> {
 
 /// Decodes a stored value of kind `T`, opening it with `keys` and migrating older schemas.
 pub fn decode<T: Record>(bytes: &[u8], keys: &Keys) -> Result<T, StoreError> {
+    decode_in(bytes, &keys.view())
+}
+
+/// [`decode`] with the keys of a bulk read (one lock of the key table for all its records).
+pub fn decode_in<T: Record>(bytes: &[u8], keys: &KeyView) -> Result<T, StoreError> {
     let h = checked_header::<T>(bytes)?;
     if h.key_id == 0 {
-        if !keys.allow_plain && !T::KIND.is_plain() {
+        if !keys.allow_plain() && !T::KIND.is_plain() {
             return Err(StoreError::Corrupt { kind: T::KIND.name(), reason: "not encrypted".into() });
         }
         return decode_body::<T>(h, &bytes[HEADER_LEN..]);
     }
-    let plain = keys.open(h.key_id, &bytes[..HEADER_LEN], &bytes[HEADER_LEN..], T::KIND)?;
-    decode_body::<T>(h, &plain)
+    keys.open_with(h.key_id, &bytes[..HEADER_LEN], &bytes[HEADER_LEN..], T::KIND, |plain| decode_body::<T>(h, plain))
 }
 
 /// Decodes a value stored without encryption (the key records).
