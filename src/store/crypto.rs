@@ -517,5 +517,4 @@ impl Drop for Keys {
 }
 
 #[cfg(test)]
-#[path = "crypto_tests.rs"]
 mod tests;

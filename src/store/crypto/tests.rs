@@ -1,77 +1,85 @@
-//! Tests of the key hierarchy and sealing (kept apart: crypto.rs stays readable).
+//! Tests of the key hierarchy and sealing.
+#![cfg(test)]
 
 use super::*;
 
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
 #[test]
-fn the_right_passphrase_unlocks_and_a_wrong_one_is_told() {
+fn the_right_passphrase_unlocks_and_a_wrong_one_is_told() -> TestResult {
     let master = Key::random();
-    let ring = Keyring::new(&master, "geheim wachtwoord", KdfParams::LIGHT_FOR_TESTS).unwrap();
-    assert_eq!(*ring.unlock("geheim wachtwoord").unwrap().0, *master.0);
+    let ring = Keyring::new(&master, "geheim wachtwoord", KdfParams::LIGHT_FOR_TESTS)?;
+    assert_eq!(*ring.unlock("geheim wachtwoord")?.0, *master.0);
     assert!(matches!(ring.unlock("geheim wachtwoorD"), Err(StoreError::WrongPassphrase)));
+    Ok(())
 }
 
 #[test]
-fn a_sealed_value_opens_only_with_its_key_and_header() {
+fn a_sealed_value_opens_only_with_its_key_and_header() -> TestResult {
     let keys = Keys::new(Key::random());
     let p = ParticipantId::new_random();
-    let w = keys.create(7, p).unwrap();
+    let w = keys.create(7, p)?;
     let mut sealed = Vec::new();
-    keys.seal(7, b"header", b"Fatma Ozturk", &mut sealed).unwrap();
+    keys.seal(7, b"header", b"Fatma Ozturk", &mut sealed)?;
     assert!(!sealed.windows(5).any(|w| w == b"Fatma"));
-    assert_eq!(keys.open(7, b"header", &sealed, Kind::Contact).unwrap().as_slice(), b"Fatma Ozturk");
+    assert_eq!(keys.open(7, b"header", &sealed, Kind::Contact)?.as_slice(), b"Fatma Ozturk");
     assert!(keys.open(7, b"headex", &sealed, Kind::Contact).is_err(), "header is bound");
     assert!(keys.open(MASTER_KEY_ID, b"header", &sealed, Kind::Contact).is_err());
     // The wrapped key reloads into a fresh key set with the same master key.
     let again = Keys::new(keys.master().clone());
-    again.load_all(Box::new(std::iter::once(Ok((7, w.clone()))))).unwrap();
-    assert_eq!(again.open(7, b"header", &sealed, Kind::Contact).unwrap().as_slice(), b"Fatma Ozturk");
+    again.load_all(Box::new(std::iter::once(Ok((7, w.clone())))))?;
+    assert_eq!(again.open(7, b"header", &sealed, Kind::Contact)?.as_slice(), b"Fatma Ozturk");
     let moved = Keys::new(keys.master().clone());
-    moved.load_all(Box::new(std::iter::once(Ok((8, w))))).unwrap();
+    moved.load_all(Box::new(std::iter::once(Ok((8, w)))))?;
     assert!(
         matches!(moved.open(8, b"header", &sealed, Kind::Contact), Err(StoreError::Corrupt { .. })),
         "a key moved to another id does not open"
     );
     // Forgetting the key makes the value unreadable: erased.
-    keys.forget(p).unwrap();
+    keys.forget(p)?;
     assert!(matches!(keys.open(7, b"header", &sealed, Kind::Contact), Err(StoreError::Erased)));
+    Ok(())
 }
 
 #[test]
-fn one_view_opens_many_records_and_tells_each_failure_on_its_own() {
+fn one_view_opens_many_records_and_tells_each_failure_on_its_own() -> TestResult {
     let keys = Keys::new(Key::random());
     for id in 2..5 {
-        keys.create(id, ParticipantId::new_random()).unwrap();
+        keys.create(id, ParticipantId::new_random())?;
     }
-    let seal = |id: u32, text: &str| {
+    let seal = |id: u32, text: &str| -> Result<Vec<u8>, StoreError> {
         let mut sealed = Vec::new();
-        keys.seal(id, b"header", text.as_bytes(), &mut sealed).unwrap();
-        sealed
+        keys.seal(id, b"header", text.as_bytes(), &mut sealed)?;
+        Ok(sealed)
     };
     let long_text = "Fatma Ozturk, Esdoornstraat 85, 7413 KH Oosterveld";
-    let long = seal(2, long_text);
-    let short = seal(3, "Henk");
-    let mut altered = seal(4, "Saba Haile");
+    let long = seal(2, long_text)?;
+    let short = seal(3, "Henk")?;
+    let mut altered = seal(4, "Saba Haile")?;
     altered[NONCE_LEN] ^= 1;
-    let module = seal(MASTER_KEY_ID, "Budgetteren");
+    let module = seal(MASTER_KEY_ID, "Budgetteren")?;
 
     let view = keys.view();
     let text = |sealed: &[u8], id: u32| {
-        view.open_with(id, b"header", sealed, Kind::Contact, |p| Ok(String::from_utf8(p.to_vec()).unwrap()))
+        view.open_with(id, b"header", sealed, Kind::Contact, |p| {
+            String::from_utf8(p.to_vec()).map_err(|e| StoreError::Backend(e.to_string()))
+        })
     };
-    assert_eq!(text(&long, 2).unwrap(), long_text);
+    assert_eq!(text(&long, 2)?, long_text);
     // A shorter record after a longer one in the same buffer: nothing of the first is left.
-    assert_eq!(text(&short, 3).unwrap(), "Henk");
+    assert_eq!(text(&short, 3)?, "Henk");
     assert!(matches!(text(&altered, 4), Err(StoreError::Corrupt { .. })));
     assert!(matches!(text(&short, 9), Err(StoreError::Erased)), "no key 9: erased");
     assert!(matches!(text(&long[..20], 2), Err(StoreError::Corrupt { .. })), "cut short");
-    assert_eq!(text(&module, MASTER_KEY_ID).unwrap(), "Budgetteren");
+    assert_eq!(text(&module, MASTER_KEY_ID)?, "Budgetteren");
     // Earlier failures change nothing for the next record.
-    assert_eq!(text(&short, 3).unwrap(), "Henk");
-    assert_eq!(view.open(2, b"header", &long, Kind::Contact).unwrap().as_slice(), long_text.as_bytes());
+    assert_eq!(text(&short, 3)?, "Henk");
+    assert_eq!(view.open(2, b"header", &long, Kind::Contact)?.as_slice(), long_text.as_bytes());
+    Ok(())
 }
 
 #[test]
-fn wrapped_keys_are_stored_as_before_the_byte_fields() {
+fn wrapped_keys_are_stored_as_before_the_byte_fields() -> TestResult {
     // The stored form of a wrapped key before its fields were read as bytes.
     #[derive(Serialize)]
     struct Before {
@@ -83,47 +91,52 @@ fn wrapped_keys_are_stored_as_before_the_byte_fields() {
     let w = WrappedKey { participant: p, nonce: (0..12).collect(), wrapped: (200..248).collect() };
     let before = Before { participant: p, nonce: w.nonce.clone(), wrapped: w.wrapped.clone() };
     let cfg = bincode::config::standard();
-    let old = bincode::serde::encode_to_vec(&before, cfg).unwrap();
-    assert_eq!(bincode::serde::encode_to_vec(&w, cfg).unwrap(), old);
-    let (back, _): (WrappedKey, usize) = bincode::serde::decode_from_slice(&old, cfg).unwrap();
+    let old = bincode::serde::encode_to_vec(&before, cfg)?;
+    assert_eq!(bincode::serde::encode_to_vec(&w, cfg)?, old);
+    let (back, _): (WrappedKey, usize) = bincode::serde::decode_from_slice(&old, cfg)?;
     assert_eq!((back.participant, back.nonce, back.wrapped), (p, w.nonce, w.wrapped));
+    Ok(())
 }
 
 #[test]
-fn keys_read_in_the_background_are_waited_for_and_a_damaged_one_is_told_at_every_use() {
+fn keys_read_in_the_background_are_waited_for_and_a_damaged_one_is_told_at_every_use() -> TestResult {
     let keys = Keys::new(Key::random());
     let people: Vec<ParticipantId> = (0..50).map(|_| ParticipantId::new_random()).collect();
-    let wrapped: Vec<(u32, WrappedKey)> =
-        people.iter().enumerate().map(|(i, p)| (i as u32 + 2, keys.create(i as u32 + 2, *p).unwrap())).collect();
+    let wrapped: Vec<(u32, WrappedKey)> = people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Ok((i as u32 + 2, keys.create(i as u32 + 2, *p)?)))
+        .collect::<Result<_, StoreError>>()?;
     let mut sealed = Vec::new();
-    keys.seal(51, b"header", b"Henk de Vries", &mut sealed).unwrap();
+    keys.seal(51, b"header", b"Henk de Vries", &mut sealed)?;
 
     let again = Keys::new(keys.master().clone());
     let stored = wrapped.clone();
-    again.take_reader(KeyReader::start(move || Box::new(stored.into_iter().map(Ok))).unwrap()).unwrap();
+    again.take_reader(KeyReader::start(move || Box::new(stored.into_iter().map(Ok))).ok_or("no thread")?)?;
     // The first use waits for the load: nothing is missing, nothing is created twice.
-    assert_eq!(again.id_of(people[49]).unwrap(), Some(51));
-    assert_eq!(again.open(51, b"header", &sealed, Kind::Contact).unwrap().as_slice(), b"Henk de Vries");
+    assert_eq!(again.id_of(people[49])?, Some(51));
+    assert_eq!(again.open(51, b"header", &sealed, Kind::Contact)?.as_slice(), b"Henk de Vries");
 
     let mut under_12 = Vec::new();
-    keys.seal(12, b"header", b"Fatma Ozturk", &mut under_12).unwrap();
+    keys.seal(12, b"header", b"Fatma Ozturk", &mut under_12)?;
     let mut damaged = wrapped.clone();
     damaged[10].1.wrapped[0] ^= 1;
     let broken = Keys::new(keys.master().clone());
-    broken.take_reader(KeyReader::start(move || Box::new(damaged.into_iter().map(Ok))).unwrap()).unwrap();
+    broken.take_reader(KeyReader::start(move || Box::new(damaged.into_iter().map(Ok))).ok_or("no thread")?)?;
     // Only the records under the damaged key are refused, at every try; the others open.
     for _ in 0..2 {
         let Err(StoreError::Corrupt { reason, .. }) = broken.open(12, b"header", &under_12, Kind::Contact) else {
-            panic!("a damaged key must be reported");
+            return Err("a damaged key must be reported".into());
         };
         assert!(reason.contains("key 12 does not open"), "{reason}");
     }
-    assert_eq!(broken.open(51, b"header", &sealed, Kind::Contact).unwrap().as_slice(), b"Henk de Vries");
+    assert_eq!(broken.open(51, b"header", &sealed, Kind::Contact)?.as_slice(), b"Henk de Vries");
     // A key of the wrong shape is refused when the keys are read.
     let mut cut = wrapped;
     cut[3].1.wrapped.pop();
     let short = Keys::new(keys.master().clone());
-    short.take_reader(KeyReader::start(move || Box::new(cut.into_iter().map(Ok))).unwrap()).unwrap();
+    short.take_reader(KeyReader::start(move || Box::new(cut.into_iter().map(Ok))).ok_or("no thread")?)?;
     assert!(short.open(51, b"header", &sealed, Kind::Contact).is_err(), "no key from a partial table");
     assert!(short.id_of(people[0]).is_err(), "no key is handed out from a partial table");
+    Ok(())
 }
