@@ -227,8 +227,8 @@ impl Store {
         self.participant(ParticipantId::from_bytes(id))?.ok_or(StoreError::NoSuchNumber(number))
     }
 
-    /// Every participant, in storage order. Reading is sequential; decoding is spread over the
-    /// cores, which halves the start of a 100,000-person caseload.
+    /// Every participant, in storage order, read and decrypted on two threads (see
+    /// [`Store::read_all`]).
     pub fn participants(&self) -> Result<Vec<Participant>, StoreError> {
         self.read_all(&self.participants)
     }
