@@ -131,7 +131,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 out.clone().unwrap_or_else(|| format!("meedoen-inzage-{number}-{}", today.format("%Y-%m-%d")).into());
             let json = serde_json::to_vec_pretty(&export)
                 .map_err(|e| CliError::new(format!("cannot write JSON: {e}"), exit::ERROR))?;
-            let text = crate::export_person::text(&export).map_err(err)?;
+            let text = crate::export_person::text(&export, &strings).map_err(err)?;
             for (ext, bytes) in [("json", json), ("txt", text.into_bytes())] {
                 let path = base.with_extension(ext);
                 std::fs::write(&path, bytes)

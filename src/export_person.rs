@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::domain::privacy::{AccessAction, AccessEntry};
 use crate::export::Export;
+use crate::i18n::{Lang, Strings};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, Serialize)]
@@ -120,19 +121,28 @@ pub fn build(store: &Store, number: u32, coach: &str, now: DateTime<Utc>) -> Res
     Ok(all)
 }
 
-/// The same content as readable text: a heading per kind of record, one block per record,
-/// one "name: value" line per field.
-pub fn text(export: &Export) -> Result<String, StoreError> {
+/// The same content as readable text in the coach's language: a heading per kind of record, one
+/// block per record, one "name: value" line per field, dates as dd-mm-jjjj, times in local time,
+/// coded values (status, channel, Positive Health aspects, ...) in words. The JSON beside it keeps
+/// the stored form (ISO dates, codes) for other programs.
+pub fn text(export: &Export, strings: &Strings) -> Result<String, StoreError> {
     let value = serde_json::to_value(export).map_err(|e| StoreError::Backend(format!("cannot render: {e}")))?;
+    let words = Words { strings };
     let mut out = String::new();
-    out.push_str("Everything meedoen holds about this person (request of access)\n");
-    out.push_str(&format!("Exported at: {}\n", export.exported_at));
+    out.push_str(strings.get("export.title"));
+    out.push('\n');
+    out.push_str(&strings.fill("export.exported_at", &[("at", &local_time(&export.exported_at))]));
+    out.push('\n');
+    out.push_str(strings.get("export.internal"));
+    out.push('\n');
     if let serde_json::Value::Object(sections) = value {
         for (name, v) in sections {
             let serde_json::Value::Array(items) = v else { continue };
-            out.push_str(&format!("\n== {} ({}) ==\n", human(&name), items.len()));
+            let heading =
+                strings.lookup(&format!("export_section.{name}")).map_or_else(|| human(&name), str::to_string);
+            out.push_str(&format!("\n== {heading} ({}) ==\n", items.len()));
             for item in items {
-                write_value(&mut out, &item, 1);
+                words.write(&mut out, &name, &item, 1);
                 out.push('\n');
             }
         }
@@ -146,27 +156,118 @@ fn human(key: &str) -> String {
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
-fn write_value(out: &mut String, v: &serde_json::Value, depth: usize) {
-    let pad = "  ".repeat(depth);
-    match v {
-        serde_json::Value::Object(map) => {
-            for (k, x) in map {
-                match x {
-                    serde_json::Value::Object(_) | serde_json::Value::Array(_) if !is_flat(x) => {
-                        out.push_str(&format!("{pad}{}:\n", human(k)));
-                        write_value(out, x, depth + 1);
+/// A time as dd-mm-jjjj HH:MM: an RFC 3339 time in local time, a time without zone (a contact's
+/// moment) as it is written; anything else unchanged.
+fn local_time(s: &str) -> String {
+    const SHOWN: &str = "%d-%m-%Y %H:%M";
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return t.with_timezone(&chrono::Local).format(SHOWN).to_string();
+    }
+    match chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
+        Ok(t) => t.format(SHOWN).to_string(),
+        Err(_) => s.to_string(),
+    }
+}
+
+/// Labels and values of the readable export in the coach's language.
+struct Words<'a> {
+    strings: &'a Strings,
+}
+
+impl Words<'_> {
+    fn label(&self, key: &str) -> String {
+        self.strings.lookup(&format!("export_field.{key}")).map_or_else(|| human(key), str::to_string)
+    }
+
+    /// A coded value in words: the string table that names it, chosen by field and section.
+    fn word(&self, section: &str, key: &str, value: &str) -> Option<String> {
+        let table = match (section, key) {
+            (_, "gender") => "gender",
+            ("participants" | "trajectories", "status") | (_, "from" | "to") => "status",
+            ("goals", "status") => "goal_status",
+            ("signals", "status") => "signal_status",
+            ("signals", "kind") => "signal_kind",
+            ("referrals", "status") => "referral_status",
+            ("enrolments", "status") => "enrolment",
+            ("access_log", "action")
+                if !matches!(value, "recorded" | "changed" | "consent_given" | "consent_withdrawn") =>
+            {
+                "privacy"
+            }
+            (_, "channel") => "channel",
+            (_, "initiative") => "initiative",
+            (_, "reached") => "reached",
+            (_, "recurrence") => "recurrence",
+            (_, "mark") => "mark",
+            (_, "partner_kind") => "partner",
+            (_, "area" | "life_areas") => "area",
+            (_, "outcome") => "outcome",
+            ("assessments", "key") => return self.health_name(value),
+            _ => return None,
+        };
+        self.strings.lookup(&format!("{table}.{value}")).map(str::to_string)
+    }
+
+    /// The name of a Positive Health dimension or aspect, by its key.
+    fn health_name(&self, key: &str) -> Option<String> {
+        let en = self.strings.lang() == Lang::En;
+        let pick = |nl: &str, english: &str| if en { english.to_string() } else { nl.to_string() };
+        for d in &crate::domain::health::Instrument::get().dimensions {
+            if d.key == key {
+                return Some(pick(&d.nl, &d.en));
+            }
+            if let Some(a) = d.aspects.iter().find(|a| a.key == key) {
+                return Some(pick(&a.nl, &a.en));
+            }
+        }
+        None
+    }
+
+    fn write(&self, out: &mut String, section: &str, v: &serde_json::Value, depth: usize) {
+        let pad = "  ".repeat(depth);
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, x) in map {
+                    match x {
+                        serde_json::Value::Object(_) | serde_json::Value::Array(_) if !is_flat(x) => {
+                            out.push_str(&format!("{pad}{}:\n", self.label(k)));
+                            self.write(out, section, x, depth + 1);
+                        }
+                        _ => out.push_str(&format!("{pad}{}: {}\n", self.label(k), self.flat(section, k, x))),
                     }
-                    _ => out.push_str(&format!("{pad}{}: {}\n", human(k), flat(x))),
                 }
             }
-        }
-        serde_json::Value::Array(items) => {
-            for x in items {
-                write_value(out, x, depth);
-                out.push_str(&format!("{pad}--\n"));
+            serde_json::Value::Array(items) => {
+                for x in items {
+                    self.write(out, section, x, depth);
+                    out.push_str(&format!("{pad}--\n"));
+                }
             }
+            other => out.push_str(&format!("{pad}{}\n", self.flat(section, "", other))),
         }
-        other => out.push_str(&format!("{pad}{}\n", flat(other))),
+    }
+
+    fn flat(&self, section: &str, key: &str, v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::Null => "—".into(),
+            serde_json::Value::Bool(b) => self.strings.get(if *b { "common.yes" } else { "common.no" }).to_string(),
+            serde_json::Value::String(s) if s.is_empty() => "—".into(),
+            serde_json::Value::String(s) => {
+                if let Some(w) = self.word(section, key, s) {
+                    w
+                } else if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                    d.format("%d-%m-%Y").to_string()
+                } else {
+                    local_time(s)
+                }
+            }
+            serde_json::Value::Number(n) if n.is_f64() && self.strings.lang() == Lang::Nl => {
+                n.to_string().replace('.', ",")
+            }
+            serde_json::Value::Array(a) if a.is_empty() => "—".into(),
+            serde_json::Value::Array(a) => a.iter().map(|x| self.flat(section, key, x)).collect::<Vec<_>>().join(", "),
+            other => other.to_string(),
+        }
     }
 }
 
@@ -175,16 +276,5 @@ fn is_flat(v: &serde_json::Value) -> bool {
         serde_json::Value::Array(a) => a.iter().all(|x| !x.is_object() && !x.is_array()),
         serde_json::Value::Object(_) => false,
         _ => true,
-    }
-}
-
-fn flat(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => "—".into(),
-        serde_json::Value::String(s) if s.is_empty() => "—".into(),
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(a) if a.is_empty() => "—".into(),
-        serde_json::Value::Array(a) => a.iter().map(flat).collect::<Vec<_>>().join(", "),
-        other => other.to_string(),
     }
 }

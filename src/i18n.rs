@@ -37,6 +37,11 @@ impl Strings {
         self.table.get(key).map(String::as_str).unwrap_or(key)
     }
 
+    /// The string for `key`, if the table has one.
+    pub fn lookup(&self, key: &str) -> Option<&str> {
+        self.table.get(key).map(String::as_str)
+    }
+
     /// `get` with `{name}` placeholders filled in.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
         let mut s = self.get(key).to_string();

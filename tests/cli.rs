@@ -247,9 +247,25 @@ fn export_participant_writes_everything_about_one_person_as_json_and_text() {
     }
     assert!(!v["contacts"].as_array().unwrap().is_empty());
     assert!(v["access_log"].as_array().unwrap().iter().any(|e| e["action"] == "exported"), "the export is logged");
+    // The readable version is for the person: Dutch by default, dates as dd-mm-jjjj, codes in words.
     let text = std::fs::read_to_string(base.with_extension("txt")).unwrap();
     assert!(text.contains(people[0]["family_name"].as_str().unwrap()));
-    assert!(text.contains("== Contacts"));
+    assert!(text.starts_with("Alles wat meedoen over deze persoon vastlegt (inzageverzoek)"), "{text}");
+    assert!(text.contains("== Contacten ("), "{text}");
+    let born = people[0]["date_of_birth"].as_str().unwrap();
+    let (y, m, d) = (&born[0..4], &born[5..7], &born[8..10]);
+    assert!(text.contains(&format!("Geboortedatum: {d}-{m}-{y}")), "{text}");
+    assert!(!text.contains(born), "no ISO date in the readable version");
+    assert!(!text.contains(": true") && !text.contains(": false"), "yes/no in words");
+    assert!(text.contains("Handeling: alle gegevens geëxporteerd (inzageverzoek)"), "{text}");
+    let channel = v["contacts"][0]["channel"].as_str().unwrap();
+    assert!(!text.contains(&format!("Kanaal: {channel}\n")), "the channel {channel} in words");
+    let en = tmp.path().join("access");
+    let out = meedoen(&dir, &["--lang", "en", "export", "--participant", "1003", "--out", en.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(en.with_extension("txt")).unwrap();
+    assert!(text.starts_with("Everything meedoen holds about this person (request of access)"), "{text}");
+    assert!(text.contains(&format!("Date of birth: {d}-{m}-{y}")), "{text}");
     let out = meedoen(&dir, &["export", "--participant", "9999", "--out", base.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("9999"), "{}", stderr(&out));
