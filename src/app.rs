@@ -48,11 +48,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Report { from, to, format, esf_list, with_names, out }) => {
             let parse = |s: &str| {
                 crate::domain::validate::parse_date(s)
-                    .map_err(|_| CliError::new(format!("not a date: {s} (use dd-mm-jjjj)"), exit::USAGE))
+                    .map_err(|_| CliError::new(strings.fill("cli.not_a_date", &[("value", s)]), exit::USAGE))
             };
             let (from, to) = (parse(from)?, parse(to)?);
             if to < from {
-                return Err(CliError::new("--to is before --from", exit::USAGE));
+                return Err(CliError::new(strings.get("cli.to_before_from"), exit::USAGE));
             }
             let dir = data_dir(&cli)?;
             let store = open_store(&dir, &strings, Create::No)?;
@@ -70,8 +70,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 }
             };
             match out {
-                Some(path) => std::fs::write(path, &bytes)
-                    .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display()), exit::ERROR)),
+                Some(path) => std::fs::write(path, &bytes).map_err(|e| cannot_write(&strings, path, e)),
                 None => std::io::stdout()
                     .write_all(&bytes)
                     .map_err(|e| CliError::new(format!("cannot write the report: {e}"), exit::ERROR)),
@@ -102,12 +101,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let dir = data_dir(&cli)?;
             let store = open_store(&dir, &strings, Create::Yes)?;
             if store.participant_count() > 0 {
+                let (dir, n) = (dir.display().to_string(), store.participant_count().to_string());
                 return Err(CliError::new(
-                    format!(
-                        "{} already holds {} participants; demo only fills an empty caseload (use another --data-dir)",
-                        dir.display(),
-                        store.participant_count()
-                    ),
+                    strings.fill("cli.demo_not_empty", &[("dir", &dir), ("n", &n)]),
                     exit::ERROR,
                 ));
             }
@@ -118,7 +114,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     .save_settings(&Settings { coach: Some(coach.clone()), ..Settings::default() })
                     .map_err(|e| CliError::from_store(e, &strings))?;
             }
-            println!("{participants} demo participants written to {} (coach: {coach})", dir.display());
+            let (n, dir) = (participants.to_string(), dir.display().to_string());
+            println!("{}", strings.fill("cli.demo_written", &[("n", &n), ("dir", &dir), ("coach", &coach)]));
             Ok(())
         }
         Some(Command::Export { format: ExportFormat::Json, participant: Some(number), out }) => {
@@ -134,8 +131,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let text = crate::export_person::text(&export, &strings).map_err(err)?;
             for (ext, bytes) in [("json", json), ("txt", text.into_bytes())] {
                 let path = base.with_extension(ext);
-                std::fs::write(&path, bytes)
-                    .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display()), exit::ERROR))?;
+                std::fs::write(&path, bytes).map_err(|e| cannot_write(&strings, &path, e))?;
                 println!("{}", path.display());
             }
             Ok(())
@@ -146,8 +142,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let mut buf = Vec::new();
             crate::export::write_json(&store, &mut buf).map_err(|e| CliError::from_store(e, &strings))?;
             match out {
-                Some(path) => std::fs::write(path, &buf)
-                    .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display()), exit::ERROR)),
+                Some(path) => std::fs::write(path, &buf).map_err(|e| cannot_write(&strings, path, e)),
                 None => std::io::stdout()
                     .write_all(&buf)
                     .map_err(|e| CliError::new(format!("cannot write the export: {e}"), exit::ERROR)),
@@ -166,10 +161,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             };
             let previous = assessments.len().checked_sub(2).and_then(|i| assessments.get(i));
             let svg = crate::domain::chart::svg(&p.listed_name(), latest, previous, cli.lang);
-            std::fs::write(out, svg)
-                .map_err(|e| CliError::new(format!("cannot write {}: {e}", out.display()), exit::ERROR))?;
+            std::fs::write(out, svg).map_err(|e| cannot_write(&strings, out, e))?;
             let date = crate::domain::validate::format_date(latest.date);
-            println!("spider web of {} ({date}) written to {}", p.listed_name(), out.display());
+            let (name, file) = (p.listed_name(), out.display().to_string());
+            println!("{}", strings.fill("cli.chart_written", &[("name", &name), ("date", &date), ("file", &file)]));
             Ok(())
         }
         Some(Command::Settings { no_contact_days, set_coach, lock_minutes, retention_months }) => {
@@ -220,4 +215,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
         }
     }
+}
+
+/// A file that could not be written, in the coach's language.
+fn cannot_write(strings: &Strings, path: &std::path::Path, e: std::io::Error) -> CliError {
+    let (file, error) = (path.display().to_string(), e.to_string());
+    CliError::new(strings.fill("cli.cannot_write", &[("file", &file), ("error", &error)]), exit::ERROR)
 }

@@ -161,7 +161,7 @@ impl CliError {
             StoreError::WrongPassphrase => exit::WRONG_PASSPHRASE,
             _ => exit::ERROR,
         };
-        let message = e.message_key().map(|k| strings.get(k).to_string()).unwrap_or_else(|| e.to_string());
+        let message = strings.store_error(&e);
         CliError { message, code }
     }
 }

@@ -42,6 +42,17 @@ impl Strings {
         self.table.get(key).map(String::as_str)
     }
 
+    /// A store error in words of this language (an internal storage error as it is).
+    pub fn store_error(&self, e: &crate::store::StoreError) -> String {
+        match e.message_parts() {
+            Some((key, args)) => {
+                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                self.fill(key, &args)
+            }
+            None => e.to_string(),
+        }
+    }
+
     /// `get` with `{name}` placeholders filled in.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
         let mut s = self.get(key).to_string();

@@ -27,42 +27,47 @@ pub fn backup(cli: &Cli, strings: &Strings, file: &Path) -> Result<(), CliError>
     let dir = data_dir(cli)?;
     let target = absolute(file);
     match Store::open_locked(&dir) {
-        Err(StoreError::Locked) => backup_through_running_app(&dir, &target),
+        Err(StoreError::Locked) => backup_through_running_app(strings, &dir, &target),
         Err(e) => Err(CliError::from_store(e, strings)),
         Ok(locked) => {
             drop(locked);
             let store = open_store(&dir, strings, Create::No)?;
             let n = store.write_backup(&target).map_err(|e| CliError::from_store(e, strings))?;
-            println!("backup written to {} ({n} entries, encrypted)", target.display());
+            println!("{}", backup_written(strings, &target, &n.to_string()));
             Ok(())
         }
     }
 }
 
-fn backup_through_running_app(dir: &Path, target: &Path) -> Result<(), CliError> {
+fn backup_written(strings: &Strings, target: &Path, n: &str) -> String {
+    strings.fill("cli.backup_written", &[("file", &target.display().to_string()), ("n", n)])
+}
+
+fn backup_through_running_app(strings: &Strings, dir: &Path, target: &Path) -> Result<(), CliError> {
     let result = dir.join(RESULT_FILE);
     let _ = std::fs::remove_file(&result);
     std::fs::write(dir.join(REQUEST_FILE), target.display().to_string())
-        .map_err(|e| CliError::new(format!("cannot ask the running meedoen for a backup: {e}"), exit::ERROR))?;
-    eprintln!("the caseload is open in another window; asking it to write the backup ...");
+        .map_err(|e| CliError::new(strings.fill("cli.backup_cannot_ask", &[("error", &e.to_string())]), exit::ERROR))?;
+    eprintln!("{}", strings.get("cli.backup_asking"));
     let start = Instant::now();
     while start.elapsed() < WAIT {
         if let Ok(answer) = std::fs::read_to_string(&result) {
             let _ = std::fs::remove_file(&result);
             return match answer.strip_prefix("ok ") {
                 Some(n) => {
-                    println!("backup written to {} ({} entries, encrypted)", target.display(), n.trim());
+                    println!("{}", backup_written(strings, target, n.trim()));
                     Ok(())
                 }
-                None => {
-                    Err(CliError::new(format!("the running meedoen could not write the backup: {answer}"), exit::ERROR))
-                }
+                None => Err(CliError::new(
+                    strings.fill("cli.backup_failed_running", &[("answer", answer.trim())]),
+                    exit::ERROR,
+                )),
             };
         }
         std::thread::sleep(Duration::from_millis(100));
     }
     let _ = std::fs::remove_file(dir.join(REQUEST_FILE));
-    Err(CliError::new("the meedoen that has the caseload open did not answer within 30 seconds", exit::LOCKED))
+    Err(CliError::new(strings.get("cli.backup_no_answer"), exit::LOCKED))
 }
 
 /// Called by the running UI about once a second: writes a requested backup, if any.
@@ -81,13 +86,12 @@ pub fn serve_backup_request(store: &Store) {
 pub fn restore(cli: &Cli, strings: &Strings, file: &Path) -> Result<(), CliError> {
     let dir = data_dir(cli)?;
     let n = Store::restore(file, &dir).map_err(|e| match e {
-        StoreError::AlreadyInitialised => CliError::new(
-            format!("{} already holds a caseload: restore only into an empty data directory", dir.display()),
-            exit::ERROR,
-        ),
+        StoreError::AlreadyInitialised => {
+            CliError::new(strings.fill("cli.restore_not_empty", &[("dir", &dir.display().to_string())]), exit::ERROR)
+        }
         other => CliError::from_store(other, strings),
     })?;
-    println!("{n} entries restored into {}", dir.display());
+    println!("{}", strings.fill("cli.restored", &[("n", &n.to_string()), ("dir", &dir.display().to_string())]));
     // Opening it proves the passphrase and the data; check reads every record.
     let store = open_store(&dir, strings, Create::No)?;
     report_check(&store, strings)
@@ -102,17 +106,11 @@ pub fn check(cli: &Cli, strings: &Strings) -> Result<(), CliError> {
 fn report_check(store: &Store, strings: &Strings) -> Result<(), CliError> {
     let problems = store.check().map_err(|e| CliError::from_store(e, strings))?;
     if problems.is_empty() {
-        println!("check: every record and index is in order ({} participants)", store.participant_count());
+        println!("{}", strings.fill("cli.check_ok", &[("n", &store.participant_count().to_string())]));
         return Ok(());
     }
     for p in &problems {
-        println!("problem: {p}");
+        println!("{}", strings.fill("cli.check_problem", &[("problem", p)]));
     }
-    Err(CliError::new(
-        format!(
-            "check found {} problems; restore a backup (meedoen restore FILE) if records are damaged",
-            problems.len()
-        ),
-        exit::ERROR,
-    ))
+    Err(CliError::new(strings.fill("cli.check_failed", &[("n", &problems.len().to_string())]), exit::ERROR))
 }

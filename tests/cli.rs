@@ -70,7 +70,7 @@ fn demo_refuses_a_caseload_with_people_in_it() {
     let out = meedoen(&dir, &["demo", "--participants", "3"]);
     assert_eq!(out.status.code(), Some(1));
     let msg = stderr(&out);
-    assert!(msg.contains("already holds 3 participants"), "{msg}");
+    assert!(msg.contains("bevat al 3 deelnemers"), "{msg}");
     assert_eq!(msg.trim().lines().count(), 1, "one sentence: {msg}");
 }
 
@@ -166,7 +166,7 @@ fn chart_writes_the_latest_spider_web_as_svg() {
     // A number that does not exist is one clear sentence.
     let out = meedoen(&dir, &["chart", "99999", "--out", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("participant number 99999 does not exist"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Er is geen deelnemer met nummer 99999."), "{}", stderr(&out));
 }
 
 #[test]

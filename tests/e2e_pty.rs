@@ -234,7 +234,7 @@ fn a_backup_asked_for_while_the_ui_runs_is_written_by_the_ui() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("backup written"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Back-up geschreven"));
     assert!(std::fs::metadata(&file).unwrap().len() > 100);
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);

@@ -36,14 +36,33 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// The string-table key for the errors a coach meets in the UI or on the command line.
-    pub fn message_key(&self) -> Option<&'static str> {
-        match self {
-            StoreError::Locked => Some("error.locked"),
-            StoreError::DiskFull => Some("error.disk_full"),
-            StoreError::WrongPassphrase => Some("error.wrong_passphrase"),
-            _ => None,
-        }
+    /// The string-table key of this error and the values of its `{name}` placeholders, so that the
+    /// UI and the command line tell it in the coach's language; `None` for an internal storage
+    /// error, told as it is.
+    pub fn message_parts(&self) -> Option<(&'static str, Vec<(&'static str, String)>)> {
+        Some(match self {
+            StoreError::Locked => ("error.locked", vec![]),
+            StoreError::DiskFull => ("error.disk_full", vec![]),
+            StoreError::WrongPassphrase => ("error.wrong_passphrase", vec![]),
+            StoreError::DataDir { path, reason } => {
+                ("error.data_dir", vec![("path", path.display().to_string()), ("reason", reason.clone())])
+            }
+            StoreError::Corrupt { kind, reason } => {
+                ("error.corrupt", vec![("kind", (*kind).to_string()), ("reason", reason.clone())])
+            }
+            StoreError::TooNew { found, supported } => {
+                ("error.too_new", vec![("found", found.to_string()), ("supported", supported.to_string())])
+            }
+            StoreError::NoSuchNumber(n) => ("error.no_such_number", vec![("number", n.to_string())]),
+            StoreError::NotFound => ("error.not_found", vec![]),
+            StoreError::Erased => ("error.erased", vec![]),
+            StoreError::NotInitialised => ("error.not_initialised", vec![]),
+            StoreError::AlreadyInitialised => ("error.already_initialised", vec![]),
+            StoreError::Truncated { expected, found } => {
+                ("error.truncated", vec![("expected", expected.to_string()), ("found", found.to_string())])
+            }
+            StoreError::Backend(_) => return None,
+        })
     }
 }
 

@@ -495,7 +495,7 @@ impl App {
     }
 
     pub(super) fn error_text(&self, e: &StoreError) -> String {
-        e.message_key().map(|k| self.strings.get(k).to_string()).unwrap_or_else(|| e.to_string())
+        self.strings.store_error(e)
     }
 }
 
