@@ -48,6 +48,26 @@ fn logging_a_contact_with_the_next_appointment() {
 }
 
 #[test]
+fn a_contact_yesterday_reads_gisteren_not_one_days() {
+    let mut app = app();
+    open_person(&mut app, "ozturk");
+    press(&mut app, KeyCode::Char('c'));
+    focus(&mut app, "date");
+    app.handle_key(ctrl('u'));
+    type_text(&mut app, "23-11-2026");
+    focus(&mut app, "summary");
+    type_text(&mut app, "Even gebeld");
+    app.handle_key(ctrl('s'));
+    press(&mut app, KeyCode::BackTab);
+    while !matches!(app.screen(), Screen::Participant(s) if s.tab == Tab::Profile) {
+        press(&mut app, KeyCode::BackTab);
+    }
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Laatste contact: gisteren"), "{text}");
+    assert!(!text.contains("1 dagen"), "{text}");
+}
+
+#[test]
 fn a_failed_attempt_is_logged_but_is_no_contact() {
     let mut app = app();
     open_person(&mut app, "berg");

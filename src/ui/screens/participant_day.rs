@@ -108,6 +108,7 @@ pub fn trajectory_lines(ui: &Ui, day: &DayRecords, today: NaiveDate) -> Vec<Line
     let mut lines = Vec::new();
     let last = match day.days_since_contact(today) {
         Some(0) => s.get("contacts.today").to_string(),
+        Some(1) => s.get("contacts.yesterday").to_string(),
         Some(n) => s.fill("contacts.days_ago", &[("n", &n.to_string())]),
         None => s.get("contacts.never").to_string(),
     };
