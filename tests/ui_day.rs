@@ -68,6 +68,22 @@ fn a_contact_yesterday_reads_gisteren_not_one_days() {
 }
 
 #[test]
+fn a_contact_saved_from_a_scrolled_profile_shows_the_contacts_from_the_top() {
+    let mut app = app();
+    open_person(&mut app, "ozturk");
+    for _ in 0..14 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Char('c'));
+    focus(&mut app, "summary");
+    type_text(&mut app, "Gesprek na het scrollen");
+    app.handle_key(ctrl('s'));
+    assert!(matches!(app.screen(), Screen::Participant(s) if s.tab == Tab::Contacts));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Gesprek na het scrollen"), "the new contact is in sight: {text}");
+}
+
+#[test]
 fn a_failed_attempt_is_logged_but_is_no_contact() {
     let mut app = app();
     open_person(&mut app, "berg");

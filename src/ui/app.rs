@@ -397,7 +397,7 @@ impl App {
                         Some(r) => {
                             self.open_participant(r.participant());
                             if let Some(Screen::Participant(p)) = self.stack.last_mut() {
-                                p.tab = r.tab();
+                                p.show_tab(r.tab());
                             }
                             true
                         }

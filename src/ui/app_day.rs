@@ -367,7 +367,7 @@ impl App {
                 self.reload_day();
                 self.reload_privacy();
                 if let (Some(tab), Some(Screen::Participant(p))) = (tab, self.stack.last_mut()) {
-                    p.tab = tab;
+                    p.show_tab(tab);
                 }
                 self.flash = Some((self.strings.get("form.saved_short").to_string(), false));
             }

@@ -173,7 +173,7 @@ impl App {
                 self.pop();
                 self.reload_participant(id);
                 if let Some(Screen::Participant(p)) = self.stack.last_mut() {
-                    p.tab = Tab::PositiveHealth;
+                    p.show_tab(Tab::PositiveHealth);
                 }
                 self.flash = Some((self.strings.get("health.saved").to_string(), false));
                 if then_goal {
@@ -248,7 +248,7 @@ impl App {
                 self.pop();
                 self.reload_participant(id);
                 if let Some(Screen::Participant(p)) = self.stack.last_mut() {
-                    p.tab = Tab::Goals;
+                    p.show_tab(Tab::Goals);
                     p.selected_goal = p.goals.iter().position(|x| x.id == g.id).unwrap_or(0);
                 }
                 self.flash = Some((self.strings.fill("goal.saved", &[("text", &g.text)]), false));

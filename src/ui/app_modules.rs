@@ -324,7 +324,7 @@ impl App {
         self.reload_modules();
         self.pop();
         if let Some(Screen::Participant(p)) = self.stack.last_mut() {
-            p.tab = super::screens::participant::Tab::Modules;
+            p.show_tab(super::screens::participant::Tab::Modules);
         }
         let Some(m) = self.modules.module(module) else {
             return;

@@ -54,7 +54,7 @@ impl App {
                 if let Some(id) = id {
                     self.open_participant(id);
                     if let Some(Screen::Participant(p)) = self.stack.last_mut() {
-                        p.tab = Tab::Privacy;
+                        p.show_tab(Tab::Privacy);
                     }
                 }
                 Some(id.is_some())

@@ -156,13 +156,11 @@ impl ParticipantState {
         }
         match action {
             Action::NextTab => {
-                self.tab = Tab::ALL[(i + 1) % Tab::ALL.len()];
-                self.scroll = 0;
+                self.show_tab(Tab::ALL[(i + 1) % Tab::ALL.len()]);
                 true
             }
             Action::PrevTab => {
-                self.tab = Tab::ALL[(i + Tab::ALL.len() - 1) % Tab::ALL.len()];
-                self.scroll = 0;
+                self.show_tab(Tab::ALL[(i + Tab::ALL.len() - 1) % Tab::ALL.len()]);
                 true
             }
             Action::Down => {
@@ -175,6 +173,12 @@ impl ParticipantState {
             }
             _ => false,
         }
+    }
+
+    /// Shows `tab` from its top: a scroll position belongs to the tab it was made on.
+    pub fn show_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+        self.scroll = 0;
     }
 
     pub(super) fn scroll_pos(&self) -> u16 {
