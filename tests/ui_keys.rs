@@ -248,6 +248,22 @@ fn help_lists_the_keys_of_the_screen_and_closes_with_esc() {
 }
 
 #[test]
+fn the_participant_help_shows_every_key_at_80x24_in_two_columns() {
+    let mut app = app();
+    open_person(&mut app, "berg");
+    press(&mut app, KeyCode::Char('?'));
+    let text = screen(&app, 80, 24);
+    // The last keys of the list, cut off when it was one column taller than the screen.
+    for key in ["zoeken", "terug", "help", "stoppen", "wijzigen", "doorverwijzing"] {
+        assert!(text.contains(key), "{key} missing from\n{text}");
+    }
+    // A screen tall enough keeps one column.
+    let text = screen(&app, 80, 40);
+    let row = text.lines().find(|l| l.contains("wijzigen")).unwrap_or_default();
+    assert!(!row.contains("signaal"), "{text}");
+}
+
+#[test]
 fn the_list_sorts_under_the_family_name() {
     let mut app = app();
     press(&mut app, KeyCode::Char('l'));

@@ -157,16 +157,11 @@ fn render_popup(frame: &mut Frame, area: Rect, ui: &Ui, app: &App, popup: &Popup
     let (title, lines): (String, Vec<Line>) = match popup {
         Popup::Help => {
             let (contexts, typing) = app.screen_contexts();
-            let lines = bindings_for(&contexts, typing, false)
+            let entries: Vec<(String, String)> = bindings_for(&contexts, typing, false)
                 .into_iter()
-                .map(|b| {
-                    Line::from(vec![
-                        Span::styled(format!("{:<22}", keymap::keys_label(b)), ui.theme.footer_key()),
-                        Span::raw(s.get(b.describe).to_string()),
-                    ])
-                })
+                .map(|b| (keymap::keys_label(b), s.get(b.describe).to_string()))
                 .collect();
-            (s.get("help.title").to_string(), lines)
+            (s.get("help.title").to_string(), help_lines(ui, &entries, area.height))
         }
         Popup::Confirm { message, .. } => (s.get("confirm.title").to_string(), vec![Line::from(message.clone())]),
         Popup::DraftOffer { description, .. } | Popup::AssessmentOffer { description, .. } => {
@@ -207,4 +202,30 @@ fn render_popup(frame: &mut Frame, area: Rect, ui: &Ui, app: &App, popup: &Popup
     let [body, foot] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
     frame.render_widget(Paragraph::new(Line::from(footer)), foot);
+}
+
+/// The key list of the help window: one column, or two when one column is taller than the screen
+/// leaves room for (the window's borders, title and footer take four rows).
+fn help_lines(ui: &Ui, entries: &[(String, String)], height: u16) -> Vec<Line<'static>> {
+    let key_w = entries.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0) + 2;
+    let cell = |(k, d): &(String, String)| {
+        vec![Span::styled(format!("{k:<key_w$}"), ui.theme.footer_key()), Span::raw(d.clone())]
+    };
+    if entries.len() <= usize::from(height.saturating_sub(4)) {
+        return entries.iter().map(|e| Line::from(cell(e))).collect();
+    }
+    let half = entries.len().div_ceil(2);
+    let (left, right) = entries.split_at(half);
+    let col_w = left.iter().map(|(_, d)| key_w + d.chars().count()).max().unwrap_or(0) + 3;
+    left.iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut spans = cell(e);
+            if let Some(r) = right.get(i) {
+                spans.push(Span::raw(" ".repeat(col_w - key_w - e.1.chars().count())));
+                spans.extend(cell(r));
+            }
+            Line::from(spans)
+        })
+        .collect()
 }
