@@ -47,10 +47,12 @@ fn enrolling_by_typing_part_of_the_name() {
     press(&mut app, KeyCode::Enter);
     assert!(flash(&app).contains("Ingeschreven voor Budgetteren"), "{}", flash(&app));
     let text = screen(&app, 80, 24);
+    // A free place: enrolled with a place, not waiting for one.
     assert!(
-        text.contains("Budgetteren · wacht op een plek · 0 van 6 onderwerpen") || text.contains("Budgetteren · loopt"),
+        text.contains("Budgetteren · heeft een plek · 0 van 6 onderwerpen") || text.contains("Budgetteren · loopt"),
         "{text}"
     );
+    assert!(!text.contains("wacht op een plek"), "{text}");
     // Enrolling twice in the same module is refused.
     press(&mut app, KeyCode::Char('m'));
     type_text(&mut app, "budget");
@@ -58,12 +60,9 @@ fn enrolling_by_typing_part_of_the_name() {
     assert!(flash(&app).contains("Al ingeschreven"));
 }
 
-#[test]
-fn a_full_module_puts_people_on_the_waitlist_in_order() {
-    let mut app = fresh();
-    let cycling = module_id(&app, "Fietsles"); // 6 places
-    let people = app.caseload.people().to_vec();
-    // Seven more people (made on the fly) take the six places and one waits.
+/// Seven people (made on the fly) enrolled in Fietsles (6 places): six take the places, one waits.
+fn fill_cycling(app: &mut App) -> meedoen::domain::module::ModuleId {
+    let cycling = module_id(app, "Fietsles");
     for i in 0..7u128 {
         let e = Enrolment {
             id: EnrolmentId(uuid::Uuid::from_u128(0xE000 + i)),
@@ -75,6 +74,14 @@ fn a_full_module_puts_people_on_the_waitlist_in_order() {
         };
         app.store.save_enrolment(&e).unwrap();
     }
+    cycling
+}
+
+#[test]
+fn a_full_module_puts_people_on_the_waitlist_in_order() {
+    let mut app = fresh();
+    let people = app.caseload.people().to_vec();
+    let cycling = fill_cycling(&mut app);
     // Enrol Fatma through the UI.
     open_person(&mut app, "ozturk");
     press(&mut app, KeyCode::Char('m'));
@@ -97,6 +104,19 @@ fn a_full_module_puts_people_on_the_waitlist_in_order() {
     }
     let text = screen(&app, 80, 24);
     assert!(text.contains("6/6"), "{text}");
+}
+
+#[test]
+fn stopping_someone_on_the_waitlist_says_they_left_the_waitlist() {
+    let mut app = fresh();
+    fill_cycling(&mut app);
+    open_person(&mut app, "ozturk");
+    press(&mut app, KeyCode::Char('m'));
+    type_text(&mut app, "fiets");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app, 80, 24).contains("Fietsles · wacht op een plek"));
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(flash(&app), "Van de wachtlijst gehaald.");
 }
 
 #[test]

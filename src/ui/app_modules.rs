@@ -268,7 +268,9 @@ impl App {
                 let Some(m) = self.modules.module(e.module) else {
                     return false;
                 };
-                let status = self.modules.schedule(m, today).progress.get(&e.id).map(|x| x.status);
+                let progress = self.modules.schedule(m, today).progress.get(&e.id).cloned();
+                let status = progress.as_ref().map(|x| x.status);
+                let was_waiting = progress.as_ref().is_some_and(|x| x.waiting_place.is_some());
                 if matches!(status, Some(EnrolmentStatus::Completed | EnrolmentStatus::Stopped)) {
                     self.flash = Some((self.strings.get("modules.not_running").to_string(), true));
                     return true;
@@ -282,7 +284,8 @@ impl App {
                             crate::domain::privacy::AccessAction::Recorded("enrolment".into()),
                         );
                         self.reload_modules();
-                        self.flash = Some((self.strings.get("modules.stopped").to_string(), false));
+                        let key = if was_waiting { "modules.stopped_waiting" } else { "modules.stopped" };
+                        self.flash = Some((self.strings.get(key).to_string(), false));
                     }
                     Err(err) => self.flash = Some((self.error_text(&err), true)),
                 }

@@ -298,7 +298,12 @@ impl ParticipantState {
             let Some(p) = sched.progress.get(&e.id) else {
                 continue;
             };
-            let status = s.get(&format!("enrolment.{}", p.status.code())).to_string();
+            // Enrolled with a place but before the first session: not "waiting for a place".
+            let code = match p.status {
+                EnrolmentStatus::Waiting if p.waiting_place.is_none() => "seated",
+                other => other.code(),
+            };
+            let status = s.get(&format!("enrolment.{code}")).to_string();
             let style =
                 if i == self.selected_enrolment { ui.theme.selected() } else { ratatui::style::Style::default() };
             let progress =
