@@ -142,6 +142,13 @@ fn marking_attendance_moves_the_cursor_and_counts_topics() {
     assert!(matches!(app.screen(), Screen::Roster(r) if r.rows.len() == 1));
     press(&mut app, KeyCode::Char('p'));
     assert!(screen(&app, 80, 24).contains("Öztürk, Fatma                        aanwezig"));
+    // Today is Tuesday and the session Thursday: "present" cannot be saved yet, nothing is lost.
+    app.handle_key(ctrl('s'));
+    assert!(matches!(app.screen(), Screen::Roster(_)), "the roster stays open");
+    assert!(flash(&app).contains("pas vanaf de dag van de bijeenkomst"), "{}", flash(&app));
+    assert!(app.modules.attendance.is_empty());
+    // On Thursday the coach records it.
+    app.today = today() + chrono::Duration::days(2);
     app.handle_key(ctrl('s'));
     assert!(matches!(app.screen(), Screen::Week(_)));
     assert_eq!(app.modules.attendance.len(), 1);

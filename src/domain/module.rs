@@ -190,6 +190,14 @@ pub struct Attendance {
     pub marks: Vec<(ParticipantId, Mark)>,
 }
 
+impl Attendance {
+    /// Present and absent are known only from the day of the session on; before it only
+    /// "excused" (someone who called off in advance) can be recorded.
+    pub fn too_early(&self, today: NaiveDate) -> bool {
+        self.date > today && self.marks.iter().any(|(_, m)| matches!(m, Mark::Present | Mark::Absent))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EnrolmentStatus {
     Waiting,

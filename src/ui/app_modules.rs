@@ -190,6 +190,11 @@ impl App {
             .unwrap_or_default();
         let changed: Vec<_> = marks.iter().filter(|m| !before.contains(m)).map(|(p, _)| *p).collect();
         let a = Attendance { module: r.module, date: r.date, marks };
+        if a.too_early(self.today) {
+            // The roster stays open with its marks: only an "excused" can be kept before the day.
+            self.flash = Some((self.strings.get("roster.too_early").to_string(), true));
+            return;
+        }
         match self.store.save_attendance(&a) {
             Ok(()) => {
                 for p in changed {

@@ -178,3 +178,16 @@ fn the_default_catalogue_has_the_eight_modules() {
     assert_eq!(parse_time("9:30"), Some(570));
     assert_eq!(parse_time("24:00"), None);
 }
+
+#[test]
+fn attendance_before_the_session_can_only_be_excused() {
+    let day = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default();
+    let p = ParticipantId(uuid::Uuid::from_u128(1));
+    let a = |mark| Attendance { module: ModuleId(uuid::Uuid::from_u128(2)), date: day, marks: vec![(p, mark)] };
+    let before = day - Duration::days(1);
+    assert!(a(Mark::Present).too_early(before));
+    assert!(a(Mark::Absent).too_early(before));
+    assert!(!a(Mark::Excused).too_early(before), "calling off in advance is fine");
+    assert!(!a(Mark::Present).too_early(day), "on the day itself");
+    assert!(!a(Mark::Absent).too_early(day + Duration::days(3)), "afterwards");
+}
