@@ -84,6 +84,25 @@ fn a_contact_saved_from_a_scrolled_profile_shows_the_contacts_from_the_top() {
 }
 
 #[test]
+fn a_contact_of_five_minutes_is_fine_and_the_message_says_what_is() {
+    let mut app = app();
+    open_person(&mut app, "ozturk");
+    press(&mut app, KeyCode::Char('c'));
+    focus(&mut app, "minutes");
+    app.handle_key(ctrl('u'));
+    type_text(&mut app, "abc");
+    press(&mut app, KeyCode::Tab);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Minuten, 0 tot 600"), "{text}");
+    // Back to the field (Tab stops at the last one and does not wrap).
+    press(&mut app, KeyCode::BackTab);
+    app.handle_key(ctrl('u'));
+    type_text(&mut app, "5");
+    press(&mut app, KeyCode::Tab);
+    assert!(!screen(&app, 80, 24).contains("⚠"), "{}", screen(&app, 80, 24));
+}
+
+#[test]
 fn a_failed_attempt_is_logged_but_is_no_contact() {
     let mut app = app();
     open_person(&mut app, "berg");

@@ -35,6 +35,9 @@ pub enum Invalid {
     Count,
     #[error("minutes")]
     Minutes,
+    /// The length of a contact: 0 (an attempt) to 600 minutes.
+    #[error("contact minutes")]
+    ContactMinutes,
     #[error("status via steps")]
     StatusViaSteps,
 }
@@ -57,6 +60,7 @@ impl Invalid {
             Invalid::Time => "invalid.time",
             Invalid::Count => "invalid.count",
             Invalid::Minutes => "invalid.minutes",
+            Invalid::ContactMinutes => "invalid.contact_minutes",
             Invalid::StatusViaSteps => "invalid.status_via_steps",
         }
     }

@@ -18,7 +18,7 @@ fn v_time(s: &str, _: NaiveDate) -> Result<(), Invalid> {
 fn v_minutes(s: &str, _: NaiveDate) -> Result<(), Invalid> {
     match s.trim().parse::<u16>() {
         Ok(n) if n <= 600 => Ok(()),
-        _ => Err(Invalid::Minutes),
+        _ => Err(Invalid::ContactMinutes),
     }
 }
 fn v_not_future(s: &str, today: NaiveDate) -> Result<(), Invalid> {
