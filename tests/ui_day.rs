@@ -47,14 +47,19 @@ fn logging_a_contact_with_the_next_appointment() {
     assert!(!attention.contains("Öztürk"), "{text}");
 }
 
+/// Fatma's contact form, with `value` typed over the field `key`.
+fn new_contact_with(app: &mut App, key: &str, value: &str) {
+    open_person(app, "ozturk");
+    press(app, KeyCode::Char('c'));
+    focus(app, key);
+    app.handle_key(ctrl('u'));
+    type_text(app, value);
+}
+
 #[test]
 fn a_contact_yesterday_reads_gisteren_not_one_days() {
     let mut app = app();
-    open_person(&mut app, "ozturk");
-    press(&mut app, KeyCode::Char('c'));
-    focus(&mut app, "date");
-    app.handle_key(ctrl('u'));
-    type_text(&mut app, "23-11-2026");
+    new_contact_with(&mut app, "date", "23-11-2026");
     focus(&mut app, "summary");
     type_text(&mut app, "Even gebeld");
     app.handle_key(ctrl('s'));
@@ -86,11 +91,7 @@ fn a_contact_saved_from_a_scrolled_profile_shows_the_contacts_from_the_top() {
 #[test]
 fn a_contact_of_five_minutes_is_fine_and_the_message_says_what_is() {
     let mut app = app();
-    open_person(&mut app, "ozturk");
-    press(&mut app, KeyCode::Char('c'));
-    focus(&mut app, "minutes");
-    app.handle_key(ctrl('u'));
-    type_text(&mut app, "abc");
+    new_contact_with(&mut app, "minutes", "abc");
     press(&mut app, KeyCode::Tab);
     let text = screen(&app, 80, 24);
     assert!(text.contains("Minuten, 0 tot 600"), "{text}");
