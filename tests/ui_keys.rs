@@ -94,6 +94,28 @@ fn a_full_intake_saved_from_the_middle_is_on_disk_and_opens_the_participant() {
 }
 
 #[test]
+fn an_end_date_before_the_start_is_flagged_when_the_field_is_left() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('n'));
+    focus(&mut app, "start_date");
+    app.handle_key(ctrl('u'));
+    type_text(&mut app, "01-03-2026");
+    focus(&mut app, "planned_end_date");
+    type_text(&mut app, "01-01-2026");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(form(&app).error("planned_end_date"), Some(Invalid::EndBeforeStart));
+    assert!(screen(&app, 80, 24).contains("Einddatum ligt vóór de startdatum"), "{}", screen(&app, 80, 24));
+    // An earlier start date clears it as soon as the start date is left.
+    while form(&app).focused_key() != "start_date" {
+        press(&mut app, KeyCode::BackTab);
+    }
+    app.handle_key(ctrl('u'));
+    type_text(&mut app, "01-12-2025");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(form(&app).error("planned_end_date"), None);
+}
+
+#[test]
 fn esc_asks_before_throwing_away_what_was_typed() {
     let mut app = app();
     press(&mut app, KeyCode::Char('n'));

@@ -38,21 +38,36 @@ pub struct FieldDef {
     pub validate: Option<Validator>,
     /// String-table key of a section heading shown above this field.
     pub section: Option<&'static str>,
+    /// A date field that this date may not lie before (an end date and its start date).
+    pub not_before: Option<&'static str>,
 }
 
 impl FieldDef {
     pub const fn text(key: &'static str, label: &'static str) -> FieldDef {
-        FieldDef { key, label, kind: FieldKind::Text, required: false, validate: None, section: None }
+        FieldDef { key, label, kind: FieldKind::Text, required: false, validate: None, section: None, not_before: None }
     }
     pub const fn choice(
         key: &'static str,
         label: &'static str,
         options: &'static [(&'static str, &'static str)],
     ) -> FieldDef {
-        FieldDef { key, label, kind: FieldKind::Choice(options), required: false, validate: None, section: None }
+        FieldDef {
+            key,
+            label,
+            kind: FieldKind::Choice(options),
+            required: false,
+            validate: None,
+            section: None,
+            not_before: None,
+        }
     }
     pub const fn required(mut self) -> FieldDef {
         self.required = true;
+        self
+    }
+    /// This date may not lie before the date in the field `key`: checked when either is left.
+    pub const fn not_before(mut self, key: &'static str) -> FieldDef {
+        self.not_before = Some(key);
         self
     }
     pub const fn check(mut self, v: Validator) -> FieldDef {
@@ -196,7 +211,24 @@ impl Form {
     }
 
     fn validate_field(&mut self, i: usize, today: NaiveDate) {
-        self.errors[i] = self.defs[i].check_value(self.inputs[i].value(), today).err();
+        self.errors[i] = self.defs[i].check_value(self.inputs[i].value(), today).err().or_else(|| self.order_error(i));
+        // Leaving a start date re-checks the end dates that may not lie before it.
+        for j in 0..self.defs.len() {
+            if self.defs[j].not_before == Some(self.defs[i].key)
+                && self.errors[j].is_none_or(|e| e == Invalid::EndBeforeStart)
+            {
+                self.errors[j] = self.order_error(j);
+            }
+        }
+    }
+
+    /// [`Invalid::EndBeforeStart`] when field `i` holds a date before the one it may not precede.
+    fn order_error(&self, i: usize) -> Option<Invalid> {
+        let other = self.defs[i].not_before?;
+        let j = self.defs.iter().position(|d| d.key == other)?;
+        use crate::domain::validate::parse_date;
+        let (end, start) = (parse_date(self.inputs[i].value()).ok()?, parse_date(self.inputs[j].value()).ok()?);
+        (end < start).then_some(Invalid::EndBeforeStart)
     }
 
     /// Checks every field; on failure the focus goes to the first field with a message.

@@ -61,7 +61,7 @@ pub const FIELDS: &[FieldDef] = &[
     FieldDef::text("coach", "field.coach"),
     FieldDef::choice("status", "field.status", STATUSES).required(),
     FieldDef::text("start_date", "field.start_date").check(v_date),
-    FieldDef::text("planned_end_date", "field.planned_end_date").check(v_date),
+    FieldDef::text("planned_end_date", "field.planned_end_date").check(v_date).not_before("start_date"),
     FieldDef::text("language_needs", "field.language_needs").section("section.other"),
     FieldDef::choice("interpreter", "field.interpreter", YES_NO),
     FieldDef::text("notes", "field.notes"),
@@ -139,15 +139,7 @@ pub fn apply(form: &mut Form, p: &mut Participant, today: NaiveDate, now: DateTi
     }
     let text = |k: &str| validate::clean_text(form.value(k)).unwrap_or_default();
     let date = |k: &str| parse_date(form.value(k)).ok();
-    let start = date("start_date");
-    let end = date("planned_end_date");
-    if let (Some(s), Some(e)) = (start, end)
-        && e < s
-    {
-        form.set_error("planned_end_date", Invalid::EndBeforeStart);
-        form.focus_on("planned_end_date");
-        return Err(NotSaved);
-    }
+    let (start, end) = (date("start_date"), date("planned_end_date"));
     let mut next = p.clone();
     next.given_names = text("given_names");
     next.prefix = text("prefix");
