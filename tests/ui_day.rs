@@ -178,8 +178,12 @@ fn a_due_signal_tops_the_attention_list_and_opens_at_its_tab() {
     type_text(&mut app, "Kernteam");
     focus(&mut app, "follow_up");
     type_text(&mut app, "24-11-2026");
+    focus(&mut app, "note");
+    type_text(&mut app, "Schuldeisers bellen dagelijks");
     app.handle_key(ctrl('s'));
-    assert!(screen(&app, 80, 24).contains("meervoudige problematiek → Kernteam · open"));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("meervoudige problematiek → Kernteam · open"), "{text}");
+    assert!(text.contains("    Schuldeisers bellen dagelijks"), "the note is shown under the signal: {text}");
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Esc);
     let text = screen(&app, 80, 24);

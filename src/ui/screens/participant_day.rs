@@ -78,6 +78,10 @@ impl ParticipantState {
                 x.escalated_to,
                 s.get(&format!("signal_status.{}", x.status.code())),
             )));
+            // The note under the signal, as a contact's summary is shown under the contact.
+            if !x.note.is_empty() {
+                lines.push(Line::from(Span::styled(format!("    {}", x.note), ui.theme.dim())));
+            }
         }
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(s.get("referrals.title"), ui.theme.title())));
