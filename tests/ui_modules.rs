@@ -115,8 +115,16 @@ fn stopping_someone_on_the_waitlist_says_they_left_the_waitlist() {
     type_text(&mut app, "fiets");
     press(&mut app, KeyCode::Enter);
     assert!(screen(&app, 80, 24).contains("Fietsles · wacht op een plek"));
+    // Stopping asks first; "n" keeps the enrolment.
     press(&mut app, KeyCode::Char('s'));
+    assert!(screen(&app, 80, 24).contains("Stoppen met Fietsles?"), "{}", screen(&app, 80, 24));
+    press(&mut app, KeyCode::Char('n'));
+    assert!(app.popup.is_none());
+    assert!(screen(&app, 80, 24).contains("Fietsles · wacht op een plek"));
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Char('j'));
     assert_eq!(flash(&app), "Van de wachtlijst gehaald.");
+    assert!(screen(&app, 80, 24).contains("Fietsles · gestopt"), "{}", screen(&app, 80, 24));
 }
 
 #[test]

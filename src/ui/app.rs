@@ -45,6 +45,7 @@ pub enum ConfirmKind {
     DiscardForm,
     DiscardAssessment,
     DiscardRoster,
+    StopEnrolment(crate::domain::module::EnrolmentId),
 }
 
 pub enum Popup {
@@ -267,6 +268,7 @@ impl App {
             (Popup::Confirm { kind: ConfirmKind::DiscardRoster, .. }, Action::Yes) => {
                 self.pop();
             }
+            (Popup::Confirm { kind: ConfirmKind::StopEnrolment(id), .. }, Action::Yes) => self.stop_enrolment(id),
             (Popup::AssessmentOffer { draft, .. }, Action::Yes) => self.resume_assessment(draft),
             (Popup::AssessmentOffer { draft, .. }, Action::Discard) => {
                 self.report(self.store.delete_assessment_draft(draft.assessment.participant));

@@ -273,30 +273,40 @@ impl App {
                 let Some(m) = self.modules.module(e.module) else {
                     return false;
                 };
-                let progress = self.modules.schedule(m, today).progress.get(&e.id).cloned();
-                let status = progress.as_ref().map(|x| x.status);
-                let was_waiting = progress.as_ref().is_some_and(|x| x.waiting_place.is_some());
+                let status = self.modules.schedule(m, today).progress.get(&e.id).map(|x| x.status);
                 if matches!(status, Some(EnrolmentStatus::Completed | EnrolmentStatus::Stopped)) {
                     self.flash = Some((self.strings.get("modules.not_running").to_string(), true));
                     return true;
                 }
-                let mut e = e;
-                e.stopped_on = Some(today);
-                match self.store.save_enrolment(&e) {
-                    Ok(()) => {
-                        self.log_access(
-                            e.participant,
-                            crate::domain::privacy::AccessAction::Recorded("enrolment".into()),
-                        );
-                        self.reload_modules();
-                        let key = if was_waiting { "modules.stopped_waiting" } else { "modules.stopped" };
-                        self.flash = Some((self.strings.get(key).to_string(), false));
-                    }
-                    Err(err) => self.flash = Some((self.error_text(&err), true)),
-                }
+                // Stopping cannot be undone: ask first.
+                let message = self.strings.fill("modules.stop_confirm", &[("name", &m.name)]);
+                self.popup = Some(Popup::Confirm { kind: ConfirmKind::StopEnrolment(e.id), message });
                 true
             }
             _ => false,
+        }
+    }
+
+    /// Stops enrolment `id` today (after the coach confirmed it).
+    pub(super) fn stop_enrolment(&mut self, id: EnrolmentId) {
+        let today = self.today;
+        let Some(mut e) = self.modules.enrolment(id).cloned() else {
+            return;
+        };
+        let was_waiting = self
+            .modules
+            .module(e.module)
+            .and_then(|m| self.modules.schedule(m, today).progress.get(&e.id).map(|x| x.waiting_place.is_some()))
+            .unwrap_or(false);
+        e.stopped_on = Some(today);
+        match self.store.save_enrolment(&e) {
+            Ok(()) => {
+                self.log_access(e.participant, crate::domain::privacy::AccessAction::Recorded("enrolment".into()));
+                self.reload_modules();
+                let key = if was_waiting { "modules.stopped_waiting" } else { "modules.stopped" };
+                self.flash = Some((self.strings.get(key).to_string(), false));
+            }
+            Err(err) => self.flash = Some((self.error_text(&err), true)),
         }
     }
 
