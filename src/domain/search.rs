@@ -78,6 +78,22 @@ fn mask_of(s: &str) -> u64 {
 /// Terms up to this many characters are scored with skim's linear matcher.
 const SHORT_TERM: usize = 3;
 
+/// The folded query, with the separators people type in phone numbers ("06-12345678",
+/// "06.1234.5678", "(06)12345678") left out of terms that hold digits: the index keeps a phone
+/// number as digits only.
+fn fold_query(query: &str) -> String {
+    let q = fold(query);
+    let mut out = String::with_capacity(q.len());
+    for piece in q.split_inclusive(char::is_whitespace) {
+        if piece.chars().any(|c| c.is_ascii_digit()) {
+            out.extend(piece.chars().filter(|c| !matches!(c, '-' | '.' | '/' | '(' | ')')));
+        } else {
+            out.push_str(piece);
+        }
+    }
+    out
+}
+
 /// A folded query term, with what it needs to be matched quickly.
 struct Term<'q> {
     text: &'q str,
@@ -242,7 +258,7 @@ impl SearchIndex {
     /// Ranks the whole index for `query` and returns the number of hits and the best `limit`
     /// of them, best first. An empty query lists everyone in display order.
     pub fn search(&mut self, query: &str, limit: usize) -> (usize, Vec<Hit>) {
-        let q = fold(query);
+        let q = fold_query(query);
         let terms: Vec<&str> = q.split_whitespace().collect();
         if terms.is_empty() {
             self.previous = None;
@@ -302,7 +318,7 @@ impl SearchIndex {
             return Vec::new();
         }
         let e = self.folded(i as usize);
-        let q = fold(query);
+        let q = fold_query(query);
         let mut out = Vec::new();
         for t in q.split_whitespace() {
             let term = Term::new(t);
@@ -375,6 +391,10 @@ mod tests {
         assert_eq!(n, PEOPLE.len());
         let (n, _) = ix.search("0612345678", 10);
         assert_eq!(n, PEOPLE.len());
+        // Typed with the separators a phone number is often written with.
+        for typed in ["06-12345678", "06.1234.5678", "(06)12345678"] {
+            assert_eq!(ix.search(typed, 10).0, PEOPLE.len(), "{typed}");
+        }
         let (n, _) = ix.search("zzzz", 10);
         assert_eq!(n, 0);
     }
