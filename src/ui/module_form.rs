@@ -41,7 +41,7 @@ pub const FIELDS: &[FieldDef] = &[
     FieldDef::text("time", "module.time").required().check(v_time),
     FieldDef::text("minutes", "module.minutes").required().check(v_minutes),
     FieldDef::choice("recurrence", "module.recurrence", RECURRENCES).required(),
-    FieldDef::text("end", "module.end").check(v_date),
+    FieldDef::text("end", "module.end").check(v_date).not_before("first"),
     FieldDef::text("capacity", "module.capacity").required().check(v_count),
 ];
 
@@ -137,7 +137,7 @@ pub fn apply(form: &mut Form, m: Option<&Module>, today: NaiveDate, now: DateTim
 
 pub const CLOSURE_FIELDS: &[FieldDef] = &[
     FieldDef::text("from", "closure.from").required().check(v_date),
-    FieldDef::text("to", "closure.to").check(v_date),
+    FieldDef::text("to", "closure.to").check(v_date).not_before("from"),
     FieldDef::text("reason", "closure.reason").required(),
 ];
 
