@@ -234,15 +234,10 @@ fn a_module_ending_before_its_first_session_is_flagged_when_the_field_is_left() 
     let mut app = fresh();
     press(&mut app, KeyCode::Char('m'));
     press(&mut app, KeyCode::Char('n'));
-    let go_to = |app: &mut App, key: &str| {
-        while matches!(app.screen(), Screen::Form(f) if f.form.focused_key() != key) {
-            press(app, KeyCode::Tab);
-        }
-    };
-    go_to(&mut app, "first");
+    focus(&mut app, "first");
     app.handle_key(ctrl('u'));
     type_text(&mut app, "01-12-2026");
-    go_to(&mut app, "end");
+    focus(&mut app, "end");
     app.handle_key(ctrl('u'));
     type_text(&mut app, "01-11-2026");
     press(&mut app, KeyCode::Tab);
