@@ -38,7 +38,9 @@ fn child_saves_until_killed() {
 #[test]
 fn every_acknowledged_save_survives_a_kill() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("caseload");
+    // KEEPDIR=1 keeps the caseload (its path is in the failure message) for inspection.
+    let tmp_path = if std::env::var_os("KEEPDIR").is_some() { tmp.keep() } else { tmp.path().to_path_buf() };
+    let dir = tmp_path.join("caseload");
     let me = std::env::current_exe().unwrap();
     let mut acknowledged: Vec<u32> = Vec::new();
     // A fixed sequence of kill moments between 5 and 120 ms, different every round.
@@ -71,7 +73,8 @@ fn every_acknowledged_save_survives_a_kill() {
         child.wait().unwrap();
         acknowledged.extend(reader.join().unwrap());
         // The caseload opens and holds every acknowledged save, with its index.
-        let store = open(&dir).unwrap_or_else(|e| panic!("round {round}: the caseload does not open: {e}"));
+        let store =
+            open(&dir).unwrap_or_else(|e| panic!("round {round}: the caseload does not open: {e} ({})", dir.display()));
         for n in &acknowledged {
             let p = store.participant_by_number(*n).unwrap_or_else(|e| panic!("round {round}: save {n} lost: {e}"));
             assert_eq!(p.family_name, "Crashtest");

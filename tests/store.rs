@@ -66,6 +66,25 @@ fn every_saved_record_is_there_after_reopening() {
 }
 
 #[cfg(unix)]
+/// A kill while sled writes a snapshot leaves "snap.N.generating" behind; sled 0.34 then takes it
+/// for the newest snapshot and refuses to open. The caseload opens with everything in it.
+#[test]
+fn a_half_written_snapshot_does_not_keep_the_caseload_shut() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let number = {
+        let store = open(&dir).unwrap();
+        let saved = store.add_participant(person(1)).unwrap();
+        store.flush().unwrap();
+        saved.number
+    };
+    let partial = dir.join("db").join("snap.FFFFFFFFFFFFFFFF.generating");
+    std::fs::write(&partial, vec![0x5a; 32 * 1024]).unwrap();
+    let store = open(&dir).unwrap_or_else(|e| panic!("does not open: {e}"));
+    assert_eq!(store.participant_by_number(number).unwrap().family_name, person(1).family_name);
+    assert!(!partial.exists(), "the half-written snapshot is gone");
+}
+
 #[test]
 fn data_directory_is_owner_only() {
     use std::os::unix::fs::PermissionsExt;

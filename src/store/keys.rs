@@ -38,6 +38,32 @@ pub struct LockedStore {
 }
 
 fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
+    match open_db_once(path) {
+        // sled 0.34 takes a snapshot file that a kill left half-written ("snap.N.generating") for
+        // its newest snapshot and refuses to open the caseload. Such a file is never a finished
+        // snapshot (sled renames it when it is complete): remove it and open again. sled held
+        // the file lock when it refused, so no other meedoen is writing one.
+        Err(StoreError::Corrupt { .. }) if remove_partial_snapshots(path)? > 0 => open_db_once(path),
+        other => other,
+    }
+}
+
+/// Removes the snapshot files sled did not finish writing; how many there were.
+fn remove_partial_snapshots(db: &Path) -> Result<usize, StoreError> {
+    let Ok(entries) = std::fs::read_dir(db) else { return Ok(0) };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            std::fs::remove_file(entry.path()).map_err(io_error)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+fn open_db_once(path: &Path) -> Result<sled::Db, StoreError> {
     // sled releases its file lock from background threads a moment after the last handle is
     // dropped, so a caseload this process just closed may still be locked: wait briefly
     // before telling the coach it is open elsewhere.
