@@ -92,12 +92,8 @@ pub fn apply(form: &mut Form, m: Option<&Module>, today: NaiveDate, now: DateTim
     let text = |k: &str| clean_text(form.value(k)).unwrap_or_default();
     let n: usize = form.value("sessions").trim().parse().unwrap_or(1);
     let first = parse_date(form.value("first")).unwrap_or(today);
+    // An end before the first session is refused by validate_all (the field's `not_before`).
     let end = parse_date(form.value("end")).ok();
-    if end.is_some_and(|e| e < first) {
-        form.set_error("end", Invalid::EndBeforeStart);
-        form.focus_on("end");
-        return Err(NotSaved);
-    }
     // Topic titles, separated by ";"; the cycle has exactly `n` sessions.
     let mut topics: Vec<String> = text("topics").split(';').map(|t| t.trim().to_string()).collect();
     topics.resize(n, String::new());
