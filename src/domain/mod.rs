@@ -20,4 +20,4 @@ pub mod signal;
 pub mod trajectory;
 pub mod validate;
 
-pub use participant::{Address, Gender, Participant, ParticipantId, Referral, Status};
+pub use participant::{Address, Gender, Participant, ParticipantId, Referral, Status, coach_key, same_coach};

@@ -207,12 +207,34 @@ pub fn default_end_date(start: NaiveDate) -> Option<NaiveDate> {
 }
 
 /// The participant number as shown: at least four digits.
+/// Coach names compare without regard to surrounding spaces and (ASCII) case.
+pub fn same_coach(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+/// A coach's name as [`same_coach`] compares it: two names are the same coach exactly when
+/// their keys are equal.
+pub fn coach_key(name: &str) -> String {
+    name.trim().to_ascii_lowercase()
+}
+
 pub fn format_number(n: u32) -> String {
     format!("{n:04}")
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn coach_keys_are_equal_exactly_when_the_names_are_the_same_coach() {
+        let names =
+            ["Sanne de Vries", " sanne de vries", "SANNE DE VRIES ", "Sanne de Vriës", "Sanne", "Ineke Bosman", ""];
+        for a in names {
+            for b in names {
+                assert_eq!(super::same_coach(a, b), super::coach_key(a) == super::coach_key(b), "{a:?} / {b:?}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -20,7 +20,7 @@ use super::goal::{Goal, GoalStatus};
 use super::health::{Assessment, DIMENSIONS};
 use super::module::{Attendance, Closure, Enrolment, EnrolmentStatus, Mark, Module, simulate};
 use super::trajectory::{ExitOutcome, Trajectory};
-use super::{Participant, ParticipantId, Status};
+use super::{Participant, ParticipantId, Status, same_coach};
 
 /// A figure and what it is a share or mean of.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -115,10 +115,6 @@ pub struct Inputs<'a> {
 /// The day a participant's trajectory began.
 pub fn entry_date(p: &Participant) -> NaiveDate {
     p.start_date.or(p.referral.date).unwrap_or_else(|| p.created_at.date_naive())
-}
-
-fn same_coach(a: &str, b: &str) -> bool {
-    a.trim().eq_ignore_ascii_case(b.trim())
 }
 
 /// Computes the report for `from..=to`, for one coach's caseload or (with `None`) everyone.

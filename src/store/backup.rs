@@ -320,7 +320,7 @@ mod tests {
     fn shredding_a_backup_destroys_the_key_in_either_layout_and_only_that_key() {
         let keys = crate::store::crypto::Keys::new(crate::store::crypto::Key::random());
         let (a, b) = (ParticipantId::new_random(), ParticipantId::new_random());
-        let (wa, wb) = (keys.create(7, a).unwrap(), keys.create(8, b).unwrap());
+        let (wa, wb) = (keys.create(7, a, None).unwrap(), keys.create(8, b, None).unwrap());
         let mut chunk = crate::store::crypto::KeyChunk::default();
         super::super::keys::set_keys(&mut chunk, vec![(8, Some(wb.clone())), (7, Some(wa.clone()))]);
         let mut entries: Vec<Entry> = vec![

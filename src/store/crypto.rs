@@ -99,11 +99,36 @@ pub struct WrappedKey {
     pub nonce: Vec<u8>,
     #[serde(with = "serde_bytes")]
     pub wrapped: Vec<u8>,
+    /// Whose caseload the person is in, as a keyed hash of the coach's name (see
+    /// [`CoachTag`]); `None` for a key written before schema 2 or not yet tagged.
+    pub coach: Option<CoachTag>,
 }
 
 impl Record for WrappedKey {
     const KIND: Kind = Kind::WrappedKey;
-    const SCHEMA: u16 = 1;
+    const SCHEMA: u16 = 2;
+    fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
+        match schema {
+            1 => Ok(super::codec::decode_payload::<WrappedKeyV1>(Kind::WrappedKey, payload)?.into()),
+            _ => Err(StoreError::Corrupt { kind: Kind::WrappedKey.name(), reason: format!("unknown schema {schema}") }),
+        }
+    }
+}
+
+/// A wrapped key as schema 1 stored it: without the coach tag.
+#[derive(Deserialize)]
+struct WrappedKeyV1 {
+    participant: ParticipantId,
+    #[serde(with = "serde_bytes")]
+    nonce: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    wrapped: Vec<u8>,
+}
+
+impl From<WrappedKeyV1> for WrappedKey {
+    fn from(w: WrappedKeyV1) -> WrappedKey {
+        WrappedKey { participant: w.participant, nonce: w.nonce, wrapped: w.wrapped, coach: None }
+    }
 }
 
 /// Participant keys stored together, [`KEYS_PER_CHUNK`] to a stored value, in key id order:
@@ -117,7 +142,20 @@ pub struct KeyChunk {
 
 impl Record for KeyChunk {
     const KIND: Kind = Kind::KeyChunk;
-    const SCHEMA: u16 = 1;
+    const SCHEMA: u16 = 2;
+    fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
+        #[derive(Deserialize)]
+        struct KeyChunkV1 {
+            keys: Vec<(u32, Option<WrappedKeyV1>)>,
+        }
+        match schema {
+            1 => {
+                let old = super::codec::decode_payload::<KeyChunkV1>(Kind::KeyChunk, payload)?;
+                Ok(KeyChunk { keys: old.keys.into_iter().map(|(id, w)| (id, w.map(WrappedKey::from))).collect() })
+            }
+            _ => Err(StoreError::Corrupt { kind: Kind::KeyChunk.name(), reason: format!("unknown schema {schema}") }),
+        }
+    }
 }
 
 /// How many participant keys one [`KeyChunk`] holds.
@@ -202,6 +240,7 @@ struct Slot {
     participant: ParticipantId,
     nonce: [u8; NONCE_LEN],
     wrapped: [u8; 32 + TAG_LEN],
+    coach: Option<CoachTag>,
     key: OnceLock<Key>,
 }
 
@@ -211,8 +250,19 @@ impl Slot {
             participant: w.participant,
             nonce: w.nonce.as_slice().try_into().ok()?,
             wrapped: w.wrapped.as_slice().try_into().ok()?,
+            coach: w.coach,
             key: OnceLock::new(),
         })
+    }
+
+    /// The key as it is stored.
+    fn stored(&self) -> WrappedKey {
+        WrappedKey {
+            participant: self.participant,
+            nonce: self.nonce.to_vec(),
+            wrapped: self.wrapped.to_vec(),
+            coach: self.coach,
+        }
     }
 }
 
@@ -339,11 +389,11 @@ impl Keys {
     }
 
     /// A new key for `p` under number `id`, to be stored by the caller.
-    pub fn create(&self, id: u32, p: ParticipantId) -> Result<WrappedKey, StoreError> {
+    pub fn create(&self, id: u32, p: ParticipantId, coach: Option<CoachTag>) -> Result<WrappedKey, StoreError> {
         self.wait_loaded()?;
         let key = Key::random();
         let (nonce, wrapped) = wrap(&self.master, &key, &Self::aad_for(id, p))?;
-        let w = WrappedKey { participant: p, nonce, wrapped };
+        let w = WrappedKey { participant: p, nonce, wrapped, coach };
         let slot = Slot::new(&w).ok_or_else(|| StoreError::Backend("cannot wrap a key".into()))?;
         let _ = slot.key.set(key);
         let mut maps = self.maps.write().map_err(|_| unusable())?;
@@ -518,6 +568,9 @@ impl Drop for Keys {
         }
     }
 }
+
+mod coach;
+pub use coach::CoachTag;
 
 #[cfg(test)]
 mod tests;

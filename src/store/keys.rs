@@ -331,10 +331,18 @@ impl Store {
         &self,
         people: impl IntoIterator<Item = crate::domain::ParticipantId>,
     ) -> Result<(), StoreError> {
+        self.ensure_tagged_keys(people.into_iter().map(|p| (p, None)))
+    }
+
+    /// [`Store::ensure_keys`], each new key tagged with whose caseload the person is in.
+    pub(super) fn ensure_tagged_keys(
+        &self,
+        people: impl IntoIterator<Item = (crate::domain::ParticipantId, Option<super::crypto::CoachTag>)>,
+    ) -> Result<(), StoreError> {
         let mut seen = std::collections::HashSet::new();
         let mut next = None;
         let mut new = Vec::new();
-        for p in people {
+        for (p, coach) in people {
             if !seen.insert(p) || self.keys.id_of(p)?.is_some() {
                 continue;
             }
@@ -343,7 +351,7 @@ impl Store {
                 None => self.last_key_id()? + 1,
             };
             next = Some(id + 1);
-            new.push((id, Some(self.keys.create(id, p)?)));
+            new.push((id, Some(self.keys.create(id, p, coach)?)));
         }
         self.put_keys(new)
     }

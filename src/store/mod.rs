@@ -5,6 +5,7 @@
 
 mod backup;
 mod bulk;
+mod coach;
 pub mod codec;
 pub mod crypto;
 mod day;
@@ -15,6 +16,7 @@ mod records;
 mod repo;
 
 pub use backup::DAILY_KEPT;
+pub use coach::ParticipantReader;
 pub use codec::Kind;
 pub use error::StoreError;
 pub use keys::{LockedStore, StoreState};

@@ -57,7 +57,8 @@ pub struct Store {
     pub(super) erasures: sled::Tree,
     /// Counts explicit flushes; see [`Store::flush`].
     pub(super) generation: std::sync::atomic::AtomicU64,
-    pub(super) keys: Keys,
+    /// Shared with the thread that reads the rest of the caseload after the first frame.
+    pub(super) keys: std::sync::Arc<Keys>,
     pub(super) path: Option<PathBuf>,
 }
 
@@ -101,7 +102,7 @@ impl Store {
             consents: db.open_tree("consents")?,
             erasures: db.open_tree("erasures")?,
             generation: std::sync::atomic::AtomicU64::new(0),
-            keys,
+            keys: std::sync::Arc::new(keys),
             db,
             path,
         };
@@ -164,8 +165,9 @@ impl Store {
         if new.is_empty() {
             return Ok(new);
         }
-        // Keys first: sled deadlocks on a plain write from inside a transaction.
-        self.ensure_keys(new.iter().map(|p| p.id))?;
+        // Keys first (with whose caseload each person is in): sled deadlocks on a plain write
+        // from inside a transaction.
+        self.ensure_tagged_keys(new.iter().map(|p| (p.id, Some(self.keys.coach_tag(&p.coach)))))?;
         let encoded_ok = (&self.meta, &self.participants, &self.ix_number).transaction(|(meta, parts, ix)| {
             let mut next = match meta.get(META_NEXT_NUMBER)? {
                 Some(v) => u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4])).max(FIRST_NUMBER),
@@ -196,6 +198,7 @@ impl Store {
 
     /// Saves changes to an existing participant and returns after the data is on disk.
     pub fn update_participant(&self, p: &Participant) -> Result<(), StoreError> {
+        self.tag_coaches([(p.id, p.coach.as_str())])?;
         let bytes = self.seal(p)?;
         let key = p.id.as_bytes();
         let res = (&self.participants, &self.ix_number).transaction(|(parts, ix)| {

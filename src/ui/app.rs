@@ -95,6 +95,10 @@ pub struct App {
     /// A one-line message in the footer until the next key: (text, is an error).
     pub flash: Option<(String, bool)>,
     pub quit: bool,
+    /// Why the app quit on its own (the caseload could not be read to the end), for the exit message.
+    pub fatal: Option<String>,
+    /// The whole caseload is read and its coach tags checked (see `finish_loading`).
+    pub(super) loaded: bool,
     pub(super) clock: Clock,
     /// Drafts found at start that were not yet offered.
     pub(super) pending_drafts: Vec<(String, Draft)>,
@@ -128,9 +132,10 @@ impl App {
             store.add_modules(&crate::domain::module::default_catalogue(today, clock()))?;
         }
         let modules = super::modules_data::ModuleData::load(&store)?;
-        // The caseload last: its name order and search index are then derived on the second core
-        // while the start screen is computed and drawn, not while module data is still decrypted.
-        let caseload = Caseload::load(&store)?;
+        // The caseload last: only the coach's own people are read now; everyone else, the name
+        // order and the search index are read and derived on the second core while the start
+        // screen is computed and drawn (see `finish_loading`).
+        let caseload = Caseload::load_for(&store, &coach)?;
         let lock_minutes = store.settings()?.lock_minutes();
         let last_key = clock();
         let mut app = App {
@@ -148,6 +153,8 @@ impl App {
             popup: None,
             flash: None,
             quit: false,
+            fatal: None,
+            loaded: false,
             clock,
             pending_drafts: pending,
             pending_assessments: assessment_drafts,
@@ -212,12 +219,13 @@ impl App {
 
     /// A new day (the app stays open overnight); returns whether to redraw.
     pub fn set_today(&mut self, today: NaiveDate) -> bool {
+        let loaded = self.finish_loading();
         let changed = self.today != today;
         self.today = today;
         if changed {
             self.compute_start();
         }
-        changed
+        changed || loaded
     }
 
     /// Handles one key; returns whether the screen needs redrawing.
@@ -226,6 +234,9 @@ impl App {
             return false;
         }
         self.last_key = (self.clock)();
+        if self.finish_loading() && self.quit {
+            return true;
+        }
         if self.locked.is_some() {
             return self.lock_key(&ev);
         }

@@ -42,18 +42,44 @@ impl App {
 
     /// Computes the start screen: today's appointments and sessions, and the attention list for
     /// the coach's caseload (or the team), looking up each participant's records by key.
+    /// Waits for the rest of the caseload (read on a second thread while the first frame is
+    /// drawn), then computes the start screen again if the coach's own people read before it
+    /// were not exactly theirs, and puts the coach tags right (a caseload from before tags gets
+    /// them here). A caseload that cannot be read to the end is as fatal as at start: the message
+    /// is kept in `fatal` and the app quits. Returns whether to redraw.
+    pub fn finish_loading(&mut self) -> bool {
+        if self.loaded {
+            return false;
+        }
+        self.loaded = true;
+        let (failed, differs) = self.caseload.complete();
+        if let Some(e) = failed {
+            self.fatal = Some(self.strings.store_error(e));
+            self.quit = true;
+            return true;
+        }
+        let tagged = self.store.tag_coaches(self.caseload.people().iter().map(|p| (p.id, p.coach.as_str())));
+        if let Err(e) = &tagged {
+            self.flash = Some((self.strings.store_error(e), true));
+        }
+        if differs {
+            self.compute_start();
+        }
+        differs || tagged.is_err()
+    }
+
     pub(super) fn compute_start(&mut self) {
-        use super::caseload::same_coach;
         use super::screens::start::{SessionLine, StartRow, Today, attention_rows};
         use crate::domain::attention::Facts;
         let today = self.today;
         let team = self.team;
         let coach = self.coach.clone();
-        let mine = |c: &str| team || same_coach(c, &coach);
+        // Whose start screen: the coach's own caseload, or everyone's.
+        let whose = if team { None } else { Some(coach.as_str()) };
         let mut rows: Vec<StartRow> = match self.store.appointments_on(today) {
             Ok(list) => list
                 .into_iter()
-                .filter(|a| self.caseload.by_id(a.participant).is_some_and(|p| mine(&p.coach)))
+                .filter(|a| self.caseload.own_by_id(whose, a.participant).is_some())
                 .map(|a| StartRow::Appointment { participant: a.participant, at: a.at, place: a.place })
                 .collect(),
             Err(_) => Vec::new(),
@@ -77,8 +103,7 @@ impl App {
                 let expected = seated
                     .iter()
                     .filter_map(|e| self.modules.enrolment(*e))
-                    .filter_map(|e| self.caseload.by_id(e.participant))
-                    .filter(|p| mine(&p.coach))
+                    .filter_map(|e| self.caseload.own_by_id(whose, e.participant))
                     .map(|p| p.listed_name())
                     .collect();
                 sessions.push(SessionLine {
@@ -101,7 +126,7 @@ impl App {
             trajectory: Option<crate::domain::trajectory::Trajectory>,
         }
         let people: Vec<&crate::domain::Participant> =
-            self.caseload.people().iter().filter(|p| p.status != Status::Closed && mine(&p.coach)).collect();
+            self.caseload.own(whose).into_iter().filter(|p| p.status != Status::Closed).collect();
         let looked: Vec<Looked> = people
             .iter()
             .map(|p| Looked {
@@ -128,7 +153,7 @@ impl App {
             rules.max_days_without_contact = i64::from(days);
         }
         rows.extend(attention_rows(&facts, today, &rules));
-        let counts = self.caseload.counts(if team { None } else { Some(&coach) });
+        let counts = self.caseload.counts(whose);
         self.start = Today { rows, sessions, counts, team, coach, date: today };
         if let Some(Screen::Start(s)) = self.stack.first_mut() {
             s.selected = s.selected.min(self.start.rows.len().saturating_sub(1));

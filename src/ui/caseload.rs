@@ -1,12 +1,18 @@
 //! The caseload held in memory for the UI: every participant, their Dutch name order, and the
 //! search index over them.
 //!
-//! The first frame needs neither the name order nor the search index, so both are derived on a
-//! second thread while the start screen is drawn; the list and search wait for them if needed.
+//! The first frame needs only the coach's own people (the start screen is about them), so when
+//! the store can tell who they are without decrypting anyone else (coach tags, see
+//! [`crate::store::crypto::CoachTag`]) only they are read before it; everyone else, the name
+//! order and the search index are read and derived on a second thread while the start screen is
+//! computed and drawn. Whatever needs the whole caseload waits for that thread, so no screen ever
+//! sees a part of it: only [`Caseload::own`] and [`Caseload::own_by_id`] answer from the part.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 
+pub use crate::domain::same_coach;
 use crate::domain::search::{Entry, SearchIndex};
 use crate::domain::{Participant, ParticipantId, Status};
 use crate::store::{Store, StoreError};
@@ -18,48 +24,174 @@ struct Derived {
     index: SearchIndex,
 }
 
-pub struct Caseload {
-    /// Every participant, in storage order; indexes into this list are stable until a save.
+/// Every participant, in storage order; indexes into it are stable until a save.
+#[derive(Default)]
+struct All {
     people: Arc<Vec<Participant>>,
     /// Where each participant is in `people`.
-    index: std::collections::HashMap<ParticipantId, usize>,
+    index: HashMap<ParticipantId, usize>,
+}
+
+impl All {
+    fn new(people: Vec<Participant>) -> All {
+        let index = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        All { people: Arc::new(people), index }
+    }
+}
+
+/// The coach's own people, read before the first frame.
+struct Own {
+    coach: String,
+    people: Vec<Participant>,
+    index: HashMap<ParticipantId, usize>,
+}
+
+type Rest = JoinHandle<Result<(Vec<Participant>, Derived), StoreError>>;
+
+pub struct Caseload {
+    all: OnceLock<All>,
+    /// Until the whole caseload is read: the coach's own people, and the thread reading the rest.
+    own: Option<Own>,
+    rest: Mutex<Option<Rest>>,
+    /// The name order and search index the reading thread derived, until they are taken up.
+    arrived: Mutex<Option<Derived>>,
+    /// Why the whole caseload could not be read (the caseload then holds the coach's own people).
+    failed: OnceLock<StoreError>,
     ready: Option<Derived>,
     building: Option<JoinHandle<Derived>>,
 }
 
 impl Caseload {
+    /// Reads everyone now.
     pub fn load(store: &Store) -> Result<Caseload, StoreError> {
         Ok(Caseload::from_people(store.participants()?))
     }
 
-    pub fn from_people(people: Vec<Participant>) -> Caseload {
+    /// Reads `coach`'s own people now and everyone else on a second thread; reads everyone now
+    /// when the store cannot tell who the coach's people are or no thread can be had.
+    pub fn load_for(store: &Store, coach: &str) -> Result<Caseload, StoreError> {
+        let Some(people) = store.own_participants(coach)? else { return Caseload::load(store) };
+        let reader = store.participant_reader();
+        let read = move || {
+            let people = reader.read()?;
+            let derived = derive(&people);
+            Ok((people, derived))
+        };
+        let Ok(rest) = std::thread::Builder::new().name("caseload".into()).spawn(read) else {
+            return Caseload::load(store);
+        };
         let index = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
-        let mut c = Caseload { people: Arc::new(people), index, ready: None, building: None };
+        let own = Own { coach: coach.to_string(), people, index };
+        Ok(Caseload::new(OnceLock::new(), Some(own), Some(rest)))
+    }
+
+    fn new(all: OnceLock<All>, own: Option<Own>, rest: Option<Rest>) -> Caseload {
+        Caseload {
+            all,
+            own,
+            rest: Mutex::new(rest),
+            arrived: Mutex::new(None),
+            failed: OnceLock::new(),
+            ready: None,
+            building: None,
+        }
+    }
+
+    pub fn from_people(people: Vec<Participant>) -> Caseload {
+        let mut c = Caseload::new(OnceLock::from(All::new(people)), None, None);
         c.derive_in_background();
         c
     }
 
+    /// The whole caseload, waiting for the reading thread if it still runs.
+    fn all(&self) -> &All {
+        self.all.get_or_init(|| {
+            let handle = self.rest.lock().ok().and_then(|mut r| r.take());
+            let result = match handle {
+                Some(h) => h.join().unwrap_or_else(|_| Err(StoreError::Backend("the caseload reader stopped".into()))),
+                None => Err(StoreError::Backend("the caseload was not read".into())),
+            };
+            match result {
+                Ok((people, derived)) => {
+                    if let Ok(mut a) = self.arrived.lock() {
+                        *a = Some(derived);
+                    }
+                    All::new(people)
+                }
+                Err(e) => {
+                    let _ = self.failed.set(e);
+                    All::new(self.own.as_ref().map(|o| o.people.clone()).unwrap_or_default())
+                }
+            }
+        })
+    }
+
+    /// Waits for the whole caseload. Afterwards: why it could not be read, if it could not, and
+    /// whether the coach's own people read before it were not exactly the coach's people in it
+    /// (a coach tag out of date), so whatever was computed from them must be computed again.
+    pub fn complete(&mut self) -> (Option<&StoreError>, bool) {
+        self.all();
+        let mut differs = false;
+        if let Some(own) = self.own.take()
+            && self.failed.get().is_none()
+        {
+            let all = self.all();
+            let mine = all.people.iter().filter(|p| same_coach(&p.coach, &own.coach));
+            differs =
+                mine.clone().count() != own.people.len() || mine.into_iter().any(|p| !own.index.contains_key(&p.id));
+        }
+        (self.failed.get(), differs)
+    }
+
+    /// Whether the whole caseload is in memory (not still being read).
+    pub fn is_complete(&self) -> bool {
+        self.all.get().is_some()
+    }
+
     fn derive_in_background(&mut self) {
-        let people = Arc::clone(&self.people);
+        let people = Arc::clone(&self.all().people);
         self.ready = None;
         // Without a thread to be had, the first use derives it.
         self.building = std::thread::Builder::new().name("caseload-index".into()).spawn(move || derive(&people)).ok();
     }
 
-    fn derived(&mut self) -> &Derived {
+    fn derived(&mut self) -> &mut Derived {
+        self.all();
+        if let Some(d) = self.arrived.get_mut().ok().and_then(|a| a.take()) {
+            self.ready = Some(d);
+        }
         if let Some(handle) = self.building.take() {
             self.ready = handle.join().ok();
         }
-        let people = &self.people;
+        let people = &self.all.get_or_init(All::default).people;
         self.ready.get_or_insert_with(|| derive(people))
     }
 
     pub fn people(&self) -> &[Participant] {
-        &self.people
+        &self.all().people
     }
 
     pub fn get(&self, i: usize) -> Option<&Participant> {
-        self.people.get(i)
+        self.all().people.get(i)
+    }
+
+    /// `coach`'s own people (everyone's with `None`), from the part read first while the rest is
+    /// still being read.
+    pub fn own(&self, coach: Option<&str>) -> Vec<&Participant> {
+        match (&self.own, coach) {
+            (Some(own), Some(c)) if !self.is_complete() && same_coach(&own.coach, c) => own.people.iter().collect(),
+            _ => self.people().iter().filter(|p| coach.is_none_or(|c| same_coach(&p.coach, c))).collect(),
+        }
+    }
+
+    /// Participant `id` if they are in `coach`'s caseload (anyone's with `None`); see [`Caseload::own`].
+    pub fn own_by_id(&self, coach: Option<&str>, id: ParticipantId) -> Option<&Participant> {
+        match (&self.own, coach) {
+            (Some(own), Some(c)) if !self.is_complete() && same_coach(&own.coach, c) => {
+                own.index.get(&id).and_then(|&i| own.people.get(i))
+            }
+            _ => self.by_id(id).filter(|p| coach.is_none_or(|c| same_coach(&p.coach, c))),
+        }
     }
 
     /// Indexes into [`Caseload::people`] in Dutch name order ("Berg, Jan van der" under B).
@@ -69,9 +201,7 @@ impl Caseload {
 
     /// The search index, waiting for it if it is still being built.
     pub fn search(&mut self) -> &mut SearchIndex {
-        self.derived();
-        let people = &self.people;
-        &mut self.ready.get_or_insert_with(|| derive(people)).index
+        &mut self.derived().index
     }
 
     /// The search index if it is ready (it always is once a search screen was opened).
@@ -80,49 +210,80 @@ impl Caseload {
     }
 
     pub fn index_of(&self, id: ParticipantId) -> Option<usize> {
-        self.index.get(&id).copied()
+        self.all().index.get(&id).copied()
     }
 
+    /// Participant `id`: one of the coach's own people at once, anyone else once the whole
+    /// caseload is read.
     pub fn by_id(&self, id: ParticipantId) -> Option<&Participant> {
-        self.index_of(id).and_then(|i| self.people.get(i))
+        if !self.is_complete()
+            && let Some(own) = &self.own
+            && let Some(&i) = own.index.get(&id)
+        {
+            return own.people.get(i);
+        }
+        self.index_of(id).and_then(|i| self.all().people.get(i))
     }
 
-    /// Puts a saved participant in its place and derives the order and index again.
-    pub fn upsert(&mut self, p: Participant) {
+    /// Changes the whole caseload (read to the end first, no derivation running on it), then
+    /// derives the order and index again.
+    fn change(&mut self, f: impl FnOnce(&mut All)) {
+        self.all();
+        self.own = None;
         // Let a running derivation finish so the list is not copied.
         if let Some(h) = self.building.take() {
             let _ = h.join();
         }
         self.ready = None;
-        let people = Arc::make_mut(&mut self.people);
-        match self.index.get(&p.id) {
-            Some(&i) => people[i] = p,
-            None => {
-                self.index.insert(p.id, people.len());
-                people.push(p);
-            }
+        if let Ok(a) = self.arrived.get_mut() {
+            *a = None;
         }
+        let mut all = self.all.take().unwrap_or_default();
+        f(&mut all);
+        self.all = OnceLock::from(all);
         self.derive_in_background();
+    }
+
+    /// Puts a saved participant in its place and derives the order and index again.
+    pub fn upsert(&mut self, p: Participant) {
+        self.change(|all| {
+            let people = Arc::make_mut(&mut all.people);
+            match all.index.get(&p.id) {
+                Some(&i) => people[i] = p,
+                None => {
+                    all.index.insert(p.id, people.len());
+                    people.push(p);
+                }
+            }
+        });
     }
 
     /// Takes an erased participant out and derives the order and index again.
     pub fn remove(&mut self, id: ParticipantId) {
-        if let Some(h) = self.building.take() {
-            let _ = h.join();
-        }
-        self.ready = None;
-        Arc::make_mut(&mut self.people).retain(|p| p.id != id);
-        self.index = self.people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
-        self.derive_in_background();
+        self.change(|all| {
+            Arc::make_mut(&mut all.people).retain(|p| p.id != id);
+            all.index = all.people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        });
     }
 
     /// Counts per status, for one coach (`Some`) or everyone.
     pub fn counts(&self, coach: Option<&str>) -> [usize; 5] {
         let mut c = [0; 5];
-        for p in self.people.iter().filter(|p| coach.is_none_or(|name| same_coach(&p.coach, name))) {
+        for p in self.own(coach) {
             c[Status::ALL.iter().position(|s| *s == p.status).unwrap_or(0)] += 1;
         }
         c
+    }
+}
+
+impl Drop for Caseload {
+    /// A reading thread still running holds the store's files open: let it finish first.
+    fn drop(&mut self) {
+        if let Ok(rest) = self.rest.get_mut()
+            && let Some(h) = rest.take()
+        {
+            let _ = h.join();
+        }
     }
 }
 
@@ -133,9 +294,4 @@ fn derive(people: &[Participant]) -> Derived {
     let order: Vec<usize> = keys.into_iter().map(|(_, _, i)| i).collect();
     let entries = order.iter().filter_map(|&i| people.get(i).map(|p| Entry::from_participant(i, p))).collect();
     Derived { order, index: SearchIndex::new(entries) }
-}
-
-/// Coach names compare without regard to case and surrounding spaces.
-pub fn same_coach(a: &str, b: &str) -> bool {
-    a.trim().eq_ignore_ascii_case(b.trim())
 }

@@ -56,12 +56,19 @@ pub fn run(
     ratatui::restore();
     // Whatever happened, what was typed is on disk before we leave.
     let flushed = app.store.flush();
+    if let Some(why) = app.fatal.take() {
+        return Err(CliError::new(why, exit::ERROR));
+    }
     result.map_err(|e| CliError::new(format!("terminal error: {e}"), exit::ERROR))?;
     flushed.map_err(|e| CliError::new(e.to_string(), exit::ERROR))
 }
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io::Result<()> {
     terminal.draw(|f| view::render(app, f))?;
+    // The rest of the caseload was read while that frame was drawn.
+    if app.finish_loading() && !app.quit {
+        terminal.draw(|f| view::render(app, f))?;
+    }
     // Today's automatic backup (the newest seven are kept), once the coach sees the first screen:
     // at 2,600 participants it takes about 0.4 s.
     if let Err(e) = app.store.daily_backup(app.today) {

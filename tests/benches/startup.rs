@@ -33,9 +33,15 @@ fn first_frame(path: &std::path::Path, today: NaiveDate) -> App {
 /// Loads the unlocked caseload and draws the start screen.
 fn draw_first_frame(store: Store, today: NaiveDate) -> App {
     let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).single().unwrap_or_default();
-    let app =
-        App::new(store, Strings::new(Lang::Nl), Theme { color: false }, "Sanne".into(), today, Box::new(move || now))
-            .unwrap_or_else(|e| panic!("app: {e}"));
+    let app = App::new(
+        store,
+        Strings::new(Lang::Nl),
+        Theme { color: false },
+        "Sanne de Vries".into(),
+        today,
+        Box::new(move || now),
+    )
+    .unwrap_or_else(|e| panic!("app: {e}"));
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap_or_else(|e| panic!("terminal: {e}"));
     term.draw(|f| meedoen::ui::view::render(&app, f)).unwrap_or_else(|e| panic!("draw: {e}"));
     std::hint::black_box(term.backend().buffer().area);

@@ -18,7 +18,7 @@ fn the_right_passphrase_unlocks_and_a_wrong_one_is_told() -> TestResult {
 fn a_sealed_value_opens_only_with_its_key_and_header() -> TestResult {
     let keys = Keys::new(Key::random());
     let p = ParticipantId::new_random();
-    let w = keys.create(7, p)?;
+    let w = keys.create(7, p, None)?;
     let mut sealed = Vec::new();
     keys.seal(7, b"header", b"Fatma Ozturk", &mut sealed)?;
     assert!(!sealed.windows(5).any(|w| w == b"Fatma"));
@@ -45,7 +45,7 @@ fn a_sealed_value_opens_only_with_its_key_and_header() -> TestResult {
 fn one_view_opens_many_records_and_tells_each_failure_on_its_own() -> TestResult {
     let keys = Keys::new(Key::random());
     for id in 2..5 {
-        keys.create(id, ParticipantId::new_random())?;
+        keys.create(id, ParticipantId::new_random(), None)?;
     }
     let seal = |id: u32, text: &str| -> Result<Vec<u8>, StoreError> {
         let mut sealed = Vec::new();
@@ -79,8 +79,8 @@ fn one_view_opens_many_records_and_tells_each_failure_on_its_own() -> TestResult
 }
 
 #[test]
-fn wrapped_keys_are_stored_as_before_the_byte_fields() -> TestResult {
-    // The stored form of a wrapped key before its fields were read as bytes.
+fn wrapped_keys_are_stored_as_before_plus_the_coach_tag_and_old_ones_still_read() -> TestResult {
+    // The stored form of a wrapped key before its fields were read as bytes (schema 1).
     #[derive(Serialize)]
     struct Before {
         participant: ParticipantId,
@@ -88,13 +88,25 @@ fn wrapped_keys_are_stored_as_before_the_byte_fields() -> TestResult {
         wrapped: Vec<u8>,
     }
     let p = ParticipantId::new_random();
-    let w = WrappedKey { participant: p, nonce: (0..12).collect(), wrapped: (200..248).collect() };
+    let w = WrappedKey { participant: p, nonce: (0..12).collect(), wrapped: (200..248).collect(), coach: None };
     let before = Before { participant: p, nonce: w.nonce.clone(), wrapped: w.wrapped.clone() };
     let cfg = bincode::config::standard();
     let old = bincode::serde::encode_to_vec(&before, cfg)?;
-    assert_eq!(bincode::serde::encode_to_vec(&w, cfg)?, old);
-    let (back, _): (WrappedKey, usize) = bincode::serde::decode_from_slice(&old, cfg)?;
-    assert_eq!((back.participant, back.nonce, back.wrapped), (p, w.nonce, w.wrapped));
+    // Schema 2 is schema 1 with the tag behind it.
+    let mut expected = old.clone();
+    expected.push(0);
+    assert_eq!(bincode::serde::encode_to_vec(&w, cfg)?, expected);
+    let back = WrappedKey::migrate(1, &old)?;
+    assert_eq!((back.participant, &back.nonce, &back.wrapped, back.coach), (p, &w.nonce, &w.wrapped, None));
+    // A chunk of schema 1 reads, its keys untagged; one of schema 2 keeps its tags.
+    let chunk_v1 = bincode::serde::encode_to_vec((vec![(7u32, Some(&before)), (8u32, None)],), cfg)?;
+    let chunk = KeyChunk::migrate(1, &chunk_v1)?;
+    assert_eq!(chunk.keys.len(), 2);
+    assert!(matches!(&chunk.keys[0], (7, Some(k)) if k.participant == p && k.coach.is_none()));
+    assert!(matches!(&chunk.keys[1], (8, None)));
+    let tagged = KeyChunk { keys: vec![(9, Some(WrappedKey { coach: Some([5; 16]), ..w }))] };
+    let again: KeyChunk = super::super::codec::decode_plain(&super::super::codec::encode_plain(&tagged)?)?;
+    assert!(matches!(&again.keys[0], (9, Some(k)) if k.coach == Some([5; 16])));
     Ok(())
 }
 
@@ -105,7 +117,7 @@ fn keys_read_in_the_background_are_waited_for_and_a_damaged_one_is_told_at_every
     let wrapped: Vec<(u32, WrappedKey)> = people
         .iter()
         .enumerate()
-        .map(|(i, p)| Ok((i as u32 + 2, keys.create(i as u32 + 2, *p)?)))
+        .map(|(i, p)| Ok((i as u32 + 2, keys.create(i as u32 + 2, *p, None)?)))
         .collect::<Result<_, StoreError>>()?;
     let mut sealed = Vec::new();
     keys.seal(51, b"header", b"Henk de Vries", &mut sealed)?;
