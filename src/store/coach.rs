@@ -9,6 +9,14 @@ use super::crypto::{CoachTag, Keys};
 use super::{Store, StoreError, codec};
 use crate::domain::{Participant, ParticipantId};
 
+/// A coach's own participants as read before the first frame.
+pub struct OwnPeople {
+    /// Those with an open trajectory.
+    pub open: Vec<Participant>,
+    /// Those with a closed one, by id only.
+    pub closed: Vec<ParticipantId>,
+}
+
 /// Reads every participant; owns what it needs, so it can run on a thread that outlives the
 /// borrow of the store it came from.
 pub struct ParticipantReader {
@@ -25,18 +33,20 @@ impl ParticipantReader {
 }
 
 impl Store {
-    /// The participants of `coach`'s caseload (every status), found by their keys' coach tags
-    /// without decrypting anyone else; `None` when the tags cannot tell (a key not yet tagged).
-    pub fn own_participants(&self, coach: &str) -> Result<Option<Vec<Participant>>, StoreError> {
-        let Some(ids) = self.keys.people_of_coach(self.keys.coach_tag(coach))? else { return Ok(None) };
+    /// `coach`'s own participants as their keys' coach tags tell, without decrypting anyone
+    /// else: those with an open trajectory read, those with a closed one by id only; `None` when
+    /// the tags cannot tell (a key not yet tagged).
+    pub fn own_participants(&self, coach: &str) -> Result<Option<OwnPeople>, StoreError> {
+        let tags = (self.keys.coach_tag(coach, true), self.keys.coach_tag(coach, false));
+        let Some((open, closed)) = self.keys.people_of_coach(tags.0, tags.1)? else { return Ok(None) };
         let view = self.keys.view();
-        let mut own = Vec::with_capacity(ids.len());
-        for id in ids {
+        let mut own = Vec::with_capacity(open.len());
+        for id in open {
             if let Some(v) = self.participants.get(id.as_bytes())? {
                 own.push(codec::decode_in::<Participant>(&v, &view)?);
             }
         }
-        Ok(Some(own))
+        Ok(Some(OwnPeople { open: own, closed }))
     }
 
     /// A reader of every participant for another thread.
@@ -47,14 +57,13 @@ impl Store {
     /// Makes the coach tags of these people match their coach; how many were rewritten. Called
     /// before a participant is saved (a crash between the two leaves a tag ahead of its record,
     /// which the next start finds and puts right) and after the whole caseload was read.
-    pub fn tag_coaches<'a>(
-        &self,
-        people: impl IntoIterator<Item = (ParticipantId, &'a str)>,
-    ) -> Result<usize, StoreError> {
-        let mut tags: HashMap<&str, CoachTag> = HashMap::new();
+    pub fn tag_coaches<'a>(&self, people: impl IntoIterator<Item = &'a Participant>) -> Result<usize, StoreError> {
+        let mut tags: HashMap<(&str, bool), CoachTag> = HashMap::new();
         let mut changed = Vec::new();
-        for (p, coach) in people {
-            let tag = *tags.entry(coach).or_insert_with(|| self.keys.coach_tag(coach));
+        for p in people {
+            let (coach, open) = (p.coach.as_str(), p.status.is_open());
+            let tag = *tags.entry((coach, open)).or_insert_with(|| self.keys.coach_tag(coach, open));
+            let p = p.id;
             if let Some((id, w)) = self.keys.set_coach_tag(p, tag)? {
                 changed.push((id, Some(w)));
             }

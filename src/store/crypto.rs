@@ -570,7 +570,7 @@ impl Drop for Keys {
 }
 
 mod coach;
-pub use coach::CoachTag;
+pub use coach::{CoachTag, OpenAndClosed};
 
 #[cfg(test)]
 mod tests;

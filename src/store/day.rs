@@ -165,7 +165,7 @@ impl Store {
 
     /// Saves a status change: the participant and its trajectory in one transaction, then flushes.
     pub fn save_status_change(&self, p: &Participant, t: &Trajectory) -> Result<(), StoreError> {
-        self.tag_coaches([(p.id, p.coach.as_str())])?;
+        self.tag_coaches([p])?;
         let pv = self.seal(p)?;
         let tv = self.seal(t)?;
         (&self.participants, &self.trajectories)

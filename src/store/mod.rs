@@ -16,7 +16,7 @@ mod records;
 mod repo;
 
 pub use backup::DAILY_KEPT;
-pub use coach::ParticipantReader;
+pub use coach::{OwnPeople, ParticipantReader};
 pub use codec::Kind;
 pub use error::StoreError;
 pub use keys::{LockedStore, StoreState};

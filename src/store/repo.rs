@@ -167,7 +167,7 @@ impl Store {
         }
         // Keys first (with whose caseload each person is in): sled deadlocks on a plain write
         // from inside a transaction.
-        self.ensure_tagged_keys(new.iter().map(|p| (p.id, Some(self.keys.coach_tag(&p.coach)))))?;
+        self.ensure_tagged_keys(new.iter().map(|p| (p.id, Some(self.keys.coach_tag(&p.coach, p.status.is_open())))))?;
         let encoded_ok = (&self.meta, &self.participants, &self.ix_number).transaction(|(meta, parts, ix)| {
             let mut next = match meta.get(META_NEXT_NUMBER)? {
                 Some(v) => u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4])).max(FIRST_NUMBER),
@@ -198,7 +198,7 @@ impl Store {
 
     /// Saves changes to an existing participant and returns after the data is on disk.
     pub fn update_participant(&self, p: &Participant) -> Result<(), StoreError> {
-        self.tag_coaches([(p.id, p.coach.as_str())])?;
+        self.tag_coaches([p])?;
         let bytes = self.seal(p)?;
         let key = p.id.as_bytes();
         let res = (&self.participants, &self.ix_number).transaction(|(parts, ix)| {

@@ -58,7 +58,7 @@ impl App {
             self.quit = true;
             return true;
         }
-        let tagged = self.store.tag_coaches(self.caseload.people().iter().map(|p| (p.id, p.coach.as_str())));
+        let tagged = self.store.tag_coaches(self.caseload.people());
         if let Err(e) = &tagged {
             self.flash = Some((self.strings.store_error(e), true));
         }
@@ -76,16 +76,10 @@ impl App {
         let coach = self.coach.clone();
         // Whose start screen: the coach's own caseload, or everyone's.
         let whose = if team { None } else { Some(coach.as_str()) };
-        let mut rows: Vec<StartRow> = match self.store.appointments_on(today) {
-            Ok(list) => list
-                .into_iter()
-                .filter(|a| self.caseload.own_by_id(whose, a.participant).is_some())
-                .map(|a| StartRow::Appointment { participant: a.participant, at: a.at, place: a.place })
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        // Module sessions today, and places that came free for a session in the coming week.
-        let mut sessions = Vec::new();
+        let appointments = self.store.appointments_on(today).unwrap_or_default();
+        // Module sessions today (with who is seated), and places that came free for a session in
+        // the coming week.
+        let mut today_sessions = Vec::new();
         let mut freed: std::collections::HashMap<ParticipantId, Vec<(String, chrono::NaiveDate)>> = Default::default();
         for m in &self.modules.modules {
             let sched = self.modules.schedule(m, today);
@@ -99,24 +93,39 @@ impl App {
             }
             if let Some(x) = self.modules.sessions(m, today).into_iter().find(|x| x.date == today && x.topic.is_some())
             {
-                let seated = sched.rosters.get(&today).cloned().unwrap_or_default();
-                let expected = seated
-                    .iter()
-                    .filter_map(|e| self.modules.enrolment(*e))
-                    .filter_map(|e| self.caseload.own_by_id(whose, e.participant))
-                    .map(|p| p.listed_name())
+                let seated: Vec<ParticipantId> = (sched.rosters.get(&today).into_iter().flatten())
+                    .filter_map(|e| self.modules.enrolment(*e).map(|e| e.participant))
                     .collect();
-                sessions.push(SessionLine {
-                    start_minute: m.start_minute,
-                    module: m.name.clone(),
-                    topic: x.topic.unwrap_or(1),
-                    cycle: m.cycle(),
-                    seated: seated.len(),
-                    capacity: m.capacity,
-                    expected,
-                });
+                today_sessions.push((m, x.topic.unwrap_or(1), seated));
             }
         }
+        // A closed trajectory of the coach's with an appointment or a seat today: read that person
+        // too (otherwise the whole caseload would be waited for).
+        let wanted = appointments.iter().map(|a| a.participant).chain(today_sessions.iter().flat_map(|s| s.2.clone()));
+        if self.caseload.read_closed(&self.store, wanted).is_err() {
+            // The whole caseload is waited for instead, at the first one.
+        }
+        let mut rows: Vec<StartRow> = appointments
+            .into_iter()
+            .filter(|a| self.caseload.own_by_id(whose, a.participant).is_some())
+            .map(|a| StartRow::Appointment { participant: a.participant, at: a.at, place: a.place })
+            .collect();
+        let mut sessions: Vec<SessionLine> = today_sessions
+            .into_iter()
+            .map(|(m, topic, seated)| SessionLine {
+                start_minute: m.start_minute,
+                module: m.name.clone(),
+                topic,
+                cycle: m.cycle(),
+                seated: seated.len(),
+                capacity: m.capacity,
+                expected: seated
+                    .iter()
+                    .filter_map(|p| self.caseload.own_by_id(whose, *p))
+                    .map(|p| p.listed_name())
+                    .collect(),
+            })
+            .collect();
         sessions.sort_by_key(|x| x.start_minute);
         // The attention list, from each participant's records.
         struct Looked {
@@ -125,8 +134,7 @@ impl App {
             signals: Vec<crate::domain::signal::Signal>,
             trajectory: Option<crate::domain::trajectory::Trajectory>,
         }
-        let people: Vec<&crate::domain::Participant> =
-            self.caseload.own(whose).into_iter().filter(|p| p.status != Status::Closed).collect();
+        let people: Vec<&crate::domain::Participant> = self.caseload.open_of(whose);
         let looked: Vec<Looked> = people
             .iter()
             .map(|p| Looked {

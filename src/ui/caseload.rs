@@ -1,12 +1,13 @@
 //! The caseload held in memory for the UI: every participant, their Dutch name order, and the
 //! search index over them.
 //!
-//! The first frame needs only the coach's own people (the start screen is about them), so when
-//! the store can tell who they are without decrypting anyone else (coach tags, see
-//! [`crate::store::crypto::CoachTag`]) only they are read before it; everyone else, the name
-//! order and the search index are read and derived on a second thread while the start screen is
-//! computed and drawn. Whatever needs the whole caseload waits for that thread, so no screen ever
-//! sees a part of it: only [`Caseload::own`] and [`Caseload::own_by_id`] answer from the part.
+//! The first frame needs only the coach's own people with an open trajectory (the start screen
+//! is about them), so when the store can tell who they are without decrypting anyone else (coach
+//! tags, see [`crate::store::crypto::CoachTag`]) only they are read before it; everyone else,
+//! the name order and the search index are read and derived on a second thread while the start
+//! screen is computed and drawn. Whatever needs the whole caseload waits for that thread, so no
+//! screen ever sees a part of it: only [`Caseload::open_of`], [`Caseload::own_by_id`] and
+//! [`Caseload::counts`] answer from the part.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -39,11 +40,14 @@ impl All {
     }
 }
 
-/// The coach's own people, read before the first frame.
+/// The coach's own people, read before the first frame: those with an open trajectory (and
+/// those with a closed one the start screen needs, see [`Caseload::read_closed`]), and the ids of
+/// those with a closed one.
 struct Own {
     coach: String,
     people: Vec<Participant>,
     index: HashMap<ParticipantId, usize>,
+    closed: std::collections::HashSet<ParticipantId>,
 }
 
 type Rest = JoinHandle<Result<(Vec<Participant>, Derived), StoreError>>;
@@ -70,7 +74,9 @@ impl Caseload {
     /// Reads `coach`'s own people now and everyone else on a second thread; reads everyone now
     /// when the store cannot tell who the coach's people are or no thread can be had.
     pub fn load_for(store: &Store, coach: &str) -> Result<Caseload, StoreError> {
-        let Some(people) = store.own_participants(coach)? else { return Caseload::load(store) };
+        let Some(crate::store::OwnPeople { open: people, closed }) = store.own_participants(coach)? else {
+            return Caseload::load(store);
+        };
         let reader = store.participant_reader();
         let read = move || {
             let people = reader.read()?;
@@ -81,7 +87,7 @@ impl Caseload {
             return Caseload::load(store);
         };
         let index = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
-        let own = Own { coach: coach.to_string(), people, index };
+        let own = Own { coach: coach.to_string(), people, index, closed: closed.into_iter().collect() };
         Ok(Caseload::new(OnceLock::new(), Some(own), Some(rest)))
     }
 
@@ -127,18 +133,28 @@ impl Caseload {
     }
 
     /// Waits for the whole caseload. Afterwards: why it could not be read, if it could not, and
-    /// whether the coach's own people read before it were not exactly the coach's people in it
-    /// (a coach tag out of date), so whatever was computed from them must be computed again.
+    /// whether the coach's people read before it were not exactly the coach's people in it (a
+    /// coach tag out of date), so whatever was computed from them must be computed again.
     pub fn complete(&mut self) -> (Option<&StoreError>, bool) {
         self.all();
         let mut differs = false;
         if let Some(own) = self.own.take()
             && self.failed.get().is_none()
         {
-            let all = self.all();
-            let mine = all.people.iter().filter(|p| same_coach(&p.coach, &own.coach));
-            differs =
-                mine.clone().count() != own.people.len() || mine.into_iter().any(|p| !own.index.contains_key(&p.id));
+            let mine = self.all().people.iter().filter(|p| same_coach(&p.coach, &own.coach));
+            let (mut open, mut closed) = (0, 0);
+            for p in mine {
+                let read = own.index.get(&p.id).and_then(|&i| own.people.get(i));
+                let known = if p.status.is_open() {
+                    read.is_some_and(|q| q.status.is_open())
+                } else {
+                    own.closed.contains(&p.id)
+                };
+                differs |= !known;
+                if p.status.is_open() { open += 1 } else { closed += 1 }
+            }
+            let read_open = own.people.iter().filter(|p| p.status.is_open()).count();
+            differs |= open != read_open || closed != own.closed.len();
         }
         (self.failed.get(), differs)
     }
@@ -175,22 +191,57 @@ impl Caseload {
         self.all().people.get(i)
     }
 
-    /// `coach`'s own people (everyone's with `None`), from the part read first while the rest is
-    /// still being read.
-    pub fn own(&self, coach: Option<&str>) -> Vec<&Participant> {
-        match (&self.own, coach) {
-            (Some(own), Some(c)) if !self.is_complete() && same_coach(&own.coach, c) => own.people.iter().collect(),
-            _ => self.people().iter().filter(|p| coach.is_none_or(|c| same_coach(&p.coach, c))).collect(),
+    /// The people of `coach` (of everyone with `None`) whose trajectory is open; from the part
+    /// read first while the rest is still being read.
+    pub fn open_of(&self, coach: Option<&str>) -> Vec<&Participant> {
+        match self.part_for(coach) {
+            Some(own) => own.people.iter().filter(|p| p.status.is_open()).collect(),
+            None => self.people().iter().filter(|p| p.status.is_open() && is_of(p, coach)).collect(),
         }
     }
 
-    /// Participant `id` if they are in `coach`'s caseload (anyone's with `None`); see [`Caseload::own`].
+    /// Participant `id` if they are in `coach`'s caseload (anyone's with `None`), whatever their
+    /// status: at once for the open ones, waiting for the whole caseload for a closed one.
     pub fn own_by_id(&self, coach: Option<&str>, id: ParticipantId) -> Option<&Participant> {
-        match (&self.own, coach) {
-            (Some(own), Some(c)) if !self.is_complete() && same_coach(&own.coach, c) => {
-                own.index.get(&id).and_then(|&i| own.people.get(i))
+        if let Some(own) = self.part_for(coach) {
+            if let Some(&i) = own.index.get(&id) {
+                return own.people.get(i);
             }
-            _ => self.by_id(id).filter(|p| coach.is_none_or(|c| same_coach(&p.coach, c))),
+            if !own.closed.contains(&id) {
+                return None;
+            }
+        }
+        self.by_id(id).filter(|p| is_of(p, coach))
+    }
+
+    /// Reads those of `ids` who are the coach's own with a closed trajectory, while only the
+    /// coach's part is read, so [`Caseload::own_by_id`] has them at once.
+    pub fn read_closed(
+        &mut self,
+        store: &Store,
+        ids: impl IntoIterator<Item = ParticipantId>,
+    ) -> Result<(), StoreError> {
+        if self.is_complete() {
+            return Ok(());
+        }
+        let Some(own) = self.own.as_mut() else { return Ok(()) };
+        for id in ids {
+            if own.closed.contains(&id)
+                && !own.index.contains_key(&id)
+                && let Some(p) = store.participant(id)?
+            {
+                own.index.insert(id, own.people.len());
+                own.people.push(p);
+            }
+        }
+        Ok(())
+    }
+
+    /// The part read first, while it is all there is and it is `coach`'s.
+    fn part_for(&self, coach: Option<&str>) -> Option<&Own> {
+        match (&self.own, coach) {
+            (Some(own), Some(c)) if !self.is_complete() && same_coach(&own.coach, c) => Some(own),
+            _ => None,
         }
     }
 
@@ -269,11 +320,21 @@ impl Caseload {
     /// Counts per status, for one coach (`Some`) or everyone.
     pub fn counts(&self, coach: Option<&str>) -> [usize; 5] {
         let mut c = [0; 5];
-        for p in self.own(coach) {
-            c[Status::ALL.iter().position(|s| *s == p.status).unwrap_or(0)] += 1;
+        let mut count = |status: Status, n: usize| c[Status::ALL.iter().position(|s| *s == status).unwrap_or(0)] += n;
+        match self.part_for(coach) {
+            Some(own) => {
+                own.people.iter().filter(|p| p.status.is_open()).for_each(|p| count(p.status, 1));
+                count(Status::Closed, own.closed.len());
+            }
+            None => self.people().iter().filter(|p| is_of(p, coach)).for_each(|p| count(p.status, 1)),
         }
         c
     }
+}
+
+/// Whether `p` is in `coach`'s caseload (everyone is in the team's, `None`).
+fn is_of(p: &Participant, coach: Option<&str>) -> bool {
+    coach.is_none_or(|c| same_coach(&p.coach, c))
 }
 
 impl Drop for Caseload {
