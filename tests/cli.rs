@@ -185,7 +185,8 @@ fn the_no_contact_threshold_is_a_setting() {
 }
 
 /// A copied data directory reveals no participant data: no name, phone number, street or note
-/// of any participant appears in any file, and a wrong passphrase opens nothing.
+/// of any participant, nor the name of their coach, appears in any file, and a wrong passphrase
+/// opens nothing.
 #[test]
 fn the_files_on_disk_hold_no_readable_participant_data() {
     let tmp = tempfile::tempdir().unwrap();
@@ -198,6 +199,8 @@ fn the_files_on_disk_hold_no_readable_participant_data() {
             secrets.push(p[f].as_str().unwrap().to_string());
         }
         secrets.push(p["address"]["street"].as_str().unwrap().to_string());
+        // The coach tags beside the keys are hashes, not the coach's name.
+        secrets.push(p["coach"].as_str().unwrap().to_string());
     }
     for c in v["contacts"].as_array().unwrap() {
         secrets.push(c["summary"].as_str().unwrap().to_string());

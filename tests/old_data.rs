@@ -139,3 +139,58 @@ fn an_encrypted_store_with_key_chunks_and_an_erased_person_opens_with_all_its_re
     assert_eq!((consent["scope"].as_str(), consent["given_on"].as_str()), (Some("registration"), Some("2026-12-01")));
     assert_eq!(v["access_log"].as_array().unwrap().len(), 2, "the opening and the consent of Hoa Nguyen");
 }
+
+/// Keys from before the coach tags (key chunks of schema 1) carry no tag: the start screen is then
+/// drawn from the whole caseload, and the first full read tags every key (chunks of schema 2,
+/// the destroyed key of the erased person kept as destroyed), which a reopening keeps.
+#[test]
+fn keys_from_before_the_coach_tags_are_tagged_after_the_first_full_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fixture("store-v2-encrypted", tmp.path());
+    let coach = "Sanne de Vries";
+    let expected = {
+        let store = meedoen::store::Store::open(&dir, "oude gegevens blijven werken").unwrap();
+        assert!(store.own_participants(coach).unwrap().is_none(), "untagged keys cannot tell");
+        let people = store.participants().unwrap();
+        assert_eq!(store.tag_coaches(&people).unwrap(), 11, "every key of the eleven is tagged");
+        let mut open: Vec<_> = people
+            .iter()
+            .filter(|p| p.status.is_open() && meedoen::domain::same_coach(&p.coach, coach))
+            .map(|p| p.id)
+            .collect();
+        open.sort();
+        assert!(!open.is_empty());
+        open
+    };
+    let store = meedoen::store::Store::open(&dir, "oude gegevens blijven werken").unwrap();
+    let own = store.own_participants(coach).unwrap().expect("tagged now");
+    let mut got: Vec<_> = own.open.iter().map(|p| p.id).collect();
+    got.sort();
+    assert_eq!(got, expected);
+    assert_eq!(store.participants().unwrap().len(), 11);
+    assert_eq!(store.tag_coaches(&store.participants().unwrap()).unwrap(), 0, "nothing left to tag");
+}
+
+/// Written by the version with coach tags (store version 2, key chunks of schema 2), the binary
+/// of commit 3c6b059: `init` and `demo --participants 12 --seed 7` as above on 02-12-2026. Its
+/// tags tell the main coach's three open participants without a full read.
+#[test]
+fn a_store_with_coach_tags_opens_with_all_its_records_and_its_tags() {
+    opens_with_counts("store-v2-coach-tags", [12, 33, 20, 8, 7, 259, 5, 1, 2, 12]);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fixture("store-v2-coach-tags", tmp.path());
+    let store = meedoen::store::Store::open(&dir, "oude gegevens blijven werken").unwrap();
+    let own = store.own_participants("Sanne de Vries").unwrap().expect("tagged");
+    let mut names: Vec<String> = own.open.iter().map(|p| p.family_name.clone()).collect();
+    names.sort();
+    let people = store.participants().unwrap();
+    let mut expected: Vec<String> = people
+        .iter()
+        .filter(|p| p.status.is_open() && p.coach == "Sanne de Vries")
+        .map(|p| p.family_name.clone())
+        .collect();
+    expected.sort();
+    assert_eq!((names.len(), &names), (3, &expected));
+    assert_eq!(own.closed.len(), people.iter().filter(|p| !p.status.is_open() && p.coach == "Sanne de Vries").count());
+    assert_eq!(store.tag_coaches(&people).unwrap(), 0, "every tag was right");
+}

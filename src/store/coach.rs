@@ -54,6 +54,20 @@ impl Store {
         ParticipantReader { tree: self.participants.clone(), keys: Arc::clone(&self.keys) }
     }
 
+    /// How many of these people have a coach tag that says another coach or trajectory state (a
+    /// key without a tag, from before tags, is not counted).
+    pub fn stale_coach_tags(&self, people: &[Participant]) -> Result<usize, StoreError> {
+        let mut n = 0;
+        for p in people {
+            if let Some(tag) = self.keys.coach_tag_of(p.id)?
+                && tag != self.keys.coach_tag(&p.coach, p.status.is_open())
+            {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
     /// Makes the coach tags of these people match their coach; how many were rewritten. Called
     /// before a participant is saved (a crash between the two leaves a tag ahead of its record,
     /// which the next start finds and puts right) and after the whole caseload was read.
@@ -73,5 +87,46 @@ impl Store {
             self.put_keys(changed)?;
         }
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, Strings};
+    use crate::ui::app::App;
+    use crate::ui::theme::Theme;
+
+    #[test]
+    fn a_damaged_record_found_after_the_first_frame_stops_the_app_with_the_message_of_a_damaged_record()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let store = Store::temporary()?;
+        let mut people: Vec<Participant> =
+            (0..4).map(|_| Participant::new(ParticipantId::new_random(), 0, chrono::Utc::now())).collect();
+        for (i, p) in people.iter_mut().enumerate() {
+            p.family_name = format!("Jansen{i}");
+            p.coach = if i < 2 { "Sanne" } else { "Mohamed" }.into();
+        }
+        let people = store.add_participants(people)?;
+        // Someone else's record is damaged: the coach's own are read before the first frame.
+        store.participants.insert(people[3].id.as_bytes(), &b"MD\x01\x01\x02\x00\x05\x00\x00\x00garbage"[..])?;
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).ok_or("date")?;
+        let mut app = App::new(
+            store,
+            Strings::new(Lang::Nl),
+            Theme { color: false },
+            "Sanne".into(),
+            today,
+            Box::new(chrono::Utc::now),
+        )?;
+        assert_eq!(app.start.counts.iter().sum::<usize>(), 2);
+        assert!(app.finish_loading());
+        assert!(app.quit, "the app does not go on with less than the whole caseload");
+        let expected = app.strings.store_error(&StoreError::Corrupt { kind: "participant", reason: "x".into() });
+        let why = app.fatal.clone().ok_or("a reason")?;
+        // The message of a damaged record, pointing to restore, as when it is found at start.
+        assert_eq!(why.split('(').next(), expected.split('(').next(), "{why}");
+        assert!(why.contains("meedoen restore"), "{why}");
+        Ok(())
     }
 }

@@ -244,7 +244,14 @@ impl Store {
     pub fn check_indexes(&self) -> Result<Vec<String>, StoreError> {
         let mut problems = Vec::new();
         let mut numbers = std::collections::HashMap::new();
-        for p in self.participants()? {
+        let people = self.participants()?;
+        let stale = self.stale_coach_tags(&people)?;
+        if stale > 0 {
+            problems.push(format!(
+                "{stale} coach tag(s) do not match the participant's coach or status (the UI puts them right at its next start)"
+            ));
+        }
+        for p in people {
             numbers.insert(p.number, p.id);
             match self.ix_number.get(p.number.to_be_bytes())? {
                 Some(id) if id.as_ref() == p.id.as_bytes() => {}

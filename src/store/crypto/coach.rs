@@ -36,6 +36,13 @@ impl Keys {
         tag
     }
 
+    /// `p`'s coach tag, if their key has one.
+    pub fn coach_tag_of(&self, p: ParticipantId) -> Result<Option<CoachTag>, StoreError> {
+        self.wait_loaded()?;
+        let maps = self.maps.read().map_err(|_| unusable())?;
+        Ok(maps.of_participant.get(&p).and_then(|id| maps.by_id.get(id)).and_then(|slot| slot.coach))
+    }
+
     /// Sets `p`'s coach tag; the key entry to store when it changed, `None` when it was already
     /// right or `p` has no key.
     pub fn set_coach_tag(&self, p: ParticipantId, tag: CoachTag) -> Result<Option<(u32, WrappedKey)>, StoreError> {
