@@ -130,3 +130,32 @@ fn esf_characteristics_at_entry_and_results_at_exit_are_kept_by_keyboard() {
     assert!(t.closing.is_some());
     assert_eq!((t.esf_exit.employed, t.esf_exit.searching_work), (YesNo::Yes, YesNo::NotAsked));
 }
+
+/// `x` writes the report and the ESF+ list into the export folder (the `--demo` caseload's own
+/// temporary directory, so a demo leaves nothing in the coach's documents) and says where.
+#[test]
+fn writing_the_report_puts_both_files_in_the_export_folder_and_names_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = app();
+    app.export_dir = Some(tmp.path().join("exports"));
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('x'));
+    let mut names: Vec<String> = std::fs::read_dir(tmp.path().join("exports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["meedoen-esf-deelnemers-2026-01-01-2026-12-31.csv", "meedoen-rapportage-2026-01-01-2026-12-31.csv"]
+    );
+    let (message, error) = app.flash.clone().unwrap();
+    assert!(!error && message.contains("meedoen-rapportage-2026-01-01-2026-12-31.csv"), "{message}");
+    // At 80 columns the message takes the lines it needs: both file names can be read.
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("meedoen-rapportage-2026-01-01-2026-12-31.csv")
+            && s.contains("meedoen-esf-deelnemers-2026-01-01-2026-12-31.csv"),
+        "{s}"
+    );
+}

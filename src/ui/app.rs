@@ -110,6 +110,9 @@ pub struct App {
     pub lock_minutes: u16,
     /// Shown on the lock screen of the `--demo` caseload, whose passphrase is public.
     pub demo_passphrase: Option<&'static str>,
+    /// Where `x` writes charts and reports; `None`: the documents folder (or home). The `--demo`
+    /// caseload writes into its own temporary directory, so a demo leaves nothing behind.
+    pub export_dir: Option<std::path::PathBuf>,
 }
 
 pub(super) const INTAKE_DRAFT: &str = "intake";
@@ -162,10 +165,23 @@ impl App {
             last_key,
             lock_minutes,
             demo_passphrase: None,
+            export_dir: None,
         };
         app.compute_start();
         app.offer_next_draft();
         Ok(app)
+    }
+
+    /// The folder exports are written to, made if it is not there.
+    pub(super) fn export_dir(&self) -> std::path::PathBuf {
+        if let Some(dir) = &self.export_dir {
+            // A failure shows when the file is written into it.
+            let _ = std::fs::create_dir_all(dir);
+            return dir.clone();
+        }
+        directories::UserDirs::new()
+            .and_then(|u| u.document_dir().map(|d| d.to_path_buf()).or_else(|| Some(u.home_dir().to_path_buf())))
+            .unwrap_or_else(|| std::path::PathBuf::from("."))
     }
 
     pub fn screen(&self) -> &Screen {

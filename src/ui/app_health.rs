@@ -286,9 +286,7 @@ impl App {
             return;
         };
         let svg = crate::domain::chart::svg(&p.listed_name(), cur, prev, self.strings.lang());
-        let dir = directories::UserDirs::new()
-            .and_then(|u| u.document_dir().map(|d| d.to_path_buf()).or_else(|| Some(u.home_dir().to_path_buf())))
-            .unwrap_or_else(|| std::path::PathBuf::from("."));
+        let dir = self.export_dir();
         let file =
             dir.join(format!("meedoen-{}-{}.svg", crate::domain::participant::format_number(p.number), cur.date));
         self.flash = Some(match std::fs::write(&file, svg) {

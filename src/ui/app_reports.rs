@@ -52,9 +52,7 @@ impl App {
     /// documents folder.
     fn write_report_files(&mut self) -> bool {
         let Some(Screen::Reports(r)) = self.stack.last() else { return false };
-        let dir = directories::UserDirs::new()
-            .and_then(|u| u.document_dir().map(|d| d.to_path_buf()).or_else(|| Some(u.home_dir().to_path_buf())))
-            .unwrap_or_else(|| std::path::PathBuf::from("."));
+        let dir = self.export_dir();
         let stamp = format!("{}-{}", r.from.format("%Y-%m-%d"), r.to().format("%Y-%m-%d"));
         let report = dir.join(format!("meedoen-rapportage-{stamp}.csv"));
         let list = dir.join(format!("meedoen-esf-deelnemers-{stamp}.csv"));

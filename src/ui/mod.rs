@@ -50,6 +50,10 @@ pub fn run(
     let mut app = App::new(store, strings, Theme::from_env(), coach, today, Box::new(Utc::now))
         .map_err(|e| CliError::new(e.to_string(), exit::ERROR))?;
     app.demo_passphrase = demo_passphrase;
+    if demo_passphrase.is_some() {
+        // The demo caseload's temporary directory, removed on exit with everything in it.
+        app.export_dir = app.store.path().map(|p| p.join("exports"));
+    }
     let mut terminal =
         ratatui::try_init().map_err(|e| CliError::new(format!("cannot open the terminal: {e}"), exit::ERROR))?;
     let result = event_loop(&mut terminal, &mut app);

@@ -31,7 +31,8 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     let [header, body, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(footer_height(app, area))])
+            .areas(area);
     render_header(frame, header, &ui, app);
     let inner = Rect { x: body.x + 1, width: body.width.saturating_sub(2), ..body };
     match app.screen() {
@@ -120,10 +121,23 @@ fn render_header(frame: &mut Frame, area: Rect, ui: &Ui, app: &App) {
     frame.render_widget(Paragraph::new(text).style(ui.theme.header()), area);
 }
 
+/// A message in the footer, wrapped at words; its first line starts one column in.
+fn flash_paragraph<'a>(msg: &str, style: ratatui::style::Style) -> Paragraph<'a> {
+    Paragraph::new(Span::styled(format!(" {msg}"), style)).wrap(ratatui::widgets::Wrap { trim: false })
+}
+
+/// The footer is one line of keys, or as many lines as the message needs (a file name in it is
+/// never cut off), up to a third of the screen.
+fn footer_height(app: &App, area: Rect) -> u16 {
+    let Some((msg, _)) = &app.flash else { return 1 };
+    let lines = flash_paragraph(msg, ratatui::style::Style::default()).line_count(area.width);
+    u16::try_from(lines).unwrap_or(u16::MAX).clamp(1, (area.height / 3).max(1))
+}
+
 fn render_footer(frame: &mut Frame, area: Rect, ui: &Ui, app: &App) {
     if let Some((msg, is_error)) = &app.flash {
         let style = if *is_error { ui.theme.error() } else { ui.theme.ok() };
-        frame.render_widget(Paragraph::new(Span::styled(format!(" {msg}"), style)), area);
+        frame.render_widget(flash_paragraph(msg, style), area);
         return;
     }
     let (contexts, typing) = app.contexts();
