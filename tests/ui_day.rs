@@ -301,3 +301,34 @@ fn the_no_contact_threshold_comes_from_the_settings() {
     let strict = screen(&make(Some(7)), 80, 24);
     assert!(strict.lines().any(|l| l.contains("Öztürk, Fatma") && l.contains("10 dagen geen contact")), "{strict}");
 }
+
+/// At 80 columns a long reason keeps its date (what the coach acts on): the name column gives
+/// way, a long name is cut with "…" instead.
+#[test]
+fn a_long_attention_reason_keeps_its_date_at_80_columns() {
+    use meedoen::domain::signal::{Signal, SignalKind, SignalStatus};
+    let store = meedoen::store::Store::temporary().unwrap();
+    let mut long = person(1);
+    long.given_names = "Małgorzata Anna".into();
+    long.prefix = String::new();
+    long.family_name = "Kowalska-Wiśniewska".into();
+    let people = store.add_participants(vec![long]).unwrap();
+    store
+        .save_signal(&Signal {
+            id: meedoen::domain::contact::RecordId::new_random(),
+            participant: people[0].id,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            kind: SignalKind::UnstableHome,
+            escalated_to: "kernteam".into(),
+            status: SignalStatus::Open,
+            follow_up: chrono::NaiveDate::from_ymd_opt(2026, 10, 22),
+            note: String::new(),
+            created_at: now(),
+        })
+        .unwrap();
+    let app = app_on(store, meedoen::i18n::Lang::Nl);
+    let s = screen(&app, 80, 24);
+    let line = s.lines().find(|l| l.contains("instabiele thuissituatie")).unwrap_or_else(|| panic!("{s}"));
+    assert!(line.contains("(sinds 22-10-2026)"), "{line}");
+    assert!(line.contains("Kowalska-Wiśni…"), "{line}");
+}

@@ -41,3 +41,15 @@ pub fn step(selected: usize, len: usize, delta: isize) -> usize {
 pub fn scroll_offset(selected: usize, height: usize) -> usize {
     if height == 0 { selected } else { selected.saturating_sub(height - 1) }
 }
+
+/// `text` in at most `n` columns (one per character): cut with "…" when longer.
+pub fn fit(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(n.saturating_sub(1)).collect();
+    if n > 0 {
+        out.push('…');
+    }
+    out
+}

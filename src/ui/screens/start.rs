@@ -181,13 +181,29 @@ impl StartState {
         let height = list_area.height.saturating_sub(1) as usize;
         let sel = self.selected.saturating_sub(first);
         let offset = if self.selected >= first { super::scroll_offset(sel, height) } else { 0 };
-        for (i, r) in rows.iter().enumerate().skip(first + offset).take(height) {
-            let StartRow::Attention(item) = r else {
-                continue;
-            };
-            let name = caseload.by_id(item.participant).map(|p| p.listed_name()).unwrap_or_default();
+        let shown: Vec<(usize, String, String)> = rows
+            .iter()
+            .enumerate()
+            .skip(first + offset)
+            .take(height)
+            .filter_map(|(i, r)| match r {
+                StartRow::Attention(item) => Some((
+                    i,
+                    caseload.by_id(item.participant).map(|p| p.listed_name()).unwrap_or_default(),
+                    why(&item.reason, ui),
+                )),
+                _ => None,
+            })
+            .collect();
+        // The reason in full where it can be (its date is what the coach acts on): the name
+        // column gives up to 10 of its 24 columns for it, then the reason is cut.
+        let longest = shown.iter().map(|(_, _, w)| w.chars().count()).max().unwrap_or(0);
+        let name_w = (list_area.width as usize).saturating_sub(3 + longest).clamp(14, 24);
+        let why_w = (list_area.width as usize).saturating_sub(3 + name_w);
+        for (i, name, reason) in shown {
             let style = if i == self.selected { ui.theme.selected() } else { ratatui::style::Style::default() };
-            lines.push(Line::from(Span::styled(format!("  {name:<24} {}", why(&item.reason, ui)), style)));
+            let (name, reason) = (super::fit(&name, name_w), super::fit(&reason, why_w));
+            lines.push(Line::from(Span::styled(format!("  {name:<name_w$} {reason}"), style)));
         }
         if n == 0 {
             lines.push(Line::from(Span::styled(format!("  {}", s.get("start.nothing")), ui.theme.dim())));
