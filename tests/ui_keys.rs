@@ -351,3 +351,22 @@ fn the_start_screen_counts_per_status_and_says_who_needs_attention() {
     assert!(first.contains("Çelik, Emre") && first.contains("geen eerste contact"), "{text}");
     assert!(!text.contains("Şahin"), "another coach's participant is not in my list");
 }
+
+/// The profile scrolls by page and to its ends: `PgDn` ten lines, `End` to its last line (and
+/// no further), `Home` back to the top (a small terminal, so the profile is three pages long).
+#[test]
+fn the_profile_scrolls_by_page_and_to_its_ends() {
+    let mut app = app();
+    open_person(&mut app, "öztürk");
+    let top = screen(&app, 80, 14);
+    assert!(press(&mut app, KeyCode::PageDown));
+    let paged = screen(&app, 80, 14);
+    assert_ne!(paged, top);
+    assert!(press(&mut app, KeyCode::End));
+    let end = screen(&app, 80, 14);
+    assert!(!press(&mut app, KeyCode::Down), "at the end already");
+    assert!(!press(&mut app, KeyCode::PageDown), "at the end already");
+    assert_eq!(screen(&app, 80, 14), end);
+    assert!(press(&mut app, KeyCode::Home));
+    assert_eq!(screen(&app, 80, 14), top);
+}

@@ -264,6 +264,10 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Participant, &[k('/')], A::OpenSearch, "key.search", true),
     b(C::Participant, &[code(KeyCode::Up), k('k')], A::Up, "key.scroll_up", false),
     b(C::Participant, &[code(KeyCode::Down), k('j')], A::Down, "key.scroll_down", false),
+    b(C::Participant, &[code(KeyCode::PageUp)], A::PageUp, "key.page_up", false),
+    b(C::Participant, &[code(KeyCode::PageDown)], A::PageDown, "key.page_down", false),
+    b(C::Participant, &[code(KeyCode::Home)], A::First, "key.first", false),
+    b(C::Participant, &[code(KeyCode::End)], A::Last, "key.last", false),
     b(C::Participant, &[code(KeyCode::Esc)], A::Back, "key.back", true),
     // Forms (a text field has the focus)
     b(C::Form, &[ctrl('s')], A::Save, "key.save", true),

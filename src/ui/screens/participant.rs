@@ -45,10 +45,17 @@ impl Tab {
     }
 }
 
+/// Lines a page key scrolls a tab.
+const PAGE: u16 = 10;
+/// How far a tab scrolls before it was drawn once (its length is known only then).
+const UNKNOWN_LENGTH: u16 = 60;
+
 pub struct ParticipantState {
     pub id: ParticipantId,
     pub tab: Tab,
     scroll: u16,
+    /// How far the tab on screen scrolls (its lines below the last screenful), as last drawn.
+    max_scroll: std::cell::Cell<u16>,
     /// Positive Health assessments, oldest first.
     pub assessments: Vec<Assessment>,
     /// Goals in display order (open first, overdue on top).
@@ -77,6 +84,7 @@ impl ParticipantState {
             id,
             tab: Tab::Profile,
             scroll: 0,
+            max_scroll: std::cell::Cell::new(UNKNOWN_LENGTH),
             assessments: Vec::new(),
             goals: Vec::new(),
             selected_assessment: 0,
@@ -163,12 +171,24 @@ impl ParticipantState {
                 self.show_tab(Tab::ALL[(i + Tab::ALL.len() - 1) % Tab::ALL.len()]);
                 true
             }
-            Action::Down => {
-                self.scroll = self.scroll.saturating_add(1).min(60);
-                true
+            Action::Down | Action::PageDown | Action::Last => {
+                let step = match action {
+                    Action::Down => 1,
+                    Action::PageDown => PAGE,
+                    _ => u16::MAX,
+                };
+                let to = self.scroll.saturating_add(step).min(self.max_scroll.get());
+                let moved = to != self.scroll;
+                self.scroll = to;
+                moved
             }
-            Action::Up if self.scroll > 0 => {
-                self.scroll -= 1;
+            Action::Up | Action::PageUp | Action::First if self.scroll > 0 => {
+                let step = match action {
+                    Action::Up => 1,
+                    Action::PageUp => PAGE,
+                    _ => u16::MAX,
+                };
+                self.scroll = self.scroll.saturating_sub(step);
                 true
             }
             _ => false,
@@ -179,10 +199,15 @@ impl ParticipantState {
     pub fn show_tab(&mut self, tab: Tab) {
         self.tab = tab;
         self.scroll = 0;
+        self.max_scroll.set(UNKNOWN_LENGTH);
     }
 
-    pub(super) fn scroll_pos(&self) -> u16 {
-        self.scroll
+    /// `lines` as a wrapped paragraph at the scroll position; notes how far they scroll in `area`.
+    pub(super) fn scrolled<'a>(&self, lines: Vec<Line<'a>>, area: Rect) -> Paragraph<'a> {
+        let p = Paragraph::new(lines).wrap(Wrap { trim: false });
+        let below = p.line_count(area.width).saturating_sub(usize::from(area.height));
+        self.max_scroll.set(u16::try_from(below).unwrap_or(u16::MAX));
+        p.scroll((self.scroll.min(self.max_scroll.get()), 0))
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, p: &Participant, data: &ModuleData, today: NaiveDate) {
@@ -205,7 +230,7 @@ impl ParticipantState {
             Tab::Profile => {
                 let mut lines = super::participant_day::trajectory_lines(ui, &self.day, today);
                 lines.extend(profile_lines(p, ui, today));
-                frame.render_widget(Paragraph::new(lines).scroll((self.scroll, 0)).wrap(Wrap { trim: false }), body);
+                frame.render_widget(self.scrolled(lines, body), body);
             }
             Tab::PositiveHealth => self.render_health(frame, body, ui),
             Tab::Goals => self.render_goals(frame, body, ui, today),

@@ -57,7 +57,7 @@ impl ParticipantState {
                 lines.push(Line::from(Span::styled(format!("    {}", c.summary), ui.theme.dim())));
             }
         }
-        frame.render_widget(Paragraph::new(lines).scroll((self.scroll_pos(), 0)).wrap(Wrap { trim: false }), area);
+        frame.render_widget(self.scrolled(lines, area), area);
     }
 
     pub(super) fn render_signals(&self, frame: &mut Frame, area: Rect, ui: &Ui, today: NaiveDate) {
