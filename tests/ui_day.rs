@@ -237,8 +237,12 @@ fn a_past_appointment_without_a_contact_is_flagged() {
     open_person(&mut app, "ozturk");
     press(&mut app, KeyCode::Char('a'));
     type_text(&mut app, "20-11-2026");
+    focus(&mut app, "next_place");
+    type_text(&mut app, "Bibliotheek");
     app.handle_key(ctrl('s'));
-    assert!(screen(&app, 80, 24).contains("⚠ 20-11-2026 10:00  afspraak zonder vastgelegd contact"));
+    // The warning keeps the place (and a note) of the appointment it is about.
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("⚠ 20-11-2026 10:00  Bibliotheek  (afspraak zonder vastgelegd contact)"), "{text}");
 }
 
 #[test]

@@ -16,6 +16,12 @@ fn when(at: chrono::NaiveDateTime) -> String {
     format!("{} {}", format_date(at.date()), at.format("%H:%M"))
 }
 
+/// "Bibliotheek  meenemen: brief gemeente  ": the place and the note that are filled in, each
+/// followed by two spaces.
+fn place_and_note(a: &crate::domain::contact::Appointment) -> String {
+    [a.place.as_str(), a.note.as_str()].iter().filter(|x| !x.trim().is_empty()).map(|x| format!("{x}  ")).collect()
+}
+
 impl ParticipantState {
     pub(super) fn render_contacts(&self, frame: &mut Frame, area: Rect, ui: &Ui, today: NaiveDate) {
         let s = ui.strings;
@@ -27,11 +33,11 @@ impl ParticipantState {
         if !coming.is_empty() || !missed.is_empty() {
             lines.push(Line::from(Span::styled(s.get("contacts.appointments"), ui.theme.title())));
             for a in coming {
-                lines.push(Line::from(format!("  {}  {}  {}", when(a.at), a.place, a.note)));
+                lines.push(Line::from(format!("  {}  {}", when(a.at), place_and_note(a).trim_end())));
             }
             for a in missed.iter().rev().take(3) {
                 lines.push(Line::from(Span::styled(
-                    format!("  ⚠ {}  {}", when(a.at), s.get("contacts.no_contact_logged")),
+                    format!("  ⚠ {}  {}({})", when(a.at), place_and_note(a), s.get("contacts.no_contact_logged")),
                     ui.theme.error(),
                 )));
             }
