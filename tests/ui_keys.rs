@@ -370,3 +370,31 @@ fn the_profile_scrolls_by_page_and_to_its_ends() {
     assert!(press(&mut app, KeyCode::Home));
     assert_eq!(screen(&app, 80, 14), top);
 }
+
+/// A date or time is shown the usual way as soon as its field is left: "1-12-2026" becomes
+/// 01-12-2026, "9.30" 09:30; a wrong one stays as typed, with its message.
+#[test]
+fn a_date_and_a_time_are_written_out_when_their_field_is_left() {
+    let mut app = app();
+    open_person(&mut app, "öztürk");
+    press(&mut app, KeyCode::Char('a'));
+    focus(&mut app, "next_date");
+    for _ in 0..12 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "1-12-2026");
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..8 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "9.30");
+    press(&mut app, KeyCode::Tab);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("01-12-2026") && !s.contains(" 1-12-2026"), "{s}");
+    assert!(s.contains("09:30"), "{s}");
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::BackTab);
+    type_text(&mut app, "x");
+    press(&mut app, KeyCode::Tab);
+    assert!(screen(&app, 80, 24).contains("01-12-2026x"), "kept as typed when it is not a date");
+}

@@ -95,8 +95,12 @@ const REFERRAL_STATUS: &[(&str, &str)] = &[
 const YES_NO: &[(&str, &str)] = &[("no", "common.no"), ("yes", "common.yes")];
 
 pub const CONTACT: &[FieldDef] = &[
-    FieldDef::text("date", "contact.date").required().check(v_not_future).section("contact.section"),
-    FieldDef::text("time", "contact.time").required().check(v_time),
+    FieldDef::text("date", "contact.date")
+        .required()
+        .check(v_not_future)
+        .tidy(super::form::tidy_date)
+        .section("contact.section"),
+    FieldDef::text("time", "contact.time").required().check(v_time).tidy(super::form::tidy_time),
     FieldDef::choice("channel", "contact.channel", CHANNELS).required(),
     FieldDef::choice("initiative", "contact.initiative", INITIATIVE).required(),
     FieldDef::text("minutes", "contact.minutes").check(v_minutes),
@@ -104,14 +108,17 @@ pub const CONTACT: &[FieldDef] = &[
     FieldDef::choice("area_1", "contact.area", LIFE_AREAS),
     FieldDef::choice("area_2", "contact.area_2", LIFE_AREAS),
     FieldDef::text("summary", "contact.summary"),
-    FieldDef::text("next_date", "appointment.date").check(v_date).section("contact.section_next"),
-    FieldDef::text("next_time", "appointment.time").check(v_time),
+    FieldDef::text("next_date", "appointment.date")
+        .check(v_date)
+        .tidy(super::form::tidy_date)
+        .section("contact.section_next"),
+    FieldDef::text("next_time", "appointment.time").check(v_time).tidy(super::form::tidy_time),
     FieldDef::text("next_place", "appointment.place"),
 ];
 
 pub const APPOINTMENT: &[FieldDef] = &[
-    FieldDef::text("next_date", "appointment.date").required().check(v_date),
-    FieldDef::text("next_time", "appointment.time").required().check(v_time),
+    FieldDef::text("next_date", "appointment.date").required().check(v_date).tidy(super::form::tidy_date),
+    FieldDef::text("next_time", "appointment.time").required().check(v_time).tidy(super::form::tidy_time),
     FieldDef::text("next_place", "appointment.place"),
     FieldDef::text("note", "appointment.note"),
 ];
@@ -120,7 +127,7 @@ pub const EXTEND: &[FieldDef] = &[FieldDef::text("reason", "trajectory.extend_re
 pub const REOPEN: &[FieldDef] = &[FieldDef::text("reason", "trajectory.reopen_reason").required()];
 pub const ADVICE: &[FieldDef] = &[FieldDef::text("advice", "trajectory.advice").required()];
 pub const CLOSE: &[FieldDef] = &[
-    FieldDef::text("end_date", "trajectory.end_date").required().check(v_date),
+    FieldDef::text("end_date", "trajectory.end_date").required().check(v_date).tidy(super::form::tidy_date),
     FieldDef::choice("outcome", "trajectory.outcome", OUTCOMES).required(),
     FieldDef::text("advice", "trajectory.advice").required(),
     FieldDef::choice("esf_searching_work", "esf.searching_work", YesNo::CHOICES).section("section.esf_exit"),
@@ -131,10 +138,10 @@ pub const CLOSE: &[FieldDef] = &[
 
 pub const SIGNAL: &[FieldDef] = &[
     FieldDef::choice("kind", "signal.kind", SIGNAL_KINDS).required(),
-    FieldDef::text("date", "signal.date").required().check(v_date),
+    FieldDef::text("date", "signal.date").required().check(v_date).tidy(super::form::tidy_date),
     FieldDef::text("escalated_to", "signal.escalated_to"),
     FieldDef::choice("status", "signal.status", SIGNAL_STATUS).required(),
-    FieldDef::text("follow_up", "signal.follow_up").check(v_date),
+    FieldDef::text("follow_up", "signal.follow_up").check(v_date).tidy(super::form::tidy_date),
     FieldDef::text("note", "signal.note"),
 ];
 
@@ -142,7 +149,7 @@ pub const REFERRAL: &[FieldDef] = &[
     FieldDef::choice("partner_kind", "referral.partner_kind", PARTNER_KINDS).required(),
     FieldDef::text("partner", "referral.partner").required(),
     FieldDef::text("purpose", "referral.purpose"),
-    FieldDef::text("date", "referral.date").required().check(v_date),
+    FieldDef::text("date", "referral.date").required().check(v_date).tidy(super::form::tidy_date),
     FieldDef::choice("status", "referral.status", REFERRAL_STATUS).required(),
     FieldDef::text("result", "referral.result"),
     FieldDef::choice("consent", "referral.consent", YES_NO).required(),

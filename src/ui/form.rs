@@ -40,11 +40,35 @@ pub struct FieldDef {
     pub section: Option<&'static str>,
     /// A date field that this date may not lie before (an end date and its start date).
     pub not_before: Option<&'static str>,
+    /// Writes a valid value the way it is shown ("1-12-2026" as 01-12-2026) when the field is left.
+    pub tidy: Option<Tidy>,
+}
+
+/// The shown form of a valid value; `None` keeps it as typed.
+pub type Tidy = fn(&str) -> Option<String>;
+
+/// A date as dd-mm-jjjj.
+pub fn tidy_date(s: &str) -> Option<String> {
+    crate::domain::validate::parse_date(s).ok().map(crate::domain::validate::format_date)
+}
+
+/// A time as HH:MM ("9.30" as 09:30).
+pub fn tidy_time(s: &str) -> Option<String> {
+    crate::domain::module::parse_time(s).map(|m| format!("{:02}:{:02}", m / 60, m % 60))
 }
 
 impl FieldDef {
     pub const fn text(key: &'static str, label: &'static str) -> FieldDef {
-        FieldDef { key, label, kind: FieldKind::Text, required: false, validate: None, section: None, not_before: None }
+        FieldDef {
+            key,
+            label,
+            kind: FieldKind::Text,
+            required: false,
+            validate: None,
+            section: None,
+            not_before: None,
+            tidy: None,
+        }
     }
     pub const fn choice(
         key: &'static str,
@@ -59,6 +83,7 @@ impl FieldDef {
             validate: None,
             section: None,
             not_before: None,
+            tidy: None,
         }
     }
     pub const fn required(mut self) -> FieldDef {
@@ -72,6 +97,10 @@ impl FieldDef {
     }
     pub const fn check(mut self, v: Validator) -> FieldDef {
         self.validate = Some(v);
+        self
+    }
+    pub const fn tidy(mut self, t: Tidy) -> FieldDef {
+        self.tidy = Some(t);
         self
     }
     pub const fn section(mut self, s: &'static str) -> FieldDef {
@@ -248,6 +277,13 @@ impl Form {
 
     fn move_focus(&mut self, to: usize, today: NaiveDate) {
         self.validate_field(self.focus, today);
+        let i = self.focus;
+        if self.errors[i].is_none()
+            && let Some(tidied) = self.defs[i].tidy.and_then(|t| t(self.inputs[i].value().trim()))
+            && tidied != self.inputs[i].value()
+        {
+            self.inputs[i] = Input::new(tidied);
+        }
         self.focus = to.min(self.defs.len().saturating_sub(1));
     }
 

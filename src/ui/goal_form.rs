@@ -45,7 +45,7 @@ pub const STEPS: usize = 5;
 pub const FIELDS: &[FieldDef] = &[
     FieldDef::text("text", "goal.text").required().section("goal.section_goal"),
     FieldDef::choice("area", "goal.area", AREAS).required(),
-    FieldDef::text("target", "goal.target").check(v_date),
+    FieldDef::text("target", "goal.target").check(v_date).tidy(super::form::tidy_date),
     FieldDef::choice("status", "goal.status", STATUSES).required(),
     FieldDef::text("step_1", "goal.step_1").section("goal.section_steps"),
     FieldDef::choice("done_1", "goal.done", DONE),

@@ -37,11 +37,11 @@ pub const FIELDS: &[FieldDef] = &[
     FieldDef::text("facilitator", "module.facilitator"),
     FieldDef::text("sessions", "module.sessions").required().check(v_count).section("module.section_when"),
     FieldDef::text("topics", "module.topics"),
-    FieldDef::text("first", "module.first").required().check(v_date),
-    FieldDef::text("time", "module.time").required().check(v_time),
+    FieldDef::text("first", "module.first").required().check(v_date).tidy(super::form::tidy_date),
+    FieldDef::text("time", "module.time").required().check(v_time).tidy(super::form::tidy_time),
     FieldDef::text("minutes", "module.minutes").required().check(v_minutes),
     FieldDef::choice("recurrence", "module.recurrence", RECURRENCES).required(),
-    FieldDef::text("end", "module.end").check(v_date).not_before("first"),
+    FieldDef::text("end", "module.end").check(v_date).tidy(super::form::tidy_date).not_before("first"),
     FieldDef::text("capacity", "module.capacity").required().check(v_count),
 ];
 
@@ -132,8 +132,8 @@ pub fn apply(form: &mut Form, m: Option<&Module>, today: NaiveDate, now: DateTim
 }
 
 pub const CLOSURE_FIELDS: &[FieldDef] = &[
-    FieldDef::text("from", "closure.from").required().check(v_date),
-    FieldDef::text("to", "closure.to").check(v_date).not_before("from"),
+    FieldDef::text("from", "closure.from").required().check(v_date).tidy(super::form::tidy_date),
+    FieldDef::text("to", "closure.to").check(v_date).tidy(super::form::tidy_date).not_before("from"),
     FieldDef::text("reason", "closure.reason").required(),
 ];
 

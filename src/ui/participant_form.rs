@@ -46,7 +46,7 @@ pub const FIELDS: &[FieldDef] = &[
     FieldDef::text("given_names", "field.given_names").required().section("section.person"),
     FieldDef::text("prefix", "field.prefix"),
     FieldDef::text("family_name", "field.family_name").required(),
-    FieldDef::text("date_of_birth", "field.date_of_birth").check(v_birth),
+    FieldDef::text("date_of_birth", "field.date_of_birth").check(v_birth).tidy(super::form::tidy_date),
     FieldDef::choice("gender", "field.gender", GENDERS),
     FieldDef::text("phone", "field.phone").check(v_phone).section("section.contact"),
     FieldDef::text("email", "field.email").check(v_email),
@@ -57,11 +57,14 @@ pub const FIELDS: &[FieldDef] = &[
     FieldDef::text("neighbourhood", "field.neighbourhood"),
     FieldDef::text("municipality", "field.municipality"),
     FieldDef::text("referral_source", "field.referral_source").section("section.trajectory"),
-    FieldDef::text("referral_date", "field.referral_date").check(v_date),
+    FieldDef::text("referral_date", "field.referral_date").check(v_date).tidy(super::form::tidy_date),
     FieldDef::text("coach", "field.coach"),
     FieldDef::choice("status", "field.status", STATUSES).required(),
-    FieldDef::text("start_date", "field.start_date").check(v_date),
-    FieldDef::text("planned_end_date", "field.planned_end_date").check(v_date).not_before("start_date"),
+    FieldDef::text("start_date", "field.start_date").check(v_date).tidy(super::form::tidy_date),
+    FieldDef::text("planned_end_date", "field.planned_end_date")
+        .check(v_date)
+        .tidy(super::form::tidy_date)
+        .not_before("start_date"),
     FieldDef::text("language_needs", "field.language_needs").section("section.other"),
     FieldDef::choice("interpreter", "field.interpreter", YES_NO),
     FieldDef::text("notes", "field.notes"),
