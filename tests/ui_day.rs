@@ -336,3 +336,59 @@ fn a_long_attention_reason_keeps_its_date_at_80_columns() {
     assert!(line.contains("(sinds 22-10-2026)"), "{line}");
     assert!(line.contains("Kowalska-Wiśni…"), "{line}");
 }
+
+/// A signal is changed or closed from the signals tab: `↓` chooses it (marked "›"), `Enter`
+/// opens it with what was recorded, and saving changes that signal instead of adding one; a
+/// closed signal no longer asks for follow-up on the start screen.
+#[test]
+fn a_signal_is_closed_from_the_signals_tab_and_leaves_the_start_screen() {
+    use meedoen::domain::signal::{Signal, SignalKind, SignalStatus};
+    let store = meedoen::store::Store::temporary().unwrap();
+    filled_store(&store);
+    let fatma = store.participants().unwrap().into_iter().find(|p| p.family_name == "Öztürk").unwrap().id;
+    let signal = |kind, note: &str| Signal {
+        id: meedoen::domain::contact::RecordId::new_random(),
+        participant: fatma,
+        date: chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+        kind,
+        escalated_to: "kernteam".into(),
+        status: SignalStatus::Open,
+        follow_up: chrono::NaiveDate::from_ymd_opt(2026, 10, 22),
+        note: note.into(),
+        created_at: now(),
+    };
+    store.save_signal(&signal(SignalKind::Debts, "eerste")).unwrap();
+    store.save_signal(&signal(SignalKind::UnstableHome, "tweede")).unwrap();
+    let mut app = app_on(store, meedoen::i18n::Lang::Nl);
+    assert_eq!(screen(&app, 100, 30).matches("opvolgen (sinds 22-10-2026)").count(), 2);
+    open_person(&mut app, "öztürk");
+    while !matches!(app.screen(), Screen::Participant(s) if s.tab == Tab::Signals) {
+        press(&mut app, KeyCode::Tab);
+    }
+    let chosen = |app: &App| {
+        let s = screen(app, 100, 30);
+        s.lines().find(|l| l.starts_with(" › ")).map(str::to_string).unwrap_or_else(|| panic!("{s}"))
+    };
+    let first = chosen(&app);
+    press(&mut app, KeyCode::Down);
+    let second = chosen(&app);
+    assert_ne!(first, second, "the other signal is chosen");
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen(), Screen::Form(_)));
+    let form = screen(&app, 100, 30);
+    assert!(form.contains("kernteam") && form.contains("22-10-2026"), "opened with what was recorded: {form}");
+    focus(&mut app, "status");
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    app.handle_key(ctrl('s'));
+    let signals = app.store.signals_of(fatma).unwrap();
+    assert_eq!(signals.len(), 2, "changed, not added");
+    assert_eq!(signals.iter().filter(|x| x.status == SignalStatus::Closed).count(), 1);
+    assert!(screen(&app, 100, 30).contains("· gesloten"));
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Esc);
+    }
+    assert!(matches!(app.screen(), Screen::Start(_)));
+    let start = screen(&app, 100, 30);
+    assert_eq!(start.matches("opvolgen (sinds 22-10-2026)").count(), 1, "{start}");
+}

@@ -226,6 +226,7 @@ impl App {
                 super::screens::participant::Tab::Goals => (vec![Context::GoalsTab, Context::Participant], false),
                 super::screens::participant::Tab::Modules => (vec![Context::ModulesTab, Context::Participant], false),
                 super::screens::participant::Tab::Privacy => (vec![Context::PrivacyTab, Context::Participant], false),
+                super::screens::participant::Tab::Signals => (vec![Context::SignalsTab, Context::Participant], false),
                 _ => (vec![Context::Participant], false),
             },
             Screen::Form(_) => (vec![Context::Form], true),
@@ -341,7 +342,7 @@ impl App {
         }
         let (contexts, typing) = self.contexts();
         let action = keymap::resolve(ev, &contexts, typing);
-        if let Some(handled) = self.privacy_action(action) {
+        if let Some(handled) = self.privacy_action(action).or_else(|| self.signals_action(action)) {
             return handled;
         }
         if let Some(handled) = self.reports_action(action) {

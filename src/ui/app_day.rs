@@ -168,6 +168,50 @@ impl App {
         }
     }
 
+    /// The signals tab: `↑` `↓` choose a signal, `Enter` opens it to change or close it.
+    pub(super) fn signals_action(&mut self, action: Option<Action>) -> Option<bool> {
+        let Some(Screen::Participant(s)) = self.stack.last_mut() else { return None };
+        if s.tab != Tab::Signals {
+            return None;
+        }
+        let n = s.day.signals.len();
+        match action? {
+            Action::Down if n > 0 => {
+                s.selected_signal = (s.selected_signal + 1).min(n - 1);
+                Some(true)
+            }
+            Action::Up => {
+                s.selected_signal = s.selected_signal.saturating_sub(1);
+                Some(true)
+            }
+            Action::Open => {
+                let (id, signal) = (s.id, s.day.signals.get(s.selected_signal).cloned());
+                let Some(x) = signal else { return Some(false) };
+                if self.caseload.by_id(id).is_some_and(|p| p.status == Status::Closed) {
+                    self.flash = Some((self.strings.get("trajectory.read_only").to_string(), true));
+                    return Some(true);
+                }
+                let name = self.caseload.by_id(id).map(|p| p.listed_name()).unwrap_or_default();
+                let mut form =
+                    day_forms::form("signal", &self.strings, *id.as_bytes(), &name, self.today, Local::now().time());
+                let values = [
+                    ("kind", x.kind.code().to_string()),
+                    ("date", crate::domain::validate::format_date(x.date)),
+                    ("escalated_to", x.escalated_to.clone()),
+                    ("status", x.status.code().to_string()),
+                    ("follow_up", x.follow_up.map(crate::domain::validate::format_date).unwrap_or_default()),
+                    ("note", x.note.clone()),
+                ];
+                form.restore(&values.map(|(k, v)| (k.to_string(), v)), 3);
+                // The signal's own id in the draft key: saving changes it instead of adding one.
+                let key = format!("signal:{}:{}", id.0.simple(), x.id.0.simple());
+                self.stack.push(Screen::Form(FormScreen { form, draft_key: key, goal: None }));
+                Some(true)
+            }
+            _ => None,
+        }
+    }
+
     /// The participant-screen keys for the coach's day.
     pub(super) fn day_action(&mut self, action: Action) -> bool {
         let Some(Screen::Participant(s)) = self.stack.last() else {
@@ -331,8 +375,14 @@ impl App {
                 self.store.save_appointment(&a).map(|()| Some(Tab::Contacts))
             }
             "signal" => {
+                // A signal opened from the signals tab keeps its id and when it was recorded.
+                let existing = key
+                    .split(':')
+                    .nth(2)
+                    .and_then(|x| uuid::Uuid::parse_str(x).ok())
+                    .and_then(|u| self.store.signals_of(pid).ok()?.into_iter().find(|x| x.id.0 == u));
                 let s = Signal {
-                    id: RecordId::new_random(),
+                    id: existing.as_ref().map_or_else(RecordId::new_random, |x| x.id),
                     participant: pid,
                     date: parse_date(form.value("date")).unwrap_or(today),
                     kind: SignalKind::parse(form.value("kind")).unwrap_or(SignalKind::Other),
@@ -340,7 +390,7 @@ impl App {
                     status: SignalStatus::parse(form.value("status")).unwrap_or(SignalStatus::Open),
                     follow_up: parse_date(form.value("follow_up")).ok(),
                     note: text("note"),
-                    created_at: now,
+                    created_at: existing.map_or(now, |x| x.created_at),
                 };
                 self.store.save_signal(&s).map(|()| Some(Tab::Signals))
             }

@@ -34,6 +34,8 @@ pub enum Context {
     Enrol,
     /// The participant screen's privacy tab (consent and access log).
     PrivacyTab,
+    /// The participant screen's signals tab (signals and referrals).
+    SignalsTab,
     /// Closed trajectories past the retention period.
     Retention,
     /// Confirming an erasure by typing the participant number.
@@ -242,6 +244,9 @@ pub const BINDINGS: &[Binding] = &[
     b(C::ModulesTab, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::ModulesTab, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::ModulesTab, &[k('s')], A::StopEnrolment, "key.stop_enrolment", true),
+    b(C::SignalsTab, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
+    b(C::SignalsTab, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
+    b(C::SignalsTab, &[code(KeyCode::Enter)], A::Open, "key.edit_signal", true),
     b(C::PrivacyTab, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::PrivacyTab, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::PrivacyTab, &[k(' ')], A::ToggleConsent, "key.toggle_consent", true),

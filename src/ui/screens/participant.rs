@@ -71,6 +71,8 @@ pub struct ParticipantState {
     pub consents: Vec<crate::domain::privacy::Consent>,
     pub log: Vec<crate::domain::privacy::AccessEntry>,
     pub selected_scope: usize,
+    /// The signal chosen on the signals tab (index into `day.signals`).
+    pub selected_signal: usize,
 }
 
 impl ParticipantState {
@@ -95,6 +97,7 @@ impl ParticipantState {
             consents: Vec::new(),
             log: Vec::new(),
             selected_scope: 0,
+            selected_signal: 0,
         };
         s.set_records(assessments, goals, today);
         s

@@ -73,20 +73,29 @@ impl ParticipantState {
         if signals.is_empty() {
             lines.push(Line::from(Span::styled(s.get("signals.none"), ui.theme.dim())));
         }
-        for x in signals {
+        for (i, x) in signals.iter().enumerate() {
             let due = if x.follow_up_due(today) { "⚠ " } else { "" };
             let follow =
                 x.follow_up.map(|f| format!(" · {} {}", s.get("signal.follow_up"), format_date(f))).unwrap_or_default();
-            lines.push(Line::from(format!(
-                "{due}{}  {} → {} · {}{follow}",
-                format_date(x.date),
-                s.get(&format!("signal_kind.{}", x.kind.code())),
-                x.escalated_to,
-                s.get(&format!("signal_status.{}", x.status.code())),
+            // The chosen one (`Enter` changes it) is marked, not only coloured.
+            let (mark, style) = if i == self.selected_signal {
+                ("› ", ui.theme.selected())
+            } else {
+                ("  ", ratatui::style::Style::default())
+            };
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{mark}{due}{}  {} → {} · {}{follow}",
+                    format_date(x.date),
+                    s.get(&format!("signal_kind.{}", x.kind.code())),
+                    x.escalated_to,
+                    s.get(&format!("signal_status.{}", x.status.code())),
+                ),
+                style,
             )));
             // The note under the signal, as a contact's summary is shown under the contact.
             if !x.note.is_empty() {
-                lines.push(Line::from(Span::styled(format!("    {}", x.note), ui.theme.dim())));
+                lines.push(Line::from(Span::styled(format!("      {}", x.note), ui.theme.dim())));
             }
         }
         lines.push(Line::from(""));
