@@ -58,10 +58,8 @@ impl Store {
     /// key without a tag, from before tags, is not counted).
     pub fn stale_coach_tags(&self, people: &[Participant]) -> Result<usize, StoreError> {
         let mut n = 0;
-        for p in people {
-            if let Some(tag) = self.keys.coach_tag_of(p.id)?
-                && tag != self.keys.coach_tag(&p.coach, p.status.is_open())
-            {
+        for (p, tag) in self.expected_tags(people) {
+            if self.keys.coach_tag_of(p)?.is_some_and(|t| t != tag) {
                 n += 1;
             }
         }
@@ -72,12 +70,8 @@ impl Store {
     /// before a participant is saved (a crash between the two leaves a tag ahead of its record,
     /// which the next start finds and puts right) and after the whole caseload was read.
     pub fn tag_coaches<'a>(&self, people: impl IntoIterator<Item = &'a Participant>) -> Result<usize, StoreError> {
-        let mut tags: HashMap<(&str, bool), CoachTag> = HashMap::new();
         let mut changed = Vec::new();
-        for p in people {
-            let (coach, open) = (p.coach.as_str(), p.status.is_open());
-            let tag = *tags.entry((coach, open)).or_insert_with(|| self.keys.coach_tag(coach, open));
-            let p = p.id;
+        for (p, tag) in self.expected_tags(people) {
             if let Some((id, w)) = self.keys.set_coach_tag(p, tag)? {
                 changed.push((id, Some(w)));
             }
@@ -87,6 +81,19 @@ impl Store {
             self.put_keys(changed)?;
         }
         Ok(n)
+    }
+
+    /// Each person with the tag their coach and trajectory state call for (computed once per
+    /// coach and state).
+    fn expected_tags<'a>(&self, people: impl IntoIterator<Item = &'a Participant>) -> Vec<(ParticipantId, CoachTag)> {
+        let mut tags: HashMap<(&str, bool), CoachTag> = HashMap::new();
+        people
+            .into_iter()
+            .map(|p| {
+                let (coach, open) = (p.coach.as_str(), p.status.is_open());
+                (p.id, *tags.entry((coach, open)).or_insert_with(|| self.keys.coach_tag(coach, open)))
+            })
+            .collect()
     }
 }
 
