@@ -141,6 +141,10 @@ fn the_screen_locks_after_ten_idle_minutes_and_unlocks_where_the_coach_was() {
     type_text(&mut app, "fout wachtwoord");
     press(&mut app, KeyCode::Enter);
     assert!(screen(&app, 80, 24).contains("Verkeerd wachtwoord"));
+    // On a small terminal the box grows with its wrapped text: the passphrase line still shows.
+    let small = screen(&app, 40, 12);
+    assert!(small.contains("Wachtwoord") || small.contains("wachtwoord:"), "{small}");
+    assert!(small.contains('_') && small.contains("Verkeerd"), "{small}");
     type_text(&mut app, PASS);
     let s = screen(&app, 80, 24);
     assert!(!s.contains(PASS), "the passphrase is masked: {s}");

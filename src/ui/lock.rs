@@ -94,8 +94,12 @@ pub fn render(frame: &mut Frame, ui: &Ui, lock: &LockState, demo_passphrase: Opt
         lines.push(Line::from(Span::styled(s.fill("lock.demo", &[("passphrase", p)]), ui.theme.dim())));
     }
     let width = 66.min(area.width);
-    let height = (lines.len() as u16 + 2).min(area.height);
+    let text = Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false });
+    // As high as the wrapped lines need inside the border: on a narrow terminal the text wraps,
+    // and the passphrase line must still show.
+    let needed = u16::try_from(text.line_count(width.saturating_sub(2))).unwrap_or(u16::MAX).saturating_add(2);
+    let height = needed.min(area.height);
     let rect = Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
     let block = Block::default().borders(Borders::ALL).title(Span::styled(" meedoen ", ui.theme.title()));
-    frame.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }).block(block), rect);
+    frame.render_widget(text.block(block), rect);
 }
