@@ -149,7 +149,8 @@ fn marking_attendance_moves_the_cursor_and_counts_topics() {
     press(&mut app, KeyCode::Enter);
     assert!(matches!(app.screen(), Screen::Roster(r) if r.rows.len() == 1));
     press(&mut app, KeyCode::Char('p'));
-    assert!(screen(&app, 80, 24).contains("Öztürk, Fatma                        aanwezig"));
+    // The chosen row is marked "›", not only coloured.
+    assert!(screen(&app, 80, 24).contains("› Öztürk, Fatma                        aanwezig"));
     // Today is Tuesday and the session Thursday: "present" cannot be saved yet, nothing is lost.
     app.handle_key(ctrl('s'));
     assert!(matches!(app.screen(), Screen::Roster(_)), "the roster stays open");
