@@ -396,13 +396,16 @@ impl ParticipantState {
             let status = s.get(&format!("goal_status.{}", g.status.code())).to_string();
             let status =
                 if g.status == GoalStatus::Open { status } else { format!("{status} {}", format_date(g.status_date)) };
-            let mut facts = vec![s.get(&format!("area.{}", g.area.code())).to_string(), status];
+            // The target date early in the line: at 80 columns the end of a long line is cut, and
+            // the steps are listed below it anyway.
+            let mut facts = vec![s.get(&format!("area.{}", g.area.code())).to_string()];
+            if let Some(t) = g.target {
+                facts.push(format!("{} {}", s.get("goal.target_short"), format_date(t)));
+            }
+            facts.push(status);
             let (done, total) = g.steps_done();
             if total > 0 {
                 facts.push(s.fill("goal.steps_done", &[("done", &done.to_string()), ("total", &total.to_string())]));
-            }
-            if let Some(t) = g.target {
-                facts.push(format!("{} {}", s.get("goal.target_short"), format_date(t)));
             }
             lines.push(Line::from(Span::styled(format!("    {}", facts.join(" · ")), ui.theme.dim())));
             for (n, step) in g.steps.iter().enumerate() {
