@@ -392,3 +392,15 @@ fn a_signal_is_closed_from_the_signals_tab_and_leaves_the_start_screen() {
     let start = screen(&app, 100, 30);
     assert_eq!(start.matches("opvolgen (sinds 22-10-2026)").count(), 1, "{start}");
 }
+
+/// At 80 columns a form's long label is shown whole while the input keeps its room.
+#[test]
+fn the_close_form_shows_its_long_labels_whole_at_80_columns() {
+    let mut app = app();
+    open_person(&mut app, "öztürk");
+    press(&mut app, KeyCode::Char('b'));
+    assert!(matches!(app.screen(), Screen::Form(_)));
+    focus(&mut app, "esf_employed");
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("Volgt onderwijs of scholing"), "{s}");
+}

@@ -409,7 +409,8 @@ impl Form {
         // Keep the focused field (and its message) in view; show its section heading when possible.
         let offset = (focus_row + 2).saturating_sub(height).min(focus_row.saturating_sub(1));
         let longest = self.defs.iter().map(|d| ui.strings.get(d.label).chars().count() + 2).max().unwrap_or(0) as u16;
-        let label_w = longest.clamp(12, MAX_LABEL_WIDTH).min(area.width / 3);
+        // Labels whole as long as the input keeps 30 columns (a third of a narrow screen at least).
+        let label_w = longest.clamp(12, MAX_LABEL_WIDTH).min((area.width / 3).max(area.width.saturating_sub(31)));
         let input_w = area.width.saturating_sub(label_w + 1).min(44);
         for (n, row) in rows.iter().skip(offset).take(height).enumerate() {
             let y = area.y + n as u16;
