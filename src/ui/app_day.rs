@@ -40,8 +40,6 @@ impl App {
         self.compute_start();
     }
 
-    /// Computes the start screen: today's appointments and sessions, and the attention list for
-    /// the coach's caseload (or the team), looking up each participant's records by key.
     /// Waits for the rest of the caseload (read on a second thread while the first frame is
     /// drawn), then computes the start screen again if the coach's own people read before it
     /// were not exactly theirs, and puts the coach tags right (a caseload from before tags gets
@@ -68,6 +66,8 @@ impl App {
         differs || tagged.is_err()
     }
 
+    /// Computes the start screen: today's appointments and sessions, and the attention list for
+    /// the coach's caseload (or the team), looking up each participant's records by key.
     pub(super) fn compute_start(&mut self) {
         use super::screens::start::{SessionLine, StartRow, Today, attention_rows};
         use crate::domain::attention::Facts;
@@ -100,11 +100,10 @@ impl App {
             }
         }
         // A closed trajectory of the coach's with an appointment or a seat today: read that person
-        // too (otherwise the whole caseload would be waited for).
+        // too (otherwise the whole caseload would be waited for). If that read fails, the whole
+        // caseload is waited for instead, and reports a damaged record itself.
         let wanted = appointments.iter().map(|a| a.participant).chain(today_sessions.iter().flat_map(|s| s.2.clone()));
-        if self.caseload.read_closed(&self.store, wanted).is_err() {
-            // The whole caseload is waited for instead, at the first one.
-        }
+        let _ = self.caseload.read_closed(&self.store, wanted);
         let mut rows: Vec<StartRow> = appointments
             .into_iter()
             .filter(|a| self.caseload.own_by_id(whose, a.participant).is_some())
@@ -186,12 +185,12 @@ impl App {
             }
             Action::Open => {
                 let (id, signal) = (s.id, s.day.signals.get(s.selected_signal).cloned());
-                let Some(x) = signal else { return Some(false) };
-                if self.caseload.by_id(id).is_some_and(|p| p.status == Status::Closed) {
+                let (Some(x), Some(p)) = (signal, self.caseload.by_id(id)) else { return Some(false) };
+                if p.status == Status::Closed {
                     self.flash = Some((self.strings.get("trajectory.read_only").to_string(), true));
                     return Some(true);
                 }
-                let name = self.caseload.by_id(id).map(|p| p.listed_name()).unwrap_or_default();
+                let name = p.listed_name();
                 let mut form =
                     day_forms::form("signal", &self.strings, *id.as_bytes(), &name, self.today, Local::now().time());
                 let values = [

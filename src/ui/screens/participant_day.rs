@@ -78,14 +78,10 @@ impl ParticipantState {
             let follow =
                 x.follow_up.map(|f| format!(" · {} {}", s.get("signal.follow_up"), format_date(f))).unwrap_or_default();
             // The chosen one (`Enter` changes it) is marked, not only coloured.
-            let (mark, style) = if i == self.selected_signal {
-                ("› ", ui.theme.selected())
-            } else {
-                ("  ", ratatui::style::Style::default())
-            };
+            let (mark, style) = super::chosen(i == self.selected_signal, ui);
             lines.push(Line::from(Span::styled(
                 format!(
-                    "{mark}{due}{}  {} → {} · {}{follow}",
+                    "{mark} {due}{}  {} → {} · {}{follow}",
                     format_date(x.date),
                     s.get(&format!("signal_kind.{}", x.kind.code())),
                     x.escalated_to,

@@ -225,9 +225,7 @@ impl RosterState {
         for (i, (p, mark)) in self.rows.iter().enumerate() {
             let name = caseload.by_id(*p).map_or_else(|| "?".to_string(), |x| x.listed_name());
             let m = mark.map_or("·".to_string(), |m| s.get(&format!("mark.{}", m.code())).to_string());
-            // The chosen row is marked, not only coloured (a monochrome or colour-blind screen).
-            let (cursor, style) =
-                if i == self.selected { ("›", ui.theme.selected()) } else { (" ", ratatui::style::Style::default()) };
+            let (cursor, style) = super::chosen(i == self.selected, ui);
             lines.push(Line::from(Span::styled(format!("{cursor} {name:<36} {m}"), style)));
         }
         frame.render_widget(Paragraph::new(lines), area);
