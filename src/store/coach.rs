@@ -85,7 +85,10 @@ impl Store {
 
     /// Each person with the tag their coach and trajectory state call for (computed once per
     /// coach and state).
-    fn expected_tags<'a>(&self, people: impl IntoIterator<Item = &'a Participant>) -> Vec<(ParticipantId, CoachTag)> {
+    pub(super) fn expected_tags<'a>(
+        &self,
+        people: impl IntoIterator<Item = &'a Participant>,
+    ) -> Vec<(ParticipantId, CoachTag)> {
         let mut tags: HashMap<(&str, bool), CoachTag> = HashMap::new();
         people
             .into_iter()

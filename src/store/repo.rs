@@ -167,7 +167,7 @@ impl Store {
         }
         // Keys first (with whose caseload each person is in): sled deadlocks on a plain write
         // from inside a transaction.
-        self.ensure_tagged_keys(new.iter().map(|p| (p.id, Some(self.keys.coach_tag(&p.coach, p.status.is_open())))))?;
+        self.ensure_tagged_keys(self.expected_tags(&new).into_iter().map(|(p, tag)| (p, Some(tag))))?;
         let encoded_ok = (&self.meta, &self.participants, &self.ix_number).transaction(|(meta, parts, ix)| {
             let mut next = match meta.get(META_NEXT_NUMBER)? {
                 Some(v) => u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4])).max(FIRST_NUMBER),
