@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::cli::{Cli, CliError, data_dir, exit};
 use crate::i18n::Strings;
-use crate::store::{Store, StoreError};
+use crate::store::{Backup, Store, StoreError};
 use crate::unlock::{Create, open_store};
 
 /// A backup asked for while the caseload is open elsewhere: the path is written here, the
@@ -83,17 +83,26 @@ pub fn serve_backup_request(store: &Store) {
     let _ = std::fs::write(dir.join(RESULT_FILE), answer);
 }
 
+/// `meedoen restore FILE`: the backup is read and its passphrase checked before anything is
+/// written; then it is restored whole (see [`Store::restore`]), opened and checked.
 pub fn restore(cli: &Cli, strings: &Strings, file: &Path) -> Result<(), CliError> {
     let dir = data_dir(cli)?;
-    let n = Store::restore(file, &dir).map_err(|e| match e {
+    let err = |e| CliError::from_store(e, strings);
+    let backup = Backup::read(file).map_err(err)?;
+    let (key, passphrase) = crate::unlock::unlock_with(strings, |p| backup.unlock(p))?;
+    let restored = Store::restore(&backup, &key, &dir).map_err(|e| match e {
         StoreError::AlreadyInitialised => {
             CliError::new(strings.fill("cli.restore_not_empty", &[("dir", &dir.display().to_string())]), exit::ERROR)
         }
-        other => CliError::from_store(other, strings),
+        other => err(other),
     })?;
-    println!("{}", strings.fill("cli.restored", &[("n", &n.to_string()), ("dir", &dir.display().to_string())]));
-    // Opening it proves the passphrase and the data; check reads every record.
-    let store = open_store(&dir, strings, Create::No)?;
+    let dir_text = dir.display().to_string();
+    println!("{}", strings.fill("cli.restored", &[("n", &restored.records.to_string()), ("dir", &dir_text)]));
+    if restored.skipped > 0 {
+        println!("{}", strings.fill("cli.restore_skipped_erased", &[("n", &restored.skipped.to_string())]));
+    }
+    // Opening it proves the data; check reads every record.
+    let store = Store::open(&dir, &passphrase).map_err(err)?;
     report_check(&store, strings)
 }
 

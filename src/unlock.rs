@@ -85,6 +85,28 @@ pub fn new_passphrase_from(var: &str, strings: &Strings) -> Result<Zeroizing<Str
     Err(CliError::new(strings.get("unlock.gave_up"), exit::USAGE))
 }
 
+/// Asks the passphrase of an existing caseload (or takes it from the environment) until `open`
+/// accepts it, three tries in the terminal; what `open` gave and the passphrase.
+pub fn unlock_with<T>(
+    strings: &Strings,
+    open: impl Fn(&str) -> Result<T, StoreError>,
+) -> Result<(T, Zeroizing<String>), CliError> {
+    let err = |e: StoreError| CliError::from_store(e, strings);
+    if let Some(p) = from_env() {
+        return open(&p).map(|t| (t, p)).map_err(err);
+    }
+    for attempt in 1..=ATTEMPTS {
+        let p = ask(strings.get("unlock.ask"), strings)?;
+        match open(&p) {
+            Err(StoreError::WrongPassphrase) if attempt < ATTEMPTS => {
+                eprintln!("{}", strings.get("error.wrong_passphrase"));
+            }
+            other => return other.map(|t| (t, p)).map_err(err),
+        }
+    }
+    Err(err(StoreError::WrongPassphrase))
+}
+
 /// Opens the caseload in `dir`, asking what is needed: the passphrase of an encrypted caseload,
 /// a new one for a new caseload (when `create` allows) or for encrypting one from before
 /// encryption.

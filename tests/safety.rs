@@ -105,12 +105,17 @@ fn an_erasure_also_removes_the_key_from_the_backups() {
         let report = store.erase(p.id, "Sanne", today()).unwrap();
         assert!(report.unreachable_backups.is_empty());
     }
-    // Restored from the backup written before the erasure: the person cannot be read.
+    // Restored from the backup written before the erasure: the person is gone, the trace kept,
+    // everyone else whole.
     let restored = tmp.path().join("hersteld");
-    meedoen::store::Store::restore(&file, &restored).unwrap();
+    let backup = meedoen::store::Backup::read(&file).unwrap();
+    let key = backup.unlock(PASS).unwrap();
+    meedoen::store::Store::restore(&backup, &key, &restored).unwrap();
     let store = open(&restored);
-    assert!(matches!(store.participant_by_number(number), Err(StoreError::Erased)));
+    assert!(matches!(store.participant_by_number(number), Err(StoreError::NoSuchNumber(_))));
     assert_eq!(store.participant_by_number(1002).unwrap().family_name, "Berg");
+    assert_eq!(store.erasures().unwrap().len(), 1);
+    assert_eq!(store.check().unwrap(), Vec::<String>::new());
 }
 
 #[test]

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::StoreError;
 use super::codec::{self, Kind, Record};
 use super::error::io_error;
-use super::repo::{Store, create_private_dir, write_generation};
+use super::repo::{Store, create_private_dir};
 
 const MAGIC: &[u8] = b"MEEDOEN-BACKUP";
 const VERSION: u16 = 1;
@@ -24,20 +24,49 @@ const END: u16 = 0xFFFF;
 pub const DAILY_KEPT: usize = 7;
 const META_REGISTER: &[u8] = b"backup_register";
 
+/// A backup carries the secret of its key epoch (sealed under the master key) as entries of
+/// this name, not a sled tree: key = the epoch (u64, big endian).
+pub(super) const KEYSLOT_ENTRIES: &str = "@keyslot";
+
 /// Every backup file meedoen wrote outside its own backups folder, so an erasure can reach them.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct BackupRegister {
-    pub paths: Vec<String>,
+    pub entries: Vec<RegisteredBackup>,
+}
+
+/// A registered backup and the data directory of the caseload that wrote it: a copy of the
+/// data directory elsewhere carries the register along, but the backups are not its own.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RegisteredBackup {
+    pub path: String,
+    /// Canonical path of the data directory; empty for one registered before schema 2 (unknown,
+    /// taken as this caseload's, as then).
+    pub data_dir: String,
 }
 
 impl Record for BackupRegister {
     const KIND: Kind = Kind::BackupRegister;
-    const SCHEMA: u16 = 1;
+    const SCHEMA: u16 = 2;
+    fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
+        #[derive(Deserialize)]
+        struct V1 {
+            paths: Vec<String>,
+        }
+        match schema {
+            1 => {
+                let old = codec::decode_payload::<V1>(Kind::BackupRegister, payload)?;
+                let entries =
+                    old.paths.into_iter().map(|path| RegisteredBackup { path, data_dir: String::new() }).collect();
+                Ok(BackupRegister { entries })
+            }
+            _ => Err(StoreError::Corrupt { kind: "backup register", reason: format!("unknown schema {schema}") }),
+        }
+    }
 }
 
-type Entry = (String, Vec<u8>, Vec<u8>);
+pub(super) type Entry = (String, Vec<u8>, Vec<u8>);
 
-fn encode(entries: &[Entry]) -> Vec<u8> {
+pub(super) fn encode(entries: &[Entry]) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
@@ -96,7 +125,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Entry>, StoreError> {
 }
 
 /// Writes `bytes` to `path` through a temporary file, so a crash never leaves half a backup.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let tmp = path.with_extension("partial");
     let mut f = std::fs::File::create(&tmp).map_err(io_error)?;
     f.write_all(bytes).map_err(io_error)?;
@@ -105,6 +134,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 }
 
 impl Store {
+    /// Every stored value, and the secret of the current key epoch (sealed under the master key).
     fn entries(&self) -> Result<Vec<Entry>, StoreError> {
         let mut out = Vec::new();
         for name in self.db.tree_names() {
@@ -112,13 +142,24 @@ impl Store {
             let name = String::from_utf8_lossy(&name).into_owned();
             for item in tree.iter() {
                 let (k, v) = item?;
-                if name == "meta" && k.as_ref() == META_REGISTER {
+                if name == "meta" && (k.as_ref() == META_REGISTER || super::privacy::is_pending_key(&k)) {
                     continue;
                 }
                 out.push((name.clone(), k.to_vec(), v.to_vec()));
             }
         }
+        if let Some((epoch, secret)) = self.current_secret()? {
+            out.push((KEYSLOT_ENTRIES.into(), epoch.to_be_bytes().to_vec(), self.keys.seal_secret(epoch, &secret)?));
+        }
         Ok(out)
+    }
+
+    /// This caseload's data directory as the register records it.
+    pub(super) fn register_dir(&self) -> String {
+        self.path
+            .as_ref()
+            .map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.clone()).display().to_string())
+            .unwrap_or_default()
     }
 
     /// Writes a consistent snapshot of the whole store to `path` and remembers the path, so a
@@ -130,8 +171,10 @@ impl Store {
         if !in_own_folder {
             let mut reg = self.backup_register()?;
             let p = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string();
-            if !reg.paths.contains(&p) {
-                reg.paths.push(p);
+            let here = self.register_dir();
+            if !reg.entries.iter().any(|e| e.path == p && e.data_dir == here) {
+                reg.entries.retain(|e| e.path != p);
+                reg.entries.push(RegisteredBackup { path: p, data_dir: here });
                 self.meta.insert(META_REGISTER, self.seal(&reg)?)?;
                 self.flush()?;
             }
@@ -139,7 +182,7 @@ impl Store {
         Ok(entries.len())
     }
 
-    fn backup_register(&self) -> Result<BackupRegister, StoreError> {
+    pub(super) fn backup_register(&self) -> Result<BackupRegister, StoreError> {
         Ok(self.meta.get(META_REGISTER)?.map(|v| self.unseal(&v)).transpose()?.unwrap_or_default())
     }
 
@@ -173,57 +216,15 @@ impl Store {
         Ok(written)
     }
 
-    /// After an erasure: removes key `key_id` from every backup meedoen knows. Returns the files
-    /// that could not be reached (moved, on a disk not attached): they still hold the key.
-    pub(super) fn shred_backups(&self, key_id: u32) -> Result<Vec<String>, StoreError> {
-        let mut files: Vec<PathBuf> = self.daily_backups();
-        files.extend(self.backup_register()?.paths.iter().map(PathBuf::from));
-        let mut unreachable = Vec::new();
-        for f in files {
-            let Ok(bytes) = std::fs::read(&f) else {
-                unreachable.push(f.display().to_string());
-                continue;
-            };
-            let Ok(mut entries) = decode(&bytes) else {
-                unreachable.push(f.display().to_string());
-                continue;
-            };
-            if shred_key(&mut entries, key_id).is_err() {
-                unreachable.push(f.display().to_string());
-                continue;
-            }
-            write_atomically(&f, &encode(&entries))?;
-        }
-        Ok(unreachable)
-    }
-
-    /// Restores a backup file into `dir`, which must not hold a caseload.
-    pub fn restore(file: &Path, dir: &Path) -> Result<usize, StoreError> {
-        let bytes = std::fs::read(file).map_err(io_error)?;
-        let entries = decode(&bytes)?;
-        let locked = Store::open_locked(dir)?;
-        if locked.state()? != super::StoreState::New {
-            return Err(StoreError::AlreadyInitialised);
-        }
-        let db = locked.into_db();
-        let mut generation = 0;
-        for (tree, k, v) in &entries {
-            if tree == "meta" && k.as_slice() == super::repo::META_GENERATION {
-                generation = u64::from_be_bytes(v.as_slice().try_into().unwrap_or([0; 8]));
-            }
-            db.open_tree(tree.as_bytes())?.insert(k.as_slice(), v.as_slice())?;
-        }
-        db.flush()?;
-        write_generation(dir, generation)?;
-        Ok(entries.len())
-    }
-
     /// Reads every record with its key and checks the indexes; returns problems in plain words.
     pub fn check(&self) -> Result<Vec<String>, StoreError> {
         let mut problems = match self.check_indexes() {
             Ok(p) => p,
             Err(e) => vec![format!("the participant number index could not be checked: {e}")],
         };
+        if self.meta.contains_key(super::restore::META_RESTORING)? {
+            problems.push("a restore into this caseload did not finish: it is not whole; restore the backup again into an empty directory".into());
+        }
         let raw_trees = ["ix_participant_number", "ix_appointment_date", "__sled__default"];
         let mut counts: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
         for name in self.db.tree_names() {
@@ -266,22 +267,6 @@ impl Store {
     }
 }
 
-/// Destroys key `key_id` in the entries of a backup: in its chunk, or its own entry in a backup
-/// from before store version 2.
-fn shred_key(entries: &mut [Entry], key_id: u32) -> Result<(), StoreError> {
-    let chunk = super::keys::chunk_key(key_id);
-    for (_, k, v) in entries.iter_mut().filter(|(tree, _, _)| tree == "keys") {
-        if k.as_slice() == key_id.to_be_bytes() {
-            v.clear();
-        } else if k.as_slice() == chunk {
-            let mut keys: super::crypto::KeyChunk = codec::decode_plain(v)?;
-            super::keys::set_keys(&mut keys, vec![(key_id, None)]);
-            *v = codec::encode_plain(&keys)?;
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,24 +299,5 @@ mod tests {
         let mut altered = bytes.clone();
         altered[MAGIC.len() + 4] ^= 1;
         assert!(decode(&altered).is_err());
-    }
-
-    #[test]
-    fn shredding_a_backup_destroys_the_key_in_either_layout_and_only_that_key() {
-        let keys = crate::store::crypto::Keys::new(crate::store::crypto::Key::random());
-        let (a, b) = (ParticipantId::new_random(), ParticipantId::new_random());
-        let (wa, wb) = (keys.create(7, a, None).unwrap(), keys.create(8, b, None).unwrap());
-        let mut chunk = crate::store::crypto::KeyChunk::default();
-        super::super::keys::set_keys(&mut chunk, vec![(8, Some(wb.clone())), (7, Some(wa.clone()))]);
-        let mut entries: Vec<Entry> = vec![
-            ("keys".into(), 7u32.to_be_bytes().to_vec(), codec::encode_plain(&wa).unwrap()),
-            ("keys".into(), super::super::keys::chunk_key(7).to_vec(), codec::encode_plain(&chunk).unwrap()),
-            ("participants".into(), 7u32.to_be_bytes().to_vec(), b"untouched".to_vec()),
-        ];
-        shred_key(&mut entries, 7).unwrap();
-        assert!(entries[0].2.is_empty(), "a key stored on its own (before store version 2) is emptied");
-        let left: crate::store::crypto::KeyChunk = codec::decode_plain(&entries[1].2).unwrap();
-        assert_eq!(left.keys.iter().map(|(id, w)| (*id, w.is_some())).collect::<Vec<_>>(), vec![(7, false), (8, true)]);
-        assert_eq!(entries[2].2, b"untouched");
     }
 }

@@ -54,6 +54,7 @@ pub enum Kind {
     Erasure = 21,
     BackupRegister = 22,
     KeyChunk = 23,
+    PendingErasure = 24,
 }
 
 impl Kind {
@@ -82,6 +83,7 @@ impl Kind {
             21 => Some(Kind::Erasure),
             22 => Some(Kind::BackupRegister),
             23 => Some(Kind::KeyChunk),
+            24 => Some(Kind::PendingErasure),
             _ => None,
         }
     }
@@ -114,6 +116,7 @@ impl Kind {
             Kind::Erasure => "erasure",
             Kind::BackupRegister => "backup register",
             Kind::KeyChunk => "participant keys",
+            Kind::PendingErasure => "erasure in progress",
         }
     }
 }

@@ -52,6 +52,10 @@ impl Key {
     pub fn bytes(&self) -> &[u8; 32] {
         &self.0
     }
+    /// A key from its bytes (a secret read from the key slot file).
+    pub(crate) fn from_secret(bytes: Zeroizing<[u8; 32]>) -> Key {
+        Key(bytes)
+    }
     fn cipher(&self) -> Aes256Gcm {
         Aes256Gcm::new(self.0.as_ref().into())
     }
@@ -102,16 +106,37 @@ pub struct WrappedKey {
     /// Whose caseload the person is in, as a keyed hash of the coach's name (see
     /// [`CoachTag`]); `None` for a key written before schema 2 or not yet tagged.
     pub coach: Option<CoachTag>,
+    /// The key epoch whose wrapping key wraps this key (see [`epoch`]); 0: the master key itself,
+    /// as before schema 3.
+    pub epoch: u64,
 }
 
 impl Record for WrappedKey {
     const KIND: Kind = Kind::WrappedKey;
-    const SCHEMA: u16 = 2;
+    const SCHEMA: u16 = 3;
     fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
         match schema {
             1 => Ok(super::codec::decode_payload::<WrappedKeyV1>(Kind::WrappedKey, payload)?.into()),
+            2 => Ok(super::codec::decode_payload::<WrappedKeyV2>(Kind::WrappedKey, payload)?.into()),
             _ => Err(StoreError::Corrupt { kind: Kind::WrappedKey.name(), reason: format!("unknown schema {schema}") }),
         }
+    }
+}
+
+/// A wrapped key as schema 2 stored it: wrapped by the master key, without an epoch.
+#[derive(Deserialize)]
+struct WrappedKeyV2 {
+    participant: ParticipantId,
+    #[serde(with = "serde_bytes")]
+    nonce: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    wrapped: Vec<u8>,
+    coach: Option<CoachTag>,
+}
+
+impl From<WrappedKeyV2> for WrappedKey {
+    fn from(w: WrappedKeyV2) -> WrappedKey {
+        WrappedKey { participant: w.participant, nonce: w.nonce, wrapped: w.wrapped, coach: w.coach, epoch: 0 }
     }
 }
 
@@ -127,7 +152,7 @@ struct WrappedKeyV1 {
 
 impl From<WrappedKeyV1> for WrappedKey {
     fn from(w: WrappedKeyV1) -> WrappedKey {
-        WrappedKey { participant: w.participant, nonce: w.nonce, wrapped: w.wrapped, coach: None }
+        WrappedKey { participant: w.participant, nonce: w.nonce, wrapped: w.wrapped, coach: None, epoch: 0 }
     }
 }
 
@@ -142,15 +167,23 @@ pub struct KeyChunk {
 
 impl Record for KeyChunk {
     const KIND: Kind = Kind::KeyChunk;
-    const SCHEMA: u16 = 2;
+    const SCHEMA: u16 = 3;
     fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
         #[derive(Deserialize)]
         struct KeyChunkV1 {
             keys: Vec<(u32, Option<WrappedKeyV1>)>,
         }
+        #[derive(Deserialize)]
+        struct KeyChunkV2 {
+            keys: Vec<(u32, Option<WrappedKeyV2>)>,
+        }
         match schema {
             1 => {
                 let old = super::codec::decode_payload::<KeyChunkV1>(Kind::KeyChunk, payload)?;
+                Ok(KeyChunk { keys: old.keys.into_iter().map(|(id, w)| (id, w.map(WrappedKey::from))).collect() })
+            }
+            2 => {
+                let old = super::codec::decode_payload::<KeyChunkV2>(Kind::KeyChunk, payload)?;
                 Ok(KeyChunk { keys: old.keys.into_iter().map(|(id, w)| (id, w.map(WrappedKey::from))).collect() })
             }
             _ => Err(StoreError::Corrupt { kind: Kind::KeyChunk.name(), reason: format!("unknown schema {schema}") }),
@@ -223,7 +256,8 @@ impl Keyring {
 
 /// A map with a fast hasher: its keys (key ids, random participant ids) come from the store,
 /// not from an attacker who could choose colliding ones.
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type FastMap<K, V> = HashMap<K, V, FastMapState>;
+type FastMapState = foldhash::fast::RandomState;
 
 /// Participant keys by key id, and key ids by participant.
 #[derive(Default)]
@@ -241,6 +275,7 @@ struct Slot {
     nonce: [u8; NONCE_LEN],
     wrapped: [u8; 32 + TAG_LEN],
     coach: Option<CoachTag>,
+    epoch: u64,
     key: OnceLock<Key>,
 }
 
@@ -251,6 +286,7 @@ impl Slot {
             nonce: w.nonce.as_slice().try_into().ok()?,
             wrapped: w.wrapped.as_slice().try_into().ok()?,
             coach: w.coach,
+            epoch: w.epoch,
             key: OnceLock::new(),
         })
     }
@@ -262,6 +298,7 @@ impl Slot {
             nonce: self.nonce.to_vec(),
             wrapped: self.wrapped.to_vec(),
             coach: self.coach,
+            epoch: self.epoch,
         }
     }
 }
@@ -287,6 +324,8 @@ pub struct Keys {
     loaded: AtomicBool,
     /// Why the stored keys could not be loaded, told again at every later use.
     failed: OnceLock<String>,
+    /// The wrapping keys of the key epochs this store can open (see [`epoch`]).
+    epochs: RwLock<epoch::Epochs>,
     /// Plain (unencrypted) records are read only while a store from before encryption is being
     /// migrated; afterwards a plain record is an error.
     pub allow_plain: bool,
@@ -305,6 +344,7 @@ impl Keys {
             loading: Mutex::new(None),
             loaded: AtomicBool::new(true),
             failed: OnceLock::new(),
+            epochs: RwLock::new(epoch::Epochs::default()),
             allow_plain: false,
         }
     }
@@ -392,8 +432,9 @@ impl Keys {
     pub fn create(&self, id: u32, p: ParticipantId, coach: Option<CoachTag>) -> Result<WrappedKey, StoreError> {
         self.wait_loaded()?;
         let key = Key::random();
-        let (nonce, wrapped) = wrap(&self.master, &key, &Self::aad_for(id, p))?;
-        let w = WrappedKey { participant: p, nonce, wrapped, coach };
+        let (epoch, wrapped_by) = self.current_wrapping()?;
+        let (nonce, wrapped) = wrap(&wrapped_by, &key, &Self::aad_for(id, p))?;
+        let w = WrappedKey { participant: p, nonce, wrapped, coach, epoch };
         let slot = Slot::new(&w).ok_or_else(|| StoreError::Backend("cannot wrap a key".into()))?;
         let _ = slot.key.set(key);
         let mut maps = self.maps.write().map_err(|_| unusable())?;
@@ -415,6 +456,12 @@ impl Keys {
     pub fn id_of(&self, p: ParticipantId) -> Result<Option<u32>, StoreError> {
         self.wait_loaded()?;
         Ok(self.maps.read().map_err(|_| unusable())?.of_participant.get(&p).copied())
+    }
+
+    /// Whether key `id` is in the table (not destroyed at an erasure).
+    pub fn has_key(&self, id: u32) -> Result<bool, StoreError> {
+        self.wait_loaded()?;
+        Ok(self.maps.read().map_err(|_| unusable())?.by_id.contains_key(&id))
     }
 
     /// The keys as one reader uses them; see [`KeyView`].
@@ -481,10 +528,7 @@ impl KeyView<'_> {
         let cipher = match slot.key.get() {
             Some(key) => key.cipher(),
             None => {
-                let aad = Keys::aad_for(id, slot.participant);
-                let key = unwrap_with(&self.keys.master_cipher, &slot.nonce, &slot.wrapped, &aad).ok_or_else(|| {
-                    StoreError::Corrupt { kind: "participant key", reason: format!("key {id} does not open") }
-                })?;
+                let key = self.keys.unwrap_slot(id, slot)?;
                 let cipher = key.cipher();
                 // Another thread may have unwrapped it meanwhile: the same key either way.
                 let _ = slot.key.set(key);
@@ -570,6 +614,7 @@ impl Drop for Keys {
 }
 
 mod coach;
+pub mod epoch;
 pub use coach::{CoachTag, OpenAndClosed};
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use super::crypto::{
     StoredKeys, WrappedKey,
 };
 use super::error::io_error;
+use super::keyslots::KeySlots;
 use super::repo::{GENERATION_FILE, META_GENERATION, Store, create_private_dir, write_generation};
 
 const META_KEYRING: &[u8] = b"keyring";
@@ -37,7 +38,7 @@ pub struct LockedStore {
     reader: Option<KeyReader>,
 }
 
-fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
+pub(super) fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
     match open_db_once(path) {
         // sled 0.34 takes a snapshot file that a kill left half-written ("snap.N.generating") for
         // its newest snapshot and refuses to open the caseload. Such a file is never a finished
@@ -80,26 +81,40 @@ fn open_db_once(path: &Path) -> Result<sled::Db, StoreError> {
 }
 
 /// Finishes or undoes an encryption rewrite that a crash interrupted.
+/// (Both rewrites: into an encrypted store, and into key epochs; see [`swap_in`].)
 fn recover_rewrite(dir: &Path) -> Result<(), StoreError> {
-    let (db, new, old) = (dir.join("db"), dir.join(ENCRYPTING), dir.join(PLAIN_OLD));
-    if new.exists() && !db.exists() && old.exists() {
-        std::fs::rename(&new, &db).map_err(io_error)?;
-    }
-    for leftover in [new, old] {
-        if leftover.exists() && db.exists() {
-            std::fs::remove_dir_all(&leftover).map_err(io_error)?;
+    for (new, old) in [(ENCRYPTING, PLAIN_OLD), (super::rekey::REWRITING, super::rekey::REWRITE_OLD)] {
+        let (db, new, old) = (dir.join("db"), dir.join(new), dir.join(old));
+        if new.exists() && !db.exists() && old.exists() {
+            std::fs::rename(&new, &db).map_err(io_error)?;
+        }
+        for leftover in [new, old] {
+            if leftover.exists() && db.exists() {
+                std::fs::remove_dir_all(&leftover).map_err(io_error)?;
+            }
         }
     }
     Ok(())
 }
 
-impl LockedStore {
-    /// The open files, for a restore into them.
-    pub(super) fn into_db(self) -> sled::Db {
-        drop(self.reader);
-        self.db
-    }
+/// Puts the finished database `new` (a directory beside `db`) in the place of `db`: `db` is
+/// renamed to `old`, `new` to `db`, and `old` removed. A stop at any point leaves either store
+/// whole, and [`recover_rewrite`] finishes the swap at the next open.
+fn swap_in(dir: &Path, new: &str, old: &str) -> Result<(), StoreError> {
+    std::fs::rename(dir.join("db"), dir.join(old)).map_err(io_error)?;
+    std::fs::rename(dir.join(new), dir.join("db")).map_err(io_error)?;
+    sync_dir(dir);
+    std::fs::remove_dir_all(dir.join(old)).map_err(io_error)
+}
 
+/// Makes renames in `dir` durable (best effort: not every platform can sync a directory).
+pub(super) fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+impl LockedStore {
     pub fn state(&self) -> Result<StoreState, StoreError> {
         let meta = self.db.open_tree("meta")?;
         if meta.get(META_KEYRING)?.is_some() {
@@ -124,7 +139,15 @@ impl LockedStore {
                 let raw = meta.get(META_KEYRING)?.ok_or(StoreError::NotInitialised)?;
                 let ring: Keyring = codec::decode_plain(&raw)?;
                 let master = ring.unlock(passphrase)?;
-                let store = Store::with_db(self.db, Some(self.dir.clone()), Keys::new(master), self.reader)?;
+                let version = match meta.get(super::repo::META_VERSION)? {
+                    Some(v) => u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4])),
+                    None => 0,
+                };
+                if version < super::repo::STORE_VERSION {
+                    return self.rewrite_into_epochs(master);
+                }
+                let slots = KeySlots::at(&self.dir.join("db"));
+                let store = Store::with_db(self.db, Some(self.dir.clone()), slots, Keys::new(master), self.reader)?;
                 store.check_generation()?;
                 Ok(store)
             }
@@ -139,8 +162,28 @@ impl LockedStore {
         let master = Key::random();
         let ring = Keyring::new(&master, passphrase, kdf)?;
         self.db.open_tree("meta")?.insert(META_KEYRING, codec::encode_plain(&ring)?)?;
-        let store = Store::with_db(self.db, Some(self.dir.clone()), Keys::new(master), self.reader)?;
+        let slots = KeySlots::at(&self.dir.join("db"));
+        let store = Store::with_db(self.db, Some(self.dir.clone()), slots, Keys::new(master), self.reader)?;
         store.flush()?;
+        Ok(store)
+    }
+
+    /// Store version 3: a store whose participant keys are wrapped by the master key alone is
+    /// rewritten into a new data file with its keys under key epoch 1 (see `rekey`), and the old
+    /// file is removed whole, so no copy of a key that the passphrase alone opens stays behind.
+    fn rewrite_into_epochs(self, master: Key) -> Result<Store, StoreError> {
+        let dir = self.dir.clone();
+        // The rewrite reads the keys itself; the reader must be done with the old file first.
+        drop(self.reader);
+        // A store from before version 2 is converted by the rewrite too (keys into chunks).
+        let target = dir.join(super::rekey::REWRITING);
+        super::rekey::rewrite_into(&self.db, &dir.join("db"), &master, &target, super::repo::STORE_VERSION)?;
+        drop(self.db);
+        swap_in(&dir, super::rekey::REWRITING, super::rekey::REWRITE_OLD)?;
+        let locked = Store::open_locked(&dir)?;
+        let slots = KeySlots::at(&dir.join("db"));
+        let store = Store::with_db(locked.db, Some(dir.clone()), slots, Keys::new(master), locked.reader)?;
+        store.check_generation()?;
         Ok(store)
     }
 
@@ -160,7 +203,7 @@ impl LockedStore {
             reading.allow_plain = true;
             let new_db = open_db(&target)?;
             new_db.open_tree("meta")?.insert(META_KEYRING, codec::encode_plain(&ring)?)?;
-            let new = Store::with_db(new_db, None, Keys::new(master), None)?;
+            let new = Store::with_db(new_db, None, KeySlots::at(&target), Keys::new(master), None)?;
             for name in self.db.tree_names() {
                 let old = self.db.open_tree(&name)?;
                 let tree = new.db.open_tree(&name)?;
@@ -225,6 +268,7 @@ macro_rules! by_kind {
             Kind::Consent => $f::<Consent>($($arg),*),
             Kind::Erasure => $f::<Erasure>($($arg),*),
             Kind::BackupRegister => $f::<BackupRegister>($($arg),*),
+            Kind::PendingErasure => $f::<super::privacy::PendingErasure>($($arg),*),
             Kind::Keyring | Kind::WrappedKey | Kind::KeyChunk => $plain,
         }
     }};

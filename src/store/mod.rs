@@ -11,9 +11,13 @@ pub mod crypto;
 mod day;
 mod error;
 mod keys;
+mod keyslots;
 mod privacy;
 mod records;
+mod rekey;
 mod repo;
+mod restore;
+mod shred;
 
 pub use backup::DAILY_KEPT;
 pub use coach::{OwnPeople, ParticipantReader};
@@ -23,3 +27,4 @@ pub use keys::{LockedStore, StoreState};
 pub use privacy::ErasureReport;
 pub use records::{AssessmentDraft, ContactSummary, Draft, Settings};
 pub use repo::Store;
+pub use restore::{Backup, BackupKey, Restored};

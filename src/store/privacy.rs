@@ -1,13 +1,14 @@
 //! The participant's rights in the store: the access log, consent, and erasure.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sled::Transactional;
 
 use super::StoreError;
 use super::codec::{Kind, Record};
-use super::records::Draft;
 use super::repo::Store;
 use crate::domain::ParticipantId;
-use crate::domain::module::{Attendance, Enrolment};
+use crate::domain::module::Attendance;
 use crate::domain::privacy::{AccessAction, AccessEntry, Consent, ConsentScope, Erasure};
 
 impl Record for AccessEntry {
@@ -38,6 +39,9 @@ pub struct ErasureReport {
     /// Backup files that could not be reached to remove the person's key (moved, on a disk not
     /// attached): they still hold it until they are deleted.
     pub unreachable_backups: Vec<String>,
+    /// Backups registered by a copy of this caseload in another directory: they belong to that
+    /// caseload and were left as they are.
+    pub other_caseload_backups: Vec<String>,
 }
 
 impl Store {
@@ -95,13 +99,71 @@ impl Store {
     }
 
     /// Erases a person: every record about them goes from every tree and index, they are taken
-    /// out of attendance lists, and their data key is destroyed, so any copy of their records
-    /// left anywhere (sled's log, a backup) can no longer be read. What remains is an anonymous
-    /// "erased on DATE by COACH" entry.
+    /// out of attendance lists, and their data key is destroyed. The remaining keys move to a
+    /// new key epoch whose secret replaces the old one in place (see `crypto::epoch`), so no old
+    /// copy of their key (sled's log keeps old values) can be opened, passphrase or not. Every
+    /// backup of this caseload that meedoen can reach loses the person too. What remains is an
+    /// anonymous "erased on DATE by COACH" entry.
+    ///
+    /// The erasure is recorded before it starts and finished at the next open if the program
+    /// stops part-way (see [`Store::resume_erasures`]).
     pub fn erase(&self, p: ParticipantId, coach: &str, today: NaiveDate) -> Result<ErasureReport, StoreError> {
+        let pending = PendingErasure { participant: p, key_id: self.keys.id_of(p)?, on: today, coach: coach.into() };
+        self.meta.insert(pending_key(p), self.seal(&pending)?)?;
+        self.flush()?;
+        self.finish_erasure(&pending)
+    }
+
+    /// Finishes erasures that a stop interrupted (called on open).
+    pub(super) fn resume_erasures(&self) -> Result<(), StoreError> {
+        let pending: Vec<PendingErasure> = self.scan(&self.meta, PENDING_PREFIX)?;
+        for p in pending {
+            self.finish_erasure(&p)?;
+        }
+        Ok(())
+    }
+
+    /// The steps of an erasure, each of which may be repeated.
+    fn finish_erasure(&self, pending: &PendingErasure) -> Result<ErasureReport, StoreError> {
+        let p = pending.participant;
+        let records = self.remove_records_of(p)?;
+        self.flush()?;
+        if self.keys.forget(p)?.is_some() {
+            self.new_epoch()?;
+        }
+        let trace = Erasure { on: pending.on, coach: pending.coach.clone() };
+        let backups = match pending.key_id {
+            Some(key_id) => self.shred_backups(p, key_id, &trace)?,
+            None => super::shred::Shredded::default(),
+        };
+        let trace_key = next_key(&self.erasures)?;
+        let sealed = self.seal(&trace)?;
+        let mark = pending_key(p);
+        (&self.erasures, &self.meta)
+            .transaction(|(erasures, meta)| {
+                erasures.insert(&trace_key, sealed.as_slice())?;
+                meta.remove(mark.as_slice())?;
+                Ok(())
+            })
+            .map_err(|e: sled::transaction::TransactionError<StoreError>| StoreError::from(e))?;
+        self.flush()?;
+        Ok(ErasureReport {
+            records,
+            unreachable_backups: backups.unreachable,
+            other_caseload_backups: backups.other_caseload,
+        })
+    }
+
+    /// Removes every record of `p` from every tree and index; how many records there were.
+    pub(super) fn remove_records_of(&self, p: ParticipantId) -> Result<usize, StoreError> {
         let id = p.as_bytes();
         let mut removed = 0;
-        let participant = self.participant(p)?;
+        let participant = match self.participant(p) {
+            Ok(found) => found,
+            // Read before the key is destroyed; a resumed erasure may find it gone already.
+            Err(StoreError::Erased) => None,
+            Err(e) => return Err(e),
+        };
         let prefixed = [
             &self.assessments,
             &self.goals,
@@ -127,6 +189,12 @@ impl Store {
         if let Some(person) = &participant {
             self.ix_number.remove(person.number.to_be_bytes())?;
         }
+        // A number index entry that still points at the person (a resumed erasure).
+        let numbers: Vec<sled::IVec> =
+            self.ix_number.iter().filter_map(|e| e.ok()).filter(|(_, v)| v.as_ref() == id).map(|(k, _)| k).collect();
+        for k in numbers {
+            self.ix_number.remove(k)?;
+        }
         // The appointment index is keyed by day first: look for the person in every entry.
         let day_keys: Vec<sled::IVec> = self
             .ix_appointment_date
@@ -140,8 +208,7 @@ impl Store {
         }
         for item in self.enrolments.iter() {
             let (k, v) = item?;
-            let e: Enrolment = self.unseal(&v)?;
-            if e.participant == p {
+            if self.owned_by(&v, p)? {
                 self.enrolments.remove(k)?;
                 removed += 1;
             }
@@ -157,23 +224,60 @@ impl Store {
         }
         for item in self.drafts.iter() {
             let (k, v) = item?;
-            let d: Draft = self.unseal(&v)?;
-            if d.target.as_ref() == Some(id) {
+            if self.owned_by(&v, p)? {
                 self.drafts.remove(k)?;
             }
         }
-        // Destroy the key: an empty entry keeps its number from being used again.
-        let mut unreachable_backups = Vec::new();
-        if let Some(key_id) = self.keys.forget(p)? {
-            self.put_keys(vec![(key_id, None)])?;
-            self.flush()?;
-            unreachable_backups = self.shred_backups(key_id)?;
-        }
-        let key = self.db.generate_id()?.to_be_bytes();
-        self.erasures.insert(key, self.seal(&Erasure { on: today, coach: coach.to_string() })?)?;
-        self.flush()?;
-        Ok(ErasureReport { records: removed, unreachable_backups })
+        Ok(removed)
     }
+
+    /// Whether a stored record is sealed under `p`'s key (known by its key id, so a record whose
+    /// key is already destroyed is told too).
+    fn owned_by(&self, v: &[u8], p: ParticipantId) -> Result<bool, StoreError> {
+        let h = super::codec::header(v)?;
+        Ok(match self.keys.id_of(p)? {
+            Some(id) => h.key_id == id,
+            // The key is gone already (a resumed erasure): whatever no key opens any more.
+            None => h.key_id >= super::crypto::FIRST_PARTICIPANT_KEY && !self.keys.has_key(h.key_id)?,
+        })
+    }
+}
+
+/// The next key of a tree keyed by a growing number (the erasure traces).
+pub(super) fn next_key(tree: &sled::Tree) -> Result<[u8; 8], StoreError> {
+    let next = match tree.last()? {
+        Some((k, _)) => k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0).saturating_add(1),
+        None => 0,
+    };
+    Ok(next.to_be_bytes())
+}
+
+const PENDING_PREFIX: &[u8] = b"erasing/";
+
+/// Whether a `meta` key marks an erasure in progress.
+pub(super) fn is_pending_key(k: &[u8]) -> bool {
+    k.starts_with(PENDING_PREFIX)
+}
+
+fn pending_key(p: ParticipantId) -> Vec<u8> {
+    let mut k = PENDING_PREFIX.to_vec();
+    k.extend_from_slice(p.as_bytes());
+    k
+}
+
+/// An erasure that has been asked for and is not finished yet (kept in `meta` until it is).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingErasure {
+    pub participant: ParticipantId,
+    /// The person's key id, so the backups can be cleaned after the key is gone.
+    pub key_id: Option<u32>,
+    pub on: NaiveDate,
+    pub coach: String,
+}
+
+impl Record for PendingErasure {
+    const KIND: Kind = Kind::PendingErasure;
+    const SCHEMA: u16 = 1;
 }
 
 #[cfg(test)]

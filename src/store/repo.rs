@@ -17,8 +17,10 @@ use crate::domain::{Participant, ParticipantId};
 
 /// Version of the tree layout; migrations run on open when an older store is found.
 /// 2: participant keys stored in chunks ([`super::crypto::KeyChunk`]) rather than one per entry.
-const STORE_VERSION: u32 = 2;
-const META_VERSION: &[u8] = b"store_version";
+/// 3: participant keys wrapped under key epochs (see [`super::crypto::epoch`]); an older store is
+/// rewritten into a new data file when it is unlocked.
+pub(super) const STORE_VERSION: u32 = 3;
+pub(super) const META_VERSION: &[u8] = b"store_version";
 const META_NEXT_NUMBER: &[u8] = b"next_number";
 const META_SETTINGS: &[u8] = b"settings";
 pub(super) const META_GENERATION: &[u8] = b"generation";
@@ -59,6 +61,8 @@ pub struct Store {
     pub(super) generation: std::sync::atomic::AtomicU64,
     /// Shared with the thread that reads the rest of the caseload after the first frame.
     pub(super) keys: std::sync::Arc<Keys>,
+    /// The secrets of the key epochs, outside sled.
+    pub(super) slots: super::keyslots::KeySlots,
     pub(super) path: Option<PathBuf>,
 }
 
@@ -67,7 +71,7 @@ impl Store {
     /// random master key and no passphrase.
     pub fn temporary() -> Result<Store, StoreError> {
         let db = sled::Config::new().temporary(true).open()?;
-        Store::with_db(db, None, Keys::new(Key::random()), None)
+        Store::with_db(db, None, super::keyslots::KeySlots::in_memory(), Keys::new(Key::random()), None)
     }
 
     /// The store over `db`; its participant keys come from `reader` when they are being read
@@ -75,6 +79,7 @@ impl Store {
     pub(super) fn with_db(
         db: sled::Db,
         path: Option<PathBuf>,
+        slots: super::keyslots::KeySlots,
         keys: Keys,
         reader: Option<KeyReader>,
     ) -> Result<Store, StoreError> {
@@ -103,11 +108,14 @@ impl Store {
             erasures: db.open_tree("erasures")?,
             generation: std::sync::atomic::AtomicU64::new(0),
             keys: std::sync::Arc::new(keys),
+            slots,
             db,
             path,
         };
         store.load_keys(reader)?;
+        store.open_epochs()?;
         store.migrate()?;
+        store.resume_erasures()?;
         Ok(store)
     }
 
@@ -135,8 +143,10 @@ impl Store {
                     });
                 }
                 if found < 2 {
+                    // (Only a store that is not unlocked through `LockedStore::unlock`, which
+                    // rewrites it to version 3, e.g. a restore being cleaned up.)
                     self.chunk_participant_keys()?;
-                    self.meta.insert(META_VERSION, &STORE_VERSION.to_be_bytes())?;
+                    self.meta.insert(META_VERSION, &2u32.to_be_bytes())?;
                     self.flush()?;
                 }
                 Ok(())

@@ -148,6 +148,14 @@ impl App {
                         &self.strings.fill("erase.unreachable", &[("files", &report.unreachable_backups.join(", "))]),
                     );
                 }
+                if !report.other_caseload_backups.is_empty() {
+                    msg.push(' ');
+                    msg.push_str(
+                        &self
+                            .strings
+                            .fill("erase.other_caseload", &[("files", &report.other_caseload_backups.join(", "))]),
+                    );
+                }
                 self.flash = Some((msg, false));
             }
             Err(e) => self.flash = Some((self.error_text(&e), true)),

@@ -88,14 +88,19 @@ fn wrapped_keys_are_stored_as_before_plus_the_coach_tag_and_old_ones_still_read(
         wrapped: Vec<u8>,
     }
     let p = ParticipantId::new_random();
-    let w = WrappedKey { participant: p, nonce: (0..12).collect(), wrapped: (200..248).collect(), coach: None };
+    let w =
+        WrappedKey { participant: p, nonce: (0..12).collect(), wrapped: (200..248).collect(), coach: None, epoch: 0 };
     let before = Before { participant: p, nonce: w.nonce.clone(), wrapped: w.wrapped.clone() };
     let cfg = bincode::config::standard();
     let old = bincode::serde::encode_to_vec(&before, cfg)?;
-    // Schema 2 is schema 1 with the tag behind it.
-    let mut expected = old.clone();
+    // Schema 2 is schema 1 with the tag behind it, schema 3 schema 2 with the key epoch.
+    let mut v2 = old.clone();
+    v2.push(0);
+    let mut expected = v2.clone();
     expected.push(0);
     assert_eq!(bincode::serde::encode_to_vec(&w, cfg)?, expected);
+    let from_v2 = WrappedKey::migrate(2, &v2)?;
+    assert_eq!((from_v2.participant, from_v2.coach, from_v2.epoch), (p, None, 0));
     let back = WrappedKey::migrate(1, &old)?;
     assert_eq!((back.participant, &back.nonce, &back.wrapped, back.coach), (p, &w.nonce, &w.wrapped, None));
     // A chunk of schema 1 reads, its keys untagged; one of schema 2 keeps its tags.

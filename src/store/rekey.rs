@@ -1,0 +1,178 @@
+//! Key epochs in the store (see `crypto::epoch`): taking them in on open, starting a new one at
+//! an erasure, and the one-time rewrite of a store from before epochs into a new data file.
+
+use std::path::Path;
+
+use super::StoreError;
+use super::codec;
+use super::crypto::{Key, KeyChunk, Keys, WrappedKey};
+use super::error::io_error;
+use super::keyslots::{KeySlots, SLOTS};
+use super::repo::Store;
+
+/// Directory names while a store from before key epochs is rewritten (store version 3).
+pub(super) const REWRITING: &str = "db.rewriting";
+pub(super) const REWRITE_OLD: &str = "db.before-rewrite";
+
+impl Store {
+    /// Takes in the secrets of the key slot file. Two filled slots mean a new epoch was being
+    /// started when the program stopped: the one no stored key uses is overwritten. A store
+    /// without any (new) starts epoch 1.
+    pub(super) fn open_epochs(&self) -> Result<(), StoreError> {
+        let filled = self.slots.read()?;
+        for f in &filled {
+            self.keys.add_epoch(f.epoch, &f.secret)?;
+        }
+        match filled.as_slice() {
+            [] => {
+                if self.keys.epochs_in_use()?.is_empty() {
+                    let secret = Key::random();
+                    self.slots.put(0, 1, &secret)?;
+                    self.keys.add_epoch(1, &secret)?;
+                    self.keys.set_current_epoch(1)?;
+                }
+                // Otherwise keys wrapped by the master key alone (before store version 3),
+                // until the rewrite moves them to epoch 1.
+                Ok(())
+            }
+            [one] => self.keys.set_current_epoch(one.epoch),
+            [a, b, ..] => {
+                let in_use = self.keys.epochs_in_use()?;
+                let (keep, drop) = match (in_use.contains(&a.epoch), in_use.contains(&b.epoch)) {
+                    (true, false) => (a, b),
+                    (false, true) => (b, a),
+                    _ if a.epoch > b.epoch => (a, b),
+                    _ => (b, a),
+                };
+                self.slots.wipe(drop.slot)?;
+                self.keys.forget_epoch(drop.epoch)?;
+                self.keys.set_current_epoch(keep.epoch)
+            }
+        }
+    }
+
+    /// The current epoch and its secret, as a backup carries them; `None` for keys from before
+    /// store version 3 (wrapped by the master key alone).
+    pub(super) fn current_secret(&self) -> Result<Option<(u64, Key)>, StoreError> {
+        let current = self.keys.current_epoch()?;
+        Ok(self.slots.read()?.into_iter().find(|f| f.epoch == current).map(|f| (current, f.secret)))
+    }
+
+    /// Starts a new key epoch: a new secret in the free slot, every remaining participant key
+    /// rewrapped under it in one batch, then the old secret overwritten. Keys already forgotten
+    /// in memory ([`Keys::forget`]) are stored destroyed. A stop at any point leaves a store that
+    /// opens: before the batch the old epoch holds (the new secret is dropped on open), after it
+    /// the new one (the old secret is overwritten on open).
+    pub(super) fn new_epoch(&self) -> Result<(), StoreError> {
+        let filled = self.slots.read()?;
+        let old_epoch = self.keys.current_epoch()?;
+        let old_slot = filled.iter().find(|f| f.epoch == old_epoch).map(|f| f.slot);
+        let slot = (0..SLOTS).find(|s| Some(*s) != old_slot).unwrap_or(0);
+        let epoch = filled.iter().map(|f| f.epoch).max().unwrap_or(0).max(old_epoch) + 1;
+        let secret = Key::random();
+        self.slots.put(slot, epoch, &secret)?;
+        self.keys.add_epoch(epoch, &secret)?;
+        let rewrapped = self.keys.rewrapped(epoch)?;
+        let by_id: std::collections::HashMap<u32, WrappedKey> = rewrapped.iter().cloned().collect();
+        let mut batch = sled::Batch::default();
+        for item in self.key_tree.iter() {
+            let (k, v) = item?;
+            if k.len() == 4 {
+                // One key per entry (a store before version 2 that was never opened since).
+                let id = super::keys::key_id(&k)?;
+                match by_id.get(&id) {
+                    Some(w) => batch.insert(k, codec::encode_plain(w)?),
+                    None => batch.insert(k, Vec::new()),
+                }
+                continue;
+            }
+            let mut chunk: KeyChunk = codec::decode_plain(&v)?;
+            for (id, w) in chunk.keys.iter_mut() {
+                *w = by_id.get(id).cloned();
+            }
+            batch.insert(k, codec::encode_plain(&chunk)?);
+        }
+        self.key_tree.apply_batch(batch)?;
+        self.flush()?;
+        self.keys.adopt(epoch, &rewrapped)?;
+        if let Some(old) = old_slot {
+            self.slots.wipe(old)?;
+        }
+        if old_epoch != 0 {
+            self.keys.forget_epoch(old_epoch)?;
+        }
+        Ok(())
+    }
+}
+
+/// Every participant key entry of a `keys` tree, in either layout: key id and the wrapped key,
+/// `None` for one destroyed at an erasure.
+pub(super) fn key_entries(tree: &sled::Tree) -> Result<Vec<(u32, Option<WrappedKey>)>, StoreError> {
+    let mut out = Vec::new();
+    for item in tree.iter() {
+        let (k, v) = item?;
+        if k.len() == 4 {
+            let w = if v.is_empty() { None } else { Some(codec::decode_plain::<WrappedKey>(&v)?) };
+            out.push((super::keys::key_id(&k)?, w));
+        } else {
+            out.extend(codec::decode_plain::<KeyChunk>(&v)?.keys);
+        }
+    }
+    Ok(out)
+}
+
+/// Rewrites the store in `old` (a data file from before key epochs, whose participant keys are
+/// wrapped by the master key alone) into a new database directory `target`: every value as it
+/// is, the participant keys rewrapped under a new epoch with a new secret, in chunks. sled keeps old
+/// values in its file, so only a new file holds no key that the passphrase alone can open.
+pub(super) fn rewrite_into(
+    old: &sled::Db,
+    old_dir: &Path,
+    master: &Key,
+    target: &Path,
+    version: u32,
+) -> Result<(), StoreError> {
+    if target.exists() {
+        std::fs::remove_dir_all(target).map_err(io_error)?;
+    }
+    let keys = Keys::new(master.clone());
+    // Keys already under an epoch (a restored backup that an erasure had cleaned) open too.
+    for f in KeySlots::at(old_dir).read()? {
+        keys.add_epoch(f.epoch, &f.secret)?;
+    }
+    let old_keys = old.open_tree("keys")?;
+    let entries = key_entries(&old_keys)?;
+    keys.load_all(Box::new(entries.clone().into_iter().filter_map(|(id, w)| w.map(|w| Ok((id, w))))))?;
+    let epoch = KeySlots::at(old_dir).read()?.iter().map(|f| f.epoch).max().unwrap_or(0) + 1;
+    let secret = Key::random();
+    keys.add_epoch(epoch, &secret)?;
+    let rewrapped: std::collections::HashMap<u32, WrappedKey> = keys.rewrapped(epoch)?.into_iter().collect();
+    let new = super::keys::open_db(target)?;
+    KeySlots::at(target).put(0, epoch, &secret)?;
+    for name in old.tree_names() {
+        if name.as_ref() == b"keys" {
+            continue;
+        }
+        let (from, to) = (old.open_tree(&name)?, new.open_tree(&name)?);
+        let mut batch = sled::Batch::default();
+        for item in from.iter() {
+            let (k, v) = item?;
+            batch.insert(k, v);
+        }
+        to.apply_batch(batch)?;
+    }
+    let mut chunks: std::collections::BTreeMap<[u8; 5], KeyChunk> = Default::default();
+    for (id, _) in entries {
+        let chunk = chunks.entry(super::keys::chunk_key(id)).or_default();
+        super::keys::set_keys(chunk, vec![(id, rewrapped.get(&id).cloned())]);
+    }
+    let key_tree = new.open_tree("keys")?;
+    let mut batch = sled::Batch::default();
+    for (k, chunk) in chunks {
+        batch.insert(&k, codec::encode_plain(&chunk)?);
+    }
+    key_tree.apply_batch(batch)?;
+    new.open_tree("meta")?.insert(super::repo::META_VERSION, &version.to_be_bytes())?;
+    new.flush()?;
+    Ok(())
+}

@@ -1,0 +1,189 @@
+//! Restoring a backup: all or nothing, and whole.
+//!
+//! The passphrase is checked against the backup's keyring before anything is written. The
+//! backup is restored into a directory beside the data directory's database (`db.restoring`),
+//! cleaned of what belonged to people erased after it was written, and only then renamed into
+//! place: a stop at any moment leaves either no caseload (and a leftover the next restore
+//! removes) or the whole one.
+
+use std::path::Path;
+
+use super::StoreError;
+use super::backup::{Entry, KEYSLOT_ENTRIES, decode};
+use super::codec;
+use super::crypto::{FIRST_PARTICIPANT_KEY, Key, Keyring, Keys};
+use super::error::io_error;
+use super::keyslots::{KeySlots, SLOTS};
+use super::repo::{Store, create_private_dir, write_generation};
+use super::shred::RAW_TREES;
+use crate::domain::ParticipantId;
+use crate::domain::module::Attendance;
+
+const RESTORING: &str = "db.restoring";
+/// Set in `meta` while a restore fills the database, removed as its last step.
+pub(super) const META_RESTORING: &[u8] = b"restore_incomplete";
+
+/// A backup file, read and checked whole.
+pub struct Backup {
+    entries: Vec<Entry>,
+}
+
+/// The master key of a backup, from its passphrase.
+pub struct BackupKey(Key);
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// Values restored.
+    pub records: usize,
+    /// Values left out because they belonged to someone erased after the backup was written.
+    pub skipped: usize,
+}
+
+impl Backup {
+    /// Reads a backup file; one that is cut short or altered is refused as a whole.
+    pub fn read(file: &Path) -> Result<Backup, StoreError> {
+        let bytes = std::fs::read(file).map_err(io_error)?;
+        Ok(Backup { entries: decode(&bytes)? })
+    }
+
+    /// Opens the backup's keyring with `passphrase` ([`StoreError::WrongPassphrase`] if wrong).
+    pub fn unlock(&self, passphrase: &str) -> Result<BackupKey, StoreError> {
+        let raw = self
+            .entries
+            .iter()
+            .find(|(t, k, _)| t == "meta" && k.as_slice() == b"keyring")
+            .ok_or_else(|| StoreError::Corrupt { kind: "backup file", reason: "it holds no keyring".into() })?;
+        let ring: Keyring = codec::decode_plain(&raw.2)?;
+        Ok(BackupKey(ring.unlock(passphrase)?))
+    }
+}
+
+impl Store {
+    /// Restores `backup` into `dir`, which must not hold a caseload (an empty one left by an
+    /// earlier start is replaced).
+    pub fn restore(backup: &Backup, key: &BackupKey, dir: &Path) -> Result<Restored, StoreError> {
+        create_private_dir(dir)?;
+        let db_dir = dir.join("db");
+        if db_dir.exists() {
+            let locked = Store::open_locked(dir)?;
+            if locked.state()? != super::StoreState::New {
+                return Err(StoreError::AlreadyInitialised);
+            }
+            drop(locked);
+            std::fs::remove_dir_all(&db_dir).map_err(io_error)?;
+        }
+        let beside = dir.join(RESTORING);
+        if beside.exists() {
+            std::fs::remove_dir_all(&beside).map_err(io_error)?;
+        }
+        let db = super::keys::open_db(&beside)?;
+        db.open_tree("meta")?.insert(META_RESTORING, &[1u8][..])?;
+        let keys = Keys::new(key.0.clone());
+        let slots = KeySlots::at(&beside);
+        let mut records = 0;
+        let mut trees: std::collections::BTreeMap<&str, sled::Batch> = Default::default();
+        for (tree, k, v) in &backup.entries {
+            if tree == KEYSLOT_ENTRIES {
+                let epoch =
+                    u64::from_be_bytes(k.as_slice().try_into().map_err(|_| StoreError::Corrupt {
+                        kind: "backup file",
+                        reason: "key epoch unreadable".into(),
+                    })?);
+                let filled = slots.read()?.len();
+                if filled >= SLOTS {
+                    return Err(StoreError::Corrupt { kind: "backup file", reason: "too many key epochs".into() });
+                }
+                slots.put(filled, epoch, &keys.open_secret(epoch, v)?)?;
+                continue;
+            }
+            trees.entry(tree.as_str()).or_default().insert(k.as_slice(), v.as_slice());
+            records += 1;
+        }
+        for (tree, batch) in trees {
+            db.open_tree(tree.as_bytes())?.apply_batch(batch)?;
+        }
+        db.flush()?;
+        let store = Store::with_db(db, None, KeySlots::at(&beside), keys, None)?;
+        let skipped = store.drop_erased_remnants()?;
+        store.meta.remove(META_RESTORING)?;
+        store.flush()?;
+        let generation = store.generation.load(std::sync::atomic::Ordering::SeqCst);
+        drop(store);
+        std::fs::rename(&beside, &db_dir).map_err(io_error)?;
+        super::keys::sync_dir(dir);
+        write_generation(dir, generation)?;
+        Ok(Restored { records, skipped })
+    }
+
+    /// Removes what belongs to people whose key was destroyed at an erasure after a backup was
+    /// written (their records, index entries and attendance marks); how many values went.
+    fn drop_erased_remnants(&self) -> Result<usize, StoreError> {
+        let destroyed = |v: &[u8]| -> Result<bool, StoreError> {
+            let Ok(h) = codec::header(v) else { return Ok(false) };
+            Ok(h.key_id >= FIRST_PARTICIPANT_KEY && !self.keys.has_key(h.key_id)?)
+        };
+        let mut skipped = 0;
+        let mut gone = Vec::new();
+        for item in self.participants.iter() {
+            let (k, v) = item?;
+            if destroyed(&v)?
+                && let Ok(id) = <[u8; 16]>::try_from(k.as_ref())
+            {
+                gone.push(ParticipantId::from_bytes(id));
+            }
+        }
+        for p in gone {
+            skipped += self.remove_records_of(p)?;
+        }
+        for name in self.db.tree_names() {
+            let tree_name = String::from_utf8_lossy(&name).into_owned();
+            if RAW_TREES.contains(&tree_name.as_str()) || tree_name == "keys" || tree_name == "meta" {
+                continue;
+            }
+            let tree = self.db.open_tree(&name)?;
+            for item in tree.iter() {
+                let (k, v) = item?;
+                if destroyed(&v)? {
+                    tree.remove(k)?;
+                    skipped += 1;
+                }
+            }
+        }
+        let known = |id: &[u8]| self.participants.contains_key(id);
+        for item in self.ix_number.iter() {
+            let (k, v) = item?;
+            if !known(&v)? {
+                self.ix_number.remove(k)?;
+            }
+        }
+        for item in self.ix_appointment_date.iter() {
+            let (k, _) = item?;
+            if k.len() >= 20 && !known(&k[4..20])? {
+                self.ix_appointment_date.remove(k)?;
+            }
+        }
+        for item in self.ix_last_contact.iter() {
+            let (k, _) = item?;
+            if !known(&k)? {
+                self.ix_last_contact.remove(k)?;
+            }
+        }
+        for item in self.attendance.iter() {
+            let (k, v) = item?;
+            let mut a: Attendance = self.unseal(&v)?;
+            let before = a.marks.len();
+            let mut kept = Vec::with_capacity(before);
+            for mark in a.marks {
+                if known(mark.0.as_bytes())? {
+                    kept.push(mark);
+                }
+            }
+            a.marks = kept;
+            if a.marks.len() != before {
+                self.attendance.insert(k, self.seal(&a)?)?;
+            }
+        }
+        Ok(skipped)
+    }
+}
