@@ -135,7 +135,7 @@ pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreErr
 
 impl Store {
     /// Every stored value, and the secret of the current key epoch (sealed under the master key).
-    fn entries(&self) -> Result<Vec<Entry>, StoreError> {
+    pub(super) fn entries(&self) -> Result<Vec<Entry>, StoreError> {
         let mut out = Vec::new();
         for name in self.db.tree_names() {
             let tree = self.db.open_tree(&name)?;

@@ -53,7 +53,7 @@ impl Key {
         &self.0
     }
     /// A key from its bytes (a secret read from the key slot file).
-    pub(crate) fn from_secret(bytes: Zeroizing<[u8; 32]>) -> Key {
+    pub fn from_secret(bytes: Zeroizing<[u8; 32]>) -> Key {
         Key(bytes)
     }
     fn cipher(&self) -> Aes256Gcm {

@@ -361,4 +361,49 @@ mod tests {
         assert_eq!(store.erasures().unwrap(), vec![Erasure { on: today, coach: "Sanne".into() }]);
         assert!(store.check_indexes().unwrap().is_empty());
     }
+
+    #[test]
+    fn an_erasure_stopped_part_way_is_finished_at_the_next_open_backups_included() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("c");
+        let pass = "test passphrase";
+        let store = Store::create(&dir, pass, crate::store::crypto::KdfParams::LIGHT_FOR_TESTS).unwrap();
+        let now = Utc::now();
+        let people: Vec<Participant> = (0..3).map(|_| Participant::new(ParticipantId::new_random(), 0, now)).collect();
+        let saved = store.add_participants(people).unwrap();
+        let a = saved[0].id;
+        for p in &saved {
+            store.save_contact(&contact(p.id, now)).unwrap();
+        }
+        let file = tmp.path().join("handmatig.backup");
+        store.write_backup(&file).unwrap();
+        // Stopped after the mark and the records, before the key, the backups and the trace.
+        let pending = PendingErasure {
+            participant: a,
+            key_id: store.keys.id_of(a).unwrap(),
+            on: now.date_naive(),
+            coach: "Sanne".into(),
+        };
+        store.meta.insert(pending_key(a), store.seal(&pending).unwrap()).unwrap();
+        store.remove_records_of(a).unwrap();
+        store.flush().unwrap();
+        drop(store);
+
+        let store = Store::open(&dir, pass).unwrap();
+        assert_eq!(store.keys.id_of(a).unwrap(), None, "the key is destroyed");
+        assert_eq!(store.erasures().unwrap().len(), 1, "the trace is written");
+        assert!(store.meta.scan_prefix(PENDING_PREFIX).next().is_none(), "nothing left to resume");
+        assert_eq!(store.participants().unwrap().len(), 2);
+        assert_eq!(store.check().unwrap(), Vec::<String>::new());
+        drop(store);
+        // The registered backup lost the person too.
+        let backup = crate::store::Backup::read(&file).unwrap();
+        let restored = tmp.path().join("r");
+        let done = Store::restore(&backup, &backup.unlock(pass).unwrap(), &restored).unwrap();
+        assert_eq!(done.skipped, 0);
+        let store = Store::open(&restored, pass).unwrap();
+        assert!(store.participant(a).unwrap().is_none());
+        assert_eq!(store.participants().unwrap().len(), 2);
+        assert_eq!(store.erasures().unwrap().len(), 1);
+    }
 }

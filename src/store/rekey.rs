@@ -176,3 +176,70 @@ pub(super) fn rewrite_into(
     new.flush()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Participant, ParticipantId};
+    use crate::store::crypto::KdfParams;
+
+    const PASS: &str = "test passphrase";
+
+    #[test]
+    fn a_stop_while_a_new_epoch_starts_leaves_one_secret_and_every_key_readable() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("c");
+        let store = Store::create(&dir, PASS, KdfParams::LIGHT_FOR_TESTS).unwrap();
+        let now = chrono::Utc::now();
+        store
+            .add_participants((0..70).map(|_| Participant::new(ParticipantId::new_random(), 0, now)).collect())
+            .unwrap();
+        let first = store.keys.current_epoch().unwrap();
+        assert_eq!(first, 1, "a new caseload starts at epoch 1");
+        // Stopped after the new secret was written, before the keys were stored under it.
+        store.slots.put(1, first + 1, &Key::random()).unwrap();
+        drop(store);
+        let store = Store::open(&dir, PASS).unwrap();
+        assert_eq!(store.slots.read().unwrap().iter().map(|f| f.epoch).collect::<Vec<_>>(), vec![first]);
+        assert_eq!(store.participants().unwrap().len(), 70);
+        // Stopped after the keys were stored under the new epoch, before the old secret went.
+        let old = store.slots.read().unwrap().remove(0);
+        store.new_epoch().unwrap();
+        let new = store.keys.current_epoch().unwrap();
+        assert_eq!(new, first + 1);
+        store.slots.put(old.slot, old.epoch, &old.secret).unwrap();
+        drop(store);
+        let store = Store::open(&dir, PASS).unwrap();
+        assert_eq!(store.slots.read().unwrap().iter().map(|f| f.epoch).collect::<Vec<_>>(), vec![new]);
+        assert_eq!(store.participants().unwrap().len(), 70);
+        assert_eq!(store.check().unwrap(), Vec::<String>::new());
+        // New keys go under the new epoch.
+        let p = store.add_participant(Participant::new(ParticipantId::new_random(), 0, now)).unwrap();
+        assert_eq!(store.keys.epochs_in_use().unwrap().into_iter().collect::<Vec<_>>(), vec![new]);
+        assert!(store.participant(p.id).unwrap().is_some());
+    }
+
+    #[test]
+    fn a_store_from_before_key_epochs_is_rewritten_into_a_new_file_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("c");
+        {
+            let store = Store::create(&dir, PASS, KdfParams::LIGHT_FOR_TESTS).unwrap();
+            let now = chrono::Utc::now();
+            store
+                .add_participants((0..5).map(|_| Participant::new(ParticipantId::new_random(), 0, now)).collect())
+                .unwrap();
+            // As version 2 stored it: every key wrapped by the master key, no slot file.
+            let rewrapped = store.keys.rewrapped(0).unwrap();
+            store.put_keys(rewrapped.into_iter().map(|(id, w)| (id, Some(w))).collect()).unwrap();
+            store.meta.insert(crate::store::repo::META_VERSION, &2u32.to_be_bytes()).unwrap();
+            store.flush().unwrap();
+        }
+        std::fs::remove_file(dir.join("db").join(super::super::keyslots::FILE_NAME)).unwrap();
+        let store = Store::open(&dir, PASS).unwrap();
+        assert_eq!(store.participants().unwrap().len(), 5);
+        assert_eq!(store.keys.epochs_in_use().unwrap().into_iter().collect::<Vec<_>>(), vec![1]);
+        assert!(!dir.join(REWRITING).exists() && !dir.join(REWRITE_OLD).exists());
+        assert_eq!(store.check().unwrap(), Vec::<String>::new());
+    }
+}

@@ -187,3 +187,104 @@ impl Store {
         Ok(skipped)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Participant;
+    use crate::domain::contact::{Channel, Contact, Initiative, Reached, RecordId};
+    use crate::store::crypto::{KdfParams, KeyChunk};
+
+    const PASS: &str = "test passphrase";
+
+    fn people(store: &Store, n: usize) -> Vec<Participant> {
+        let now = chrono::Utc::now();
+        let added = store
+            .add_participants(
+                (0..n)
+                    .map(|i| {
+                        let mut p = Participant::new(ParticipantId::new_random(), 0, now);
+                        p.family_name = format!("Jansen {i}");
+                        p
+                    })
+                    .collect(),
+            )
+            .unwrap();
+        for p in &added {
+            let c = Contact {
+                id: RecordId::new_random(),
+                participant: p.id,
+                at: now.naive_utc(),
+                channel: Channel::Phone,
+                initiative: Initiative::Coach,
+                minutes: 20,
+                reached: Reached::Made,
+                life_areas: Vec::new(),
+                summary: "Gesprek".into(),
+                coach: "Sanne".into(),
+                created_at: now,
+            };
+            store.save_contact(&c).unwrap();
+        }
+        added
+    }
+
+    #[test]
+    fn a_backup_whose_key_an_older_meedoen_destroyed_restores_without_that_persons_records() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::create(&tmp.path().join("a"), PASS, KdfParams::LIGHT_FOR_TESTS).unwrap();
+        let added = people(&store, 5);
+        let mut entries = store.entries().unwrap();
+        // What the erasure of an older meedoen did to a backup: the key destroyed, nothing else.
+        let gone = store.keys.id_of(added[2].id).unwrap().unwrap();
+        for (tree, _, v) in entries.iter_mut().filter(|(t, _, _)| t == "keys") {
+            assert_eq!(tree, "keys");
+            let mut chunk: KeyChunk = codec::decode_plain(v).unwrap();
+            super::super::keys::set_keys(&mut chunk, vec![(gone, None)]);
+            *v = codec::encode_plain(&chunk).unwrap();
+        }
+        let file = tmp.path().join("oud.backup");
+        std::fs::write(&file, super::super::backup::encode(&entries)).unwrap();
+        drop(store);
+
+        let backup = Backup::read(&file).unwrap();
+        assert!(matches!(backup.unlock("wrong passphrase"), Err(StoreError::WrongPassphrase)));
+        let dir = tmp.path().join("b");
+        let done = Store::restore(&backup, &backup.unlock(PASS).unwrap(), &dir).unwrap();
+        assert!(done.skipped >= 2, "the participant record and the contact: {done:?}");
+        let store = Store::open(&dir, PASS).unwrap();
+        assert_eq!(store.participants().unwrap().len(), 4);
+        assert_eq!(store.check().unwrap(), Vec::<String>::new());
+        assert!(store.participant(added[2].id).unwrap().is_none());
+        assert_eq!(store.contacts_of(added[3].id).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn check_tells_a_restore_that_did_not_finish_and_a_caseload_is_never_restored_over() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("a");
+        let store = Store::create(&dir, PASS, KdfParams::LIGHT_FOR_TESTS).unwrap();
+        people(&store, 2);
+        let file = tmp.path().join("b.backup");
+        store.write_backup(&file).unwrap();
+        store.meta.insert(META_RESTORING, &[1u8][..]).unwrap();
+        let problems = store.check().unwrap();
+        assert!(problems.iter().any(|p| p.contains("restore into this caseload did not finish")), "{problems:?}");
+        drop(store);
+        let backup = Backup::read(&file).unwrap();
+        let key = backup.unlock(PASS).unwrap();
+        assert!(matches!(Store::restore(&backup, &key, &dir), Err(StoreError::AlreadyInitialised)));
+        // An empty caseload (a start that created nothing) and a leftover of a stopped restore
+        // are replaced.
+        let empty = tmp.path().join("leeg");
+        drop(Store::open_locked(&empty).unwrap());
+        std::fs::create_dir_all(empty.join(RESTORING)).unwrap();
+        std::fs::write(empty.join(RESTORING).join("db"), b"half").unwrap();
+        let done = Store::restore(&backup, &key, &empty).unwrap();
+        assert_eq!(done.skipped, 0);
+        assert!(!empty.join(RESTORING).exists());
+        let store = Store::open(&empty, PASS).unwrap();
+        assert_eq!(store.participants().unwrap().len(), 2);
+        assert_eq!(store.check().unwrap(), Vec::<String>::new());
+    }
+}
