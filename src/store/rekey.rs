@@ -25,14 +25,21 @@ impl Store {
         }
         match filled.as_slice() {
             [] => {
-                if self.keys.epochs_in_use()?.is_empty() {
+                let in_use = self.keys.epochs_in_use()?;
+                if in_use.is_empty() {
                     let secret = Key::random();
                     self.slots.put(0, 1, &secret)?;
                     self.keys.add_epoch(1, &secret)?;
                     self.keys.set_current_epoch(1)?;
+                } else if in_use.iter().any(|e| *e != 0) {
+                    // Never wrap new keys under the master key alone for want of the file.
+                    return Err(StoreError::Corrupt {
+                        kind: "key slot file",
+                        reason: "db/keyslots is missing or damaged, so no participant key opens".into(),
+                    });
                 }
                 // Otherwise keys wrapped by the master key alone (before store version 3),
-                // until the rewrite moves them to epoch 1.
+                // until the rewrite moves them to a key epoch.
                 Ok(())
             }
             [one] => self.keys.set_current_epoch(one.epoch),
@@ -217,6 +224,21 @@ mod tests {
         let p = store.add_participant(Participant::new(ParticipantId::new_random(), 0, now)).unwrap();
         assert_eq!(store.keys.epochs_in_use().unwrap().into_iter().collect::<Vec<_>>(), vec![new]);
         assert!(store.participant(p.id).unwrap().is_some());
+    }
+
+    #[test]
+    fn a_caseload_whose_key_slot_file_is_gone_is_refused_with_a_clear_message() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("c");
+        {
+            let store = Store::create(&dir, PASS, KdfParams::LIGHT_FOR_TESTS).unwrap();
+            store.add_participant(Participant::new(ParticipantId::new_random(), 0, chrono::Utc::now())).unwrap();
+        }
+        std::fs::remove_file(dir.join("db").join(super::super::keyslots::FILE_NAME)).unwrap();
+        let Err(StoreError::Corrupt { kind, reason }) = Store::open(&dir, PASS) else {
+            panic!("a caseload without its key slots must not open")
+        };
+        assert_eq!((kind, reason.contains("db/keyslots")), ("key slot file", true));
     }
 
     #[test]
