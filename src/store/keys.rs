@@ -70,7 +70,11 @@ fn open_db_once(path: &Path) -> Result<sled::Db, StoreError> {
     // before telling the coach it is open elsewhere.
     let mut tries = 0;
     loop {
-        match sled::Config::new().path(path).flush_every_ms(Some(200)).open().map_err(StoreError::from) {
+        // A damaged data file can make sled panic while it recovers: that is a damaged caseload.
+        let opened = super::damage::catching(|| {
+            sled::Config::new().path(path).flush_every_ms(Some(200)).open().map_err(StoreError::from)
+        });
+        match opened {
             Err(StoreError::Locked) if tries < 250 => {
                 tries += 1;
                 std::thread::sleep(std::time::Duration::from_millis(2));
@@ -116,6 +120,10 @@ pub(super) fn sync_dir(dir: &Path) {
 
 impl LockedStore {
     pub fn state(&self) -> Result<StoreState, StoreError> {
+        super::damage::catching(|| self.state_unguarded())
+    }
+
+    fn state_unguarded(&self) -> Result<StoreState, StoreError> {
         let meta = self.db.open_tree("meta")?;
         if meta.get(META_KEYRING)?.is_some() {
             return Ok(StoreState::Encrypted);

@@ -83,6 +83,17 @@ impl Store {
         keys: Keys,
         reader: Option<KeyReader>,
     ) -> Result<Store, StoreError> {
+        // The first reads of a damaged data file can make sled panic: a damaged caseload.
+        super::damage::catching(move || Store::with_db_unguarded(db, path, slots, keys, reader))
+    }
+
+    fn with_db_unguarded(
+        db: sled::Db,
+        path: Option<PathBuf>,
+        slots: super::keyslots::KeySlots,
+        keys: Keys,
+        reader: Option<KeyReader>,
+    ) -> Result<Store, StoreError> {
         let store = Store {
             meta: db.open_tree("meta")?,
             participants: db.open_tree("participants")?,
