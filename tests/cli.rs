@@ -313,3 +313,18 @@ fn the_passphrase_changes_without_re_encrypting_and_the_old_one_stops_working() 
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("te kort"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_backup_into_the_caseloads_own_data_file_is_refused_and_the_caseload_still_opens() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    assert!(meedoen(&dir, &["demo", "--participants", "3"]).status.success());
+    let out = meedoen(&dir, &["backup", dir.join("db").join("db").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("eigen bestanden van de caseload"), "{}", stderr(&out));
+    let out = meedoen(&dir, &["check"]);
+    assert!(out.status.success(), "the caseload still opens: {}", stderr(&out));
+    std::fs::create_dir_all(dir.join("backups")).unwrap();
+    let out = meedoen(&dir, &["backup", dir.join("backups").join("handmatig.backup").to_str().unwrap()]);
+    assert!(out.status.success(), "its own backups folder is fine: {}", stderr(&out));
+}

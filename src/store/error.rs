@@ -31,6 +31,10 @@ pub enum StoreError {
         "the caseload file holds less than was saved (saved up to {expected}, found {found}): it may be truncated or damaged; restore a backup with `meedoen restore FILE`"
     )]
     Truncated { expected: u64, found: u64 },
+    #[error(
+        "a backup cannot be written into the caseload's own files ({path}): choose a file outside the data directory, or in its backups folder"
+    )]
+    BackupInsideCaseload { path: PathBuf },
     #[error("storage error: {0}")]
     Backend(String),
 }
@@ -60,6 +64,9 @@ impl StoreError {
             StoreError::AlreadyInitialised => ("error.already_initialised", vec![]),
             StoreError::Truncated { expected, found } => {
                 ("error.truncated", vec![("expected", expected.to_string()), ("found", found.to_string())])
+            }
+            StoreError::BackupInsideCaseload { path } => {
+                ("error.backup_inside_caseload", vec![("path", path.display().to_string())])
             }
             StoreError::Backend(_) => return None,
         })
