@@ -70,7 +70,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 }
             };
             match out {
-                Some(path) => std::fs::write(path, &bytes).map_err(|e| cannot_write(&strings, path, e)),
+                Some(path) => crate::store::write_private(path, &bytes).map_err(|e| cannot_write(&strings, path, e)),
                 None => std::io::stdout()
                     .write_all(&bytes)
                     .map_err(|e| CliError::new(format!("cannot write the report: {e}"), exit::ERROR)),
@@ -131,7 +131,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let text = crate::export_person::text(&export, &strings).map_err(err)?;
             for (ext, bytes) in [("json", json), ("txt", text.into_bytes())] {
                 let path = base.with_extension(ext);
-                std::fs::write(&path, bytes).map_err(|e| cannot_write(&strings, &path, e))?;
+                crate::store::write_private(&path, bytes).map_err(|e| cannot_write(&strings, &path, e))?;
                 println!("{}", path.display());
             }
             Ok(())
@@ -142,7 +142,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let mut buf = Vec::new();
             crate::export::write_json(&store, &mut buf).map_err(|e| CliError::from_store(e, &strings))?;
             match out {
-                Some(path) => std::fs::write(path, &buf).map_err(|e| cannot_write(&strings, path, e)),
+                Some(path) => crate::store::write_private(path, &buf).map_err(|e| cannot_write(&strings, path, e)),
                 None => std::io::stdout()
                     .write_all(&buf)
                     .map_err(|e| CliError::new(format!("cannot write the export: {e}"), exit::ERROR)),
@@ -161,7 +161,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             };
             let previous = assessments.len().checked_sub(2).and_then(|i| assessments.get(i));
             let svg = crate::domain::chart::svg(&p.listed_name(), latest, previous, cli.lang);
-            std::fs::write(out, svg).map_err(|e| cannot_write(&strings, out, e))?;
+            crate::store::write_private(out, svg).map_err(|e| cannot_write(&strings, out, e))?;
             let date = crate::domain::validate::format_date(latest.date);
             let (name, file) = (p.listed_name(), out.display().to_string());
             println!("{}", strings.fill("cli.chart_written", &[("name", &name), ("date", &date), ("file", &file)]));

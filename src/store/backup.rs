@@ -127,7 +127,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Entry>, StoreError> {
 /// Writes `bytes` to `path` through a temporary file, so a crash never leaves half a backup.
 pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let tmp = path.with_extension("partial");
-    let mut f = std::fs::File::create(&tmp).map_err(io_error)?;
+    let mut f = super::files::private_options().open(&tmp).map_err(io_error)?;
     f.write_all(bytes).map_err(io_error)?;
     f.sync_all().map_err(io_error)?;
     std::fs::rename(&tmp, path).map_err(io_error)

@@ -299,6 +299,9 @@ impl Store {
     /// owner-only). A caseload that another meedoen holds gives [`StoreError::Locked`].
     pub fn open_locked(dir: &Path) -> Result<LockedStore, StoreError> {
         create_private_dir(dir)?;
+        // A caseload written under a looser umask (or by an older meedoen) is made owner-only.
+        super::files::restrict_tree(dir)
+            .map_err(|e| StoreError::DataDir { path: dir.to_path_buf(), reason: e.to_string() })?;
         recover_rewrite(dir)?;
         let db = open_db(&dir.join("db"))?;
         let keys = db.open_tree("keys")?;

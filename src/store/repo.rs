@@ -477,12 +477,11 @@ pub(super) const GENERATION_FILE: &str = "saved-generation";
 /// file), so it costs little on every save.
 pub(super) fn write_generation(dir: &Path, g: u64) -> Result<(), StoreError> {
     use std::io::{Seek, Write};
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(dir.join(GENERATION_FILE))
-        .map_err(io_error)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(dir.join(GENERATION_FILE)).map_err(io_error)?;
     f.seek(std::io::SeekFrom::Start(0)).map_err(io_error)?;
     f.write_all(format!("{g:020}\n").as_bytes()).map_err(io_error)
 }
