@@ -19,6 +19,14 @@ pub const DEMO_PASSPHRASE: &str = "meedoen-demo";
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let strings = Strings::new(cli.lang);
     let today = Local::now().date_naive();
+    // How far each caseload got is also kept outside its data directory (not for the demo).
+    if !cli.demo {
+        crate::store::set_state_dir(crate::cli::state_dir());
+        if cli.accept_older {
+            let dir = data_dir(&cli)?;
+            crate::store::forget_generation(&dir).map_err(|e| CliError::from_store(e, &strings))?;
+        }
+    }
     match &cli.command {
         None if cli.demo => {
             // A fresh demo caseload in a temporary directory, removed on exit.
@@ -82,6 +90,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             if locked.state().map_err(|e| CliError::from_store(e, &strings))? != crate::store::StoreState::New {
                 return Err(CliError::from_store(crate::store::StoreError::AlreadyInitialised, &strings));
             }
+            locked.check_nothing_lost().map_err(|e| CliError::from_store(e, &strings))?;
             let p = crate::unlock::new_passphrase(&strings)?;
             locked.init(&p, KdfParams::STANDARD).map_err(|e| CliError::from_store(e, &strings))?;
             println!("{}", strings.get("unlock.created").replace("{dir}", &dir.display().to_string()));

@@ -11,8 +11,9 @@ use super::crypto::{
     StoredKeys, WrappedKey,
 };
 use super::error::io_error;
+use super::highwater::read_generation;
 use super::keyslots::KeySlots;
-use super::repo::{GENERATION_FILE, META_GENERATION, Store, create_private_dir, write_generation};
+use super::repo::{GENERATION_FILE, META_GENERATION, Store, create_private_dir};
 
 const META_KEYRING: &[u8] = b"keyring";
 /// Directory names used while a plain store is rewritten encrypted.
@@ -119,6 +120,18 @@ pub(super) fn sync_dir(dir: &Path) {
 }
 
 impl LockedStore {
+    /// An empty database where `saved-generation` says a caseload was saved (the data file
+    /// emptied or deleted) is a lost caseload, not a new one: [`StoreError::Truncated`], so a
+    /// new caseload is never created over it. Restoring a backup is the way back.
+    pub fn check_nothing_lost(&self) -> Result<(), StoreError> {
+        match read_generation(&self.dir)? {
+            Some(expected) if expected > 0 && self.state()? == StoreState::New => {
+                Err(StoreError::Truncated { expected, found: 0 })
+            }
+            _ => Ok(()),
+        }
+    }
+
     pub fn state(&self) -> Result<StoreState, StoreError> {
         super::damage::catching(|| self.state_unguarded())
     }
@@ -167,12 +180,13 @@ impl LockedStore {
         if self.state()? != StoreState::New {
             return Err(StoreError::AlreadyInitialised);
         }
+        self.check_nothing_lost()?;
         let master = Key::random();
         let ring = Keyring::new(&master, passphrase, kdf)?;
         self.db.open_tree("meta")?.insert(META_KEYRING, codec::encode_plain(&ring)?)?;
         let slots = KeySlots::at(&self.dir.join("db"));
         let store = Store::with_db(self.db, Some(self.dir.clone()), slots, Keys::new(master), self.reader)?;
-        store.flush()?;
+        store.check_generation()?;
         Ok(store)
     }
 
@@ -359,24 +373,6 @@ impl Store {
             None => 0,
         };
         self.generation.store(g, Ordering::SeqCst);
-        Ok(())
-    }
-
-    /// Refuses a data file that holds less than the last flush saved (see [`Store::flush`]).
-    fn check_generation(&self) -> Result<(), StoreError> {
-        let Some(dir) = &self.path else { return Ok(()) };
-        let Ok(text) = std::fs::read_to_string(dir.join(GENERATION_FILE)) else {
-            // No record yet (a store from before this check): start one.
-            return write_generation(dir, self.generation.load(Ordering::SeqCst));
-        };
-        let expected: u64 = text.trim().parse().map_err(|_| StoreError::Corrupt {
-            kind: "saved-generation file",
-            reason: "unreadable; delete the file if the caseload is otherwise fine".into(),
-        })?;
-        let found = self.generation.load(Ordering::SeqCst);
-        if found < expected {
-            return Err(StoreError::Truncated { expected, found });
-        }
         Ok(())
     }
 

@@ -64,6 +64,9 @@ pub struct Store {
     /// The secrets of the key epochs, outside sled.
     pub(super) slots: super::keyslots::KeySlots,
     pub(super) path: Option<PathBuf>,
+    /// The record of how far this caseload got, outside its data directory (see `highwater`);
+    /// set when it is opened.
+    pub(super) mark: std::sync::OnceLock<PathBuf>,
 }
 
 impl Store {
@@ -122,6 +125,7 @@ impl Store {
             slots,
             db,
             path,
+            mark: std::sync::OnceLock::new(),
         };
         store.load_keys(reader)?;
         store.open_epochs()?;
@@ -174,6 +178,9 @@ impl Store {
         self.db.flush().map_err(StoreError::from)?;
         if let Some(dir) = &self.path {
             write_generation(dir, g)?;
+            if let Some(mark) = self.mark.get() {
+                super::highwater::write(mark, dir, g);
+            }
         }
         Ok(())
     }
