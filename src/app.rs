@@ -19,6 +19,14 @@ pub const DEMO_PASSPHRASE: &str = "meedoen-demo";
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let strings = Strings::new(cli.lang);
     let today = Local::now().date_naive();
+    // How far each caseload got is also kept outside its data directory (not for the demo).
+    if !cli.demo {
+        crate::store::set_state_dir(crate::cli::state_dir());
+        if cli.accept_older {
+            let dir = data_dir(&cli)?;
+            crate::store::forget_generation(&dir).map_err(|e| CliError::from_store(e, &strings))?;
+        }
+    }
     match &cli.command {
         None if cli.demo => {
             // A fresh demo caseload in a temporary directory, removed on exit.
@@ -70,7 +78,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 }
             };
             match out {
-                Some(path) => std::fs::write(path, &bytes).map_err(|e| cannot_write(&strings, path, e)),
+                Some(path) => crate::store::write_private(path, &bytes).map_err(|e| cannot_write(&strings, path, e)),
                 None => std::io::stdout()
                     .write_all(&bytes)
                     .map_err(|e| CliError::new(format!("cannot write the report: {e}"), exit::ERROR)),
@@ -82,6 +90,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             if locked.state().map_err(|e| CliError::from_store(e, &strings))? != crate::store::StoreState::New {
                 return Err(CliError::from_store(crate::store::StoreError::AlreadyInitialised, &strings));
             }
+            locked.check_nothing_lost().map_err(|e| CliError::from_store(e, &strings))?;
             let p = crate::unlock::new_passphrase(&strings)?;
             locked.init(&p, KdfParams::STANDARD).map_err(|e| CliError::from_store(e, &strings))?;
             println!("{}", strings.get("unlock.created").replace("{dir}", &dir.display().to_string()));
@@ -131,7 +140,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let text = crate::export_person::text(&export, &strings).map_err(err)?;
             for (ext, bytes) in [("json", json), ("txt", text.into_bytes())] {
                 let path = base.with_extension(ext);
-                std::fs::write(&path, bytes).map_err(|e| cannot_write(&strings, &path, e))?;
+                crate::store::write_private(&path, bytes).map_err(|e| cannot_write(&strings, &path, e))?;
                 println!("{}", path.display());
             }
             Ok(())
@@ -142,7 +151,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let mut buf = Vec::new();
             crate::export::write_json(&store, &mut buf).map_err(|e| CliError::from_store(e, &strings))?;
             match out {
-                Some(path) => std::fs::write(path, &buf).map_err(|e| cannot_write(&strings, path, e)),
+                Some(path) => crate::store::write_private(path, &buf).map_err(|e| cannot_write(&strings, path, e)),
                 None => std::io::stdout()
                     .write_all(&buf)
                     .map_err(|e| CliError::new(format!("cannot write the export: {e}"), exit::ERROR)),
@@ -161,7 +170,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             };
             let previous = assessments.len().checked_sub(2).and_then(|i| assessments.get(i));
             let svg = crate::domain::chart::svg(&p.listed_name(), latest, previous, cli.lang);
-            std::fs::write(out, svg).map_err(|e| cannot_write(&strings, out, e))?;
+            crate::store::write_private(out, svg).map_err(|e| cannot_write(&strings, out, e))?;
             let date = crate::domain::validate::format_date(latest.date);
             let (name, file) = (p.listed_name(), out.display().to_string());
             println!("{}", strings.fill("cli.chart_written", &[("name", &name), ("date", &date), ("file", &file)]));

@@ -24,6 +24,10 @@ pub struct Cli {
     /// Open the UI on a fresh demo caseload in a temporary directory (real data is never touched).
     #[arg(long, conflicts_with = "data_dir")]
     pub demo: bool,
+    /// Open a caseload that is older than the last save on this computer (a copy put back on
+    /// purpose): meedoen forgets how far it got and goes on from this copy.
+    #[arg(long, global = true)]
+    pub accept_older: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -142,6 +146,17 @@ pub fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
     let dirs = directories::ProjectDirs::from("nl", "meedoen", "meedoen")
         .context("no home directory found: pass --data-dir DIR")?;
     Ok(dirs.data_dir().to_path_buf())
+}
+
+/// Where meedoen keeps what must survive a data directory copied back from an older copy:
+/// `MEEDOEN_STATE_DIR`, or the platform state directory (`~/.local/state/meedoen` on Linux; the
+/// preferences directory where the platform has no state directory). `None`: not kept.
+pub fn state_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("MEEDOEN_STATE_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    let dirs = directories::ProjectDirs::from("nl", "meedoen", "meedoen")?;
+    Some(dirs.state_dir().unwrap_or_else(|| dirs.preference_dir()).to_path_buf())
 }
 
 /// An error for the command line: one sentence and an exit code.

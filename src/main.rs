@@ -3,6 +3,8 @@ use clap::Parser;
 use meedoen::cli::{Cli, exit};
 
 fn main() {
+    // Everything meedoen writes holds personal data: owner-only, whatever the umask.
+    meedoen::store::owner_only_umask();
     let cli = Cli::parse();
     let code = match meedoen::app::run(cli) {
         Ok(()) => exit::OK,

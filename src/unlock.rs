@@ -114,8 +114,12 @@ pub fn open_store(dir: &Path, strings: &Strings, create: Create) -> Result<Store
     let err = |e: StoreError| CliError::from_store(e, strings);
     let locked = Store::open_locked(dir).map_err(err)?;
     match locked.state().map_err(err)? {
-        StoreState::New if create == Create::No => Err(err(StoreError::NotInitialised)),
+        StoreState::New if create == Create::No => {
+            locked.check_nothing_lost().map_err(err)?;
+            Err(err(StoreError::NotInitialised))
+        }
         StoreState::New => {
+            locked.check_nothing_lost().map_err(err)?;
             let p = new_passphrase(strings)?;
             locked.init(&p, KdfParams::STANDARD).map_err(err)
         }

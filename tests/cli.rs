@@ -11,6 +11,7 @@ fn meedoen(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_meedoen"))
         .arg("--data-dir")
         .arg(dir)
+        .env("MEEDOEN_STATE_DIR", dir.with_extension("state"))
         .args(args)
         .env_remove("MEEDOEN_DATA_DIR")
         .env_remove("MEEDOEN_COACH")
@@ -222,6 +223,7 @@ fn the_files_on_disk_hold_no_readable_participant_data() {
     let out = Command::new(env!("CARGO_BIN_EXE_meedoen"))
         .arg("--data-dir")
         .arg(&dir)
+        .env("MEEDOEN_STATE_DIR", dir.with_extension("state"))
         .args(["export", "--format", "json"])
         .env("MEEDOEN_PASSPHRASE", "een ander wachtwoord")
         .output()
@@ -282,6 +284,7 @@ fn the_passphrase_changes_without_re_encrypting_and_the_old_one_stops_working() 
     let out = Command::new(env!("CARGO_BIN_EXE_meedoen"))
         .arg("--data-dir")
         .arg(&dir)
+        .env("MEEDOEN_STATE_DIR", dir.with_extension("state"))
         .arg("passphrase")
         .env("MEEDOEN_PASSPHRASE", PASSPHRASE)
         .env("MEEDOEN_NEW_PASSPHRASE", "een heel ander wachtwoord")
@@ -294,6 +297,7 @@ fn the_passphrase_changes_without_re_encrypting_and_the_old_one_stops_working() 
     let new = Command::new(env!("CARGO_BIN_EXE_meedoen"))
         .arg("--data-dir")
         .arg(&dir)
+        .env("MEEDOEN_STATE_DIR", dir.with_extension("state"))
         .arg("export")
         .env("MEEDOEN_PASSPHRASE", "een heel ander wachtwoord")
         .output()
@@ -305,6 +309,7 @@ fn the_passphrase_changes_without_re_encrypting_and_the_old_one_stops_working() 
     let out = Command::new(env!("CARGO_BIN_EXE_meedoen"))
         .arg("--data-dir")
         .arg(&dir)
+        .env("MEEDOEN_STATE_DIR", dir.with_extension("state"))
         .arg("passphrase")
         .env("MEEDOEN_PASSPHRASE", "een heel ander wachtwoord")
         .env("MEEDOEN_NEW_PASSPHRASE", "kort")
@@ -312,4 +317,19 @@ fn the_passphrase_changes_without_re_encrypting_and_the_old_one_stops_working() 
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("te kort"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_backup_into_the_caseloads_own_data_file_is_refused_and_the_caseload_still_opens() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    assert!(meedoen(&dir, &["demo", "--participants", "3"]).status.success());
+    let out = meedoen(&dir, &["backup", dir.join("db").join("db").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("eigen bestanden van de caseload"), "{}", stderr(&out));
+    let out = meedoen(&dir, &["check"]);
+    assert!(out.status.success(), "the caseload still opens: {}", stderr(&out));
+    std::fs::create_dir_all(dir.join("backups")).unwrap();
+    let out = meedoen(&dir, &["backup", dir.join("backups").join("handmatig.backup").to_str().unwrap()]);
+    assert!(out.status.success(), "its own backups folder is fine: {}", stderr(&out));
 }

@@ -30,6 +30,7 @@ impl Session {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_meedoen"));
         cmd.arg("--data-dir");
         cmd.arg(dir);
+        cmd.env("MEEDOEN_STATE_DIR", dir.with_extension("state"));
         cmd.arg("--coach");
         cmd.arg("Sanne");
         for a in extra {
@@ -176,6 +177,7 @@ fn a_second_window_on_the_same_caseload_is_refused() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_meedoen"))
         .arg("--data-dir")
         .arg(&dir)
+        .env("MEEDOEN_STATE_DIR", dir.with_extension("state"))
         .env("MEEDOEN_PASSPHRASE", PASSPHRASE)
         .output()
         .unwrap();
@@ -228,6 +230,7 @@ fn a_backup_asked_for_while_the_ui_runs_is_written_by_the_ui() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_meedoen"))
         .arg("--data-dir")
         .arg(&dir)
+        .env("MEEDOEN_STATE_DIR", dir.with_extension("state"))
         .arg("backup")
         .arg(&file)
         .env("MEEDOEN_PASSPHRASE", PASSPHRASE)
@@ -242,6 +245,7 @@ fn a_backup_asked_for_while_the_ui_runs_is_written_by_the_ui() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_meedoen"))
         .arg("--data-dir")
         .arg(&restored)
+        .env("MEEDOEN_STATE_DIR", restored.with_extension("state"))
         .arg("restore")
         .arg(&file)
         .env("MEEDOEN_PASSPHRASE", PASSPHRASE)

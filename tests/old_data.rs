@@ -32,6 +32,7 @@ fn meedoen(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_meedoen"))
         .arg("--data-dir")
         .arg(dir)
+        .env("MEEDOEN_STATE_DIR", dir.with_extension("state"))
         .args(args)
         .env("MEEDOEN_PASSPHRASE", "oude gegevens blijven werken")
         .output()

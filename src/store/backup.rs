@@ -127,7 +127,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Entry>, StoreError> {
 /// Writes `bytes` to `path` through a temporary file, so a crash never leaves half a backup.
 pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let tmp = path.with_extension("partial");
-    let mut f = std::fs::File::create(&tmp).map_err(io_error)?;
+    let mut f = super::files::private_options().open(&tmp).map_err(io_error)?;
     f.write_all(bytes).map_err(io_error)?;
     f.sync_all().map_err(io_error)?;
     std::fs::rename(&tmp, path).map_err(io_error)
@@ -165,6 +165,11 @@ impl Store {
     /// Writes a consistent snapshot of the whole store to `path` and remembers the path, so a
     /// later erasure can remove the erased person's key from it too.
     pub fn write_backup(&self, path: &Path) -> Result<usize, StoreError> {
+        if let Some(dir) = &self.path
+            && inside_own_files(dir, path)
+        {
+            return Err(StoreError::BackupInsideCaseload { path: path.to_path_buf() });
+        }
         let entries = self.entries()?;
         write_atomically(path, &encode(&entries))?;
         let in_own_folder = self.path.as_ref().is_some_and(|d| path.starts_with(d.join("backups")));
@@ -198,6 +203,14 @@ impl Store {
         files
     }
 
+    /// meedoen's own dated backups (`meedoen-YYYY-MM-DD.backup`), newest first: the only files
+    /// the daily rotation removes. A file the coach put in the folder is never one of them.
+    fn dated_backups(&self) -> Vec<PathBuf> {
+        let mut files = self.daily_backups();
+        files.retain(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(is_dated_backup_name));
+        files
+    }
+
     /// Writes today's automatic backup if there is none yet, and keeps the newest seven.
     pub fn daily_backup(&self, today: NaiveDate) -> Result<Option<PathBuf>, StoreError> {
         let Some(dir) = &self.path else { return Ok(None) };
@@ -210,7 +223,7 @@ impl Store {
             self.write_backup(&path)?;
             Some(path)
         };
-        for old in self.daily_backups().into_iter().skip(DAILY_KEPT) {
+        for old in self.dated_backups().into_iter().skip(DAILY_KEPT) {
             std::fs::remove_file(old).map_err(io_error)?;
         }
         Ok(written)
@@ -267,6 +280,52 @@ impl Store {
     }
 }
 
+/// Whether `name` is one of meedoen's daily backups: `meedoen-YYYY-MM-DD.backup`.
+fn is_dated_backup_name(name: &str) -> bool {
+    name.strip_prefix("meedoen-")
+        .and_then(|rest| rest.strip_suffix(".backup"))
+        .is_some_and(|date| NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok() && date.len() == 10)
+}
+
+/// Whether `target` is one of the caseload's own files in `dir` (the data file, its snapshots,
+/// `saved-generation`, ...) or a folder of it: writing a backup there would destroy the caseload.
+/// Only the `backups` folder inside the data directory may hold a backup.
+fn inside_own_files(dir: &Path, target: &Path) -> bool {
+    let (dir, target) = (resolve(dir), resolve(target));
+    let backups = dir.join("backups");
+    target.starts_with(&dir) && !(target.starts_with(&backups) && target != backups)
+}
+
+/// `path` with symbolic links, `.` and `..` resolved as far as it exists, the rest appended.
+fn resolve(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut plain = PathBuf::new();
+    for c in std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).components() {
+        match c {
+            Component::ParentDir => {
+                plain.pop();
+            }
+            Component::CurDir => {}
+            other => plain.push(other),
+        }
+    }
+    let mut rest = Vec::new();
+    let mut existing = plain.as_path();
+    loop {
+        if let Ok(mut real) = std::fs::canonicalize(existing) {
+            real.extend(rest.iter().rev());
+            return real;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return plain,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,6 +346,58 @@ mod tests {
         let problems = store.check().unwrap();
         assert!(problems.iter().any(|m| m.starts_with("participants: a record cannot be read")), "{problems:?}");
         assert!(problems.iter().any(|m| m.contains("stored without encryption")), "{problems:?}");
+    }
+
+    fn on_disk(dir: &Path) -> Store {
+        Store::create(dir, "test passphrase", crate::store::crypto::KdfParams::LIGHT_FOR_TESTS).unwrap()
+    }
+
+    #[test]
+    fn the_daily_rotation_removes_only_meedoens_own_dated_backups() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = on_disk(&tmp.path().join("c"));
+        let folder = tmp.path().join("c").join("backups");
+        std::fs::create_dir_all(&folder).unwrap();
+        for day in 1..=9 {
+            std::fs::write(folder.join(format!("meedoen-2026-11-{day:02}.backup")), b"x").unwrap();
+        }
+        let own = ["handmatig-voor-upgrade.backup", "meedoen-voor-upgrade.backup", "meedoen-2026-11-01-kopie.backup"];
+        for name in own {
+            std::fs::write(folder.join(name), b"by hand").unwrap();
+        }
+        store.daily_backup(NaiveDate::from_ymd_opt(2026, 11, 10).unwrap()).unwrap();
+        for name in own {
+            assert!(folder.join(name).exists(), "{name} was made by the coach and stays");
+        }
+        let dated: Vec<String> =
+            store.dated_backups().iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(dated.len(), DAILY_KEPT);
+        assert_eq!(dated[0], "meedoen-2026-11-10.backup");
+        assert_eq!(dated[DAILY_KEPT - 1], "meedoen-2026-11-04.backup");
+    }
+
+    #[test]
+    fn a_backup_into_the_caseloads_own_files_is_refused_and_the_caseload_still_opens() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("c");
+        let store = on_disk(&dir);
+        store.add_participant(Participant::new(ParticipantId::new_random(), 0, chrono::Utc::now())).unwrap();
+        for target in
+            [dir.join("db").join("db"), dir.join("db").join("nieuw"), dir.join("saved-generation"), dir.clone()]
+        {
+            let r = store.write_backup(&target);
+            assert!(matches!(r, Err(StoreError::BackupInsideCaseload { .. })), "{target:?}: {r:?}");
+        }
+        // Through another spelling of the same folder.
+        let odd = dir.join("backups").join("..").join("db").join("db");
+        assert!(matches!(store.write_backup(&odd), Err(StoreError::BackupInsideCaseload { .. })));
+        // Its own backups folder and anywhere outside are fine.
+        std::fs::create_dir_all(dir.join("backups")).unwrap();
+        store.write_backup(&dir.join("backups").join("handmatig.backup")).unwrap_or_else(|e| panic!("{e}"));
+        store.write_backup(&tmp.path().join("elders.backup")).unwrap();
+        drop(store);
+        let store = Store::open(&dir, "test passphrase").unwrap();
+        assert_eq!(store.participant_count(), 1);
     }
 
     #[test]

@@ -31,6 +31,14 @@ pub enum StoreError {
         "the caseload file holds less than was saved (saved up to {expected}, found {found}): it may be truncated or damaged; restore a backup with `meedoen restore FILE`"
     )]
     Truncated { expected: u64, found: u64 },
+    #[error(
+        "this caseload is older than the last save on this computer (saved up to {expected} on {saved_at}, this data directory holds {found}): it was probably copied back from an older copy; restore the newest backup with `meedoen restore FILE`, or start with --accept-older to go on with this older copy"
+    )]
+    RolledBack { expected: u64, found: u64, saved_at: String, file_missing: bool },
+    #[error(
+        "a backup cannot be written into the caseload's own files ({path}): choose a file outside the data directory, or in its backups folder"
+    )]
+    BackupInsideCaseload { path: PathBuf },
     #[error("storage error: {0}")]
     Backend(String),
 }
@@ -60,6 +68,13 @@ impl StoreError {
             StoreError::AlreadyInitialised => ("error.already_initialised", vec![]),
             StoreError::Truncated { expected, found } => {
                 ("error.truncated", vec![("expected", expected.to_string()), ("found", found.to_string())])
+            }
+            StoreError::RolledBack { expected, found, saved_at, file_missing } => (
+                if *file_missing { "error.rolled_back_file_missing" } else { "error.rolled_back" },
+                vec![("expected", expected.to_string()), ("found", found.to_string()), ("saved_at", saved_at.clone())],
+            ),
+            StoreError::BackupInsideCaseload { path } => {
+                ("error.backup_inside_caseload", vec![("path", path.display().to_string())])
             }
             StoreError::Backend(_) => return None,
         })

@@ -11,8 +11,9 @@ use super::crypto::{
     StoredKeys, WrappedKey,
 };
 use super::error::io_error;
+use super::highwater::read_generation;
 use super::keyslots::KeySlots;
-use super::repo::{GENERATION_FILE, META_GENERATION, Store, create_private_dir, write_generation};
+use super::repo::{GENERATION_FILE, META_GENERATION, Store, create_private_dir};
 
 const META_KEYRING: &[u8] = b"keyring";
 /// Directory names used while a plain store is rewritten encrypted.
@@ -70,7 +71,11 @@ fn open_db_once(path: &Path) -> Result<sled::Db, StoreError> {
     // before telling the coach it is open elsewhere.
     let mut tries = 0;
     loop {
-        match sled::Config::new().path(path).flush_every_ms(Some(200)).open().map_err(StoreError::from) {
+        // A damaged data file can make sled panic while it recovers: that is a damaged caseload.
+        let opened = super::damage::catching(|| {
+            sled::Config::new().path(path).flush_every_ms(Some(200)).open().map_err(StoreError::from)
+        });
+        match opened {
             Err(StoreError::Locked) if tries < 250 => {
                 tries += 1;
                 std::thread::sleep(std::time::Duration::from_millis(2));
@@ -115,7 +120,23 @@ pub(super) fn sync_dir(dir: &Path) {
 }
 
 impl LockedStore {
+    /// An empty database where `saved-generation` says a caseload was saved (the data file
+    /// emptied or deleted) is a lost caseload, not a new one: [`StoreError::Truncated`], so a
+    /// new caseload is never created over it. Restoring a backup is the way back.
+    pub fn check_nothing_lost(&self) -> Result<(), StoreError> {
+        match read_generation(&self.dir)? {
+            Some(expected) if expected > 0 && self.state()? == StoreState::New => {
+                Err(StoreError::Truncated { expected, found: 0 })
+            }
+            _ => Ok(()),
+        }
+    }
+
     pub fn state(&self) -> Result<StoreState, StoreError> {
+        super::damage::catching(|| self.state_unguarded())
+    }
+
+    fn state_unguarded(&self) -> Result<StoreState, StoreError> {
         let meta = self.db.open_tree("meta")?;
         if meta.get(META_KEYRING)?.is_some() {
             return Ok(StoreState::Encrypted);
@@ -159,12 +180,13 @@ impl LockedStore {
         if self.state()? != StoreState::New {
             return Err(StoreError::AlreadyInitialised);
         }
+        self.check_nothing_lost()?;
         let master = Key::random();
         let ring = Keyring::new(&master, passphrase, kdf)?;
         self.db.open_tree("meta")?.insert(META_KEYRING, codec::encode_plain(&ring)?)?;
         let slots = KeySlots::at(&self.dir.join("db"));
         let store = Store::with_db(self.db, Some(self.dir.clone()), slots, Keys::new(master), self.reader)?;
-        store.flush()?;
+        store.check_generation()?;
         Ok(store)
     }
 
@@ -291,6 +313,9 @@ impl Store {
     /// owner-only). A caseload that another meedoen holds gives [`StoreError::Locked`].
     pub fn open_locked(dir: &Path) -> Result<LockedStore, StoreError> {
         create_private_dir(dir)?;
+        // A caseload written under a looser umask (or by an older meedoen) is made owner-only.
+        super::files::restrict_tree(dir)
+            .map_err(|e| StoreError::DataDir { path: dir.to_path_buf(), reason: e.to_string() })?;
         recover_rewrite(dir)?;
         let db = open_db(&dir.join("db"))?;
         let keys = db.open_tree("keys")?;
@@ -348,24 +373,6 @@ impl Store {
             None => 0,
         };
         self.generation.store(g, Ordering::SeqCst);
-        Ok(())
-    }
-
-    /// Refuses a data file that holds less than the last flush saved (see [`Store::flush`]).
-    fn check_generation(&self) -> Result<(), StoreError> {
-        let Some(dir) = &self.path else { return Ok(()) };
-        let Ok(text) = std::fs::read_to_string(dir.join(GENERATION_FILE)) else {
-            // No record yet (a store from before this check): start one.
-            return write_generation(dir, self.generation.load(Ordering::SeqCst));
-        };
-        let expected: u64 = text.trim().parse().map_err(|_| StoreError::Corrupt {
-            kind: "saved-generation file",
-            reason: "unreadable; delete the file if the caseload is otherwise fine".into(),
-        })?;
-        let found = self.generation.load(Ordering::SeqCst);
-        if found < expected {
-            return Err(StoreError::Truncated { expected, found });
-        }
         Ok(())
     }
 

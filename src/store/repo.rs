@@ -64,6 +64,9 @@ pub struct Store {
     /// The secrets of the key epochs, outside sled.
     pub(super) slots: super::keyslots::KeySlots,
     pub(super) path: Option<PathBuf>,
+    /// The record of how far this caseload got, outside its data directory (see `highwater`);
+    /// set when it is opened.
+    pub(super) mark: std::sync::OnceLock<PathBuf>,
 }
 
 impl Store {
@@ -77,6 +80,17 @@ impl Store {
     /// The store over `db`; its participant keys come from `reader` when they are being read
     /// already (see [`KeyReader`]).
     pub(super) fn with_db(
+        db: sled::Db,
+        path: Option<PathBuf>,
+        slots: super::keyslots::KeySlots,
+        keys: Keys,
+        reader: Option<KeyReader>,
+    ) -> Result<Store, StoreError> {
+        // The first reads of a damaged data file can make sled panic: a damaged caseload.
+        super::damage::catching(move || Store::with_db_unguarded(db, path, slots, keys, reader))
+    }
+
+    fn with_db_unguarded(
         db: sled::Db,
         path: Option<PathBuf>,
         slots: super::keyslots::KeySlots,
@@ -111,6 +125,7 @@ impl Store {
             slots,
             db,
             path,
+            mark: std::sync::OnceLock::new(),
         };
         store.load_keys(reader)?;
         store.open_epochs()?;
@@ -163,6 +178,9 @@ impl Store {
         self.db.flush().map_err(StoreError::from)?;
         if let Some(dir) = &self.path {
             write_generation(dir, g)?;
+            if let Some(mark) = self.mark.get() {
+                super::highwater::write(mark, dir, g);
+            }
         }
         Ok(())
     }
@@ -466,12 +484,11 @@ pub(super) const GENERATION_FILE: &str = "saved-generation";
 /// file), so it costs little on every save.
 pub(super) fn write_generation(dir: &Path, g: u64) -> Result<(), StoreError> {
     use std::io::{Seek, Write};
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(dir.join(GENERATION_FILE))
-        .map_err(io_error)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(dir.join(GENERATION_FILE)).map_err(io_error)?;
     f.seek(std::io::SeekFrom::Start(0)).map_err(io_error)?;
     f.write_all(format!("{g:020}\n").as_bytes()).map_err(io_error)
 }

@@ -109,10 +109,12 @@ impl Store {
         store.meta.remove(META_RESTORING)?;
         store.flush()?;
         let generation = store.generation.load(std::sync::atomic::Ordering::SeqCst);
+        let id = store.meta.get(super::highwater::META_CASELOAD_ID)?.map(|v| v.to_vec());
         drop(store);
         std::fs::rename(&beside, &db_dir).map_err(io_error)?;
         super::keys::sync_dir(dir);
         write_generation(dir, generation)?;
+        super::highwater::record_restored(dir, id.as_deref(), generation);
         Ok(Restored { records, skipped })
     }
 

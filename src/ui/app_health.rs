@@ -289,7 +289,7 @@ impl App {
         let dir = self.export_dir();
         let file =
             dir.join(format!("meedoen-{}-{}.svg", crate::domain::participant::format_number(p.number), cur.date));
-        self.flash = Some(match std::fs::write(&file, svg) {
+        self.flash = Some(match crate::store::write_private(&file, svg.as_bytes()) {
             Ok(()) => (self.strings.fill("health.chart_written", &[("file", &file.display().to_string())]), false),
             Err(e) => (
                 self.strings

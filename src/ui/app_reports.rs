@@ -57,9 +57,13 @@ impl App {
         let report = dir.join(format!("meedoen-rapportage-{stamp}.csv"));
         let list = dir.join(format!("meedoen-esf-deelnemers-{stamp}.csv"));
         let written = crate::reports::csv(&r.report, &self.strings)
-            .and_then(|b| std::fs::write(&report, b).map_err(|e| crate::store::StoreError::Backend(e.to_string())))
+            .and_then(|b| {
+                crate::store::write_private(&report, &b).map_err(|e| crate::store::StoreError::Backend(e.to_string()))
+            })
             .and_then(|()| crate::reports::esf_list(&r.data, &r.report, false))
-            .and_then(|b| std::fs::write(&list, b).map_err(|e| crate::store::StoreError::Backend(e.to_string())));
+            .and_then(|b| {
+                crate::store::write_private(&list, &b).map_err(|e| crate::store::StoreError::Backend(e.to_string()))
+            });
         self.flash = Some(match written {
             Ok(()) => {
                 let files = format!("{}, {}", report.display(), list.display());

@@ -132,6 +132,7 @@ pub fn run_meedoen(dir: &std::path::Path, args: &[&str]) -> std::process::Output
     std::process::Command::new(env!("CARGO_BIN_EXE_meedoen"))
         .arg("--data-dir")
         .arg(dir)
+        .env("MEEDOEN_STATE_DIR", dir.with_extension("state"))
         .args(args)
         .env("MEEDOEN_PASSPHRASE", TEST_PASSPHRASE)
         .env_remove("MEEDOEN_COACH")
