@@ -17,6 +17,7 @@ fn restore_cmd(dir: &Path, file: &Path, passphrase: &str) -> Command {
         .arg("restore")
         .arg(file)
         .env("MEEDOEN_PASSPHRASE", passphrase)
+        .env("MEEDOEN_STATE_DIR", dir.with_extension("state"))
         .env_remove("MEEDOEN_COACH")
         .env_remove("MEEDOEN_DATA_DIR")
         .stdin(Stdio::null());
