@@ -127,10 +127,17 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Entry>, StoreError> {
 /// Writes `bytes` to `path` through a temporary file, so a crash never leaves half a backup.
 pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let tmp = path.with_extension("partial");
-    let mut f = super::files::private_options().open(&tmp).map_err(io_error)?;
-    f.write_all(bytes).map_err(io_error)?;
-    f.sync_all().map_err(io_error)?;
-    std::fs::rename(&tmp, path).map_err(io_error)
+    let written = (|| {
+        let mut f = super::files::private_options().open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        // A full disk, say: no half-written file stays behind.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map_err(io_error)
 }
 
 impl Store {

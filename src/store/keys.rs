@@ -175,6 +175,14 @@ impl LockedStore {
         }
     }
 
+    /// Opens the caseload with a master key already unlocked (reopening after a full disk).
+    pub(super) fn with_master(self, master: Key) -> Result<Store, StoreError> {
+        let slots = KeySlots::at(&self.dir.join("db"));
+        let store = Store::with_db(self.db, Some(self.dir.clone()), slots, Keys::new(master), self.reader)?;
+        store.check_generation()?;
+        Ok(store)
+    }
+
     /// Creates a new caseload protected by `passphrase`.
     pub fn init(self, passphrase: &str, kdf: KdfParams) -> Result<Store, StoreError> {
         if self.state()? != StoreState::New {
@@ -317,6 +325,7 @@ impl Store {
         super::files::restrict_tree(dir)
             .map_err(|e| StoreError::DataDir { path: dir.to_path_buf(), reason: e.to_string() })?;
         recover_rewrite(dir)?;
+        super::space::remove_partial_files(dir);
         let db = open_db(&dir.join("db"))?;
         let keys = db.open_tree("keys")?;
         let reader = KeyReader::start(move || stored_keys(&keys));

@@ -21,6 +21,7 @@ mod rekey;
 mod repo;
 mod restore;
 mod shred;
+mod space;
 
 pub use backup::DAILY_KEPT;
 pub use coach::{OwnPeople, ParticipantReader};
@@ -34,3 +35,4 @@ pub use privacy::ErasureReport;
 pub use records::{AssessmentDraft, ContactSummary, Draft, Settings};
 pub use repo::Store;
 pub use restore::{Backup, BackupKey, Restored};
+pub use space::ROOM_TO_REOPEN;

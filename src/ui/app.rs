@@ -97,6 +97,8 @@ pub struct App {
     pub quit: bool,
     /// Why the app quit on its own (the caseload could not be read to the end), for the exit message.
     pub fatal: Option<String>,
+    /// A save found the disk full: the store is opened again once there is room (`app_disk`).
+    pub(super) disk_full: std::cell::Cell<bool>,
     /// The whole caseload is read and its coach tags checked (see `finish_loading`).
     pub(super) loaded: bool,
     pub(super) clock: Clock,
@@ -157,6 +159,7 @@ impl App {
             flash: None,
             quit: false,
             fatal: None,
+            disk_full: std::cell::Cell::new(false),
             loaded: false,
             clock,
             pending_drafts: pending,
@@ -257,7 +260,8 @@ impl App {
         if self.locked.is_some() {
             return self.lock_key(&ev);
         }
-        let had_flash = self.flash.take().is_some();
+        let recovered = self.recover_from_full_disk();
+        let had_flash = self.flash.take().is_some() || recovered;
         let changed = if matches!(self.popup, Some(Popup::Erase { .. })) {
             self.erase_key(&ev)
         } else if self.popup.is_some() {
@@ -525,6 +529,9 @@ impl App {
     }
 
     pub(super) fn error_text(&self, e: &StoreError) -> String {
+        if matches!(e, StoreError::DiskFull) {
+            self.disk_full.set(true);
+        }
         self.strings.store_error(e)
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod app;
 mod app_day;
+mod app_disk;
 mod app_forms;
 mod app_health;
 mod app_modules;
@@ -58,13 +59,14 @@ pub fn run(
         ratatui::try_init().map_err(|e| CliError::new(format!("cannot open the terminal: {e}"), exit::ERROR))?;
     let result = event_loop(&mut terminal, &mut app);
     ratatui::restore();
-    // Whatever happened, what was typed is on disk before we leave.
-    let flushed = app.store.flush();
+    // Whatever happened, what was typed is on disk before we leave (told in the coach's
+    // language when the disk is full).
+    let flushed = app.close();
     if let Some(why) = app.fatal.take() {
         return Err(CliError::new(why, exit::ERROR));
     }
     result.map_err(|e| CliError::new(format!("terminal error: {e}"), exit::ERROR))?;
-    flushed.map_err(|e| CliError::new(e.to_string(), exit::ERROR))
+    flushed.map_err(|why| CliError::new(why, exit::ERROR))
 }
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io::Result<()> {
@@ -96,7 +98,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io
             {
                 app.flash = Some((format!("{}: {e}", app.strings.get("error.backup_failed")), true));
             }
-            app.set_today(today) | app.tick()
+            app.recover_from_full_disk() | app.set_today(today) | app.tick()
         };
         if redraw && !app.quit {
             terminal.draw(|f| view::render(app, f))?;
