@@ -33,7 +33,7 @@ pub fn backup(cli: &Cli, strings: &Strings, file: &Path) -> Result<(), CliError>
             drop(locked);
             let store = open_store(&dir, strings, Create::No)?;
             let n = store.write_backup(&target).map_err(|e| CliError::from_store(e, strings))?;
-            println!("{}", backup_written(strings, &target, &n.to_string()));
+            crate::output::line(backup_written(strings, &target, &n.to_string()))?;
             Ok(())
         }
     }
@@ -48,14 +48,14 @@ fn backup_through_running_app(strings: &Strings, dir: &Path, target: &Path) -> R
     let _ = std::fs::remove_file(&result);
     std::fs::write(dir.join(REQUEST_FILE), target.display().to_string())
         .map_err(|e| CliError::new(strings.fill("cli.backup_cannot_ask", &[("error", &e.to_string())]), exit::ERROR))?;
-    eprintln!("{}", strings.get("cli.backup_asking"));
+    crate::output::note(strings.get("cli.backup_asking"));
     let start = Instant::now();
     while start.elapsed() < WAIT {
         if let Ok(answer) = std::fs::read_to_string(&result) {
             let _ = std::fs::remove_file(&result);
             return match answer.strip_prefix("ok ") {
                 Some(n) => {
-                    println!("{}", backup_written(strings, target, n.trim()));
+                    crate::output::line(backup_written(strings, target, n.trim()))?;
                     Ok(())
                 }
                 None => Err(CliError::new(
@@ -91,7 +91,7 @@ pub fn restore(cli: &Cli, strings: &Strings, file: &Path) -> Result<(), CliError
         }
         other => CliError::from_store(other, strings),
     })?;
-    println!("{}", strings.fill("cli.restored", &[("n", &n.to_string()), ("dir", &dir.display().to_string())]));
+    crate::output::line(strings.fill("cli.restored", &[("n", &n.to_string()), ("dir", &dir.display().to_string())]))?;
     // Opening it proves the passphrase and the data; check reads every record.
     let store = open_store(&dir, strings, Create::No)?;
     report_check(&store, strings)
@@ -106,11 +106,14 @@ pub fn check(cli: &Cli, strings: &Strings) -> Result<(), CliError> {
 fn report_check(store: &Store, strings: &Strings) -> Result<(), CliError> {
     let problems = store.check().map_err(|e| CliError::from_store(e, strings))?;
     if problems.is_empty() {
-        println!("{}", strings.fill("cli.check_ok", &[("n", &store.participant_count().to_string())]));
+        crate::output::line(strings.fill("cli.check_ok", &[("n", &store.participant_count().to_string())]))?;
         return Ok(());
     }
     for p in &problems {
-        println!("{}", strings.fill("cli.check_problem", &[("problem", p)]));
+        // A closed output does not hide that there are problems: the exit code still says so.
+        if crate::output::line(strings.fill("cli.check_problem", &[("problem", p)])).is_err() {
+            break;
+        }
     }
     Err(CliError::new(strings.fill("cli.check_failed", &[("n", &problems.len().to_string())]), exit::ERROR))
 }

@@ -73,16 +73,26 @@ pub fn new_passphrase_from(var: &str, strings: &Strings) -> Result<Zeroizing<Str
     for _ in 0..ATTEMPTS {
         let first = ask(strings.get("unlock.new"), strings)?;
         if let Some(msg) = weak(&first, strings) {
-            eprintln!("{msg}");
+            crate::output::note(&msg);
             continue;
         }
         let second = ask(strings.get("unlock.repeat"), strings)?;
         if *first == *second {
             return Ok(first);
         }
-        eprintln!("{}", strings.get("unlock.mismatch"));
+        crate::output::note(strings.get("unlock.mismatch"));
     }
     Err(CliError::new(strings.get("unlock.gave_up"), exit::USAGE))
+}
+
+/// Where `dir` holds no caseload yet, the new passphrase, asked and checked before anything is
+/// made on disk (a refused passphrase leaves no empty caseload behind); `None` where there is
+/// a database already (its state decides what is asked).
+pub fn ask_before_creating(dir: &Path, strings: &Strings) -> Result<Option<Zeroizing<String>>, CliError> {
+    if dir.join("db").exists() {
+        return Ok(None);
+    }
+    new_passphrase(strings).map(Some)
 }
 
 /// Opens the caseload in `dir`, asking what is needed: the passphrase of an encrypted caseload,
@@ -90,16 +100,28 @@ pub fn new_passphrase_from(var: &str, strings: &Strings) -> Result<Zeroizing<Str
 /// encryption.
 pub fn open_store(dir: &Path, strings: &Strings, create: Create) -> Result<Store, CliError> {
     let err = |e: StoreError| CliError::from_store(e, strings);
+    let mut early = match create {
+        Create::Yes => ask_before_creating(dir, strings)?,
+        Create::No => None,
+    };
     let locked = Store::open_locked(dir).map_err(err)?;
     match locked.state().map_err(err)? {
         StoreState::New if create == Create::No => Err(err(StoreError::NotInitialised)),
         StoreState::New => {
-            let p = new_passphrase(strings)?;
+            let p = match early.take() {
+                Some(p) => p,
+                None => new_passphrase(strings)?,
+            };
             locked.init(&p, KdfParams::STANDARD).map_err(err)
         }
         StoreState::Plain => {
-            eprintln!("{}", strings.get("unlock.encrypting"));
-            let p = new_passphrase(strings)?;
+            let p = match early.take() {
+                Some(p) => p,
+                None => {
+                    crate::output::note(strings.get("unlock.encrypting"));
+                    new_passphrase(strings)?
+                }
+            };
             locked.unlock(&p).map_err(err)
         }
         StoreState::Encrypted => {
@@ -116,7 +138,7 @@ pub fn open_store(dir: &Path, strings: &Strings, create: Create) -> Result<Store
                 let p = ask(strings.get("unlock.ask"), strings)?;
                 match store.unlock(&p) {
                     Err(StoreError::WrongPassphrase) if attempt < ATTEMPTS => {
-                        eprintln!("{}", strings.get("error.wrong_passphrase"));
+                        crate::output::note(strings.get("error.wrong_passphrase"));
                     }
                     other => return other.map_err(err),
                 }
