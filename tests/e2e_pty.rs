@@ -37,6 +37,11 @@ impl Session {
         }
         cmd.env("NO_COLOR", "1");
         cmd.env("TERM", "xterm-256color");
+        // Exports (`x`) land beside the caseload, never in the real home or documents folder.
+        if let Some(home) = dir.parent() {
+            cmd.env("HOME", home);
+            cmd.env("XDG_CONFIG_HOME", home.join(".config"));
+        }
         cmd.env_remove("MEEDOEN_DATA_DIR");
         match passphrase {
             Some(p) => cmd.env("MEEDOEN_PASSPHRASE", p),

@@ -110,8 +110,10 @@ pub struct App {
     pub lock_minutes: u16,
     /// Shown on the lock screen of the `--demo` caseload, whose passphrase is public.
     pub demo_passphrase: Option<&'static str>,
-    /// Where `x` writes charts and reports; `None`: the documents folder (or home). The `--demo`
-    /// caseload writes into its own temporary directory, so a demo leaves nothing behind.
+    /// Where `x` writes charts and reports. The running program sets it (the documents folder,
+    /// or the `--demo` caseload's own temporary directory, so a demo leaves nothing behind);
+    /// `None` (an app built by a test or a bench) writes nowhere and says so, so no test can
+    /// write into, or overwrite an export in, the real documents or home folder.
     pub export_dir: Option<std::path::PathBuf>,
 }
 
@@ -172,16 +174,15 @@ impl App {
         Ok(app)
     }
 
-    /// The folder exports are written to, made if it is not there.
-    pub(super) fn export_dir(&self) -> std::path::PathBuf {
-        if let Some(dir) = &self.export_dir {
-            // A failure shows when the file is written into it.
-            let _ = std::fs::create_dir_all(dir);
-            return dir.clone();
-        }
-        directories::UserDirs::new()
-            .and_then(|u| u.document_dir().map(|d| d.to_path_buf()).or_else(|| Some(u.home_dir().to_path_buf())))
-            .unwrap_or_else(|| std::path::PathBuf::from("."))
+    /// The folder exports are written to, made if it is not there; the message to show when
+    /// there is none.
+    pub(super) fn export_dir(&self) -> Result<std::path::PathBuf, String> {
+        let Some(dir) = &self.export_dir else {
+            return Err(self.strings.get("error.no_export_dir").to_string());
+        };
+        // A failure shows when the file is written into it.
+        let _ = std::fs::create_dir_all(dir);
+        Ok(dir.clone())
     }
 
     pub fn screen(&self) -> &Screen {

@@ -50,10 +50,12 @@ pub fn run(
     let mut app = App::new(store, strings, Theme::from_env(), coach, today, Box::new(Utc::now))
         .map_err(|e| CliError::new(e.to_string(), exit::ERROR))?;
     app.demo_passphrase = demo_passphrase;
-    if demo_passphrase.is_some() {
+    app.export_dir = if demo_passphrase.is_some() {
         // The demo caseload's temporary directory, removed on exit with everything in it.
-        app.export_dir = app.store.path().map(|p| p.join("exports"));
-    }
+        app.store.path().map(|p| p.join("exports"))
+    } else {
+        Some(documents_dir())
+    };
     let mut terminal =
         ratatui::try_init().map_err(|e| CliError::new(format!("cannot open the terminal: {e}"), exit::ERROR))?;
     let result = event_loop(&mut terminal, &mut app);
@@ -65,6 +67,13 @@ pub fn run(
     }
     result.map_err(|e| CliError::new(format!("terminal error: {e}"), exit::ERROR))?;
     flushed.map_err(|e| CliError::new(e.to_string(), exit::ERROR))
+}
+
+/// The coach's documents folder (or home folder), where `x` writes charts and reports.
+fn documents_dir() -> std::path::PathBuf {
+    directories::UserDirs::new()
+        .and_then(|u| u.document_dir().map(|d| d.to_path_buf()).or_else(|| Some(u.home_dir().to_path_buf())))
+        .unwrap_or_else(|| std::path::PathBuf::from("."))
 }
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io::Result<()> {
