@@ -20,9 +20,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match &cli.command {
         None if cli.demo => {
             // A fresh demo caseload in a temporary directory, removed on exit.
-            let tmp = tempfile::Builder::new()
-                .prefix("meedoen-demo-")
-                .tempdir()
+            // Directories that earlier runs left behind (killed outright) are removed first.
+            let tmp = crate::demo::dir::create()
                 .map_err(|e| CliError::new(format!("cannot create a temporary directory: {e}"), exit::ERROR))?;
             let store = Store::create(tmp.path(), DEMO_PASSPHRASE, KdfParams::STANDARD)
                 .map_err(|e| CliError::from_store(e, &strings))?;

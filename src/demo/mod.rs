@@ -3,6 +3,7 @@
 //! years. The same seed always gives the same people.
 
 mod day;
+pub mod dir;
 mod health;
 mod modules;
 mod names;

@@ -27,7 +27,9 @@ pub mod screens;
 pub mod theme;
 pub mod view;
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use chrono::{Local, Utc};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
@@ -56,10 +58,18 @@ pub fn run(
     } else {
         Some(documents_dir())
     };
+    let hangup = hangup_flag();
     let mut terminal =
         ratatui::try_init().map_err(|e| CliError::new(format!("cannot open the terminal: {e}"), exit::ERROR))?;
-    let result = event_loop(&mut terminal, &mut app);
-    ratatui::restore();
+    let result = event_loop(&mut terminal, &mut app, &hangup);
+    // A closed terminal cannot be restored, and ratatui reports that with `eprintln!`, which
+    // panics on a closed standard error: so it is not asked to (the program leaves the normal
+    // way, removing a `--demo` directory).
+    if ratatui::try_restore().is_err() || hangup.load(Ordering::Relaxed) {
+        std::mem::forget(terminal);
+    } else {
+        drop(terminal);
+    }
     // Whatever happened, what was typed is on disk before we leave.
     let flushed = app.store.flush();
     if let Some(why) = app.fatal.take() {
@@ -76,7 +86,32 @@ fn documents_dir() -> std::path::PathBuf {
         .unwrap_or_else(|| std::path::PathBuf::from("."))
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io::Result<()> {
+/// How often the loop does its own work (backup requests, the date, the lock), keys or not.
+const SERVICE_EVERY: Duration = Duration::from_secs(1);
+
+/// The work of the loop that is not a key; returns whether to redraw.
+fn service(app: &mut App) -> bool {
+    crate::safety::serve_backup_request(&app.store);
+    let today = Local::now().date_naive();
+    if today != app.today
+        && let Err(e) = app.store.daily_backup(today)
+    {
+        app.flash = Some((format!("{}: {e}", app.strings.get("error.backup_failed")), true));
+    }
+    app.set_today(today) | app.tick()
+}
+
+/// A flag raised by SIGHUP (the terminal closed) and SIGTERM.
+fn hangup_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGHUP, signal_hook::consts::SIGTERM] {
+        // Without the handler the signal ends the process as before: nothing worse than now.
+        let _ = signal_hook::flag::register(signal, Arc::clone(&flag));
+    }
+    flag
+}
+
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, hangup: &AtomicBool) -> std::io::Result<()> {
     terminal.draw(|f| view::render(app, f))?;
     // The rest of the caseload was read while that frame was drawn.
     if app.finish_loading() && !app.quit {
@@ -88,25 +123,30 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io
         app.flash = Some((format!("{}: {e}", app.strings.get("error.backup_failed")), true));
         terminal.draw(|f| view::render(app, f))?;
     }
+    let mut serviced = Instant::now();
     while !app.quit {
-        // Wake every second: the screen locks after minutes without a key, a backup asked for
-        // from another window is written, and the date turns over at midnight.
-        let redraw = if event::poll(Duration::from_secs(1))? {
+        // Once a second, also while keys keep coming: a backup asked for from another window is
+        // written (between two keys, so `meedoen backup` gets its answer while the coach types),
+        // the date turns over at midnight, the screen locks after minutes without a key.
+        let next = SERVICE_EVERY.saturating_sub(serviced.elapsed());
+        let mut redraw = if event::poll(next)? {
             match event::read()? {
                 Event::Key(k) if k.kind != KeyEventKind::Release => app.handle_key(k),
                 Event::Resize(_, _) => true,
                 _ => false,
             }
         } else {
-            crate::safety::serve_backup_request(&app.store);
-            let today = Local::now().date_naive();
-            if today != app.today
-                && let Err(e) = app.store.daily_backup(today)
-            {
-                app.flash = Some((format!("{}: {e}", app.strings.get("error.backup_failed")), true));
-            }
-            app.set_today(today) | app.tick()
+            false
         };
+        if hangup.load(Ordering::Relaxed) {
+            // The terminal was closed (SIGHUP) or the program asked to stop (SIGTERM): leave the
+            // normal way, so everything is flushed and a `--demo` directory removed.
+            app.quit = true;
+        }
+        if serviced.elapsed() >= SERVICE_EVERY {
+            serviced = Instant::now();
+            redraw |= service(app);
+        }
         if redraw && !app.quit {
             terminal.draw(|f| view::render(app, f))?;
         }
