@@ -110,3 +110,18 @@ fn a_refused_passphrase_at_init_leaves_no_directory() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(dir.join("db").exists());
 }
+
+/// A passphrase in the environment that is not text is refused with a message (it was skipped,
+/// and the terminal asked instead).
+#[cfg(unix)]
+#[test]
+fn a_passphrase_in_the_environment_that_is_not_text_is_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let bad = std::ffi::OsStr::from_bytes(b"caf\xe9 \xff\xfe wachtwoord");
+    let out = command(&dir, &["init"]).env("MEEDOEN_PASSPHRASE", bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("MEEDOEN_PASSPHRASE bevat tekens die geen tekst zijn"), "{}", stderr(&out));
+    assert!(!dir.exists());
+}

@@ -290,3 +290,22 @@ fn a_backup_asked_for_while_the_coach_types_is_written_between_keys() {
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+/// Bytes that are not text (not UTF-8) typed at the passphrase prompt are refused with a
+/// message, not silently turned into U+FFFD and made into a key; the next try works.
+#[test]
+fn a_passphrase_that_is_not_text_is_refused_at_the_prompt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let mut s = Session::start_with(&dir, &["init"], None);
+    s.wait_for("Kies een wachtwoord");
+    s.writer.write_all(b"een zin in latin-1: caf\xe9 \xff\xfe\r").unwrap();
+    s.writer.flush().unwrap();
+    s.wait_for("geen tekst");
+    s.keys("een goede zin als wachtwoord\r");
+    s.wait_for("nog eens");
+    s.keys("een goede zin als wachtwoord\r");
+    assert_eq!(s.wait_exit(), 0, "{}", s.screen());
+    let store = meedoen::store::Store::open(&dir, "een goede zin als wachtwoord");
+    assert!(store.is_ok());
+}
