@@ -105,6 +105,10 @@ pub struct App {
     pub(super) pending_assessments: Vec<crate::store::AssessmentDraft>,
     /// The screen is locked (after minutes without a key); everything behind it is kept.
     pub locked: Option<super::lock::LockState>,
+    /// Wrong tries at the lock and until when it refuses the next one: kept when the screen
+    /// locks again, reset by the right passphrase.
+    pub(super) lock_failures: u32,
+    pub(super) lock_wait_until: Option<DateTime<Utc>>,
     /// When the last key came, and after how many minutes without one the screen locks (0: never).
     pub(super) last_key: DateTime<Utc>,
     pub lock_minutes: u16,
@@ -164,6 +168,8 @@ impl App {
             pending_drafts: pending,
             pending_assessments: assessment_drafts,
             locked: None,
+            lock_failures: 0,
+            lock_wait_until: None,
             last_key,
             lock_minutes,
             demo_passphrase: None,
