@@ -119,3 +119,16 @@ fn what_is_typed_at_the_lock_is_wiped_after_each_try() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(typed(&app), (0, 0), "wiped by Esc");
 }
+
+/// A passphrase pasted in one piece (bracketed paste) is typed into the lock, without its line
+/// break, and unlocks with Enter; outside the lock a paste does nothing.
+#[test]
+fn a_pasted_passphrase_is_typed_into_the_lock() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut app, _) = locked_app(&tmp.path().join("c"), "het goede wachtwoord");
+    assert!(app.paste("het goede wachtwoord\n"));
+    assert_eq!(app.locked.as_ref().unwrap().typed.chars(), "het goede wachtwoord".len());
+    press(&mut app, KeyCode::Enter);
+    assert!(app.locked.is_none(), "{}", message(&app));
+    assert!(!app.paste("iets"));
+}

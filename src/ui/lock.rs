@@ -117,6 +117,16 @@ impl App {
         false
     }
 
+    /// Text pasted in one piece (a terminal in bracketed-paste mode): at the lock it is typed
+    /// into the passphrase (line breaks left out); elsewhere it is ignored. The caller wipes it.
+    pub fn paste(&mut self, text: &str) -> bool {
+        let Some(lock) = self.locked.as_mut() else { return false };
+        for c in text.chars().filter(|c| !c.is_control()) {
+            lock.typed.push(c);
+        }
+        true
+    }
+
     pub(super) fn lock_key(&mut self, ev: &KeyEvent) -> bool {
         let now = (self.clock)();
         let Some(lock) = self.locked.as_mut() else { return false };

@@ -133,6 +133,8 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, hangup: &A
             match event::read()? {
                 Event::Key(k) if k.kind != KeyEventKind::Release => app.handle_key(k),
                 Event::Resize(_, _) => true,
+                // Pasted text may be a passphrase at the lock: wiped once it is used.
+                Event::Paste(text) => app.paste(&zeroize::Zeroizing::new(text)),
                 _ => false,
             }
         } else {
