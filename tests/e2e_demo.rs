@@ -10,6 +10,14 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+/// The tests of this file run one at a time: a terminal opened by one test can be inherited by a
+/// program another test starts at that moment, and then closing it does not hang it up.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 struct Demo {
     screen: Arc<Mutex<vt100::Parser>>,
     child: Box<dyn Child + Send + Sync>,
@@ -88,6 +96,7 @@ fn signal(pid: u32, name: &str) {
 #[cfg(unix)]
 #[test]
 fn closing_the_terminal_removes_the_demo_directory() {
+    let _serial = one_at_a_time();
     let tmp = tempfile::tempdir().unwrap();
     let mut demo = Demo::start(tmp.path());
     assert_eq!(demo_dirs(tmp.path()).len(), 1);
@@ -100,6 +109,7 @@ fn closing_the_terminal_removes_the_demo_directory() {
 #[cfg(unix)]
 #[test]
 fn sigterm_and_sighup_remove_the_demo_directory() {
+    let _serial = one_at_a_time();
     for sig in ["TERM", "HUP"] {
         let tmp = tempfile::tempdir().unwrap();
         let mut demo = Demo::start(tmp.path());
@@ -112,6 +122,7 @@ fn sigterm_and_sighup_remove_the_demo_directory() {
 #[cfg(unix)]
 #[test]
 fn the_next_demo_removes_what_a_killed_one_left_behind() {
+    let _serial = one_at_a_time();
     let tmp = tempfile::tempdir().unwrap();
     let mut first = Demo::start(tmp.path());
     signal(first.pid(), "KILL");
