@@ -1,7 +1,5 @@
 //! Wiring: turns the parsed command line into work on the store and the UI.
 
-use std::io::Write;
-
 use chrono::{Local, Utc};
 
 use crate::cli::{Cli, CliError, Command, ExportFormat, current_coach, data_dir, exit};
@@ -30,9 +28,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match &cli.command {
         None if cli.demo => {
             // A fresh demo caseload in a temporary directory, removed on exit.
-            let tmp = tempfile::Builder::new()
-                .prefix("meedoen-demo-")
-                .tempdir()
+            // Directories that earlier runs left behind (killed outright) are removed first.
+            let tmp = crate::demo::dir::create()
                 .map_err(|e| CliError::new(format!("cannot create a temporary directory: {e}"), exit::ERROR))?;
             let store = Store::create(tmp.path(), DEMO_PASSPHRASE, KdfParams::STANDARD)
                 .map_err(|e| CliError::from_store(e, &strings))?;
@@ -79,21 +76,25 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             };
             match out {
                 Some(path) => crate::store::write_private(path, &bytes).map_err(|e| cannot_write(&strings, path, e)),
-                None => std::io::stdout()
-                    .write_all(&bytes)
-                    .map_err(|e| CliError::new(format!("cannot write the report: {e}"), exit::ERROR)),
+                None => crate::output::bytes(&bytes),
             }
         }
         Some(Command::Init) => {
             let dir = data_dir(&cli)?;
+            // Where there is no caseload yet, the passphrase is asked (and checked) before any
+            // directory is made: a refused one leaves nothing behind.
+            let early = crate::unlock::ask_before_creating(&dir, &strings)?;
             let locked = Store::open_locked(&dir).map_err(|e| CliError::from_store(e, &strings))?;
             if locked.state().map_err(|e| CliError::from_store(e, &strings))? != crate::store::StoreState::New {
                 return Err(CliError::from_store(crate::store::StoreError::AlreadyInitialised, &strings));
             }
             locked.check_nothing_lost().map_err(|e| CliError::from_store(e, &strings))?;
-            let p = crate::unlock::new_passphrase(&strings)?;
+            let p = match early {
+                Some(p) => p,
+                None => crate::unlock::new_passphrase(&strings)?,
+            };
             locked.init(&p, KdfParams::STANDARD).map_err(|e| CliError::from_store(e, &strings))?;
-            println!("{}", strings.get("unlock.created").replace("{dir}", &dir.display().to_string()));
+            crate::output::line(strings.get("unlock.created").replace("{dir}", &dir.display().to_string()))?;
             Ok(())
         }
         Some(Command::Passphrase) => {
@@ -103,10 +104,17 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let store = locked.unlock(&old).map_err(|e| CliError::from_store(e, &strings))?;
             let new = crate::unlock::new_passphrase_from(crate::unlock::NEW_PASSPHRASE_ENV, &strings)?;
             store.change_passphrase(&old, &new).map_err(|e| CliError::from_store(e, &strings))?;
-            println!("{}", strings.get("unlock.changed"));
+            crate::output::line(strings.get("unlock.changed"))?;
             Ok(())
         }
         Some(Command::Demo { participants, seed }) => {
+            // Refused before anything is asked or allocated: a size the machine cannot hold
+            // would abort ("memory allocation failed") or panic ("capacity overflow").
+            let max = crate::demo::max_demo_size();
+            if *participants > max {
+                let (n, max) = (participants.to_string(), max.to_string());
+                return Err(CliError::new(strings.fill("cli.demo_too_big", &[("n", &n), ("max", &max)]), exit::USAGE));
+            }
             let dir = data_dir(&cli)?;
             let store = open_store(&dir, &strings, Create::Yes)?;
             if store.participant_count() > 0 {
@@ -124,7 +132,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     .map_err(|e| CliError::from_store(e, &strings))?;
             }
             let (n, dir) = (participants.to_string(), dir.display().to_string());
-            println!("{}", strings.fill("cli.demo_written", &[("n", &n), ("dir", &dir), ("coach", &coach)]));
+            crate::output::line(strings.fill("cli.demo_written", &[("n", &n), ("dir", &dir), ("coach", &coach)]))?;
             Ok(())
         }
         Some(Command::Export { format: ExportFormat::Json, participant: Some(number), out }) => {
@@ -138,12 +146,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let json = serde_json::to_vec_pretty(&export)
                 .map_err(|e| CliError::new(format!("cannot write JSON: {e}"), exit::ERROR))?;
             let text = crate::export_person::text(&export, &strings).map_err(err)?;
+            // Both files first, then their names: a closed output must not stop the second file.
+            let mut written = String::new();
             for (ext, bytes) in [("json", json), ("txt", text.into_bytes())] {
                 let path = base.with_extension(ext);
                 crate::store::write_private(&path, bytes).map_err(|e| cannot_write(&strings, &path, e))?;
-                println!("{}", path.display());
+                written.push_str(&format!("{}\n", path.display()));
             }
-            Ok(())
+            crate::output::bytes(written.as_bytes())
         }
         Some(Command::Export { format: ExportFormat::Json, participant: None, out }) => {
             let dir = data_dir(&cli)?;
@@ -152,9 +162,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             crate::export::write_json(&store, &mut buf).map_err(|e| CliError::from_store(e, &strings))?;
             match out {
                 Some(path) => crate::store::write_private(path, &buf).map_err(|e| cannot_write(&strings, path, e)),
-                None => std::io::stdout()
-                    .write_all(&buf)
-                    .map_err(|e| CliError::new(format!("cannot write the export: {e}"), exit::ERROR)),
+                None => crate::output::bytes(&buf),
             }
         }
         Some(Command::Chart { number, out }) => {
@@ -173,7 +181,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             crate::store::write_private(out, svg).map_err(|e| cannot_write(&strings, out, e))?;
             let date = crate::domain::validate::format_date(latest.date);
             let (name, file) = (p.listed_name(), out.display().to_string());
-            println!("{}", strings.fill("cli.chart_written", &[("name", &name), ("date", &date), ("file", &file)]));
+            crate::output::line(
+                strings.fill("cli.chart_written", &[("name", &name), ("date", &date), ("file", &file)]),
+            )?;
             Ok(())
         }
         Some(Command::Settings { no_contact_days, set_coach, lock_minutes, retention_months }) => {
@@ -194,15 +204,18 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 }
                 store.save_settings(&settings).map_err(|e| CliError::from_store(e, &strings))?;
             }
-            println!("coach: {}", settings.coach.as_deref().unwrap_or("(not set)"));
-            println!("lock-minutes: {}", settings.lock_minutes());
-            println!("retention-months: {}", settings.retention_months());
-            println!(
-                "no-contact-days: {}",
-                settings
-                    .no_contact_days
-                    .unwrap_or(crate::domain::attention::Rules::default().max_days_without_contact as u16)
-            );
+            let no_contact = settings
+                .no_contact_days
+                .unwrap_or(crate::domain::attention::Rules::default().max_days_without_contact as u16);
+            crate::output::bytes(
+                format!(
+                    "coach: {}\nlock-minutes: {}\nretention-months: {}\nno-contact-days: {no_contact}\n",
+                    settings.coach.as_deref().unwrap_or("(not set)"),
+                    settings.lock_minutes(),
+                    settings.retention_months(),
+                )
+                .as_bytes(),
+            )?;
             Ok(())
         }
         Some(Command::ImportReferrals { file }) => {
@@ -213,7 +226,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let coach = current_coach(&cli, &store);
             let report = crate::import::import_referrals(&store, &bytes, today, Utc::now(), &coach)
                 .map_err(|e| CliError::new(e.to_string(), exit::ERROR))?;
-            print!("{}", report.render(file));
+            crate::output::bytes(report.render(file).as_bytes())?;
             if report.bad_rows.is_empty() {
                 Ok(())
             } else {

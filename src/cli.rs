@@ -170,6 +170,11 @@ impl CliError {
     pub fn new(message: impl Into<String>, code: i32) -> CliError {
         CliError { message: message.into(), code }
     }
+    /// Standard output was closed by its reader: the command ends quietly (exit code 0, nothing on
+    /// standard error); see [`crate::output`].
+    pub fn closed_output() -> CliError {
+        CliError { message: String::new(), code: exit::OK }
+    }
     pub fn from_store(e: StoreError, strings: &Strings) -> CliError {
         let code = match e {
             StoreError::Locked => exit::LOCKED,

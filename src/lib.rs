@@ -13,6 +13,7 @@ pub mod export;
 pub mod export_person;
 pub mod i18n;
 pub mod import;
+pub mod output;
 pub mod reports;
 pub mod safety;
 pub mod store;

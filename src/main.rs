@@ -9,7 +9,9 @@ fn main() {
     let code = match meedoen::app::run(cli) {
         Ok(()) => exit::OK,
         Err(e) => {
-            eprintln!("meedoen: {}", e.message);
+            if !e.message.is_empty() {
+                meedoen::output::note(format!("meedoen: {}", e.message));
+            }
             e.code
         }
     };

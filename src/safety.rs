@@ -33,7 +33,7 @@ pub fn backup(cli: &Cli, strings: &Strings, file: &Path) -> Result<(), CliError>
             drop(locked);
             let store = open_store(&dir, strings, Create::No)?;
             let n = store.write_backup(&target).map_err(|e| CliError::from_store(e, strings))?;
-            println!("{}", backup_written(strings, &target, &n.to_string()));
+            crate::output::line(backup_written(strings, &target, &n.to_string()))?;
             Ok(())
         }
     }
@@ -48,14 +48,14 @@ fn backup_through_running_app(strings: &Strings, dir: &Path, target: &Path) -> R
     let _ = std::fs::remove_file(&result);
     std::fs::write(dir.join(REQUEST_FILE), target.display().to_string())
         .map_err(|e| CliError::new(strings.fill("cli.backup_cannot_ask", &[("error", &e.to_string())]), exit::ERROR))?;
-    eprintln!("{}", strings.get("cli.backup_asking"));
+    crate::output::note(strings.get("cli.backup_asking"));
     let start = Instant::now();
     while start.elapsed() < WAIT {
         if let Ok(answer) = std::fs::read_to_string(&result) {
             let _ = std::fs::remove_file(&result);
             return match answer.strip_prefix("ok ") {
                 Some(n) => {
-                    println!("{}", backup_written(strings, target, n.trim()));
+                    crate::output::line(backup_written(strings, target, n.trim()))?;
                     Ok(())
                 }
                 None => Err(CliError::new(
@@ -97,9 +97,9 @@ pub fn restore(cli: &Cli, strings: &Strings, file: &Path) -> Result<(), CliError
         other => err(other),
     })?;
     let dir_text = dir.display().to_string();
-    println!("{}", strings.fill("cli.restored", &[("n", &restored.records.to_string()), ("dir", &dir_text)]));
+    crate::output::line(strings.fill("cli.restored", &[("n", &restored.records.to_string()), ("dir", &dir_text)]))?;
     if restored.skipped > 0 {
-        println!("{}", strings.fill("cli.restore_skipped_erased", &[("n", &restored.skipped.to_string())]));
+        crate::output::line(strings.fill("cli.restore_skipped_erased", &[("n", &restored.skipped.to_string())]))?;
     }
     // Opening it proves the data; check reads every record.
     let store = Store::open(&dir, &passphrase).map_err(err)?;
@@ -115,11 +115,14 @@ pub fn check(cli: &Cli, strings: &Strings) -> Result<(), CliError> {
 fn report_check(store: &Store, strings: &Strings) -> Result<(), CliError> {
     let problems = store.check().map_err(|e| CliError::from_store(e, strings))?;
     if problems.is_empty() {
-        println!("{}", strings.fill("cli.check_ok", &[("n", &store.participant_count().to_string())]));
+        crate::output::line(strings.fill("cli.check_ok", &[("n", &store.participant_count().to_string())]))?;
         return Ok(());
     }
     for p in &problems {
-        println!("{}", strings.fill("cli.check_problem", &[("problem", p)]));
+        // A closed output does not hide that there are problems: the exit code still says so.
+        if crate::output::line(strings.fill("cli.check_problem", &[("problem", p)])).is_err() {
+            break;
+        }
     }
     Err(CliError::new(strings.fill("cli.check_failed", &[("n", &problems.len().to_string())]), exit::ERROR))
 }

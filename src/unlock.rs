@@ -29,26 +29,44 @@ pub enum Create {
 /// Read by `meedoen passphrase` for the new passphrase (the old one comes from [`PASSPHRASE_ENV`]).
 pub const NEW_PASSPHRASE_ENV: &str = "MEEDOEN_NEW_PASSPHRASE";
 
-fn from_env() -> Option<Zeroizing<String>> {
-    env(PASSPHRASE_ENV)
+fn from_env(strings: &Strings) -> Result<Option<Zeroizing<String>>, CliError> {
+    env(PASSPHRASE_ENV, strings)
 }
 
-fn env(var: &str) -> Option<Zeroizing<String>> {
-    std::env::var(var).ok().filter(|p| !p.is_empty()).map(Zeroizing::new)
+/// The passphrase in environment variable `var`, if set; one that is not text (not UTF-8) is
+/// refused rather than skipped or changed.
+fn env(var: &str, strings: &Strings) -> Result<Option<Zeroizing<String>>, CliError> {
+    match std::env::var(var) {
+        Ok(p) if !p.is_empty() => Ok(Some(Zeroizing::new(p))),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(CliError::new(strings.fill("unlock.not_text_env", &[("var", var)]), exit::USAGE))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// The passphrase of an existing caseload: from the environment or asked once.
 pub fn current_passphrase(strings: &Strings) -> Result<Zeroizing<String>, CliError> {
-    match from_env() {
+    match from_env(strings)? {
         Some(p) => Ok(p),
         None => ask(strings.get("unlock.ask"), strings),
     }
 }
 
+/// Asks in the terminal without echo. Bytes that are not text (not UTF-8: a terminal set to
+/// another encoding) reach us as U+FFFD from `rpassword`: such an answer is refused with a
+/// message and asked again, so no key is derived from something the coach did not type.
 fn ask(prompt: &str, strings: &Strings) -> Result<Zeroizing<String>, CliError> {
-    rpassword::prompt_password(prompt)
-        .map(Zeroizing::new)
-        .map_err(|_| CliError::new(strings.get("unlock.no_terminal"), exit::ERROR))
+    for _ in 0..ATTEMPTS {
+        let p = rpassword::prompt_password(prompt)
+            .map(Zeroizing::new)
+            .map_err(|_| CliError::new(strings.get("unlock.no_terminal"), exit::ERROR))?;
+        if !p.contains(char::REPLACEMENT_CHARACTER) {
+            return Ok(p);
+        }
+        crate::output::note(strings.get("unlock.not_text"));
+    }
+    Err(CliError::new(strings.get("unlock.not_text"), exit::USAGE))
 }
 
 /// Checks a new passphrase; `None` when it is good enough.
@@ -64,7 +82,7 @@ pub fn new_passphrase(strings: &Strings) -> Result<Zeroizing<String>, CliError> 
 
 /// A new passphrase: from environment variable `var`, or asked twice in the terminal.
 pub fn new_passphrase_from(var: &str, strings: &Strings) -> Result<Zeroizing<String>, CliError> {
-    if let Some(p) = env(var) {
+    if let Some(p) = env(var, strings)? {
         return match weak(&p, strings) {
             Some(msg) => Err(CliError::new(msg, exit::USAGE)),
             None => Ok(p),
@@ -73,14 +91,14 @@ pub fn new_passphrase_from(var: &str, strings: &Strings) -> Result<Zeroizing<Str
     for _ in 0..ATTEMPTS {
         let first = ask(strings.get("unlock.new"), strings)?;
         if let Some(msg) = weak(&first, strings) {
-            eprintln!("{msg}");
+            crate::output::note(&msg);
             continue;
         }
         let second = ask(strings.get("unlock.repeat"), strings)?;
         if *first == *second {
             return Ok(first);
         }
-        eprintln!("{}", strings.get("unlock.mismatch"));
+        crate::output::note(strings.get("unlock.mismatch"));
     }
     Err(CliError::new(strings.get("unlock.gave_up"), exit::USAGE))
 }
@@ -92,14 +110,14 @@ pub fn unlock_with<T>(
     open: impl Fn(&str) -> Result<T, StoreError>,
 ) -> Result<(T, Zeroizing<String>), CliError> {
     let err = |e: StoreError| CliError::from_store(e, strings);
-    if let Some(p) = from_env() {
+    if let Some(p) = from_env(strings)? {
         return open(&p).map(|t| (t, p)).map_err(err);
     }
     for attempt in 1..=ATTEMPTS {
         let p = ask(strings.get("unlock.ask"), strings)?;
         match open(&p) {
             Err(StoreError::WrongPassphrase) if attempt < ATTEMPTS => {
-                eprintln!("{}", strings.get("error.wrong_passphrase"));
+                crate::output::note(strings.get("error.wrong_passphrase"));
             }
             other => return other.map(|t| (t, p)).map_err(err),
         }
@@ -107,11 +125,25 @@ pub fn unlock_with<T>(
     Err(err(StoreError::WrongPassphrase))
 }
 
+/// Where `dir` holds no caseload yet, the new passphrase, asked and checked before anything is
+/// made on disk (a refused passphrase leaves no empty caseload behind); `None` where there is
+/// a database already (its state decides what is asked).
+pub fn ask_before_creating(dir: &Path, strings: &Strings) -> Result<Option<Zeroizing<String>>, CliError> {
+    if dir.join("db").exists() {
+        return Ok(None);
+    }
+    new_passphrase(strings).map(Some)
+}
+
 /// Opens the caseload in `dir`, asking what is needed: the passphrase of an encrypted caseload,
 /// a new one for a new caseload (when `create` allows) or for encrypting one from before
 /// encryption.
 pub fn open_store(dir: &Path, strings: &Strings, create: Create) -> Result<Store, CliError> {
     let err = |e: StoreError| CliError::from_store(e, strings);
+    let mut early = match create {
+        Create::Yes => ask_before_creating(dir, strings)?,
+        Create::No => None,
+    };
     let locked = Store::open_locked(dir).map_err(err)?;
     match locked.state().map_err(err)? {
         StoreState::New if create == Create::No => {
@@ -120,16 +152,24 @@ pub fn open_store(dir: &Path, strings: &Strings, create: Create) -> Result<Store
         }
         StoreState::New => {
             locked.check_nothing_lost().map_err(err)?;
-            let p = new_passphrase(strings)?;
+            let p = match early.take() {
+                Some(p) => p,
+                None => new_passphrase(strings)?,
+            };
             locked.init(&p, KdfParams::STANDARD).map_err(err)
         }
         StoreState::Plain => {
-            eprintln!("{}", strings.get("unlock.encrypting"));
-            let p = new_passphrase(strings)?;
+            let p = match early.take() {
+                Some(p) => p,
+                None => {
+                    crate::output::note(strings.get("unlock.encrypting"));
+                    new_passphrase(strings)?
+                }
+            };
             locked.unlock(&p).map_err(err)
         }
         StoreState::Encrypted => {
-            if let Some(p) = from_env() {
+            if let Some(p) = from_env(strings)? {
                 return locked.unlock(&p).map_err(err);
             }
             // Asking again needs the store back, so retry by reopening (the lock is ours).
@@ -142,7 +182,7 @@ pub fn open_store(dir: &Path, strings: &Strings, create: Create) -> Result<Store
                 let p = ask(strings.get("unlock.ask"), strings)?;
                 match store.unlock(&p) {
                     Err(StoreError::WrongPassphrase) if attempt < ATTEMPTS => {
-                        eprintln!("{}", strings.get("error.wrong_passphrase"));
+                        crate::output::note(strings.get("error.wrong_passphrase"));
                     }
                     other => return other.map_err(err),
                 }

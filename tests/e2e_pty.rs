@@ -38,6 +38,11 @@ impl Session {
         }
         cmd.env("NO_COLOR", "1");
         cmd.env("TERM", "xterm-256color");
+        // Exports (`x`) land beside the caseload, never in the real home or documents folder.
+        if let Some(home) = dir.parent() {
+            cmd.env("HOME", home);
+            cmd.env("XDG_CONFIG_HOME", home.join(".config"));
+        }
         cmd.env_remove("MEEDOEN_DATA_DIR");
         match passphrase {
             Some(p) => cmd.env("MEEDOEN_PASSPHRASE", p),
@@ -252,4 +257,59 @@ fn a_backup_asked_for_while_the_ui_runs_is_written_by_the_ui() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The running UI writes a requested backup between two keys: a coach who keeps typing does not
+/// make `meedoen backup` wait for a pause (it gave up after 30 s with exit code 3).
+#[test]
+fn a_backup_asked_for_while_the_coach_types_is_written_between_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let mut s = Session::start(&dir, &[]);
+    s.wait_for("Vandaag");
+    let file = tmp.path().join("tijdens-typen.backup");
+    let (d, f) = (dir.clone(), file.clone());
+    let backup = std::thread::spawn(move || {
+        let start = Instant::now();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_meedoen"))
+            .arg("--data-dir")
+            .arg(&d)
+            .arg("backup")
+            .arg(&f)
+            .env("MEEDOEN_PASSPHRASE", PASSPHRASE)
+            .output()
+            .unwrap();
+        (out, start.elapsed())
+    });
+    // Down and Up on the start screen, about 16 keys a second, until the backup is answered.
+    let start = Instant::now();
+    while !backup.is_finished() && start.elapsed() < Duration::from_secs(40) {
+        s.keys("\x1b[B");
+        s.keys("\x1b[A");
+    }
+    let (out, took) = backup.join().unwrap();
+    assert!(out.status.success(), "{:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(took < Duration::from_secs(10), "the backup took {took:?}");
+    assert!(std::fs::metadata(&file).unwrap().len() > 100);
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+/// Bytes that are not text (not UTF-8) typed at the passphrase prompt are refused with a
+/// message, not silently turned into U+FFFD and made into a key; the next try works.
+#[test]
+fn a_passphrase_that_is_not_text_is_refused_at_the_prompt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let mut s = Session::start_with(&dir, &["init"], None);
+    s.wait_for("Kies een wachtwoord");
+    s.writer.write_all(b"een zin in latin-1: caf\xe9 \xff\xfe\r").unwrap();
+    s.writer.flush().unwrap();
+    s.wait_for("geen tekst");
+    s.keys("een goede zin als wachtwoord\r");
+    s.wait_for("nog eens");
+    s.keys("een goede zin als wachtwoord\r");
+    assert_eq!(s.wait_exit(), 0, "{}", s.screen());
+    let store = meedoen::store::Store::open(&dir, "een goede zin als wachtwoord");
+    assert!(store.is_ok());
 }

@@ -3,6 +3,7 @@
 //! years. The same seed always gives the same people.
 
 mod day;
+pub mod dir;
 mod health;
 mod modules;
 mod names;
@@ -20,6 +21,25 @@ use names::*;
 
 /// How many participants `--demo` creates.
 pub const UI_DEMO_SIZE: usize = 150;
+
+/// The most participants `meedoen demo` makes, whatever the machine: ten times the largest
+/// caseload measured (100,000, see README "Speed"), far above any real organisation.
+pub const MAX_DEMO_SIZE: usize = 1_000_000;
+/// Memory a demo participant needs while the demo is generated and written, with two years of
+/// contacts, conversations, goals and modules: 100,000 took 6.2 GB at its peak (README "Speed"),
+/// so 64 KiB each, rounded up.
+pub const DEMO_BYTES_PER_PARTICIPANT: u64 = 64 * 1024;
+
+/// The largest demo this machine can hold: [`MAX_DEMO_SIZE`], or less when its memory (Linux:
+/// `MemTotal` in `/proc/meminfo`) holds fewer participants at [`DEMO_BYTES_PER_PARTICIPANT`].
+pub fn max_demo_size() -> usize {
+    let fits = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
+        let kib: u64 =
+            m.lines().find_map(|l| l.strip_prefix("MemTotal:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
+        usize::try_from(kib.saturating_mul(1024) / DEMO_BYTES_PER_PARTICIPANT).ok()
+    });
+    fits.map_or(MAX_DEMO_SIZE, |n| n.min(MAX_DEMO_SIZE))
+}
 
 /// About this many open participants belong to the first coach, the one the demo opens as.
 const MAIN_CASELOAD: f64 = 50.0;

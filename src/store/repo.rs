@@ -189,14 +189,30 @@ impl Store {
 
     /// Adds new participants in one transaction: each gets the next participant number, the
     /// number index is written with it, and the call returns after the data is on disk.
-    pub fn add_participants(&self, mut new: Vec<Participant>) -> Result<Vec<Participant>, StoreError> {
+    pub fn add_participants(&self, new: Vec<Participant>) -> Result<Vec<Participant>, StoreError> {
+        self.add_participants_ending_draft(new, None)
+    }
+
+    /// Adds the participant an intake form made and removes that form's draft (`draft_key`) in
+    /// the same transaction: a crash leaves either the draft and no participant, or the
+    /// participant and no draft, never both (resuming the draft would add the person twice).
+    pub fn add_participant_from_draft(&self, p: Participant, draft_key: &str) -> Result<Participant, StoreError> {
+        self.add_participants_ending_draft(vec![p], Some(draft_key))?.pop().ok_or(StoreError::NotFound)
+    }
+
+    fn add_participants_ending_draft(
+        &self,
+        mut new: Vec<Participant>,
+        draft_key: Option<&str>,
+    ) -> Result<Vec<Participant>, StoreError> {
         if new.is_empty() {
             return Ok(new);
         }
         // Keys first (with whose caseload each person is in): sled deadlocks on a plain write
         // from inside a transaction.
         self.ensure_tagged_keys(self.expected_tags(&new).into_iter().map(|(p, tag)| (p, Some(tag))))?;
-        let encoded_ok = (&self.meta, &self.participants, &self.ix_number).transaction(|(meta, parts, ix)| {
+        let trees = (&self.meta, &self.participants, &self.ix_number, &self.drafts);
+        let encoded_ok = trees.transaction(|(meta, parts, ix, drafts)| {
             let mut next = match meta.get(META_NEXT_NUMBER)? {
                 Some(v) => u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4])).max(FIRST_NUMBER),
                 None => FIRST_NUMBER,
@@ -212,6 +228,9 @@ impl Store {
                 numbered.push(p);
             }
             meta.insert(META_NEXT_NUMBER, &next.to_be_bytes())?;
+            if let Some(key) = draft_key {
+                drafts.remove(key.as_bytes())?;
+            }
             Ok(numbered)
         });
         new = encoded_ok.map_err(StoreError::from)?;
@@ -226,10 +245,16 @@ impl Store {
 
     /// Saves changes to an existing participant and returns after the data is on disk.
     pub fn update_participant(&self, p: &Participant) -> Result<(), StoreError> {
+        self.update_participant_ending_draft(p, None)
+    }
+
+    /// Saves changes to an existing participant and removes the edit form's draft
+    /// (`draft_key`, when given) in the same transaction (see [`Store::add_participant_from_draft`]).
+    pub fn update_participant_ending_draft(&self, p: &Participant, draft_key: Option<&str>) -> Result<(), StoreError> {
         self.tag_coaches([p])?;
         let bytes = self.seal(p)?;
         let key = p.id.as_bytes();
-        let res = (&self.participants, &self.ix_number).transaction(|(parts, ix)| {
+        let res = (&self.participants, &self.ix_number, &self.drafts).transaction(|(parts, ix, drafts)| {
             let Some(old) = parts.get(key.as_slice())? else {
                 return Err(ConflictableTransactionError::Abort(StoreError::NotFound));
             };
@@ -239,6 +264,9 @@ impl Store {
                 ix.insert(&p.number.to_be_bytes(), key.as_slice())?;
             }
             parts.insert(key.as_slice(), bytes.as_slice())?;
+            if let Some(k) = draft_key {
+                drafts.remove(k.as_bytes())?;
+            }
             Ok(())
         });
         res.map_err(StoreError::from)?;

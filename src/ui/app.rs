@@ -107,13 +107,19 @@ pub struct App {
     pub(super) pending_assessments: Vec<crate::store::AssessmentDraft>,
     /// The screen is locked (after minutes without a key); everything behind it is kept.
     pub locked: Option<super::lock::LockState>,
+    /// Wrong tries at the lock and until when it refuses the next one: kept when the screen
+    /// locks again, reset by the right passphrase.
+    pub(super) lock_failures: u32,
+    pub(super) lock_wait_until: Option<DateTime<Utc>>,
     /// When the last key came, and after how many minutes without one the screen locks (0: never).
     pub(super) last_key: DateTime<Utc>,
     pub lock_minutes: u16,
     /// Shown on the lock screen of the `--demo` caseload, whose passphrase is public.
     pub demo_passphrase: Option<&'static str>,
-    /// Where `x` writes charts and reports; `None`: the documents folder (or home). The `--demo`
-    /// caseload writes into its own temporary directory, so a demo leaves nothing behind.
+    /// Where `x` writes charts and reports. The running program sets it (the documents folder,
+    /// or the `--demo` caseload's own temporary directory, so a demo leaves nothing behind);
+    /// `None` (an app built by a test or a bench) writes nowhere and says so, so no test can
+    /// write into, or overwrite an export in, the real documents or home folder.
     pub export_dir: Option<std::path::PathBuf>,
 }
 
@@ -165,6 +171,8 @@ impl App {
             pending_drafts: pending,
             pending_assessments: assessment_drafts,
             locked: None,
+            lock_failures: 0,
+            lock_wait_until: None,
             last_key,
             lock_minutes,
             demo_passphrase: None,
@@ -175,16 +183,15 @@ impl App {
         Ok(app)
     }
 
-    /// The folder exports are written to, made if it is not there.
-    pub(super) fn export_dir(&self) -> std::path::PathBuf {
-        if let Some(dir) = &self.export_dir {
-            // A failure shows when the file is written into it.
-            let _ = std::fs::create_dir_all(dir);
-            return dir.clone();
-        }
-        directories::UserDirs::new()
-            .and_then(|u| u.document_dir().map(|d| d.to_path_buf()).or_else(|| Some(u.home_dir().to_path_buf())))
-            .unwrap_or_else(|| std::path::PathBuf::from("."))
+    /// The folder exports are written to, made if it is not there; the message to show when
+    /// there is none.
+    pub(super) fn export_dir(&self) -> Result<std::path::PathBuf, String> {
+        let Some(dir) = &self.export_dir else {
+            return Err(self.strings.get("error.no_export_dir").to_string());
+        };
+        // A failure shows when the file is written into it.
+        let _ = std::fs::create_dir_all(dir);
+        Ok(dir.clone())
     }
 
     pub fn screen(&self) -> &Screen {

@@ -99,14 +99,14 @@ impl App {
             return;
         }
         let draft_key = f.draft_key.clone();
+        // The draft goes in the same transaction as the save: after a crash there is never both.
         let saved = if existing.is_some() {
-            self.store.update_participant(&p).map(|()| p)
+            self.store.update_participant_ending_draft(&p, Some(&draft_key)).map(|()| p)
         } else {
-            self.store.add_participant(p)
+            self.store.add_participant_from_draft(p, &draft_key)
         };
         match saved {
             Ok(p) => {
-                let _ = self.store.delete_draft(&draft_key);
                 let msg = self.strings.fill(
                     "form.saved",
                     &[("name", &p.listed_name()), ("number", &crate::domain::participant::format_number(p.number))],

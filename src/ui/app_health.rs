@@ -286,7 +286,13 @@ impl App {
             return;
         };
         let svg = crate::domain::chart::svg(&p.listed_name(), cur, prev, self.strings.lang());
-        let dir = self.export_dir();
+        let dir = match self.export_dir() {
+            Ok(d) => d,
+            Err(message) => {
+                self.flash = Some((message, true));
+                return;
+            }
+        };
         let file =
             dir.join(format!("meedoen-{}-{}.svg", crate::domain::participant::format_number(p.number), cur.date));
         self.flash = Some(match crate::store::write_private(&file, svg.as_bytes()) {

@@ -52,7 +52,13 @@ impl App {
     /// documents folder.
     fn write_report_files(&mut self) -> bool {
         let Some(Screen::Reports(r)) = self.stack.last() else { return false };
-        let dir = self.export_dir();
+        let dir = match self.export_dir() {
+            Ok(d) => d,
+            Err(message) => {
+                self.flash = Some((message, true));
+                return true;
+            }
+        };
         let stamp = format!("{}-{}", r.from.format("%Y-%m-%d"), r.to().format("%Y-%m-%d"));
         let report = dir.join(format!("meedoen-rapportage-{stamp}.csv"));
         let list = dir.join(format!("meedoen-esf-deelnemers-{stamp}.csv"));

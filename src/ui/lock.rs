@@ -2,28 +2,105 @@
 //! passphrase unlocks it and the coach is back where they were, a half-typed form included
 //! (the state behind the lock is never touched).
 
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::app::App;
 use super::view::Ui;
 use crate::store::StoreError;
 
+/// Wrong tries that cost nothing (typos); from the next wrong one on the lock waits.
+const FREE_TRIES: u32 = 3;
+/// The wait after the first wrong try beyond [`FREE_TRIES`]; it doubles with each further one.
+const FIRST_WAIT_SECONDS: i64 = 5;
+/// The longest wait between two tries.
+const MAX_WAIT_SECONDS: i64 = 300;
+
+/// How long the lock refuses tries after `failures` wrong ones.
+pub fn wait_after(failures: u32) -> chrono::Duration {
+    let beyond = failures.saturating_sub(FREE_TRIES - 1);
+    if beyond == 0 {
+        return chrono::Duration::zero();
+    }
+    let seconds = FIRST_WAIT_SECONDS.saturating_mul(1_i64 << (beyond - 1).min(16)).min(MAX_WAIT_SECONDS);
+    chrono::Duration::seconds(seconds)
+}
+
+/// What is typed at the lock, in a buffer that leaves no copy behind: every byte of it is
+/// initialised (zeros past the text), a character taken back is overwritten, a full buffer is
+/// replaced by a bigger one and wiped (not reallocated, which would leave the old bytes in freed
+/// memory), and it is wiped after every try and when the lock goes. There is no length limit:
+/// whatever `init` accepted unlocks here.
+#[derive(Default)]
+pub struct Typed {
+    buf: Zeroizing<Vec<u8>>,
+    len: usize,
+}
+
+impl Typed {
+    fn push(&mut self, c: char) {
+        let mut utf8 = [0u8; 4];
+        let bytes = c.encode_utf8(&mut utf8).as_bytes();
+        if self.len + bytes.len() > self.buf.len() {
+            let mut bigger = Zeroizing::new(vec![0u8; (self.buf.len() * 2).max(256)]);
+            bigger[..self.len].copy_from_slice(&self.buf[..self.len]);
+            // The old buffer is wiped as it is dropped.
+            self.buf = bigger;
+        }
+        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+        utf8.zeroize();
+    }
+
+    fn pop(&mut self) {
+        let start = self.as_str().char_indices().next_back().map_or(0, |(i, _)| i);
+        self.buf[start..self.len].fill(0);
+        self.len = start;
+    }
+
+    fn wipe(&mut self) {
+        self.buf.zeroize();
+        self.len = 0;
+    }
+
+    fn as_str(&self) -> &str {
+        // Only whole characters are ever put in.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+
+    /// How many characters are typed.
+    pub fn chars(&self) -> usize {
+        self.as_str().chars().count()
+    }
+
+    /// Bytes that are not zero past the typed text (always 0: for the tests).
+    pub fn residue(&self) -> usize {
+        self.buf[self.len..].iter().filter(|b| **b != 0).count()
+    }
+}
+
 #[derive(Default)]
 pub struct LockState {
-    typed: Zeroizing<String>,
+    pub typed: Typed,
     pub message: Option<String>,
+    /// Wrong tries since the screen locked (kept over an unlock: the next lock starts from it).
+    failures: u32,
+    /// No try is taken before this moment.
+    wait_until: Option<DateTime<Utc>>,
 }
 
 impl App {
     /// Locks the screen now.
     pub fn lock(&mut self) {
-        // Popups, forms and drafts stay as they are behind the lock.
-        self.locked = Some(LockState::default());
+        // Popups, forms and drafts stay as they are behind the lock. The wait after wrong tries
+        // carries over: locking again does not start the count afresh.
+        let (failures, wait_until) = (self.lock_failures, self.lock_wait_until);
+        self.locked = Some(LockState { failures, wait_until, ..LockState::default() });
     }
 
     /// Called on every tick of the event loop: locks after `lock_minutes` without a key.
@@ -40,30 +117,56 @@ impl App {
         false
     }
 
+    /// Text pasted in one piece (a terminal in bracketed-paste mode): at the lock it is typed
+    /// into the passphrase (line breaks left out); elsewhere it is ignored. The caller wipes it.
+    pub fn paste(&mut self, text: &str) -> bool {
+        let Some(lock) = self.locked.as_mut() else { return false };
+        for c in text.chars().filter(|c| !c.is_control()) {
+            lock.typed.push(c);
+        }
+        true
+    }
+
     pub(super) fn lock_key(&mut self, ev: &KeyEvent) -> bool {
+        let now = (self.clock)();
         let Some(lock) = self.locked.as_mut() else { return false };
         match ev.code {
-            KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => {
-                if lock.typed.chars().count() < 1024 {
-                    lock.typed.push(c);
-                }
-            }
-            KeyCode::Backspace => {
-                lock.typed.pop();
-            }
-            KeyCode::Esc => lock.typed.clear(),
+            KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => lock.typed.push(c),
+            KeyCode::Backspace => lock.typed.pop(),
+            KeyCode::Esc => lock.typed.wipe(),
             KeyCode::Enter => {
-                let typed = std::mem::take(&mut lock.typed);
-                match self.store.verify_passphrase(&typed) {
-                    Ok(()) => self.locked = None,
+                if let Some(until) = lock.wait_until.filter(|u| *u > now) {
+                    // Refused without trying: what was typed stays for when the wait is over.
+                    let seconds = (until - now).num_seconds().max(1).to_string();
+                    lock.message = Some(self.strings.fill("lock.wait", &[("seconds", &seconds)]));
+                    return true;
+                }
+                let result = self.store.verify_passphrase(lock.typed.as_str());
+                lock.typed.wipe();
+                match result {
+                    Ok(()) => {
+                        self.lock_failures = 0;
+                        self.lock_wait_until = None;
+                        // Dropping the state wipes the buffer once more.
+                        self.locked = None;
+                    }
                     Err(e) => {
-                        let msg = match e {
+                        let mut msg = match &e {
                             StoreError::WrongPassphrase => self.strings.get("error.wrong_passphrase").to_string(),
-                            other => self.error_text(&other),
+                            other => self.strings.store_error(other),
                         };
-                        if let Some(lock) = self.locked.as_mut() {
-                            lock.message = Some(msg);
+                        if matches!(e, StoreError::WrongPassphrase) {
+                            lock.failures = lock.failures.saturating_add(1);
+                            let wait = wait_after(lock.failures);
+                            if wait > chrono::Duration::zero() {
+                                lock.wait_until = Some(now + wait);
+                                let seconds = wait.num_seconds().to_string();
+                                msg = format!("{msg} {}", self.strings.fill("lock.next_try", &[("seconds", &seconds)]));
+                            }
                         }
+                        self.lock_failures = lock.failures;
+                        self.lock_wait_until = lock.wait_until;
+                        lock.message = Some(msg);
                     }
                 }
             }
@@ -83,7 +186,7 @@ pub fn render(frame: &mut Frame, ui: &Ui, lock: &LockState, demo_passphrase: Opt
         Line::raw(""),
         Line::from(vec![
             Span::raw(s.get("lock.passphrase").to_string()),
-            Span::styled(format!("{}_", "•".repeat(lock.typed.chars().count().min(40))), ui.theme.input()),
+            Span::styled(format!("{}_", "•".repeat(lock.typed.chars().min(40))), ui.theme.input()),
         ]),
     ];
     if let Some(m) = &lock.message {

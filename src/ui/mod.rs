@@ -28,7 +28,9 @@ pub mod screens;
 pub mod theme;
 pub mod view;
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use chrono::{Local, Utc};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
@@ -51,14 +53,24 @@ pub fn run(
     let mut app = App::new(store, strings, Theme::from_env(), coach, today, Box::new(Utc::now))
         .map_err(|e| CliError::new(e.to_string(), exit::ERROR))?;
     app.demo_passphrase = demo_passphrase;
-    if demo_passphrase.is_some() {
+    app.export_dir = if demo_passphrase.is_some() {
         // The demo caseload's temporary directory, removed on exit with everything in it.
-        app.export_dir = app.store.path().map(|p| p.join("exports"));
-    }
+        app.store.path().map(|p| p.join("exports"))
+    } else {
+        Some(documents_dir())
+    };
+    let hangup = hangup_flag();
     let mut terminal =
         ratatui::try_init().map_err(|e| CliError::new(format!("cannot open the terminal: {e}"), exit::ERROR))?;
-    let result = event_loop(&mut terminal, &mut app);
-    ratatui::restore();
+    let result = event_loop(&mut terminal, &mut app, &hangup);
+    // A closed terminal cannot be restored, and ratatui reports that with `eprintln!`, which
+    // panics on a closed standard error: so it is not asked to (the program leaves the normal
+    // way, removing a `--demo` directory).
+    if ratatui::try_restore().is_err() || hangup.load(Ordering::Relaxed) {
+        std::mem::forget(terminal);
+    } else {
+        drop(terminal);
+    }
     // Whatever happened, what was typed is on disk before we leave (told in the coach's
     // language when the disk is full).
     let flushed = app.close();
@@ -69,7 +81,39 @@ pub fn run(
     flushed.map_err(|why| CliError::new(why, exit::ERROR))
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io::Result<()> {
+/// The coach's documents folder (or home folder), where `x` writes charts and reports.
+fn documents_dir() -> std::path::PathBuf {
+    directories::UserDirs::new()
+        .and_then(|u| u.document_dir().map(|d| d.to_path_buf()).or_else(|| Some(u.home_dir().to_path_buf())))
+        .unwrap_or_else(|| std::path::PathBuf::from("."))
+}
+
+/// How often the loop does its own work (backup requests, the date, the lock), keys or not.
+const SERVICE_EVERY: Duration = Duration::from_secs(1);
+
+/// The work of the loop that is not a key; returns whether to redraw.
+fn service(app: &mut App) -> bool {
+    crate::safety::serve_backup_request(&app.store);
+    let today = Local::now().date_naive();
+    if today != app.today
+        && let Err(e) = app.store.daily_backup(today)
+    {
+        app.flash = Some((format!("{}: {e}", app.strings.get("error.backup_failed")), true));
+    }
+    app.recover_from_full_disk() | app.set_today(today) | app.tick()
+}
+
+/// A flag raised by SIGHUP (the terminal closed) and SIGTERM.
+fn hangup_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGHUP, signal_hook::consts::SIGTERM] {
+        // Without the handler the signal ends the process as before: nothing worse than now.
+        let _ = signal_hook::flag::register(signal, Arc::clone(&flag));
+    }
+    flag
+}
+
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, hangup: &AtomicBool) -> std::io::Result<()> {
     terminal.draw(|f| view::render(app, f))?;
     // The rest of the caseload was read while that frame was drawn.
     if app.finish_loading() && !app.quit {
@@ -81,25 +125,32 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io
         app.flash = Some((format!("{}: {e}", app.strings.get("error.backup_failed")), true));
         terminal.draw(|f| view::render(app, f))?;
     }
+    let mut serviced = Instant::now();
     while !app.quit {
-        // Wake every second: the screen locks after minutes without a key, a backup asked for
-        // from another window is written, and the date turns over at midnight.
-        let redraw = if event::poll(Duration::from_secs(1))? {
+        // Once a second, also while keys keep coming: a backup asked for from another window is
+        // written (between two keys, so `meedoen backup` gets its answer while the coach types),
+        // the date turns over at midnight, the screen locks after minutes without a key.
+        let next = SERVICE_EVERY.saturating_sub(serviced.elapsed());
+        let mut redraw = if event::poll(next)? {
             match event::read()? {
                 Event::Key(k) if k.kind != KeyEventKind::Release => app.handle_key(k),
                 Event::Resize(_, _) => true,
+                // Pasted text may be a passphrase at the lock: wiped once it is used.
+                Event::Paste(text) => app.paste(&zeroize::Zeroizing::new(text)),
                 _ => false,
             }
         } else {
-            crate::safety::serve_backup_request(&app.store);
-            let today = Local::now().date_naive();
-            if today != app.today
-                && let Err(e) = app.store.daily_backup(today)
-            {
-                app.flash = Some((format!("{}: {e}", app.strings.get("error.backup_failed")), true));
-            }
-            app.recover_from_full_disk() | app.set_today(today) | app.tick()
+            false
         };
+        if hangup.load(Ordering::Relaxed) {
+            // The terminal was closed (SIGHUP) or the program asked to stop (SIGTERM): leave the
+            // normal way, so everything is flushed and a `--demo` directory removed.
+            app.quit = true;
+        }
+        if serviced.elapsed() >= SERVICE_EVERY {
+            serviced = Instant::now();
+            redraw |= service(app);
+        }
         if redraw && !app.quit {
             terminal.draw(|f| view::render(app, f))?;
         }
