@@ -15,7 +15,8 @@ fn command(dir: &Path, args: &[&str]) -> Command {
         .env_remove("MEEDOEN_DATA_DIR")
         .env_remove("MEEDOEN_COACH")
         .env("MEEDOEN_PASSPHRASE", PASSPHRASE)
-        .env("MEEDOEN_NEW_PASSPHRASE", "een nieuw testwachtwoord");
+        .env("MEEDOEN_NEW_PASSPHRASE", "een nieuw testwachtwoord")
+        .env("MEEDOEN_STATE_DIR", dir.with_extension("state"));
     c
 }
 

@@ -277,6 +277,7 @@ fn a_backup_asked_for_while_the_coach_types_is_written_between_keys() {
             .arg("backup")
             .arg(&f)
             .env("MEEDOEN_PASSPHRASE", PASSPHRASE)
+            .env("MEEDOEN_STATE_DIR", d.with_extension("state"))
             .output()
             .unwrap();
         (out, start.elapsed())
