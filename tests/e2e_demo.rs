@@ -140,3 +140,61 @@ fn the_next_demo_removes_what_a_killed_one_left_behind() {
     }
     assert_eq!(demo_dirs(tmp.path()), Vec::<PathBuf>::new());
 }
+
+/// A terminal closed without SIGHUP reaching the program (it was not the terminal's session
+/// leader): crossterm read end-of-file in a loop it never left, a core at full load for good
+/// (found as three orphaned demos at 46% each). meedoen now notices the hang-up itself.
+#[cfg(unix)]
+#[test]
+fn a_terminal_closed_without_sighup_ends_the_demo_too() {
+    use std::os::fd::FromRawFd;
+    let _serial = one_at_a_time();
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut master, mut slave) = (0, 0);
+    let size = libc::winsize { ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 };
+    // SAFETY: two out-parameters for the descriptors, no name, default settings, a valid size.
+    let opened = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &size) };
+    assert_eq!(opened, 0);
+    // SAFETY: the descriptors were just opened and are owned by these files from here on.
+    let (mut master, slave) = unsafe { (std::fs::File::from_raw_fd(master), std::fs::File::from_raw_fd(slave)) };
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&master);
+    // SAFETY: a valid descriptor; only its flags change (not inherited by the program, so closing
+    // it here closes the terminal; reads do not block).
+    unsafe {
+        libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+        libc::fcntl(fd, libc::F_SETFL, libc::O_NONBLOCK);
+    }
+    // Started in the test's own session: the terminal is not its controlling terminal.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_meedoen"))
+        .arg("--demo")
+        .env("TMPDIR", tmp.path())
+        .env("HOME", tmp.path())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm-256color")
+        .env_remove("MEEDOEN_DATA_DIR")
+        .stdin(slave.try_clone().unwrap())
+        .stdout(slave.try_clone().unwrap())
+        .stderr(slave)
+        .spawn()
+        .unwrap();
+    let mut screen = Vec::new();
+    let start = Instant::now();
+    while !String::from_utf8_lossy(&screen).contains("Vandaag") {
+        assert!(start.elapsed() < Duration::from_secs(30), "no first screen");
+        let mut buf = [0u8; 4096];
+        match master.read(&mut buf) {
+            Ok(n) => screen.extend_from_slice(&buf[..n]),
+            Err(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    drop(master);
+    let closed = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if closed.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("meedoen --demo still runs 10 s after its terminal closed without SIGHUP");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(demo_dirs(tmp.path()), Vec::<PathBuf>::new());
+}

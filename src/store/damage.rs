@@ -8,6 +8,16 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set when a panic started inside the storage engine (see [`panicked_in_storage`]).
+static STORAGE_PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// Whether a panic in this process started inside the storage engine: the program's last line
+/// of defence (`main`) then reports a damaged caseload rather than an internal error.
+pub fn panicked_in_storage() -> bool {
+    STORAGE_PANICKED.load(Ordering::SeqCst)
+}
 
 use super::StoreError;
 
@@ -31,7 +41,9 @@ pub fn quiet_storage_panics() {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             let in_storage = info.location().is_some_and(|l| is_storage_source(l.file()));
-            if !in_storage {
+            if in_storage {
+                STORAGE_PANICKED.store(true, Ordering::SeqCst);
+            } else {
                 previous(info);
             }
         }));

@@ -26,7 +26,7 @@ mod space;
 pub use backup::DAILY_KEPT;
 pub use coach::{OwnPeople, ParticipantReader};
 pub use codec::Kind;
-pub use damage::quiet_storage_panics;
+pub use damage::{panicked_in_storage, quiet_storage_panics};
 pub use error::StoreError;
 pub use files::{owner_only_umask, write_private};
 pub use highwater::{forget as forget_generation, set_state_dir};

@@ -60,6 +60,7 @@ pub fn run(
         Some(documents_dir())
     };
     let hangup = hangup_flag();
+    watch_terminal(Arc::clone(&hangup));
     let mut terminal =
         ratatui::try_init().map_err(|e| CliError::new(format!("cannot open the terminal: {e}"), exit::ERROR))?;
     let result = event_loop(&mut terminal, &mut app, &hangup);
@@ -102,6 +103,42 @@ fn service(app: &mut App) -> bool {
     }
     app.recover_from_full_disk() | app.set_today(today) | app.tick()
 }
+
+/// Watches the terminal on standard input and raises `hangup` when it hangs up. A terminal can
+/// be closed without the program getting SIGHUP (when it was not the terminal's foreground
+/// process). crossterm 0.29 then reads end-of-file in a loop it never leaves (`mio.rs`,
+/// `try_read`): one core at full load for good, and the loop below never runs again. So this
+/// thread asks the kernel every quarter second, and on a hang-up also puts an empty pipe that
+/// never blocks in the place of standard input: crossterm's read then says "nothing to read",
+/// it returns at its timeout, and the loop leaves the normal way (flushing, removing a `--demo`
+/// directory).
+#[cfg(unix)]
+fn watch_terminal(hangup: Arc<AtomicBool>) {
+    let watch = move || {
+        loop {
+            std::thread::sleep(Duration::from_millis(250));
+            let mut fd = libc::pollfd { fd: 0, events: 0, revents: 0 };
+            // SAFETY: one valid pollfd, a count of one, no waiting.
+            let n = unsafe { libc::poll(&mut fd, 1, 0) };
+            if n > 0 && fd.revents & (libc::POLLHUP | libc::POLLNVAL) != 0 {
+                hangup.store(true, Ordering::SeqCst);
+                let mut ends = [0; 2];
+                // SAFETY: `ends` has room for the two descriptors pipe2 writes; the write end is
+                // kept open (never closed) so the read end reports "would block", not end-of-file.
+                unsafe {
+                    if libc::pipe2(ends.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) == 0 {
+                        libc::dup2(ends[0], 0);
+                    }
+                }
+                return;
+            }
+        }
+    };
+    let _ = std::thread::Builder::new().name("terminal-watch".into()).spawn(watch);
+}
+
+#[cfg(not(unix))]
+fn watch_terminal(_hangup: Arc<AtomicBool>) {}
 
 /// A flag raised by SIGHUP (the terminal closed) and SIGTERM.
 fn hangup_flag() -> Arc<AtomicBool> {
