@@ -576,32 +576,6 @@ impl KeyView<'_> {
     }
 }
 
-/// Participant keys being read from the store on a second thread, started before the master key
-/// is known, that is while the coach types the passphrase and argon2 runs; [`Keys::take_reader`]
-/// takes them in.
-pub struct KeyReader {
-    handle: Option<JoinHandle<Result<KeyMaps, StoreError>>>,
-}
-
-impl KeyReader {
-    /// Starts reading the keys `read` gives; `None` when no thread can be had (the caller then
-    /// reads them itself).
-    pub fn start(read: impl FnOnce() -> StoredKeys + Send + 'static) -> Option<KeyReader> {
-        let handle =
-            std::thread::Builder::new().name("participant-keys".into()).spawn(move || Keys::collect(read())).ok()?;
-        Some(KeyReader { handle: Some(handle) })
-    }
-}
-
-impl Drop for KeyReader {
-    /// Not taken in (a wrong passphrase): wait for the thread, which holds the store's files open.
-    fn drop(&mut self) {
-        if let Some(handle) = self.handle.take() {
-            let _ = handle.join();
-        }
-    }
-}
-
 impl Drop for Keys {
     /// A key load still running holds the store's files open: finish it before they close.
     fn drop(&mut self) {
@@ -615,7 +589,9 @@ impl Drop for Keys {
 
 mod coach;
 pub mod epoch;
+mod reader;
 pub use coach::{CoachTag, OpenAndClosed};
+pub use reader::KeyReader;
 
 #[cfg(test)]
 mod tests;
