@@ -155,7 +155,7 @@ impl Store {
     }
 
     /// Removes every record of `p` from every tree and index; how many records there were.
-    pub(super) fn remove_records_of(&self, p: ParticipantId) -> Result<usize, StoreError> {
+    fn remove_records_of(&self, p: ParticipantId) -> Result<usize, StoreError> {
         let id = p.as_bytes();
         let mut removed = 0;
         let participant = match self.participant(p) {

@@ -16,7 +16,6 @@ use super::error::io_error;
 use super::keyslots::{KeySlots, SLOTS};
 use super::repo::{Store, create_private_dir, write_generation};
 use super::shred::RAW_TREES;
-use crate::domain::ParticipantId;
 use crate::domain::module::Attendance;
 
 const RESTORING: &str = "db.restoring";
@@ -119,58 +118,26 @@ impl Store {
     }
 
     /// Removes what belongs to people whose key was destroyed at an erasure after a backup was
-    /// written (their records, index entries and attendance marks); how many values went.
+    /// written (their records, index entries and attendance marks); how many records went.
     fn drop_erased_remnants(&self) -> Result<usize, StoreError> {
         let destroyed = |v: &[u8]| -> Result<bool, StoreError> {
             let Ok(h) = codec::header(v) else { return Ok(false) };
             Ok(h.key_id >= FIRST_PARTICIPANT_KEY && !self.keys.has_key(h.key_id)?)
         };
+        // Every value sealed under a destroyed key: the person's records of every kind.
         let mut skipped = 0;
-        let mut gone = Vec::new();
-        for item in self.participants.iter() {
-            let (k, v) = item?;
-            if destroyed(&v)?
-                && let Ok(id) = <[u8; 16]>::try_from(k.as_ref())
-            {
-                gone.push(ParticipantId::from_bytes(id));
-            }
-        }
-        for p in gone {
-            skipped += self.remove_records_of(p)?;
-        }
         for name in self.db.tree_names() {
             let tree_name = String::from_utf8_lossy(&name).into_owned();
             if RAW_TREES.contains(&tree_name.as_str()) || tree_name == "keys" || tree_name == "meta" {
                 continue;
             }
-            let tree = self.db.open_tree(&name)?;
-            for item in tree.iter() {
-                let (k, v) = item?;
-                if destroyed(&v)? {
-                    tree.remove(k)?;
-                    skipped += 1;
-                }
-            }
+            skipped += remove_where(&self.db.open_tree(&name)?, |_, v| destroyed(v))?;
         }
+        // Index entries and attendance marks that point at nobody any more.
         let known = |id: &[u8]| self.participants.contains_key(id);
-        for item in self.ix_number.iter() {
-            let (k, v) = item?;
-            if !known(&v)? {
-                self.ix_number.remove(k)?;
-            }
-        }
-        for item in self.ix_appointment_date.iter() {
-            let (k, _) = item?;
-            if k.len() >= 20 && !known(&k[4..20])? {
-                self.ix_appointment_date.remove(k)?;
-            }
-        }
-        for item in self.ix_last_contact.iter() {
-            let (k, _) = item?;
-            if !known(&k)? {
-                self.ix_last_contact.remove(k)?;
-            }
-        }
+        remove_where(&self.ix_number, |_, v| Ok(!known(v)?))?;
+        remove_where(&self.ix_appointment_date, |k, _| Ok(k.len() >= 20 && !known(&k[4..20])?))?;
+        remove_where(&self.ix_last_contact, |k, _| Ok(!known(k)?))?;
         for item in self.attendance.iter() {
             let (k, v) = item?;
             let mut a: Attendance = self.unseal(&v)?;
@@ -190,11 +157,27 @@ impl Store {
     }
 }
 
+/// Removes the entries of `tree` for which `gone` says so; how many there were.
+fn remove_where(
+    tree: &sled::Tree,
+    gone: impl Fn(&[u8], &[u8]) -> Result<bool, StoreError>,
+) -> Result<usize, StoreError> {
+    let mut removed = 0;
+    for item in tree.iter() {
+        let (k, v) = item?;
+        if gone(&k, &v)? {
+            tree.remove(k)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Participant;
     use crate::domain::contact::{Channel, Contact, Initiative, Reached, RecordId};
+    use crate::domain::{Participant, ParticipantId};
     use crate::store::crypto::{KdfParams, KeyChunk};
 
     const PASS: &str = "test passphrase";
