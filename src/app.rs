@@ -39,13 +39,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 .save_settings(&Settings { coach: Some(coach), ..Settings::default() })
                 .map_err(|e| CliError::from_store(e, &strings))?;
             let coach = current_coach(&cli, &store);
-            crate::ui::run(store, strings, coach, Some(DEMO_PASSPHRASE))
+            crate::ui::run(store, strings, coach, Some(DEMO_PASSPHRASE)).map_err(ui_error)
         }
         None => {
             let dir = data_dir(&cli)?;
             let store = open_store(&dir, &strings, Create::Yes)?;
             let coach = current_coach(&cli, &store);
-            crate::ui::run(store, strings, coach, None)
+            crate::ui::run(store, strings, coach, None).map_err(ui_error)
         }
         Some(Command::Backup { file }) => crate::safety::backup(&cli, &strings, file),
         Some(Command::Restore { file }) => crate::safety::restore(&cli, &strings, file),
@@ -243,4 +243,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 fn cannot_write(strings: &Strings, path: &std::path::Path, e: std::io::Error) -> CliError {
     let (file, error) = (path.display().to_string(), e.to_string());
     CliError::new(strings.fill("cli.cannot_write", &[("file", &file), ("error", &error)]), exit::ERROR)
+}
+
+/// The UI's sentence as the command line's error.
+fn ui_error(e: crate::ui::UiError) -> CliError {
+    CliError::new(e.0, exit::ERROR)
 }

@@ -16,7 +16,7 @@ pub struct Cli {
     #[arg(long, env = "MEEDOEN_DATA_DIR", global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Language of the user interface.
-    #[arg(long, value_enum, default_value = "nl", global = true)]
+    #[arg(long, default_value = "nl", global = true, value_parser = lang_parser())]
     pub lang: Lang,
     /// The coach using meedoen (default: the coach saved with the caseload, else the login name).
     #[arg(long, env = "MEEDOEN_COACH", global = true)]
@@ -126,6 +126,13 @@ pub enum ReportFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Json,
+}
+
+/// `--lang`: one of the domain's languages, listed in `--help` and in the error for another.
+fn lang_parser() -> impl clap::builder::TypedValueParser<Value = Lang> {
+    use clap::builder::TypedValueParser;
+    let codes: Vec<&'static str> = Lang::ALL.iter().map(|l| l.code()).collect();
+    clap::builder::PossibleValuesParser::new(codes).map(|code| Lang::parse(&code).unwrap_or_default())
 }
 
 /// Exit codes, documented in README.md.

@@ -2,12 +2,7 @@
 
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Lang {
-    #[default]
-    Nl,
-    En,
-}
+pub use crate::domain::lang::Lang;
 
 const NL: &str = include_str!("../assets/i18n/nl.toml");
 const EN: &str = include_str!("../assets/i18n/en.toml");

@@ -2,109 +2,12 @@
 //! quit, restart, find the person again; a draft that survives a kill; a second window refused.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use std::io::{Read, Write};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::io::Write;
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
-
-struct Session {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
-}
-
-const PASSPHRASE: &str = "een testwachtwoord";
-
-impl Session {
-    fn start(dir: &Path, extra: &[&str]) -> Session {
-        Session::start_with(dir, extra, Some(PASSPHRASE))
-    }
-
-    /// Starts meedoen; without a passphrase in the environment it asks in the terminal.
-    fn start_with(dir: &Path, extra: &[&str], passphrase: Option<&str>) -> Session {
-        let pty = native_pty_system();
-        let pair = pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_meedoen"));
-        cmd.arg("--data-dir");
-        cmd.arg(dir);
-        cmd.env("MEEDOEN_STATE_DIR", dir.with_extension("state"));
-        cmd.arg("--coach");
-        cmd.arg("Sanne");
-        for a in extra {
-            cmd.arg(a);
-        }
-        cmd.env("NO_COLOR", "1");
-        cmd.env("TERM", "xterm-256color");
-        // Exports (`x`) land beside the caseload, never in the real home or documents folder.
-        if let Some(home) = dir.parent() {
-            cmd.env("HOME", home);
-            cmd.env("XDG_CONFIG_HOME", home.join(".config"));
-        }
-        cmd.env_remove("MEEDOEN_DATA_DIR");
-        match passphrase {
-            Some(p) => cmd.env("MEEDOEN_PASSPHRASE", p),
-            None => cmd.env_remove("MEEDOEN_PASSPHRASE"),
-        }
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
-        let p = Arc::clone(&parser);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        Session { parser, writer, child, _master: pair.master }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen shows `text` (generous: the machine may be busy).
-    fn wait_for(&self, text: &str) {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(20) {
-            if self.screen().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        panic!("waited for {text:?}; the screen shows:\n{}", self.screen());
-    }
-
-    fn keys(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        // Let the program read each burst on its own, as typing does.
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    fn wait_exit(&mut self) -> u32 {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(20) {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.exit_code();
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        panic!("meedoen did not exit; the screen shows:\n{}", self.screen());
-    }
-}
-
-const TAB: &str = "\t";
-const CTRL_S: &str = "\x13";
-const ESC: &str = "\x1b";
-const ENTER: &str = "\r";
+use common::pty::*;
 
 #[test]
 fn intake_by_keyboard_quit_restart_and_find_by_search() {

@@ -48,6 +48,9 @@ impl Default for Rules {
 /// Why someone is on the list. The order is the category order on screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
+    /// Some of this participant's records could not be read (`what`: the kind, e.g. "contact"):
+    /// the rules cannot be trusted for them, so the damage itself is what needs attention.
+    Unreadable { what: &'static str },
     /// New referral, no contact made after this many working days.
     NoFirstContact { working_days: i64 },
     /// Follow-up date of a signal has come.
@@ -68,6 +71,7 @@ impl Reason {
     /// The category, for counts and the string table.
     pub fn category(&self) -> &'static str {
         match self {
+            Reason::Unreadable { .. } => "unreadable",
             Reason::NoFirstContact { .. } => "no_first_contact",
             Reason::SignalDue { .. } => "signal_due",
             Reason::NoContact { .. } => "no_contact",
@@ -78,11 +82,12 @@ impl Reason {
         }
     }
 
-    /// Higher is more urgent: due signals, then first contacts, then trajectories ending without
+    /// Higher is more urgent: unreadable records first, then due signals, then first contacts, then trajectories ending without
     /// advice, long silences, extension decisions, freed places and overdue goals; within a
     /// category, the later the higher. Categories never overtake each other.
     pub fn urgency(&self) -> i64 {
         match self {
+            Reason::Unreadable { .. } => 1000,
             Reason::SignalDue { .. } => 900,
             Reason::NoFirstContact { working_days } => 750 + (*working_days).min(99),
             Reason::EndingWithoutAdvice { days_left } => 680 - (*days_left).clamp(-69, 30),
@@ -94,7 +99,8 @@ impl Reason {
     }
 }
 
-pub const CATEGORIES: [&str; 7] = [
+pub const CATEGORIES: [&str; 8] = [
+    "unreadable",
     "no_first_contact",
     "signal_due",
     "no_contact",
@@ -120,12 +126,19 @@ pub struct Facts<'a> {
     pub trajectory: Option<&'a Trajectory>,
     /// (module name, first session with a place) for modules they waited for and now have a place in.
     pub places_freed: &'a [(String, NaiveDate)],
+    /// The kind of record that could not be read for this participant, if any: then only that
+    /// is reported, since the other rules would work from incomplete facts.
+    pub unreadable: Option<&'static str>,
 }
 
 /// Every reason this participant needs attention today.
 pub fn reasons(f: &Facts, today: NaiveDate, rules: &Rules) -> Vec<Reason> {
     let p = f.participant;
     let mut out = Vec::new();
+    if let Some(what) = f.unreadable {
+        out.push(Reason::Unreadable { what });
+        return out;
+    }
     if p.status == Status::Closed {
         return out;
     }
@@ -178,7 +191,7 @@ impl Reason {
             Reason::EndingWithoutAdvice { days_left } | Reason::ExtensionDue { days_left } => -days_left,
             Reason::NoContact { days } => days.unwrap_or(i64::MAX),
             Reason::GoalOverdue { days, .. } => *days,
-            Reason::SignalDue { .. } | Reason::PlaceFreed { .. } => 0,
+            Reason::SignalDue { .. } | Reason::PlaceFreed { .. } | Reason::Unreadable { .. } => 0,
         }
     }
 }

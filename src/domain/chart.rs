@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use super::health::{Assessment, DIMENSIONS, Instrument, format_mark};
+use super::lang::Lang;
 use super::validate::format_date;
-use crate::i18n::Lang;
 
 /// Wide enough for the longest dimension name on either side.
 const WIDTH: f64 = 860.0;

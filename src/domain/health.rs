@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::ParticipantId;
-use crate::i18n::Lang;
+use super::lang::Lang;
 
 pub const DIMENSIONS: usize = 6;
 pub const ASPECTS: usize = 7;

@@ -10,6 +10,7 @@ pub mod fold;
 pub mod goal;
 pub mod health;
 pub mod holidays;
+pub mod lang;
 pub mod module;
 pub mod name;
 pub mod participant;

@@ -12,6 +12,7 @@ use crate::domain::signal::{PartnerKind, PartnerReferral, ReferralStatus, Signal
 use crate::domain::trajectory::{self, Change, Closing, ExitOutcome, Trajectory};
 use crate::domain::validate::{clean_text, parse_date};
 use crate::domain::{ParticipantId, Status};
+use crate::store::StoreError;
 
 impl App {
     /// After a save: the participant screens' day records, the list's contact days and the start
@@ -76,7 +77,13 @@ impl App {
         let coach = self.coach.clone();
         // Whose start screen: the coach's own caseload, or everyone's.
         let whose = if team { None } else { Some(coach.as_str()) };
-        let appointments = self.store.appointments_on(today).unwrap_or_default();
+        // A store error is reported, never taken for "nothing there": the first one goes to the
+        // footer, and a participant whose records could not be read is listed as such.
+        let mut failed: Option<StoreError> = None;
+        let appointments = self.store.appointments_on(today).unwrap_or_else(|e| {
+            failed.get_or_insert(e);
+            Vec::new()
+        });
         // Module sessions today (with who is seated), and places that came free for a session in
         // the coming week.
         let mut today_sessions = Vec::new();
@@ -127,20 +134,31 @@ impl App {
             .collect();
         sessions.sort_by_key(|x| x.start_minute);
         // The attention list, from each participant's records.
+        #[derive(Default)]
         struct Looked {
             last_made: Option<chrono::NaiveDate>,
             goals: Vec<crate::domain::goal::Goal>,
             signals: Vec<crate::domain::signal::Signal>,
             trajectory: Option<crate::domain::trajectory::Trajectory>,
+            unreadable: Option<&'static str>,
         }
+        let look = |id: ParticipantId| -> Result<Looked, (&'static str, StoreError)> {
+            Ok(Looked {
+                last_made: self.store.contact_summary(id).map_err(|e| ("contacts", e))?.last_made,
+                goals: self.store.goals_of(id).map_err(|e| ("goals", e))?,
+                signals: self.store.signals_of(id).map_err(|e| ("signals", e))?,
+                trajectory: self.store.trajectory(id).map_err(|e| ("trajectory", e))?,
+                unreadable: None,
+            })
+        };
         let people: Vec<&crate::domain::Participant> = self.caseload.open_of(whose);
         let looked: Vec<Looked> = people
             .iter()
-            .map(|p| Looked {
-                last_made: self.store.contact_summary(p.id).ok().and_then(|c| c.last_made),
-                goals: self.store.goals_of(p.id).unwrap_or_default(),
-                signals: self.store.signals_of(p.id).unwrap_or_default(),
-                trajectory: self.store.trajectory(p.id).ok().flatten(),
+            .map(|p| {
+                look(p.id).unwrap_or_else(|(what, e)| {
+                    failed.get_or_insert(e);
+                    Looked { unreadable: Some(what), ..Looked::default() }
+                })
             })
             .collect();
         let facts: Vec<Facts> = people
@@ -153,15 +171,26 @@ impl App {
                 signals: &l.signals,
                 trajectory: l.trajectory.as_ref(),
                 places_freed: freed.get(&p.id).map_or(&[], Vec::as_slice),
+                unreadable: l.unreadable,
             })
             .collect();
         let mut rules = crate::domain::attention::Rules::default();
-        if let Some(days) = self.store.settings().ok().and_then(|s| s.no_contact_days) {
-            rules.max_days_without_contact = i64::from(days);
+        match self.store.settings() {
+            Ok(settings) => {
+                if let Some(days) = settings.no_contact_days {
+                    rules.max_days_without_contact = i64::from(days);
+                }
+            }
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
         }
         rows.extend(attention_rows(&facts, today, &rules));
         let counts = self.caseload.counts(whose);
         self.start = Today { rows, sessions, counts, team, coach, date: today };
+        if let Some(e) = failed {
+            self.flash = Some((self.error_text(&e), true));
+        }
         if let Some(Screen::Start(s)) = self.stack.first_mut() {
             s.selected = s.selected.min(self.start.rows.len().saturating_sub(1));
         }
@@ -252,8 +281,11 @@ impl App {
         true
     }
 
-    fn trajectory_of(&self, id: ParticipantId) -> Trajectory {
-        self.store.trajectory(id).ok().flatten().unwrap_or_else(|| Trajectory::new(id, (self.clock)()))
+    /// The participant's trajectory as stored, or a new one if they have none yet. A stored one
+    /// that cannot be read is an error: replacing it with a fresh one would write over its history
+    /// at the next status change.
+    fn trajectory_of(&self, id: ParticipantId) -> Result<Trajectory, StoreError> {
+        Ok(self.store.trajectory(id)?.unwrap_or_else(|| Trajectory::new(id, (self.clock)())))
     }
 
     /// Applies a trajectory step; returns whether it was saved.
@@ -271,7 +303,13 @@ impl App {
         let Some(mut p) = self.caseload.by_id(id).cloned() else {
             return false;
         };
-        let mut t = self.trajectory_of(id);
+        let mut t = match self.trajectory_of(id) {
+            Ok(t) => t,
+            Err(e) => {
+                self.flash = Some((self.error_text(&e), true));
+                return false;
+            }
+        };
         let now = (self.clock)();
         if let Err(refused) = trajectory::apply(&mut p, &mut t, change, self.today, &self.coach, now) {
             self.flash = Some((self.strings.get(refused.key()).to_string(), true));
@@ -412,7 +450,13 @@ impl App {
             }
             "advice" => {
                 let advice = text("advice");
-                let mut t = self.trajectory_of(pid);
+                let mut t = match self.trajectory_of(pid) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        self.flash = Some((self.error_text(&e), true));
+                        return true;
+                    }
+                };
                 t.advice = advice;
                 t.updated_at = now;
                 match self.caseload.by_id(pid).cloned() {

@@ -35,11 +35,21 @@ use std::time::{Duration, Instant};
 use chrono::{Local, Utc};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 
-use crate::cli::{CliError, exit};
 use crate::i18n::Strings;
 use crate::store::Store;
 use app::App;
 use theme::Theme;
+
+/// Why the UI could not run or ended on its own: one sentence for the coach (the command line
+/// turns it into its error and exit code).
+#[derive(Debug)]
+pub struct UiError(pub String);
+
+impl std::fmt::Display for UiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// Opens the UI on `store` and runs until the coach quits.
 /// `demo_passphrase` is shown on the lock screen of the `--demo` caseload.
@@ -48,10 +58,11 @@ pub fn run(
     strings: Strings,
     coach: String,
     demo_passphrase: Option<&'static str>,
-) -> Result<(), CliError> {
+) -> Result<(), UiError> {
     let today = Local::now().date_naive();
+    let words = strings.clone();
     let mut app = App::new(store, strings, Theme::from_env(), coach, today, Box::new(Utc::now))
-        .map_err(|e| CliError::new(e.to_string(), exit::ERROR))?;
+        .map_err(|e| UiError(words.store_error(&e)))?;
     app.demo_passphrase = demo_passphrase;
     app.export_dir = if demo_passphrase.is_some() {
         // The demo caseload's temporary directory, removed on exit with everything in it.
@@ -61,8 +72,7 @@ pub fn run(
     };
     let hangup = hangup_flag();
     watch_terminal(Arc::clone(&hangup));
-    let mut terminal =
-        ratatui::try_init().map_err(|e| CliError::new(format!("cannot open the terminal: {e}"), exit::ERROR))?;
+    let mut terminal = ratatui::try_init().map_err(|e| UiError(format!("cannot open the terminal: {e}")))?;
     let result = event_loop(&mut terminal, &mut app, &hangup);
     // A closed terminal cannot be restored, and ratatui reports that with `eprintln!`, which
     // panics on a closed standard error: so it is not asked to (the program leaves the normal
@@ -76,10 +86,10 @@ pub fn run(
     // language when the disk is full).
     let flushed = app.close();
     if let Some(why) = app.fatal.take() {
-        return Err(CliError::new(why, exit::ERROR));
+        return Err(UiError(why));
     }
-    result.map_err(|e| CliError::new(format!("terminal error: {e}"), exit::ERROR))?;
-    flushed.map_err(|why| CliError::new(why, exit::ERROR))
+    result.map_err(|e| UiError(format!("terminal error: {e}")))?;
+    flushed.map_err(UiError)
 }
 
 /// The coach's documents folder (or home folder), where `x` writes charts and reports.

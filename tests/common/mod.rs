@@ -2,6 +2,8 @@
 //! screen as text.
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
+pub mod pty;
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use meedoen::domain::validate::Postcode;
 use meedoen::domain::{Gender, Participant, ParticipantId, Status};

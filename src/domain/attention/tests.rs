@@ -36,7 +36,7 @@ fn contact(p: &Participant, on: NaiveDate, reached: Reached) -> Contact {
 
 fn facts<'a>(p: &'a Participant, contacts: &'a [Contact]) -> Facts<'a> {
     let last_made = contacts.iter().filter(|c| c.made()).map(|c| c.at.date()).max();
-    Facts { participant: p, last_made, goals: &[], signals: &[], trajectory: None, places_freed: &[] }
+    Facts { participant: p, last_made, goals: &[], signals: &[], trajectory: None, places_freed: &[], unreadable: None }
 }
 
 #[test]

@@ -40,7 +40,9 @@ impl StartRow {
                 Reason::SignalDue { .. } => Tab::Signals,
                 Reason::GoalOverdue { .. } => Tab::Goals,
                 Reason::PlaceFreed { .. } => Tab::Modules,
-                Reason::EndingWithoutAdvice { .. } | Reason::ExtensionDue { .. } => Tab::Profile,
+                Reason::EndingWithoutAdvice { .. } | Reason::ExtensionDue { .. } | Reason::Unreadable { .. } => {
+                    Tab::Profile
+                }
             },
         }
     }
@@ -104,7 +106,7 @@ impl StartState {
             .zip(counts)
             .map(|(st, n)| format!("{n} {}", s.get(&format!("status.{}", st.code())).to_lowercase()))
             .collect();
-        let mut per_cat = [0usize; 7];
+        let mut per_cat = [0usize; CATEGORIES.len()];
         for r in rows {
             if let StartRow::Attention(i) = r
                 && let Some(c) = CATEGORIES.iter().position(|c| *c == i.reason.category())
@@ -227,6 +229,7 @@ impl Default for StartState {
 pub fn why(r: &Reason, ui: &Ui) -> String {
     let s = ui.strings;
     match r {
+        Reason::Unreadable { what } => s.fill("why.unreadable", &[("what", s.get(&format!("unreadable.{what}")))]),
         Reason::NoFirstContact { working_days } => s.fill("why.no_first_contact", &[("n", &working_days.to_string())]),
         Reason::NoContact { days: Some(d) } => s.fill("why.no_contact", &[("n", &d.to_string())]),
         Reason::NoContact { days: None } => s.get("why.no_contact_ever").to_string(),
