@@ -51,7 +51,7 @@ impl App {
         };
         match action {
             Action::NewAssessment => self.start_assessment(id),
-            Action::NewGoal => self.open_goal_form(id, None, "", Area::Dimension(4)),
+            Action::NewGoal => return self.open_form(FormKind::Goal { participant: id, goal: None }),
             Action::WriteChart => self.write_chart(),
             Action::Open => {
                 let goal = match self.screen() {
@@ -59,7 +59,7 @@ impl App {
                     _ => None,
                 };
                 match goal {
-                    Some(g) => self.open_goal_form(id, Some(g), "", Area::Dimension(0)),
+                    Some(g) => return self.open_form(FormKind::Goal { participant: id, goal: Some(g.id) }),
                     None => return false,
                 }
             }
@@ -178,7 +178,10 @@ impl App {
                 }
                 self.flash = Some((self.strings.get("health.saved").to_string(), false));
                 if then_goal {
-                    self.open_goal_form(id, None, &wish, area);
+                    // The wish, in the participant's own words, about the lowest-marked dimension.
+                    let form = goal_form::new_goal(&self.strings, id, &wish, area);
+                    let draft_key = form.kind.draft_key();
+                    self.stack.push(Screen::Form(FormScreen { form, draft_key, goal: None }));
                 }
             }
             Err(e) => self.flash = Some((self.error_text(&e), true)),
@@ -215,15 +218,6 @@ impl App {
             _ => None,
         };
         self.stack.push(Screen::Assessment(Box::new(AssessmentState::from_draft(draft, name, previous))));
-    }
-
-    fn open_goal_form(&mut self, id: ParticipantId, goal: Option<Goal>, text: &str, area: Area) {
-        let form = match &goal {
-            Some(g) => goal_form::edit_goal(&self.strings, g),
-            None => goal_form::new_goal(&self.strings, id, text, area),
-        };
-        let draft_key = FormKind::Goal { participant: id, goal: goal.as_ref().map(|g| g.id) }.draft_key();
-        self.stack.push(Screen::Form(FormScreen { form, draft_key, goal: goal.map(Box::new) }));
     }
 
     /// Saves the goal form (a new goal, or the goal the screen holds) for participant `id`.
