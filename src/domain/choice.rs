@@ -59,6 +59,7 @@ choice!(
     PartnerKind => "partner",
     ReferralStatus => "referral_status",
     ExitOutcome => "outcome",
+    super::self_reliance::Score => "zrm_score",
 );
 
 impl Choice for Area {

@@ -413,7 +413,8 @@ impl App {
                 | Action::Reopen
                 | Action::WriteAdvice
                 | Action::NewSignal
-                | Action::NewReferral),
+                | Action::NewReferral
+                | Action::NewMatrix),
             ) if matches!(self.screen(), Screen::Participant(_)) => self.day_action(a),
             Some(Action::ToggleTeam) => {
                 self.team = !self.team;
