@@ -59,7 +59,6 @@ choice!(
     PartnerKind => "partner",
     ReferralStatus => "referral_status",
     ExitOutcome => "outcome",
-    super::self_reliance::Score => "zrm_score",
 );
 
 impl Choice for Area {

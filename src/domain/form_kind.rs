@@ -39,8 +39,6 @@ pub enum FormKind {
     Module(Option<ModuleId>),
     /// Closure days (no module sessions).
     Closure,
-    /// The Zelfredzaamheid-Matrix: 13 life domains scored 1 to 5.
-    SelfReliance(ParticipantId),
 }
 
 impl FormKind {
@@ -58,8 +56,7 @@ impl FormKind {
             | FormKind::Close(p)
             | FormKind::Referral(p)
             | FormKind::Signal { participant: p, .. }
-            | FormKind::Goal { participant: p, .. }
-            | FormKind::SelfReliance(p) => Some(p),
+            | FormKind::Goal { participant: p, .. } => Some(p),
         }
     }
 
@@ -79,7 +76,6 @@ impl FormKind {
             FormKind::Goal { .. } => "goal",
             FormKind::Module(_) => "module",
             FormKind::Closure => "closure",
-            FormKind::SelfReliance(_) => "self_reliance",
         }
     }
 
@@ -96,7 +92,6 @@ impl FormKind {
             | FormKind::Advice(p)
             | FormKind::Close(p)
             | FormKind::Referral(p)
-            | FormKind::SelfReliance(p)
             | FormKind::Signal { participant: p, signal: None } => format!("{code}:{}", p.0.simple()),
             FormKind::Signal { participant: p, signal: Some(s) } => format!("{code}:{}:{}", p.0.simple(), s.0.simple()),
             FormKind::Goal { participant: p, goal: None } => format!("{code}:{}:new", p.0.simple()),

@@ -18,7 +18,6 @@ pub mod participant;
 pub mod privacy;
 pub mod report;
 pub mod search;
-pub mod self_reliance;
 pub mod signal;
 pub mod trajectory;
 pub mod validate;

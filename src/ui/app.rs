@@ -413,8 +413,7 @@ impl App {
                 | Action::Reopen
                 | Action::WriteAdvice
                 | Action::NewSignal
-                | Action::NewReferral
-                | Action::NewMatrix),
+                | Action::NewReferral),
             ) if matches!(self.screen(), Screen::Participant(_)) => self.day_action(a),
             Some(Action::ToggleTeam) => {
                 self.team = !self.team;

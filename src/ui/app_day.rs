@@ -215,7 +215,6 @@ impl App {
             Action::WriteAdvice => FormKind::Advice(id),
             Action::NewSignal => FormKind::Signal { participant: id, signal: None },
             Action::NewReferral => FormKind::Referral(id),
-            Action::NewMatrix => FormKind::SelfReliance(id),
             Action::Advance => {
                 self.change_status(id, Change::Advance);
                 return true;

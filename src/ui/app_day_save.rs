@@ -133,14 +133,6 @@ impl App {
         self.day_saved(p, FormKind::Advice(p), res.map(|()| Tab::Profile));
     }
 
-    /// (Scratch) the matrix would be written here, as a record kind of its own.
-    pub(super) fn save_matrix(&mut self, p: ParticipantId) {
-        let Some(_matrix) = self.read_form(super::matrix_form::read) else {
-            return;
-        };
-        self.day_saved(p, FormKind::SelfReliance(p), Ok(Tab::Profile));
-    }
-
     pub(super) fn save_extend(&mut self, p: ParticipantId) {
         if let Some(reason) = self.read_form(|f| f.text("reason")) {
             self.step_saved(p, FormKind::Extend(p), Change::Extend { reason }, None);

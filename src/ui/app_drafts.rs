@@ -68,7 +68,6 @@ impl App {
             FormKind::Module(None) => module_form::new_module(s, today),
             FormKind::Module(Some(m)) => module_form::edit_module(s, self.modules.module(m).ok_or(NoForm::Gone)?),
             FormKind::Closure => module_form::new_closure(s),
-            FormKind::SelfReliance(p) => super::matrix_form::new(s, p, &name(p)?),
         };
         Ok(FormScreen { form, draft_key: kind.draft_key(), goal })
     }
@@ -103,7 +102,6 @@ impl App {
             FormKind::Goal { participant, .. } => self.save_goal_form(participant),
             FormKind::Module(m) => self.save_module_form(m),
             FormKind::Closure => self.save_closure_form(),
-            FormKind::SelfReliance(p) => self.save_matrix(p),
         }
     }
 
@@ -141,7 +139,6 @@ impl App {
                 FormKind::Goal { .. } => ("draft.goal", typed(&["text"])),
                 FormKind::Module(_) => ("draft.module", typed(&["name"])),
                 FormKind::Closure => ("draft.closure", typed(&["reason"])),
-                FormKind::SelfReliance(p) => ("draft.self_reliance", person(p)),
             },
         };
         let when = DateTime::from_timestamp(draft.saved_at, 0)

@@ -23,7 +23,6 @@ pub mod form_values;
 pub mod goal_form;
 pub mod keymap;
 pub mod lock;
-pub mod matrix_form;
 pub mod module_form;
 pub mod modules_data;
 pub mod participant_form;

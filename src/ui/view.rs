@@ -93,8 +93,7 @@ fn form_title(kind: FormKind, s: &Strings) -> &str {
         | FormKind::Advice(_)
         | FormKind::Close(_)
         | FormKind::Signal { .. }
-        | FormKind::Referral(_)
-        | FormKind::SelfReliance(_) => s.get("screen.participant"),
+        | FormKind::Referral(_) => s.get("screen.participant"),
         FormKind::Goal { .. } => s.get("screen.goal"),
         FormKind::Module(_) => s.get("screen.module_form"),
         FormKind::Closure => s.get("screen.closure"),
