@@ -92,3 +92,45 @@ impl Form {
         self.focus_on(e.key);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ParticipantId;
+    use crate::domain::contact::Channel;
+    use crate::i18n::{Lang, Strings};
+    use crate::ui::day_forms;
+
+    fn contact_with(values: &[(&str, &str)]) -> Form {
+        let strings = Strings::new(Lang::Nl);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+        let mut form = day_forms::contact(&strings, ParticipantId::new_random(), "X", today, chrono::NaiveTime::MIN);
+        let values: Vec<(String, String)> = values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        form.restore(&values, 0);
+        form
+    }
+
+    /// A value that does not read is an error on its field, never a default.
+    #[test]
+    fn a_field_that_does_not_read_says_so() {
+        let form = contact_with(&[("channel", "fax"), ("minutes", "veel"), ("area_1", "")]);
+        assert_eq!(
+            form.choice::<Channel>("channel"),
+            Err(FieldError { key: "channel", error: Invalid::UnknownChoice })
+        );
+        assert_eq!(
+            form.opt_number::<u16>("minutes", Invalid::ContactMinutes),
+            Err(FieldError { key: "minutes", error: Invalid::ContactMinutes })
+        );
+        assert_eq!(form.opt_choice::<crate::domain::goal::LifeArea>("area_1"), Ok(None));
+        let form = contact_with(&[("channel", "phone"), ("next_date", "01-12-2026"), ("next_time", "")]);
+        assert_eq!(form.choice::<Channel>("channel"), Ok(Channel::Phone));
+        // A next appointment with a date and no time is not silently dropped.
+        assert_eq!(
+            form.opt_moment("next_date", "next_time"),
+            Err(FieldError { key: "next_time", error: Invalid::Required })
+        );
+        let form = contact_with(&[("date", "31-02-2026")]);
+        assert!(matches!(form.date("date"), Err(FieldError { key: "date", .. })));
+    }
+}
