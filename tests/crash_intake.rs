@@ -60,7 +60,7 @@ fn saved_and_drafted(store: &Store) -> (HashMap<String, usize>, Vec<String>) {
         .drafts()
         .unwrap()
         .into_iter()
-        .filter(|(_, d)| d.form == "intake")
+        .filter(|(_, d)| d.kind == meedoen::store::DraftKind::Form(meedoen::domain::form_kind::FormKind::Intake))
         .filter_map(|(_, d)| d.values.into_iter().find(|(k, _)| k == "given_names").map(|(_, v)| v))
         .collect();
     (saved, drafts)

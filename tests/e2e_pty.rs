@@ -217,3 +217,84 @@ fn a_passphrase_that_is_not_text_is_refused_at_the_prompt() {
     let store = meedoen::store::Store::open(&dir, "een goede zin als wachtwoord");
     assert!(store.is_ok());
 }
+
+/// Registers Piet Jansen by keys; his participant screen is then on top.
+fn intake_of_piet(s: &mut Session) {
+    s.wait_for("Vandaag");
+    s.keys("n");
+    s.wait_for("Nieuwe intake");
+    s.keys("Piet");
+    s.keys(TAB);
+    s.keys(TAB);
+    s.keys("Jansen");
+    s.keys(CTRL_S);
+    s.wait_for("Opgeslagen: Jansen, Piet");
+}
+
+/// Defect 1: a half-typed contact came back as an offer that, accepted, deleted the draft and
+/// opened nothing. Now it opens with what was typed, and saves into the contact log.
+#[test]
+fn a_half_typed_contact_survives_a_kill() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let mut s = Session::start(&dir, &[]);
+    intake_of_piet(&mut s);
+    s.keys("c");
+    s.wait_for("Contact met Jansen, Piet");
+    // Date, time, channel, initiative, minutes, reached, two life areas: then the summary.
+    for _ in 0..8 {
+        s.keys(TAB);
+    }
+    s.keys("Samen koffie gedronken");
+    s.wait_for("Samen koffie gedronken");
+    std::thread::sleep(Duration::from_millis(700));
+    s.child.kill().unwrap();
+    s.wait_exit();
+
+    let mut s = Session::start(&dir, &[]);
+    s.wait_for("Onafgemaakt formulier");
+    s.keys(ENTER);
+    s.wait_for("Samen koffie gedronken");
+    s.wait_for("Contact met Jansen, Piet");
+    s.keys(CTRL_S);
+    s.wait_for("Opgeslagen.");
+    // The participant screen, at the contacts tab, lists it.
+    s.wait_for("Samen koffie gedronken");
+    assert!(s.screen().contains("Jansen"), "{}", s.screen());
+    s.keys(ESC);
+    s.keys(ESC);
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+/// Defect 1 for the module screens: a half-typed closure day comes back and saves.
+#[test]
+fn a_half_typed_closure_day_survives_a_kill() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let mut s = Session::start(&dir, &[]);
+    s.wait_for("Vandaag");
+    s.keys("m");
+    s.keys("k");
+    s.wait_for("Sluitingsdagen");
+    s.keys("15-06-2027");
+    s.keys(TAB);
+    s.keys(TAB);
+    s.keys("Teamdag Oost");
+    s.wait_for("Teamdag Oost");
+    std::thread::sleep(Duration::from_millis(700));
+    s.child.kill().unwrap();
+    s.wait_exit();
+
+    let mut s = Session::start(&dir, &[]);
+    s.wait_for("Onafgemaakt formulier");
+    s.keys(ENTER);
+    s.wait_for("Teamdag Oost");
+    s.wait_for("15-06-2027");
+    s.keys(CTRL_S);
+    s.wait_for("Opgeslagen: 1.");
+    s.keys(ESC);
+    s.keys(ESC);
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -195,3 +195,83 @@ fn a_store_with_coach_tags_opens_with_all_its_records_and_its_tags() {
     assert_eq!(own.closed.len(), people.iter().filter(|p| !p.status.is_open() && p.coach == "Sanne de Vries").count());
     assert_eq!(store.tag_coaches(&people).unwrap(), 0, "every tag was right");
 }
+
+/// Written by the code before typed forms (commit 5e9ff86, Draft schema 1: the form by name and
+/// the edited record's id bytes), with /tmp-only example code using its library on 06-12-2026:
+/// Fatma Öztürk with a signal and a goal, and drafts of an intake, her details, a contact, a
+/// change to her signal, a change to her goal, a new module, a closure day, and of a form this
+/// version does not know ("matrix"). Each draft migrates to its kind, comes back with what was
+/// typed and saves as what it is; the unknown one is thrown away.
+#[test]
+fn first_schema_drafts_migrate_resume_and_save() {
+    use meedoen::domain::form_kind::FormKind;
+    use meedoen::i18n::{Lang, Strings};
+    use meedoen::store::{DraftKind, Store};
+    use meedoen::ui::app::{App, Popup, Screen};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fixture("store-v2-form-drafts", tmp.path());
+    let check = meedoen(&dir, &["check"]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    let store = Store::open(&dir, "oude gegevens blijven werken").unwrap();
+    let fatma = store.participants().unwrap().into_iter().find(|p| p.family_name == "Öztürk").unwrap();
+    let (signal, goal) = (store.signals_of(fatma.id).unwrap()[0].id, store.goals_of(fatma.id).unwrap()[0].id);
+    let p = fatma.id;
+    let kinds: Vec<DraftKind> = store.drafts().unwrap().into_iter().map(|(_, d)| d.kind).collect();
+    let mut expected = vec![
+        DraftKind::Form(FormKind::Closure),
+        DraftKind::Form(FormKind::Contact(p)),
+        DraftKind::Form(FormKind::Goal { participant: p, goal: Some(goal) }),
+        DraftKind::Form(FormKind::Intake),
+        DraftKind::Unknown("matrix".into()),
+        DraftKind::Form(FormKind::Module(None)),
+        DraftKind::Form(FormKind::EditParticipant(p)),
+        DraftKind::Form(FormKind::Signal { participant: p, signal: Some(signal) }),
+    ];
+    assert_eq!(kinds, expected);
+
+    // Accepting every offer in turn (a restart after each save) opens each form with what was
+    // typed; saving it writes what it is.
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let clock = || chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 7, 9, 0, 0).unwrap();
+    let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
+    let mut store = Some(store);
+    for _ in 0..20 {
+        let s = store.take().unwrap();
+        let theme = meedoen::ui::theme::Theme { color: false };
+        let mut app = App::new(s, Strings::new(Lang::Nl), theme, "Sanne".into(), today, Box::new(clock)).unwrap();
+        while matches!(app.popup, Some(Popup::DraftOffer { .. })) {
+            app.handle_key(key(KeyCode::Enter));
+            if let Screen::Form(f) = app.screen() {
+                let typed = ["summary", "note", "text", "family_name", "name", "reason", "notes"]
+                    .iter()
+                    .map(|k| f.form.value(k))
+                    .find(|v| !v.is_empty());
+                assert!(typed.is_some(), "{:?} came back empty", f.form.kind);
+                expected.retain(|k| *k != DraftKind::Form(f.form.kind));
+                app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+                assert!(!matches!(app.screen(), Screen::Form(_)), "not saved: {:?}", app.flash);
+                break;
+            }
+        }
+        let done = app.popup.is_none() && app.store.drafts().unwrap().is_empty();
+        store = Some(app.store);
+        if done {
+            break;
+        }
+    }
+    assert_eq!(expected, vec![DraftKind::Unknown("matrix".into())], "every known draft resumed");
+    let store = store.unwrap();
+    assert!(store.drafts().unwrap().is_empty());
+    assert!(store.contacts_of(p).unwrap().iter().any(|c| c.summary == "Samen koffie gedronken"));
+    let signals = store.signals_of(p).unwrap();
+    assert_eq!((signals.len(), signals[0].note.as_str()), (1, "Tweede melding"), "changed in place");
+    let goals = store.goals_of(p).unwrap();
+    assert_eq!((goals.len(), goals[0].text.as_str()), (1, "Elke dag een uur wandelen"));
+    assert!(store.modules().unwrap().iter().any(|m| m.name == "Computerles"));
+    assert!(store.closures().unwrap().iter().any(|c| c.reason == "Teamdag"));
+    let people = store.participants().unwrap();
+    assert!(people.iter().any(|x| x.family_name == "Draftsma"));
+    assert_eq!(people.iter().find(|x| x.id == p).unwrap().notes, "Wil graag fietsen");
+}

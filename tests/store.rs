@@ -39,13 +39,12 @@ fn every_saved_record_is_there_after_reopening() {
         store
             .save_draft(
                 "intake",
-                &Draft {
-                    form: "intake".into(),
-                    target: None,
-                    values: vec![("given_names".into(), "Piet".into())],
-                    focus: 1,
-                    saved_at: 0,
-                },
+                &Draft::new(
+                    meedoen::domain::form_kind::FormKind::Intake,
+                    vec![("given_names".into(), "Piet".into())],
+                    1,
+                    0,
+                ),
             )
             .unwrap();
         store.flush().unwrap();

@@ -57,6 +57,25 @@ impl LifeArea {
 }
 
 impl Area {
+    /// The six dimensions, then the life areas, in the order a form offers them.
+    pub const ALL: [Area; 16] = [
+        Area::Dimension(0),
+        Area::Dimension(1),
+        Area::Dimension(2),
+        Area::Dimension(3),
+        Area::Dimension(4),
+        Area::Dimension(5),
+        Area::Life(LifeArea::DailyActivities),
+        Area::Life(LifeArea::Housing),
+        Area::Life(LifeArea::Finances),
+        Area::Life(LifeArea::Relations),
+        Area::Life(LifeArea::PhysicalHealth),
+        Area::Life(LifeArea::MentalHealth),
+        Area::Life(LifeArea::Meaning),
+        Area::Life(LifeArea::Addiction),
+        Area::Life(LifeArea::Language),
+        Area::Life(LifeArea::Safety),
+    ];
     /// Stable code: `dimension:0`..`dimension:5` or the life area's code.
     pub fn code(self) -> String {
         match self {

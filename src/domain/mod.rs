@@ -3,10 +3,12 @@
 
 pub mod attention;
 pub mod chart;
+pub mod choice;
 pub mod compact;
 pub mod contact;
 pub mod esf;
 pub mod fold;
+pub mod form_kind;
 pub mod goal;
 pub mod health;
 pub mod holidays;

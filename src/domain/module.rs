@@ -24,6 +24,7 @@ pub enum Recurrence {
 }
 
 impl Recurrence {
+    pub const ALL: [Recurrence; 2] = [Recurrence::Weekly, Recurrence::Fortnightly];
     pub fn days(self) -> i64 {
         match self {
             Recurrence::Weekly => 7,

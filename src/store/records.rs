@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::StoreError;
 use super::codec::{self, Kind, Record};
 use crate::domain::contact::{Appointment, Contact};
+use crate::domain::form_kind::FormKind;
 use crate::domain::goal::Goal;
 use crate::domain::health::Assessment;
 use crate::domain::module::{Attendance, Closure, Enrolment, Module};
@@ -45,11 +46,9 @@ impl Record for Participant {
 /// A half-filled form, kept so that a crash or a closed terminal loses nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
-    /// Which form: "intake", "participant", ...
-    pub form: String,
-    /// The record the form edits, if it edits one (raw id bytes; no personal data in the key).
-    pub target: Option<[u8; 16]>,
-    /// Field key and typed text, in form order.
+    /// Which form, and what it edits.
+    pub kind: DraftKind,
+    /// Field key and typed text, in form order (choices as their codes).
     pub values: Vec<(String, String)>,
     /// Index of the field that had the focus.
     pub focus: usize,
@@ -57,11 +56,59 @@ pub struct Draft {
     pub saved_at: i64,
 }
 
+/// The form a draft belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DraftKind {
+    Form(FormKind),
+    /// A first-schema draft of a form this version does not know (by its old name): it can be
+    /// thrown away, never opened as another form.
+    Unknown(String),
+}
+
+impl Draft {
+    pub fn new(kind: FormKind, values: Vec<(String, String)>, focus: usize, saved_at: i64) -> Draft {
+        Draft { kind: DraftKind::Form(kind), values, focus, saved_at }
+    }
+
+    /// Completes what a first-schema draft kept only in its key (see [`FormKind::with_key`]).
+    pub(super) fn with_key(mut self, key: &str) -> Draft {
+        if let DraftKind::Form(k) = self.kind {
+            self.kind = DraftKind::Form(k.with_key(key));
+        }
+        self
+    }
+}
+
+/// A draft as the first schema stored it: the form by name, the edited record's id bytes.
+#[derive(Deserialize)]
+struct DraftV1 {
+    form: String,
+    target: Option<[u8; 16]>,
+    values: Vec<(String, String)>,
+    focus: usize,
+    saved_at: i64,
+}
+
 impl Record for Draft {
     const KIND: Kind = Kind::Draft;
-    const SCHEMA: u16 = 1;
+    /// Schema 2 stores the kind of form as a type instead of a name and a target.
+    const SCHEMA: u16 = 2;
+    fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
+        match schema {
+            1 => {
+                let old: DraftV1 = codec::decode_payload(Kind::Draft, payload)?;
+                let kind =
+                    FormKind::from_legacy(&old.form, old.target).map_or(DraftKind::Unknown(old.form), DraftKind::Form);
+                Ok(Draft { kind, values: old.values, focus: old.focus, saved_at: old.saved_at })
+            }
+            _ => Err(StoreError::Corrupt { kind: "draft", reason: format!("unknown schema version {schema}") }),
+        }
+    }
     fn owner(&self) -> Option<ParticipantId> {
-        self.target.map(ParticipantId::from_bytes)
+        match &self.kind {
+            DraftKind::Form(k) => k.participant(),
+            DraftKind::Unknown(_) => None,
+        }
     }
 }
 
@@ -243,6 +290,44 @@ impl Record for ContactSummary {
 mod tests {
     use super::*;
     use crate::store::crypto::{Key, Keys, MASTER_KEY_ID};
+
+    fn v1_draft(form: &str, target: Option<[u8; 16]>) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct V1<'a> {
+            form: &'a str,
+            target: Option<[u8; 16]>,
+            values: Vec<(String, String)>,
+            focus: usize,
+            saved_at: i64,
+        }
+        let old =
+            V1 { form, target, values: vec![("summary".into(), "Koffie".into())], focus: 8, saved_at: 1_700_000_000 };
+        let payload = bincode::serde::encode_to_vec(old, bincode::config::standard()).unwrap();
+        let mut bytes = vec![b'M', b'D', codec::FORMAT, Kind::Draft as u8];
+        bytes.extend_from_slice(&1u16.to_le_bytes());
+        bytes.extend_from_slice(&0u32.to_le_bytes());
+        bytes.extend_from_slice(&payload);
+        bytes
+    }
+
+    /// Drafts of the first schema read as typed kinds with their values and focus; a form this
+    /// version does not know reads as such, never as another form.
+    #[test]
+    fn drafts_of_schema_1_read_as_kinds() {
+        let mut keys = Keys::new(Key::random());
+        keys.allow_plain = true;
+        let p = ParticipantId(uuid::Uuid::from_u128(5));
+        let d: Draft = codec::decode(&v1_draft("contact", Some(*p.as_bytes())), &keys).unwrap();
+        assert_eq!(d, Draft::new(FormKind::Contact(p), vec![("summary".into(), "Koffie".into())], 8, 1_700_000_000));
+        assert_eq!(d.owner(), Some(p));
+        let d: Draft = codec::decode(&v1_draft("matrix", Some(*p.as_bytes())), &keys).unwrap();
+        assert_eq!((d.owner(), d.kind), (None, DraftKind::Unknown("matrix".into())));
+        let d: Draft = codec::decode(&v1_draft("module", Some([3; 16])), &keys).unwrap();
+        assert_eq!(d.owner(), None, "a module draft is nobody's");
+        // And the current schema round-trips.
+        let now = Draft::new(FormKind::Closure, vec![], 0, 1);
+        assert_eq!(codec::decode::<Draft>(&codec::encode(&now, &keys, MASTER_KEY_ID).unwrap(), &keys).unwrap(), now);
+    }
 
     /// Settings written by the first version (schema 1) still read, through the migration.
     #[test]

@@ -343,7 +343,9 @@ impl Store {
         let mut out = Vec::new();
         for item in self.drafts.iter() {
             let (k, v) = item?;
-            out.push((String::from_utf8_lossy(&k).into_owned(), self.unseal(&v)?));
+            let key = String::from_utf8_lossy(&k).into_owned();
+            let draft: Draft = self.unseal(&v)?;
+            out.push((key.clone(), draft.with_key(&key)));
         }
         Ok(out)
     }

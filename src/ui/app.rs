@@ -123,8 +123,6 @@ pub struct App {
     pub export_dir: Option<std::path::PathBuf>,
 }
 
-pub(super) const INTAKE_DRAFT: &str = "intake";
-
 impl App {
     pub fn new(
         store: Store,
@@ -541,8 +539,4 @@ impl App {
         }
         self.strings.store_error(e)
     }
-}
-
-pub(super) fn edit_draft_key(id: ParticipantId) -> String {
-    format!("participant:{}", id.0.simple())
 }

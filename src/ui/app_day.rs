@@ -1,16 +1,10 @@
 //! The App's handling of contacts, appointments, trajectory steps, signals and referrals.
 
-use chrono::Local;
-
-use super::app::{App, FormScreen, Screen};
-use super::day_forms;
+use super::app::{App, Screen};
 use super::keymap::Action;
 use super::screens::participant::Tab;
-use crate::domain::contact::{Appointment, Channel, Contact, Initiative, Reached, RecordId};
-use crate::domain::goal::LifeArea;
-use crate::domain::signal::{PartnerKind, PartnerReferral, ReferralStatus, Signal, SignalKind, SignalStatus};
-use crate::domain::trajectory::{self, Change, Closing, ExitOutcome, Trajectory};
-use crate::domain::validate::{clean_text, parse_date};
+use crate::domain::form_kind::FormKind;
+use crate::domain::trajectory::{self, Change, Trajectory};
 use crate::domain::{ParticipantId, Status};
 use crate::store::StoreError;
 
@@ -213,28 +207,14 @@ impl App {
                 Some(true)
             }
             Action::Open => {
-                let (id, signal) = (s.id, s.day.signals.get(s.selected_signal).cloned());
-                let (Some(x), Some(p)) = (signal, self.caseload.by_id(id)) else { return Some(false) };
+                let (id, signal) = (s.id, s.day.signals.get(s.selected_signal).map(|x| x.id));
+                let (Some(signal), Some(p)) = (signal, self.caseload.by_id(id)) else { return Some(false) };
                 if p.status == Status::Closed {
                     self.flash = Some((self.strings.get("trajectory.read_only").to_string(), true));
                     return Some(true);
                 }
-                let name = p.listed_name();
-                let mut form =
-                    day_forms::form("signal", &self.strings, *id.as_bytes(), &name, self.today, Local::now().time());
-                let values = [
-                    ("kind", x.kind.code().to_string()),
-                    ("date", crate::domain::validate::format_date(x.date)),
-                    ("escalated_to", x.escalated_to.clone()),
-                    ("status", x.status.code().to_string()),
-                    ("follow_up", x.follow_up.map(crate::domain::validate::format_date).unwrap_or_default()),
-                    ("note", x.note.clone()),
-                ];
-                form.restore(&values.map(|(k, v)| (k.to_string(), v)), 3);
-                // The signal's own id in the draft key: saving changes it instead of adding one.
-                let key = format!("signal:{}:{}", id.0.simple(), x.id.0.simple());
-                self.stack.push(Screen::Form(FormScreen { form, draft_key: key, goal: None }));
-                Some(true)
+                // The signal's own id in the kind: saving changes it instead of adding one.
+                Some(self.open_form(FormKind::Signal { participant: id, signal: Some(signal) }))
             }
             _ => None,
         }
@@ -255,36 +235,32 @@ impl App {
             self.flash = Some((self.strings.get("trajectory.read_only").to_string(), true));
             return true;
         }
-        let form_id = match action {
-            Action::LogContact => "contact",
-            Action::PlanAppointment => "appointment",
-            Action::Extend => "extend",
-            Action::CloseTrajectory => "close",
-            Action::Reopen => "reopen",
-            Action::WriteAdvice => "advice",
-            Action::NewSignal => "signal",
-            Action::NewReferral => "referral",
+        let kind = match action {
+            Action::LogContact => FormKind::Contact(id),
+            Action::PlanAppointment => FormKind::Appointment(id),
+            Action::Extend => FormKind::Extend(id),
+            Action::CloseTrajectory => FormKind::Close(id),
+            Action::Reopen => FormKind::Reopen(id),
+            Action::WriteAdvice => FormKind::Advice(id),
+            Action::NewSignal => FormKind::Signal { participant: id, signal: None },
+            Action::NewReferral => FormKind::Referral(id),
             Action::Advance => {
                 self.change_status(id, Change::Advance);
                 return true;
             }
             _ => return false,
         };
-        if form_id == "reopen" && !closed {
+        if kind == FormKind::Reopen(id) && !closed {
             self.flash = Some((self.strings.get("refused.not_a_step").to_string(), true));
             return true;
         }
-        let name = p.listed_name();
-        let form = day_forms::form(form_id, &self.strings, *id.as_bytes(), &name, self.today, Local::now().time());
-        let key = format!("{form_id}:{}", id.0.simple());
-        self.stack.push(Screen::Form(FormScreen { form, draft_key: key, goal: None }));
-        true
+        self.open_form(kind)
     }
 
     /// The participant's trajectory as stored, or a new one if they have none yet. A stored one
     /// that cannot be read is an error: replacing it with a fresh one would write over its history
     /// at the next status change.
-    fn trajectory_of(&self, id: ParticipantId) -> Result<Trajectory, StoreError> {
+    pub(super) fn trajectory_of(&self, id: ParticipantId) -> Result<Trajectory, StoreError> {
         Ok(self.store.trajectory(id)?.unwrap_or_else(|| Trajectory::new(id, (self.clock)())))
     }
 
@@ -294,7 +270,7 @@ impl App {
     }
 
     /// A status change; closing also records the ESF+ results at exit.
-    fn change_status_with(
+    pub(super) fn change_status_with(
         &mut self,
         id: ParticipantId,
         change: Change,
@@ -333,172 +309,5 @@ impl App {
                 false
             }
         }
-    }
-
-    /// Saves one of the day forms; `false` when the form id is not one of them.
-    pub(super) fn save_day_form(&mut self) -> bool {
-        let today = self.today;
-        let now = (self.clock)();
-        let Some(Screen::Form(f)) = self.stack.last_mut() else {
-            return false;
-        };
-        let id_str = f.form.id;
-        if !matches!(
-            id_str,
-            "contact" | "appointment" | "extend" | "reopen" | "advice" | "close" | "signal" | "referral"
-        ) {
-            return false;
-        }
-        let Some(pid) = f.form.target.map(ParticipantId::from_bytes) else {
-            return false;
-        };
-        if !f.form.validate_all(today) {
-            self.flash = Some((self.strings.get("form.fix_fields").to_string(), true));
-            return true;
-        }
-        let form = &f.form;
-        let text = |k: &str| clean_text(form.value(k)).unwrap_or_default();
-        let key = f.draft_key.clone();
-        let coach = self.coach.clone();
-        let result: Result<Option<Tab>, crate::store::StoreError> = match id_str {
-            "contact" => {
-                let Some(at) = day_forms::moment(form, "date", "time") else {
-                    return true;
-                };
-                let areas = ["area_1", "area_2"]
-                    .iter()
-                    .filter_map(|k| LifeArea::ALL.iter().copied().find(|a| a.code() == form.value(k)))
-                    .collect();
-                let c = Contact {
-                    id: RecordId::new_random(),
-                    participant: pid,
-                    at,
-                    channel: Channel::parse(form.value("channel")).unwrap_or(Channel::Other),
-                    initiative: Initiative::parse(form.value("initiative")).unwrap_or(Initiative::Coach),
-                    minutes: form.value("minutes").trim().parse().unwrap_or(0),
-                    reached: Reached::parse(form.value("reached")).unwrap_or(Reached::Made),
-                    life_areas: areas,
-                    summary: text("summary"),
-                    coach: coach.clone(),
-                    created_at: now,
-                };
-                let next = day_forms::moment(form, "next_date", "next_time").map(|at| Appointment {
-                    id: RecordId::new_random(),
-                    participant: pid,
-                    at,
-                    place: text("next_place"),
-                    note: String::new(),
-                    coach: coach.clone(),
-                    created_at: now,
-                });
-                self.store
-                    .save_contact(&c)
-                    .and_then(|()| next.map_or(Ok(()), |a| self.store.save_appointment(&a)))
-                    .map(|()| Some(Tab::Contacts))
-            }
-            "appointment" => {
-                let Some(at) = day_forms::moment(form, "next_date", "next_time") else {
-                    return true;
-                };
-                let a = Appointment {
-                    id: RecordId::new_random(),
-                    participant: pid,
-                    at,
-                    place: text("next_place"),
-                    note: text("note"),
-                    coach: coach.clone(),
-                    created_at: now,
-                };
-                self.store.save_appointment(&a).map(|()| Some(Tab::Contacts))
-            }
-            "signal" => {
-                // A signal opened from the signals tab keeps its id and when it was recorded.
-                let existing = key
-                    .split(':')
-                    .nth(2)
-                    .and_then(|x| uuid::Uuid::parse_str(x).ok())
-                    .and_then(|u| self.store.signals_of(pid).ok()?.into_iter().find(|x| x.id.0 == u));
-                let s = Signal {
-                    id: existing.as_ref().map_or_else(RecordId::new_random, |x| x.id),
-                    participant: pid,
-                    date: parse_date(form.value("date")).unwrap_or(today),
-                    kind: SignalKind::parse(form.value("kind")).unwrap_or(SignalKind::Other),
-                    escalated_to: text("escalated_to"),
-                    status: SignalStatus::parse(form.value("status")).unwrap_or(SignalStatus::Open),
-                    follow_up: parse_date(form.value("follow_up")).ok(),
-                    note: text("note"),
-                    created_at: existing.map_or(now, |x| x.created_at),
-                };
-                self.store.save_signal(&s).map(|()| Some(Tab::Signals))
-            }
-            "referral" => {
-                let consent = form.value("consent") == "yes";
-                let r = PartnerReferral {
-                    id: RecordId::new_random(),
-                    participant: pid,
-                    partner_kind: PartnerKind::parse(form.value("partner_kind")).unwrap_or(PartnerKind::Other),
-                    partner: text("partner"),
-                    purpose: text("purpose"),
-                    date: parse_date(form.value("date")).unwrap_or(today),
-                    status: ReferralStatus::parse(form.value("status")).unwrap_or(ReferralStatus::Proposed),
-                    result: text("result"),
-                    consent,
-                    consent_date: consent.then_some(today),
-                    created_at: now,
-                };
-                self.store.save_partner_referral(&r).map(|()| Some(Tab::Signals))
-            }
-            "advice" => {
-                let advice = text("advice");
-                let mut t = match self.trajectory_of(pid) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        self.flash = Some((self.error_text(&e), true));
-                        return true;
-                    }
-                };
-                t.advice = advice;
-                t.updated_at = now;
-                match self.caseload.by_id(pid).cloned() {
-                    Some(p) => self.store.save_status_change(&p, &t).map(|()| Some(Tab::Profile)),
-                    None => return true,
-                }
-            }
-            _ => {
-                let change = match id_str {
-                    "extend" => Change::Extend { reason: text("reason") },
-                    "reopen" => Change::Reopen { reason: text("reason") },
-                    _ => Change::Close(Closing {
-                        end_date: parse_date(form.value("end_date")).unwrap_or(today),
-                        outcome: ExitOutcome::parse(form.value("outcome")).unwrap_or(ExitOutcome::ContinuedActivation),
-                        advice: text("advice"),
-                    }),
-                };
-                // Refused: the form stays with everything typed and the message says why.
-                let exit = (id_str == "close").then(|| day_forms::esf_exit(form));
-                if self.change_status_with(pid, change, exit) {
-                    self.log_access(pid, crate::domain::privacy::AccessAction::Recorded(id_str.to_string()));
-                    self.reload_privacy();
-                    let _ = self.store.delete_draft(&key);
-                    self.stack.retain(|s| !matches!(s, Screen::Form(f) if f.draft_key == key));
-                }
-                return true;
-            }
-        };
-        match result {
-            Ok(tab) => {
-                let _ = self.store.delete_draft(&key);
-                self.log_access(pid, crate::domain::privacy::AccessAction::Recorded(id_str.to_string()));
-                self.pop();
-                self.reload_day();
-                self.reload_privacy();
-                if let (Some(tab), Some(Screen::Participant(p))) = (tab, self.stack.last_mut()) {
-                    p.show_tab(tab);
-                }
-                self.flash = Some((self.strings.get("form.saved_short").to_string(), false));
-            }
-            Err(e) => self.flash = Some((self.error_text(&e), true)),
-        }
-        true
     }
 }

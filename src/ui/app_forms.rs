@@ -1,38 +1,34 @@
-//! The App's forms for participants (intake and edit) and the drafts that keep what was typed.
+//! The App's forms for participants (intake and edit), and keeping and discarding the draft of
+//! the form on screen.
 
 use crate::domain::privacy::AccessAction;
-use chrono::{DateTime, Local};
 
-use super::app::{App, ConfirmKind, FormScreen, INTAKE_DRAFT, Popup, Screen, edit_draft_key};
+use super::app::{App, ConfirmKind, Popup, Screen};
 use super::participant_form;
+use crate::domain::form_kind::FormKind;
 use crate::domain::{Participant, ParticipantId};
 use crate::store::Draft;
 
 impl App {
     pub(super) fn new_intake(&mut self) {
-        if let Some(pos) = self.pending_drafts.iter().position(|(k, _)| k == INTAKE_DRAFT) {
+        let key = FormKind::Intake.draft_key();
+        if let Some(pos) = self.pending_drafts.iter().position(|(k, _)| *k == key) {
             // An unfinished intake is offered first rather than overwritten.
             let (key, draft) = self.pending_drafts.remove(pos);
             self.offer(key, draft);
             return;
         }
         if let Ok(drafts) = self.store.drafts()
-            && let Some((key, draft)) = drafts.into_iter().find(|(k, _)| k == INTAKE_DRAFT)
+            && let Some((key, draft)) = drafts.into_iter().find(|(k, _)| *k == key)
         {
             self.offer(key, draft);
             return;
         }
-        let form = participant_form::new_intake(&self.strings, &self.coach, self.today);
-        self.stack.push(Screen::Form(FormScreen { form, draft_key: INTAKE_DRAFT.to_string(), goal: None }));
+        self.open_form(FormKind::Intake);
     }
 
     pub(super) fn edit_participant(&mut self, id: ParticipantId) -> bool {
-        let Some(p) = self.caseload.by_id(id) else {
-            return false;
-        };
-        let form = participant_form::edit(&self.strings, p);
-        self.stack.push(Screen::Form(FormScreen { form, draft_key: edit_draft_key(id), goal: None }));
-        true
+        self.caseload.by_id(id).is_some() && self.open_form(FormKind::EditParticipant(id))
     }
 
     /// Keeps what was typed so far; lands on disk within a fraction of a second.
@@ -41,13 +37,7 @@ impl App {
         let Screen::Form(f) = self.screen() else {
             return;
         };
-        let draft = Draft {
-            form: f.form.id.to_string(),
-            target: f.form.target,
-            values: f.form.values(),
-            focus: f.form.focus(),
-            saved_at: now.timestamp(),
-        };
+        let draft = Draft::new(f.form.kind, f.form.values(), f.form.focus(), now.timestamp());
         let key = f.draft_key.clone();
         let res = self.store.save_draft(&key, &draft);
         self.report(res);
@@ -69,27 +59,19 @@ impl App {
         }
     }
 
-    pub(super) fn save_form(&mut self) {
-        if self.save_day_form() {
-            return;
-        }
-        if let Screen::Form(f) = self.screen()
-            && f.form.id == "goal"
-        {
-            return self.save_goal_form();
-        }
-        if let Screen::Form(f) = self.screen()
-            && (f.form.id == "module" || f.form.id == "closure")
-        {
-            return self.save_module_form();
-        }
+    /// Saves the intake (`existing` is `None`) or the changes to participant `existing`.
+    pub(super) fn save_participant_form(&mut self, existing: Option<ParticipantId>) {
         let today = self.today;
         let now = (self.clock)();
+        let before = existing.and_then(|id| self.caseload.by_id(id)).cloned();
+        if existing.is_some() && before.is_none() {
+            // The person is gone (erased while the form was open): nothing to write over.
+            self.flash = Some((self.strings.get("draft.gone").to_string(), true));
+            return;
+        }
         let Some(Screen::Form(f)) = self.stack.last_mut() else {
             return;
         };
-        let existing = f.form.target.map(ParticipantId::from_bytes);
-        let before = existing.and_then(|id| self.caseload.by_id(id)).cloned();
         let mut p = match &before {
             Some(p) => p.clone(),
             None => Participant::new(ParticipantId::new_random(), 0, now),
@@ -131,57 +113,5 @@ impl App {
             // The form stays on screen with everything typed; the message says why.
             Err(e) => self.flash = Some((self.error_text(&e), true)),
         }
-    }
-
-    pub(super) fn offer_next_draft(&mut self) {
-        if let Some((key, draft)) = self.pending_drafts.pop() {
-            self.offer(key, draft);
-        } else if let Some(draft) = self.pending_assessments.pop() {
-            self.offer_assessment(draft);
-        }
-    }
-
-    pub(super) fn offer(&mut self, key: String, draft: Draft) {
-        let name = ["given_names", "prefix", "family_name", "text"]
-            .iter()
-            .filter_map(|k| draft.values.iter().find(|(f, _)| f == k).map(|(_, v)| v.trim()))
-            .filter(|v| !v.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let when = DateTime::from_timestamp(draft.saved_at, 0)
-            .map(|t| t.with_timezone(&Local).format("%d-%m-%Y %H:%M").to_string())
-            .unwrap_or_default();
-        let kind = match draft.form.as_str() {
-            "intake" => "draft.intake",
-            "goal" => "draft.goal",
-            _ => "draft.edit",
-        };
-        let name = if name.is_empty() { self.strings.get("draft.no_name").to_string() } else { name };
-        let description = self.strings.fill(kind, &[("name", &name), ("when", &when)]);
-        self.popup = Some(Popup::DraftOffer { key, draft, description });
-    }
-
-    pub(super) fn resume_draft(&mut self, key: String, draft: Draft) {
-        if draft.form == "goal" {
-            return self.resume_goal_draft(key, draft);
-        }
-        let mut form = match (draft.form.as_str(), draft.target) {
-            ("intake", _) => participant_form::new_intake(&self.strings, &self.coach, self.today),
-            ("participant", Some(t)) => match self.caseload.by_id(ParticipantId::from_bytes(t)) {
-                Some(p) => participant_form::edit(&self.strings, p),
-                None => {
-                    self.report(self.store.delete_draft(&key));
-                    self.offer_next_draft();
-                    return;
-                }
-            },
-            _ => {
-                self.report(self.store.delete_draft(&key));
-                self.offer_next_draft();
-                return;
-            }
-        };
-        form.restore(&draft.values, draft.focus);
-        self.stack.push(Screen::Form(FormScreen { form, draft_key: key, goal: None }));
     }
 }

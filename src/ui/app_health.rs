@@ -11,9 +11,10 @@ use super::keymap::Action;
 use super::screens::assessment::{AssessmentState, Outcome};
 use super::screens::participant::Tab;
 use crate::domain::ParticipantId;
-use crate::domain::goal::{Area, Goal, GoalId};
+use crate::domain::form_kind::FormKind;
+use crate::domain::goal::{Area, Goal};
 use crate::domain::health::{Assessment, DIMENSIONS};
-use crate::store::{AssessmentDraft, Draft};
+use crate::store::AssessmentDraft;
 
 impl App {
     /// The participant on screen, if the participant screen is on top.
@@ -50,7 +51,7 @@ impl App {
         };
         match action {
             Action::NewAssessment => self.start_assessment(id),
-            Action::NewGoal => self.open_goal_form(id, None, "", Area::Dimension(4)),
+            Action::NewGoal => return self.open_form(FormKind::Goal { participant: id, goal: None }),
             Action::WriteChart => self.write_chart(),
             Action::Open => {
                 let goal = match self.screen() {
@@ -58,7 +59,7 @@ impl App {
                     _ => None,
                 };
                 match goal {
-                    Some(g) => self.open_goal_form(id, Some(g), "", Area::Dimension(0)),
+                    Some(g) => return self.open_form(FormKind::Goal { participant: id, goal: Some(g.id) }),
                     None => return false,
                 }
             }
@@ -177,7 +178,10 @@ impl App {
                 }
                 self.flash = Some((self.strings.get("health.saved").to_string(), false));
                 if then_goal {
-                    self.open_goal_form(id, None, &wish, area);
+                    // The wish, in the participant's own words, about the lowest-marked dimension.
+                    let form = goal_form::new_goal(&self.strings, id, &wish, area);
+                    let draft_key = form.kind.draft_key();
+                    self.stack.push(Screen::Form(FormScreen { form, draft_key, goal: None }));
                 }
             }
             Err(e) => self.flash = Some((self.error_text(&e), true)),
@@ -216,22 +220,11 @@ impl App {
         self.stack.push(Screen::Assessment(Box::new(AssessmentState::from_draft(draft, name, previous))));
     }
 
-    fn open_goal_form(&mut self, id: ParticipantId, goal: Option<Goal>, text: &str, area: Area) {
-        let form = match &goal {
-            Some(g) => goal_form::edit_goal(&self.strings, g),
-            None => goal_form::new_goal(&self.strings, id, text, area),
-        };
-        let draft_key = goal_draft_key(id, goal.as_ref().map(|g| g.id));
-        self.stack.push(Screen::Form(FormScreen { form, draft_key, goal: goal.map(Box::new) }));
-    }
-
-    pub(super) fn save_goal_form(&mut self) {
+    /// Saves the goal form (a new goal, or the goal the screen holds) for participant `id`.
+    pub(super) fn save_goal_form(&mut self, id: ParticipantId) {
         let today = self.today;
         let now = (self.clock)();
         let Some(Screen::Form(f)) = self.stack.last_mut() else {
-            return;
-        };
-        let Some(id) = f.form.target.map(ParticipantId::from_bytes) else {
             return;
         };
         let mut g =
@@ -254,22 +247,6 @@ impl App {
                 self.flash = Some((self.strings.fill("goal.saved", &[("text", &g.text)]), false));
             }
             Err(e) => self.flash = Some((self.error_text(&e), true)),
-        }
-    }
-
-    pub(super) fn resume_goal_draft(&mut self, key: String, draft: Draft) {
-        let Some(id) = draft.target.map(ParticipantId::from_bytes).filter(|id| self.caseload.by_id(*id).is_some())
-        else {
-            self.report(self.store.delete_draft(&key));
-            return self.offer_next_draft();
-        };
-        let goal_id = key.rsplit(':').next().and_then(|g| uuid::Uuid::parse_str(g).ok()).map(GoalId);
-        let goal = goal_id.and_then(|gid| self.store.goals_of(id).ok()?.into_iter().find(|g| g.id == gid));
-        self.open_participant(id);
-        self.open_goal_form(id, goal, "", Area::Dimension(0));
-        if let Some(Screen::Form(f)) = self.stack.last_mut() {
-            f.form.restore(&draft.values, draft.focus);
-            f.draft_key = key;
         }
     }
 
@@ -303,12 +280,5 @@ impl App {
                 true,
             ),
         });
-    }
-}
-
-fn goal_draft_key(id: ParticipantId, goal: Option<GoalId>) -> String {
-    match goal {
-        Some(g) => format!("goal:{}:{}", id.0.simple(), g.0.simple()),
-        None => format!("goal:{}:new", id.0.simple()),
     }
 }

@@ -3,13 +3,14 @@
 use chrono::Duration;
 use ratatui::crossterm::event::KeyEvent;
 
-use super::app::{App, ConfirmKind, FormScreen, Popup, Screen};
+use super::app::{App, ConfirmKind, Popup, Screen};
 use super::keymap::{self, Action, Context};
 use super::module_form;
 use super::modules_data::ModuleData;
 use super::screens::enrol::EnrolState;
 use super::screens::modules::{CatalogueState, ModuleState, listed_sessions};
 use super::screens::week::{RosterState, WeekState};
+use crate::domain::form_kind::FormKind;
 use crate::domain::module::{Attendance, Enrolment, EnrolmentId, EnrolmentStatus, ModuleId, overlaps};
 
 impl App {
@@ -66,16 +67,8 @@ impl App {
                 self.open_week();
                 true
             }
-            (Some(Action::NewModule), _) => {
-                let form = module_form::new_module(&self.strings, today);
-                self.stack.push(Screen::Form(FormScreen { form, draft_key: "module:new".into(), goal: None }));
-                true
-            }
-            (Some(Action::AddClosure), _) => {
-                let form = module_form::new_closure(&self.strings);
-                self.stack.push(Screen::Form(FormScreen { form, draft_key: "closure".into(), goal: None }));
-                true
-            }
+            (Some(Action::NewModule), _) => self.open_form(FormKind::Module(None)),
+            (Some(Action::AddClosure), _) => self.open_form(FormKind::Closure),
             (Some(Action::Open), Some(Screen::Catalogue(c))) => match c.selected_id(&self.modules) {
                 Some(id) => {
                     self.stack.push(Screen::Module(ModuleState { id, selected: 0 }));
@@ -85,15 +78,7 @@ impl App {
             },
             (Some(Action::Edit), Some(Screen::Module(m))) => {
                 let id = m.id;
-                match self.modules.module(id) {
-                    Some(module) => {
-                        let form = module_form::edit_module(&self.strings, module);
-                        let key = format!("module:{}", id.0.simple());
-                        self.stack.push(Screen::Form(FormScreen { form, draft_key: key, goal: None }));
-                        true
-                    }
-                    None => false,
-                }
+                self.open_form(FormKind::Module(Some(id)))
             }
             (Some(Action::CancelSession), Some(Screen::Module(m))) => {
                 let (id, date) = (m.id, m.selected_date(&self.modules, today));
@@ -208,31 +193,49 @@ impl App {
         }
     }
 
-    pub(super) fn save_module_form(&mut self) {
+    /// Saves a new module (`id` is `None`) or the changes to module `id`.
+    pub(super) fn save_module_form(&mut self, id: Option<ModuleId>) {
         let today = self.today;
         let now = (self.clock)();
+        let existing = match id {
+            Some(id) => match self.modules.module(id) {
+                Some(m) => Some(m.clone()),
+                None => {
+                    self.flash = Some((self.strings.get("draft.gone").to_string(), true));
+                    return;
+                }
+            },
+            None => None,
+        };
         let Some(Screen::Form(f)) = self.stack.last_mut() else {
             return;
         };
-        let key = f.draft_key.clone();
-        let result = if f.form.id == "closure" {
-            match module_form::closures(&mut f.form, today) {
-                Ok(days) => days.iter().try_for_each(|c| self.store.save_closure(c)).map(|()| days.len().to_string()),
-                Err(_) => {
-                    self.flash = Some((self.strings.get("form.fix_fields").to_string(), true));
-                    return;
-                }
-            }
-        } else {
-            let existing =
-                f.form.target.and_then(|t| self.modules.module(ModuleId(uuid::Uuid::from_bytes(t))).cloned());
-            match module_form::apply(&mut f.form, existing.as_ref(), today, now) {
-                Ok(m) => self.store.save_module(&m).map(|()| m.name),
-                Err(_) => {
-                    self.flash = Some((self.strings.get("form.fix_fields").to_string(), true));
-                    return;
-                }
-            }
+        let Ok(m) = module_form::apply(&mut f.form, existing.as_ref(), today, now) else {
+            self.flash = Some((self.strings.get("form.fix_fields").to_string(), true));
+            return;
+        };
+        let res = self.store.save_module(&m).map(|()| m.name);
+        self.module_saved(res);
+    }
+
+    /// Saves the closure days of the closure form.
+    pub(super) fn save_closure_form(&mut self) {
+        let today = self.today;
+        let Some(Screen::Form(f)) = self.stack.last_mut() else {
+            return;
+        };
+        let Ok(days) = module_form::closures(&mut f.form, today) else {
+            self.flash = Some((self.strings.get("form.fix_fields").to_string(), true));
+            return;
+        };
+        let res = days.iter().try_for_each(|c| self.store.save_closure(c)).map(|()| days.len().to_string());
+        self.module_saved(res);
+    }
+
+    fn module_saved(&mut self, result: Result<String, crate::store::StoreError>) {
+        let key = match self.screen() {
+            Screen::Form(f) => f.draft_key.clone(),
+            _ => return,
         };
         match result {
             Ok(what) => {

@@ -12,6 +12,8 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::keymap::{self, Action, CHOICE_BINDINGS, Context};
 use super::view::Ui;
+use crate::domain::choice::Choice;
+use crate::domain::form_kind::FormKind;
 use crate::domain::validate::Invalid;
 use crate::i18n::Strings;
 
@@ -22,8 +24,32 @@ pub type Validator = fn(&str, NaiveDate) -> Result<(), Invalid>;
 pub enum FieldKind {
     /// Free text edited with a text widget.
     Text,
-    /// One of a fixed list: (stored code, string-table key of the label).
-    Choice(&'static [(&'static str, &'static str)]),
+    /// One of a fixed list, taken from a domain enum.
+    Choice(Options),
+}
+
+/// The options of a choice field: every value of a domain enum ([`Choice`]), as (stored code,
+/// string-table key of the label), in the enum's order.
+#[derive(Clone, Copy)]
+pub struct Options(fn() -> Vec<(String, String)>);
+
+impl Options {
+    pub const fn of<T: Choice>() -> Options {
+        Options(options_of::<T>)
+    }
+    pub fn list(self) -> Vec<(String, String)> {
+        (self.0)()
+    }
+}
+
+fn options_of<T: Choice>() -> Vec<(String, String)> {
+    T::all().iter().map(|v| (v.code().into_owned(), v.label_key())).collect()
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.list().iter().map(|(code, _)| code)).finish()
+    }
 }
 
 /// One field of a form.
@@ -70,15 +96,12 @@ impl FieldDef {
             tidy: None,
         }
     }
-    pub const fn choice(
-        key: &'static str,
-        label: &'static str,
-        options: &'static [(&'static str, &'static str)],
-    ) -> FieldDef {
+    /// A field whose options are the values of the domain enum `T`.
+    pub const fn choice<T: Choice>(key: &'static str, label: &'static str) -> FieldDef {
         FieldDef {
             key,
             label,
-            kind: FieldKind::Choice(options),
+            kind: FieldKind::Choice(Options::of::<T>()),
             required: false,
             validate: None,
             section: None,
@@ -108,8 +131,8 @@ impl FieldDef {
         self
     }
 
-    /// Runs the field's own rules on a value.
-    pub fn check_value(&self, value: &str, today: NaiveDate) -> Result<(), Invalid> {
+    /// Runs the field's own rules on a value; `options` are a choice field's codes.
+    pub fn check_value(&self, value: &str, options: &[(String, String)], today: NaiveDate) -> Result<(), Invalid> {
         let v = value.trim();
         if v.is_empty() {
             return if self.required { Err(Invalid::Required) } else { Ok(()) };
@@ -117,9 +140,7 @@ impl FieldDef {
         if v.chars().count() > crate::domain::validate::MAX_TEXT {
             return Err(Invalid::TooLong);
         }
-        if let FieldKind::Choice(opts) = self.kind
-            && !opts.iter().any(|(code, _)| *code == v)
-        {
+        if matches!(self.kind, FieldKind::Choice(_)) && !options.iter().any(|(code, _)| code == v) {
             return Err(Invalid::UnknownChoice);
         }
         self.validate.map_or(Ok(()), |f| f(v, today))
@@ -142,16 +163,16 @@ pub enum FormOutcome {
 /// A form being filled in.
 #[derive(Debug, Clone)]
 pub struct Form {
-    /// Which form this is ("intake", "participant"); drafts are kept under it.
-    pub id: &'static str,
+    /// Which form this is and what it edits; its draft is kept under it.
+    pub kind: FormKind,
     pub title: String,
     defs: &'static [FieldDef],
     inputs: Vec<Input>,
     errors: Vec<Option<Invalid>>,
     focus: usize,
     initial: Vec<String>,
-    /// The record this form edits, if any.
-    pub target: Option<[u8; 16]>,
+    /// A choice field's options (code, label key), per field; empty for text.
+    options: Vec<Vec<(String, String)>>,
     /// Choice labels in the coach's language, per field, so a typed letter picks by label.
     choice_labels: Vec<Vec<String>>,
 }
@@ -159,33 +180,36 @@ pub struct Form {
 impl Form {
     /// A form with the given values (missing ones empty), the focus on the first field.
     pub fn new(
-        id: &'static str,
+        kind: FormKind,
         title: String,
         defs: &'static [FieldDef],
         values: &[(&str, String)],
-        target: Option<[u8; 16]>,
         strings: &Strings,
     ) -> Form {
         let vals: Vec<String> = defs
             .iter()
             .map(|d| values.iter().find(|(k, _)| *k == d.key).map(|(_, v)| v.clone()).unwrap_or_default())
             .collect();
+        let options: Vec<Vec<(String, String)>> = defs
+            .iter()
+            .map(|d| match d.kind {
+                FieldKind::Choice(opts) => opts.list(),
+                FieldKind::Text => Vec::new(),
+            })
+            .collect();
         Form {
-            id,
+            kind,
             title,
             defs,
             inputs: vals.iter().map(|v| Input::new(v.clone())).collect(),
             errors: vec![None; defs.len()],
             focus: 0,
             initial: vals,
-            target,
-            choice_labels: defs
+            choice_labels: options
                 .iter()
-                .map(|d| match d.kind {
-                    FieldKind::Choice(opts) => opts.iter().map(|(_, l)| strings.get(l).to_lowercase()).collect(),
-                    FieldKind::Text => Vec::new(),
-                })
+                .map(|o| o.iter().map(|(_, l)| strings.get(l).to_lowercase()).collect())
                 .collect(),
+            options,
         }
     }
 
@@ -240,7 +264,10 @@ impl Form {
     }
 
     fn validate_field(&mut self, i: usize, today: NaiveDate) {
-        self.errors[i] = self.defs[i].check_value(self.inputs[i].value(), today).err().or_else(|| self.order_error(i));
+        self.errors[i] = self.defs[i]
+            .check_value(self.inputs[i].value(), &self.options[i], today)
+            .err()
+            .or_else(|| self.order_error(i));
         // Leaving a start date re-checks the end dates that may not lie before it.
         for j in 0..self.defs.len() {
             if self.defs[j].not_before == Some(self.defs[i].key)
@@ -292,10 +319,10 @@ impl Form {
         let Some(def) = self.defs.get(self.focus).copied() else {
             return FormOutcome::Ignored;
         };
-        if let FieldKind::Choice(opts) = def.kind
+        if let FieldKind::Choice(_) = def.kind
             && let Some(a) = keymap::resolve_in(CHOICE_BINDINGS, ev, Context::Form)
         {
-            self.cycle(opts, a == Action::ChoiceNext);
+            self.cycle(a == Action::ChoiceNext);
             return FormOutcome::Edited;
         }
         match keymap::resolve(ev, &[Context::Form], true) {
@@ -331,9 +358,9 @@ impl Form {
                         _ => FormOutcome::Ignored,
                     }
                 }
-                FieldKind::Choice(opts) => match ev.code {
+                FieldKind::Choice(_) => match ev.code {
                     // Typing the first letter of an option picks it.
-                    KeyCode::Char(c) => self.pick_by_letter(opts, c),
+                    KeyCode::Char(c) => self.pick_by_letter(c),
                     KeyCode::Backspace | KeyCode::Delete => {
                         self.inputs[self.focus] = Input::new(String::new());
                         FormOutcome::Edited
@@ -344,33 +371,35 @@ impl Form {
         }
     }
 
-    fn cycle(&mut self, opts: &[(&str, &str)], forward: bool) {
+    fn cycle(&mut self, forward: bool) {
+        let opts = &self.options[self.focus];
         if opts.is_empty() {
             return;
         }
-        let cur = opts.iter().position(|(c, _)| *c == self.inputs[self.focus].value());
+        let cur = opts.iter().position(|(c, _)| c == self.inputs[self.focus].value());
         let next = match (cur, forward) {
             (None, true) => 0,
             (None, false) => opts.len() - 1,
             (Some(i), true) => (i + 1) % opts.len(),
             (Some(i), false) => (i + opts.len() - 1) % opts.len(),
         };
-        self.inputs[self.focus] = Input::new(opts[next].0.to_string());
+        self.inputs[self.focus] = Input::new(opts[next].0.clone());
         self.errors[self.focus] = None;
     }
 
-    fn pick_by_letter(&mut self, opts: &[(&str, &str)], c: char) -> FormOutcome {
+    fn pick_by_letter(&mut self, c: char) -> FormOutcome {
+        let opts = &self.options[self.focus];
         let c = c.to_lowercase().next().unwrap_or(c);
         let labels = &self.choice_labels[self.focus];
         // Pressing the same letter again moves on to the next option starting with it.
-        let cur = opts.iter().position(|(code, _)| *code == self.inputs[self.focus].value());
+        let cur = opts.iter().position(|(code, _)| code == self.inputs[self.focus].value());
         let start = cur.map_or(0, |i| i + 1);
         let hit = (0..opts.len())
             .map(|n| (start + n) % opts.len())
             .find(|&i| labels.get(i).is_some_and(|l| l.starts_with(c)));
         match hit {
             Some(i) if Some(i) != cur => {
-                self.inputs[self.focus] = Input::new(opts[i].0.to_string());
+                self.inputs[self.focus] = Input::new(opts[i].0.clone());
                 self.errors[self.focus] = None;
                 FormOutcome::Edited
             }
@@ -467,10 +496,10 @@ impl Form {
                     ));
                 }
             }
-            FieldKind::Choice(opts) => {
-                let label = opts
+            FieldKind::Choice(_) => {
+                let label = self.options[i]
                     .iter()
-                    .find(|(c, _)| *c == input.value())
+                    .find(|(c, _)| c == input.value())
                     .map_or_else(|| "—".to_string(), |(_, l)| ui.strings.get(l).to_string());
                 let text = if focused { format!("‹ {label} ›") } else { label };
                 frame.render_widget(Paragraph::new(text).style(style), input_area);

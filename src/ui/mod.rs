@@ -7,7 +7,9 @@
 
 pub mod app;
 mod app_day;
+mod app_day_save;
 mod app_disk;
+mod app_drafts;
 mod app_forms;
 mod app_health;
 mod app_modules;
@@ -17,6 +19,7 @@ pub mod caseload;
 pub mod day_data;
 pub mod day_forms;
 pub mod form;
+pub mod form_values;
 pub mod goal_form;
 pub mod keymap;
 pub mod lock;

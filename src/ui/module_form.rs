@@ -3,9 +3,11 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use super::form::{FieldDef, Form};
+use super::form_values::FieldError;
 use super::participant_form::NotSaved;
+use crate::domain::form_kind::FormKind;
 use crate::domain::module::{Closure, Module, ModuleId, Recurrence, parse_time};
-use crate::domain::validate::{Invalid, clean_text, format_date, parse_date};
+use crate::domain::validate::{Invalid, format_date, parse_date};
 use crate::i18n::Strings;
 
 fn v_date(s: &str, _: NaiveDate) -> Result<(), Invalid> {
@@ -27,8 +29,6 @@ fn v_minutes(s: &str, _: NaiveDate) -> Result<(), Invalid> {
     }
 }
 
-const RECURRENCES: &[(&str, &str)] = &[("weekly", "recurrence.weekly"), ("fortnightly", "recurrence.fortnightly")];
-
 pub const FIELDS: &[FieldDef] = &[
     FieldDef::text("name", "module.name").required().section("module.section_what"),
     FieldDef::text("description", "module.description"),
@@ -40,7 +40,7 @@ pub const FIELDS: &[FieldDef] = &[
     FieldDef::text("first", "module.first").required().check(v_date).tidy(super::form::tidy_date),
     FieldDef::text("time", "module.time").required().check(v_time).tidy(super::form::tidy_time),
     FieldDef::text("minutes", "module.minutes").required().check(v_minutes),
-    FieldDef::choice("recurrence", "module.recurrence", RECURRENCES).required(),
+    FieldDef::choice::<Recurrence>("recurrence", "module.recurrence").required(),
     FieldDef::text("end", "module.end").check(v_date).tidy(super::form::tidy_date).not_before("first"),
     FieldDef::text("capacity", "module.capacity").required().check(v_count),
 ];
@@ -55,7 +55,7 @@ pub fn new_module(strings: &Strings, today: NaiveDate) -> Form {
         ("recurrence", "weekly".to_string()),
         ("capacity", "10".to_string()),
     ];
-    Form::new("module", strings.get("module.new_title").to_string(), FIELDS, &values, None, strings)
+    Form::new(FormKind::Module(None), strings.get("module.new_title").to_string(), FIELDS, &values, strings)
 }
 
 pub fn edit_module(strings: &Strings, m: &Module) -> Form {
@@ -75,11 +75,10 @@ pub fn edit_module(strings: &Strings, m: &Module) -> Form {
         ("capacity", m.capacity.to_string()),
     ];
     Form::new(
-        "module",
+        FormKind::Module(Some(m.id)),
         strings.fill("module.edit_title", &[("name", &m.name)]),
         FIELDS,
         &values,
-        Some(*m.id.0.as_bytes()),
         strings,
     )
 }
@@ -89,44 +88,57 @@ pub fn apply(form: &mut Form, m: Option<&Module>, today: NaiveDate, now: DateTim
     if !form.validate_all(today) {
         return Err(NotSaved);
     }
-    let text = |k: &str| clean_text(form.value(k)).unwrap_or_default();
-    let n: usize = form.value("sessions").trim().parse().unwrap_or(1);
-    let first = parse_date(form.value("first")).unwrap_or(today);
+    read(form, m, now).map_err(|e| {
+        form.show(e);
+        NotSaved
+    })
+}
+
+fn read(form: &Form, m: Option<&Module>, now: DateTime<Utc>) -> Result<Module, FieldError> {
+    let n: usize = form.number("sessions", Invalid::Count)?;
+    let first = form.date("first")?;
     // An end before the first session is refused by validate_all (the field's `not_before`).
-    let end = parse_date(form.value("end")).ok();
+    let end = form.opt_date("end")?;
     // Topic titles, separated by ";"; the cycle has exactly `n` sessions.
-    let mut topics: Vec<String> = text("topics").split(';').map(|t| t.trim().to_string()).collect();
+    let mut topics: Vec<String> = form.text("topics")?.split(';').map(|t| t.trim().to_string()).collect();
     topics.resize(n, String::new());
-    let mut next = m.cloned().unwrap_or_else(|| Module {
-        id: ModuleId(uuid::Uuid::new_v4()),
-        name: String::new(),
-        description: String::new(),
-        provider: String::new(),
-        location: String::new(),
-        facilitator: String::new(),
-        topics: Vec::new(),
-        first,
-        start_minute: 600,
-        duration_minutes: 90,
-        recurrence: Recurrence::Weekly,
-        end: None,
-        capacity: 10,
-        cancelled: Vec::new(),
-        created_at: now,
-        updated_at: now,
-    });
-    next.name = text("name");
-    next.description = text("description");
-    next.provider = text("provider");
-    next.location = text("location");
-    next.facilitator = text("facilitator");
+    let start_minute = form.time("time")?;
+    let duration_minutes = form.number("minutes", Invalid::Minutes)?;
+    let recurrence = form.choice::<Recurrence>("recurrence")?;
+    let capacity = form.number("capacity", Invalid::Count)?;
+    let mut next = match m {
+        Some(m) => m.clone(),
+        None => Module {
+            id: ModuleId(uuid::Uuid::new_v4()),
+            name: String::new(),
+            description: String::new(),
+            provider: String::new(),
+            location: String::new(),
+            facilitator: String::new(),
+            topics: Vec::new(),
+            first,
+            start_minute,
+            duration_minutes,
+            recurrence,
+            end,
+            capacity,
+            cancelled: Vec::new(),
+            created_at: now,
+            updated_at: now,
+        },
+    };
+    next.name = form.text("name")?;
+    next.description = form.text("description")?;
+    next.provider = form.text("provider")?;
+    next.location = form.text("location")?;
+    next.facilitator = form.text("facilitator")?;
     next.topics = topics;
     next.first = first;
-    next.start_minute = parse_time(form.value("time")).unwrap_or(600);
-    next.duration_minutes = form.value("minutes").trim().parse().unwrap_or(90);
-    next.recurrence = Recurrence::parse(form.value("recurrence")).unwrap_or(Recurrence::Weekly);
+    next.start_minute = start_minute;
+    next.duration_minutes = duration_minutes;
+    next.recurrence = recurrence;
     next.end = end;
-    next.capacity = form.value("capacity").trim().parse().unwrap_or(10);
+    next.capacity = capacity;
     next.updated_at = now;
     Ok(next)
 }
@@ -138,7 +150,7 @@ pub const CLOSURE_FIELDS: &[FieldDef] = &[
 ];
 
 pub fn new_closure(strings: &Strings) -> Form {
-    Form::new("closure", strings.get("closure.title").to_string(), CLOSURE_FIELDS, &[], None, strings)
+    Form::new(FormKind::Closure, strings.get("closure.title").to_string(), CLOSURE_FIELDS, &[], strings)
 }
 
 /// The closure days the form describes (a day, or every day from .. to).
@@ -146,13 +158,18 @@ pub fn closures(form: &mut Form, today: NaiveDate) -> Result<Vec<Closure>, NotSa
     if !form.validate_all(today) {
         return Err(NotSaved);
     }
-    let from = parse_date(form.value("from")).unwrap_or(today);
-    let to = parse_date(form.value("to")).unwrap_or(from);
+    let read = || -> Result<(NaiveDate, Option<NaiveDate>, String), FieldError> {
+        Ok((form.date("from")?, form.opt_date("to")?, form.text("reason")?))
+    };
+    let (from, to, reason) = read().map_err(|e| {
+        form.show(e);
+        NotSaved
+    })?;
+    let to = to.unwrap_or(from);
     if to < from || (to - from).num_days() > 366 {
         form.set_error("to", Invalid::EndBeforeStart);
         form.focus_on("to");
         return Err(NotSaved);
     }
-    let reason = clean_text(form.value("reason")).unwrap_or_default();
     Ok(from.iter_days().take_while(|d| *d <= to).map(|date| Closure { date, reason: reason.clone() }).collect())
 }

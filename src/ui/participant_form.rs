@@ -5,6 +5,8 @@ use crate::domain::esf::{Education, EsfEntry, LabourStatus, YesNo};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::form::{FieldDef, Form};
+use super::form_values::FieldError;
+use crate::domain::form_kind::FormKind;
 use crate::domain::participant::default_end_date;
 use crate::domain::validate::{self, Invalid, Postcode, format_date, parse_date, parse_date_of_birth};
 use crate::domain::{Gender, Participant, Status};
@@ -26,28 +28,13 @@ fn v_email(s: &str, _: NaiveDate) -> Result<(), Invalid> {
     validate::parse_email(s).map(|_| ())
 }
 
-const GENDERS: &[(&str, &str)] = &[
-    ("female", "gender.female"),
-    ("male", "gender.male"),
-    ("non_binary", "gender.non_binary"),
-    ("unknown", "gender.unknown"),
-];
-const STATUSES: &[(&str, &str)] = &[
-    ("referred", "status.referred"),
-    ("intake", "status.intake"),
-    ("active", "status.active"),
-    ("extended", "status.extended"),
-    ("closed", "status.closed"),
-];
-const YES_NO: &[(&str, &str)] = &[("no", "common.no"), ("yes", "common.yes")];
-
 /// The fields, in the order the intake asks them: the name and date of birth first.
 pub const FIELDS: &[FieldDef] = &[
     FieldDef::text("given_names", "field.given_names").required().section("section.person"),
     FieldDef::text("prefix", "field.prefix"),
     FieldDef::text("family_name", "field.family_name").required(),
     FieldDef::text("date_of_birth", "field.date_of_birth").check(v_birth).tidy(super::form::tidy_date),
-    FieldDef::choice("gender", "field.gender", GENDERS),
+    FieldDef::choice::<Gender>("gender", "field.gender"),
     FieldDef::text("phone", "field.phone").check(v_phone).section("section.contact"),
     FieldDef::text("email", "field.email").check(v_email),
     FieldDef::text("street", "field.street"),
@@ -59,20 +46,20 @@ pub const FIELDS: &[FieldDef] = &[
     FieldDef::text("referral_source", "field.referral_source").section("section.trajectory"),
     FieldDef::text("referral_date", "field.referral_date").check(v_date).tidy(super::form::tidy_date),
     FieldDef::text("coach", "field.coach"),
-    FieldDef::choice("status", "field.status", STATUSES).required(),
+    FieldDef::choice::<Status>("status", "field.status").required(),
     FieldDef::text("start_date", "field.start_date").check(v_date).tidy(super::form::tidy_date),
     FieldDef::text("planned_end_date", "field.planned_end_date")
         .check(v_date)
         .tidy(super::form::tidy_date)
         .not_before("start_date"),
     FieldDef::text("language_needs", "field.language_needs").section("section.other"),
-    FieldDef::choice("interpreter", "field.interpreter", YES_NO),
+    FieldDef::choice::<bool>("interpreter", "field.interpreter"),
     FieldDef::text("notes", "field.notes"),
-    FieldDef::choice("esf_labour", "field.esf_labour", LabourStatus::CHOICES).section("section.esf"),
-    FieldDef::choice("esf_education", "field.esf_education", Education::CHOICES),
-    FieldDef::choice("esf_disability", "field.esf_disability", YesNo::CHOICES),
-    FieldDef::choice("esf_foreign_background", "field.esf_foreign_background", YesNo::CHOICES),
-    FieldDef::choice("esf_homeless", "field.esf_homeless", YesNo::CHOICES),
+    FieldDef::choice::<LabourStatus>("esf_labour", "field.esf_labour").section("section.esf"),
+    FieldDef::choice::<Education>("esf_education", "field.esf_education"),
+    FieldDef::choice::<YesNo>("esf_disability", "field.esf_disability"),
+    FieldDef::choice::<YesNo>("esf_foreign_background", "field.esf_foreign_background"),
+    FieldDef::choice::<YesNo>("esf_homeless", "field.esf_homeless"),
 ];
 
 fn date_text(d: Option<NaiveDate>) -> String {
@@ -93,7 +80,7 @@ pub fn new_intake(strings: &Strings, coach: &str, today: NaiveDate) -> Form {
         ("esf_foreign_background", "not_asked".to_string()),
         ("esf_homeless", "not_asked".to_string()),
     ];
-    Form::new("intake", strings.get("screen.intake").to_string(), FIELDS, &values, None, strings)
+    Form::new(FormKind::Intake, strings.get("screen.intake").to_string(), FIELDS, &values, strings)
 }
 
 /// The edit form for an existing participant.
@@ -128,7 +115,7 @@ pub fn edit(strings: &Strings, p: &Participant) -> Form {
         ("esf_homeless", p.esf_entry.homeless.code().to_string()),
     ];
     let title = strings.fill("screen.edit", &[("name", &p.listed_name())]);
-    Form::new("participant", title, FIELDS, &values, Some(*p.id.as_bytes()), strings)
+    Form::new(FormKind::EditParticipant(p.id), title, FIELDS, &values, strings)
 }
 
 /// Writes the form's values into `p`. On failure the form shows the messages and nothing changes.
@@ -140,49 +127,68 @@ pub fn apply(form: &mut Form, p: &mut Participant, today: NaiveDate, now: DateTi
     if !form.validate_all(today) {
         return Err(NotSaved);
     }
-    let text = |k: &str| validate::clean_text(form.value(k)).unwrap_or_default();
-    let date = |k: &str| parse_date(form.value(k)).ok();
-    let (start, end) = (date("start_date"), date("planned_end_date"));
+    match read(form, p, today, now) {
+        Ok(next) => {
+            *p = next;
+            Ok(())
+        }
+        Err(e) => {
+            form.show(e);
+            Err(NotSaved)
+        }
+    }
+}
+
+/// `p` with the form's values.
+fn read(form: &Form, p: &Participant, today: NaiveDate, now: DateTime<Utc>) -> Result<Participant, FieldError> {
+    let date_of_birth = form
+        .present_text("date_of_birth")
+        .map(|v| parse_date_of_birth(v, today).map_err(|error| FieldError { key: "date_of_birth", error }))
+        .transpose()?;
+    let postcode = form
+        .present_text("postcode")
+        .map(|v| Postcode::parse(v).map_err(|error| FieldError { key: "postcode", error }))
+        .transpose()?;
+    let (start, end) = (form.opt_date("start_date")?, form.opt_date("planned_end_date")?);
     let mut next = p.clone();
-    next.given_names = text("given_names");
-    next.prefix = text("prefix");
-    next.family_name = text("family_name");
-    next.date_of_birth = parse_date_of_birth(form.value("date_of_birth"), today).ok();
-    next.gender = Gender::parse(form.value("gender")).unwrap_or_default();
-    next.phone = text("phone");
-    next.email = text("email");
-    next.address.street = text("street");
-    next.address.house_number = text("house_number");
-    next.address.postcode = Postcode::parse(form.value("postcode")).ok();
-    next.address.place = text("place");
-    next.neighbourhood = text("neighbourhood");
-    next.municipality = text("municipality");
-    next.referral.source = text("referral_source");
-    next.referral.date = date("referral_date");
-    next.coach = text("coach");
-    next.status = Status::parse(form.value("status")).unwrap_or_default();
+    next.given_names = form.text("given_names")?;
+    next.prefix = form.text("prefix")?;
+    next.family_name = form.text("family_name")?;
+    next.date_of_birth = date_of_birth;
+    // An intake without a gender chosen records it as unknown, as the form starts.
+    next.gender = form.opt_choice("gender")?.unwrap_or(Gender::Unknown);
+    next.phone = form.text("phone")?;
+    next.email = form.text("email")?;
+    next.address.street = form.text("street")?;
+    next.address.house_number = form.text("house_number")?;
+    next.address.postcode = postcode;
+    next.address.place = form.text("place")?;
+    next.neighbourhood = form.text("neighbourhood")?;
+    next.municipality = form.text("municipality")?;
+    next.referral.source = form.text("referral_source")?;
+    next.referral.date = form.opt_date("referral_date")?;
+    next.coach = form.text("coach")?;
+    next.status = form.choice::<Status>("status")?;
     // An existing trajectory changes status only through its steps (advance, extend, close,
     // reopen), which keep the history and check the rules.
-    if form.id == "participant" && next.status != p.status {
-        form.set_error("status", Invalid::StatusViaSteps);
-        form.focus_on("status");
-        return Err(NotSaved);
+    if matches!(form.kind, FormKind::EditParticipant(_)) && next.status != p.status {
+        return Err(FieldError { key: "status", error: Invalid::StatusViaSteps });
     }
     next.start_date = start;
     // A cleared end date falls back to one year after the start.
     next.planned_end_date = end.or_else(|| start.and_then(default_end_date));
-    next.language_needs = text("language_needs");
-    next.interpreter = form.value("interpreter") == "yes";
-    next.notes = text("notes");
-    let yes_no = |k: &str| YesNo::parse(form.value(k)).unwrap_or_default();
+    next.language_needs = form.text("language_needs")?;
+    next.interpreter = form.opt_choice("interpreter")?.unwrap_or(false);
+    next.notes = form.text("notes")?;
+    // An ESF+ question left without an answer is "not asked", which is what the form starts with.
+    let answer = |k| form.opt_choice::<YesNo>(k).map(|a| a.unwrap_or(YesNo::NotAsked));
     next.esf_entry = EsfEntry {
-        labour: LabourStatus::parse(form.value("esf_labour")).unwrap_or_default(),
-        education: Education::parse(form.value("esf_education")).unwrap_or_default(),
-        disability: yes_no("esf_disability"),
-        foreign_background: yes_no("esf_foreign_background"),
-        homeless: yes_no("esf_homeless"),
+        labour: form.opt_choice("esf_labour")?.unwrap_or(LabourStatus::NotAsked),
+        education: form.opt_choice("esf_education")?.unwrap_or(Education::NotAsked),
+        disability: answer("esf_disability")?,
+        foreign_background: answer("esf_foreign_background")?,
+        homeless: answer("esf_homeless")?,
     };
     next.updated_at = now;
-    *p = next;
-    Ok(())
+    Ok(next)
 }

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::app::{App, Popup, Screen};
 use super::keymap::{self, bindings_for};
 use super::theme::Theme;
+use crate::domain::form_kind::FormKind;
 use crate::domain::validate::format_date;
 use crate::i18n::Strings;
 
@@ -69,8 +70,7 @@ fn screen_title<'a>(app: &App, s: &'a Strings) -> &'a str {
         Screen::List(_) => s.get("screen.list"),
         Screen::Search(_) => s.get("screen.search"),
         Screen::Participant(_) => s.get("screen.participant"),
-        Screen::Form(f) if f.form.id == "intake" => s.get("screen.intake"),
-        Screen::Form(f) if f.form.id == "goal" => s.get("screen.goal"),
+        Screen::Form(f) => form_title(f.form.kind, s),
         Screen::Assessment(_) => s.get("screen.assessment"),
         Screen::Catalogue(_) | Screen::Module(_) => s.get("screen.modules"),
         Screen::Week(_) => s.get("screen.week"),
@@ -78,17 +78,25 @@ fn screen_title<'a>(app: &App, s: &'a Strings) -> &'a str {
         Screen::Enrol(_) => s.get("screen.enrol"),
         Screen::Retention(_) => s.get("screen.retention"),
         Screen::Reports(_) => s.get("screen.reports"),
-        Screen::Form(f) if f.form.id == "module" => s.get("screen.module_form"),
-        Screen::Form(f)
-            if matches!(
-                f.form.id,
-                "contact" | "appointment" | "extend" | "reopen" | "advice" | "close" | "signal" | "referral"
-            ) =>
-        {
-            s.get("screen.participant")
-        }
-        Screen::Form(f) if f.form.id == "closure" => s.get("screen.closure"),
-        Screen::Form(_) => s.get("screen.edit_short"),
+    }
+}
+
+/// The header of a form's screen.
+fn form_title(kind: FormKind, s: &Strings) -> &str {
+    match kind {
+        FormKind::Intake => s.get("screen.intake"),
+        FormKind::EditParticipant(_) => s.get("screen.edit_short"),
+        FormKind::Contact(_)
+        | FormKind::Appointment(_)
+        | FormKind::Extend(_)
+        | FormKind::Reopen(_)
+        | FormKind::Advice(_)
+        | FormKind::Close(_)
+        | FormKind::Signal { .. }
+        | FormKind::Referral(_) => s.get("screen.participant"),
+        FormKind::Goal { .. } => s.get("screen.goal"),
+        FormKind::Module(_) => s.get("screen.module_form"),
+        FormKind::Closure => s.get("screen.closure"),
     }
 }
 

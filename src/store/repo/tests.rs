@@ -36,13 +36,7 @@ fn update_keeps_number_and_record() {
 #[test]
 fn drafts_and_settings() {
     let s = Store::temporary().unwrap();
-    let d = Draft {
-        form: "intake".into(),
-        target: None,
-        values: vec![("given_names".into(), "Jan".into())],
-        focus: 1,
-        saved_at: 0,
-    };
+    let d = Draft::new(crate::domain::form_kind::FormKind::Intake, vec![("given_names".into(), "Jan".into())], 1, 0);
     s.save_draft("intake", &d).unwrap();
     assert_eq!(s.drafts().unwrap(), vec![("intake".to_string(), d)]);
     s.delete_draft("intake").unwrap();
