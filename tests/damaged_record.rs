@@ -58,3 +58,47 @@ fn a_damaged_trajectory_is_reported_on_the_start_screen_and_never_written_over()
     assert_eq!(s.wait_exit(), 0);
     assert_eq!(stored_trajectory(&dir, fatma.id.as_bytes()), damaged, "the damaged trajectory was written over");
 }
+
+/// Someone else's participant record is damaged: the coach's own are read before the first frame,
+/// the rest after it; the damage found then stops the app with the message of a damaged record
+/// (pointing to restore) instead of going on with less than the whole caseload.
+#[test]
+fn a_damaged_record_found_after_the_first_frame_stops_the_app_with_the_damage_message() {
+    use meedoen::domain::{Participant, ParticipantId};
+    use meedoen::i18n::{Lang, Strings};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let people = {
+        let store = open(&dir);
+        let mut people: Vec<Participant> =
+            (0..4).map(|_| Participant::new(ParticipantId::new_random(), 0, now())).collect();
+        for (i, p) in people.iter_mut().enumerate() {
+            p.family_name = format!("Jansen{i}");
+            p.coach = if i < 2 { "Sanne" } else { "Mohamed" }.into();
+        }
+        store.add_participants(people).unwrap()
+    };
+    {
+        let db = sled::open(dir.join("db")).unwrap();
+        let tree = db.open_tree("participants").unwrap();
+        tree.insert(people[3].id.as_bytes(), &b"MD\x01\x01\x02\x00\x05\x00\x00\x00garbage"[..]).unwrap();
+        db.flush().unwrap();
+    }
+    let mut app = meedoen::ui::app::App::new(
+        open(&dir),
+        Strings::new(Lang::Nl),
+        meedoen::ui::theme::Theme { color: false },
+        "Sanne".into(),
+        today(),
+        Box::new(now),
+    )
+    .unwrap();
+    assert_eq!(app.start.counts.iter().sum::<usize>(), 2);
+    assert!(app.finish_loading());
+    assert!(app.quit, "the app does not go on with less than the whole caseload");
+    let expected =
+        app.strings.store_error(&meedoen::store::StoreError::Corrupt { kind: "participant", reason: "x".into() });
+    let why = app.fatal.clone().unwrap();
+    assert_eq!(why.split('(').next(), expected.split('(').next(), "{why}");
+    assert!(why.contains("meedoen restore"), "{why}");
+}
