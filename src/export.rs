@@ -14,6 +14,8 @@ use crate::domain::health::{ASPECTS, Assessment, DIMENSIONS, Instrument};
 use crate::domain::participant::format_number;
 use crate::store::{Store, StoreError};
 
+pub mod privacy;
+
 /// Version of this export format.
 pub const EXPORT_FORMAT: u32 = 1;
 
@@ -34,10 +36,10 @@ pub struct Export {
     /// Every status change, the advice and the closing, per participant.
     pub trajectories: Vec<TrajectoryOut>,
     /// Who opened or changed what, per participant, oldest first.
-    pub access_log: Vec<crate::export_person::AccessOut>,
-    pub consents: Vec<crate::export_person::ConsentOut>,
+    pub access_log: Vec<privacy::AccessOut>,
+    pub consents: Vec<privacy::ConsentOut>,
     /// The anonymous traces of erased participants.
-    pub erasures: Vec<crate::export_person::ErasureOut>,
+    pub erasures: Vec<privacy::ErasureOut>,
 }
 
 #[derive(Debug, Serialize)]
@@ -417,7 +419,7 @@ fn module_records(store: &Store, today: NaiveDate) -> Result<ModuleRecords, Stor
 /// Builds the export of everything in `store`, participants in number order.
 pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
     let (modules, sessions, enrolments) = module_records(store, now.date_naive())?;
-    let (access_log, consents, erasures) = crate::export_person::privacy_records(store)?;
+    let (access_log, consents, erasures) = privacy::privacy_records(store)?;
     let mut people = store.participants()?;
     people.sort_by_key(|p| p.number);
     Ok(Export {

@@ -13,7 +13,6 @@ use std::path::Path;
 
 /// Sibling modules that still depend on each other, as "parent: a <-> b" (a < b).
 const KNOWN_CYCLES: &[&str] = &[
-    "crate: export <-> export_person",
     "store: backup <-> keys",
     "store: backup <-> restore",
     "store: codec <-> crypto",

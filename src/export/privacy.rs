@@ -1,0 +1,89 @@
+//! The privacy records as the export writes them: the access log, the consents and the
+//! anonymous erasure traces.
+
+use chrono::{NaiveDate, SecondsFormat};
+use serde::Serialize;
+
+use crate::domain::privacy::{AccessAction, AccessEntry};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Serialize)]
+pub struct AccessOut {
+    pub participant_id: String,
+    pub at: String,
+    pub coach: String,
+    /// opened, created, changed, recorded, exported, consent_given, consent_withdrawn
+    pub action: &'static str,
+    /// What was recorded, or the consent scope.
+    pub detail: String,
+    /// For `changed`: each field with its old and new value.
+    pub fields: Vec<FieldOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FieldOut {
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConsentOut {
+    pub participant_id: String,
+    pub scope: &'static str,
+    pub given_on: NaiveDate,
+    pub withdrawn_on: Option<NaiveDate>,
+    pub coach: String,
+}
+
+/// An erasure leaves only this: no participant id, nothing about the person.
+#[derive(Debug, Serialize)]
+pub struct ErasureOut {
+    pub erased_on: NaiveDate,
+    pub coach: String,
+}
+
+fn access_out(e: &AccessEntry) -> AccessOut {
+    let (action, detail, fields) = match &e.action {
+        AccessAction::Opened => ("opened", String::new(), Vec::new()),
+        AccessAction::Created => ("created", String::new(), Vec::new()),
+        AccessAction::Exported => ("exported", String::new(), Vec::new()),
+        AccessAction::Recorded(what) => ("recorded", what.clone(), Vec::new()),
+        AccessAction::ConsentGiven(s) => ("consent_given", s.code().to_string(), Vec::new()),
+        AccessAction::ConsentWithdrawn(s) => ("consent_withdrawn", s.code().to_string(), Vec::new()),
+        AccessAction::Changed(f) => (
+            "changed",
+            String::new(),
+            f.iter().map(|c| FieldOut { field: c.field.clone(), old: c.old.clone(), new: c.new.clone() }).collect(),
+        ),
+    };
+    AccessOut {
+        participant_id: e.participant.to_string(),
+        at: e.at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        coach: e.coach.clone(),
+        action,
+        detail,
+        fields,
+    }
+}
+
+/// The access log, consents and erasure traces of the whole caseload.
+/// The access log, the consents and the erasure traces, as the export writes them.
+pub type PrivacyRecords = (Vec<AccessOut>, Vec<ConsentOut>, Vec<ErasureOut>);
+
+pub fn privacy_records(store: &Store) -> Result<PrivacyRecords, StoreError> {
+    let log = store.access_log()?.iter().map(access_out).collect();
+    let consents = store
+        .consents()?
+        .iter()
+        .map(|c| ConsentOut {
+            participant_id: c.participant.to_string(),
+            scope: c.scope.code(),
+            given_on: c.given_on,
+            withdrawn_on: c.withdrawn_on,
+            coach: c.coach.clone(),
+        })
+        .collect();
+    let erasures = store.erasures()?.into_iter().map(|e| ErasureOut { erased_on: e.on, coach: e.coach }).collect();
+    Ok((log, consents, erasures))
+}
