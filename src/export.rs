@@ -517,8 +517,24 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
 }
 
 /// Writes the export as pretty JSON.
-pub fn write_json(store: &Store, out: &mut Vec<u8>) -> Result<(), StoreError> {
-    let export = build(store, Utc::now())?;
+///
+/// Every participant in it gets a "included in an export of the whole caseload" entry in their
+/// access log (by `coach`), written before the export is handed out.
+pub fn write_json(store: &Store, coach: &str, out: &mut Vec<u8>) -> Result<(), StoreError> {
+    let now = Utc::now();
+    let export = build(store, now)?;
+    let entries: Vec<crate::domain::privacy::AccessEntry> = export
+        .participants
+        .iter()
+        .filter_map(|p| uuid::Uuid::parse_str(&p.participant_id).ok())
+        .map(|id| crate::domain::privacy::AccessEntry {
+            participant: crate::domain::ParticipantId(id),
+            at: now,
+            coach: coach.to_string(),
+            action: crate::domain::privacy::AccessAction::CaseloadExported,
+        })
+        .collect();
+    store.log_access_many(&entries)?;
     serde_json::to_writer_pretty(&mut *out, &export)
         .map_err(|e| StoreError::Backend(format!("cannot write JSON: {e}")))?;
     out.push(b'\n');
@@ -542,7 +558,7 @@ mod tests {
         p.status = Status::Active;
         let saved = store.add_participant(p).unwrap();
         let mut buf = Vec::new();
-        write_json(&store, &mut buf).unwrap();
+        write_json(&store, "Sanne", &mut buf).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
         let first = &v["participants"][0];
         assert_eq!(first["participant_id"], saved.id.to_string());
@@ -577,7 +593,7 @@ mod tests {
         g.steps.push(Step { text: "Fiets ophalen".into(), done: true });
         store.save_goal(&g).unwrap();
         let mut buf = Vec::new();
-        write_json(&store, &mut buf).unwrap();
+        write_json(&store, "Sanne", &mut buf).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
         let a = &v["assessments"][0];
         assert_eq!(a["participant_id"], p.id.to_string());

@@ -2,44 +2,47 @@
 //! scans decoded on more than one core.
 
 use super::StoreError;
+use super::changelog::{BULK_WRITES, Batch};
 use super::codec;
 use super::repo::Store;
 
-/// How many writes one batch of a bulk load holds.
-const BULK_CHUNK: usize = 10_000;
-
-/// Writes key/value pairs in batches of [`BULK_CHUNK`], so a bulk load (demo data) never holds
-/// every encoded record in memory at once. The caller flushes.
-pub(super) fn write_chunked(
-    tree: &sled::Tree,
-    pairs: impl IntoIterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>>,
-) -> Result<(), StoreError> {
-    let mut batch = sled::Batch::default();
-    let mut n = 0;
-    for pair in pairs {
-        let (k, v) = pair?;
-        batch.insert(k, v);
-        n += 1;
-        if n == BULK_CHUNK {
-            tree.apply_batch(std::mem::take(&mut batch))?;
-            n = 0;
-        }
-    }
-    if n > 0 {
-        tree.apply_batch(batch)?;
-    }
-    Ok(())
-}
-
 impl Store {
-    /// Writes records through the codec in chunks; see [`write_chunked`].
+    /// Writes records through the write path, [`BULK_WRITES`] to a transaction, so a bulk load
+    /// (demo data, an import) never holds every encoded record in memory at once and each
+    /// transaction stays small. The caller flushes.
     pub(super) fn put_records<T: codec::Record>(
         &self,
-        tree: &sled::Tree,
         items: &[T],
         key: impl Fn(&T) -> Vec<u8>,
     ) -> Result<(), StoreError> {
-        write_chunked(tree, items.iter().map(|x| Ok((key(x), self.seal(x)?))))
+        self.in_chunks(items, |batch, x| batch.put(key(x), x))
+    }
+
+    /// Fills batches from `items` with `fill` and commits one every [`BULK_WRITES`] items,
+    /// without a flush (the caller flushes once at the end). Only for records written for the
+    /// first time (see `Store::commit_fresh`).
+    pub(super) fn in_chunks<T>(
+        &self,
+        items: impl IntoIterator<Item = T>,
+        mut fill: impl FnMut(&mut Batch<'_>, T) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let fresh = || {
+            let mut b = self.batch();
+            b.flush = false;
+            b.fresh = true;
+            b
+        };
+        let mut batch = fresh();
+        let mut n = 0;
+        for x in items {
+            fill(&mut batch, x)?;
+            n += 1;
+            if n == BULK_WRITES {
+                self.commit(std::mem::replace(&mut batch, fresh()))?;
+                n = 0;
+            }
+        }
+        self.commit(batch)
     }
 
     /// Every record under a key prefix.

@@ -55,6 +55,8 @@ pub enum Kind {
     BackupRegister = 22,
     KeyChunk = 23,
     PendingErasure = 24,
+    /// An entry of the change log (see `store::changelog`).
+    Change = 25,
 }
 
 impl Kind {
@@ -84,6 +86,7 @@ impl Kind {
             22 => Some(Kind::BackupRegister),
             23 => Some(Kind::KeyChunk),
             24 => Some(Kind::PendingErasure),
+            25 => Some(Kind::Change),
             _ => None,
         }
     }
@@ -117,6 +120,7 @@ impl Kind {
             Kind::BackupRegister => "backup register",
             Kind::KeyChunk => "participant keys",
             Kind::PendingErasure => "erasure in progress",
+            Kind::Change => "change log entry",
         }
     }
 }

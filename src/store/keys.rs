@@ -241,8 +241,7 @@ impl LockedStore {
                 for item in old.iter() {
                     let (k, v) = item?;
                     // Index values that are ids or empty, and the counters in meta, are not records.
-                    let raw = [&b"ix_participant_number"[..], b"ix_appointment_date", b"__sled__default"]
-                        .contains(&name.as_ref())
+                    let raw = super::registry::Tree::from_name(&name).is_none_or(|t| t.is_raw())
                         || (name.as_ref() == b"meta" && k.as_ref() != b"settings");
                     if raw {
                         batch.insert(k, v);
@@ -264,56 +263,16 @@ impl LockedStore {
     }
 }
 
-/// Calls `$f::<T>($args)` with `T` the stored type of `$kind`; the key records (stored plain)
-/// give `$plain`. The one list of which type each kind holds.
-macro_rules! by_kind {
-    ($kind:expr, $f:ident($($arg:expr),*), plain => $plain:expr) => {{
-        use super::backup::BackupRegister;
-        use super::records::{AssessmentDraft, ContactSummary, Draft, Settings};
-        use crate::domain::contact::{Appointment, Contact};
-        use crate::domain::goal::Goal;
-        use crate::domain::health::Assessment;
-        use crate::domain::module::{Attendance, Closure, Enrolment, Module};
-        use crate::domain::privacy::{AccessEntry, Consent, Erasure};
-        use crate::domain::signal::{PartnerReferral, Signal};
-        use crate::domain::trajectory::Trajectory;
-        match $kind {
-            Kind::Participant => $f::<crate::domain::Participant>($($arg),*),
-            Kind::Draft => $f::<Draft>($($arg),*),
-            Kind::Settings => $f::<Settings>($($arg),*),
-            Kind::Assessment => $f::<Assessment>($($arg),*),
-            Kind::Goal => $f::<Goal>($($arg),*),
-            Kind::AssessmentDraft => $f::<AssessmentDraft>($($arg),*),
-            Kind::Module => $f::<Module>($($arg),*),
-            Kind::Enrolment => $f::<Enrolment>($($arg),*),
-            Kind::Attendance => $f::<Attendance>($($arg),*),
-            Kind::Closure => $f::<Closure>($($arg),*),
-            Kind::Contact => $f::<Contact>($($arg),*),
-            Kind::Appointment => $f::<Appointment>($($arg),*),
-            Kind::Trajectory => $f::<Trajectory>($($arg),*),
-            Kind::Signal => $f::<Signal>($($arg),*),
-            Kind::PartnerReferral => $f::<PartnerReferral>($($arg),*),
-            Kind::ContactSummary => $f::<ContactSummary>($($arg),*),
-            Kind::AccessEntry => $f::<AccessEntry>($($arg),*),
-            Kind::Consent => $f::<Consent>($($arg),*),
-            Kind::Erasure => $f::<Erasure>($($arg),*),
-            Kind::BackupRegister => $f::<BackupRegister>($($arg),*),
-            Kind::PendingErasure => $f::<super::privacy::PendingErasure>($($arg),*),
-            Kind::Keyring | Kind::WrappedKey | Kind::KeyChunk => $plain,
-        }
-    }};
-}
-
-/// Re-encodes one stored value under the right key of `new`.
+/// Re-encodes one stored value under the right key of `new` (its kind's registry entry).
 fn reseal(bytes: &[u8], reading: &Keys, new: &Store) -> Result<Vec<u8>, StoreError> {
-    fn re<T: Record>(b: &[u8], k: &Keys, s: &Store) -> Result<Vec<u8>, StoreError> {
-        s.seal(&codec::decode::<T>(b, k)?)
-    }
     let kind = codec::header(bytes)?.kind;
-    by_kind!(kind, re(bytes, reading, new), plain => Err(StoreError::Corrupt {
-        kind: kind.name(),
-        reason: "not expected in a store from before encryption".into(),
-    }))
+    match super::registry::info(kind).and_then(|i| i.reseal) {
+        Some(reseal) => reseal(bytes, reading, new),
+        None => Err(StoreError::Corrupt {
+            kind: kind.name(),
+            reason: "not expected in a store from before encryption".into(),
+        }),
+    }
 }
 
 impl Store {
@@ -548,14 +507,10 @@ pub(super) fn key_id(k: &[u8]) -> Result<u32, StoreError> {
 
 /// Decodes a stored value as its kind says (for `check`).
 pub(super) fn check_kind(store: &Store, kind: Kind, bytes: &[u8]) -> Result<(), StoreError> {
-    fn d<T: Record>(s: &Store, b: &[u8]) -> Result<(), StoreError> {
-        s.unseal::<T>(b).map(|_| ())
+    match super::registry::info(kind) {
+        Some(info) => (info.check)(store, bytes),
+        None => Err(StoreError::Corrupt { kind: kind.name(), reason: "kind not registered".into() }),
     }
-    by_kind!(kind, d(store, bytes), plain => match kind {
-        Kind::Keyring => codec::decode_plain::<Keyring>(bytes).map(|_| ()),
-        Kind::KeyChunk => codec::decode_plain::<KeyChunk>(bytes).map(|_| ()),
-        _ => codec::decode_plain::<WrappedKey>(bytes).map(|_| ()),
-    })
 }
 
 #[cfg(test)]

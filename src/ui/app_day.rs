@@ -258,7 +258,7 @@ impl App {
 
     /// Applies a trajectory step; returns whether it was saved.
     fn change_status(&mut self, id: ParticipantId, change: Change) -> bool {
-        self.change_status_with(id, change, None)
+        self.change_status_with(id, change, None, Vec::new())
     }
 
     /// A status change; closing also records the ESF+ results at exit.
@@ -267,6 +267,7 @@ impl App {
         id: ParticipantId,
         change: Change,
         exit: Option<crate::domain::esf::EsfExit>,
+        access: Vec<crate::domain::privacy::AccessEntry>,
     ) -> bool {
         let Some(mut p) = self.caseload.by_id(id).cloned() else {
             return false;
@@ -280,7 +281,7 @@ impl App {
         if let Some(exit) = exit {
             t.esf_exit = exit;
         }
-        match self.store.save_status_change(&p, &t) {
+        match self.store.with_access(access, |s| s.save_status_change(&p, &t)) {
             Ok(()) => {
                 let status = self.strings.get(&format!("status.{}", p.status.code())).to_string();
                 self.caseload.upsert(p);
@@ -322,6 +323,13 @@ impl App {
         let text = |k: &str| clean_text(form.value(k)).unwrap_or_default();
         let key = f.draft_key.clone();
         let coach = self.coach.clone();
+        // Written with the record it is about, in the same transaction.
+        let recorded = vec![crate::domain::privacy::AccessEntry {
+            participant: pid,
+            at: now,
+            coach: coach.clone(),
+            action: crate::domain::privacy::AccessAction::Recorded(id_str.to_string()),
+        }];
         let result: Result<Option<Tab>, crate::store::StoreError> = match id_str {
             "contact" => {
                 let Some(at) = day_forms::moment(form, "date", "time") else {
@@ -354,7 +362,7 @@ impl App {
                     created_at: now,
                 });
                 self.store
-                    .save_contact(&c)
+                    .with_access(recorded, |s| s.save_contact(&c))
                     .and_then(|()| next.map_or(Ok(()), |a| self.store.save_appointment(&a)))
                     .map(|()| Some(Tab::Contacts))
             }
@@ -371,7 +379,7 @@ impl App {
                     coach: coach.clone(),
                     created_at: now,
                 };
-                self.store.save_appointment(&a).map(|()| Some(Tab::Contacts))
+                self.store.with_access(recorded, |s| s.save_appointment(&a)).map(|()| Some(Tab::Contacts))
             }
             "signal" => {
                 // A signal opened from the signals tab keeps its id and when it was recorded.
@@ -391,7 +399,7 @@ impl App {
                     note: text("note"),
                     created_at: existing.map_or(now, |x| x.created_at),
                 };
-                self.store.save_signal(&s).map(|()| Some(Tab::Signals))
+                self.store.with_access(recorded, |st| st.save_signal(&s)).map(|()| Some(Tab::Signals))
             }
             "referral" => {
                 let consent = form.value("consent") == "yes";
@@ -408,7 +416,7 @@ impl App {
                     consent_date: consent.then_some(today),
                     created_at: now,
                 };
-                self.store.save_partner_referral(&r).map(|()| Some(Tab::Signals))
+                self.store.with_access(recorded, |s| s.save_partner_referral(&r)).map(|()| Some(Tab::Signals))
             }
             "advice" => {
                 let advice = text("advice");
@@ -416,7 +424,9 @@ impl App {
                 t.advice = advice;
                 t.updated_at = now;
                 match self.caseload.by_id(pid).cloned() {
-                    Some(p) => self.store.save_status_change(&p, &t).map(|()| Some(Tab::Profile)),
+                    Some(p) => {
+                        self.store.with_access(recorded, |s| s.save_status_change(&p, &t)).map(|()| Some(Tab::Profile))
+                    }
                     None => return true,
                 }
             }
@@ -432,8 +442,7 @@ impl App {
                 };
                 // Refused: the form stays with everything typed and the message says why.
                 let exit = (id_str == "close").then(|| day_forms::esf_exit(form));
-                if self.change_status_with(pid, change, exit) {
-                    self.log_access(pid, crate::domain::privacy::AccessAction::Recorded(id_str.to_string()));
+                if self.change_status_with(pid, change, exit, recorded) {
                     self.reload_privacy();
                     let _ = self.store.delete_draft(&key);
                     self.stack.retain(|s| !matches!(s, Screen::Form(f) if f.draft_key == key));
@@ -444,7 +453,6 @@ impl App {
         match result {
             Ok(tab) => {
                 let _ = self.store.delete_draft(&key);
-                self.log_access(pid, crate::domain::privacy::AccessAction::Recorded(id_str.to_string()));
                 self.pop();
                 self.reload_day();
                 self.reload_privacy();
