@@ -490,3 +490,6 @@ fn poisoned() -> StoreError {
 pub(super) fn decode_head(v: &[u8]) -> Option<u64> {
     Some(u64::from_be_bytes(v.get(..8)?.try_into().ok()?))
 }
+
+#[cfg(test)]
+mod tests;
