@@ -547,6 +547,19 @@ mod tests {
     use crate::domain::validate::Postcode;
     use crate::domain::{ParticipantId, Status};
 
+    /// Every kind the registry says the export holds has its section, and every section of the
+    /// export comes from a registered kind (a new kind cannot be left out unnoticed).
+    #[test]
+    fn the_export_has_a_section_for_every_kind_the_registry_names() {
+        let store = Store::temporary().unwrap();
+        let v = serde_json::to_value(build(&store, Utc::now()).unwrap()).unwrap();
+        let sections: std::collections::BTreeSet<&str> =
+            v.as_object().unwrap().iter().filter(|(_, x)| x.is_array()).map(|(k, _)| k.as_str()).collect();
+        let registered: std::collections::BTreeSet<&str> =
+            crate::store::registry::kinds().iter().filter_map(|i| i.export).collect();
+        assert_eq!(sections, registered);
+    }
+
     #[test]
     fn participants_come_out_with_iso_dates_and_ids() {
         let store = Store::temporary().unwrap();

@@ -146,8 +146,8 @@ pub struct KindInfo {
     /// contact index, keys and the bookkeeping of this device do not.
     pub logged: bool,
     pub erase: Erase,
-    /// Part of the whole-caseload export (`meedoen export`).
-    pub exported: bool,
+    /// The section of the whole-caseload export (`meedoen export`) that holds this kind, if any.
+    pub export: Option<&'static str>,
     /// Decodes a stored value of this kind (for `check`).
     pub check: fn(&Store, &[u8]) -> Result<(), StoreError>,
     /// Decodes a value with `reading` and seals it again for `into` (the encryption of an old
@@ -167,14 +167,14 @@ fn reseal_as<T: Record>(b: &[u8], k: &Keys, s: &Store) -> Result<Vec<u8>, StoreE
     s.seal(&codec::decode::<T>(b, k)?)
 }
 
-fn sealed<T: Record>(tree: Tree, logged: bool, erase: Erase, exported: bool) -> KindInfo {
+fn sealed<T: Record>(tree: Tree, logged: bool, erase: Erase, export: Option<&'static str>) -> KindInfo {
     KindInfo {
         kind: T::KIND,
         tree,
         schema: T::SCHEMA,
         logged,
         erase,
-        exported,
+        export,
         check: check_as::<T>,
         reseal: Some(reseal_as::<T>),
     }
@@ -187,7 +187,7 @@ fn plain<T: Record>(tree: Tree) -> KindInfo {
         schema: T::SCHEMA,
         logged: false,
         erase: Erase::KeyMaterial,
-        exported: false,
+        export: None,
         check: check_plain::<T>,
         reseal: None,
     }
@@ -227,31 +227,31 @@ fn build() -> Vec<KindInfo> {
     use crate::domain::trajectory::Trajectory;
     use Erase::{KeyedByOwner, MarksOf, NotPersonal, PrefixedByOwner, SealedUnderOwner};
     vec![
-        sealed::<Participant>(Tree::Participants, true, KeyedByOwner, true),
-        sealed::<Draft>(Tree::Drafts, false, SealedUnderOwner, false),
-        sealed::<Settings>(Tree::Meta, true, NotPersonal, false),
-        sealed::<Assessment>(Tree::Assessments, true, PrefixedByOwner, true),
-        sealed::<Goal>(Tree::Goals, true, PrefixedByOwner, true),
-        sealed::<AssessmentDraft>(Tree::AssessmentDrafts, false, KeyedByOwner, false),
-        sealed::<Module>(Tree::Modules, true, NotPersonal, true),
-        sealed::<Enrolment>(Tree::Enrolments, true, SealedUnderOwner, true),
-        sealed::<Attendance>(Tree::Attendance, true, MarksOf, true),
-        sealed::<Closure>(Tree::Closures, true, NotPersonal, true),
-        sealed::<Contact>(Tree::Contacts, true, PrefixedByOwner, true),
-        sealed::<Appointment>(Tree::Appointments, true, PrefixedByOwner, true),
-        sealed::<Trajectory>(Tree::Trajectories, true, KeyedByOwner, true),
-        sealed::<Signal>(Tree::Signals, true, PrefixedByOwner, true),
-        sealed::<PartnerReferral>(Tree::Referrals, true, PrefixedByOwner, true),
-        sealed::<ContactSummary>(Tree::IxLastContact, false, KeyedByOwner, false),
+        sealed::<Participant>(Tree::Participants, true, KeyedByOwner, Some("participants")),
+        sealed::<Draft>(Tree::Drafts, false, SealedUnderOwner, None),
+        sealed::<Settings>(Tree::Meta, true, NotPersonal, None),
+        sealed::<Assessment>(Tree::Assessments, true, PrefixedByOwner, Some("assessments")),
+        sealed::<Goal>(Tree::Goals, true, PrefixedByOwner, Some("goals")),
+        sealed::<AssessmentDraft>(Tree::AssessmentDrafts, false, KeyedByOwner, None),
+        sealed::<Module>(Tree::Modules, true, NotPersonal, Some("modules")),
+        sealed::<Enrolment>(Tree::Enrolments, true, SealedUnderOwner, Some("enrolments")),
+        sealed::<Attendance>(Tree::Attendance, true, MarksOf, Some("sessions")),
+        sealed::<Closure>(Tree::Closures, true, NotPersonal, Some("sessions")),
+        sealed::<Contact>(Tree::Contacts, true, PrefixedByOwner, Some("contacts")),
+        sealed::<Appointment>(Tree::Appointments, true, PrefixedByOwner, Some("appointments")),
+        sealed::<Trajectory>(Tree::Trajectories, true, KeyedByOwner, Some("trajectories")),
+        sealed::<Signal>(Tree::Signals, true, PrefixedByOwner, Some("signals")),
+        sealed::<PartnerReferral>(Tree::Referrals, true, PrefixedByOwner, Some("referrals")),
+        sealed::<ContactSummary>(Tree::IxLastContact, false, KeyedByOwner, None),
         plain::<Keyring>(Tree::Meta),
         plain::<WrappedKey>(Tree::Keys),
-        sealed::<AccessEntry>(Tree::AccessLog, true, PrefixedByOwner, false),
-        sealed::<Consent>(Tree::Consents, true, PrefixedByOwner, true),
-        sealed::<Erasure>(Tree::Erasures, true, NotPersonal, false),
-        sealed::<BackupRegister>(Tree::Meta, false, NotPersonal, false),
+        sealed::<AccessEntry>(Tree::AccessLog, true, PrefixedByOwner, Some("access_log")),
+        sealed::<Consent>(Tree::Consents, true, PrefixedByOwner, Some("consents")),
+        sealed::<Erasure>(Tree::Erasures, true, NotPersonal, Some("erasures")),
+        sealed::<BackupRegister>(Tree::Meta, false, NotPersonal, None),
         plain::<KeyChunk>(Tree::Keys),
-        sealed::<PendingErasure>(Tree::Meta, false, NotPersonal, false),
-        sealed::<ChangePage>(Tree::Changes, false, NotPersonal, false),
+        sealed::<PendingErasure>(Tree::Meta, false, NotPersonal, None),
+        sealed::<ChangePage>(Tree::Changes, false, NotPersonal, None),
     ]
 }
 
