@@ -194,7 +194,7 @@ impl Store {
     }
 
     pub(super) fn backup_register(&self) -> Result<BackupRegister, StoreError> {
-        Ok(self.meta.get(META_REGISTER)?.map(|v| self.unseal(&v)).transpose()?.unwrap_or_default())
+        Ok(self.meta.get(META_REGISTER)?.map(|v| self.unseal(&v, META_REGISTER)).transpose()?.unwrap_or_default())
     }
 
     /// The automatic backups, newest first.
@@ -264,7 +264,7 @@ impl Store {
                 }
                 let entry = counts.entry(tree_name.clone()).or_default();
                 entry.0 += 1;
-                if let Err(e) = self.check_value(&v) {
+                if let Err(e) = self.check_value(&v, &k) {
                     entry.1 += 1;
                     if entry.1 <= 3 {
                         problems.push(format!("{tree_name}: a record cannot be read: {e}"));
@@ -280,12 +280,12 @@ impl Store {
         Ok(problems)
     }
 
-    fn check_value(&self, v: &[u8]) -> Result<(), StoreError> {
+    fn check_value(&self, v: &[u8], at: &[u8]) -> Result<(), StoreError> {
         let h = codec::header(v)?;
         if h.key_id == 0 && !h.kind.is_plain() {
             return Err(StoreError::Corrupt { kind: h.kind.name(), reason: "stored without encryption".into() });
         }
-        super::keys::check_kind(self, h.kind, v)
+        super::keys::check_kind(self, h.kind, v, at)
     }
 }
 

@@ -47,7 +47,7 @@ impl Store {
 
     /// Every record under a key prefix.
     pub(super) fn scan<T: codec::Record + Send>(&self, tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
-        let raw: Vec<sled::IVec> = tree.scan_prefix(prefix).values().collect::<Result<_, _>>()?;
+        let raw: Vec<(sled::IVec, sled::IVec)> = tree.scan_prefix(prefix).collect::<Result<_, _>>()?;
         self.decode_all(&raw)
     }
 
@@ -60,8 +60,10 @@ impl Store {
         let read = |range: (std::ops::Bound<&[u8]>, std::ops::Bound<&[u8]>)| {
             let keys = self.keys.view();
             tree.range::<&[u8], _>(range)
-                .values()
-                .map(|v| codec::decode_in::<T>(&v?, &keys))
+                .map(|kv| {
+                    let (k, v) = kv?;
+                    codec::decode_in::<T>(&v, &keys, &k)
+                })
                 .collect::<Result<Vec<T>, _>>()
         };
         use std::ops::Bound::{Excluded, Included, Unbounded};
@@ -81,12 +83,12 @@ impl Store {
     }
 
     /// Decodes many stored values, in order, on all cores when there are many.
-    fn decode_all<T: codec::Record + Send>(&self, raw: &[sled::IVec]) -> Result<Vec<T>, StoreError> {
+    fn decode_all<T: codec::Record + Send>(&self, raw: &[(sled::IVec, sled::IVec)]) -> Result<Vec<T>, StoreError> {
         const PER_THREAD: usize = 1_024;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(raw.len().div_ceil(PER_THREAD));
-        let decode = |chunk: &[sled::IVec]| {
+        let decode = |chunk: &[(sled::IVec, sled::IVec)]| {
             let keys = self.keys.view();
-            chunk.iter().map(|v| codec::decode_in::<T>(v, &keys)).collect::<Result<Vec<T>, _>>()
+            chunk.iter().map(|(k, v)| codec::decode_in::<T>(v, &keys, k)).collect::<Result<Vec<T>, _>>()
         };
         if threads <= 1 {
             return decode(raw);

@@ -103,8 +103,9 @@ pub struct Batch<'s> {
 impl<'s> Batch<'s> {
     /// Puts `value` under `key` in its kind's tree.
     pub fn put<T: Record>(&mut self, key: impl Into<Vec<u8>>, value: &T) -> Result<(), StoreError> {
-        let sealed = self.store.seal(value)?;
-        self.writes.push(Write { kind: T::KIND, key: key.into(), value: Some(sealed), owner: value.owner() });
+        let key = key.into();
+        let sealed = self.store.seal(value, &key)?;
+        self.writes.push(Write { kind: T::KIND, key, value: Some(sealed), owner: value.owner() });
         Ok(())
     }
 
@@ -265,15 +266,18 @@ impl Store {
                 }
                 page.entries.push(change);
                 if page.entries.len() == PAGE {
-                    let sealed = codec::encode(&std::mem::take(&mut page), &self.keys, MASTER_KEY_ID).map_err(abort)?;
-                    tx[c].insert(&page_seq.to_be_bytes(), sealed)?;
+                    let at = page_seq.to_be_bytes();
+                    let sealed =
+                        codec::encode_at(&std::mem::take(&mut page), &self.keys, MASTER_KEY_ID, &at).map_err(abort)?;
+                    tx[c].insert(&at, sealed)?;
                     page_seq = seq + 1;
                 }
                 seq += 1;
             }
             if let Some(c) = changes_at.filter(|_| !page.entries.is_empty()) {
-                let sealed = codec::encode(&page, &self.keys, MASTER_KEY_ID).map_err(abort)?;
-                tx[c].insert(&page_seq.to_be_bytes(), sealed)?;
+                let at = page_seq.to_be_bytes();
+                let sealed = codec::encode_at(&page, &self.keys, MASTER_KEY_ID, &at).map_err(abort)?;
+                tx[c].insert(&at, sealed)?;
             }
             for ((_, key, value), pos) in batch.index.iter().zip(&index_at) {
                 match value {
@@ -315,7 +319,12 @@ impl Store {
                 if page.entries.len() == PAGE {
                     changes.insert(
                         &page_seq.to_be_bytes(),
-                        codec::encode(&std::mem::take(&mut page), &self.keys, MASTER_KEY_ID)?,
+                        codec::encode_at(
+                            &std::mem::take(&mut page),
+                            &self.keys,
+                            MASTER_KEY_ID,
+                            &page_seq.to_be_bytes(),
+                        )?,
                     );
                     page_seq = seq + 1;
                 }
@@ -323,7 +332,8 @@ impl Store {
             }
         }
         if !page.entries.is_empty() {
-            changes.insert(&page_seq.to_be_bytes(), codec::encode(&page, &self.keys, MASTER_KEY_ID)?);
+            let at = page_seq.to_be_bytes();
+            changes.insert(&at, codec::encode_at(&page, &self.keys, MASTER_KEY_ID, &at)?);
         }
         for (tree, key, value) in &batch.index {
             match value {
@@ -444,7 +454,7 @@ impl Store {
         let next_seq = match self.changes.last()? {
             Some((k, v)) => {
                 let first = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
-                first + self.unseal::<ChangePage>(&v)?.entries.len() as u64
+                first + self.unseal::<ChangePage>(&v, &k)?.entries.len() as u64
             }
             None => 0,
         };

@@ -44,7 +44,7 @@ impl Store {
         let pid = *c.participant.as_bytes();
         let mut batch = self.batch();
         batch.put(child_key(&pid, c.id.0.as_bytes()).to_vec(), c)?;
-        batch.index_put(Tree::IxLastContact, pid.to_vec(), self.seal(&summary)?);
+        batch.index_put(Tree::IxLastContact, pid.to_vec(), self.seal(&summary, &pid)?);
         self.commit(batch)
     }
 
@@ -61,7 +61,12 @@ impl Store {
 
     /// The last contact made and the last attempt of one participant.
     pub fn contact_summary(&self, p: ParticipantId) -> Result<ContactSummary, StoreError> {
-        Ok(self.ix_last_contact.get(p.as_bytes())?.map(|v| self.unseal(&v)).transpose()?.unwrap_or_default())
+        Ok(self
+            .ix_last_contact
+            .get(p.as_bytes())?
+            .map(|v| self.unseal(&v, p.as_bytes()))
+            .transpose()?
+            .unwrap_or_default())
     }
 
     /// Every participant's contact summary (for lists).
@@ -73,7 +78,7 @@ impl Store {
                 .as_ref()
                 .try_into()
                 .map_err(|_| StoreError::Corrupt { kind: "contact index", reason: "bad key".into() })?;
-            out.insert(ParticipantId::from_bytes(id), self.unseal(&v)?);
+            out.insert(ParticipantId::from_bytes(id), self.unseal(&v, &k)?);
         }
         Ok(out)
     }
@@ -84,7 +89,7 @@ impl Store {
         let mut batch = self.batch();
         // A moved appointment leaves its old day.
         if let Some(old) = self.appointments.get(key)? {
-            let old: Appointment = self.unseal(&old)?;
+            let old: Appointment = self.unseal(&old, &key)?;
             if old.at.date() != a.at.date() {
                 batch.index_remove(
                     Tree::IxAppointmentDate,
@@ -121,7 +126,7 @@ impl Store {
                 continue;
             }
             if let Some(v) = self.appointments.get(&k[4..])? {
-                out.push(self.unseal::<Appointment>(&v)?);
+                out.push(self.unseal::<Appointment>(&v, &k[4..])?);
             }
         }
         out.sort_by_key(|a| a.at);
@@ -157,7 +162,7 @@ impl Store {
     }
 
     pub fn trajectory(&self, p: ParticipantId) -> Result<Option<Trajectory>, StoreError> {
-        self.trajectories.get(p.as_bytes())?.map(|v| self.unseal(&v)).transpose()
+        self.trajectories.get(p.as_bytes())?.map(|v| self.unseal(&v, p.as_bytes())).transpose()
     }
 
     /// Saves a status change: the participant and its trajectory in one transaction, then flushes.
@@ -184,7 +189,7 @@ impl Store {
             summarise(summaries.entry(c.participant).or_default(), c);
         }
         self.in_chunks(&summaries, |batch, (p, s)| {
-            batch.index_put(Tree::IxLastContact, p.as_bytes().to_vec(), self.seal(s)?);
+            batch.index_put(Tree::IxLastContact, p.as_bytes().to_vec(), self.seal(s, p.as_bytes())?);
             Ok(())
         })?;
         self.in_chunks(appointments, |batch, a| {

@@ -246,7 +246,7 @@ impl LockedStore {
                     if raw {
                         batch.insert(k, v);
                     } else {
-                        batch.insert(k, reseal(&v, &reading, &new)?);
+                        batch.insert(k.clone(), reseal(&v, &k, &reading, &new)?);
                     }
                 }
                 tree.apply_batch(batch)?;
@@ -264,10 +264,10 @@ impl LockedStore {
 }
 
 /// Re-encodes one stored value under the right key of `new` (its kind's registry entry).
-fn reseal(bytes: &[u8], reading: &Keys, new: &Store) -> Result<Vec<u8>, StoreError> {
+fn reseal(bytes: &[u8], at: &[u8], reading: &Keys, new: &Store) -> Result<Vec<u8>, StoreError> {
     let kind = codec::header(bytes)?.kind;
     match super::registry::info(kind).and_then(|i| i.reseal) {
-        Some(reseal) => reseal(bytes, reading, new),
+        Some(reseal) => reseal(bytes, at, reading, new),
         None => Err(StoreError::Corrupt {
             kind: kind.name(),
             reason: "not expected in a store from before encryption".into(),
@@ -448,18 +448,19 @@ impl Store {
         Ok(())
     }
 
-    /// Encodes a record for storage, sealed under its owner's key (or the master key).
-    pub(super) fn seal<T: Record>(&self, value: &T) -> Result<Vec<u8>, StoreError> {
+    /// Encodes a record to be stored under the key `at`, sealed under its owner's key (or the
+    /// master key) and bound to `at` (see [`codec::encode_at`]).
+    pub(super) fn seal<T: Record>(&self, value: &T, at: &[u8]) -> Result<Vec<u8>, StoreError> {
         let id = match value.owner() {
             Some(p) => self.key_for(p)?,
             None => MASTER_KEY_ID,
         };
-        codec::encode(value, &self.keys, id)
+        codec::encode_at(value, &self.keys, id, at)
     }
 
-    /// Decodes a stored record.
-    pub(super) fn unseal<T: Record>(&self, bytes: &[u8]) -> Result<T, StoreError> {
-        codec::decode(bytes, &self.keys)
+    /// Decodes a record read from the key `at`.
+    pub(super) fn unseal<T: Record>(&self, bytes: &[u8], at: &[u8]) -> Result<T, StoreError> {
+        codec::decode_at(bytes, &self.keys, at)
     }
 }
 
@@ -506,9 +507,9 @@ pub(super) fn key_id(k: &[u8]) -> Result<u32, StoreError> {
 }
 
 /// Decodes a stored value as its kind says (for `check`).
-pub(super) fn check_kind(store: &Store, kind: Kind, bytes: &[u8]) -> Result<(), StoreError> {
+pub(super) fn check_kind(store: &Store, kind: Kind, bytes: &[u8], at: &[u8]) -> Result<(), StoreError> {
     match super::registry::info(kind) {
-        Some(info) => (info.check)(store, bytes),
+        Some(info) => (info.check)(store, bytes, at),
         None => Err(StoreError::Corrupt { kind: kind.name(), reason: "kind not registered".into() }),
     }
 }

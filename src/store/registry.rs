@@ -133,8 +133,12 @@ pub enum Erase {
     KeyMaterial,
 }
 
-/// Decodes a stored value with the keys given and seals it again for the store given.
-pub type Reseal = fn(&[u8], &Keys, &Store) -> Result<Vec<u8>, StoreError>;
+/// Decodes a value stored under a key (the second argument) with the keys given and seals it
+/// again for the store given, under the same key.
+pub type Reseal = fn(&[u8], &[u8], &Keys, &Store) -> Result<Vec<u8>, StoreError>;
+
+/// Decodes a value stored under a key (the second argument), for `check`.
+pub type Check = fn(&Store, &[u8], &[u8]) -> Result<(), StoreError>;
 
 /// What is known about one record kind.
 pub struct KindInfo {
@@ -148,23 +152,23 @@ pub struct KindInfo {
     pub erase: Erase,
     /// The section of the whole-caseload export (`meedoen export`) that holds this kind, if any.
     pub export: Option<&'static str>,
-    /// Decodes a stored value of this kind (for `check`).
-    pub check: fn(&Store, &[u8]) -> Result<(), StoreError>,
+    /// Decodes a value of this kind stored under a key (for `check`).
+    pub check: Check,
     /// Decodes a value with `reading` and seals it again for `into` (the encryption of an old
     /// plain store); `None` for the key material, which is stored plain.
     pub reseal: Option<Reseal>,
 }
 
-fn check_as<T: Record>(s: &Store, b: &[u8]) -> Result<(), StoreError> {
-    s.unseal::<T>(b).map(|_| ())
+fn check_as<T: Record>(s: &Store, b: &[u8], at: &[u8]) -> Result<(), StoreError> {
+    s.unseal::<T>(b, at).map(|_| ())
 }
 
-fn check_plain<T: Record>(_: &Store, b: &[u8]) -> Result<(), StoreError> {
+fn check_plain<T: Record>(_: &Store, b: &[u8], _: &[u8]) -> Result<(), StoreError> {
     codec::decode_plain::<T>(b).map(|_| ())
 }
 
-fn reseal_as<T: Record>(b: &[u8], k: &Keys, s: &Store) -> Result<Vec<u8>, StoreError> {
-    s.seal(&codec::decode::<T>(b, k)?)
+fn reseal_as<T: Record>(b: &[u8], at: &[u8], k: &Keys, s: &Store) -> Result<Vec<u8>, StoreError> {
+    s.seal(&codec::decode_at::<T>(b, k, at)?, at)
 }
 
 fn sealed<T: Record>(tree: Tree, logged: bool, erase: Erase, export: Option<&'static str>) -> KindInfo {

@@ -270,7 +270,7 @@ impl Store {
     }
 
     pub fn participant(&self, id: ParticipantId) -> Result<Option<Participant>, StoreError> {
-        self.participants.get(id.as_bytes())?.map(|v| self.unseal(&v)).transpose()
+        self.participants.get(id.as_bytes())?.map(|v| self.unseal(&v, id.as_bytes())).transpose()
     }
 
     pub fn participant_by_number(&self, number: u32) -> Result<Participant, StoreError> {
@@ -342,7 +342,7 @@ impl Store {
         let mut out = Vec::new();
         for item in self.drafts.iter() {
             let (k, v) = item?;
-            out.push((String::from_utf8_lossy(&k).into_owned(), self.unseal(&v)?));
+            out.push((String::from_utf8_lossy(&k).into_owned(), self.unseal(&v, &k)?));
         }
         Ok(out)
     }
@@ -396,7 +396,7 @@ impl Store {
     }
 
     pub fn assessment_draft(&self, p: ParticipantId) -> Result<Option<AssessmentDraft>, StoreError> {
-        self.assessment_drafts.get(p.as_bytes())?.map(|v| self.unseal(&v)).transpose()
+        self.assessment_drafts.get(p.as_bytes())?.map(|v| self.unseal(&v, p.as_bytes())).transpose()
     }
 
     pub fn assessment_drafts(&self) -> Result<Vec<AssessmentDraft>, StoreError> {
@@ -473,7 +473,7 @@ impl Store {
     // ---- settings -----------------------------------------------------------------------
 
     pub fn settings(&self) -> Result<Settings, StoreError> {
-        Ok(self.meta.get(META_SETTINGS)?.map(|v| self.unseal(&v)).transpose()?.unwrap_or_default())
+        Ok(self.meta.get(META_SETTINGS)?.map(|v| self.unseal(&v, META_SETTINGS)).transpose()?.unwrap_or_default())
     }
 
     pub fn save_settings(&self, s: &Settings) -> Result<(), StoreError> {

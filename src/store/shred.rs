@@ -133,11 +133,12 @@ impl Store {
             if Tree::from_name(tree.as_bytes())
                 .is_some_and(|t| registry::kinds().iter().any(|i| i.tree == t && i.erase == Erase::MarksOf))
             {
-                let mut a: Attendance = self.unseal(&v)?;
+                let mut a: Attendance = self.unseal(&v, &k)?;
                 let before = a.marks.len();
                 a.marks.retain(|(who, _)| *who != p);
                 if a.marks.len() != before {
-                    kept.push((tree, k, self.seal(&a)?));
+                    let sealed = self.seal(&a, &k)?;
+                    kept.push((tree, k, sealed));
                     continue;
                 }
             }
@@ -152,7 +153,7 @@ impl Store {
         let mut pages = Vec::new();
         kept.retain(|(tree, k, v)| match Tree::from_name(tree.as_bytes()) {
             Some(Tree::ChangeHeads) => !<[u8; 16]>::try_from(k.as_slice()).is_ok_and(|h| removed_heads.contains(&h)),
-            Some(Tree::Changes) => match self.unseal::<ChangePage>(v) {
+            Some(Tree::Changes) => match self.unseal::<ChangePage>(v, k) {
                 Ok(mut page) if page.entries.iter().any(|c| c.participant == Some(p)) => {
                     page.entries.retain(|c| c.participant != Some(p));
                     pages.push((k.clone(), page));
@@ -163,7 +164,8 @@ impl Store {
             _ => true,
         });
         for (k, page) in pages.into_iter().filter(|(_, page)| !page.entries.is_empty()) {
-            kept.push((Tree::Changes.name().into(), k, self.seal(&page)?));
+            let sealed = self.seal(&page, &k)?;
+            kept.push((Tree::Changes.name().into(), k, sealed));
         }
         let mut chunks: std::collections::BTreeMap<[u8; 5], KeyChunk> = Default::default();
         for (i, _) in stored {
@@ -176,18 +178,22 @@ impl Store {
             kept.push((KEYSLOT_ENTRIES.into(), epoch.to_be_bytes().to_vec(), self.keys.seal_secret(*epoch, secret)?));
         }
         if had_key {
-            kept.push((Tree::Erasures.name().into(), trace_key.to_be_bytes().to_vec(), self.seal(trace)?));
+            kept.push((
+                Tree::Erasures.name().into(),
+                trace_key.to_be_bytes().to_vec(),
+                self.seal(trace, &trace_key.to_be_bytes())?,
+            ));
             // With its change-log entry, after the backup's last one.
             let mut next = 0u64;
             for (tree, k, v) in kept.iter().filter(|(t, _, _)| t == Tree::Changes.name()) {
                 let first = k.as_slice().try_into().map(u64::from_be_bytes).map_err(|_| bad(tree))?;
-                next = next.max(first + self.unseal::<ChangePage>(v)?.entries.len() as u64);
+                next = next.max(first + self.unseal::<ChangePage>(v, k)?.entries.len() as u64);
             }
             let entry = self.entry_elsewhere(Kind::Erasure, trace_key.to_be_bytes().to_vec())?;
             kept.push((
                 Tree::Changes.name().into(),
                 next.to_be_bytes().to_vec(),
-                self.seal(&ChangePage { entries: vec![entry] })?,
+                self.seal(&ChangePage { entries: vec![entry] }, &next.to_be_bytes())?,
             ));
         }
         *entries = kept;

@@ -27,7 +27,7 @@ impl Store {
         for item in self.changes.iter() {
             let (k, v) = item?;
             let first = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(u64::MAX);
-            let page: ChangePage = match self.unseal(&v) {
+            let page: ChangePage = match self.unseal(&v, &k) {
                 Ok(c) => c,
                 Err(e) => {
                     unreadable += 1;

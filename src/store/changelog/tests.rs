@@ -29,10 +29,10 @@ fn check_finds_writes_around_the_log_and_deleted_records_put_back() {
     // A record written around the write path (no entry).
     let mut p = saved[0].clone();
     p.phone = "06".into();
-    store.participants.insert(p.id.as_bytes(), store.seal(&p).unwrap()).unwrap();
+    store.participants.insert(p.id.as_bytes(), store.seal(&p, p.id.as_bytes()).unwrap()).unwrap();
     let mut other = person();
     other.number = 5000;
-    store.participants.insert(other.id.as_bytes(), store.seal(&other).unwrap()).unwrap();
+    store.participants.insert(other.id.as_bytes(), store.seal(&other, other.id.as_bytes()).unwrap()).unwrap();
     let problems = store.check_change_log().unwrap();
     assert!(problems.iter().any(|p| p.contains("1 participant record(s) have no change-log entry")), "{problems:?}");
     store.participants.remove(other.id.as_bytes()).unwrap();
