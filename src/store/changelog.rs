@@ -73,7 +73,7 @@ impl Record for ChangePage {
 }
 
 /// Most entries one stored page holds.
-pub(super) const PAGE: usize = 1_000;
+pub(super) const PAGE: usize = 200;
 
 /// One record written by a batch.
 pub(super) struct Write {
