@@ -251,6 +251,8 @@ impl LockedStore {
                 }
                 tree.apply_batch(batch)?;
             }
+            // Its records were written before the change log: they get entries when next written.
+            new.meta.insert(super::changelog::META_LOG_LEGACY, &[1u8][..])?;
             new.flush()?;
         }
         drop(self.reader);
