@@ -66,6 +66,21 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let coach = cli.coach.as_deref().map(str::trim).filter(|c| !c.is_empty());
             let report = data.report(from, to, coach);
             let bytes = if *esf_list {
+                if *with_names {
+                    // Everyone named in the list gets an entry in their access log first.
+                    let by = current_coach(&cli, &store);
+                    let now = Utc::now();
+                    let entries: Vec<crate::domain::privacy::AccessEntry> = crate::reports::esf_people(&data, &report)
+                        .into_iter()
+                        .map(|p| crate::domain::privacy::AccessEntry {
+                            participant: p.id,
+                            at: now,
+                            coach: by.clone(),
+                            action: crate::domain::privacy::AccessAction::EsfListed,
+                        })
+                        .collect();
+                    store.log_access_many(&entries).map_err(err)?;
+                }
                 crate::reports::esf_list(&data, &report, *with_names).map_err(err)?
             } else {
                 match format {
@@ -158,8 +173,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Export { format: ExportFormat::Json, participant: None, out }) => {
             let dir = data_dir(&cli)?;
             let store = open_store(&dir, &strings, Create::No)?;
+            let coach = current_coach(&cli, &store);
             let mut buf = Vec::new();
-            crate::export::write_json(&store, &mut buf).map_err(|e| CliError::from_store(e, &strings))?;
+            crate::export::write_json(&store, &coach, &mut buf).map_err(|e| CliError::from_store(e, &strings))?;
             match out {
                 Some(path) => crate::store::write_private(path, &buf).map_err(|e| cannot_write(&strings, path, e)),
                 None => crate::output::bytes(&buf),

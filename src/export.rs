@@ -519,8 +519,24 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
 }
 
 /// Writes the export as pretty JSON.
-pub fn write_json(store: &Store, out: &mut Vec<u8>) -> Result<(), StoreError> {
-    let export = build(store, Utc::now())?;
+///
+/// Every participant in it gets a "included in an export of the whole caseload" entry in their
+/// access log (by `coach`), written before the export is handed out.
+pub fn write_json(store: &Store, coach: &str, out: &mut Vec<u8>) -> Result<(), StoreError> {
+    let now = Utc::now();
+    let export = build(store, now)?;
+    let entries: Vec<crate::domain::privacy::AccessEntry> = export
+        .participants
+        .iter()
+        .filter_map(|p| uuid::Uuid::parse_str(&p.participant_id).ok())
+        .map(|id| crate::domain::privacy::AccessEntry {
+            participant: crate::domain::ParticipantId(id),
+            at: now,
+            coach: coach.to_string(),
+            action: crate::domain::privacy::AccessAction::CaseloadExported,
+        })
+        .collect();
+    store.log_access_many(&entries)?;
     serde_json::to_writer_pretty(&mut *out, &export)
         .map_err(|e| StoreError::Backend(format!("cannot write JSON: {e}")))?;
     out.push(b'\n');
@@ -533,6 +549,19 @@ mod tests {
     use crate::domain::validate::Postcode;
     use crate::domain::{ParticipantId, Status};
 
+    /// Every kind the registry says the export holds has its section, and every section of the
+    /// export comes from a registered kind (a new kind cannot be left out unnoticed).
+    #[test]
+    fn the_export_has_a_section_for_every_kind_the_registry_names() {
+        let store = Store::temporary().unwrap();
+        let v = serde_json::to_value(build(&store, Utc::now()).unwrap()).unwrap();
+        let sections: std::collections::BTreeSet<&str> =
+            v.as_object().unwrap().iter().filter(|(_, x)| x.is_array()).map(|(k, _)| k.as_str()).collect();
+        let registered: std::collections::BTreeSet<&str> =
+            crate::store::registry::kinds().iter().filter_map(|i| i.export).collect();
+        assert_eq!(sections, registered);
+    }
+
     #[test]
     fn participants_come_out_with_iso_dates_and_ids() {
         let store = Store::temporary().unwrap();
@@ -544,7 +573,7 @@ mod tests {
         p.status = Status::Active;
         let saved = store.add_participant(p).unwrap();
         let mut buf = Vec::new();
-        write_json(&store, &mut buf).unwrap();
+        write_json(&store, "Sanne", &mut buf).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
         let first = &v["participants"][0];
         assert_eq!(first["participant_id"], saved.id.to_string());
@@ -579,7 +608,7 @@ mod tests {
         g.steps.push(Step { text: "Fiets ophalen".into(), done: true });
         store.save_goal(&g).unwrap();
         let mut buf = Vec::new();
-        write_json(&store, &mut buf).unwrap();
+        write_json(&store, "Sanne", &mut buf).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
         let a = &v["assessments"][0];
         assert_eq!(a["participant_id"], p.id.to_string());

@@ -259,9 +259,8 @@ pub fn json(r: &Report) -> Result<Vec<u8>, StoreError> {
     Ok(out)
 }
 
-/// The ESF+ participant list: everyone reached in the period with entry and exit data; names
-/// only when asked for.
-pub fn esf_list(data: &Loaded, r: &Report, with_names: bool) -> Result<Vec<u8>, StoreError> {
+/// The participants an ESF+ list over `r` holds, by number.
+pub fn esf_people<'a>(data: &'a Loaded, r: &Report) -> Vec<&'a crate::domain::Participant> {
     let ids: std::collections::HashMap<_, _> = data.trajectories.iter().map(|t| (t.participant, t)).collect();
     let mut people: Vec<&crate::domain::Participant> = data
         .participants
@@ -273,6 +272,14 @@ pub fn esf_list(data: &Loaded, r: &Report, with_names: bool) -> Result<Vec<u8>, 
         })
         .collect();
     people.sort_by_key(|p| p.number);
+    people
+}
+
+/// The ESF+ participant list: everyone reached in the period with entry and exit data; names
+/// only when asked for.
+pub fn esf_list(data: &Loaded, r: &Report, with_names: bool) -> Result<Vec<u8>, StoreError> {
+    let ids: std::collections::HashMap<_, _> = data.trajectories.iter().map(|t| (t.participant, t)).collect();
+    let people = esf_people(data, r);
     let mut header = vec!["deelnemernummer"];
     if with_names {
         header.push("naam");

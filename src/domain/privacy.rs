@@ -29,6 +29,10 @@ pub enum AccessAction {
     Exported,
     ConsentGiven(ConsentScope),
     ConsentWithdrawn(ConsentScope),
+    /// Included in an export of the whole caseload (`meedoen export`).
+    CaseloadExported,
+    /// Named in an ESF+ participant list (`meedoen report --esf-list --with-names`).
+    EsfListed,
 }
 
 /// One line of the append-only access log.

@@ -48,6 +48,8 @@ fn access_out(e: &AccessEntry) -> AccessOut {
         AccessAction::Opened => ("opened", String::new(), Vec::new()),
         AccessAction::Created => ("created", String::new(), Vec::new()),
         AccessAction::Exported => ("exported", String::new(), Vec::new()),
+        AccessAction::CaseloadExported => ("caseload_exported", String::new(), Vec::new()),
+        AccessAction::EsfListed => ("esf_listed", String::new(), Vec::new()),
         AccessAction::Recorded(what) => ("recorded", what.clone(), Vec::new()),
         AccessAction::ConsentGiven(s) => ("consent_given", s.code().to_string(), Vec::new()),
         AccessAction::ConsentWithdrawn(s) => ("consent_withdrawn", s.code().to_string(), Vec::new()),

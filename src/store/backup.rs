@@ -187,15 +187,14 @@ impl Store {
             if !reg.entries.iter().any(|e| e.path == p && e.data_dir == here) {
                 reg.entries.retain(|e| e.path != p);
                 reg.entries.push(RegisteredBackup { path: p, data_dir: here });
-                self.meta.insert(META_REGISTER, self.seal(&reg)?)?;
-                self.flush()?;
+                self.put_one(META_REGISTER, &reg)?;
             }
         }
         Ok(entries.len())
     }
 
     pub(super) fn backup_register(&self) -> Result<BackupRegister, StoreError> {
-        Ok(self.meta.get(META_REGISTER)?.map(|v| self.unseal(&v)).transpose()?.unwrap_or_default())
+        Ok(self.meta.get(META_REGISTER)?.map(|v| self.unseal(&v, META_REGISTER)).transpose()?.unwrap_or_default())
     }
 
     /// The automatic backups, newest first.
@@ -245,11 +244,14 @@ impl Store {
         if self.meta.contains_key(super::restore::META_RESTORING)? {
             problems.push("a restore into this caseload did not finish: it is not whole; restore the backup again into an empty directory".into());
         }
-        let raw_trees = ["ix_participant_number", "ix_appointment_date", "__sled__default"];
+        match self.check_change_log() {
+            Ok(p) => problems.extend(p),
+            Err(e) => problems.push(format!("the change log could not be checked: {e}")),
+        }
         let mut counts: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
         for name in self.db.tree_names() {
             let tree_name = String::from_utf8_lossy(&name).into_owned();
-            if raw_trees.contains(&tree_name.as_str()) {
+            if super::registry::Tree::from_name(&name).is_none_or(|t| t.is_raw()) {
                 continue;
             }
             for item in self.db.open_tree(&name)?.iter() {
@@ -262,7 +264,7 @@ impl Store {
                 }
                 let entry = counts.entry(tree_name.clone()).or_default();
                 entry.0 += 1;
-                if let Err(e) = self.check_value(&v) {
+                if let Err(e) = self.check_value(&v, &k) {
                     entry.1 += 1;
                     if entry.1 <= 3 {
                         problems.push(format!("{tree_name}: a record cannot be read: {e}"));
@@ -278,12 +280,12 @@ impl Store {
         Ok(problems)
     }
 
-    fn check_value(&self, v: &[u8]) -> Result<(), StoreError> {
+    fn check_value(&self, v: &[u8], at: &[u8]) -> Result<(), StoreError> {
         let h = codec::header(v)?;
         if h.key_id == 0 && !h.kind.is_plain() {
             return Err(StoreError::Corrupt { kind: h.kind.name(), reason: "stored without encryption".into() });
         }
-        super::keys::check_kind(self, h.kind, v)
+        super::keys::check_kind(self, h.kind, v, at)
     }
 }
 

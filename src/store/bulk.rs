@@ -2,49 +2,52 @@
 //! scans decoded on more than one core.
 
 use super::StoreError;
+use super::changelog::{BULK_WRITES, Batch};
 use super::codec;
 use super::repo::Store;
 
-/// How many writes one batch of a bulk load holds.
-const BULK_CHUNK: usize = 10_000;
-
-/// Writes key/value pairs in batches of [`BULK_CHUNK`], so a bulk load (demo data) never holds
-/// every encoded record in memory at once. The caller flushes.
-pub(super) fn write_chunked(
-    tree: &sled::Tree,
-    pairs: impl IntoIterator<Item = Result<(Vec<u8>, Vec<u8>), StoreError>>,
-) -> Result<(), StoreError> {
-    let mut batch = sled::Batch::default();
-    let mut n = 0;
-    for pair in pairs {
-        let (k, v) = pair?;
-        batch.insert(k, v);
-        n += 1;
-        if n == BULK_CHUNK {
-            tree.apply_batch(std::mem::take(&mut batch))?;
-            n = 0;
-        }
-    }
-    if n > 0 {
-        tree.apply_batch(batch)?;
-    }
-    Ok(())
-}
-
 impl Store {
-    /// Writes records through the codec in chunks; see [`write_chunked`].
+    /// Writes records through the write path, [`BULK_WRITES`] to a transaction, so a bulk load
+    /// (demo data, an import) never holds every encoded record in memory at once and each
+    /// transaction stays small. The caller flushes.
     pub(super) fn put_records<T: codec::Record>(
         &self,
-        tree: &sled::Tree,
         items: &[T],
         key: impl Fn(&T) -> Vec<u8>,
     ) -> Result<(), StoreError> {
-        write_chunked(tree, items.iter().map(|x| Ok((key(x), self.seal(x)?))))
+        self.in_chunks(items, |batch, x| batch.put(key(x), x))
+    }
+
+    /// Fills batches from `items` with `fill` and commits one every [`BULK_WRITES`] items,
+    /// without a flush (the caller flushes once at the end). Only for records written for the
+    /// first time (see `Store::commit_fresh`).
+    pub(super) fn in_chunks<T>(
+        &self,
+        items: impl IntoIterator<Item = T>,
+        mut fill: impl FnMut(&mut Batch<'_>, T) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let fresh = || {
+            let mut b = self.batch();
+            b.flush = false;
+            b.fresh = true;
+            b
+        };
+        let mut batch = fresh();
+        let mut n = 0;
+        for x in items {
+            fill(&mut batch, x)?;
+            n += 1;
+            if n == BULK_WRITES {
+                self.commit(std::mem::replace(&mut batch, fresh()))?;
+                n = 0;
+            }
+        }
+        self.commit(batch)
     }
 
     /// Every record under a key prefix.
     pub(super) fn scan<T: codec::Record + Send>(&self, tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
-        let raw: Vec<sled::IVec> = tree.scan_prefix(prefix).values().collect::<Result<_, _>>()?;
+        let raw: Vec<(sled::IVec, sled::IVec)> = tree.scan_prefix(prefix).collect::<Result<_, _>>()?;
         self.decode_all(&raw)
     }
 
@@ -57,8 +60,10 @@ impl Store {
         let read = |range: (std::ops::Bound<&[u8]>, std::ops::Bound<&[u8]>)| {
             let keys = self.keys.view();
             tree.range::<&[u8], _>(range)
-                .values()
-                .map(|v| codec::decode_in::<T>(&v?, &keys))
+                .map(|kv| {
+                    let (k, v) = kv?;
+                    codec::decode_in::<T>(&v, &keys, &k)
+                })
                 .collect::<Result<Vec<T>, _>>()
         };
         use std::ops::Bound::{Excluded, Included, Unbounded};
@@ -78,12 +83,12 @@ impl Store {
     }
 
     /// Decodes many stored values, in order, on all cores when there are many.
-    fn decode_all<T: codec::Record + Send>(&self, raw: &[sled::IVec]) -> Result<Vec<T>, StoreError> {
+    fn decode_all<T: codec::Record + Send>(&self, raw: &[(sled::IVec, sled::IVec)]) -> Result<Vec<T>, StoreError> {
         const PER_THREAD: usize = 1_024;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(raw.len().div_ceil(PER_THREAD));
-        let decode = |chunk: &[sled::IVec]| {
+        let decode = |chunk: &[(sled::IVec, sled::IVec)]| {
             let keys = self.keys.view();
-            chunk.iter().map(|v| codec::decode_in::<T>(v, &keys)).collect::<Result<Vec<T>, _>>()
+            chunk.iter().map(|(k, v)| codec::decode_in::<T>(v, &keys, k)).collect::<Result<Vec<T>, _>>()
         };
         if threads <= 1 {
             return decode(raw);

@@ -28,7 +28,13 @@ impl ParticipantReader {
     /// Every participant, in storage order (as [`Store::participants`], on this thread only).
     pub fn read(&self) -> Result<Vec<Participant>, StoreError> {
         let view = self.keys.view();
-        self.tree.iter().values().map(|v| codec::decode_in::<Participant>(&v?, &view)).collect()
+        self.tree
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv?;
+                codec::decode_in::<Participant>(&v, &view, &k)
+            })
+            .collect()
     }
 }
 
@@ -43,7 +49,7 @@ impl Store {
         let mut own = Vec::with_capacity(open.len());
         for id in open {
             if let Some(v) = self.participants.get(id.as_bytes())? {
-                own.push(codec::decode_in::<Participant>(&v, &view)?);
+                own.push(codec::decode_in::<Participant>(&v, &view, id.as_bytes())?);
             }
         }
         Ok(Some(OwnPeople { open: own, closed }))

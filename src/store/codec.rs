@@ -22,7 +22,12 @@ use super::crypto::{KeyView, Keys};
 use crate::domain::ParticipantId;
 
 pub const MAGIC: [u8; 2] = *b"MD";
-pub const FORMAT: u8 = 1;
+/// 2: the payload is sealed with the record's storage key as associated data too (see
+/// [`encode_at`]), so a value copied to another key of the data file no longer opens. Values of
+/// format 1 still read, and are bound when next written.
+pub const FORMAT: u8 = 2;
+/// The first envelope format, whose seal covers the header only.
+pub const FORMAT_UNBOUND: u8 = 1;
 pub const HEADER_LEN: usize = 10;
 /// Largest payload a decode accepts, so a damaged length can never ask for gigabytes.
 const LIMIT: usize = 16 * 1024 * 1024;
@@ -55,6 +60,8 @@ pub enum Kind {
     BackupRegister = 22,
     KeyChunk = 23,
     PendingErasure = 24,
+    /// An entry of the change log (see `store::changelog`).
+    Change = 25,
 }
 
 impl Kind {
@@ -84,6 +91,7 @@ impl Kind {
             22 => Some(Kind::BackupRegister),
             23 => Some(Kind::KeyChunk),
             24 => Some(Kind::PendingErasure),
+            25 => Some(Kind::Change),
             _ => None,
         }
     }
@@ -117,6 +125,7 @@ impl Kind {
             Kind::BackupRegister => "backup register",
             Kind::KeyChunk => "participant keys",
             Kind::PendingErasure => "erasure in progress",
+            Kind::Change => "change log entry",
         }
     }
 }
@@ -150,9 +159,9 @@ fn config() -> impl bincode::config::Config {
     bincode::config::standard().with_limit::<LIMIT>()
 }
 
-fn put_header<T: Record>(out: &mut Vec<u8>, key_id: u32) {
+fn put_header<T: Record>(out: &mut Vec<u8>, format: u8, key_id: u32) {
     out.extend_from_slice(&MAGIC);
-    out.push(FORMAT);
+    out.push(format);
     out.push(T::KIND as u8);
     out.extend_from_slice(&T::SCHEMA.to_le_bytes());
     out.extend_from_slice(&key_id.to_le_bytes());
@@ -168,18 +177,30 @@ fn payload<T: Record>(value: &T) -> Result<zeroize::Zeroizing<Vec<u8>>, StoreErr
 /// ([`Kind::is_plain`]) are stored this way; tests use it to write stores as old versions did.
 pub fn encode_plain<T: Record>(value: &T) -> Result<Vec<u8>, StoreError> {
     let mut out = Vec::with_capacity(128);
-    put_header::<T>(&mut out, 0);
+    put_header::<T>(&mut out, FORMAT_UNBOUND, 0);
     out.extend_from_slice(&payload(value)?);
     Ok(out)
 }
 
-/// Encodes a record inside its envelope, its payload sealed under key `key_id`.
+/// Encodes a record inside its envelope, its payload sealed under key `key_id` with the header
+/// as associated data (format 1: not bound to where it is stored; tests and benchmarks).
 pub fn encode<T: Record>(value: &T, keys: &Keys, key_id: u32) -> Result<Vec<u8>, StoreError> {
-    let plain = payload(value)?;
+    seal_with::<T>(&payload(value)?, keys, key_id, FORMAT_UNBOUND, &[])
+}
+
+/// Encodes a record to be stored under the key `at`: sealed under key `key_id` with the header
+/// and `at` as associated data, so the value opens only where it was written (format 2).
+pub fn encode_at<T: Record>(value: &T, keys: &Keys, key_id: u32, at: &[u8]) -> Result<Vec<u8>, StoreError> {
+    seal_with::<T>(&payload(value)?, keys, key_id, FORMAT, at)
+}
+
+fn seal_with<T: Record>(plain: &[u8], keys: &Keys, key_id: u32, format: u8, at: &[u8]) -> Result<Vec<u8>, StoreError> {
     let mut out = Vec::with_capacity(HEADER_LEN + plain.len() + super::crypto::NONCE_LEN + super::crypto::TAG_LEN);
-    put_header::<T>(&mut out, key_id);
-    let header: [u8; HEADER_LEN] = out[..HEADER_LEN].try_into().unwrap_or([0; HEADER_LEN]);
-    keys.seal(key_id, &header, &plain, &mut out)?;
+    put_header::<T>(&mut out, format, key_id);
+    let mut aad = Vec::with_capacity(HEADER_LEN + at.len());
+    aad.extend_from_slice(&out[..HEADER_LEN]);
+    aad.extend_from_slice(at);
+    keys.seal(key_id, &aad, plain, &mut out)?;
     Ok(out)
 }
 
@@ -201,13 +222,20 @@ pub fn header(bytes: &[u8]) -> Result<Header, StoreError> {
     })
 }
 
-/// Decodes a stored value of kind `T`, opening it with `keys` and migrating older schemas.
+/// Decodes a stored value of kind `T`, opening it with `keys` and migrating older schemas. A
+/// value of format 2 opens only with the key it was stored under: see [`decode_at`].
 pub fn decode<T: Record>(bytes: &[u8], keys: &Keys) -> Result<T, StoreError> {
-    decode_in(bytes, &keys.view())
+    decode_in(bytes, &keys.view(), &[])
 }
 
-/// [`decode`] with the keys of a bulk read (one lock of the key table for all its records).
-pub fn decode_in<T: Record>(bytes: &[u8], keys: &KeyView) -> Result<T, StoreError> {
+/// Decodes a value read from the storage key `at`: a value written under another key (copied or
+/// moved in the data file) does not open.
+pub fn decode_at<T: Record>(bytes: &[u8], keys: &Keys, at: &[u8]) -> Result<T, StoreError> {
+    decode_in(bytes, &keys.view(), at)
+}
+
+/// [`decode_at`] with the keys of a bulk read (one lock of the key table for all its records).
+pub fn decode_in<T: Record>(bytes: &[u8], keys: &KeyView, at: &[u8]) -> Result<T, StoreError> {
     let h = checked_header::<T>(bytes)?;
     if h.key_id == 0 {
         if !keys.allow_plain() && !T::KIND.is_plain() {
@@ -215,7 +243,26 @@ pub fn decode_in<T: Record>(bytes: &[u8], keys: &KeyView) -> Result<T, StoreErro
         }
         return decode_body::<T>(h, &bytes[HEADER_LEN..]);
     }
-    keys.open_with(h.key_id, &bytes[..HEADER_LEN], &bytes[HEADER_LEN..], T::KIND, |plain| decode_body::<T>(h, plain))
+    let header = &bytes[..HEADER_LEN];
+    let read = |plain: &[u8]| decode_body::<T>(h, plain);
+    if h.format == FORMAT_UNBOUND {
+        return keys.open_with(h.key_id, header, &bytes[HEADER_LEN..], T::KIND, read);
+    }
+    // Header and storage key, on the stack for the usual keys (ids, a day, a word).
+    let mut buf = [0u8; HEADER_LEN + 80];
+    let long;
+    let aad: &[u8] = match buf.get_mut(..HEADER_LEN + at.len()) {
+        Some(slot) => {
+            slot[..HEADER_LEN].copy_from_slice(header);
+            slot[HEADER_LEN..].copy_from_slice(at);
+            slot
+        }
+        None => {
+            long = [header, at].concat();
+            &long
+        }
+    };
+    keys.open_with(h.key_id, aad, &bytes[HEADER_LEN..], T::KIND, read)
 }
 
 /// Decodes a value stored without encryption (the key records).
@@ -283,7 +330,7 @@ mod tests {
         let p = sample();
         let bytes = encode(&p, &keys, MASTER_KEY_ID).unwrap();
         let h = header(&bytes).unwrap();
-        assert_eq!((h.format, h.kind, h.schema, h.key_id), (FORMAT, Kind::Participant, 2, MASTER_KEY_ID));
+        assert_eq!((h.format, h.kind, h.schema, h.key_id), (FORMAT_UNBOUND, Kind::Participant, 2, MASTER_KEY_ID));
         assert_eq!(decode::<Participant>(&bytes, &keys).unwrap(), p);
         assert!(!bytes.windows(6).any(|w| w == "Öztürk".as_bytes()), "the name is not readable in the stored bytes");
         // A plain record (as the first version wrote) reads only while migrating.
@@ -292,6 +339,23 @@ mod tests {
         let mut migrating = Keys::new(Key::random());
         migrating.allow_plain = true;
         assert_eq!(decode::<Participant>(&plain, &migrating).unwrap(), p);
+    }
+
+    /// A value opens only under the storage key it was written to; one written before the
+    /// binding (format 1) opens wherever it is.
+    #[test]
+    fn a_value_is_bound_to_its_storage_key() {
+        let keys = keys();
+        let p = sample();
+        let bound = encode_at(&p, &keys, MASTER_KEY_ID, b"here").unwrap();
+        assert_eq!(header(&bound).unwrap().format, FORMAT);
+        assert_eq!(decode_at::<Participant>(&bound, &keys, b"here").unwrap(), p);
+        assert!(matches!(decode_at::<Participant>(&bound, &keys, b"there"), Err(StoreError::Corrupt { .. })));
+        let long = [7u8; 200];
+        let bound = encode_at(&p, &keys, MASTER_KEY_ID, &long).unwrap();
+        assert_eq!(decode_at::<Participant>(&bound, &keys, &long).unwrap(), p);
+        let old = encode(&p, &keys, MASTER_KEY_ID).unwrap();
+        assert_eq!(decode_at::<Participant>(&old, &keys, b"anywhere").unwrap(), p);
     }
 
     #[test]

@@ -7,13 +7,10 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use sled::Transactional;
-use sled::transaction::ConflictableTransactionError;
 
 use super::StoreError;
-
-use super::bulk::write_chunked;
 use super::records::ContactSummary;
+use super::registry::Tree;
 use super::repo::{Store, child_key};
 use crate::domain::Participant;
 use crate::domain::ParticipantId;
@@ -42,21 +39,13 @@ fn summarise(summary: &mut ContactSummary, c: &Contact) {
 impl Store {
     /// Saves a contact and its participant's summary in one transaction, then flushes.
     pub fn save_contact(&self, c: &Contact) -> Result<(), StoreError> {
-        let value = self.seal(c)?;
+        let mut summary = self.contact_summary(c.participant)?;
+        summarise(&mut summary, c);
         let pid = *c.participant.as_bytes();
-        (&self.contacts, &self.ix_last_contact)
-            .transaction(|(contacts, ix)| {
-                let mut summary: ContactSummary = match ix.get(pid)? {
-                    Some(v) => self.unseal(&v).map_err(ConflictableTransactionError::Abort)?,
-                    None => ContactSummary::default(),
-                };
-                summarise(&mut summary, c);
-                contacts.insert(child_key(&pid, c.id.0.as_bytes()).as_slice(), value.as_slice())?;
-                ix.insert(pid.as_slice(), self.seal(&summary).map_err(ConflictableTransactionError::Abort)?)?;
-                Ok(())
-            })
-            .map_err(StoreError::from)?;
-        self.flush()
+        let mut batch = self.batch();
+        batch.put(child_key(&pid, c.id.0.as_bytes()).to_vec(), c)?;
+        batch.index_put(Tree::IxLastContact, pid.to_vec(), self.seal(&summary, &pid)?);
+        self.commit(batch)
     }
 
     /// One participant's contacts, newest first.
@@ -72,7 +61,12 @@ impl Store {
 
     /// The last contact made and the last attempt of one participant.
     pub fn contact_summary(&self, p: ParticipantId) -> Result<ContactSummary, StoreError> {
-        Ok(self.ix_last_contact.get(p.as_bytes())?.map(|v| self.unseal(&v)).transpose()?.unwrap_or_default())
+        Ok(self
+            .ix_last_contact
+            .get(p.as_bytes())?
+            .map(|v| self.unseal(&v, p.as_bytes()))
+            .transpose()?
+            .unwrap_or_default())
     }
 
     /// Every participant's contact summary (for lists).
@@ -84,22 +78,32 @@ impl Store {
                 .as_ref()
                 .try_into()
                 .map_err(|_| StoreError::Corrupt { kind: "contact index", reason: "bad key".into() })?;
-            out.insert(ParticipantId::from_bytes(id), self.unseal(&v)?);
+            out.insert(ParticipantId::from_bytes(id), self.unseal(&v, &k)?);
         }
         Ok(out)
     }
 
     /// Saves an appointment and its day index entry in one transaction, then flushes.
     pub fn save_appointment(&self, a: &Appointment) -> Result<(), StoreError> {
-        let value = self.seal(a)?;
-        (&self.appointments, &self.ix_appointment_date)
-            .transaction(|(apps, ix)| {
-                apps.insert(child_key(a.participant.as_bytes(), a.id.0.as_bytes()).as_slice(), value.as_slice())?;
-                ix.insert(date_key(a.at.date(), a.participant, a.id.0.as_bytes()).as_slice(), &[])?;
-                Ok::<_, ConflictableTransactionError<StoreError>>(())
-            })
-            .map_err(StoreError::from)?;
-        self.flush()
+        let key = child_key(a.participant.as_bytes(), a.id.0.as_bytes());
+        let mut batch = self.batch();
+        // A moved appointment leaves its old day.
+        if let Some(old) = self.appointments.get(key)? {
+            let old: Appointment = self.unseal(&old, &key)?;
+            if old.at.date() != a.at.date() {
+                batch.index_remove(
+                    Tree::IxAppointmentDate,
+                    date_key(old.at.date(), a.participant, a.id.0.as_bytes()).to_vec(),
+                );
+            }
+        }
+        batch.put(key.to_vec(), a)?;
+        batch.index_put(
+            Tree::IxAppointmentDate,
+            date_key(a.at.date(), a.participant, a.id.0.as_bytes()).to_vec(),
+            Vec::new(),
+        );
+        self.commit(batch)
     }
 
     pub fn appointments(&self) -> Result<Vec<Appointment>, StoreError> {
@@ -122,7 +126,7 @@ impl Store {
                 continue;
             }
             if let Some(v) = self.appointments.get(&k[4..])? {
-                out.push(self.unseal::<Appointment>(&v)?);
+                out.push(self.unseal::<Appointment>(&v, &k[4..])?);
             }
         }
         out.sort_by_key(|a| a.at);
@@ -130,8 +134,7 @@ impl Store {
     }
 
     pub fn save_signal(&self, s: &Signal) -> Result<(), StoreError> {
-        self.signals.insert(child_key(s.participant.as_bytes(), s.id.0.as_bytes()), self.seal(s)?)?;
-        self.flush()
+        self.put_one(child_key(s.participant.as_bytes(), s.id.0.as_bytes()), s)
     }
 
     pub fn signals(&self) -> Result<Vec<Signal>, StoreError> {
@@ -143,8 +146,7 @@ impl Store {
     }
 
     pub fn save_partner_referral(&self, r: &PartnerReferral) -> Result<(), StoreError> {
-        self.referrals.insert(child_key(r.participant.as_bytes(), r.id.0.as_bytes()), self.seal(r)?)?;
-        self.flush()
+        self.put_one(child_key(r.participant.as_bytes(), r.id.0.as_bytes()), r)
     }
 
     pub fn partner_referrals(&self) -> Result<Vec<PartnerReferral>, StoreError> {
@@ -160,22 +162,16 @@ impl Store {
     }
 
     pub fn trajectory(&self, p: ParticipantId) -> Result<Option<Trajectory>, StoreError> {
-        self.trajectories.get(p.as_bytes())?.map(|v| self.unseal(&v)).transpose()
+        self.trajectories.get(p.as_bytes())?.map(|v| self.unseal(&v, p.as_bytes())).transpose()
     }
 
     /// Saves a status change: the participant and its trajectory in one transaction, then flushes.
     pub fn save_status_change(&self, p: &Participant, t: &Trajectory) -> Result<(), StoreError> {
         self.tag_coaches([p])?;
-        let pv = self.seal(p)?;
-        let tv = self.seal(t)?;
-        (&self.participants, &self.trajectories)
-            .transaction(|(parts, trajs)| {
-                parts.insert(p.id.as_bytes().as_slice(), pv.as_slice())?;
-                trajs.insert(p.id.as_bytes().as_slice(), tv.as_slice())?;
-                Ok::<_, ConflictableTransactionError<StoreError>>(())
-            })
-            .map_err(StoreError::from)?;
-        self.flush()
+        let mut batch = self.batch();
+        batch.put(p.id.as_bytes().to_vec(), p)?;
+        batch.put(p.id.as_bytes().to_vec(), t)?;
+        self.commit(batch)
     }
 
     /// Many day records at once (demo data), indexes included, then a flush.
@@ -187,31 +183,27 @@ impl Store {
         referrals: &[PartnerReferral],
         trajectories: &[Trajectory],
     ) -> Result<(), StoreError> {
-        self.put_records(&self.contacts, contacts, |c| {
-            child_key(c.participant.as_bytes(), c.id.0.as_bytes()).to_vec()
-        })?;
+        self.put_records(contacts, |c| child_key(c.participant.as_bytes(), c.id.0.as_bytes()).to_vec())?;
         let mut summaries: HashMap<ParticipantId, ContactSummary> = HashMap::new();
         for c in contacts {
             summarise(summaries.entry(c.participant).or_default(), c);
         }
-        write_chunked(
-            &self.ix_last_contact,
-            summaries.iter().map(|(p, s)| Ok((p.as_bytes().to_vec(), self.seal(s)?))),
-        )?;
-        self.put_records(&self.appointments, appointments, |a| {
-            child_key(a.participant.as_bytes(), a.id.0.as_bytes()).to_vec()
+        self.in_chunks(&summaries, |batch, (p, s)| {
+            batch.index_put(Tree::IxLastContact, p.as_bytes().to_vec(), self.seal(s, p.as_bytes())?);
+            Ok(())
         })?;
-        write_chunked(
-            &self.ix_appointment_date,
-            appointments
-                .iter()
-                .map(|a| Ok((date_key(a.at.date(), a.participant, a.id.0.as_bytes()).to_vec(), Vec::new()))),
-        )?;
-        self.put_records(&self.signals, signals, |s| child_key(s.participant.as_bytes(), s.id.0.as_bytes()).to_vec())?;
-        self.put_records(&self.referrals, referrals, |r| {
-            child_key(r.participant.as_bytes(), r.id.0.as_bytes()).to_vec()
+        self.in_chunks(appointments, |batch, a| {
+            batch.put(child_key(a.participant.as_bytes(), a.id.0.as_bytes()).to_vec(), a)?;
+            batch.index_put(
+                Tree::IxAppointmentDate,
+                date_key(a.at.date(), a.participant, a.id.0.as_bytes()).to_vec(),
+                Vec::new(),
+            );
+            Ok(())
         })?;
-        self.put_records(&self.trajectories, trajectories, |t| t.participant.as_bytes().to_vec())?;
+        self.put_records(signals, |s| child_key(s.participant.as_bytes(), s.id.0.as_bytes()).to_vec())?;
+        self.put_records(referrals, |r| child_key(r.participant.as_bytes(), r.id.0.as_bytes()).to_vec())?;
+        self.put_records(trajectories, |t| t.participant.as_bytes().to_vec())?;
         self.flush()
     }
 }

@@ -241,17 +241,18 @@ impl LockedStore {
                 for item in old.iter() {
                     let (k, v) = item?;
                     // Index values that are ids or empty, and the counters in meta, are not records.
-                    let raw = [&b"ix_participant_number"[..], b"ix_appointment_date", b"__sled__default"]
-                        .contains(&name.as_ref())
+                    let raw = super::registry::Tree::from_name(&name).is_none_or(|t| t.is_raw())
                         || (name.as_ref() == b"meta" && k.as_ref() != b"settings");
                     if raw {
                         batch.insert(k, v);
                     } else {
-                        batch.insert(k, reseal(&v, &reading, &new)?);
+                        batch.insert(k.clone(), reseal(&v, &k, &reading, &new)?);
                     }
                 }
                 tree.apply_batch(batch)?;
             }
+            // Its records were written before the change log: they get entries when next written.
+            new.meta.insert(super::changelog::META_LOG_LEGACY, &[1u8][..])?;
             new.flush()?;
         }
         drop(self.reader);
@@ -264,56 +265,16 @@ impl LockedStore {
     }
 }
 
-/// Calls `$f::<T>($args)` with `T` the stored type of `$kind`; the key records (stored plain)
-/// give `$plain`. The one list of which type each kind holds.
-macro_rules! by_kind {
-    ($kind:expr, $f:ident($($arg:expr),*), plain => $plain:expr) => {{
-        use super::backup::BackupRegister;
-        use super::records::{AssessmentDraft, ContactSummary, Draft, Settings};
-        use crate::domain::contact::{Appointment, Contact};
-        use crate::domain::goal::Goal;
-        use crate::domain::health::Assessment;
-        use crate::domain::module::{Attendance, Closure, Enrolment, Module};
-        use crate::domain::privacy::{AccessEntry, Consent, Erasure};
-        use crate::domain::signal::{PartnerReferral, Signal};
-        use crate::domain::trajectory::Trajectory;
-        match $kind {
-            Kind::Participant => $f::<crate::domain::Participant>($($arg),*),
-            Kind::Draft => $f::<Draft>($($arg),*),
-            Kind::Settings => $f::<Settings>($($arg),*),
-            Kind::Assessment => $f::<Assessment>($($arg),*),
-            Kind::Goal => $f::<Goal>($($arg),*),
-            Kind::AssessmentDraft => $f::<AssessmentDraft>($($arg),*),
-            Kind::Module => $f::<Module>($($arg),*),
-            Kind::Enrolment => $f::<Enrolment>($($arg),*),
-            Kind::Attendance => $f::<Attendance>($($arg),*),
-            Kind::Closure => $f::<Closure>($($arg),*),
-            Kind::Contact => $f::<Contact>($($arg),*),
-            Kind::Appointment => $f::<Appointment>($($arg),*),
-            Kind::Trajectory => $f::<Trajectory>($($arg),*),
-            Kind::Signal => $f::<Signal>($($arg),*),
-            Kind::PartnerReferral => $f::<PartnerReferral>($($arg),*),
-            Kind::ContactSummary => $f::<ContactSummary>($($arg),*),
-            Kind::AccessEntry => $f::<AccessEntry>($($arg),*),
-            Kind::Consent => $f::<Consent>($($arg),*),
-            Kind::Erasure => $f::<Erasure>($($arg),*),
-            Kind::BackupRegister => $f::<BackupRegister>($($arg),*),
-            Kind::PendingErasure => $f::<super::privacy::PendingErasure>($($arg),*),
-            Kind::Keyring | Kind::WrappedKey | Kind::KeyChunk => $plain,
-        }
-    }};
-}
-
-/// Re-encodes one stored value under the right key of `new`.
-fn reseal(bytes: &[u8], reading: &Keys, new: &Store) -> Result<Vec<u8>, StoreError> {
-    fn re<T: Record>(b: &[u8], k: &Keys, s: &Store) -> Result<Vec<u8>, StoreError> {
-        s.seal(&codec::decode::<T>(b, k)?)
-    }
+/// Re-encodes one stored value under the right key of `new` (its kind's registry entry).
+fn reseal(bytes: &[u8], at: &[u8], reading: &Keys, new: &Store) -> Result<Vec<u8>, StoreError> {
     let kind = codec::header(bytes)?.kind;
-    by_kind!(kind, re(bytes, reading, new), plain => Err(StoreError::Corrupt {
-        kind: kind.name(),
-        reason: "not expected in a store from before encryption".into(),
-    }))
+    match super::registry::info(kind).and_then(|i| i.reseal) {
+        Some(reseal) => reseal(bytes, at, reading, new),
+        None => Err(StoreError::Corrupt {
+            kind: kind.name(),
+            reason: "not expected in a store from before encryption".into(),
+        }),
+    }
 }
 
 impl Store {
@@ -489,18 +450,19 @@ impl Store {
         Ok(())
     }
 
-    /// Encodes a record for storage, sealed under its owner's key (or the master key).
-    pub(super) fn seal<T: Record>(&self, value: &T) -> Result<Vec<u8>, StoreError> {
+    /// Encodes a record to be stored under the key `at`, sealed under its owner's key (or the
+    /// master key) and bound to `at` (see [`codec::encode_at`]).
+    pub(super) fn seal<T: Record>(&self, value: &T, at: &[u8]) -> Result<Vec<u8>, StoreError> {
         let id = match value.owner() {
             Some(p) => self.key_for(p)?,
             None => MASTER_KEY_ID,
         };
-        codec::encode(value, &self.keys, id)
+        codec::encode_at(value, &self.keys, id, at)
     }
 
-    /// Decodes a stored record.
-    pub(super) fn unseal<T: Record>(&self, bytes: &[u8]) -> Result<T, StoreError> {
-        codec::decode(bytes, &self.keys)
+    /// Decodes a record read from the key `at`.
+    pub(super) fn unseal<T: Record>(&self, bytes: &[u8], at: &[u8]) -> Result<T, StoreError> {
+        codec::decode_at(bytes, &self.keys, at)
     }
 }
 
@@ -547,15 +509,11 @@ pub(super) fn key_id(k: &[u8]) -> Result<u32, StoreError> {
 }
 
 /// Decodes a stored value as its kind says (for `check`).
-pub(super) fn check_kind(store: &Store, kind: Kind, bytes: &[u8]) -> Result<(), StoreError> {
-    fn d<T: Record>(s: &Store, b: &[u8]) -> Result<(), StoreError> {
-        s.unseal::<T>(b).map(|_| ())
+pub(super) fn check_kind(store: &Store, kind: Kind, bytes: &[u8], at: &[u8]) -> Result<(), StoreError> {
+    match super::registry::info(kind) {
+        Some(info) => (info.check)(store, bytes, at),
+        None => Err(StoreError::Corrupt { kind: kind.name(), reason: "kind not registered".into() }),
     }
-    by_kind!(kind, d(store, bytes), plain => match kind {
-        Kind::Keyring => codec::decode_plain::<Keyring>(bytes).map(|_| ()),
-        Kind::KeyChunk => codec::decode_plain::<KeyChunk>(bytes).map(|_| ()),
-        _ => codec::decode_plain::<WrappedKey>(bytes).map(|_| ()),
-    })
 }
 
 #[cfg(test)]

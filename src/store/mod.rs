@@ -5,6 +5,7 @@
 
 mod backup;
 mod bulk;
+mod changelog;
 mod coach;
 pub mod codec;
 pub mod crypto;
@@ -13,10 +14,12 @@ mod day;
 mod error;
 mod files;
 mod highwater;
+pub mod hlc;
 mod keys;
 mod keyslots;
 mod privacy;
 mod records;
+pub mod registry;
 mod rekey;
 mod repo;
 mod restore;
@@ -24,6 +27,7 @@ mod shred;
 mod space;
 
 pub use backup::DAILY_KEPT;
+pub use changelog::{Batch, Change, ChangePage};
 pub use coach::{OwnPeople, ParticipantReader};
 pub use codec::Kind;
 pub use damage::{panicked_in_storage, quiet_storage_panics};

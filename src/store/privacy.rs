@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use sled::Transactional;
 
 use super::StoreError;
 use super::codec::{Kind, Record};
+use super::registry::{self, Erase, Tree};
 use super::repo::Store;
 use crate::domain::ParticipantId;
 use crate::domain::module::Attendance;
@@ -47,15 +47,33 @@ pub struct ErasureReport {
 impl Store {
     /// Appends one entry to a participant's access log. Entries are only ever added: there is
     /// no way to change or remove one short of erasing the person.
+    ///
+    /// An entry that records a change is written with that change instead: see
+    /// [`Store::with_access`] and [`super::Batch::access`].
     pub fn log_access(&self, entry: &AccessEntry) -> Result<(), StoreError> {
+        let mut batch = self.batch();
+        batch.access(entry)?;
+        // Like a draft: on disk within a fraction of a second, or with the next save.
+        batch.flush = false;
+        self.commit(batch)
+    }
+
+    /// Logs one access entry per participant in one transaction, then flushes (an export or a
+    /// list that names many people).
+    pub fn log_access_many(&self, entries: &[AccessEntry]) -> Result<(), StoreError> {
+        self.in_chunks(entries, |batch, e| batch.access(e))?;
+        self.flush()
+    }
+
+    /// The storage key of an access-log entry: participant, time, and a sequence number from
+    /// sled (two entries in the same nanosecond keep both).
+    pub(super) fn access_key(&self, entry: &AccessEntry) -> Result<Vec<u8>, StoreError> {
         let mut key = Vec::with_capacity(32);
         key.extend_from_slice(entry.participant.as_bytes());
         let nanos = entry.at.timestamp_nanos_opt().unwrap_or(i64::MAX);
         key.extend_from_slice(&nanos.to_be_bytes());
-        // Two entries in the same nanosecond keep both: a sequence number from sled.
         key.extend_from_slice(&self.db.generate_id()?.to_be_bytes());
-        self.access_log.insert(key, self.seal(entry)?)?;
-        Ok(())
+        Ok(key)
     }
 
     /// A participant's access log, oldest first.
@@ -71,11 +89,12 @@ impl Store {
     pub fn save_consent(&self, c: &Consent, at: DateTime<Utc>) -> Result<(), StoreError> {
         let mut key = c.participant.as_bytes().to_vec();
         key.push(c.scope as u8);
-        self.consents.insert(key, self.seal(c)?)?;
         let action =
             if c.is_active() { AccessAction::ConsentGiven(c.scope) } else { AccessAction::ConsentWithdrawn(c.scope) };
-        self.log_access(&AccessEntry { participant: c.participant, at, coach: c.coach.clone(), action })?;
-        self.flush()
+        let mut batch = self.batch();
+        batch.put(key, c)?;
+        batch.access(&AccessEntry { participant: c.participant, at, coach: c.coach.clone(), action })?;
+        self.commit(batch)
     }
 
     pub fn consents_of(&self, p: ParticipantId) -> Result<Vec<Consent>, StoreError> {
@@ -90,7 +109,7 @@ impl Store {
     pub fn consent(&self, p: ParticipantId, scope: ConsentScope) -> Result<Option<Consent>, StoreError> {
         let mut key = p.as_bytes().to_vec();
         key.push(scope as u8);
-        self.consents.get(key)?.map(|v| self.unseal(&v)).transpose()
+        self.consents.get(&key)?.map(|v| self.unseal(&v, &key)).transpose()
     }
 
     /// The anonymous traces of erasures, oldest first.
@@ -109,8 +128,7 @@ impl Store {
     /// stops part-way (see [`Store::resume_erasures`]).
     pub fn erase(&self, p: ParticipantId, coach: &str, today: NaiveDate) -> Result<ErasureReport, StoreError> {
         let pending = PendingErasure { participant: p, key_id: self.keys.id_of(p)?, on: today, coach: coach.into() };
-        self.meta.insert(pending_key(p), self.seal(&pending)?)?;
-        self.flush()?;
+        self.put_one(pending_key(p), &pending)?;
         self.finish_erasure(&pending)
     }
 
@@ -136,17 +154,10 @@ impl Store {
             Some(key_id) => self.shred_backups(p, key_id, &trace)?,
             None => super::shred::Shredded::default(),
         };
-        let trace_key = next_key(&self.erasures)?;
-        let sealed = self.seal(&trace)?;
-        let mark = pending_key(p);
-        (&self.erasures, &self.meta)
-            .transaction(|(erasures, meta)| {
-                erasures.insert(&trace_key, sealed.as_slice())?;
-                meta.remove(mark.as_slice())?;
-                Ok(())
-            })
-            .map_err(|e: sled::transaction::TransactionError<StoreError>| StoreError::from(e))?;
-        self.flush()?;
+        let mut batch = self.batch();
+        batch.put(next_key(&self.erasures)?.to_vec(), &trace)?;
+        batch.delete(Kind::PendingErasure, pending_key(p), None);
+        self.commit(batch)?;
         Ok(ErasureReport {
             records,
             unreachable_backups: backups.unreachable,
@@ -154,81 +165,78 @@ impl Store {
         })
     }
 
-    /// Removes every record of `p` from every tree and index; how many records there were.
+    /// Removes every record of `p` from every tree and index in one commit, each removal logged
+    /// as a tombstone that names only ids; how many records there were. Which trees hold what
+    /// of a person comes from the registry of kinds.
     fn remove_records_of(&self, p: ParticipantId) -> Result<usize, StoreError> {
         let id = p.as_bytes();
+        let mut batch = self.batch();
+        batch.erasure = true;
         let mut removed = 0;
-        let participant = match self.participant(p) {
-            Ok(found) => found,
-            // Read before the key is destroyed; a resumed erasure may find it gone already.
-            Err(StoreError::Erased) => None,
-            Err(e) => return Err(e),
-        };
-        let prefixed = [
-            &self.assessments,
-            &self.goals,
-            &self.contacts,
-            &self.appointments,
-            &self.signals,
-            &self.referrals,
-            &self.access_log,
-            &self.consents,
-        ];
-        for tree in prefixed {
-            let keys: Vec<sled::IVec> = tree.scan_prefix(id).keys().collect::<Result<_, _>>()?;
-            for k in keys {
-                tree.remove(k)?;
-                removed += 1;
+        for info in registry::kinds() {
+            let tree = self.tree(info.tree);
+            let mut gone: Vec<sled::IVec> = Vec::new();
+            match info.erase {
+                Erase::PrefixedByOwner => gone = tree.scan_prefix(id).keys().collect::<Result<_, _>>()?,
+                Erase::KeyedByOwner => {
+                    if tree.contains_key(id)? {
+                        gone.push(id.as_slice().into());
+                    }
+                }
+                Erase::SealedUnderOwner => {
+                    for item in tree.iter() {
+                        let (k, v) = item?;
+                        if super::codec::header(&v)?.kind == info.kind && self.owned_by(&v, p)? {
+                            gone.push(k);
+                        }
+                    }
+                }
+                Erase::MarksOf => self.remove_marks(&mut batch, |who| Ok(who == p))?,
+                Erase::NotPersonal | Erase::KeyMaterial => {}
+            }
+            if info.kind != Kind::Draft {
+                removed += gone.len();
+            }
+            for k in gone {
+                batch.delete(info.kind, k.to_vec(), Some(p));
             }
         }
-        for tree in [&self.participants, &self.trajectories, &self.assessment_drafts, &self.ix_last_contact] {
-            if tree.remove(id)?.is_some() {
-                removed += 1;
+        // Index entries that point at the person (the number index, the appointment days).
+        for t in Tree::ALL.into_iter().filter(|t| t.is_raw()) {
+            for item in self.tree(t).iter() {
+                let (k, v) = item?;
+                if t.index_owner(&k, &v) == Some(id.as_slice()) {
+                    batch.index_remove(t, k.to_vec());
+                }
             }
         }
-        if let Some(person) = &participant {
-            self.ix_number.remove(person.number.to_be_bytes())?;
-        }
-        // A number index entry that still points at the person (a resumed erasure).
-        let numbers: Vec<sled::IVec> =
-            self.ix_number.iter().filter_map(|e| e.ok()).filter(|(_, v)| v.as_ref() == id).map(|(k, _)| k).collect();
-        for k in numbers {
-            self.ix_number.remove(k)?;
-        }
-        // The appointment index is keyed by day first: look for the person in every entry.
-        let day_keys: Vec<sled::IVec> = self
-            .ix_appointment_date
-            .iter()
-            .keys()
-            .filter_map(|k| k.ok())
-            .filter(|k| k.len() >= 20 && &k[4..20] == id.as_slice())
-            .collect();
-        for k in day_keys {
-            self.ix_appointment_date.remove(k)?;
-        }
-        for item in self.enrolments.iter() {
-            let (k, v) = item?;
-            if self.owned_by(&v, p)? {
-                self.enrolments.remove(k)?;
-                removed += 1;
-            }
-        }
+        self.commit(batch)?;
+        Ok(removed)
+    }
+
+    /// Puts into `batch` every record holding marks of many people (attendance) rewritten
+    /// without the marks of those `gone` says.
+    pub(super) fn remove_marks(
+        &self,
+        batch: &mut super::Batch<'_>,
+        gone: impl Fn(ParticipantId) -> Result<bool, StoreError>,
+    ) -> Result<(), StoreError> {
         for item in self.attendance.iter() {
             let (k, v) = item?;
-            let mut a: Attendance = self.unseal(&v)?;
+            let mut a: Attendance = self.unseal(&v, &k)?;
             let before = a.marks.len();
-            a.marks.retain(|(who, _)| *who != p);
+            let mut kept = Vec::with_capacity(before);
+            for mark in a.marks {
+                if !gone(mark.0)? {
+                    kept.push(mark);
+                }
+            }
+            a.marks = kept;
             if a.marks.len() != before {
-                self.attendance.insert(k, self.seal(&a)?)?;
+                batch.put(k.to_vec(), &a)?;
             }
         }
-        for item in self.drafts.iter() {
-            let (k, v) = item?;
-            if self.owned_by(&v, p)? {
-                self.drafts.remove(k)?;
-            }
-        }
-        Ok(removed)
+        Ok(())
     }
 
     /// Whether a stored record is sealed under `p`'s key (known by its key id, so a record whose
@@ -339,7 +347,7 @@ mod tests {
                 }]),
             })
             .unwrap();
-        let old_contact = store.contacts.scan_prefix(a.id.as_bytes()).values().next().unwrap().unwrap();
+        let old_contact = store.contacts.scan_prefix(a.id.as_bytes()).next().unwrap().unwrap();
         assert_eq!(store.access_log_of(a.id).unwrap().len(), 2);
 
         let report = store.erase(a.id, "Sanne", today).unwrap();
@@ -354,7 +362,7 @@ mod tests {
         }
         assert!(matches!(store.participant_by_number(saved[0].number), Err(StoreError::NoSuchNumber(_))));
         // A copy of their record taken before (a backup, sled's log) no longer opens.
-        assert!(matches!(store.unseal::<Contact>(&old_contact), Err(StoreError::Erased)));
+        assert!(matches!(store.unseal::<Contact>(&old_contact.1, &old_contact.0), Err(StoreError::Erased)));
         // The other person is untouched; the trace is anonymous.
         assert_eq!(store.participants().unwrap().len(), 1);
         assert_eq!(store.contacts_of(b.id).unwrap().len(), 1);
@@ -384,7 +392,7 @@ mod tests {
             on: now.date_naive(),
             coach: "Sanne".into(),
         };
-        store.meta.insert(pending_key(a), store.seal(&pending).unwrap()).unwrap();
+        store.put_one(pending_key(a), &pending).unwrap();
         store.remove_records_of(a).unwrap();
         store.flush().unwrap();
         drop(store);

@@ -3,13 +3,13 @@
 use std::path::{Path, PathBuf};
 
 use chrono::Datelike;
-use sled::Transactional;
-use sled::transaction::ConflictableTransactionError;
 
 use super::StoreError;
+use super::codec::Kind;
 use super::crypto::{Key, KeyReader, Keys};
 use super::error::io_error;
 use super::records::{AssessmentDraft, Draft, Settings};
+use super::registry::Tree;
 use crate::domain::goal::Goal;
 use crate::domain::health::Assessment;
 use crate::domain::module::{Attendance, Closure, Enrolment, Module, ModuleId};
@@ -57,6 +57,12 @@ pub struct Store {
     pub(super) consents: sled::Tree,
     /// Anonymous "erased on DATE by COACH" entries.
     pub(super) erasures: sled::Tree,
+    /// The change log (see `changelog`): entries by sequence number.
+    pub(super) changes: sled::Tree,
+    /// Per record, its latest revision and the entry that wrote it.
+    pub(super) change_heads: sled::Tree,
+    /// The one writer: commits take it, so they are one at a time.
+    pub(super) writer: std::sync::Mutex<super::changelog::Writer>,
     /// Counts explicit flushes; see [`Store::flush`].
     pub(super) generation: std::sync::atomic::AtomicU64,
     /// Shared with the thread that reads the rest of the caseload after the first frame.
@@ -120,6 +126,9 @@ impl Store {
             access_log: db.open_tree("access_log")?,
             consents: db.open_tree("consents")?,
             erasures: db.open_tree("erasures")?,
+            changes: db.open_tree("changes")?,
+            change_heads: db.open_tree("change_heads")?,
+            writer: std::sync::Mutex::new(super::changelog::Writer::placeholder()),
             generation: std::sync::atomic::AtomicU64::new(0),
             keys: std::sync::Arc::new(keys),
             slots,
@@ -130,6 +139,8 @@ impl Store {
         store.load_keys(reader)?;
         store.open_epochs()?;
         store.migrate()?;
+        let writer = store.start_writer()?;
+        *store.writer.lock().map_err(|_| StoreError::Backend("writer unusable".into()))? = writer;
         store.resume_erasures()?;
         Ok(store)
     }
@@ -202,40 +213,33 @@ impl Store {
 
     fn add_participants_ending_draft(
         &self,
-        mut new: Vec<Participant>,
+        new: Vec<Participant>,
         draft_key: Option<&str>,
     ) -> Result<Vec<Participant>, StoreError> {
         if new.is_empty() {
             return Ok(new);
         }
-        // Keys first (with whose caseload each person is in): sled deadlocks on a plain write
-        // from inside a transaction.
+        // Keys first (with whose caseload each person is in), so sealing needs no new key.
         self.ensure_tagged_keys(self.expected_tags(&new).into_iter().map(|(p, tag)| (p, Some(tag))))?;
-        let trees = (&self.meta, &self.participants, &self.ix_number, &self.drafts);
-        let encoded_ok = trees.transaction(|(meta, parts, ix, drafts)| {
-            let mut next = match meta.get(META_NEXT_NUMBER)? {
-                Some(v) => u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4])).max(FIRST_NUMBER),
-                None => FIRST_NUMBER,
-            };
-            let mut numbered = Vec::with_capacity(new.len());
-            for p in &new {
-                let mut p = p.clone();
-                p.number = next;
-                next += 1;
-                let bytes = self.seal(&p).map_err(ConflictableTransactionError::Abort)?;
-                parts.insert(p.id.as_bytes().as_slice(), bytes)?;
-                ix.insert(&p.number.to_be_bytes(), p.id.as_bytes().as_slice())?;
-                numbered.push(p);
-            }
-            meta.insert(META_NEXT_NUMBER, &next.to_be_bytes())?;
-            if let Some(key) = draft_key {
-                drafts.remove(key.as_bytes())?;
-            }
-            Ok(numbered)
-        });
-        new = encoded_ok.map_err(StoreError::from)?;
-        self.flush()?;
-        Ok(new)
+        let mut next = match self.meta.get(META_NEXT_NUMBER)? {
+            Some(v) => u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4])).max(FIRST_NUMBER),
+            None => FIRST_NUMBER,
+        };
+        let mut batch = self.batch();
+        let mut numbered = Vec::with_capacity(new.len());
+        for mut p in new {
+            p.number = next;
+            next += 1;
+            batch.put(p.id.as_bytes().to_vec(), &p)?;
+            batch.index_put(Tree::IxNumber, p.number.to_be_bytes().to_vec(), p.id.as_bytes().to_vec());
+            numbered.push(p);
+        }
+        batch.index_put(Tree::Meta, META_NEXT_NUMBER.to_vec(), next.to_be_bytes().to_vec());
+        if let Some(key) = draft_key {
+            batch.end_draft(key);
+        }
+        self.commit(batch)?;
+        Ok(numbered)
     }
 
     /// Adds one new participant; see [`Store::add_participants`].
@@ -252,29 +256,21 @@ impl Store {
     /// (`draft_key`, when given) in the same transaction (see [`Store::add_participant_from_draft`]).
     pub fn update_participant_ending_draft(&self, p: &Participant, draft_key: Option<&str>) -> Result<(), StoreError> {
         self.tag_coaches([p])?;
-        let bytes = self.seal(p)?;
-        let key = p.id.as_bytes();
-        let res = (&self.participants, &self.ix_number, &self.drafts).transaction(|(parts, ix, drafts)| {
-            let Some(old) = parts.get(key.as_slice())? else {
-                return Err(ConflictableTransactionError::Abort(StoreError::NotFound));
-            };
-            let old: Participant = self.unseal(&old).map_err(ConflictableTransactionError::Abort)?;
-            if old.number != p.number {
-                ix.remove(&old.number.to_be_bytes())?;
-                ix.insert(&p.number.to_be_bytes(), key.as_slice())?;
-            }
-            parts.insert(key.as_slice(), bytes.as_slice())?;
-            if let Some(k) = draft_key {
-                drafts.remove(k.as_bytes())?;
-            }
-            Ok(())
-        });
-        res.map_err(StoreError::from)?;
-        self.flush()
+        let old = self.participant(p.id)?.ok_or(StoreError::NotFound)?;
+        let mut batch = self.batch();
+        if old.number != p.number {
+            batch.index_remove(Tree::IxNumber, old.number.to_be_bytes().to_vec());
+            batch.index_put(Tree::IxNumber, p.number.to_be_bytes().to_vec(), p.id.as_bytes().to_vec());
+        }
+        batch.put(p.id.as_bytes().to_vec(), p)?;
+        if let Some(k) = draft_key {
+            batch.end_draft(k);
+        }
+        self.commit(batch)
     }
 
     pub fn participant(&self, id: ParticipantId) -> Result<Option<Participant>, StoreError> {
-        self.participants.get(id.as_bytes())?.map(|v| self.unseal(&v)).transpose()
+        self.participants.get(id.as_bytes())?.map(|v| self.unseal(&v, id.as_bytes())).transpose()
     }
 
     pub fn participant_by_number(&self, number: u32) -> Result<Participant, StoreError> {
@@ -329,13 +325,16 @@ impl Store {
     /// Keeps a half-filled form. Cheap enough to call on every keystroke: the write lands on
     /// disk within a fraction of a second (sled's background flush); call [`Store::flush`] to force it.
     pub fn save_draft(&self, key: &str, draft: &Draft) -> Result<(), StoreError> {
-        self.drafts.insert(key.as_bytes(), self.seal(draft)?)?;
-        Ok(())
+        let mut batch = self.batch();
+        batch.put(key.as_bytes().to_vec(), draft)?;
+        batch.flush = false;
+        self.commit(batch)
     }
 
     pub fn delete_draft(&self, key: &str) -> Result<(), StoreError> {
-        self.drafts.remove(key.as_bytes())?;
-        self.flush()
+        let mut batch = self.batch();
+        batch.end_draft(key);
+        self.commit(batch)
     }
 
     /// Every kept draft with its key, oldest key first.
@@ -344,7 +343,7 @@ impl Store {
         for item in self.drafts.iter() {
             let (k, v) = item?;
             let key = String::from_utf8_lossy(&k).into_owned();
-            let draft: Draft = self.unseal(&v)?;
+            let draft: Draft = self.unseal(&v, &k)?;
             out.push((key.clone(), draft.with_key(&key)));
         }
         Ok(out)
@@ -356,8 +355,7 @@ impl Store {
 
     /// Saves an assessment (new or changed) and returns after it is on disk.
     pub fn save_assessment(&self, a: &Assessment) -> Result<(), StoreError> {
-        self.assessments.insert(child_key(a.participant.as_bytes(), a.id.0.as_bytes()), self.seal(a)?)?;
-        self.flush()
+        self.put_one(child_key(a.participant.as_bytes(), a.id.0.as_bytes()), a)
     }
 
     /// A participant's assessments, oldest first.
@@ -373,17 +371,14 @@ impl Store {
 
     /// Saves many assessments and goals at once (demo data), then flushes.
     pub fn add_health_records(&self, assessments: &[Assessment], goals: &[Goal]) -> Result<(), StoreError> {
-        self.put_records(&self.assessments, assessments, |a| {
-            child_key(a.participant.as_bytes(), a.id.0.as_bytes()).to_vec()
-        })?;
-        self.put_records(&self.goals, goals, |g| child_key(g.participant.as_bytes(), g.id.0.as_bytes()).to_vec())?;
+        self.put_records(assessments, |a| child_key(a.participant.as_bytes(), a.id.0.as_bytes()).to_vec())?;
+        self.put_records(goals, |g| child_key(g.participant.as_bytes(), g.id.0.as_bytes()).to_vec())?;
         self.flush()
     }
 
     /// Saves a goal (new or changed) and returns after it is on disk.
     pub fn save_goal(&self, g: &Goal) -> Result<(), StoreError> {
-        self.goals.insert(child_key(g.participant.as_bytes(), g.id.0.as_bytes()), self.seal(g)?)?;
-        self.flush()
+        self.put_one(child_key(g.participant.as_bytes(), g.id.0.as_bytes()), g)
     }
 
     pub fn goals_of(&self, p: ParticipantId) -> Result<Vec<Goal>, StoreError> {
@@ -396,12 +391,14 @@ impl Store {
 
     /// Keeps an unfinished assessment; lands on disk within a fraction of a second.
     pub fn save_assessment_draft(&self, d: &AssessmentDraft) -> Result<(), StoreError> {
-        self.assessment_drafts.insert(d.assessment.participant.as_bytes(), self.seal(d)?)?;
-        Ok(())
+        let mut batch = self.batch();
+        batch.put(d.assessment.participant.as_bytes().to_vec(), d)?;
+        batch.flush = false;
+        self.commit(batch)
     }
 
     pub fn assessment_draft(&self, p: ParticipantId) -> Result<Option<AssessmentDraft>, StoreError> {
-        self.assessment_drafts.get(p.as_bytes())?.map(|v| self.unseal(&v)).transpose()
+        self.assessment_drafts.get(p.as_bytes())?.map(|v| self.unseal(&v, p.as_bytes())).transpose()
     }
 
     pub fn assessment_drafts(&self) -> Result<Vec<AssessmentDraft>, StoreError> {
@@ -409,21 +406,21 @@ impl Store {
     }
 
     pub fn delete_assessment_draft(&self, p: ParticipantId) -> Result<(), StoreError> {
-        self.assessment_drafts.remove(p.as_bytes())?;
-        self.flush()
+        let mut batch = self.batch();
+        batch.delete(Kind::AssessmentDraft, p.as_bytes().to_vec(), Some(p));
+        self.commit(batch)
     }
 
     // ---- modules ---------------------------------------------------------------------------
 
     /// Saves a module (new or changed) and returns after it is on disk.
     pub fn save_module(&self, m: &Module) -> Result<(), StoreError> {
-        self.modules.insert(m.id.0.as_bytes(), self.seal(m)?)?;
-        self.flush()
+        self.put_one(m.id.0.as_bytes(), m)
     }
 
     /// Saves many modules at once (the default catalogue, demo data), then flushes.
     pub fn add_modules(&self, modules: &[Module]) -> Result<(), StoreError> {
-        self.put_records(&self.modules, modules, |m| m.id.0.as_bytes().to_vec())?;
+        self.put_records(modules, |m| m.id.0.as_bytes().to_vec())?;
         self.flush()
     }
 
@@ -438,8 +435,7 @@ impl Store {
     }
 
     pub fn save_enrolment(&self, e: &Enrolment) -> Result<(), StoreError> {
-        self.enrolments.insert(child_key(e.module.0.as_bytes(), e.id.0.as_bytes()), self.seal(e)?)?;
-        self.flush()
+        self.put_one(child_key(e.module.0.as_bytes(), e.id.0.as_bytes()), e)
     }
 
     pub fn enrolments(&self) -> Result<Vec<Enrolment>, StoreError> {
@@ -448,8 +444,7 @@ impl Store {
 
     /// Saves one session's attendance and returns after it is on disk.
     pub fn save_attendance(&self, a: &Attendance) -> Result<(), StoreError> {
-        self.attendance.insert(session_key(a.module, a.date), self.seal(a)?)?;
-        self.flush()
+        self.put_one(session_key(a.module, a.date), a)
     }
 
     pub fn attendance(&self) -> Result<Vec<Attendance>, StoreError> {
@@ -458,21 +453,19 @@ impl Store {
 
     /// Many enrolments and attendance lists at once (demo data), then a flush.
     pub fn add_module_records(&self, enrolments: &[Enrolment], attendance: &[Attendance]) -> Result<(), StoreError> {
-        self.put_records(&self.enrolments, enrolments, |e| {
-            child_key(e.module.0.as_bytes(), e.id.0.as_bytes()).to_vec()
-        })?;
-        self.put_records(&self.attendance, attendance, |a| session_key(a.module, a.date).to_vec())?;
+        self.put_records(enrolments, |e| child_key(e.module.0.as_bytes(), e.id.0.as_bytes()).to_vec())?;
+        self.put_records(attendance, |a| session_key(a.module, a.date).to_vec())?;
         self.flush()
     }
 
     pub fn save_closure(&self, c: &Closure) -> Result<(), StoreError> {
-        self.closures.insert(c.date.num_days_from_ce().to_be_bytes(), self.seal(c)?)?;
-        self.flush()
+        self.put_one(c.date.num_days_from_ce().to_be_bytes(), c)
     }
 
     pub fn delete_closure(&self, date: chrono::NaiveDate) -> Result<(), StoreError> {
-        self.closures.remove(date.num_days_from_ce().to_be_bytes())?;
-        self.flush()
+        let mut batch = self.batch();
+        batch.delete(Kind::Closure, date.num_days_from_ce().to_be_bytes().to_vec(), None);
+        self.commit(batch)
     }
 
     pub fn closures(&self) -> Result<Vec<Closure>, StoreError> {
@@ -482,12 +475,18 @@ impl Store {
     // ---- settings -----------------------------------------------------------------------
 
     pub fn settings(&self) -> Result<Settings, StoreError> {
-        Ok(self.meta.get(META_SETTINGS)?.map(|v| self.unseal(&v)).transpose()?.unwrap_or_default())
+        Ok(self.meta.get(META_SETTINGS)?.map(|v| self.unseal(&v, META_SETTINGS)).transpose()?.unwrap_or_default())
     }
 
     pub fn save_settings(&self, s: &Settings) -> Result<(), StoreError> {
-        self.meta.insert(META_SETTINGS, self.seal(s)?)?;
-        self.flush()
+        self.put_one(META_SETTINGS, s)
+    }
+
+    /// Writes one record through a batch of its own and returns after it is on disk.
+    pub(super) fn put_one<T: super::codec::Record>(&self, key: impl AsRef<[u8]>, value: &T) -> Result<(), StoreError> {
+        let mut batch = self.batch();
+        batch.put(key.as_ref().to_vec(), value)?;
+        self.commit(batch)
     }
 }
 

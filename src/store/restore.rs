@@ -14,9 +14,8 @@ use super::codec;
 use super::crypto::{FIRST_PARTICIPANT_KEY, Key, Keyring, Keys};
 use super::error::io_error;
 use super::keyslots::{KeySlots, SLOTS};
+use super::registry::{self, Erase, Tree};
 use super::repo::{Store, create_private_dir, write_generation};
-use super::shred::RAW_TREES;
-use crate::domain::module::Attendance;
 
 const RESTORING: &str = "db.restoring";
 /// Set in `meta` while a restore fills the database, removed as its last step.
@@ -119,58 +118,63 @@ impl Store {
 
     /// Removes what belongs to people whose key was destroyed at an erasure after a backup was
     /// written (their records, index entries and attendance marks); how many records went.
+    /// Through the write path: the records as tombstones of an erasure, then what pointed at them.
     fn drop_erased_remnants(&self) -> Result<usize, StoreError> {
         let destroyed = |v: &[u8]| -> Result<bool, StoreError> {
             let Ok(h) = codec::header(v) else { return Ok(false) };
             Ok(h.key_id >= FIRST_PARTICIPANT_KEY && !self.keys.has_key(h.key_id)?)
         };
         // Every value sealed under a destroyed key: the person's records of every kind.
+        let mut batch = self.batch();
+        batch.erasure = true;
         let mut skipped = 0;
-        for name in self.db.tree_names() {
-            let tree_name = String::from_utf8_lossy(&name).into_owned();
-            if RAW_TREES.contains(&tree_name.as_str()) || tree_name == "keys" || tree_name == "meta" {
-                continue;
-            }
-            skipped += remove_where(&self.db.open_tree(&name)?, |_, v| destroyed(v))?;
-        }
-        // Index entries and attendance marks that point at nobody any more.
-        let known = |id: &[u8]| self.participants.contains_key(id);
-        remove_where(&self.ix_number, |_, v| Ok(!known(v)?))?;
-        remove_where(&self.ix_appointment_date, |k, _| Ok(k.len() >= 20 && !known(&k[4..20])?))?;
-        remove_where(&self.ix_last_contact, |k, _| Ok(!known(k)?))?;
-        for item in self.attendance.iter() {
-            let (k, v) = item?;
-            let mut a: Attendance = self.unseal(&v)?;
-            let before = a.marks.len();
-            let mut kept = Vec::with_capacity(before);
-            for mark in a.marks {
-                if known(mark.0.as_bytes())? {
-                    kept.push(mark);
+        for tree in record_trees() {
+            for item in self.tree(tree).iter() {
+                let (k, v) = item?;
+                if destroyed(&v)? {
+                    batch.delete(codec::header(&v)?.kind, k.to_vec(), None);
+                    skipped += 1;
                 }
             }
-            a.marks = kept;
-            if a.marks.len() != before {
-                self.attendance.insert(k, self.seal(&a)?)?;
+        }
+        self.commit(batch)?;
+        // Index entries, summaries and attendance marks that point at nobody any more.
+        let known = |id: &[u8]| self.participants.contains_key(id);
+        let mut batch = self.batch();
+        for t in Tree::ALL.into_iter().filter(|t| t.is_raw()) {
+            for item in self.tree(t).iter() {
+                let (k, v) = item?;
+                if let Some(owner) = t.index_owner(&k, &v)
+                    && !known(owner)?
+                {
+                    batch.index_remove(t, k.to_vec());
+                }
             }
         }
+        for info in registry::kinds().iter().filter(|i| i.erase == Erase::KeyedByOwner) {
+            for k in self.tree(info.tree).iter().keys() {
+                let k = k?;
+                if !known(&k)? {
+                    batch.delete(info.kind, k.to_vec(), None);
+                }
+            }
+        }
+        self.remove_marks(&mut batch, |who| Ok(!known(who.as_bytes())?))?;
+        self.commit(batch)?;
         Ok(skipped)
     }
 }
 
-/// Removes the entries of `tree` for which `gone` says so; how many there were.
-fn remove_where(
-    tree: &sled::Tree,
-    gone: impl Fn(&[u8], &[u8]) -> Result<bool, StoreError>,
-) -> Result<usize, StoreError> {
-    let mut removed = 0;
-    for item in tree.iter() {
-        let (k, v) = item?;
-        if gone(&k, &v)? {
-            tree.remove(k)?;
-            removed += 1;
-        }
-    }
-    Ok(removed)
+/// The trees that hold sealed records of people (not the bookkeeping in `meta`, not keys).
+pub(super) fn record_trees() -> Vec<Tree> {
+    let mut trees: Vec<Tree> = registry::kinds()
+        .iter()
+        .filter(|i| !matches!(i.erase, Erase::NotPersonal | Erase::KeyMaterial))
+        .map(|i| i.tree)
+        .collect();
+    trees.sort();
+    trees.dedup();
+    trees
 }
 
 #[cfg(test)]

@@ -12,16 +12,15 @@ use std::path::PathBuf;
 
 use super::StoreError;
 use super::backup::{Entry, KEYSLOT_ENTRIES, decode, encode, write_atomically};
-use super::codec;
+use super::changelog::ChangePage;
+use super::codec::{self, Kind};
 use super::crypto::{Key, KeyChunk, Keys, WrappedKey};
 use super::keys::{chunk_key, set_keys};
+use super::registry::{self, Erase, Tree};
 use super::repo::Store;
 use crate::domain::ParticipantId;
 use crate::domain::module::Attendance;
 use crate::domain::privacy::Erasure;
-
-/// Trees whose values are not sealed records.
-pub(super) const RAW_TREES: [&str; 3] = ["ix_participant_number", "ix_appointment_date", "__sled__default"];
 
 /// The backups an erasure could not clean.
 #[derive(Debug, Default)]
@@ -100,17 +99,29 @@ impl Store {
         // Every key must open: a backup of another caseload fails here and is left alone.
         let rewrapped: HashMap<u32, WrappedKey> = keys.rewrapped(epoch)?.into_iter().collect();
 
+        let mut removed_heads = std::collections::HashSet::new();
         let mut trace_key = 0u64;
         let mut kept = Vec::with_capacity(entries.len());
         for (tree, k, v) in entries.drain(..) {
-            let gone = match tree.as_str() {
-                "keys" | KEYSLOT_ENTRIES => true,
-                "ix_participant_number" => v.as_slice() == id,
-                "ix_appointment_date" => k.len() >= 20 && &k[4..20] == id,
-                "ix_last_contact" => k.as_slice() == id,
-                "meta" => super::privacy::is_pending_key(&k),
-                t if RAW_TREES.contains(&t) => false,
-                _ => codec::header(&v).is_ok_and(|h| h.key_id == key_id),
+            let gone = match Tree::from_name(tree.as_bytes()) {
+                Some(Tree::Keys) => true,
+                None => tree == KEYSLOT_ENTRIES,
+                Some(Tree::Meta) => super::privacy::is_pending_key(&k),
+                Some(t) if t.is_raw() => t.index_owner(&k, &v) == Some(id.as_slice()),
+                // Records sealed under the person's key, and those keyed by the person alone
+                // (the contact summary, sealed under the master key).
+                Some(t) => {
+                    let h = codec::header(&v).ok();
+                    let keyed = h.and_then(|h| registry::info(h.kind)).is_some_and(|i| i.erase == Erase::KeyedByOwner);
+                    if h.is_some_and(|h| h.key_id == key_id) || (keyed && k.as_slice() == id) {
+                        if let Some(info) = h.and_then(|h| registry::info(h.kind)).filter(|i| i.logged && i.tree == t) {
+                            removed_heads.insert(self.head_key(info.kind, &k));
+                        }
+                        true
+                    } else {
+                        false
+                    }
+                }
             };
             if tree == "erasures" {
                 let n = k.as_slice().try_into().map(u64::from_be_bytes).unwrap_or(0);
@@ -119,12 +130,15 @@ impl Store {
             if gone {
                 continue;
             }
-            if tree == "attendance" {
-                let mut a: Attendance = self.unseal(&v)?;
+            if Tree::from_name(tree.as_bytes())
+                .is_some_and(|t| registry::kinds().iter().any(|i| i.tree == t && i.erase == Erase::MarksOf))
+            {
+                let mut a: Attendance = self.unseal(&v, &k)?;
                 let before = a.marks.len();
                 a.marks.retain(|(who, _)| *who != p);
                 if a.marks.len() != before {
-                    kept.push((tree, k, self.seal(&a)?));
+                    let sealed = self.seal(&a, &k)?;
+                    kept.push((tree, k, sealed));
                     continue;
                 }
             }
@@ -134,6 +148,24 @@ impl Store {
                 continue;
             }
             kept.push((tree, k, v));
+        }
+        // The person's change-log entries and the heads of their records go too.
+        let mut pages = Vec::new();
+        kept.retain(|(tree, k, v)| match Tree::from_name(tree.as_bytes()) {
+            Some(Tree::ChangeHeads) => !<[u8; 16]>::try_from(k.as_slice()).is_ok_and(|h| removed_heads.contains(&h)),
+            Some(Tree::Changes) => match self.unseal::<ChangePage>(v, k) {
+                Ok(mut page) if page.entries.iter().any(|c| c.participant == Some(p)) => {
+                    page.entries.retain(|c| c.participant != Some(p));
+                    pages.push((k.clone(), page));
+                    false
+                }
+                _ => true,
+            },
+            _ => true,
+        });
+        for (k, page) in pages.into_iter().filter(|(_, page)| !page.entries.is_empty()) {
+            let sealed = self.seal(&page, &k)?;
+            kept.push((Tree::Changes.name().into(), k, sealed));
         }
         let mut chunks: std::collections::BTreeMap<[u8; 5], KeyChunk> = Default::default();
         for (i, _) in stored {
@@ -146,7 +178,23 @@ impl Store {
             kept.push((KEYSLOT_ENTRIES.into(), epoch.to_be_bytes().to_vec(), self.keys.seal_secret(*epoch, secret)?));
         }
         if had_key {
-            kept.push(("erasures".into(), trace_key.to_be_bytes().to_vec(), self.seal(trace)?));
+            kept.push((
+                Tree::Erasures.name().into(),
+                trace_key.to_be_bytes().to_vec(),
+                self.seal(trace, &trace_key.to_be_bytes())?,
+            ));
+            // With its change-log entry, after the backup's last one.
+            let mut next = 0u64;
+            for (tree, k, v) in kept.iter().filter(|(t, _, _)| t == Tree::Changes.name()) {
+                let first = k.as_slice().try_into().map(u64::from_be_bytes).map_err(|_| bad(tree))?;
+                next = next.max(first + self.unseal::<ChangePage>(v, k)?.entries.len() as u64);
+            }
+            let entry = self.entry_elsewhere(Kind::Erasure, trace_key.to_be_bytes().to_vec())?;
+            kept.push((
+                Tree::Changes.name().into(),
+                next.to_be_bytes().to_vec(),
+                self.seal(&ChangePage { entries: vec![entry] }, &next.to_be_bytes())?,
+            ));
         }
         *entries = kept;
         Ok(())

@@ -266,7 +266,7 @@ impl App {
 
     /// Applies a trajectory step; returns whether it was saved.
     fn change_status(&mut self, id: ParticipantId, change: Change) -> bool {
-        self.change_status_with(id, change, None)
+        self.change_status_with(id, change, None, Vec::new())
     }
 
     /// A status change; closing also records the ESF+ results at exit.
@@ -275,6 +275,7 @@ impl App {
         id: ParticipantId,
         change: Change,
         exit: Option<crate::domain::esf::EsfExit>,
+        access: Vec<crate::domain::privacy::AccessEntry>,
     ) -> bool {
         let Some(mut p) = self.caseload.by_id(id).cloned() else {
             return false;
@@ -294,7 +295,7 @@ impl App {
         if let Some(exit) = exit {
             t.esf_exit = exit;
         }
-        match self.store.save_status_change(&p, &t) {
+        match self.store.with_access(access, |s| s.save_status_change(&p, &t)) {
             Ok(()) => {
                 let status = self.strings.get(&format!("status.{}", p.status.code())).to_string();
                 self.caseload.upsert(p);

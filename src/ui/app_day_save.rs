@@ -47,14 +47,18 @@ impl App {
         }
     }
 
-    /// After a day form's write: on success the draft goes, the access log records it, and the
+    /// The access-log entry of a day form's save, written with it (see `Store::with_access`).
+    fn recorded(&self, p: ParticipantId, kind: FormKind) -> Vec<crate::domain::privacy::AccessEntry> {
+        self.access_for(p, AccessAction::Recorded(kind.code().to_string()))
+    }
+
+    /// After a day form's write (its access-log entry written with it): on success the draft goes, and the
     /// person's screen shows `tab`; on failure the form stays with what was typed.
-    fn day_saved(&mut self, p: ParticipantId, kind: FormKind, result: Result<Tab, StoreError>) {
+    fn day_saved(&mut self, result: Result<Tab, StoreError>) {
         match result {
             Ok(tab) => {
                 let key = self.top_draft_key();
                 let _ = self.store.delete_draft(&key);
-                self.log_access(p, AccessAction::Recorded(kind.code().to_string()));
                 self.pop();
                 self.reload_day();
                 self.reload_privacy();
@@ -72,8 +76,10 @@ impl App {
         let Some((c, next)) = self.read_form(|f| day_forms::read_contact(f, p, &coach, now)) else {
             return;
         };
-        let res = self.store.save_contact(&c).and_then(|()| next.map_or(Ok(()), |a| self.store.save_appointment(&a)));
-        self.day_saved(p, FormKind::Contact(p), res.map(|()| Tab::Contacts));
+        let res = self.store.with_access(self.recorded(p, FormKind::Contact(p)), |s| {
+            s.save_contact(&c).and_then(|()| next.map_or(Ok(()), |a| s.save_appointment(&a)))
+        });
+        self.day_saved(res.map(|()| Tab::Contacts));
     }
 
     pub(super) fn save_appointment(&mut self, p: ParticipantId) {
@@ -81,8 +87,8 @@ impl App {
         let Some(a) = self.read_form(|f| day_forms::read_appointment(f, p, &coach, now)) else {
             return;
         };
-        let res = self.store.save_appointment(&a);
-        self.day_saved(p, FormKind::Appointment(p), res.map(|()| Tab::Contacts));
+        let res = self.store.with_access(self.recorded(p, FormKind::Appointment(p)), |st| st.save_appointment(&a));
+        self.day_saved(res.map(|()| Tab::Contacts));
     }
 
     /// A new signal, or a change to the signal `id` (which keeps its id and when it was recorded).
@@ -103,8 +109,9 @@ impl App {
         let Some(s) = self.read_form(|f| day_forms::read_signal(f, p, existing.as_ref(), now)) else {
             return;
         };
-        let res = self.store.save_signal(&s);
-        self.day_saved(p, FormKind::Signal { participant: p, signal: id }, res.map(|()| Tab::Signals));
+        let kind = FormKind::Signal { participant: p, signal: id };
+        let res = self.store.with_access(self.recorded(p, kind), |st| st.save_signal(&s));
+        self.day_saved(res.map(|()| Tab::Signals));
     }
 
     pub(super) fn save_referral(&mut self, p: ParticipantId) {
@@ -112,8 +119,8 @@ impl App {
         let Some(r) = self.read_form(|f| day_forms::read_referral(f, p, today, now)) else {
             return;
         };
-        let res = self.store.save_partner_referral(&r);
-        self.day_saved(p, FormKind::Referral(p), res.map(|()| Tab::Signals));
+        let res = self.store.with_access(self.recorded(p, FormKind::Referral(p)), |st| st.save_partner_referral(&r));
+        self.day_saved(res.map(|()| Tab::Signals));
     }
 
     /// The advice ahead of the end, kept with the trajectory.
@@ -135,8 +142,9 @@ impl App {
         };
         t.advice = advice;
         t.updated_at = now;
-        let res = self.store.save_status_change(&person, &t);
-        self.day_saved(p, FormKind::Advice(p), res.map(|()| Tab::Profile));
+        let res =
+            self.store.with_access(self.recorded(p, FormKind::Advice(p)), |st| st.save_status_change(&person, &t));
+        self.day_saved(res.map(|()| Tab::Profile));
     }
 
     pub(super) fn save_extend(&mut self, p: ParticipantId) {
@@ -161,8 +169,7 @@ impl App {
     /// message says why.
     fn step_saved(&mut self, p: ParticipantId, kind: FormKind, change: Change, exit: Option<EsfExit>) {
         let key = self.top_draft_key();
-        if self.change_status_with(p, change, exit) {
-            self.log_access(p, AccessAction::Recorded(kind.code().to_string()));
+        if self.change_status_with(p, change, exit, self.recorded(p, kind)) {
             self.reload_privacy();
             let _ = self.store.delete_draft(&key);
             self.stack.retain(|s| !matches!(s, Screen::Form(f) if f.draft_key == key));

@@ -81,12 +81,20 @@ impl App {
             return;
         }
         let draft_key = f.draft_key.clone();
-        // The draft goes in the same transaction as the save: after a crash there is never both.
-        let saved = if existing.is_some() {
-            self.store.update_participant_ending_draft(&p, Some(&draft_key)).map(|()| p)
-        } else {
-            self.store.add_participant_from_draft(p, &draft_key)
+        let action = match &before {
+            Some(old) => AccessAction::Changed(crate::domain::privacy::changed_fields(old, &p)),
+            None => AccessAction::Created,
         };
+        let access = self.access_for(p.id, action);
+        // The draft and the access-log entry go in the same transaction as the save: after a
+        // crash there is never both the draft and the participant, nor a change without its entry.
+        let saved = self.store.with_access(access, |store| {
+            if existing.is_some() {
+                store.update_participant_ending_draft(&p, Some(&draft_key)).map(|()| p)
+            } else {
+                store.add_participant_from_draft(p, &draft_key)
+            }
+        });
         match saved {
             Ok(p) => {
                 let msg = self.strings.fill(
@@ -94,13 +102,6 @@ impl App {
                     &[("name", &p.listed_name()), ("number", &crate::domain::participant::format_number(p.number))],
                 );
                 let id = p.id;
-                let action = match &before {
-                    Some(old) => AccessAction::Changed(crate::domain::privacy::changed_fields(old, &p)),
-                    None => AccessAction::Created,
-                };
-                if !matches!(&action, AccessAction::Changed(f) if f.is_empty()) {
-                    self.log_access(id, action);
-                }
                 self.caseload.upsert(p);
                 self.stack.pop();
                 self.refresh_screens();

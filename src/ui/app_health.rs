@@ -79,10 +79,9 @@ impl App {
                 };
                 step.done = !step.done;
                 g.updated_at = now;
-                let res = self.store.save_goal(&g);
-                if res.is_ok() {
-                    self.log_access(id, AccessAction::Recorded("goal".into()));
-                }
+                let res = self
+                    .store
+                    .with_access(self.access_for(id, AccessAction::Recorded("goal".into())), |s| s.save_goal(&g));
                 self.report(res);
                 self.reload_participant(id);
             }
@@ -167,9 +166,11 @@ impl App {
             .filter_map(|d| a.mark(d).map(|m| (d, m)))
             .min_by(|x, y| x.1.total_cmp(&y.1))
             .map_or(Area::Dimension(4), |(d, _)| Area::Dimension(d as u8));
-        match self.store.save_assessment(&a) {
+        match self
+            .store
+            .with_access(self.access_for(id, AccessAction::Recorded("assessment".into())), |s| s.save_assessment(&a))
+        {
             Ok(()) => {
-                self.log_access(id, AccessAction::Recorded("assessment".into()));
                 let _ = self.store.delete_assessment_draft(id);
                 self.pop();
                 self.reload_participant(id);
@@ -234,9 +235,8 @@ impl App {
             return;
         }
         let key = f.draft_key.clone();
-        match self.store.save_goal(&g) {
+        match self.store.with_access(self.access_for(id, AccessAction::Recorded("goal".into())), |s| s.save_goal(&g)) {
             Ok(()) => {
-                self.log_access(id, AccessAction::Recorded("goal".into()));
                 let _ = self.store.delete_draft(&key);
                 self.pop();
                 self.reload_participant(id);

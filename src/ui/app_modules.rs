@@ -180,11 +180,12 @@ impl App {
             self.flash = Some((self.strings.get("roster.too_early").to_string(), true));
             return;
         }
-        match self.store.save_attendance(&a) {
+        let access = changed
+            .into_iter()
+            .flat_map(|p| self.access_for(p, crate::domain::privacy::AccessAction::Recorded("attendance".into())))
+            .collect();
+        match self.store.with_access(access, |s| s.save_attendance(&a)) {
             Ok(()) => {
-                for p in changed {
-                    self.log_access(p, crate::domain::privacy::AccessAction::Recorded("attendance".into()));
-                }
                 self.pop();
                 self.reload_modules();
                 self.flash = Some((self.strings.get("roster.saved").to_string(), false));
@@ -302,9 +303,9 @@ impl App {
             .and_then(|m| self.modules.schedule(m, today).progress.get(&e.id).map(|x| x.waiting_place.is_some()))
             .unwrap_or(false);
         e.stopped_on = Some(today);
-        match self.store.save_enrolment(&e) {
+        let access = self.access_for(e.participant, crate::domain::privacy::AccessAction::Recorded("enrolment".into()));
+        match self.store.with_access(access, |s| s.save_enrolment(&e)) {
             Ok(()) => {
-                self.log_access(e.participant, crate::domain::privacy::AccessAction::Recorded("enrolment".into()));
                 self.reload_modules();
                 let key = if was_waiting { "modules.stopped_waiting" } else { "modules.stopped" };
                 self.flash = Some((self.strings.get(key).to_string(), false));
@@ -337,11 +338,11 @@ impl App {
             stopped_on: None,
             created_at: now,
         };
-        if let Err(err) = self.store.save_enrolment(&e) {
+        let access = self.access_for(participant, crate::domain::privacy::AccessAction::Recorded("enrolment".into()));
+        if let Err(err) = self.store.with_access(access, |s| s.save_enrolment(&e)) {
             self.flash = Some((self.error_text(&err), true));
             return;
         }
-        self.log_access(participant, crate::domain::privacy::AccessAction::Recorded("enrolment".into()));
         self.reload_modules();
         self.pop();
         if let Some(Screen::Participant(p)) = self.stack.last_mut() {

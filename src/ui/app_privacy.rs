@@ -18,6 +18,16 @@ impl App {
         }
     }
 
+    /// The access-log entry of a change this coach makes now (none for a change that changed
+    /// nothing), to be written with that change through `Store::with_access`: a crash never
+    /// keeps the change without its entry.
+    pub(super) fn access_for(&self, participant: ParticipantId, action: AccessAction) -> Vec<AccessEntry> {
+        if matches!(&action, AccessAction::Changed(f) if f.is_empty()) {
+            return Vec::new();
+        }
+        vec![AccessEntry { participant, at: (self.clock)(), coach: self.coach.clone(), action }]
+    }
+
     /// Reloads the consent and the access log shown on the open participant screen.
     pub(super) fn reload_privacy(&mut self) {
         let Some(Screen::Participant(s)) = self.stack.last() else { return };

@@ -1,0 +1,505 @@
+//! The one write path, and the change log it keeps.
+//!
+//! Every write of a record goes through [`Store::commit`]: a [`Batch`] of typed puts and
+//! deletes, the index entries that go with them, the draft the save ends and the access-log
+//! entries that record it, written in ONE sled transaction that also appends a [`Change`] per
+//! record of a logged kind (see [`super::registry`]). A kill at any moment leaves either all of
+//! it or none of it, change log included.
+//!
+//! The log: `changes` holds the entries by sequence number (this device's order of writing);
+//! each is sealed under the master key and names only random ids (a record's storage key is
+//! made of participant and record ids, a day number or a fixed word), never a name or a number.
+//! `change_heads` holds, per record, its latest revision and the sequence number of the entry
+//! that wrote it, keyed by a keyed hash of the record's kind and storage key (so no key of the
+//! data file names a person after they are erased). Records written before the change log
+//! existed have no entry until they are next written; `check` knows them by the
+//! `META_LOG_LEGACY` mark.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sled::transaction::ConflictableTransactionError;
+
+mod check;
+
+use super::StoreError;
+use super::codec::{self, Kind, Record};
+use super::crypto::MASTER_KEY_ID;
+use super::hlc::{Hlc, WallClock};
+use super::registry::{self, Tree};
+use super::repo::Store;
+use crate::domain::ParticipantId;
+use crate::domain::privacy::AccessEntry;
+
+/// The last hybrid-logical-clock time this device stamped (written with every entry).
+pub(super) const META_HLC: &[u8] = b"hlc";
+/// This data directory's device id: 16 random bytes, made once.
+pub(super) const META_DEVICE: &[u8] = b"device_id";
+/// Present when the change log was started in a store that already held records.
+pub(super) const META_LOG_LEGACY: &[u8] = b"change_log_legacy";
+/// How many record writes one transaction of a bulk load holds.
+pub(super) const BULK_WRITES: usize = 10_000;
+
+/// One entry of the change log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// The record's storage key in its kind's tree (random ids, a day number or a fixed word).
+    pub record: Vec<u8>,
+    /// The record's kind ([`Kind`] as stored).
+    pub kind: u8,
+    /// The participant the record is about, if any.
+    pub participant: Option<ParticipantId>,
+    /// The record's revision: 1 when first written, one more at every write since.
+    pub revision: u64,
+    pub hlc: Hlc,
+    /// The device (data directory) that wrote it.
+    pub device: [u8; 16],
+    /// The record was deleted.
+    pub tombstone: bool,
+    /// The record was deleted because its participant was erased.
+    pub erased: bool,
+}
+
+/// What the `changes` tree stores: the entries of one commit (up to [`PAGE`] of them), under the
+/// sequence number of the first. One value per commit keeps a bulk load from writing a sled
+/// entry per record twice over.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ChangePage {
+    pub entries: Vec<Change>,
+}
+
+impl Record for ChangePage {
+    const KIND: Kind = Kind::Change;
+    const SCHEMA: u16 = 1;
+}
+
+/// Most entries one stored page holds.
+pub(super) const PAGE: usize = 200;
+
+/// One record written by a batch.
+pub(super) struct Write {
+    pub kind: Kind,
+    pub key: Vec<u8>,
+    /// The sealed value; `None` deletes the record.
+    pub value: Option<Vec<u8>>,
+    pub owner: Option<ParticipantId>,
+}
+
+/// Everything one save writes, committed at once by [`Store::commit`].
+pub struct Batch<'s> {
+    store: &'s Store,
+    pub(super) writes: Vec<Write>,
+    /// Index entries (not records): put (`Some`) or removed (`None`).
+    pub(super) index: Vec<(Tree, Vec<u8>, Option<Vec<u8>>)>,
+    pub(super) end_draft: Option<String>,
+    /// The deletes of this batch are an erasure.
+    pub(super) erasure: bool,
+    /// Make it durable before `commit` returns (off for drafts and for the chunks of a bulk
+    /// load, which flush once at the end).
+    pub(super) flush: bool,
+    /// Every write adds a record that did not exist (a bulk load): see `commit_fresh`.
+    pub(super) fresh: bool,
+}
+
+impl<'s> Batch<'s> {
+    /// Puts `value` under `key` in its kind's tree.
+    pub fn put<T: Record>(&mut self, key: impl Into<Vec<u8>>, value: &T) -> Result<(), StoreError> {
+        let key = key.into();
+        let sealed = self.store.seal(value, &key)?;
+        self.writes.push(Write { kind: T::KIND, key, value: Some(sealed), owner: value.owner() });
+        Ok(())
+    }
+
+    /// Deletes the record of `kind` under `key` (about `owner`, if anyone).
+    pub fn delete(&mut self, kind: Kind, key: impl Into<Vec<u8>>, owner: Option<ParticipantId>) {
+        self.writes.push(Write { kind, key: key.into(), value: None, owner });
+    }
+
+    /// Appends an entry to a participant's access log, written with the rest of the batch.
+    pub fn access(&mut self, entry: &AccessEntry) -> Result<(), StoreError> {
+        let key = self.store.access_key(entry)?;
+        self.put(key, entry)
+    }
+
+    /// Puts an index entry (derived data: no change-log entry of its own).
+    pub fn index_put(&mut self, tree: Tree, key: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) {
+        self.index.push((tree, key.into(), Some(value.into())));
+    }
+
+    pub fn index_remove(&mut self, tree: Tree, key: impl Into<Vec<u8>>) {
+        self.index.push((tree, key.into(), None));
+    }
+
+    /// Removes the draft of the form this save ends.
+    pub fn end_draft(&mut self, key: &str) {
+        self.end_draft = Some(key.to_string());
+    }
+
+    /// Whether nothing is to be written.
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty() && self.index.is_empty() && self.end_draft.is_none()
+    }
+
+    pub fn len(&self) -> usize {
+        self.writes.len()
+    }
+}
+
+/// The writer's state, held while a batch is committed so that commits are one at a time.
+pub(super) struct Writer {
+    pub hlc: Hlc,
+    pub next_seq: u64,
+    pub device: [u8; 16],
+    pub clock: WallClock,
+    /// Access entries to write with the next commit (see [`Store::with_access`]).
+    pub pending_access: Vec<AccessEntry>,
+}
+
+impl Writer {
+    /// Replaced by [`Store::start_writer`] while the store is opened.
+    pub(super) fn placeholder() -> Writer {
+        Writer {
+            hlc: Hlc::default(),
+            next_seq: 0,
+            device: [0; 16],
+            clock: Box::new(Utc::now),
+            pending_access: Vec::new(),
+        }
+    }
+}
+
+impl Store {
+    /// A new, empty batch.
+    pub fn batch(&self) -> Batch<'_> {
+        Batch {
+            store: self,
+            writes: Vec::new(),
+            index: Vec::new(),
+            end_draft: None,
+            erasure: false,
+            flush: true,
+            fresh: false,
+        }
+    }
+
+    /// Writes a batch: its records, index entries, the end of its draft and one change-log entry
+    /// per logged record, in one transaction; returns after it is on disk (unless the batch says
+    /// otherwise). Access entries given to [`Store::with_access`] go into this commit.
+    pub fn commit(&self, mut batch: Batch<'_>) -> Result<(), StoreError> {
+        let pending = std::mem::take(&mut self.writer.lock().map_err(|_| poisoned())?.pending_access);
+        for entry in &pending {
+            batch.access(entry)?;
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut w = self.writer.lock().map_err(|_| poisoned())?;
+        let (hlc, seq) =
+            if batch.fresh { self.commit_fresh(&w, &batch)? } else { self.commit_transaction(&w, &batch)? };
+        w.hlc = hlc;
+        w.next_seq = seq;
+        drop(w);
+        if batch.flush { self.flush() } else { Ok(()) }
+    }
+
+    /// The change-log entry of one write.
+    fn change(&self, w: &Writer, batch: &Batch<'_>, write: &Write, revision: u64, hlc: Hlc) -> Change {
+        Change {
+            record: write.key.clone(),
+            kind: write.kind as u8,
+            participant: write.owner,
+            revision,
+            hlc,
+            device: w.device,
+            tombstone: write.value.is_none(),
+            erased: batch.erasure && write.value.is_none(),
+        }
+    }
+
+    /// [`Store::commit`] in one sled transaction over every tree the batch touches. A record's
+    /// head is kept from its second revision on (most records are written once: their first
+    /// entry is found by reading the log, and a bulk load writes no heads).
+    fn commit_transaction(&self, w: &Writer, batch: &Batch<'_>) -> Result<(Hlc, u64), StoreError> {
+        let now = (w.clock)();
+        let logged = batch.writes.iter().any(|x| registry::info(x.kind).is_some_and(|i| i.logged));
+        let mut trees: Vec<Tree> = batch.writes.iter().map(|x| registry::tree_of(x.kind)).collect::<Result<_, _>>()?;
+        trees.extend(batch.index.iter().map(|(t, _, _)| *t));
+        if batch.end_draft.is_some() {
+            trees.push(Tree::Drafts);
+        }
+        if logged {
+            trees.extend([Tree::Meta, Tree::Changes, Tree::ChangeHeads]);
+        }
+        trees.sort();
+        trees.dedup();
+        let at = |t: Tree| trees.binary_search(&t).map_err(|_| StoreError::Backend("tree missing".into()));
+        let positions: Vec<usize> =
+            batch.writes.iter().map(|x| at(registry::tree_of(x.kind)?)).collect::<Result<_, _>>()?;
+        let heads: Vec<Option<[u8; 16]>> = batch
+            .writes
+            .iter()
+            .map(|x| registry::info(x.kind).is_some_and(|i| i.logged).then(|| self.head_key(x.kind, &x.key)))
+            .collect();
+        let index_at: Vec<usize> = batch.index.iter().map(|(t, _, _)| at(*t)).collect::<Result<_, _>>()?;
+        let (meta_at, changes_at, heads_at, drafts_at) =
+            (at(Tree::Meta).ok(), at(Tree::Changes).ok(), at(Tree::ChangeHeads).ok(), at(Tree::Drafts).ok());
+        let sled_trees: Vec<&sled::Tree> = trees.iter().map(|t| self.tree(*t)).collect();
+        let result = sled::Transactional::transaction(sled_trees.as_slice(), |tx| {
+            let abort = ConflictableTransactionError::Abort;
+            let (mut hlc, mut seq) = (w.hlc, w.next_seq);
+            let (mut page, mut page_seq) = (ChangePage::default(), seq);
+            for ((write, pos), head) in batch.writes.iter().zip(&positions).zip(&heads) {
+                let old = match &write.value {
+                    Some(v) => tx[*pos].insert(write.key.as_slice(), v.as_slice())?,
+                    None => tx[*pos].remove(write.key.as_slice())?,
+                };
+                let (Some(head), Some(c), Some(h)) = (head, changes_at, heads_at) else { continue };
+                let revision = match tx[h].get(head)?.and_then(|v| decode_head(&v)) {
+                    Some(rev) => rev + 1,
+                    // Written once before (or before the log started): this is its second revision.
+                    None if old.is_some() => 2,
+                    None => 1,
+                };
+                hlc = hlc.tick(now);
+                let change = self.change(w, batch, write, revision, hlc);
+                if revision > 1 || change.tombstone {
+                    tx[h].insert(head.as_slice(), revision.to_be_bytes().as_slice())?;
+                }
+                page.entries.push(change);
+                if page.entries.len() == PAGE {
+                    let at = page_seq.to_be_bytes();
+                    let sealed =
+                        codec::encode_at(&std::mem::take(&mut page), &self.keys, MASTER_KEY_ID, &at).map_err(abort)?;
+                    tx[c].insert(&at, sealed)?;
+                    page_seq = seq + 1;
+                }
+                seq += 1;
+            }
+            if let Some(c) = changes_at.filter(|_| !page.entries.is_empty()) {
+                let at = page_seq.to_be_bytes();
+                let sealed = codec::encode_at(&page, &self.keys, MASTER_KEY_ID, &at).map_err(abort)?;
+                tx[c].insert(&at, sealed)?;
+            }
+            for ((_, key, value), pos) in batch.index.iter().zip(&index_at) {
+                match value {
+                    Some(v) => tx[*pos].insert(key.as_slice(), v.as_slice())?,
+                    None => tx[*pos].remove(key.as_slice())?,
+                };
+            }
+            if let (Some(key), Some(d)) = (&batch.end_draft, drafts_at) {
+                tx[d].remove(key.as_bytes())?;
+            }
+            if let Some(m) = meta_at.filter(|_| seq != w.next_seq) {
+                tx[m].insert(META_HLC, hlc.to_bytes().as_slice())?;
+            }
+            Ok((hlc, seq))
+        });
+        result.map_err(StoreError::from)
+    }
+
+    /// [`Store::commit`] for a chunk of a bulk load of new records (demo data, a list of access
+    /// entries): every record is written for the first time (revision 1, no head to read or
+    /// write), so no lookups are needed and each tree takes one atomic sled batch. The log goes
+    /// first: a stop part-way leaves entries whose records are missing, which `check` reports
+    /// (a bulk load is not one transaction, as it never was).
+    fn commit_fresh(&self, w: &Writer, batch: &Batch<'_>) -> Result<(Hlc, u64), StoreError> {
+        let now = (w.clock)();
+        let (mut hlc, mut seq) = (w.hlc, w.next_seq);
+        let (mut page, mut page_seq) = (ChangePage::default(), seq);
+        let mut changes = sled::Batch::default();
+        let mut per_tree: std::collections::BTreeMap<Tree, sled::Batch> = Default::default();
+        for write in &batch.writes {
+            let tree = registry::tree_of(write.kind)?;
+            let Some(value) = &write.value else {
+                return Err(StoreError::Backend("a bulk load only adds records".into()));
+            };
+            per_tree.entry(tree).or_default().insert(write.key.as_slice(), value.as_slice());
+            if registry::info(write.kind).is_some_and(|i| i.logged) {
+                hlc = hlc.tick(now);
+                page.entries.push(self.change(w, batch, write, 1, hlc));
+                if page.entries.len() == PAGE {
+                    changes.insert(
+                        &page_seq.to_be_bytes(),
+                        codec::encode_at(
+                            &std::mem::take(&mut page),
+                            &self.keys,
+                            MASTER_KEY_ID,
+                            &page_seq.to_be_bytes(),
+                        )?,
+                    );
+                    page_seq = seq + 1;
+                }
+                seq += 1;
+            }
+        }
+        if !page.entries.is_empty() {
+            let at = page_seq.to_be_bytes();
+            changes.insert(&at, codec::encode_at(&page, &self.keys, MASTER_KEY_ID, &at)?);
+        }
+        for (tree, key, value) in &batch.index {
+            match value {
+                Some(v) => per_tree.entry(*tree).or_default().insert(key.as_slice(), v.as_slice()),
+                None => per_tree.entry(*tree).or_default().remove(key.as_slice()),
+            }
+        }
+        if seq != w.next_seq {
+            self.meta.insert(META_HLC, &hlc.to_bytes())?;
+            self.changes.apply_batch(changes)?;
+        }
+        for (tree, b) in per_tree {
+            self.tree(tree).apply_batch(b)?;
+        }
+        if let Some(key) = &batch.end_draft {
+            self.drafts.remove(key.as_bytes())?;
+        }
+        Ok((hlc, seq))
+    }
+
+    /// Runs `write` (a save) with `entries` to be written in the same transaction as its commit,
+    /// so an access-log entry is never lost without the change it records (nor the other way
+    /// round). A save that writes nothing writes the entries alone; a save that fails, none.
+    pub fn with_access<T>(
+        &self,
+        entries: Vec<AccessEntry>,
+        write: impl FnOnce(&Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.writer.lock().map_err(|_| poisoned())?.pending_access = entries;
+        let out = write(self);
+        let left = std::mem::take(&mut self.writer.lock().map_err(|_| poisoned())?.pending_access);
+        let out = out?;
+        if !left.is_empty() {
+            let mut batch = self.batch();
+            for e in &left {
+                batch.access(e)?;
+            }
+            self.commit(batch)?;
+        }
+        Ok(out)
+    }
+
+    /// Replaces the wall clock the change log's timestamps are taken from (tests).
+    pub fn set_clock(&self, clock: WallClock) -> Result<(), StoreError> {
+        self.writer.lock().map_err(|_| poisoned())?.clock = clock;
+        Ok(())
+    }
+
+    /// The wall-clock time the store would stamp a write with now.
+    pub fn now(&self) -> Result<DateTime<Utc>, StoreError> {
+        Ok((self.writer.lock().map_err(|_| poisoned())?.clock)())
+    }
+
+    /// A change-log entry for a record this device adds outside its own store (the erasure trace
+    /// put into a backup): stamped with the next timestamp of this device's clock.
+    pub(super) fn entry_elsewhere(&self, kind: Kind, record: Vec<u8>) -> Result<Change, StoreError> {
+        let mut w = self.writer.lock().map_err(|_| poisoned())?;
+        w.hlc = w.hlc.tick((w.clock)());
+        Ok(Change {
+            record,
+            kind: kind as u8,
+            participant: None,
+            revision: 1,
+            hlc: w.hlc,
+            device: w.device,
+            tombstone: false,
+            erased: false,
+        })
+    }
+
+    /// This data directory's device id.
+    pub fn device_id(&self) -> Result<[u8; 16], StoreError> {
+        Ok(self.writer.lock().map_err(|_| poisoned())?.device)
+    }
+
+    /// The change log, oldest first.
+    pub fn changes(&self) -> Result<Vec<Change>, StoreError> {
+        let pages: Vec<ChangePage> = self.scan(&self.changes, &[])?;
+        Ok(pages.into_iter().flat_map(|p| p.entries).collect())
+    }
+
+    /// The key of a record's entry in `change_heads`.
+    pub(super) fn head_key(&self, kind: Kind, key: &[u8]) -> [u8; 16] {
+        use blake2::Blake2bMac;
+        use blake2::digest::Mac;
+        use blake2::digest::consts::U16;
+        let mut out = [0u8; 16];
+        if let Ok(mut mac) =
+            Blake2bMac::<U16>::new_with_salt_and_personal(self.keys.master().bytes(), b"", b"meedoen heads")
+        {
+            mac.update(&[kind as u8]);
+            mac.update(key);
+            out.copy_from_slice(&mac.finalize().into_bytes());
+        }
+        out
+    }
+
+    /// The writer's state for a store being opened: the device id (made on first use), the
+    /// last timestamp and the next sequence number.
+    pub(super) fn start_writer(&self) -> Result<Writer, StoreError> {
+        let device = match self.meta.get(META_DEVICE)? {
+            Some(v) if v.len() == 16 => v.as_ref().try_into().unwrap_or([0; 16]),
+            _ => {
+                // A store that held records before its change log started: they have no entry.
+                let legacy = registry::kinds()
+                    .iter()
+                    .filter(|i| i.logged && i.tree != Tree::Meta)
+                    .any(|i| !self.tree(i.tree).is_empty());
+                if legacy {
+                    self.meta.insert(META_LOG_LEGACY, &[1u8][..])?;
+                }
+                let id = *uuid::Uuid::new_v4().as_bytes();
+                self.meta.insert(META_DEVICE, &id[..])?;
+                id
+            }
+        };
+        let hlc = self.meta.get(META_HLC)?.and_then(|v| Hlc::from_bytes(&v)).unwrap_or_default();
+        let next_seq = match self.changes.last()? {
+            Some((k, v)) => {
+                let first = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
+                first + self.unseal::<ChangePage>(&v, &k)?.entries.len() as u64
+            }
+            None => 0,
+        };
+        Ok(Writer { hlc, next_seq, device, clock: Box::new(Utc::now), pending_access: Vec::new() })
+    }
+
+    /// The sled tree behind `t`.
+    pub(super) fn tree(&self, t: Tree) -> &sled::Tree {
+        match t {
+            Tree::Meta => &self.meta,
+            Tree::Participants => &self.participants,
+            Tree::IxNumber => &self.ix_number,
+            Tree::Drafts => &self.drafts,
+            Tree::Assessments => &self.assessments,
+            Tree::Goals => &self.goals,
+            Tree::AssessmentDrafts => &self.assessment_drafts,
+            Tree::Modules => &self.modules,
+            Tree::Enrolments => &self.enrolments,
+            Tree::Attendance => &self.attendance,
+            Tree::Closures => &self.closures,
+            Tree::Contacts => &self.contacts,
+            Tree::Appointments => &self.appointments,
+            Tree::Trajectories => &self.trajectories,
+            Tree::Signals => &self.signals,
+            Tree::Referrals => &self.referrals,
+            Tree::IxLastContact => &self.ix_last_contact,
+            Tree::IxAppointmentDate => &self.ix_appointment_date,
+            Tree::Keys => &self.key_tree,
+            Tree::AccessLog => &self.access_log,
+            Tree::Consents => &self.consents,
+            Tree::Erasures => &self.erasures,
+            Tree::Changes => &self.changes,
+            Tree::ChangeHeads => &self.change_heads,
+        }
+    }
+}
+
+fn poisoned() -> StoreError {
+    StoreError::Backend("the store's writer is unusable after a panic".into())
+}
+
+/// A record's head: its latest revision.
+pub(super) fn decode_head(v: &[u8]) -> Option<u64> {
+    Some(u64::from_be_bytes(v.get(..8)?.try_into().ok()?))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,72 @@
+use super::*;
+use crate::domain::Participant;
+use crate::domain::module::Closure;
+use chrono::Datelike;
+
+fn person() -> Participant {
+    Participant::new(ParticipantId::new_random(), 0, Utc::now())
+}
+
+/// `check` tells a record written around the one write path, a deleted record put back, and a
+/// log whose head disagrees with it.
+#[test]
+fn check_finds_writes_around_the_log_and_deleted_records_put_back() {
+    let store = Store::temporary().unwrap();
+    let saved = store.add_participants(vec![person(), person()]).unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 24).unwrap();
+    store.save_closure(&Closure { date: day, reason: "Kerst".into() }).unwrap();
+    assert_eq!(store.check_change_log().unwrap(), Vec::<String>::new());
+    let old = store.closures.get(day.num_days_from_ce().to_be_bytes()).unwrap().unwrap();
+    store.delete_closure(day).unwrap();
+    assert_eq!(store.check_change_log().unwrap(), Vec::<String>::new());
+
+    // A deleted record put back into the data file.
+    store.closures.insert(day.num_days_from_ce().to_be_bytes(), old).unwrap();
+    let problems = store.check_change_log().unwrap();
+    assert!(problems.iter().any(|p| p.contains("deleted closure day record is still there")), "{problems:?}");
+    store.closures.remove(day.num_days_from_ce().to_be_bytes()).unwrap();
+
+    // A record written around the write path (no entry).
+    let mut p = saved[0].clone();
+    p.phone = "06".into();
+    store.participants.insert(p.id.as_bytes(), store.seal(&p, p.id.as_bytes()).unwrap()).unwrap();
+    let mut other = person();
+    other.number = 5000;
+    store.participants.insert(other.id.as_bytes(), store.seal(&other, other.id.as_bytes()).unwrap()).unwrap();
+    let problems = store.check_change_log().unwrap();
+    assert!(problems.iter().any(|p| p.contains("1 participant record(s) have no change-log entry")), "{problems:?}");
+    store.participants.remove(other.id.as_bytes()).unwrap();
+
+    // A head that names another revision than the log's latest entry.
+    store.update_participant(&p).unwrap();
+    store.change_heads.insert(store.head_key(Kind::Participant, p.id.as_bytes()), &7u64.to_be_bytes()).unwrap();
+    let problems = store.check_change_log().unwrap();
+    assert!(problems.iter().any(|p| p.contains("is not the one its head names")), "{problems:?}");
+}
+
+/// The access entries given to `with_access` land in the save's own commit, and none are left
+/// for a later one when the save fails.
+#[test]
+fn access_entries_go_with_the_save_or_not_at_all() {
+    let store = Store::temporary().unwrap();
+    let p = store.add_participant(person()).unwrap();
+    let entry = |action| AccessEntry { participant: p.id, at: Utc::now(), coach: "Sanne".into(), action };
+    let mut changed = p.clone();
+    changed.phone = "06".into();
+    store
+        .with_access(vec![entry(crate::domain::privacy::AccessAction::Recorded("x".into()))], |s| {
+            s.update_participant(&changed)
+        })
+        .unwrap();
+    let log = store.changes().unwrap();
+    assert_eq!(log.len(), 3);
+    // The participant's change and its entry were one page (one commit).
+    assert_eq!(store.changes.len(), 2);
+    // A save that fails writes no entry, now or with the next save.
+    let stranger = person();
+    let failed = store
+        .with_access(vec![entry(crate::domain::privacy::AccessAction::Opened)], |s| s.update_participant(&stranger));
+    assert!(matches!(failed, Err(StoreError::NotFound)));
+    store.save_closure(&Closure { date: chrono::NaiveDate::MIN, reason: String::new() }).unwrap();
+    assert_eq!(store.access_log_of(p.id).unwrap().len(), 1);
+}

@@ -1,0 +1,211 @@
+//! The change log: every registered kind of record written, changed and deleted through the
+//! store leaves an entry per write, with revisions and tombstones, in a log `check` finds
+//! consistent; a laptop clock set back does not reorder the device's own entries.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use common::*;
+use meedoen::domain::contact::RecordId;
+use meedoen::domain::goal::GoalId;
+use meedoen::domain::health::AssessmentId;
+use meedoen::domain::module::{Closure, EnrolmentId};
+use meedoen::domain::privacy::{AccessAction, AccessEntry, Consent, ConsentScope};
+use meedoen::store::{Change, Kind, Settings, Store, registry};
+use uuid::Uuid;
+
+fn new_id() -> Uuid {
+    Uuid::new_v4()
+}
+
+/// Writes one record of every kind the demo does not make, changes one of every kind, gives
+/// `victim` a record of every kind a person has, and erases them.
+fn walk(store: &Store) -> meedoen::domain::ParticipantId {
+    meedoen::demo::fill(store, 12, 7, today(), now()).unwrap();
+    let people = store.participants().unwrap();
+    let victim = people[0].id;
+    let other = people[1].id;
+    // Written for the first time.
+    store.save_settings(&Settings { coach: Some("Sanne".into()), ..Settings::default() }).unwrap();
+    for p in [victim, other] {
+        let c = Consent {
+            participant: p,
+            scope: ConsentScope::HealthData,
+            given_on: today(),
+            withdrawn_on: None,
+            coach: "Sanne".into(),
+        };
+        store.save_consent(&c, now()).unwrap();
+    }
+    store
+        .log_access(&AccessEntry { participant: other, at: now(), coach: "Sanne".into(), action: AccessAction::Opened })
+        .unwrap();
+    store.save_closure(&Closure { date: today() + chrono::Duration::days(3), reason: "Studiedag".into() }).unwrap();
+
+    // Changed: one record of every kind.
+    store
+        .save_closure(&Closure { date: today() + chrono::Duration::days(3), reason: "Studiedag (hele dag)".into() })
+        .unwrap();
+    let mut p = people[1].clone();
+    p.phone = "06-99999999".into();
+    store.update_participant(&p).unwrap();
+    let mut c = store.contacts().unwrap()[0].clone();
+    c.summary.push_str(" (aangevuld)");
+    store.save_contact(&c).unwrap();
+    let mut a = store.appointments().unwrap()[0].clone();
+    a.place = "Buurthuis".into();
+    store.save_appointment(&a).unwrap();
+    let mut s = store.signals().unwrap()[0].clone();
+    s.note.push_str(" (nagebeld)");
+    store.save_signal(&s).unwrap();
+    let mut r = store.partner_referrals().unwrap()[0].clone();
+    r.result = "Aangemeld".into();
+    store.save_partner_referral(&r).unwrap();
+    let mut t = store.trajectories().unwrap()[0].clone();
+    t.advice = "Doorgaan".into();
+    let owner = store.participant(t.participant).unwrap().unwrap();
+    store.save_status_change(&owner, &t).unwrap();
+    let mut h = store.all_assessments().unwrap()[0].clone();
+    h.updated_at = now();
+    store.save_assessment(&h).unwrap();
+    let mut g = store.all_goals().unwrap()[0].clone();
+    g.updated_at = now();
+    store.save_goal(&g).unwrap();
+    let mut m = store.modules().unwrap()[0].clone();
+    m.name.push_str(" (nieuw)");
+    store.save_module(&m).unwrap();
+    let e = store.enrolments().unwrap()[0].clone();
+    store.save_enrolment(&e).unwrap();
+    let mut att = store.attendance().unwrap().into_iter().find(|a| !a.marks.is_empty()).unwrap();
+    let marked = att.marks[0].1;
+    att.marks.push((victim, marked));
+    store.save_attendance(&att).unwrap();
+    store.save_settings(&Settings { coach: Some("Mohamed".into()), ..Settings::default() }).unwrap();
+    store
+        .save_consent(
+            &Consent {
+                withdrawn_on: Some(today()),
+                ..store.consent(other, ConsentScope::HealthData).unwrap().unwrap()
+            },
+            now(),
+        )
+        .unwrap();
+
+    // The victim gets a record of every kind a person has (copies of others' records).
+    let mut c = c.clone();
+    (c.participant, c.id) = (victim, RecordId(new_id()));
+    store.save_contact(&c).unwrap();
+    let mut a = a.clone();
+    (a.participant, a.id) = (victim, RecordId(new_id()));
+    store.save_appointment(&a).unwrap();
+    let mut s = s.clone();
+    (s.participant, s.id) = (victim, RecordId(new_id()));
+    store.save_signal(&s).unwrap();
+    let mut r = r.clone();
+    (r.participant, r.id) = (victim, RecordId(new_id()));
+    store.save_partner_referral(&r).unwrap();
+    let mut h = h.clone();
+    (h.participant, h.id) = (victim, AssessmentId(new_id()));
+    store.save_assessment(&h).unwrap();
+    let mut g = g.clone();
+    (g.participant, g.id) = (victim, GoalId(new_id()));
+    store.save_goal(&g).unwrap();
+    let mut e = e.clone();
+    (e.participant, e.id) = (victim, EnrolmentId(new_id()));
+    store.save_enrolment(&e).unwrap();
+    let mut t = t.clone();
+    t.participant = victim;
+    store.save_status_change(&people[0], &t).unwrap();
+
+    // Deleted.
+    store.delete_closure(today() + chrono::Duration::days(3)).unwrap();
+    store.erase(victim, "Sanne", today()).unwrap();
+    victim
+}
+
+#[test]
+fn every_registered_kind_leaves_an_entry_per_write_with_revisions_and_tombstones() {
+    let store = Store::temporary().unwrap();
+    let victim = walk(&store);
+    let log: Vec<Change> = store.changes().unwrap();
+
+    // Per record, the revisions follow each other from 1; a deleted record's last entry is a
+    // tombstone, and the record is gone.
+    let mut last: HashMap<(u8, Vec<u8>), u64> = HashMap::new();
+    for c in &log {
+        let rev = last.entry((c.kind, c.record.clone())).or_insert(0);
+        assert_eq!(c.revision, *rev + 1, "{:?} revision {} after {}", Kind::from_u8(c.kind), c.revision, rev);
+        *rev = c.revision;
+    }
+    let by_kind = |k: Kind| log.iter().filter(move |c| c.kind == k as u8);
+    let append_only = [Kind::AccessEntry, Kind::Erasure];
+    let never_deleted = [Kind::Module, Kind::Settings, Kind::Attendance, Kind::Erasure];
+    let mut seen = BTreeMap::new();
+    for info in registry::kinds().iter().filter(|i| i.logged) {
+        let k = info.kind;
+        let written = by_kind(k).filter(|c| c.revision == 1 && !c.tombstone).count();
+        let changed = by_kind(k).filter(|c| c.revision > 1 && !c.tombstone).count();
+        let deleted: Vec<&Change> = by_kind(k).filter(|c| c.tombstone).collect();
+        assert!(written > 0, "no {} was written through the change log", k.name());
+        if !append_only.contains(&k) {
+            assert!(changed > 0, "no change of a {} is in the change log", k.name());
+        }
+        if !never_deleted.contains(&k) {
+            assert!(!deleted.is_empty(), "no deleted {} is in the change log", k.name());
+        }
+        seen.insert(k.name(), (written, changed, deleted.len()));
+    }
+    println!("{seen:?}");
+    // The erasure's tombstones are flagged and name the person by their random id only.
+    let erased: Vec<&Change> = log.iter().filter(|c| c.erased).collect();
+    assert!(erased.iter().all(|c| c.tombstone && c.participant.is_none_or(|p| p == victim)));
+    assert!(erased.iter().any(|c| c.kind == Kind::Participant as u8 && c.record == victim.as_bytes()));
+    let kinds: BTreeSet<u8> = erased.iter().map(|c| c.kind).collect();
+    assert!(kinds.len() >= 10, "{kinds:?}");
+    // The one device, its timestamps in order.
+    assert!(log.windows(2).all(|w| w[0].hlc < w[1].hlc));
+    assert!(log.iter().all(|c| c.device == store.device_id().unwrap()));
+    assert_eq!(store.check().unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn a_clock_set_back_does_not_reorder_the_devices_own_changes() {
+    let store = Store::temporary().unwrap();
+    store.set_clock(Box::new(now)).unwrap();
+    store.add_participants(vec![person(0), person(1)]).unwrap();
+    // The laptop's clock jumps back a year.
+    store.set_clock(Box::new(|| now() - chrono::Duration::days(365))).unwrap();
+    let mut p = store.participants().unwrap()[0].clone();
+    p.phone = "06-1".into();
+    store.update_participant(&p).unwrap();
+    p.phone = "06-2".into();
+    store.update_participant(&p).unwrap();
+    let log = store.changes().unwrap();
+    assert_eq!(log.len(), 4);
+    assert!(log.windows(2).all(|w| w[0].hlc < w[1].hlc), "{log:?}");
+    assert_eq!(log[3].hlc.millis, u64::try_from(now().timestamp_millis()).unwrap());
+    assert_eq!(log.iter().map(|c| c.revision).collect::<Vec<_>>(), [1, 1, 2, 3]);
+    assert_eq!(store.check().unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn a_backup_restores_with_its_change_log_and_check_finds_it_consistent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("c");
+    {
+        let store = open(&dir);
+        store.add_participants(vec![person(0), person(1)]).unwrap();
+        store.save_closure(&Closure { date: today(), reason: "Studiedag".into() }).unwrap();
+        let backup = tmp.path().join("b.backup");
+        store.write_backup(&backup).unwrap();
+        store.delete_closure(today()).unwrap();
+        assert_eq!(store.check().unwrap(), Vec::<String>::new());
+    }
+    // The change log is kept with the records: a restored backup is consistent too.
+    let backup = meedoen::store::Backup::read(&tmp.path().join("b.backup")).unwrap();
+    let restored = tmp.path().join("r");
+    Store::restore(&backup, &backup.unlock(TEST_PASSPHRASE).unwrap(), &restored).unwrap();
+    assert_eq!(open(&restored).check().unwrap(), Vec::<String>::new());
+}
