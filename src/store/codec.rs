@@ -62,6 +62,8 @@ pub enum Kind {
     PendingErasure = 24,
     /// An entry of the change log (see `store::changelog`).
     Change = 25,
+    /// A block of participant numbers claimed by a device (see `store::numbers`).
+    NumberBlock = 26,
 }
 
 impl Kind {
@@ -92,6 +94,7 @@ impl Kind {
             23 => Some(Kind::KeyChunk),
             24 => Some(Kind::PendingErasure),
             25 => Some(Kind::Change),
+            26 => Some(Kind::NumberBlock),
             _ => None,
         }
     }
@@ -126,6 +129,7 @@ impl Kind {
             Kind::KeyChunk => "participant keys",
             Kind::PendingErasure => "erasure in progress",
             Kind::Change => "change log entry",
+            Kind::NumberBlock => "participant number block",
         }
     }
 }

@@ -17,6 +17,7 @@ mod highwater;
 pub mod hlc;
 mod keys;
 mod keyslots;
+mod numbers;
 mod privacy;
 mod records;
 pub mod registry;

@@ -256,6 +256,7 @@ fn build() -> Vec<KindInfo> {
         plain::<KeyChunk>(Tree::Keys),
         sealed::<PendingErasure>(Tree::Meta, false, NotPersonal, None),
         sealed::<ChangePage>(Tree::Changes, false, NotPersonal, None),
+        sealed::<super::numbers::NumberBlock>(Tree::Meta, true, NotPersonal, None),
     ]
 }
 

@@ -21,11 +21,10 @@ use crate::domain::{Participant, ParticipantId};
 /// rewritten into a new data file when it is unlocked.
 pub(super) const STORE_VERSION: u32 = 3;
 pub(super) const META_VERSION: &[u8] = b"store_version";
-const META_NEXT_NUMBER: &[u8] = b"next_number";
 const META_SETTINGS: &[u8] = b"settings";
 pub(super) const META_GENERATION: &[u8] = b"generation";
-/// The first participant number handed out.
-const FIRST_NUMBER: u32 = 1001;
+#[cfg(test)]
+use super::numbers::FIRST_NUMBER;
 
 /// A caseload on disk.
 pub struct Store {
@@ -221,20 +220,15 @@ impl Store {
         }
         // Keys first (with whose caseload each person is in), so sealing needs no new key.
         self.ensure_tagged_keys(self.expected_tags(&new).into_iter().map(|(p, tag)| (p, Some(tag))))?;
-        let mut next = match self.meta.get(META_NEXT_NUMBER)? {
-            Some(v) => u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4])).max(FIRST_NUMBER),
-            None => FIRST_NUMBER,
-        };
         let mut batch = self.batch();
+        let numbers = self.take_numbers(new.len(), &mut batch)?;
         let mut numbered = Vec::with_capacity(new.len());
-        for mut p in new {
-            p.number = next;
-            next += 1;
+        for (mut p, number) in new.into_iter().zip(numbers) {
+            p.number = number;
             batch.put(p.id.as_bytes().to_vec(), &p)?;
             batch.index_put(Tree::IxNumber, p.number.to_be_bytes().to_vec(), p.id.as_bytes().to_vec());
             numbered.push(p);
         }
-        batch.index_put(Tree::Meta, META_NEXT_NUMBER.to_vec(), next.to_be_bytes().to_vec());
         if let Some(key) = draft_key {
             batch.end_draft(key);
         }

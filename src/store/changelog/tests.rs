@@ -58,8 +58,9 @@ fn access_entries_go_with_the_save_or_not_at_all() {
             s.update_participant(&changed)
         })
         .unwrap();
+    // The participant and their number block; then the change and the access entry.
     let log = store.changes().unwrap();
-    assert_eq!(log.len(), 3);
+    assert_eq!(log.len(), 4);
     // The participant's change and its entry were one page (one commit).
     assert_eq!(store.changes.len(), 2);
     // A save that fails writes no entry, now or with the next save.
