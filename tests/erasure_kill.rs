@@ -1,7 +1,8 @@
 //! An erasure confirmed on the privacy tab is killed (SIGKILL) at random moments while it runs,
 //! 25 rounds: at the next open it is finished, never left half done. The person is gone from the
 //! live data, the anonymous "erased on DATE by COACH" trace is there exactly once, and the backup
-//! written before the erasure no longer holds anything of theirs.
+//! written before the erasure no longer holds anything of theirs. (A kill before the erasure was
+//! recorded as begun leaves everything as it was: that is allowed, a half erasure never is.)
 //!
 //! The test runs itself as the child: with MEEDOEN_ERASE_CHILD set, `child_erases_then_waits`
 //! opens that caseload, erases participant 1001 the way a coach does (privacy tab, `X`, the
@@ -73,6 +74,7 @@ fn an_erasure_killed_at_any_moment_is_finished_at_the_next_open() {
     // How long an erasure takes here, measured in round 0 (not killed before it ends).
     let mut window = Duration::ZERO;
     let mut killed_part_way = 0;
+    let (mut resumed, mut untouched) = (0, 0);
     for round in 0..25 {
         let dir = tmp.path().join(format!("c{round}"));
         let backup = tmp.path().join(format!("b{round}.backup"));
@@ -128,24 +130,39 @@ fn an_erasure_killed_at_any_moment_is_finished_at_the_next_open() {
             killed_part_way += 1;
         }
         let store = open(&dir);
-        assert!(
-            matches!(store.participant_by_number(1001), Err(StoreError::NoSuchNumber(_))),
-            "round {round}: the erased person is back"
-        );
-        assert_eq!(store.participants().unwrap().len(), PEOPLE.len() - 1, "round {round}");
-        assert_eq!(store.erasures().unwrap().len(), 1, "round {round}: the erasure trace");
         assert_eq!(store.check().unwrap(), Vec::<String>::new(), "round {round}");
-        drop(store);
-        // The backup from before the erasure was cleaned: nothing of the person is left in it to
-        // leave out, and it carries the trace.
         let b = Backup::read(&backup).unwrap();
         let restored = tmp.path().join(format!("r{round}"));
         let done = Store::restore(&b, &b.unlock(TEST_PASSPHRASE).unwrap(), &restored).unwrap();
-        assert_eq!(done.skipped, 0, "round {round}: the backup still held the person's records");
         let r = open(&restored);
-        assert!(r.participant_by_number(1001).is_err(), "round {round}");
-        assert_eq!(r.erasures().unwrap().len(), 1, "round {round}: the backup's trace");
+        match store.participant_by_number(1001) {
+            // Killed before the erasure was recorded as begun: nothing of it happened (the coach
+            // never saw it done), the person whole with their conversations, the backup as written.
+            Ok(p) => {
+                assert!(!finished, "round {round}: an erasure reported done is undone");
+                assert_eq!(store.contacts_of(p.id).unwrap().len(), 5, "round {round}: a half erasure");
+                assert!(store.erasures().unwrap().is_empty(), "round {round}: a trace without the erasure");
+                assert!(r.participant_by_number(1001).is_ok(), "round {round}: the backup lost the person");
+                assert_eq!(done.skipped, 0, "round {round}");
+                untouched += 1;
+            }
+            // Begun: finished (at this open if the kill came first). The backup from before was
+            // cleaned: nothing of the person is left in it to leave out, and it carries the trace.
+            Err(StoreError::NoSuchNumber(_)) => {
+                assert_eq!(store.participants().unwrap().len(), PEOPLE.len() - 1, "round {round}");
+                assert_eq!(store.erasures().unwrap().len(), 1, "round {round}: the erasure trace");
+                assert_eq!(done.skipped, 0, "round {round}: the backup still held the person's records");
+                assert!(r.participant_by_number(1001).is_err(), "round {round}");
+                assert_eq!(r.erasures().unwrap().len(), 1, "round {round}: the backup's trace");
+                if !finished {
+                    resumed += 1;
+                }
+            }
+            Err(e) => panic!("round {round}: {e}"),
+        }
     }
-    println!("erasure takes {window:?}; {killed_part_way} of 24 kills landed part-way");
-    assert!(killed_part_way >= 5, "most kills must land inside the erasure ({killed_part_way} of 24)");
+    println!(
+        "erasure takes {window:?}; {killed_part_way} of 24 kills came before it ended: {resumed} finished at the next open, {untouched} before it had begun"
+    );
+    assert!(resumed >= 3, "kills must land inside the erasure ({resumed} of 24 did)");
 }
