@@ -2,6 +2,7 @@
 
 use super::app::{App, Screen};
 use super::keymap::Action;
+use super::layer;
 use super::screens::participant::Tab;
 use crate::domain::form_kind::FormKind;
 use crate::domain::trajectory::{self, Change, Trajectory};
@@ -12,12 +13,13 @@ impl App {
     /// After a save: the participant screens' day records, the list's contact days and the start
     /// screen are read again.
     pub(super) fn reload_day(&mut self) {
-        let ids: Vec<ParticipantId> =
-            self.stack.iter().filter_map(|s| if let Screen::Participant(p) = s { Some(p.id) } else { None }).collect();
+        let ids: Vec<ParticipantId> = layer::screens(&self.layers)
+            .filter_map(|s| if let Screen::Participant(p) = s { Some(p.id) } else { None })
+            .collect();
         for id in ids {
             match super::day_data::DayRecords::load(&self.store, id) {
                 Ok(d) => {
-                    for s in &mut self.stack {
+                    for s in layer::screens_mut(&mut self.layers) {
                         if let Screen::Participant(p) = s
                             && p.id == id
                         {
@@ -29,7 +31,7 @@ impl App {
             }
         }
         self.contact_summaries = None;
-        if self.stack.iter().any(|s| matches!(s, Screen::List(_))) {
+        if layer::screens(&self.layers).any(|s| matches!(s, Screen::List(_))) {
             self.contact_summaries = self.store.contact_summaries().ok();
         }
         self.compute_start();
@@ -185,14 +187,14 @@ impl App {
         if let Some(e) = failed {
             self.flash = Some((self.error_text(&e), true));
         }
-        if let Some(Screen::Start(s)) = self.stack.first_mut() {
+        if let Some(Screen::Start(s)) = layer::screens_mut(&mut self.layers).next() {
             s.selected = s.selected.min(self.start.rows.len().saturating_sub(1));
         }
     }
 
     /// The signals tab: `↑` `↓` choose a signal, `Enter` opens it to change or close it.
     pub(super) fn signals_action(&mut self, action: Option<Action>) -> Option<bool> {
-        let Some(Screen::Participant(s)) = self.stack.last_mut() else { return None };
+        let Some(Screen::Participant(s)) = layer::top_screen_mut(&mut self.layers) else { return None };
         if s.tab != Tab::Signals {
             return None;
         }
@@ -222,7 +224,7 @@ impl App {
 
     /// The participant-screen keys for the coach's day.
     pub(super) fn day_action(&mut self, action: Action) -> bool {
-        let Some(Screen::Participant(s)) = self.stack.last() else {
+        let Some(Screen::Participant(s)) = layer::top_screen(&self.layers) else {
             return false;
         };
         let id = s.id;

@@ -4,6 +4,7 @@
 use crate::domain::privacy::AccessAction;
 
 use super::app::{App, ConfirmKind, Popup, Screen};
+use super::layer;
 use super::participant_form;
 use crate::domain::form_kind::FormKind;
 use crate::domain::{Participant, ParticipantId};
@@ -48,7 +49,7 @@ impl App {
             return;
         };
         if f.form.is_dirty() {
-            self.popup = Some(Popup::Confirm {
+            self.show_popup(Popup::Confirm {
                 kind: ConfirmKind::DiscardForm,
                 message: self.strings.get("confirm.discard").to_string(),
             });
@@ -69,7 +70,7 @@ impl App {
             self.flash = Some((self.strings.get("draft.gone").to_string(), true));
             return;
         }
-        let Some(Screen::Form(f)) = self.stack.last_mut() else {
+        let Some(Screen::Form(f)) = layer::top_screen_mut(&mut self.layers) else {
             return;
         };
         let mut p = match &before {
@@ -102,7 +103,7 @@ impl App {
                     self.log_access(id, action);
                 }
                 self.caseload.upsert(p);
-                self.stack.pop();
+                self.pop();
                 self.refresh_screens();
                 self.reload_privacy();
                 if existing.is_none() {

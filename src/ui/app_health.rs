@@ -8,6 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use super::app::{App, ConfirmKind, FormScreen, Popup, Screen};
 use super::goal_form;
 use super::keymap::Action;
+use super::layer;
 use super::screens::assessment::{AssessmentState, Outcome};
 use super::screens::participant::Tab;
 use crate::domain::ParticipantId;
@@ -26,12 +27,12 @@ impl App {
     }
 
     /// Reloads the participant screen under the top screen after a save.
-    fn reload_participant(&mut self, id: ParticipantId) {
+    pub(super) fn reload_participant(&mut self, id: ParticipantId) {
         let records = self.store.assessments_of(id).and_then(|a| self.store.goals_of(id).map(|g| (a, g)));
         match records {
             Ok((a, g)) => {
                 let today = self.today;
-                for screen in &mut self.stack {
+                for screen in layer::screens_mut(&mut self.layers) {
                     if let Screen::Participant(s) = screen
                         && s.id == id
                     {
@@ -104,15 +105,15 @@ impl App {
             }
             _ => AssessmentState::new(Assessment::new(id, self.today, &self.coach, (self.clock)()), name, previous),
         };
-        self.stack.push(Screen::Assessment(Box::new(state)));
+        self.push_screen(Screen::Assessment(Box::new(state)));
     }
 
     pub(super) fn assessment_key(&mut self, ev: &KeyEvent) -> bool {
         if super::keymap::resolve(ev, &[super::keymap::Context::Assessment], true) == Some(Action::Help) {
-            self.popup = Some(Popup::Help);
+            self.show_popup(Popup::Help);
             return true;
         }
-        let Some(Screen::Assessment(s)) = self.stack.last_mut() else {
+        let Some(Screen::Assessment(s)) = layer::top_screen_mut(&mut self.layers) else {
             return false;
         };
         match s.update(ev) {
@@ -141,7 +142,7 @@ impl App {
             }
             Outcome::Cancel => {
                 if s.dirty {
-                    self.popup = Some(Popup::Confirm {
+                    self.show_popup(Popup::Confirm {
                         kind: ConfirmKind::DiscardAssessment,
                         message: self.strings.get("confirm.discard").to_string(),
                     });
@@ -155,7 +156,7 @@ impl App {
 
     fn save_assessment(&mut self, then_goal: bool) {
         let now = (self.clock)();
-        let Some(Screen::Assessment(s)) = self.stack.last() else {
+        let Some(Screen::Assessment(s)) = layer::top_screen(&self.layers) else {
             return;
         };
         let mut a = s.to_save();
@@ -173,7 +174,7 @@ impl App {
                 let _ = self.store.delete_assessment_draft(id);
                 self.pop();
                 self.reload_participant(id);
-                if let Some(Screen::Participant(p)) = self.stack.last_mut() {
+                if let Some(Screen::Participant(p)) = layer::top_screen_mut(&mut self.layers) {
                     p.show_tab(Tab::PositiveHealth);
                 }
                 self.flash = Some((self.strings.get("health.saved").to_string(), false));
@@ -181,7 +182,7 @@ impl App {
                     // The wish, in the participant's own words, about the lowest-marked dimension.
                     let form = goal_form::new_goal(&self.strings, id, &wish, area);
                     let draft_key = form.kind.draft_key();
-                    self.stack.push(Screen::Form(FormScreen { form, draft_key, goal: None }));
+                    self.push_screen(Screen::Form(FormScreen { form, draft_key, goal: None }));
                 }
             }
             Err(e) => self.flash = Some((self.error_text(&e), true)),
@@ -189,7 +190,7 @@ impl App {
     }
 
     pub(super) fn discard_assessment(&mut self) {
-        if let Some(Screen::Assessment(s)) = self.stack.last() {
+        if let Some(Screen::Assessment(s)) = layer::top_screen(&self.layers) {
             let id = s.a.participant;
             self.report(self.store.delete_assessment_draft(id));
             self.pop();
@@ -202,7 +203,7 @@ impl App {
             .map(|t| t.with_timezone(&Local).format("%d-%m-%Y %H:%M").to_string())
             .unwrap_or_default();
         let description = self.strings.fill("draft.assessment", &[("name", &name), ("when", &when)]);
-        self.popup = Some(Popup::AssessmentOffer { draft, description });
+        self.show_popup(Popup::AssessmentOffer { draft, description });
     }
 
     pub(super) fn resume_assessment(&mut self, draft: AssessmentDraft) {
@@ -217,14 +218,14 @@ impl App {
             Screen::Participant(s) => s.assessments.last().cloned(),
             _ => None,
         };
-        self.stack.push(Screen::Assessment(Box::new(AssessmentState::from_draft(draft, name, previous))));
+        self.push_screen(Screen::Assessment(Box::new(AssessmentState::from_draft(draft, name, previous))));
     }
 
     /// Saves the goal form (a new goal, or the goal the screen holds) for participant `id`.
     pub(super) fn save_goal_form(&mut self, id: ParticipantId) {
         let today = self.today;
         let now = (self.clock)();
-        let Some(Screen::Form(f)) = self.stack.last_mut() else {
+        let Some(Screen::Form(f)) = layer::top_screen_mut(&mut self.layers) else {
             return;
         };
         let mut g =
@@ -240,7 +241,7 @@ impl App {
                 let _ = self.store.delete_draft(&key);
                 self.pop();
                 self.reload_participant(id);
-                if let Some(Screen::Participant(p)) = self.stack.last_mut() {
+                if let Some(Screen::Participant(p)) = layer::top_screen_mut(&mut self.layers) {
                     p.show_tab(Tab::Goals);
                     p.selected_goal = p.goals.iter().position(|x| x.id == g.id).unwrap_or(0);
                 }
@@ -252,7 +253,7 @@ impl App {
 
     /// Writes the spider web of the selected assessment (with the one before it) as SVG.
     fn write_chart(&mut self) {
-        let Some(Screen::Participant(s)) = self.stack.last() else {
+        let Some(Screen::Participant(s)) = layer::top_screen(&self.layers) else {
             return;
         };
         let Some((cur, prev)) = s.compared() else {

@@ -5,6 +5,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use super::app::{App, ConfirmKind, Popup, Screen};
 use super::keymap::{self, Action, Context};
+use super::layer;
 use super::module_form;
 use super::modules_data::ModuleData;
 use super::screens::enrol::EnrolState;
@@ -15,7 +16,7 @@ use crate::domain::module::{Attendance, Enrolment, EnrolmentId, EnrolmentStatus,
 
 impl App {
     /// Reloads the module data after a save.
-    fn reload_modules(&mut self) {
+    pub(super) fn reload_modules(&mut self) {
         match ModuleData::load(&self.store) {
             Ok(d) => self.modules = d,
             Err(e) => self.flash = Some((self.error_text(&e), true)),
@@ -24,13 +25,13 @@ impl App {
     }
 
     pub(super) fn open_catalogue(&mut self) {
-        self.stack.push(Screen::Catalogue(CatalogueState { selected: 0 }));
+        self.push_screen(Screen::Catalogue(CatalogueState { selected: 0 }));
     }
 
     pub(super) fn open_week(&mut self) {
         let mut w = WeekState::new(self.today);
         w.update(Action::Today, &self.modules, self.today);
-        self.stack.push(Screen::Week(w));
+        self.push_screen(Screen::Week(w));
     }
 
     /// Keys on the module screens; `None` when the top screen is not one of them.
@@ -46,17 +47,17 @@ impl App {
             // F1 opens help where letters are typed.
             keymap::resolve(ev, &[Context::Form], true).filter(|a| *a == Action::Help)
         });
-        let handled = match (action, self.stack.last_mut()) {
+        let handled = match (action, layer::top_screen_mut(&mut self.layers)) {
             (Some(Action::Quit), _) => {
                 self.quit = true;
                 false
             }
             (Some(Action::Help), _) => {
-                self.popup = Some(Popup::Help);
+                self.show_popup(Popup::Help);
                 true
             }
             (Some(Action::Back), Some(Screen::Roster(r))) if r.dirty => {
-                self.popup = Some(Popup::Confirm {
+                self.show_popup(Popup::Confirm {
                     kind: ConfirmKind::DiscardRoster,
                     message: self.strings.get("roster.discard").to_string(),
                 });
@@ -71,7 +72,7 @@ impl App {
             (Some(Action::AddClosure), _) => self.open_form(FormKind::Closure),
             (Some(Action::Open), Some(Screen::Catalogue(c))) => match c.selected_id(&self.modules) {
                 Some(id) => {
-                    self.stack.push(Screen::Module(ModuleState { id, selected: 0 }));
+                    self.push_screen(Screen::Module(ModuleState { id, selected: 0 }));
                     true
                 }
                 None => false,
@@ -93,7 +94,7 @@ impl App {
                 match session {
                     Some(x) if x.topic.is_some() => {
                         let r = RosterState::new(&self.modules, id, x.date, x.topic.unwrap_or(1), today);
-                        self.stack.push(Screen::Roster(r));
+                        self.push_screen(Screen::Roster(r));
                         true
                     }
                     _ => false,
@@ -102,7 +103,7 @@ impl App {
             (Some(Action::Open), Some(Screen::Week(w))) => match w.selected_row(&self.modules, today) {
                 Some(row) => {
                     let r = RosterState::new(&self.modules, row.module, row.date, row.topic, today);
-                    self.stack.push(Screen::Roster(r));
+                    self.push_screen(Screen::Roster(r));
                     true
                 }
                 None => false,
@@ -161,7 +162,7 @@ impl App {
     }
 
     fn save_roster(&mut self) {
-        let Some(Screen::Roster(r)) = self.stack.last() else {
+        let Some(Screen::Roster(r)) = layer::top_screen(&self.layers) else {
             return;
         };
         let marks: Vec<_> = r.rows.iter().filter_map(|(p, m)| m.map(|m| (*p, m))).collect();
@@ -207,7 +208,7 @@ impl App {
             },
             None => None,
         };
-        let Some(Screen::Form(f)) = self.stack.last_mut() else {
+        let Some(Screen::Form(f)) = layer::top_screen_mut(&mut self.layers) else {
             return;
         };
         let Ok(m) = module_form::apply(&mut f.form, existing.as_ref(), today, now) else {
@@ -221,7 +222,7 @@ impl App {
     /// Saves the closure days of the closure form.
     pub(super) fn save_closure_form(&mut self) {
         let today = self.today;
-        let Some(Screen::Form(f)) = self.stack.last_mut() else {
+        let Some(Screen::Form(f)) = layer::top_screen_mut(&mut self.layers) else {
             return;
         };
         let Ok(days) = module_form::closures(&mut f.form, today) else {
@@ -250,7 +251,7 @@ impl App {
 
     pub(super) fn participant_modules_action(&mut self, action: Action) -> bool {
         let today = self.today;
-        let Some(Screen::Participant(p)) = self.stack.last_mut() else {
+        let Some(Screen::Participant(p)) = layer::top_screen_mut(&mut self.layers) else {
             return false;
         };
         let id = p.id;
@@ -266,7 +267,7 @@ impl App {
             }
             Action::Enrol => {
                 let name = self.caseload.by_id(id).map(|x| x.listed_name()).unwrap_or_default();
-                self.stack.push(Screen::Enrol(EnrolState::new(id, name, &self.modules)));
+                self.push_screen(Screen::Enrol(EnrolState::new(id, name, &self.modules)));
                 true
             }
             Action::StopEnrolment => {
@@ -283,7 +284,7 @@ impl App {
                 }
                 // Stopping cannot be undone: ask first.
                 let message = self.strings.fill("modules.stop_confirm", &[("name", &m.name)]);
-                self.popup = Some(Popup::Confirm { kind: ConfirmKind::StopEnrolment(e.id), message });
+                self.show_popup(Popup::Confirm { kind: ConfirmKind::StopEnrolment(e.id), message });
                 true
             }
             _ => false,
@@ -344,7 +345,7 @@ impl App {
         self.log_access(participant, crate::domain::privacy::AccessAction::Recorded("enrolment".into()));
         self.reload_modules();
         self.pop();
-        if let Some(Screen::Participant(p)) = self.stack.last_mut() {
+        if let Some(Screen::Participant(p)) = layer::top_screen_mut(&mut self.layers) {
             p.show_tab(super::screens::participant::Tab::Modules);
         }
         let Some(m) = self.modules.module(module) else {

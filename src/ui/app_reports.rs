@@ -2,6 +2,7 @@
 
 use super::app::{App, Screen};
 use super::keymap::Action;
+use super::layer;
 use super::screens::reports::ReportState;
 
 impl App {
@@ -9,7 +10,7 @@ impl App {
         match crate::reports::Loaded::load(&self.store) {
             Ok(data) => {
                 let state = ReportState::new(data, self.today, &self.coach);
-                self.stack.push(Screen::Reports(Box::new(state)));
+                self.push_screen(Screen::Reports(Box::new(state)));
             }
             Err(e) => self.flash = Some((self.error_text(&e), true)),
         }
@@ -23,7 +24,7 @@ impl App {
         }
         let coach = self.coach.clone();
         let today = self.today;
-        let Some(Screen::Reports(r)) = self.stack.last_mut() else { return None };
+        let Some(Screen::Reports(r)) = layer::top_screen_mut(&mut self.layers) else { return None };
         match action? {
             Action::PrevPeriod | Action::NextPeriod => {
                 r.shift(action == Some(Action::NextPeriod));
@@ -51,7 +52,7 @@ impl App {
     /// Writes the report (CSV) and the ESF+ participant list (CSV, without names) to the
     /// documents folder.
     fn write_report_files(&mut self) -> bool {
-        let Some(Screen::Reports(r)) = self.stack.last() else { return false };
+        let Some(Screen::Reports(r)) = layer::top_screen(&self.layers) else { return false };
         let dir = match self.export_dir() {
             Ok(d) => d,
             Err(message) => {
