@@ -217,32 +217,9 @@ impl App {
             return true;
         }
         match action {
-            Some(Action::Quit) => {
-                self.quit = true;
-                false
-            }
-            Some(Action::Help) => {
-                self.show_popup(Popup::Help);
-                true
-            }
-            Some(Action::NewIntake) => {
-                self.new_intake();
-                true
-            }
             Some(Action::OpenSearch) => {
                 let s = SearchState::new(&mut self.caseload);
                 self.push_screen(Screen::Search(s));
-                true
-            }
-            Some(Action::OpenList) => {
-                if self.contact_summaries.is_none() {
-                    match self.store.contact_summaries() {
-                        Ok(m) => self.contact_summaries = Some(m),
-                        Err(e) => self.flash = Some((self.error_text(&e), true)),
-                    }
-                }
-                let s = ListState::new(&mut self.caseload);
-                self.push_screen(Screen::List(s));
                 true
             }
             Some(
@@ -265,47 +242,7 @@ impl App {
                 | Action::NewSignal
                 | Action::NewReferral),
             ) if matches!(self.screen(), Screen::Participant(_)) => self.day_action(a),
-            Some(Action::ToggleTeam) => {
-                self.team = !self.team;
-                self.compute_start();
-                true
-            }
-            Some(Action::OpenModules) => {
-                self.open_catalogue();
-                true
-            }
-            Some(Action::OpenWeek) => {
-                self.open_week();
-                true
-            }
             Some(Action::Back) => self.pop(),
-            Some(Action::Open) => {
-                if let Screen::Start(s) = self.screen() {
-                    let row = self.start.rows.get(s.selected).cloned();
-                    return match row {
-                        Some(r) => {
-                            self.open_participant(r.participant());
-                            if let Some(Screen::Participant(p)) = layer::top_screen_mut(&mut self.layers) {
-                                p.show_tab(r.tab());
-                            }
-                            true
-                        }
-                        None => false,
-                    };
-                }
-                let id = match self.screen() {
-                    Screen::List(s) => s.selected_id(&self.caseload),
-                    Screen::Search(s) => s.selected_id(&self.caseload),
-                    _ => None,
-                };
-                match id {
-                    Some(id) => {
-                        self.open_participant(id);
-                        true
-                    }
-                    None => false,
-                }
-            }
             Some(Action::Edit) => match self.screen() {
                 Screen::Participant(s) => {
                     let id = s.id;
@@ -313,20 +250,11 @@ impl App {
                 }
                 _ => false,
             },
-            Some(a) => {
-                let caseload = &mut self.caseload;
-                match layer::top_screen_mut(&mut self.layers) {
-                    Some(Screen::Start(s)) => s.update(a, self.start.rows.len()),
-                    Some(Screen::List(s)) => s.update(a, caseload),
-                    Some(Screen::Search(s)) => s.update(a),
-                    Some(Screen::Participant(s)) => s.update(a),
-                    _ => false,
-                }
-            }
-            None => match layer::top_screen_mut(&mut self.layers) {
-                Some(Screen::Search(s)) => s.type_key(ev, &mut self.caseload),
+            Some(a) => match layer::top_screen_mut(&mut self.layers) {
+                Some(Screen::Participant(s)) => s.update(a),
                 _ => false,
             },
+            None => false,
         }
     }
 

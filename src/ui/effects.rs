@@ -37,6 +37,8 @@ pub enum Effect {
         participant: ParticipantId,
         tab: Option<Tab>,
     },
+    /// Opens the intake form (or offers the unfinished intake first).
+    NewIntake,
     /// Opens a form (its draft is kept while it is typed).
     OpenForm(FormKind),
     /// A one-line message in the footer until the next key: (text, is an error).
@@ -84,6 +86,7 @@ impl std::fmt::Debug for Effect {
             Effect::Pop => f.write_str("Pop"),
             Effect::PopScreen => f.write_str("PopScreen"),
             Effect::Open { participant, tab } => write!(f, "Open({participant:?}, {tab:?})"),
+            Effect::NewIntake => f.write_str("NewIntake"),
             Effect::OpenForm(k) => write!(f, "OpenForm({k:?})"),
             Effect::Flash(m, e) => write!(f, "Flash({m:?}, {e})"),
             Effect::DataChanged(c) => write!(f, "DataChanged({c:?})"),
@@ -136,6 +139,7 @@ impl App {
                     p.show_tab(tab);
                 }
             }
+            Effect::NewIntake => self.new_intake(),
             Effect::OpenForm(kind) => {
                 self.open_form(kind);
             }

@@ -7,9 +7,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::crossterm::event::KeyEvent;
 
 use super::app::Screen;
+use super::caseload::Caseload;
 use super::keymap::{Action, Context};
 use super::lock::LockState;
+use super::modules_data::ModuleData;
 use super::popup::Popup;
+use super::screens::start::Today;
 use crate::i18n::Strings;
 
 pub use super::effects::{Changed, Effect};
@@ -61,11 +64,17 @@ pub struct Input<'a> {
     pub key: &'a KeyEvent,
 }
 
-/// What a layer may read while it handles an action: the context, never the App.
+/// What a layer may read while it handles an action: the context, never the App. The caseload
+/// is lent mutably only for its derived orders and index (built when first asked for); a layer
+/// changes data by returning effects.
 pub struct Ctx<'a> {
     pub strings: &'a Strings,
     pub today: NaiveDate,
     pub now: DateTime<Utc>,
+    pub caseload: &'a mut Caseload,
+    /// The start screen as last derived.
+    pub start: &'a Today,
+    pub modules: &'a ModuleData,
 }
 
 impl Layer {

@@ -121,7 +121,17 @@ mod tests {
 
     fn answer(p: &mut Popup, action: Option<Action>, code: KeyCode) -> Outcome {
         let strings = Strings::new(Lang::Nl);
-        let ctx = Ctx { strings: &strings, today: chrono::NaiveDate::MIN, now: chrono::DateTime::UNIX_EPOCH };
+        let mut caseload = crate::ui::caseload::Caseload::from_people(Vec::new());
+        let start = crate::ui::screens::start::Today::default();
+        let modules = crate::ui::modules_data::ModuleData::default();
+        let ctx = Ctx {
+            strings: &strings,
+            today: chrono::NaiveDate::MIN,
+            now: chrono::DateTime::UNIX_EPOCH,
+            caseload: &mut caseload,
+            start: &start,
+            modules: &modules,
+        };
         let (action, key) = input(action, code);
         p.handle(Input { action, key: &key }, &ctx)
     }

@@ -147,7 +147,14 @@ impl App {
         // Popups and the lock: modal, they answer every key or none.
         if let Some((contexts, typing)) = self.layers[top].overlay_contexts() {
             let action = keymap::resolve(ev, &contexts, typing);
-            let ctx = Ctx { strings: &self.strings, today: self.today, now };
+            let ctx = Ctx {
+                strings: &self.strings,
+                today: self.today,
+                now,
+                caseload: &mut self.caseload,
+                start: &self.start,
+                modules: &self.modules,
+            };
             let input = Input { action, key: ev };
             return match &mut self.layers[top] {
                 Layer::Popup(p) => p.handle(input, &ctx),
@@ -158,7 +165,7 @@ impl App {
         // The top screen, then the global keys.
         let (contexts, typing) = self.screen_contexts();
         let action = keymap::resolve(ev, &contexts, typing);
-        let outcome = self.screen_layer(Input { action, key: ev });
+        let outcome = self.screen_layer(Input { action, key: ev }, now);
         if outcome.is_consumed() || matches!(outcome, Outcome::Unchanged) {
             return outcome;
         }
@@ -168,8 +175,27 @@ impl App {
     /// The top screen's answer. Screens not yet converted to layers of their own are handled
     /// by the App here (an adapter: they do their own store I/O and say only whether anything
     /// changed).
-    fn screen_layer(&mut self, input: Input) -> Outcome {
-        if self.screen_key(input) { Outcome::done() } else { Outcome::Ignored }
+    fn screen_layer(&mut self, input: Input, now: chrono::DateTime<chrono::Utc>) -> Outcome {
+        let mut ctx = Ctx {
+            strings: &self.strings,
+            today: self.today,
+            now,
+            caseload: &mut self.caseload,
+            start: &self.start,
+            modules: &self.modules,
+        };
+        match layer::top_screen_mut(&mut self.layers) {
+            Some(Screen::Start(s)) => s.handle(input, &mut ctx),
+            Some(Screen::List(s)) => s.handle(input, &mut ctx),
+            Some(Screen::Search(s)) => s.handle(input, &mut ctx),
+            _ => {
+                if self.screen_key(input) {
+                    Outcome::done()
+                } else {
+                    Outcome::Ignored
+                }
+            }
+        }
     }
 }
 
