@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::caseload::Caseload;
 use super::form::{Form, FormOutcome};
-use super::keymap::{self, Action, Context};
+use super::keymap::Action;
 use super::layer::{self, Layer};
 use super::screens::list::ListState;
 use super::screens::participant::ParticipantState;
@@ -173,13 +173,13 @@ impl App {
         let ev = input.key;
         let today = self.today;
         if let Screen::Assessment(_) = self.screen() {
-            return self.assessment_key(ev);
+            return self.assessment_key(input.action, ev);
         }
         if let Some(handled) = self.modules_key(ev) {
             return handled;
         }
         if let Screen::Form(f) = self.screen_mut() {
-            if keymap::resolve(ev, &[Context::Form], true) == Some(Action::Help) {
+            if input.action == Some(Action::Help) {
                 self.show_popup(Popup::Help);
                 return true;
             }
@@ -208,7 +208,7 @@ impl App {
             return handled;
         }
         if let (
-            Some(Action::Edit | Action::NewAssessment | Action::NewGoal | Action::Enrol | Action::ToggleStep),
+            Some(Action::Edit | Action::NewAssessment | Action::NewGoal | Action::Enrol | Action::ToggleStep(_)),
             Screen::Participant(s),
         ) = (action, self.screen())
             && self.caseload.by_id(s.id).is_some_and(|p| p.status == crate::domain::Status::Closed)
@@ -223,8 +223,12 @@ impl App {
                 true
             }
             Some(
-                a @ (Action::NewAssessment | Action::NewGoal | Action::WriteChart | Action::ToggleStep | Action::Open),
-            ) if matches!(self.screen(), Screen::Participant(_)) => self.participant_action(a, ev),
+                a @ (Action::NewAssessment
+                | Action::NewGoal
+                | Action::WriteChart
+                | Action::ToggleStep(_)
+                | Action::Open),
+            ) if matches!(self.screen(), Screen::Participant(_)) => self.participant_action(a),
             Some(Action::Enrol) if matches!(self.screen(), Screen::Participant(_)) => {
                 self.participant_modules_action(Action::Enrol)
             }

@@ -3,7 +3,7 @@
 
 use crate::domain::privacy::AccessAction;
 use chrono::{DateTime, Local};
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 
 use super::app::{App, ConfirmKind, FormScreen, Popup, Screen};
 use super::goal_form;
@@ -46,7 +46,7 @@ impl App {
         self.reload_privacy();
     }
 
-    pub(super) fn participant_action(&mut self, action: Action, ev: &KeyEvent) -> bool {
+    pub(super) fn participant_action(&mut self, action: Action) -> bool {
         let Some(id) = self.current_participant() else {
             return false;
         };
@@ -64,11 +64,8 @@ impl App {
                     None => return false,
                 }
             }
-            Action::ToggleStep => {
-                let KeyCode::Char(c) = ev.code else {
-                    return false;
-                };
-                let n = (c as u8).wrapping_sub(b'1') as usize;
+            Action::ToggleStep(step) => {
+                let n = usize::from(step).wrapping_sub(1);
                 let now = (self.clock)();
                 let goal = match self.screen() {
                     Screen::Participant(s) if s.tab == Tab::Goals => s.selected_goal().cloned(),
@@ -108,15 +105,15 @@ impl App {
         self.push_screen(Screen::Assessment(Box::new(state)));
     }
 
-    pub(super) fn assessment_key(&mut self, ev: &KeyEvent) -> bool {
-        if super::keymap::resolve(ev, &[super::keymap::Context::Assessment], true) == Some(Action::Help) {
+    pub(super) fn assessment_key(&mut self, action: Option<Action>, ev: &KeyEvent) -> bool {
+        if action == Some(Action::Help) {
             self.show_popup(Popup::Help);
             return true;
         }
         let Some(Screen::Assessment(s)) = layer::top_screen_mut(&mut self.layers) else {
             return false;
         };
-        match s.update(ev) {
+        match s.update(action, ev) {
             Outcome::Ignored => false,
             Outcome::Moved => {
                 let draft = s.draft();
