@@ -266,3 +266,19 @@ fn data_changed_refreshes_the_start_screen() {
     let after = screen(&app, 80, 24);
     assert_ne!(before, after, "the start screen was derived again");
 }
+
+/// A layer answers with effects and writes nothing itself: ticking step 2 off asks for the goal
+/// to be saved with step 2 done; the store holds the goal unchanged until the executor runs.
+#[test]
+fn ticking_a_step_is_an_effect_until_it_is_applied() {
+    use meedoen::ui::layer::Effect;
+    let mut app = enter(Context::GoalsTab);
+    let fatma = app.store.participant_by_number(1001).unwrap().id;
+    let stored =
+        |app: &App| app.store.goals_of(fatma).unwrap().iter().flat_map(|g| g.steps.clone()).filter(|s| s.done).count();
+    let Outcome::Consumed(effects) = app.dispatch(&key(KeyCode::Char('2'))) else { panic!("not consumed") };
+    assert!(matches!(&effects[..], [Effect::SaveGoal(g)] if g.steps[1].done && !g.steps[0].done), "{effects:?}");
+    assert_eq!(stored(&app), 0, "the layer wrote nothing");
+    app.apply(effects);
+    assert_eq!(stored(&app), 1, "the executor saved it");
+}

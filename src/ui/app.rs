@@ -201,64 +201,15 @@ impl App {
             };
         }
         let action = input.action;
-        if let Some(handled) = self.privacy_action(action).or_else(|| self.signals_action(action)) {
+        if let Some(handled) = self.privacy_action(action) {
             return handled;
         }
         if let Some(handled) = self.reports_action(action) {
             return handled;
         }
-        if let (
-            Some(Action::Edit | Action::NewAssessment | Action::NewGoal | Action::Enrol | Action::ToggleStep(_)),
-            Screen::Participant(s),
-        ) = (action, self.screen())
-            && self.caseload.by_id(s.id).is_some_and(|p| p.status == crate::domain::Status::Closed)
-        {
-            self.flash = Some((self.strings.get("trajectory.read_only").to_string(), true));
-            return true;
-        }
         match action {
-            Some(Action::OpenSearch) => {
-                let s = SearchState::new(&mut self.caseload);
-                self.push_screen(Screen::Search(s));
-                true
-            }
-            Some(
-                a @ (Action::NewAssessment
-                | Action::NewGoal
-                | Action::WriteChart
-                | Action::ToggleStep(_)
-                | Action::Open),
-            ) if matches!(self.screen(), Screen::Participant(_)) => self.participant_action(a),
-            Some(Action::Enrol) if matches!(self.screen(), Screen::Participant(_)) => {
-                self.participant_modules_action(Action::Enrol)
-            }
-            Some(a @ (Action::StopEnrolment | Action::Up | Action::Down)) if matches!(self.screen(), Screen::Participant(p) if p.tab == super::screens::participant::Tab::Modules) => {
-                self.participant_modules_action(a)
-            }
-            Some(
-                a @ (Action::LogContact
-                | Action::PlanAppointment
-                | Action::Advance
-                | Action::Extend
-                | Action::CloseTrajectory
-                | Action::Reopen
-                | Action::WriteAdvice
-                | Action::NewSignal
-                | Action::NewReferral),
-            ) if matches!(self.screen(), Screen::Participant(_)) => self.day_action(a),
             Some(Action::Back) => self.pop(),
-            Some(Action::Edit) => match self.screen() {
-                Screen::Participant(s) => {
-                    let id = s.id;
-                    self.edit_participant(id)
-                }
-                _ => false,
-            },
-            Some(a) => match layer::top_screen_mut(&mut self.layers) {
-                Some(Screen::Participant(s)) => s.update(a),
-                _ => false,
-            },
-            None => false,
+            _ => false,
         }
     }
 

@@ -28,10 +28,6 @@ impl App {
         self.open_form(FormKind::Intake);
     }
 
-    pub(super) fn edit_participant(&mut self, id: ParticipantId) -> bool {
-        self.caseload.by_id(id).is_some() && self.open_form(FormKind::EditParticipant(id))
-    }
-
     /// Keeps what was typed so far; lands on disk within a fraction of a second.
     pub(super) fn keep_draft(&mut self) {
         let now = (self.clock)();

@@ -12,20 +12,11 @@ use super::layer;
 use super::screens::assessment::{AssessmentState, Outcome};
 use super::screens::participant::Tab;
 use crate::domain::ParticipantId;
-use crate::domain::form_kind::FormKind;
 use crate::domain::goal::{Area, Goal};
 use crate::domain::health::{Assessment, DIMENSIONS};
 use crate::store::AssessmentDraft;
 
 impl App {
-    /// The participant on screen, if the participant screen is on top.
-    fn current_participant(&self) -> Option<ParticipantId> {
-        match self.screen() {
-            Screen::Participant(s) => Some(s.id),
-            _ => None,
-        }
-    }
-
     /// Reloads the participant screen under the top screen after a save.
     pub(super) fn reload_participant(&mut self, id: ParticipantId) {
         let records = self.store.assessments_of(id).and_then(|a| self.store.goals_of(id).map(|g| (a, g)));
@@ -46,50 +37,18 @@ impl App {
         self.reload_privacy();
     }
 
-    pub(super) fn participant_action(&mut self, action: Action) -> bool {
-        let Some(id) = self.current_participant() else {
-            return false;
-        };
-        match action {
-            Action::NewAssessment => self.start_assessment(id),
-            Action::NewGoal => return self.open_form(FormKind::Goal { participant: id, goal: None }),
-            Action::WriteChart => self.write_chart(),
-            Action::Open => {
-                let goal = match self.screen() {
-                    Screen::Participant(s) if s.tab == Tab::Goals => s.selected_goal().cloned(),
-                    _ => None,
-                };
-                match goal {
-                    Some(g) => return self.open_form(FormKind::Goal { participant: id, goal: Some(g.id) }),
-                    None => return false,
-                }
-            }
-            Action::ToggleStep(step) => {
-                let n = usize::from(step).wrapping_sub(1);
-                let now = (self.clock)();
-                let goal = match self.screen() {
-                    Screen::Participant(s) if s.tab == Tab::Goals => s.selected_goal().cloned(),
-                    _ => None,
-                };
-                let Some(mut g) = goal else { return false };
-                let Some(step) = g.steps.get_mut(n) else {
-                    return false;
-                };
-                step.done = !step.done;
-                g.updated_at = now;
-                let res = self.store.save_goal(&g);
-                if res.is_ok() {
-                    self.log_access(id, AccessAction::Recorded("goal".into()));
-                }
-                self.report(res);
-                self.reload_participant(id);
-            }
-            _ => return false,
+    /// Saves a goal whose step was ticked off or on (the executor of `Effect::SaveGoal`).
+    pub(super) fn save_goal(&mut self, g: Goal) {
+        let id = g.participant;
+        let res = self.store.save_goal(&g);
+        if res.is_ok() {
+            self.log_access(id, AccessAction::Recorded("goal".into()));
         }
-        true
+        self.report(res);
+        self.reload_participant(id);
     }
 
-    fn start_assessment(&mut self, id: ParticipantId) {
+    pub(super) fn start_assessment(&mut self, id: ParticipantId) {
         let name = self.caseload.by_id(id).map(|p| p.listed_name()).unwrap_or_default();
         let previous = match self.screen() {
             Screen::Participant(s) => s.assessments.last().cloned(),
@@ -249,7 +208,7 @@ impl App {
     }
 
     /// Writes the spider web of the selected assessment (with the one before it) as SVG.
-    fn write_chart(&mut self) {
+    pub(super) fn write_chart(&mut self) {
         let Some(Screen::Participant(s)) = layer::top_screen(&self.layers) else {
             return;
         };

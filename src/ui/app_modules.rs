@@ -8,7 +8,6 @@ use super::keymap::{self, Action, Context};
 use super::layer;
 use super::module_form;
 use super::modules_data::ModuleData;
-use super::screens::enrol::EnrolState;
 use super::screens::modules::{CatalogueState, ModuleState, listed_sessions};
 use super::screens::week::{RosterState, WeekState};
 use crate::domain::form_kind::FormKind;
@@ -246,48 +245,6 @@ impl App {
                 self.flash = Some((self.strings.fill("modules.saved", &[("what", &what)]), false));
             }
             Err(e) => self.flash = Some((self.error_text(&e), true)),
-        }
-    }
-
-    pub(super) fn participant_modules_action(&mut self, action: Action) -> bool {
-        let today = self.today;
-        let Some(Screen::Participant(p)) = layer::top_screen_mut(&mut self.layers) else {
-            return false;
-        };
-        let id = p.id;
-        let mine: Vec<EnrolmentId> = self.modules.enrolments_of(id).iter().map(|e| e.id).collect();
-        match action {
-            Action::Up if p.selected_enrolment > 0 => {
-                p.selected_enrolment -= 1;
-                true
-            }
-            Action::Down if p.selected_enrolment + 1 < mine.len() => {
-                p.selected_enrolment += 1;
-                true
-            }
-            Action::Enrol => {
-                let name = self.caseload.by_id(id).map(|x| x.listed_name()).unwrap_or_default();
-                self.push_screen(Screen::Enrol(EnrolState::new(id, name, &self.modules)));
-                true
-            }
-            Action::StopEnrolment => {
-                let Some(e) = mine.get(p.selected_enrolment).and_then(|e| self.modules.enrolment(*e)).cloned() else {
-                    return false;
-                };
-                let Some(m) = self.modules.module(e.module) else {
-                    return false;
-                };
-                let status = self.modules.schedule(m, today).progress.get(&e.id).map(|x| x.status);
-                if matches!(status, Some(EnrolmentStatus::Completed | EnrolmentStatus::Stopped)) {
-                    self.flash = Some((self.strings.get("modules.not_running").to_string(), true));
-                    return true;
-                }
-                // Stopping cannot be undone: ask first.
-                let message = self.strings.fill("modules.stop_confirm", &[("name", &m.name)]);
-                self.show_popup(Popup::Confirm { kind: ConfirmKind::StopEnrolment(e.id), message });
-                true
-            }
-            _ => false,
         }
     }
 

@@ -1,6 +1,6 @@
 //! The participant's rights in the UI: the access log, consent, erasure and the retention list.
 
-use super::app::{App, Popup, Screen};
+use super::app::{App, Screen};
 use super::keymap::Action;
 use super::layer::{self, Layer};
 use super::screens::participant::Tab;
@@ -37,17 +37,6 @@ impl App {
     pub(super) fn privacy_action(&mut self, action: Option<Action>) -> Option<bool> {
         match (action?, self.screen()) {
             (Action::OpenRetention, Screen::Start(_)) => Some(self.open_retention()),
-            (Action::ToggleConsent, Screen::Participant(s)) if s.tab == Tab::Privacy => Some(self.toggle_consent()),
-            (Action::Erase, Screen::Participant(_)) => Some(self.ask_erase()),
-            (Action::Up | Action::Down, Screen::Participant(s)) if s.tab == Tab::Privacy => {
-                let down = action == Some(Action::Down);
-                if let Some(Screen::Participant(s)) = layer::top_screen_mut(&mut self.layers) {
-                    let last = ConsentScope::ALL.len() - 1;
-                    s.selected_scope =
-                        if down { (s.selected_scope + 1).min(last) } else { s.selected_scope.saturating_sub(1) };
-                }
-                Some(true)
-            }
             (Action::Open, Screen::Retention(r)) => {
                 let id = r.rows.get(r.selected).map(|row| row.id);
                 if let Some(id) = id {
@@ -68,7 +57,7 @@ impl App {
         }
     }
 
-    fn toggle_consent(&mut self) -> bool {
+    pub(super) fn toggle_consent(&mut self) -> bool {
         let Screen::Participant(s) = self.screen() else { return false };
         let (id, scope) = (s.id, ConsentScope::ALL[s.selected_scope.min(ConsentScope::ALL.len() - 1)]);
         let today = self.today;
@@ -86,15 +75,6 @@ impl App {
             Err(e) => self.flash = Some((self.error_text(&e), true)),
         }
         self.reload_privacy();
-        true
-    }
-
-    fn ask_erase(&mut self) -> bool {
-        let Screen::Participant(s) = self.screen() else { return false };
-        let Some(p) = self.caseload.by_id(s.id) else { return false };
-        let number = crate::domain::participant::format_number(p.number);
-        let description = self.strings.fill("erase.prompt", &[("name", &p.listed_name()), ("number", &number)]);
-        self.show_popup(Popup::Erase { id: p.id, number, description, typed: String::new() });
         true
     }
 

@@ -10,7 +10,9 @@ use super::popup::Popup;
 use super::screens::participant::Tab;
 use crate::domain::ParticipantId;
 use crate::domain::form_kind::FormKind;
+use crate::domain::goal::Goal;
 use crate::domain::module::EnrolmentId;
+use crate::domain::trajectory::Change;
 use crate::store::{AssessmentDraft, Draft};
 
 /// What changed in the data, so the executor knows what to derive again.
@@ -73,6 +75,16 @@ pub enum Effect {
     Erase(ParticipantId),
     /// Checks the passphrase typed at the lock.
     TryUnlock,
+    /// Starts a Positive Health conversation (or goes on with its draft).
+    StartAssessment(ParticipantId),
+    /// Writes the chart of the conversations compared on the participant screen.
+    WriteChart,
+    /// A step of the trajectory without a form.
+    ChangeStatus(ParticipantId, Change),
+    /// Gives or withdraws the consent chosen on the privacy tab.
+    ToggleConsent,
+    /// Saves a goal (a step ticked off or on).
+    SaveGoal(Box<Goal>),
 }
 
 impl std::fmt::Debug for Effect {
@@ -109,6 +121,11 @@ impl std::fmt::Debug for Effect {
             Effect::StopEnrolment(e) => write!(f, "StopEnrolment({e:?})"),
             Effect::Erase(p) => write!(f, "Erase({p:?})"),
             Effect::TryUnlock => f.write_str("TryUnlock"),
+            Effect::StartAssessment(p) => write!(f, "StartAssessment({p:?})"),
+            Effect::WriteChart => f.write_str("WriteChart"),
+            Effect::ChangeStatus(p, c) => write!(f, "ChangeStatus({p:?}, {c:?})"),
+            Effect::ToggleConsent => f.write_str("ToggleConsent"),
+            Effect::SaveGoal(g) => write!(f, "SaveGoal({:?})", g.id),
         }
     }
 }
@@ -187,6 +204,15 @@ impl App {
             Effect::StopEnrolment(id) => self.stop_enrolment(id),
             Effect::Erase(id) => self.erase(id),
             Effect::TryUnlock => self.try_unlock(),
+            Effect::StartAssessment(id) => self.start_assessment(id),
+            Effect::WriteChart => self.write_chart(),
+            Effect::ChangeStatus(id, change) => {
+                self.change_status(id, change);
+            }
+            Effect::ToggleConsent => {
+                self.toggle_consent();
+            }
+            Effect::SaveGoal(goal) => self.save_goal(*goal),
         }
     }
 

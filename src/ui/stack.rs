@@ -188,6 +188,7 @@ impl App {
             Some(Screen::Start(s)) => s.handle(input, &mut ctx),
             Some(Screen::List(s)) => s.handle(input, &mut ctx),
             Some(Screen::Search(s)) => s.handle(input, &mut ctx),
+            Some(Screen::Participant(s)) => s.handle(input, &mut ctx),
             _ => {
                 if self.screen_key(input) {
                     Outcome::done()

@@ -6,6 +6,7 @@ pub mod list;
 pub mod modules;
 pub mod participant;
 pub mod participant_day;
+pub mod participant_keys;
 pub mod privacy;
 pub mod reports;
 pub mod search;
