@@ -191,19 +191,12 @@ fn prepare(app: &mut App, bind: &Binding) {
     }
 }
 
-/// Bindings whose handler changes nothing in the states `enter` makes, so a screen still behind
-/// the App's adapter cannot tell them from an action it does not know: opening a trajectory
-/// past the retention period needs one (the fixture has none). Keep this list short; a
-/// converted screen answers `Outcome::Unchanged` and leaves it.
-const NEEDS_DATA: &[(Context, meedoen::ui::keymap::Action)] =
-    &[(Context::Retention, meedoen::ui::keymap::Action::Open)];
-
 /// Every binding in the one table is consumed by the layer on top in a state where its context
 /// is in force: a bound action without a handler fails here.
 #[test]
 fn every_bound_action_has_a_handler() {
     let mut missing = Vec::new();
-    for bind in BINDINGS.iter().filter(|b| !NEEDS_DATA.contains(&(b.context, b.action))) {
+    for bind in BINDINGS {
         for key in bind.keys {
             let mut app = enter(bind.context);
             prepare(&mut app, bind);

@@ -200,14 +200,7 @@ impl App {
                 }
             };
         }
-        let action = input.action;
-        if let Some(handled) = self.privacy_action(action) {
-            return handled;
-        }
-        if let Some(handled) = self.reports_action(action) {
-            return handled;
-        }
-        match action {
+        match input.action {
             Some(Action::Back) => self.pop(),
             _ => false,
         }

@@ -1,9 +1,7 @@
 //! The participant's rights in the UI: the access log, consent, erasure and the retention list.
 
 use super::app::{App, Screen};
-use super::keymap::Action;
 use super::layer::{self, Layer};
-use super::screens::participant::Tab;
 use super::screens::privacy::RetentionState;
 use crate::domain::ParticipantId;
 use crate::domain::privacy::{AccessAction, AccessEntry, Consent, ConsentScope};
@@ -30,30 +28,6 @@ impl App {
                 }
             }
             Err(e) => self.flash = Some((self.error_text(&e), true)),
-        }
-    }
-
-    /// Keys of the privacy tab and the retention list; `None` when the key is not theirs.
-    pub(super) fn privacy_action(&mut self, action: Option<Action>) -> Option<bool> {
-        match (action?, self.screen()) {
-            (Action::OpenRetention, Screen::Start(_)) => Some(self.open_retention()),
-            (Action::Open, Screen::Retention(r)) => {
-                let id = r.rows.get(r.selected).map(|row| row.id);
-                if let Some(id) = id {
-                    self.open_participant(id);
-                    if let Some(Screen::Participant(p)) = layer::top_screen_mut(&mut self.layers) {
-                        p.show_tab(Tab::Privacy);
-                    }
-                }
-                Some(id.is_some())
-            }
-            (a @ (Action::Up | Action::Down), Screen::Retention(_)) => {
-                if let Some(Screen::Retention(r)) = layer::top_screen_mut(&mut self.layers) {
-                    r.move_by(if a == Action::Down { 1 } else { -1 });
-                }
-                Some(true)
-            }
-            _ => None,
         }
     }
 

@@ -85,6 +85,8 @@ pub enum Effect {
     ToggleConsent,
     /// Saves a goal (a step ticked off or on).
     SaveGoal(Box<Goal>),
+    /// Writes the report on view and the ESF+ list to the export folder.
+    WriteReport,
 }
 
 impl std::fmt::Debug for Effect {
@@ -126,6 +128,7 @@ impl std::fmt::Debug for Effect {
             Effect::ChangeStatus(p, c) => write!(f, "ChangeStatus({p:?}, {c:?})"),
             Effect::ToggleConsent => f.write_str("ToggleConsent"),
             Effect::SaveGoal(g) => write!(f, "SaveGoal({:?})", g.id),
+            Effect::WriteReport => f.write_str("WriteReport"),
         }
     }
 }
@@ -213,6 +216,9 @@ impl App {
                 self.toggle_consent();
             }
             Effect::SaveGoal(goal) => self.save_goal(*goal),
+            Effect::WriteReport => {
+                self.write_report_files();
+            }
         }
     }
 

@@ -71,6 +71,8 @@ pub struct Ctx<'a> {
     pub strings: &'a Strings,
     pub today: NaiveDate,
     pub now: DateTime<Utc>,
+    /// The coach using the app (whose caseload "mine" is).
+    pub coach: &'a str,
     pub caseload: &'a mut Caseload,
     /// The start screen as last derived.
     pub start: &'a Today,

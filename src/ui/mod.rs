@@ -1,6 +1,7 @@
 //! The terminal user interface.
 //!
-//! keys ──▶ keymap::resolve ──▶ Action ──▶ App (state machine) ──▶ view::render (read-only)
+//! key ──▶ keymap::resolve ──▶ Action{args} ──▶ top layer.handle ──▶ Outcome::Consumed(effects)
+//!     ──▶ App::apply (the one executor; DataChanged derives again) ──▶ view::render (read-only)
 //!
 //! The loop blocks on the next event and redraws only when the state changed; ratatui then
 //! sends only the cells that differ, so typing a character costs a few bytes on a slow link.

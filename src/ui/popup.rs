@@ -128,6 +128,7 @@ mod tests {
             strings: &strings,
             today: chrono::NaiveDate::MIN,
             now: chrono::DateTime::UNIX_EPOCH,
+            coach: "Sanne",
             caseload: &mut caseload,
             start: &start,
             modules: &modules,

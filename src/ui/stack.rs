@@ -151,6 +151,7 @@ impl App {
                 strings: &self.strings,
                 today: self.today,
                 now,
+                coach: &self.coach,
                 caseload: &mut self.caseload,
                 start: &self.start,
                 modules: &self.modules,
@@ -180,6 +181,7 @@ impl App {
             strings: &self.strings,
             today: self.today,
             now,
+            coach: &self.coach,
             caseload: &mut self.caseload,
             start: &self.start,
             modules: &self.modules,
@@ -189,6 +191,8 @@ impl App {
             Some(Screen::List(s)) => s.handle(input, &mut ctx),
             Some(Screen::Search(s)) => s.handle(input, &mut ctx),
             Some(Screen::Participant(s)) => s.handle(input, &mut ctx),
+            Some(Screen::Reports(s)) => s.handle(input, &mut ctx),
+            Some(Screen::Retention(s)) => s.handle(input, &mut ctx),
             _ => {
                 if self.screen_key(input) {
                     Outcome::done()
