@@ -175,9 +175,6 @@ impl App {
         if let Screen::Assessment(_) = self.screen() {
             return self.assessment_key(input.action, ev);
         }
-        if let Some(handled) = self.modules_key(ev) {
-            return handled;
-        }
         if let Screen::Form(f) = self.screen_mut() {
             if input.action == Some(Action::Help) {
                 self.show_popup(Popup::Help);

@@ -1,16 +1,14 @@
 //! The App's handling of the module catalogue, the week view, rosters and enrolments.
 
 use chrono::Duration;
-use ratatui::crossterm::event::KeyEvent;
 
-use super::app::{App, ConfirmKind, Popup, Screen};
-use super::keymap::{self, Action, Context};
+use super::app::{App, Screen};
+use super::keymap::Action;
 use super::layer;
 use super::module_form;
 use super::modules_data::ModuleData;
-use super::screens::modules::{CatalogueState, ModuleState, listed_sessions};
-use super::screens::week::{RosterState, WeekState};
-use crate::domain::form_kind::FormKind;
+use super::screens::modules::CatalogueState;
+use super::screens::week::WeekState;
 use crate::domain::module::{Attendance, Enrolment, EnrolmentId, EnrolmentStatus, ModuleId, overlaps};
 
 impl App {
@@ -33,106 +31,7 @@ impl App {
         self.push_screen(Screen::Week(w));
     }
 
-    /// Keys on the module screens; `None` when the top screen is not one of them.
-    pub(super) fn modules_key(&mut self, ev: &KeyEvent) -> Option<bool> {
-        let today = self.today;
-        let (contexts, typing) = match self.screen() {
-            Screen::Catalogue(_) | Screen::Module(_) | Screen::Week(_) | Screen::Roster(_) | Screen::Enrol(_) => {
-                self.contexts()
-            }
-            _ => return None,
-        };
-        let action = keymap::resolve(ev, &contexts, typing).or_else(|| {
-            // F1 opens help where letters are typed.
-            keymap::resolve(ev, &[Context::Form], true).filter(|a| *a == Action::Help)
-        });
-        let handled = match (action, layer::top_screen_mut(&mut self.layers)) {
-            (Some(Action::Quit), _) => {
-                self.quit = true;
-                false
-            }
-            (Some(Action::Help), _) => {
-                self.show_popup(Popup::Help);
-                true
-            }
-            (Some(Action::Back), Some(Screen::Roster(r))) if r.dirty => {
-                self.show_popup(Popup::Confirm {
-                    kind: ConfirmKind::DiscardRoster,
-                    message: self.strings.get("roster.discard").to_string(),
-                });
-                true
-            }
-            (Some(Action::Back), _) => self.pop(),
-            (Some(Action::OpenWeek), _) => {
-                self.open_week();
-                true
-            }
-            (Some(Action::NewModule), _) => self.open_form(FormKind::Module(None)),
-            (Some(Action::AddClosure), _) => self.open_form(FormKind::Closure),
-            (Some(Action::Open), Some(Screen::Catalogue(c))) => match c.selected_id(&self.modules) {
-                Some(id) => {
-                    self.push_screen(Screen::Module(ModuleState { id, selected: 0 }));
-                    true
-                }
-                None => false,
-            },
-            (Some(Action::Edit), Some(Screen::Module(m))) => {
-                let id = m.id;
-                self.open_form(FormKind::Module(Some(id)))
-            }
-            (Some(Action::CancelSession), Some(Screen::Module(m))) => {
-                let (id, date) = (m.id, m.selected_date(&self.modules, today));
-                self.toggle_cancelled(id, date)
-            }
-            (Some(Action::Open), Some(Screen::Module(m))) => {
-                let id = m.id;
-                let session = self
-                    .modules
-                    .module(id)
-                    .and_then(|module| listed_sessions(&self.modules, module, today).into_iter().nth(m.selected));
-                match session {
-                    Some(x) if x.topic.is_some() => {
-                        let r = RosterState::new(&self.modules, id, x.date, x.topic.unwrap_or(1), today);
-                        self.push_screen(Screen::Roster(r));
-                        true
-                    }
-                    _ => false,
-                }
-            }
-            (Some(Action::Open), Some(Screen::Week(w))) => match w.selected_row(&self.modules, today) {
-                Some(row) => {
-                    let r = RosterState::new(&self.modules, row.module, row.date, row.topic, today);
-                    self.push_screen(Screen::Roster(r));
-                    true
-                }
-                None => false,
-            },
-            (Some(Action::Save), Some(Screen::Roster(_))) => {
-                self.save_roster();
-                true
-            }
-            (Some(Action::Open), Some(Screen::Enrol(e))) => {
-                let (p, m) = (e.participant, e.selected());
-                match m {
-                    Some(m) => {
-                        self.enrol(p, m);
-                        true
-                    }
-                    None => false,
-                }
-            }
-            (Some(a), Some(Screen::Catalogue(c))) => c.update(a, &self.modules),
-            (Some(a), Some(Screen::Module(m))) => m.update(a, &self.modules, today),
-            (Some(a), Some(Screen::Week(w))) => w.update(a, &self.modules, today),
-            (Some(a), Some(Screen::Roster(r))) => r.update(a),
-            (Some(a), Some(Screen::Enrol(e))) => e.update(a),
-            (None, Some(Screen::Enrol(e))) => e.type_key(ev, &self.modules),
-            _ => false,
-        };
-        Some(handled)
-    }
-
-    fn toggle_cancelled(&mut self, id: ModuleId, date: Option<chrono::NaiveDate>) -> bool {
+    pub(super) fn toggle_cancelled(&mut self, id: ModuleId, date: Option<chrono::NaiveDate>) -> bool {
         let (Some(date), Some(m)) = (date, self.modules.module(id)) else {
             return false;
         };
@@ -160,7 +59,7 @@ impl App {
         true
     }
 
-    fn save_roster(&mut self) {
+    pub(super) fn save_roster(&mut self) {
         let Some(Screen::Roster(r)) = layer::top_screen(&self.layers) else {
             return;
         };
@@ -271,7 +170,7 @@ impl App {
         }
     }
 
-    fn enrol(&mut self, participant: crate::domain::ParticipantId, module: ModuleId) {
+    pub(super) fn enrol(&mut self, participant: crate::domain::ParticipantId, module: ModuleId) {
         let today = self.today;
         let now = (self.clock)();
         let running = self.modules.enrolments_of(participant).into_iter().any(|e| {

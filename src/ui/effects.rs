@@ -11,9 +11,10 @@ use super::screens::participant::Tab;
 use crate::domain::ParticipantId;
 use crate::domain::form_kind::FormKind;
 use crate::domain::goal::Goal;
-use crate::domain::module::EnrolmentId;
+use crate::domain::module::{EnrolmentId, ModuleId};
 use crate::domain::trajectory::Change;
 use crate::store::{AssessmentDraft, Draft};
+use chrono::NaiveDate;
 
 /// What changed in the data, so the executor knows what to derive again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +88,12 @@ pub enum Effect {
     SaveGoal(Box<Goal>),
     /// Writes the report on view and the ESF+ list to the export folder.
     WriteReport,
+    /// Cancels a module's session on that date, or takes the cancellation back.
+    ToggleCancelled(ModuleId, Option<NaiveDate>),
+    /// Saves the attendance marked on the roster on top.
+    SaveRoster,
+    /// Enrols a participant in a module (or puts them on its waitlist).
+    Enrol(ParticipantId, ModuleId),
 }
 
 impl std::fmt::Debug for Effect {
@@ -129,6 +136,9 @@ impl std::fmt::Debug for Effect {
             Effect::ToggleConsent => f.write_str("ToggleConsent"),
             Effect::SaveGoal(g) => write!(f, "SaveGoal({:?})", g.id),
             Effect::WriteReport => f.write_str("WriteReport"),
+            Effect::ToggleCancelled(m, d) => write!(f, "ToggleCancelled({m:?}, {d:?})"),
+            Effect::SaveRoster => f.write_str("SaveRoster"),
+            Effect::Enrol(p, m) => write!(f, "Enrol({p:?}, {m:?})"),
         }
     }
 }
@@ -219,6 +229,11 @@ impl App {
             Effect::WriteReport => {
                 self.write_report_files();
             }
+            Effect::ToggleCancelled(module, date) => {
+                self.toggle_cancelled(module, date);
+            }
+            Effect::SaveRoster => self.save_roster(),
+            Effect::Enrol(participant, module) => self.enrol(participant, module),
         }
     }
 

@@ -361,6 +361,7 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Enrol, &[code(KeyCode::Up)], A::Up, "key.up", false),
     b(C::Enrol, &[code(KeyCode::Down)], A::Down, "key.down", false),
     b(C::Enrol, &[code(KeyCode::Esc)], A::Back, "key.cancel", true),
+    b(C::Enrol, &[code(KeyCode::F(1))], A::Help, "key.help", false),
     // The Positive Health conversation (in a remark or on the summary page these keys are text)
     b(C::Assessment, &[ctrl('s')], A::Save, "key.save", true),
     b(C::Assessment, &[code(KeyCode::Enter)], A::NextField, "key.next_aspect", true),
@@ -380,6 +381,8 @@ pub const BINDINGS: &[Binding] = &[
     // Global (not while typing)
     b(C::Global, &[k('?')], A::Help, "key.help", true),
     b(C::Global, &[k('q')], A::Quit, "key.quit", true),
+    // F1 opens help too (where letters are typed it is the only way: see Search, Form, Enrol).
+    b(C::Global, &[code(KeyCode::F(1))], A::Help, "key.help", false),
 ];
 
 /// Choice fields in a form take ← → and Space; these are resolved by the form itself because

@@ -193,6 +193,11 @@ impl App {
             Some(Screen::Participant(s)) => s.handle(input, &mut ctx),
             Some(Screen::Reports(s)) => s.handle(input, &mut ctx),
             Some(Screen::Retention(s)) => s.handle(input, &mut ctx),
+            Some(Screen::Catalogue(s)) => s.handle(input, &mut ctx),
+            Some(Screen::Module(s)) => s.handle(input, &mut ctx),
+            Some(Screen::Week(s)) => s.handle(input, &mut ctx),
+            Some(Screen::Roster(s)) => s.handle(input, &mut ctx),
+            Some(Screen::Enrol(s)) => s.handle(input, &mut ctx),
             _ => {
                 if self.screen_key(input) {
                     Outcome::done()

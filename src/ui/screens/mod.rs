@@ -4,6 +4,7 @@ pub mod assessment;
 pub mod enrol;
 pub mod list;
 pub mod modules;
+pub mod modules_keys;
 pub mod participant;
 pub mod participant_day;
 pub mod participant_keys;
