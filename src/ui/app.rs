@@ -4,8 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::caseload::Caseload;
-use super::form::{Form, FormOutcome};
-use super::keymap::Action;
+use super::form::Form;
 use super::layer::{self, Layer};
 use super::screens::list::ListState;
 use super::screens::participant::ParticipantState;
@@ -167,40 +166,6 @@ impl App {
             self.compute_start();
         }
         changed || loaded
-    }
-
-    pub(super) fn screen_key(&mut self, input: super::layer::Input) -> bool {
-        let ev = input.key;
-        let today = self.today;
-        if let Screen::Assessment(_) = self.screen() {
-            return self.assessment_key(input.action, ev);
-        }
-        if let Screen::Form(f) = self.screen_mut() {
-            if input.action == Some(Action::Help) {
-                self.show_popup(Popup::Help);
-                return true;
-            }
-            return match f.form.handle_key(ev, today) {
-                FormOutcome::Ignored => false,
-                FormOutcome::Moved => true,
-                FormOutcome::Edited => {
-                    self.keep_draft();
-                    true
-                }
-                FormOutcome::Save => {
-                    self.save_form();
-                    true
-                }
-                FormOutcome::Cancel => {
-                    self.cancel_form();
-                    true
-                }
-            };
-        }
-        match input.action {
-            Some(Action::Back) => self.pop(),
-            _ => false,
-        }
     }
 
     pub fn open_participant(&mut self, id: ParticipantId) {

@@ -3,7 +3,7 @@
 
 use crate::domain::privacy::AccessAction;
 
-use super::app::{App, ConfirmKind, Popup, Screen};
+use super::app::{App, Screen};
 use super::layer;
 use super::participant_form;
 use crate::domain::form_kind::FormKind;
@@ -38,22 +38,6 @@ impl App {
         let key = f.draft_key.clone();
         let res = self.store.save_draft(&key, &draft);
         self.report(res);
-    }
-
-    pub(super) fn cancel_form(&mut self) {
-        let Screen::Form(f) = self.screen() else {
-            return;
-        };
-        if f.form.is_dirty() {
-            self.show_popup(Popup::Confirm {
-                kind: ConfirmKind::DiscardForm,
-                message: self.strings.get("confirm.discard").to_string(),
-            });
-        } else {
-            let key = f.draft_key.clone();
-            self.report(self.store.delete_draft(&key));
-            self.pop();
-        }
     }
 
     /// Saves the intake (`existing` is `None`) or the changes to participant `existing`.

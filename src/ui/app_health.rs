@@ -3,13 +3,11 @@
 
 use crate::domain::privacy::AccessAction;
 use chrono::{DateTime, Local};
-use ratatui::crossterm::event::KeyEvent;
 
-use super::app::{App, ConfirmKind, FormScreen, Popup, Screen};
+use super::app::{App, FormScreen, Popup, Screen};
 use super::goal_form;
-use super::keymap::Action;
 use super::layer;
-use super::screens::assessment::{AssessmentState, Outcome};
+use super::screens::assessment::AssessmentState;
 use super::screens::participant::Tab;
 use crate::domain::ParticipantId;
 use crate::domain::goal::{Area, Goal};
@@ -64,53 +62,7 @@ impl App {
         self.push_screen(Screen::Assessment(Box::new(state)));
     }
 
-    pub(super) fn assessment_key(&mut self, action: Option<Action>, ev: &KeyEvent) -> bool {
-        if action == Some(Action::Help) {
-            self.show_popup(Popup::Help);
-            return true;
-        }
-        let Some(Screen::Assessment(s)) = layer::top_screen_mut(&mut self.layers) else {
-            return false;
-        };
-        match s.update(action, ev) {
-            Outcome::Ignored => false,
-            Outcome::Moved => {
-                let draft = s.draft();
-                if s.dirty {
-                    let res = self.store.save_assessment_draft(&draft);
-                    self.report(res);
-                }
-                true
-            }
-            Outcome::Edited => {
-                let draft = s.draft();
-                let res = self.store.save_assessment_draft(&draft);
-                self.report(res);
-                true
-            }
-            Outcome::Save => {
-                self.save_assessment(false);
-                true
-            }
-            Outcome::SaveAndGoal => {
-                self.save_assessment(true);
-                true
-            }
-            Outcome::Cancel => {
-                if s.dirty {
-                    self.show_popup(Popup::Confirm {
-                        kind: ConfirmKind::DiscardAssessment,
-                        message: self.strings.get("confirm.discard").to_string(),
-                    });
-                } else {
-                    self.pop();
-                }
-                true
-            }
-        }
-    }
-
-    fn save_assessment(&mut self, then_goal: bool) {
+    pub(super) fn save_assessment(&mut self, then_goal: bool) {
         let now = (self.clock)();
         let Some(Screen::Assessment(s)) = layer::top_screen(&self.layers) else {
             return;

@@ -94,6 +94,15 @@ pub enum Effect {
     SaveRoster,
     /// Enrols a participant in a module (or puts them on its waitlist).
     Enrol(ParticipantId, ModuleId),
+    /// Keeps what is typed in the form on top as its draft.
+    KeepDraft,
+    /// Saves the form on top as what it is (its `FormKind`).
+    SaveForm,
+    SaveAssessmentDraft(Box<AssessmentDraft>),
+    /// Saves the conversation on top; then opens a goal from its wish when asked.
+    SaveAssessment {
+        then_goal: bool,
+    },
 }
 
 impl std::fmt::Debug for Effect {
@@ -139,6 +148,10 @@ impl std::fmt::Debug for Effect {
             Effect::ToggleCancelled(m, d) => write!(f, "ToggleCancelled({m:?}, {d:?})"),
             Effect::SaveRoster => f.write_str("SaveRoster"),
             Effect::Enrol(p, m) => write!(f, "Enrol({p:?}, {m:?})"),
+            Effect::KeepDraft => f.write_str("KeepDraft"),
+            Effect::SaveForm => f.write_str("SaveForm"),
+            Effect::SaveAssessmentDraft(d) => write!(f, "SaveAssessmentDraft({:?})", d.assessment.participant),
+            Effect::SaveAssessment { then_goal } => write!(f, "SaveAssessment {{ then_goal: {then_goal} }}"),
         }
     }
 }
@@ -234,6 +247,13 @@ impl App {
             }
             Effect::SaveRoster => self.save_roster(),
             Effect::Enrol(participant, module) => self.enrol(participant, module),
+            Effect::KeepDraft => self.keep_draft(),
+            Effect::SaveForm => self.save_form(),
+            Effect::SaveAssessmentDraft(draft) => {
+                let res = self.store.save_assessment_draft(&draft);
+                self.report(res);
+            }
+            Effect::SaveAssessment { then_goal } => self.save_assessment(then_goal),
         }
     }
 

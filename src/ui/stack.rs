@@ -19,10 +19,6 @@ impl App {
         layer::top_screen(&self.layers).expect("the start screen is at the bottom")
     }
 
-    pub(super) fn screen_mut(&mut self) -> &mut Screen {
-        layer::top_screen_mut(&mut self.layers).expect("the start screen is at the bottom")
-    }
-
     /// Every layer, bottom first.
     pub fn layers(&self) -> &[Layer] {
         &self.layers
@@ -173,9 +169,7 @@ impl App {
         global(action)
     }
 
-    /// The top screen's answer. Screens not yet converted to layers of their own are handled
-    /// by the App here (an adapter: they do their own store I/O and say only whether anything
-    /// changed).
+    /// The top screen's answer.
     fn screen_layer(&mut self, input: Input, now: chrono::DateTime<chrono::Utc>) -> Outcome {
         let mut ctx = Ctx {
             strings: &self.strings,
@@ -198,13 +192,9 @@ impl App {
             Some(Screen::Week(s)) => s.handle(input, &mut ctx),
             Some(Screen::Roster(s)) => s.handle(input, &mut ctx),
             Some(Screen::Enrol(s)) => s.handle(input, &mut ctx),
-            _ => {
-                if self.screen_key(input) {
-                    Outcome::done()
-                } else {
-                    Outcome::Ignored
-                }
-            }
+            Some(Screen::Form(s)) => s.handle(input, &mut ctx),
+            Some(Screen::Assessment(s)) => s.handle(input, &mut ctx),
+            None => Outcome::Ignored,
         }
     }
 }
