@@ -4,41 +4,15 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::caseload::Caseload;
-use super::form::Form;
 use super::layer::{self, Layer};
-use super::screens::list::ListState;
 use super::screens::participant::ParticipantState;
-use super::screens::search::SearchState;
 use super::screens::start::StartState;
 use super::theme::Theme;
 use crate::domain::ParticipantId;
 use crate::i18n::Strings;
 use crate::store::{Draft, Store, StoreError};
 
-/// A form on screen and the key its draft is kept under.
-pub struct FormScreen {
-    pub form: Form,
-    pub draft_key: String,
-    /// The goal being edited, when this is the goal form for an existing goal.
-    pub goal: Option<Box<crate::domain::goal::Goal>>,
-}
-
-pub enum Screen {
-    Start(StartState),
-    List(ListState),
-    Search(SearchState),
-    Participant(ParticipantState),
-    Form(FormScreen),
-    Assessment(Box<super::screens::assessment::AssessmentState>),
-    Catalogue(super::screens::modules::CatalogueState),
-    Module(super::screens::modules::ModuleState),
-    Week(super::screens::week::WeekState),
-    Roster(super::screens::week::RosterState),
-    Enrol(super::screens::enrol::EnrolState),
-    Retention(super::screens::privacy::RetentionState),
-    Reports(Box<super::screens::reports::ReportState>),
-}
-
+pub use super::layer::{FormScreen, Screen};
 pub use super::popup::{ConfirmKind, Popup};
 
 /// The clock, injected so tests can pin it.

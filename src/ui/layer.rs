@@ -6,16 +6,43 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::crossterm::event::KeyEvent;
 
-use super::app::Screen;
 use super::caseload::Caseload;
+use super::form::Form;
 use super::keymap::{Action, Context};
 use super::lock::LockState;
 use super::modules_data::ModuleData;
 use super::popup::Popup;
-use super::screens::start::Today;
+use super::screens::list::ListState;
+use super::screens::participant::ParticipantState;
+use super::screens::search::SearchState;
+use super::screens::start::{StartState, Today};
 use crate::i18n::Strings;
 
 pub use super::effects::{Changed, Effect};
+
+/// A form on screen and the key its draft is kept under.
+pub struct FormScreen {
+    pub form: Form,
+    pub draft_key: String,
+    /// The goal being edited, when this is the goal form for an existing goal.
+    pub goal: Option<Box<crate::domain::goal::Goal>>,
+}
+
+pub enum Screen {
+    Start(StartState),
+    List(ListState),
+    Search(SearchState),
+    Participant(ParticipantState),
+    Form(FormScreen),
+    Assessment(Box<super::screens::assessment::AssessmentState>),
+    Catalogue(super::screens::modules::CatalogueState),
+    Module(super::screens::modules::ModuleState),
+    Week(super::screens::week::WeekState),
+    Roster(super::screens::week::RosterState),
+    Enrol(super::screens::enrol::EnrolState),
+    Retention(super::screens::privacy::RetentionState),
+    Reports(Box<super::screens::reports::ReportState>),
+}
 
 /// One layer of the stack.
 pub enum Layer {

@@ -3,10 +3,9 @@
 //! `SaveAssessmentDraft`), and a save is a request (`SaveForm`, `SaveAssessment`).
 
 use super::assessment::{AssessmentState, Outcome as Answer};
-use crate::ui::app::FormScreen;
 use crate::ui::form::FormOutcome;
 use crate::ui::keymap::Action;
-use crate::ui::layer::{Ctx, Effect, Input, Layer, Outcome};
+use crate::ui::layer::{Ctx, Effect, FormScreen, Input, Layer, Outcome};
 use crate::ui::popup::{ConfirmKind, Popup};
 
 /// Asks whether to throw away what was typed.

@@ -6,9 +6,8 @@ use super::enrol::EnrolState;
 use super::modules::{CatalogueState, ModuleState, listed_sessions};
 use super::week::{RosterState, WeekState};
 use crate::domain::form_kind::FormKind;
-use crate::ui::app::Screen;
 use crate::ui::keymap::Action;
-use crate::ui::layer::{Ctx, Effect, Input, Layer, Outcome};
+use crate::ui::layer::{Ctx, Effect, Input, Layer, Outcome, Screen};
 use crate::ui::popup::{ConfirmKind, Popup};
 
 fn push(screen: Screen) -> Outcome {

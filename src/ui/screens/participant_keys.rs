@@ -7,9 +7,8 @@ use crate::domain::Status;
 use crate::domain::form_kind::FormKind;
 use crate::domain::module::EnrolmentStatus;
 use crate::domain::trajectory::Change;
-use crate::ui::app::Screen;
 use crate::ui::keymap::Action;
-use crate::ui::layer::{Ctx, Effect, Input, Layer, Outcome};
+use crate::ui::layer::{Ctx, Effect, Input, Layer, Outcome, Screen};
 use crate::ui::popup::{ConfirmKind, Popup};
 
 fn flash(ctx: &Ctx, key: &str) -> Outcome {
