@@ -32,7 +32,7 @@ fn given(round: &str, i: u32) -> String {
 fn child_takes_intakes_until_killed() {
     let (Some(dir), Some(round)) = (std::env::var_os(CHILD_ENV), std::env::var(ROUND_ENV).ok()) else { return };
     let mut app = app_on(open(std::path::Path::new(&dir)), Lang::Nl);
-    assert!(app.popup.is_none(), "the parent left no draft to offer");
+    assert!(app.popup().is_none(), "the parent left no draft to offer");
     for i in 0.. {
         press(&mut app, KeyCode::Char('n'));
         type_text(&mut app, &given(&round, i));
@@ -114,7 +114,7 @@ fn a_kill_between_save_and_draft_removal_never_keeps_both() {
         }
         // Continue the draft that is left, as the next start offers it.
         let mut app = app_on(store, Lang::Nl);
-        if matches!(app.popup, Some(Popup::DraftOffer { .. })) {
+        if matches!(app.popup(), Some(Popup::DraftOffer { .. })) {
             press(&mut app, KeyCode::Enter);
             app.handle_key(ctrl('s'));
             if matches!(app.screen(), Screen::Form(_)) {

@@ -245,7 +245,7 @@ fn first_schema_drafts_migrate_resume_and_save() {
         let s = store.take().unwrap();
         let theme = meedoen::ui::theme::Theme { color: false };
         let mut app = App::new(s, Strings::new(Lang::Nl), theme, "Sanne".into(), today, Box::new(clock)).unwrap();
-        while matches!(app.popup, Some(Popup::DraftOffer { .. })) {
+        while matches!(app.popup(), Some(Popup::DraftOffer { .. })) {
             app.handle_key(key(KeyCode::Enter));
             if let Screen::Form(f) = app.screen() {
                 let typed = ["summary", "note", "text", "family_name", "name", "reason", "notes"]
@@ -259,7 +259,7 @@ fn first_schema_drafts_migrate_resume_and_save() {
                 break;
             }
         }
-        let done = app.popup.is_none() && app.store.drafts().unwrap().is_empty();
+        let done = app.popup().is_none() && app.store.drafts().unwrap().is_empty();
         store = Some(app.store);
         if done {
             break;

@@ -154,7 +154,7 @@ fn the_screen_locks_after_ten_idle_minutes_and_unlocks_where_the_coach_was() {
     let s = screen(&app, 80, 24);
     assert!(!s.contains(PASS), "the passphrase is masked: {s}");
     press(&mut app, KeyCode::Enter);
-    assert!(app.locked.is_none());
+    assert!(app.locked().is_none());
     assert!(screen(&app, 80, 24).contains("Halfgetypt"), "the half-typed form is back");
 }
 

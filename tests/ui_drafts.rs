@@ -49,7 +49,7 @@ fn form_value(app: &App, key: &str) -> String {
 }
 
 fn offer_text(app: &App) -> String {
-    match &app.popup {
+    match app.popup() {
         Some(Popup::DraftOffer { description, .. }) => description.clone(),
         _ => panic!("no draft offered:\n{}", screen(app, 80, 24)),
     }

@@ -117,7 +117,7 @@ fn a_half_done_conversation_survives_a_crash() {
     }
     let mut app = app_on(open(&dir), Lang::Nl);
     assert!(
-        matches!(&app.popup, Some(Popup::AssessmentOffer { description, .. }) if description.contains("Öztürk, Fatma"))
+        matches!(app.popup(), Some(Popup::AssessmentOffer { description, .. }) if description.contains("Öztürk, Fatma"))
     );
     press(&mut app, KeyCode::Enter);
     let s = assessment(&app);

@@ -121,9 +121,9 @@ fn esc_asks_before_throwing_away_what_was_typed() {
     press(&mut app, KeyCode::Char('n'));
     type_text(&mut app, "Piet");
     press(&mut app, KeyCode::Esc);
-    assert!(matches!(app.popup, Some(Popup::Confirm { .. })));
+    assert!(matches!(app.popup(), Some(Popup::Confirm { .. })));
     press(&mut app, KeyCode::Char('n'));
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     assert_eq!(form(&app).value("given_names"), "Piet");
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('j'));
@@ -133,7 +133,7 @@ fn esc_asks_before_throwing_away_what_was_typed() {
     press(&mut app, KeyCode::Char('n'));
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen(), Screen::Start(_)));
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn a_half_typed_intake_survives_a_crash_and_is_offered_again() {
         // Dropped without saving or quitting, as a killed process would leave it.
     }
     let mut app = app_on(open(&dir), Lang::Nl);
-    match &app.popup {
+    match app.popup() {
         Some(Popup::DraftOffer { description, .. }) => {
             assert!(description.contains("Piet Jansen"), "{description}")
         }
@@ -176,11 +176,11 @@ fn a_draft_can_be_thrown_away_or_kept_for_later() {
     {
         let mut app = app_on(open(&dir), Lang::Nl);
         press(&mut app, KeyCode::Esc); // later
-        assert!(app.popup.is_none());
+        assert!(app.popup().is_none());
         press(&mut app, KeyCode::Char('n')); // n offers it again rather than overwriting it
-        assert!(matches!(app.popup, Some(Popup::DraftOffer { .. })));
+        assert!(matches!(app.popup(), Some(Popup::DraftOffer { .. })));
         press(&mut app, KeyCode::Char('d'));
-        assert!(app.popup.is_none());
+        assert!(app.popup().is_none());
     }
     let store = open(&dir);
     assert!(store.drafts().unwrap().is_empty());
@@ -258,11 +258,11 @@ fn q_quits_from_screens_but_is_a_letter_while_typing() {
 fn help_lists_the_keys_of_the_screen_and_closes_with_esc() {
     let mut app = app();
     press(&mut app, KeyCode::Char('?'));
-    assert!(matches!(app.popup, Some(Popup::Help)));
+    assert!(matches!(app.popup(), Some(Popup::Help)));
     let text = screen(&app, 80, 24);
     assert!(text.contains("nieuwe intake") && text.contains("stoppen"), "{text}");
     press(&mut app, KeyCode::Esc);
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     // In a form, F1 opens help and typed letters stay letters.
     press(&mut app, KeyCode::Char('n'));
     press(&mut app, KeyCode::F(1));

@@ -34,7 +34,7 @@ fn try_passphrase(app: &mut App, p: &str) {
 }
 
 fn message(app: &App) -> String {
-    app.locked.as_ref().and_then(|l| l.message.clone()).unwrap_or_default()
+    app.locked().and_then(|l| l.message.clone()).unwrap_or_default()
 }
 
 /// Three wrong tries cost nothing; from the next one the lock refuses every try for a wait that
@@ -53,11 +53,11 @@ fn wrong_tries_at_the_lock_cost_a_growing_wait() {
     // Within the wait even the right passphrase is refused, without trying it.
     seconds.store(3, Ordering::SeqCst);
     try_passphrase(&mut app, "het goede wachtwoord");
-    assert!(app.locked.is_some());
+    assert!(app.locked().is_some());
     assert!(message(&app).contains("wacht nog 2 seconden"), "{}", message(&app));
     assert!(screen(&app, 80, 24).contains("wacht nog 2 seconden"));
     // What was typed during the wait stays (Esc clears it).
-    assert_eq!(app.locked.as_ref().unwrap().typed.chars(), "het goede wachtwoord".len());
+    assert_eq!(app.locked().unwrap().typed.chars(), "het goede wachtwoord".len());
     seconds.store(5, Ordering::SeqCst);
     press(&mut app, KeyCode::Esc);
     try_passphrase(&mut app, "fout");
@@ -73,11 +73,11 @@ fn wrong_tries_at_the_lock_cost_a_growing_wait() {
     seconds.store(at - 1, Ordering::SeqCst);
     app.lock();
     try_passphrase(&mut app, "het goede wachtwoord");
-    assert!(app.locked.is_some(), "still waiting after locking again");
+    assert!(app.locked().is_some(), "still waiting after locking again");
     // Once the wait is over, Enter tries what was typed during it.
     seconds.store(at, Ordering::SeqCst);
     press(&mut app, KeyCode::Enter);
-    assert!(app.locked.is_none(), "{}", message(&app));
+    assert!(app.locked().is_none(), "{}", message(&app));
     // The right passphrase resets the count: the next lock starts with free tries.
     app.lock();
     try_passphrase(&mut app, "fout");
@@ -93,9 +93,9 @@ fn a_long_passphrase_accepted_by_init_unlocks_the_lock_screen() {
     assert!(meedoen::unlock::weak(&long, &Strings::new(Lang::Nl)).is_none(), "init accepts it");
     let (mut app, _) = locked_app(&tmp.path().join("c"), &long);
     type_text(&mut app, &long);
-    assert_eq!(app.locked.as_ref().unwrap().typed.chars(), 2000);
+    assert_eq!(app.locked().unwrap().typed.chars(), 2000);
     press(&mut app, KeyCode::Enter);
-    assert!(app.locked.is_none(), "{}", message(&app));
+    assert!(app.locked().is_none(), "{}", message(&app));
 }
 
 /// What was typed is wiped: a character taken back leaves no byte behind, nor does a try, right
@@ -105,7 +105,7 @@ fn what_is_typed_at_the_lock_is_wiped_after_each_try() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut app, _) = locked_app(&tmp.path().join("c"), "het goede wachtwoord");
     let typed = |app: &App| {
-        let t = &app.locked.as_ref().unwrap().typed;
+        let t = &app.locked().unwrap().typed;
         (t.chars(), t.residue())
     };
     type_text(&mut app, "geheimë");
@@ -127,8 +127,8 @@ fn a_pasted_passphrase_is_typed_into_the_lock() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut app, _) = locked_app(&tmp.path().join("c"), "het goede wachtwoord");
     assert!(app.paste("het goede wachtwoord\n"));
-    assert_eq!(app.locked.as_ref().unwrap().typed.chars(), "het goede wachtwoord".len());
+    assert_eq!(app.locked().unwrap().typed.chars(), "het goede wachtwoord".len());
     press(&mut app, KeyCode::Enter);
-    assert!(app.locked.is_none(), "{}", message(&app));
+    assert!(app.locked().is_none(), "{}", message(&app));
     assert!(!app.paste("iets"));
 }

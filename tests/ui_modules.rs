@@ -119,7 +119,7 @@ fn stopping_someone_on_the_waitlist_says_they_left_the_waitlist() {
     press(&mut app, KeyCode::Char('s'));
     assert!(screen(&app, 80, 24).contains("Stoppen met Fietsles?"), "{}", screen(&app, 80, 24));
     press(&mut app, KeyCode::Char('n'));
-    assert!(app.popup.is_none());
+    assert!(app.popup().is_none());
     assert!(screen(&app, 80, 24).contains("Fietsles · wacht op een plek"));
     press(&mut app, KeyCode::Char('s'));
     press(&mut app, KeyCode::Char('j'));

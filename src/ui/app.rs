@@ -2,75 +2,18 @@
 //! key sequences alone.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::caseload::Caseload;
-use super::form::{Form, FormOutcome};
-use super::keymap::{self, Action, Context};
-use super::screens::list::ListState;
+use super::layer::{self, Layer};
 use super::screens::participant::ParticipantState;
-use super::screens::search::SearchState;
 use super::screens::start::StartState;
 use super::theme::Theme;
 use crate::domain::ParticipantId;
 use crate::i18n::Strings;
 use crate::store::{Draft, Store, StoreError};
 
-/// A form on screen and the key its draft is kept under.
-pub struct FormScreen {
-    pub form: Form,
-    pub draft_key: String,
-    /// The goal being edited, when this is the goal form for an existing goal.
-    pub goal: Option<Box<crate::domain::goal::Goal>>,
-}
-
-pub enum Screen {
-    Start(StartState),
-    List(ListState),
-    Search(SearchState),
-    Participant(ParticipantState),
-    Form(FormScreen),
-    Assessment(Box<super::screens::assessment::AssessmentState>),
-    Catalogue(super::screens::modules::CatalogueState),
-    Module(super::screens::modules::ModuleState),
-    Week(super::screens::week::WeekState),
-    Roster(super::screens::week::RosterState),
-    Enrol(super::screens::enrol::EnrolState),
-    Retention(super::screens::privacy::RetentionState),
-    Reports(Box<super::screens::reports::ReportState>),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConfirmKind {
-    DiscardForm,
-    DiscardAssessment,
-    DiscardRoster,
-    StopEnrolment(crate::domain::module::EnrolmentId),
-}
-
-pub enum Popup {
-    Help,
-    Confirm {
-        kind: ConfirmKind,
-        message: String,
-    },
-    DraftOffer {
-        key: String,
-        draft: Draft,
-        description: String,
-    },
-    AssessmentOffer {
-        draft: crate::store::AssessmentDraft,
-        description: String,
-    },
-    /// Erasing a participant: confirmed by typing their number.
-    Erase {
-        id: ParticipantId,
-        number: String,
-        description: String,
-        typed: String,
-    },
-}
+pub use super::layer::{FormScreen, Screen};
+pub use super::popup::{ConfirmKind, Popup};
 
 /// The clock, injected so tests can pin it.
 pub type Clock = Box<dyn Fn() -> DateTime<Utc>>;
@@ -90,8 +33,8 @@ pub struct App {
     pub contact_summaries: Option<std::collections::HashMap<ParticipantId, crate::store::ContactSummary>>,
     /// The start screen shows the whole team rather than the coach's own caseload.
     pub team: bool,
-    pub(super) stack: Vec<Screen>,
-    pub popup: Option<Popup>,
+    /// The layers, bottom first: the start screen, the screens opened over it, popups, the lock.
+    pub(super) layers: Vec<Layer>,
     /// A one-line message in the footer until the next key: (text, is an error).
     pub flash: Option<(String, bool)>,
     pub quit: bool,
@@ -105,8 +48,6 @@ pub struct App {
     /// Drafts found at start that were not yet offered.
     pub(super) pending_drafts: Vec<(String, Draft)>,
     pub(super) pending_assessments: Vec<crate::store::AssessmentDraft>,
-    /// The screen is locked (after minutes without a key); everything behind it is kept.
-    pub locked: Option<super::lock::LockState>,
     /// Wrong tries at the lock and until when it refuses the next one: kept when the screen
     /// locks again, reset by the right passphrase.
     pub(super) lock_failures: u32,
@@ -158,8 +99,7 @@ impl App {
             start: Default::default(),
             contact_summaries: None,
             team: false,
-            stack: vec![Screen::Start(start)],
-            popup: None,
+            layers: vec![Layer::Screen(Screen::Start(start))],
             flash: None,
             quit: false,
             fatal: None,
@@ -168,7 +108,6 @@ impl App {
             clock,
             pending_drafts: pending,
             pending_assessments: assessment_drafts,
-            locked: None,
             lock_failures: 0,
             lock_wait_until: None,
             last_key,
@@ -192,56 +131,6 @@ impl App {
         Ok(dir.clone())
     }
 
-    pub fn screen(&self) -> &Screen {
-        // The stack always holds the start screen at the bottom.
-        &self.stack[self.stack.len() - 1]
-    }
-
-    pub(super) fn screen_mut(&mut self) -> &mut Screen {
-        let n = self.stack.len() - 1;
-        &mut self.stack[n]
-    }
-
-    /// The key contexts in force, most specific first, and whether global keys are off (a text
-    /// field has the focus, or a popup answers every key itself).
-    pub fn contexts(&self) -> (Vec<Context>, bool) {
-        match &self.popup {
-            Some(Popup::Help) => (vec![Context::Help], true),
-            Some(Popup::Confirm { .. }) => (vec![Context::Confirm], true),
-            Some(Popup::DraftOffer { .. } | Popup::AssessmentOffer { .. }) => (vec![Context::DraftOffer], true),
-            Some(Popup::Erase { .. }) => (vec![Context::Erase], true),
-            None => self.screen_contexts(),
-        }
-    }
-
-    /// The contexts of the screen itself, whatever popup is over it (the help overlay lists these).
-    pub fn screen_contexts(&self) -> (Vec<Context>, bool) {
-        match self.screen() {
-            Screen::Start(_) => (vec![Context::Start], false),
-            Screen::List(_) => (vec![Context::List], false),
-            Screen::Search(_) => (vec![Context::Search], true),
-            Screen::Catalogue(_) => (vec![Context::Catalogue], false),
-            Screen::Module(_) => (vec![Context::Module], false),
-            Screen::Week(_) => (vec![Context::Week], false),
-            Screen::Roster(_) => (vec![Context::Roster], false),
-            Screen::Enrol(_) => (vec![Context::Enrol], true),
-            Screen::Retention(_) => (vec![Context::Retention], false),
-            Screen::Reports(_) => (vec![Context::Reports], false),
-            Screen::Participant(s) => match s.tab {
-                super::screens::participant::Tab::PositiveHealth => {
-                    (vec![Context::HealthTab, Context::Participant], false)
-                }
-                super::screens::participant::Tab::Goals => (vec![Context::GoalsTab, Context::Participant], false),
-                super::screens::participant::Tab::Modules => (vec![Context::ModulesTab, Context::Participant], false),
-                super::screens::participant::Tab::Privacy => (vec![Context::PrivacyTab, Context::Participant], false),
-                super::screens::participant::Tab::Signals => (vec![Context::SignalsTab, Context::Participant], false),
-                _ => (vec![Context::Participant], false),
-            },
-            Screen::Form(_) => (vec![Context::Form], true),
-            Screen::Assessment(_) => (vec![Context::Assessment], true),
-        }
-    }
-
     /// A new day (the app stays open overnight); returns whether to redraw.
     pub fn set_today(&mut self, today: NaiveDate) -> bool {
         let loaded = self.finish_loading();
@@ -251,243 +140,6 @@ impl App {
             self.compute_start();
         }
         changed || loaded
-    }
-
-    /// Handles one key; returns whether the screen needs redrawing.
-    pub fn handle_key(&mut self, ev: KeyEvent) -> bool {
-        if ev.kind == KeyEventKind::Release {
-            return false;
-        }
-        self.last_key = (self.clock)();
-        if self.finish_loading() && self.quit {
-            return true;
-        }
-        if self.locked.is_some() {
-            return self.lock_key(&ev);
-        }
-        let recovered = self.recover_from_full_disk();
-        let had_flash = self.flash.take().is_some() || recovered;
-        let changed = if matches!(self.popup, Some(Popup::Erase { .. })) {
-            self.erase_key(&ev)
-        } else if self.popup.is_some() {
-            self.popup_key(&ev)
-        } else {
-            self.screen_key(&ev)
-        };
-        changed || had_flash
-    }
-
-    fn popup_key(&mut self, ev: &KeyEvent) -> bool {
-        let (contexts, typing) = self.contexts();
-        let Some(action) = keymap::resolve(ev, &contexts, typing) else {
-            return false;
-        };
-        let Some(popup) = self.popup.take() else {
-            return false;
-        };
-        match (popup, action) {
-            (Popup::Help, Action::Back) => {}
-            (Popup::Confirm { kind: ConfirmKind::DiscardForm, .. }, Action::Yes) => {
-                if let Screen::Form(f) = self.screen() {
-                    let key = f.draft_key.clone();
-                    self.report(self.store.delete_draft(&key));
-                }
-                self.pop();
-            }
-            (Popup::Confirm { .. }, Action::No) => {}
-            (Popup::DraftOffer { key, draft, .. }, Action::Yes) => self.resume_draft(key, draft),
-            (Popup::DraftOffer { key, .. }, Action::Discard) => {
-                self.report(self.store.delete_draft(&key));
-                self.offer_next_draft();
-            }
-            (Popup::DraftOffer { .. } | Popup::AssessmentOffer { .. }, Action::Later) => self.offer_next_draft(),
-            (Popup::Confirm { kind: ConfirmKind::DiscardAssessment, .. }, Action::Yes) => self.discard_assessment(),
-            (Popup::Confirm { kind: ConfirmKind::DiscardRoster, .. }, Action::Yes) => {
-                self.pop();
-            }
-            (Popup::Confirm { kind: ConfirmKind::StopEnrolment(id), .. }, Action::Yes) => self.stop_enrolment(id),
-            (Popup::AssessmentOffer { draft, .. }, Action::Yes) => self.resume_assessment(draft),
-            (Popup::AssessmentOffer { draft, .. }, Action::Discard) => {
-                self.report(self.store.delete_assessment_draft(draft.assessment.participant));
-                self.offer_next_draft();
-            }
-            (p, _) => {
-                self.popup = Some(p);
-                return false;
-            }
-        }
-        true
-    }
-
-    fn screen_key(&mut self, ev: &KeyEvent) -> bool {
-        let today = self.today;
-        if let Screen::Assessment(_) = self.screen() {
-            return self.assessment_key(ev);
-        }
-        if let Some(handled) = self.modules_key(ev) {
-            return handled;
-        }
-        if let Screen::Form(f) = self.screen_mut() {
-            if keymap::resolve(ev, &[Context::Form], true) == Some(Action::Help) {
-                self.popup = Some(Popup::Help);
-                return true;
-            }
-            return match f.form.handle_key(ev, today) {
-                FormOutcome::Ignored => false,
-                FormOutcome::Moved => true,
-                FormOutcome::Edited => {
-                    self.keep_draft();
-                    true
-                }
-                FormOutcome::Save => {
-                    self.save_form();
-                    true
-                }
-                FormOutcome::Cancel => {
-                    self.cancel_form();
-                    true
-                }
-            };
-        }
-        let (contexts, typing) = self.contexts();
-        let action = keymap::resolve(ev, &contexts, typing);
-        if let Some(handled) = self.privacy_action(action).or_else(|| self.signals_action(action)) {
-            return handled;
-        }
-        if let Some(handled) = self.reports_action(action) {
-            return handled;
-        }
-        if let (
-            Some(Action::Edit | Action::NewAssessment | Action::NewGoal | Action::Enrol | Action::ToggleStep),
-            Screen::Participant(s),
-        ) = (action, self.screen())
-            && self.caseload.by_id(s.id).is_some_and(|p| p.status == crate::domain::Status::Closed)
-        {
-            self.flash = Some((self.strings.get("trajectory.read_only").to_string(), true));
-            return true;
-        }
-        match action {
-            Some(Action::Quit) => {
-                self.quit = true;
-                false
-            }
-            Some(Action::Help) => {
-                self.popup = Some(Popup::Help);
-                true
-            }
-            Some(Action::NewIntake) => {
-                self.new_intake();
-                true
-            }
-            Some(Action::OpenSearch) => {
-                let s = SearchState::new(&mut self.caseload);
-                self.stack.push(Screen::Search(s));
-                true
-            }
-            Some(Action::OpenList) => {
-                if self.contact_summaries.is_none() {
-                    match self.store.contact_summaries() {
-                        Ok(m) => self.contact_summaries = Some(m),
-                        Err(e) => self.flash = Some((self.error_text(&e), true)),
-                    }
-                }
-                let s = ListState::new(&mut self.caseload);
-                self.stack.push(Screen::List(s));
-                true
-            }
-            Some(
-                a @ (Action::NewAssessment | Action::NewGoal | Action::WriteChart | Action::ToggleStep | Action::Open),
-            ) if matches!(self.screen(), Screen::Participant(_)) => self.participant_action(a, ev),
-            Some(Action::Enrol) if matches!(self.screen(), Screen::Participant(_)) => {
-                self.participant_modules_action(Action::Enrol)
-            }
-            Some(a @ (Action::StopEnrolment | Action::Up | Action::Down)) if matches!(self.screen(), Screen::Participant(p) if p.tab == super::screens::participant::Tab::Modules) => {
-                self.participant_modules_action(a)
-            }
-            Some(
-                a @ (Action::LogContact
-                | Action::PlanAppointment
-                | Action::Advance
-                | Action::Extend
-                | Action::CloseTrajectory
-                | Action::Reopen
-                | Action::WriteAdvice
-                | Action::NewSignal
-                | Action::NewReferral),
-            ) if matches!(self.screen(), Screen::Participant(_)) => self.day_action(a),
-            Some(Action::ToggleTeam) => {
-                self.team = !self.team;
-                self.compute_start();
-                true
-            }
-            Some(Action::OpenModules) => {
-                self.open_catalogue();
-                true
-            }
-            Some(Action::OpenWeek) => {
-                self.open_week();
-                true
-            }
-            Some(Action::Back) => self.pop(),
-            Some(Action::Open) => {
-                if let Screen::Start(s) = self.screen() {
-                    let row = self.start.rows.get(s.selected).cloned();
-                    return match row {
-                        Some(r) => {
-                            self.open_participant(r.participant());
-                            if let Some(Screen::Participant(p)) = self.stack.last_mut() {
-                                p.show_tab(r.tab());
-                            }
-                            true
-                        }
-                        None => false,
-                    };
-                }
-                let id = match self.screen() {
-                    Screen::List(s) => s.selected_id(&self.caseload),
-                    Screen::Search(s) => s.selected_id(&self.caseload),
-                    _ => None,
-                };
-                match id {
-                    Some(id) => {
-                        self.open_participant(id);
-                        true
-                    }
-                    None => false,
-                }
-            }
-            Some(Action::Edit) => match self.screen() {
-                Screen::Participant(s) => {
-                    let id = s.id;
-                    self.edit_participant(id)
-                }
-                _ => false,
-            },
-            Some(a) => {
-                let caseload = &mut self.caseload;
-                match self.stack.last_mut() {
-                    Some(Screen::Start(s)) => s.update(a, self.start.rows.len()),
-                    Some(Screen::List(s)) => s.update(a, caseload),
-                    Some(Screen::Search(s)) => s.update(a),
-                    Some(Screen::Participant(s)) => s.update(a),
-                    _ => false,
-                }
-            }
-            None => match self.stack.last_mut() {
-                Some(Screen::Search(s)) => s.type_key(ev, &mut self.caseload),
-                _ => false,
-            },
-        }
-    }
-
-    /// Leaves the current screen; the start screen stays.
-    pub(super) fn pop(&mut self) -> bool {
-        if self.stack.len() > 1 {
-            self.stack.pop();
-            true
-        } else {
-            false
-        }
     }
 
     pub fn open_participant(&mut self, id: ParticipantId) {
@@ -505,7 +157,7 @@ impl App {
             Ok(d) => state.day = d,
             Err(e) => self.flash = Some((self.error_text(&e), true)),
         }
-        self.stack.push(Screen::Participant(state));
+        self.push_screen(Screen::Participant(state));
         self.log_access(id, crate::domain::privacy::AccessAction::Opened);
         self.reload_privacy();
     }
@@ -518,7 +170,7 @@ impl App {
 
     /// The list and search screens recompute their rows from the caseload.
     pub(super) fn refresh_lists(&mut self) {
-        for screen in &mut self.stack {
+        for screen in layer::screens_mut(&mut self.layers) {
             match screen {
                 Screen::List(s) => s.refresh(&mut self.caseload),
                 Screen::Search(s) => s.refresh(&mut self.caseload),

@@ -1,23 +1,22 @@
 //! The App's handling of contacts, appointments, trajectory steps, signals and referrals.
 
 use super::app::{App, Screen};
-use super::keymap::Action;
-use super::screens::participant::Tab;
-use crate::domain::form_kind::FormKind;
+use super::layer;
+use crate::domain::ParticipantId;
 use crate::domain::trajectory::{self, Change, Trajectory};
-use crate::domain::{ParticipantId, Status};
 use crate::store::StoreError;
 
 impl App {
     /// After a save: the participant screens' day records, the list's contact days and the start
     /// screen are read again.
     pub(super) fn reload_day(&mut self) {
-        let ids: Vec<ParticipantId> =
-            self.stack.iter().filter_map(|s| if let Screen::Participant(p) = s { Some(p.id) } else { None }).collect();
+        let ids: Vec<ParticipantId> = layer::screens(&self.layers)
+            .filter_map(|s| if let Screen::Participant(p) = s { Some(p.id) } else { None })
+            .collect();
         for id in ids {
             match super::day_data::DayRecords::load(&self.store, id) {
                 Ok(d) => {
-                    for s in &mut self.stack {
+                    for s in layer::screens_mut(&mut self.layers) {
                         if let Screen::Participant(p) = s
                             && p.id == id
                         {
@@ -29,7 +28,7 @@ impl App {
             }
         }
         self.contact_summaries = None;
-        if self.stack.iter().any(|s| matches!(s, Screen::List(_))) {
+        if layer::screens(&self.layers).any(|s| matches!(s, Screen::List(_))) {
             self.contact_summaries = self.store.contact_summaries().ok();
         }
         self.compute_start();
@@ -185,76 +184,9 @@ impl App {
         if let Some(e) = failed {
             self.flash = Some((self.error_text(&e), true));
         }
-        if let Some(Screen::Start(s)) = self.stack.first_mut() {
+        if let Some(Screen::Start(s)) = layer::screens_mut(&mut self.layers).next() {
             s.selected = s.selected.min(self.start.rows.len().saturating_sub(1));
         }
-    }
-
-    /// The signals tab: `↑` `↓` choose a signal, `Enter` opens it to change or close it.
-    pub(super) fn signals_action(&mut self, action: Option<Action>) -> Option<bool> {
-        let Some(Screen::Participant(s)) = self.stack.last_mut() else { return None };
-        if s.tab != Tab::Signals {
-            return None;
-        }
-        let n = s.day.signals.len();
-        match action? {
-            Action::Down if n > 0 => {
-                s.selected_signal = (s.selected_signal + 1).min(n - 1);
-                Some(true)
-            }
-            Action::Up => {
-                s.selected_signal = s.selected_signal.saturating_sub(1);
-                Some(true)
-            }
-            Action::Open => {
-                let (id, signal) = (s.id, s.day.signals.get(s.selected_signal).map(|x| x.id));
-                let (Some(signal), Some(p)) = (signal, self.caseload.by_id(id)) else { return Some(false) };
-                if p.status == Status::Closed {
-                    self.flash = Some((self.strings.get("trajectory.read_only").to_string(), true));
-                    return Some(true);
-                }
-                // The signal's own id in the kind: saving changes it instead of adding one.
-                Some(self.open_form(FormKind::Signal { participant: id, signal: Some(signal) }))
-            }
-            _ => None,
-        }
-    }
-
-    /// The participant-screen keys for the coach's day.
-    pub(super) fn day_action(&mut self, action: Action) -> bool {
-        let Some(Screen::Participant(s)) = self.stack.last() else {
-            return false;
-        };
-        let id = s.id;
-        let Some(p) = self.caseload.by_id(id) else {
-            return false;
-        };
-        let closed = p.status == Status::Closed;
-        // A closed trajectory is read-only until it is reopened.
-        if closed && action != Action::Reopen {
-            self.flash = Some((self.strings.get("trajectory.read_only").to_string(), true));
-            return true;
-        }
-        let kind = match action {
-            Action::LogContact => FormKind::Contact(id),
-            Action::PlanAppointment => FormKind::Appointment(id),
-            Action::Extend => FormKind::Extend(id),
-            Action::CloseTrajectory => FormKind::Close(id),
-            Action::Reopen => FormKind::Reopen(id),
-            Action::WriteAdvice => FormKind::Advice(id),
-            Action::NewSignal => FormKind::Signal { participant: id, signal: None },
-            Action::NewReferral => FormKind::Referral(id),
-            Action::Advance => {
-                self.change_status(id, Change::Advance);
-                return true;
-            }
-            _ => return false,
-        };
-        if kind == FormKind::Reopen(id) && !closed {
-            self.flash = Some((self.strings.get("refused.not_a_step").to_string(), true));
-            return true;
-        }
-        self.open_form(kind)
     }
 
     /// The participant's trajectory as stored, or a new one if they have none yet. A stored one
@@ -265,7 +197,7 @@ impl App {
     }
 
     /// Applies a trajectory step; returns whether it was saved.
-    fn change_status(&mut self, id: ParticipantId, change: Change) -> bool {
+    pub(super) fn change_status(&mut self, id: ParticipantId, change: Change) -> bool {
         self.change_status_with(id, change, None, Vec::new())
     }
 

@@ -75,7 +75,7 @@ impl App {
     /// Opens the form of `kind` on top; says why when it cannot. Returns whether to redraw.
     pub(super) fn open_form(&mut self, kind: FormKind) -> bool {
         match self.form_for(kind) {
-            Ok(screen) => self.stack.push(Screen::Form(screen)),
+            Ok(screen) => self.push_screen(Screen::Form(screen)),
             Err(NoForm::Gone) => return false,
             Err(NoForm::Failed(e)) => self.flash = Some((self.error_text(&e), true)),
         }
@@ -146,7 +146,7 @@ impl App {
             .unwrap_or_default();
         let name = if name.is_empty() { self.strings.get("draft.no_name").to_string() } else { name };
         let description = self.strings.fill(text, &[("name", &name), ("when", &when)]);
-        self.popup = Some(Popup::DraftOffer { key, draft, description });
+        self.show_popup(Popup::DraftOffer { key, draft, description });
     }
 
     /// Opens a draft's form again with what was typed and the focus where it was, over the
@@ -165,7 +165,7 @@ impl App {
                 }
                 screen.form.restore(&draft.values, draft.focus);
                 screen.draft_key = key;
-                self.stack.push(Screen::Form(screen));
+                self.push_screen(Screen::Form(screen));
             }
             Err(NoForm::Gone) => self.drop_draft(&key, "draft.gone"),
             // The draft stays for the next start.

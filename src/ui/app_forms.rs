@@ -3,7 +3,8 @@
 
 use crate::domain::privacy::AccessAction;
 
-use super::app::{App, ConfirmKind, Popup, Screen};
+use super::app::{App, Screen};
+use super::layer;
 use super::participant_form;
 use crate::domain::form_kind::FormKind;
 use crate::domain::{Participant, ParticipantId};
@@ -27,10 +28,6 @@ impl App {
         self.open_form(FormKind::Intake);
     }
 
-    pub(super) fn edit_participant(&mut self, id: ParticipantId) -> bool {
-        self.caseload.by_id(id).is_some() && self.open_form(FormKind::EditParticipant(id))
-    }
-
     /// Keeps what was typed so far; lands on disk within a fraction of a second.
     pub(super) fn keep_draft(&mut self) {
         let now = (self.clock)();
@@ -43,22 +40,6 @@ impl App {
         self.report(res);
     }
 
-    pub(super) fn cancel_form(&mut self) {
-        let Screen::Form(f) = self.screen() else {
-            return;
-        };
-        if f.form.is_dirty() {
-            self.popup = Some(Popup::Confirm {
-                kind: ConfirmKind::DiscardForm,
-                message: self.strings.get("confirm.discard").to_string(),
-            });
-        } else {
-            let key = f.draft_key.clone();
-            self.report(self.store.delete_draft(&key));
-            self.pop();
-        }
-    }
-
     /// Saves the intake (`existing` is `None`) or the changes to participant `existing`.
     pub(super) fn save_participant_form(&mut self, existing: Option<ParticipantId>) {
         let today = self.today;
@@ -69,7 +50,7 @@ impl App {
             self.flash = Some((self.strings.get("draft.gone").to_string(), true));
             return;
         }
-        let Some(Screen::Form(f)) = self.stack.last_mut() else {
+        let Some(Screen::Form(f)) = layer::top_screen_mut(&mut self.layers) else {
             return;
         };
         let mut p = match &before {
@@ -103,7 +84,7 @@ impl App {
                 );
                 let id = p.id;
                 self.caseload.upsert(p);
-                self.stack.pop();
+                self.pop();
                 self.refresh_screens();
                 self.reload_privacy();
                 if existing.is_none() {

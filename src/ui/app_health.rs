@@ -3,35 +3,25 @@
 
 use crate::domain::privacy::AccessAction;
 use chrono::{DateTime, Local};
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::app::{App, ConfirmKind, FormScreen, Popup, Screen};
+use super::app::{App, FormScreen, Popup, Screen};
 use super::goal_form;
-use super::keymap::Action;
-use super::screens::assessment::{AssessmentState, Outcome};
+use super::layer;
+use super::screens::assessment::AssessmentState;
 use super::screens::participant::Tab;
 use crate::domain::ParticipantId;
-use crate::domain::form_kind::FormKind;
 use crate::domain::goal::{Area, Goal};
 use crate::domain::health::{Assessment, DIMENSIONS};
 use crate::store::AssessmentDraft;
 
 impl App {
-    /// The participant on screen, if the participant screen is on top.
-    fn current_participant(&self) -> Option<ParticipantId> {
-        match self.screen() {
-            Screen::Participant(s) => Some(s.id),
-            _ => None,
-        }
-    }
-
     /// Reloads the participant screen under the top screen after a save.
-    fn reload_participant(&mut self, id: ParticipantId) {
+    pub(super) fn reload_participant(&mut self, id: ParticipantId) {
         let records = self.store.assessments_of(id).and_then(|a| self.store.goals_of(id).map(|g| (a, g)));
         match records {
             Ok((a, g)) => {
                 let today = self.today;
-                for screen in &mut self.stack {
+                for screen in layer::screens_mut(&mut self.layers) {
                     if let Screen::Participant(s) = screen
                         && s.id == id
                     {
@@ -45,52 +35,17 @@ impl App {
         self.reload_privacy();
     }
 
-    pub(super) fn participant_action(&mut self, action: Action, ev: &KeyEvent) -> bool {
-        let Some(id) = self.current_participant() else {
-            return false;
-        };
-        match action {
-            Action::NewAssessment => self.start_assessment(id),
-            Action::NewGoal => return self.open_form(FormKind::Goal { participant: id, goal: None }),
-            Action::WriteChart => self.write_chart(),
-            Action::Open => {
-                let goal = match self.screen() {
-                    Screen::Participant(s) if s.tab == Tab::Goals => s.selected_goal().cloned(),
-                    _ => None,
-                };
-                match goal {
-                    Some(g) => return self.open_form(FormKind::Goal { participant: id, goal: Some(g.id) }),
-                    None => return false,
-                }
-            }
-            Action::ToggleStep => {
-                let KeyCode::Char(c) = ev.code else {
-                    return false;
-                };
-                let n = (c as u8).wrapping_sub(b'1') as usize;
-                let now = (self.clock)();
-                let goal = match self.screen() {
-                    Screen::Participant(s) if s.tab == Tab::Goals => s.selected_goal().cloned(),
-                    _ => None,
-                };
-                let Some(mut g) = goal else { return false };
-                let Some(step) = g.steps.get_mut(n) else {
-                    return false;
-                };
-                step.done = !step.done;
-                g.updated_at = now;
-                let res = self
-                    .store
-                    .with_access(self.access_for(id, AccessAction::Recorded("goal".into())), |s| s.save_goal(&g));
-                self.report(res);
-                self.reload_participant(id);
-            }
-            _ => return false,
-        }
-        true
+    /// Saves a goal whose step was ticked off or on (the executor of `Effect::SaveGoal`), its
+    /// access-log entry written with it.
+    pub(super) fn save_goal(&mut self, g: Goal) {
+        let id = g.participant;
+        let access = self.access_for(id, AccessAction::Recorded("goal".into()));
+        let res = self.store.with_access(access, |s| s.save_goal(&g));
+        self.report(res);
+        self.reload_participant(id);
     }
 
-    fn start_assessment(&mut self, id: ParticipantId) {
+    pub(super) fn start_assessment(&mut self, id: ParticipantId) {
         let name = self.caseload.by_id(id).map(|p| p.listed_name()).unwrap_or_default();
         let previous = match self.screen() {
             Screen::Participant(s) => s.assessments.last().cloned(),
@@ -103,58 +58,12 @@ impl App {
             }
             _ => AssessmentState::new(Assessment::new(id, self.today, &self.coach, (self.clock)()), name, previous),
         };
-        self.stack.push(Screen::Assessment(Box::new(state)));
+        self.push_screen(Screen::Assessment(Box::new(state)));
     }
 
-    pub(super) fn assessment_key(&mut self, ev: &KeyEvent) -> bool {
-        if super::keymap::resolve(ev, &[super::keymap::Context::Assessment], true) == Some(Action::Help) {
-            self.popup = Some(Popup::Help);
-            return true;
-        }
-        let Some(Screen::Assessment(s)) = self.stack.last_mut() else {
-            return false;
-        };
-        match s.update(ev) {
-            Outcome::Ignored => false,
-            Outcome::Moved => {
-                let draft = s.draft();
-                if s.dirty {
-                    let res = self.store.save_assessment_draft(&draft);
-                    self.report(res);
-                }
-                true
-            }
-            Outcome::Edited => {
-                let draft = s.draft();
-                let res = self.store.save_assessment_draft(&draft);
-                self.report(res);
-                true
-            }
-            Outcome::Save => {
-                self.save_assessment(false);
-                true
-            }
-            Outcome::SaveAndGoal => {
-                self.save_assessment(true);
-                true
-            }
-            Outcome::Cancel => {
-                if s.dirty {
-                    self.popup = Some(Popup::Confirm {
-                        kind: ConfirmKind::DiscardAssessment,
-                        message: self.strings.get("confirm.discard").to_string(),
-                    });
-                } else {
-                    self.pop();
-                }
-                true
-            }
-        }
-    }
-
-    fn save_assessment(&mut self, then_goal: bool) {
+    pub(super) fn save_assessment(&mut self, then_goal: bool) {
         let now = (self.clock)();
-        let Some(Screen::Assessment(s)) = self.stack.last() else {
+        let Some(Screen::Assessment(s)) = layer::top_screen(&self.layers) else {
             return;
         };
         let mut a = s.to_save();
@@ -174,7 +83,7 @@ impl App {
                 let _ = self.store.delete_assessment_draft(id);
                 self.pop();
                 self.reload_participant(id);
-                if let Some(Screen::Participant(p)) = self.stack.last_mut() {
+                if let Some(Screen::Participant(p)) = layer::top_screen_mut(&mut self.layers) {
                     p.show_tab(Tab::PositiveHealth);
                 }
                 self.flash = Some((self.strings.get("health.saved").to_string(), false));
@@ -182,7 +91,7 @@ impl App {
                     // The wish, in the participant's own words, about the lowest-marked dimension.
                     let form = goal_form::new_goal(&self.strings, id, &wish, area);
                     let draft_key = form.kind.draft_key();
-                    self.stack.push(Screen::Form(FormScreen { form, draft_key, goal: None }));
+                    self.push_screen(Screen::Form(FormScreen { form, draft_key, goal: None }));
                 }
             }
             Err(e) => self.flash = Some((self.error_text(&e), true)),
@@ -190,7 +99,7 @@ impl App {
     }
 
     pub(super) fn discard_assessment(&mut self) {
-        if let Some(Screen::Assessment(s)) = self.stack.last() {
+        if let Some(Screen::Assessment(s)) = layer::top_screen(&self.layers) {
             let id = s.a.participant;
             self.report(self.store.delete_assessment_draft(id));
             self.pop();
@@ -203,7 +112,7 @@ impl App {
             .map(|t| t.with_timezone(&Local).format("%d-%m-%Y %H:%M").to_string())
             .unwrap_or_default();
         let description = self.strings.fill("draft.assessment", &[("name", &name), ("when", &when)]);
-        self.popup = Some(Popup::AssessmentOffer { draft, description });
+        self.show_popup(Popup::AssessmentOffer { draft, description });
     }
 
     pub(super) fn resume_assessment(&mut self, draft: AssessmentDraft) {
@@ -218,14 +127,14 @@ impl App {
             Screen::Participant(s) => s.assessments.last().cloned(),
             _ => None,
         };
-        self.stack.push(Screen::Assessment(Box::new(AssessmentState::from_draft(draft, name, previous))));
+        self.push_screen(Screen::Assessment(Box::new(AssessmentState::from_draft(draft, name, previous))));
     }
 
     /// Saves the goal form (a new goal, or the goal the screen holds) for participant `id`.
     pub(super) fn save_goal_form(&mut self, id: ParticipantId) {
         let today = self.today;
         let now = (self.clock)();
-        let Some(Screen::Form(f)) = self.stack.last_mut() else {
+        let Some(Screen::Form(f)) = layer::top_screen_mut(&mut self.layers) else {
             return;
         };
         let mut g =
@@ -240,7 +149,7 @@ impl App {
                 let _ = self.store.delete_draft(&key);
                 self.pop();
                 self.reload_participant(id);
-                if let Some(Screen::Participant(p)) = self.stack.last_mut() {
+                if let Some(Screen::Participant(p)) = layer::top_screen_mut(&mut self.layers) {
                     p.show_tab(Tab::Goals);
                     p.selected_goal = p.goals.iter().position(|x| x.id == g.id).unwrap_or(0);
                 }
@@ -251,8 +160,8 @@ impl App {
     }
 
     /// Writes the spider web of the selected assessment (with the one before it) as SVG.
-    fn write_chart(&mut self) {
-        let Some(Screen::Participant(s)) = self.stack.last() else {
+    pub(super) fn write_chart(&mut self) {
+        let Some(Screen::Participant(s)) = layer::top_screen(&self.layers) else {
             return;
         };
         let Some((cur, prev)) = s.compared() else {

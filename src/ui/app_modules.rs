@@ -1,21 +1,19 @@
 //! The App's handling of the module catalogue, the week view, rosters and enrolments.
 
 use chrono::Duration;
-use ratatui::crossterm::event::KeyEvent;
 
-use super::app::{App, ConfirmKind, Popup, Screen};
-use super::keymap::{self, Action, Context};
+use super::app::{App, Screen};
+use super::keymap::Action;
+use super::layer;
 use super::module_form;
 use super::modules_data::ModuleData;
-use super::screens::enrol::EnrolState;
-use super::screens::modules::{CatalogueState, ModuleState, listed_sessions};
-use super::screens::week::{RosterState, WeekState};
-use crate::domain::form_kind::FormKind;
+use super::screens::modules::CatalogueState;
+use super::screens::week::WeekState;
 use crate::domain::module::{Attendance, Enrolment, EnrolmentId, EnrolmentStatus, ModuleId, overlaps};
 
 impl App {
     /// Reloads the module data after a save.
-    fn reload_modules(&mut self) {
+    pub(super) fn reload_modules(&mut self) {
         match ModuleData::load(&self.store) {
             Ok(d) => self.modules = d,
             Err(e) => self.flash = Some((self.error_text(&e), true)),
@@ -24,115 +22,16 @@ impl App {
     }
 
     pub(super) fn open_catalogue(&mut self) {
-        self.stack.push(Screen::Catalogue(CatalogueState { selected: 0 }));
+        self.push_screen(Screen::Catalogue(CatalogueState { selected: 0 }));
     }
 
     pub(super) fn open_week(&mut self) {
         let mut w = WeekState::new(self.today);
         w.update(Action::Today, &self.modules, self.today);
-        self.stack.push(Screen::Week(w));
+        self.push_screen(Screen::Week(w));
     }
 
-    /// Keys on the module screens; `None` when the top screen is not one of them.
-    pub(super) fn modules_key(&mut self, ev: &KeyEvent) -> Option<bool> {
-        let today = self.today;
-        let (contexts, typing) = match self.screen() {
-            Screen::Catalogue(_) | Screen::Module(_) | Screen::Week(_) | Screen::Roster(_) | Screen::Enrol(_) => {
-                self.contexts()
-            }
-            _ => return None,
-        };
-        let action = keymap::resolve(ev, &contexts, typing).or_else(|| {
-            // F1 opens help where letters are typed.
-            keymap::resolve(ev, &[Context::Form], true).filter(|a| *a == Action::Help)
-        });
-        let handled = match (action, self.stack.last_mut()) {
-            (Some(Action::Quit), _) => {
-                self.quit = true;
-                false
-            }
-            (Some(Action::Help), _) => {
-                self.popup = Some(Popup::Help);
-                true
-            }
-            (Some(Action::Back), Some(Screen::Roster(r))) if r.dirty => {
-                self.popup = Some(Popup::Confirm {
-                    kind: ConfirmKind::DiscardRoster,
-                    message: self.strings.get("roster.discard").to_string(),
-                });
-                true
-            }
-            (Some(Action::Back), _) => self.pop(),
-            (Some(Action::OpenWeek), _) => {
-                self.open_week();
-                true
-            }
-            (Some(Action::NewModule), _) => self.open_form(FormKind::Module(None)),
-            (Some(Action::AddClosure), _) => self.open_form(FormKind::Closure),
-            (Some(Action::Open), Some(Screen::Catalogue(c))) => match c.selected_id(&self.modules) {
-                Some(id) => {
-                    self.stack.push(Screen::Module(ModuleState { id, selected: 0 }));
-                    true
-                }
-                None => false,
-            },
-            (Some(Action::Edit), Some(Screen::Module(m))) => {
-                let id = m.id;
-                self.open_form(FormKind::Module(Some(id)))
-            }
-            (Some(Action::CancelSession), Some(Screen::Module(m))) => {
-                let (id, date) = (m.id, m.selected_date(&self.modules, today));
-                self.toggle_cancelled(id, date)
-            }
-            (Some(Action::Open), Some(Screen::Module(m))) => {
-                let id = m.id;
-                let session = self
-                    .modules
-                    .module(id)
-                    .and_then(|module| listed_sessions(&self.modules, module, today).into_iter().nth(m.selected));
-                match session {
-                    Some(x) if x.topic.is_some() => {
-                        let r = RosterState::new(&self.modules, id, x.date, x.topic.unwrap_or(1), today);
-                        self.stack.push(Screen::Roster(r));
-                        true
-                    }
-                    _ => false,
-                }
-            }
-            (Some(Action::Open), Some(Screen::Week(w))) => match w.selected_row(&self.modules, today) {
-                Some(row) => {
-                    let r = RosterState::new(&self.modules, row.module, row.date, row.topic, today);
-                    self.stack.push(Screen::Roster(r));
-                    true
-                }
-                None => false,
-            },
-            (Some(Action::Save), Some(Screen::Roster(_))) => {
-                self.save_roster();
-                true
-            }
-            (Some(Action::Open), Some(Screen::Enrol(e))) => {
-                let (p, m) = (e.participant, e.selected());
-                match m {
-                    Some(m) => {
-                        self.enrol(p, m);
-                        true
-                    }
-                    None => false,
-                }
-            }
-            (Some(a), Some(Screen::Catalogue(c))) => c.update(a, &self.modules),
-            (Some(a), Some(Screen::Module(m))) => m.update(a, &self.modules, today),
-            (Some(a), Some(Screen::Week(w))) => w.update(a, &self.modules, today),
-            (Some(a), Some(Screen::Roster(r))) => r.update(a),
-            (Some(a), Some(Screen::Enrol(e))) => e.update(a),
-            (None, Some(Screen::Enrol(e))) => e.type_key(ev, &self.modules),
-            _ => false,
-        };
-        Some(handled)
-    }
-
-    fn toggle_cancelled(&mut self, id: ModuleId, date: Option<chrono::NaiveDate>) -> bool {
+    pub(super) fn toggle_cancelled(&mut self, id: ModuleId, date: Option<chrono::NaiveDate>) -> bool {
         let (Some(date), Some(m)) = (date, self.modules.module(id)) else {
             return false;
         };
@@ -160,8 +59,8 @@ impl App {
         true
     }
 
-    fn save_roster(&mut self) {
-        let Some(Screen::Roster(r)) = self.stack.last() else {
+    pub(super) fn save_roster(&mut self) {
+        let Some(Screen::Roster(r)) = layer::top_screen(&self.layers) else {
             return;
         };
         let marks: Vec<_> = r.rows.iter().filter_map(|(p, m)| m.map(|m| (*p, m))).collect();
@@ -208,7 +107,7 @@ impl App {
             },
             None => None,
         };
-        let Some(Screen::Form(f)) = self.stack.last_mut() else {
+        let Some(Screen::Form(f)) = layer::top_screen_mut(&mut self.layers) else {
             return;
         };
         let Ok(m) = module_form::apply(&mut f.form, existing.as_ref(), today, now) else {
@@ -222,7 +121,7 @@ impl App {
     /// Saves the closure days of the closure form.
     pub(super) fn save_closure_form(&mut self) {
         let today = self.today;
-        let Some(Screen::Form(f)) = self.stack.last_mut() else {
+        let Some(Screen::Form(f)) = layer::top_screen_mut(&mut self.layers) else {
             return;
         };
         let Ok(days) = module_form::closures(&mut f.form, today) else {
@@ -249,48 +148,6 @@ impl App {
         }
     }
 
-    pub(super) fn participant_modules_action(&mut self, action: Action) -> bool {
-        let today = self.today;
-        let Some(Screen::Participant(p)) = self.stack.last_mut() else {
-            return false;
-        };
-        let id = p.id;
-        let mine: Vec<EnrolmentId> = self.modules.enrolments_of(id).iter().map(|e| e.id).collect();
-        match action {
-            Action::Up if p.selected_enrolment > 0 => {
-                p.selected_enrolment -= 1;
-                true
-            }
-            Action::Down if p.selected_enrolment + 1 < mine.len() => {
-                p.selected_enrolment += 1;
-                true
-            }
-            Action::Enrol => {
-                let name = self.caseload.by_id(id).map(|x| x.listed_name()).unwrap_or_default();
-                self.stack.push(Screen::Enrol(EnrolState::new(id, name, &self.modules)));
-                true
-            }
-            Action::StopEnrolment => {
-                let Some(e) = mine.get(p.selected_enrolment).and_then(|e| self.modules.enrolment(*e)).cloned() else {
-                    return false;
-                };
-                let Some(m) = self.modules.module(e.module) else {
-                    return false;
-                };
-                let status = self.modules.schedule(m, today).progress.get(&e.id).map(|x| x.status);
-                if matches!(status, Some(EnrolmentStatus::Completed | EnrolmentStatus::Stopped)) {
-                    self.flash = Some((self.strings.get("modules.not_running").to_string(), true));
-                    return true;
-                }
-                // Stopping cannot be undone: ask first.
-                let message = self.strings.fill("modules.stop_confirm", &[("name", &m.name)]);
-                self.popup = Some(Popup::Confirm { kind: ConfirmKind::StopEnrolment(e.id), message });
-                true
-            }
-            _ => false,
-        }
-    }
-
     /// Stops enrolment `id` today (after the coach confirmed it).
     pub(super) fn stop_enrolment(&mut self, id: EnrolmentId) {
         let today = self.today;
@@ -314,7 +171,7 @@ impl App {
         }
     }
 
-    fn enrol(&mut self, participant: crate::domain::ParticipantId, module: ModuleId) {
+    pub(super) fn enrol(&mut self, participant: crate::domain::ParticipantId, module: ModuleId) {
         let today = self.today;
         let now = (self.clock)();
         let running = self.modules.enrolments_of(participant).into_iter().any(|e| {
@@ -345,7 +202,7 @@ impl App {
         }
         self.reload_modules();
         self.pop();
-        if let Some(Screen::Participant(p)) = self.stack.last_mut() {
+        if let Some(Screen::Participant(p)) = layer::top_screen_mut(&mut self.layers) {
             p.show_tab(super::screens::participant::Tab::Modules);
         }
         let Some(m) = self.modules.module(module) else {

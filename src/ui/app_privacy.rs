@@ -1,10 +1,7 @@
 //! The participant's rights in the UI: the access log, consent, erasure and the retention list.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
-
-use super::app::{App, Popup, Screen};
-use super::keymap::Action;
-use super::screens::participant::Tab;
+use super::app::{App, Screen};
+use super::layer::{self, Layer};
 use super::screens::privacy::RetentionState;
 use crate::domain::ParticipantId;
 use crate::domain::privacy::{AccessAction, AccessEntry, Consent, ConsentScope};
@@ -30,12 +27,12 @@ impl App {
 
     /// Reloads the consent and the access log shown on the open participant screen.
     pub(super) fn reload_privacy(&mut self) {
-        let Some(Screen::Participant(s)) = self.stack.last() else { return };
+        let Some(Screen::Participant(s)) = layer::top_screen(&self.layers) else { return };
         let id = s.id;
         let loaded = self.store.consents_of(id).and_then(|c| Ok((c, self.store.access_log_of(id)?)));
         match loaded {
             Ok((consents, log)) => {
-                if let Some(Screen::Participant(s)) = self.stack.last_mut() {
+                if let Some(Screen::Participant(s)) = layer::top_screen_mut(&mut self.layers) {
                     s.consents = consents;
                     s.log = log;
                 }
@@ -44,42 +41,7 @@ impl App {
         }
     }
 
-    /// Keys of the privacy tab and the retention list; `None` when the key is not theirs.
-    pub(super) fn privacy_action(&mut self, action: Option<Action>) -> Option<bool> {
-        match (action?, self.screen()) {
-            (Action::OpenRetention, Screen::Start(_)) => Some(self.open_retention()),
-            (Action::ToggleConsent, Screen::Participant(s)) if s.tab == Tab::Privacy => Some(self.toggle_consent()),
-            (Action::Erase, Screen::Participant(_)) => Some(self.ask_erase()),
-            (Action::Up | Action::Down, Screen::Participant(s)) if s.tab == Tab::Privacy => {
-                let down = action == Some(Action::Down);
-                if let Some(Screen::Participant(s)) = self.stack.last_mut() {
-                    let last = ConsentScope::ALL.len() - 1;
-                    s.selected_scope =
-                        if down { (s.selected_scope + 1).min(last) } else { s.selected_scope.saturating_sub(1) };
-                }
-                Some(true)
-            }
-            (Action::Open, Screen::Retention(r)) => {
-                let id = r.rows.get(r.selected).map(|row| row.id);
-                if let Some(id) = id {
-                    self.open_participant(id);
-                    if let Some(Screen::Participant(p)) = self.stack.last_mut() {
-                        p.show_tab(Tab::Privacy);
-                    }
-                }
-                Some(id.is_some())
-            }
-            (a @ (Action::Up | Action::Down), Screen::Retention(_)) => {
-                if let Some(Screen::Retention(r)) = self.stack.last_mut() {
-                    r.move_by(if a == Action::Down { 1 } else { -1 });
-                }
-                Some(true)
-            }
-            _ => None,
-        }
-    }
-
-    fn toggle_consent(&mut self) -> bool {
+    pub(super) fn toggle_consent(&mut self) -> bool {
         let Screen::Participant(s) = self.screen() else { return false };
         let (id, scope) = (s.id, ConsentScope::ALL[s.selected_scope.min(ConsentScope::ALL.len() - 1)]);
         let today = self.today;
@@ -100,44 +62,13 @@ impl App {
         true
     }
 
-    fn ask_erase(&mut self) -> bool {
-        let Screen::Participant(s) = self.screen() else { return false };
-        let Some(p) = self.caseload.by_id(s.id) else { return false };
-        let number = crate::domain::participant::format_number(p.number);
-        let description = self.strings.fill("erase.prompt", &[("name", &p.listed_name()), ("number", &number)]);
-        self.popup = Some(Popup::Erase { id: p.id, number, description, typed: String::new() });
-        true
-    }
-
-    /// Keys while the erase popup is open: the coach types the participant number to confirm.
-    pub(super) fn erase_key(&mut self, ev: &KeyEvent) -> bool {
-        let Some(Popup::Erase { id, number, typed, .. }) = &mut self.popup else { return false };
-        match ev.code {
-            KeyCode::Char(c) if c.is_ascii_digit() && typed.len() < 10 => typed.push(c),
-            KeyCode::Backspace => {
-                typed.pop();
-            }
-            KeyCode::Esc => self.popup = None,
-            KeyCode::Enter if typed == number => {
-                let id = *id;
-                self.popup = None;
-                self.erase(id);
-            }
-            KeyCode::Enter => {
-                self.flash = Some((self.strings.get("erase.mismatch").to_string(), true));
-            }
-            _ => return false,
-        }
-        true
-    }
-
-    fn erase(&mut self, id: ParticipantId) {
+    pub(super) fn erase(&mut self, id: ParticipantId) {
         let name = self.caseload.by_id(id).map(|p| p.listed_name()).unwrap_or_default();
         match self.store.erase(id, &self.coach, self.today) {
             Ok(report) => {
                 self.caseload.remove(id);
-                self.stack.retain(|s| !matches!(s, Screen::Participant(p) if p.id == id));
-                for s in &mut self.stack {
+                self.layers.retain(|l| !matches!(l, Layer::Screen(Screen::Participant(p)) if p.id == id));
+                for s in layer::screens_mut(&mut self.layers) {
                     if let Screen::Retention(r) = s {
                         r.rows.retain(|row| row.id != id);
                         r.move_by(0);
@@ -172,12 +103,12 @@ impl App {
         }
     }
 
-    fn open_retention(&mut self) -> bool {
+    pub(super) fn open_retention(&mut self) -> bool {
         let months = self.store.settings().map(|s| s.retention_months()).unwrap_or(24);
         match self.store.trajectories() {
             Ok(ts) => {
                 let state = RetentionState::new(&ts, &self.caseload, u32::from(months), self.today);
-                self.stack.push(Screen::Retention(state));
+                self.push_screen(Screen::Retention(state));
             }
             Err(e) => self.flash = Some((self.error_text(&e), true)),
         }

@@ -1,7 +1,7 @@
 //! The reports screen's keys: period, whose caseload, figures or charts, and writing the files.
 
 use super::app::{App, Screen};
-use super::keymap::Action;
+use super::layer;
 use super::screens::reports::ReportState;
 
 impl App {
@@ -9,49 +9,17 @@ impl App {
         match crate::reports::Loaded::load(&self.store) {
             Ok(data) => {
                 let state = ReportState::new(data, self.today, &self.coach);
-                self.stack.push(Screen::Reports(Box::new(state)));
+                self.push_screen(Screen::Reports(Box::new(state)));
             }
             Err(e) => self.flash = Some((self.error_text(&e), true)),
         }
         true
     }
 
-    /// Keys of the reports screen; `None` when the key is not theirs.
-    pub(super) fn reports_action(&mut self, action: Option<Action>) -> Option<bool> {
-        if let (Some(Action::OpenReports), Screen::Start(_)) = (action, self.screen()) {
-            return Some(self.open_reports());
-        }
-        let coach = self.coach.clone();
-        let today = self.today;
-        let Some(Screen::Reports(r)) = self.stack.last_mut() else { return None };
-        match action? {
-            Action::PrevPeriod | Action::NextPeriod => {
-                r.shift(action == Some(Action::NextPeriod));
-                r.recompute(&coach);
-            }
-            Action::PeriodKind => {
-                r.next_kind(today);
-                r.recompute(&coach);
-            }
-            Action::ToggleTeam => {
-                r.team = !r.team;
-                r.recompute(&coach);
-            }
-            Action::NextTab => r.charts = !r.charts,
-            Action::Down => r.scroll = r.scroll.saturating_add(1),
-            Action::Up => r.scroll = r.scroll.saturating_sub(1),
-            Action::PageDown => r.scroll = r.scroll.saturating_add(15),
-            Action::PageUp => r.scroll = r.scroll.saturating_sub(15),
-            Action::WriteReport => return Some(self.write_report_files()),
-            _ => return None,
-        }
-        Some(true)
-    }
-
     /// Writes the report (CSV) and the ESF+ participant list (CSV, without names) to the
     /// documents folder.
-    fn write_report_files(&mut self) -> bool {
-        let Some(Screen::Reports(r)) = self.stack.last() else { return false };
+    pub(super) fn write_report_files(&mut self) -> bool {
+        let Some(Screen::Reports(r)) = layer::top_screen(&self.layers) else { return false };
         let dir = match self.export_dir() {
             Ok(d) => d,
             Err(message) => {

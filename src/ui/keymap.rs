@@ -46,7 +46,8 @@ pub enum Context {
     Reports,
 }
 
-/// What a key asks for.
+/// What a key asks for, with its arguments (a score, a step number, a direction): resolved once,
+/// from the key that matched, so no screen reads key codes for a bound action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
@@ -79,11 +80,15 @@ pub enum Action {
     NewGoal,
     MarkCompare,
     WriteChart,
-    ToggleStep,
+    /// Ticks step `n` (1-based) of the selected goal off or on.
+    ToggleStep(u8),
     MakeGoal,
     Talk,
     Remark,
-    Adjust,
+    /// A score one step down (-1) or up (+1).
+    Adjust(i8),
+    /// A digit typed as a score.
+    Score(u8),
     Skip,
     OpenModules,
     OpenWeek,
@@ -186,6 +191,30 @@ const fn b(context: Context, keys: &'static [Key], action: Action, describe: &'s
     Binding { context, keys, action, describe, hint }
 }
 
+/// The digit keys 0-9 (a score's argument is the digit).
+const DIGITS: [Key; 10] = [k('0'), k('1'), k('2'), k('3'), k('4'), k('5'), k('6'), k('7'), k('8'), k('9')];
+
+impl Action {
+    /// The action a binding asks for when `key` matched it: an action with an argument takes it
+    /// from the key (the digit of a score or a step, the direction of an arrow).
+    pub fn with_key(self, key: &Key) -> Action {
+        let digit = match key.code {
+            KeyCode::Char(c) => c.to_digit(10).and_then(|d| u8::try_from(d).ok()),
+            _ => None,
+        };
+        match self {
+            Action::ToggleStep(_) => digit.map_or(self, Action::ToggleStep),
+            Action::Score(_) => digit.map_or(self, Action::Score),
+            Action::Adjust(_) => match key.code {
+                KeyCode::Left => Action::Adjust(-1),
+                KeyCode::Right => Action::Adjust(1),
+                _ => self,
+            },
+            other => other,
+        }
+    }
+}
+
 use Action as A;
 use Context as C;
 
@@ -240,7 +269,7 @@ pub const BINDINGS: &[Binding] = &[
     b(C::GoalsTab, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::GoalsTab, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::GoalsTab, &[code(KeyCode::Enter)], A::Open, "key.edit_goal", true),
-    b(C::GoalsTab, &[k('1'), k('2'), k('3'), k('4'), k('5')], A::ToggleStep, "key.toggle_step", true),
+    b(C::GoalsTab, &[k('1'), k('2'), k('3'), k('4'), k('5')], A::ToggleStep(0), "key.toggle_step", true),
     b(C::ModulesTab, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::ModulesTab, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::ModulesTab, &[k('s')], A::StopEnrolment, "key.stop_enrolment", true),
@@ -332,21 +361,28 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Enrol, &[code(KeyCode::Up)], A::Up, "key.up", false),
     b(C::Enrol, &[code(KeyCode::Down)], A::Down, "key.down", false),
     b(C::Enrol, &[code(KeyCode::Esc)], A::Back, "key.cancel", true),
-    // The Positive Health conversation (digits are scores; the screen reads them itself)
+    b(C::Enrol, &[code(KeyCode::F(1))], A::Help, "key.help", false),
+    // The Positive Health conversation (in a remark or on the summary page these keys are text)
     b(C::Assessment, &[ctrl('s')], A::Save, "key.save", true),
     b(C::Assessment, &[code(KeyCode::Enter)], A::NextField, "key.next_aspect", true),
     b(C::Assessment, &[code(KeyCode::PageDown)], A::PageDown, "key.next_page", true),
     b(C::Assessment, &[code(KeyCode::PageUp)], A::PageUp, "key.prev_page", false),
     b(C::Assessment, &[k(' ')], A::Talk, "key.talk", false),
     b(C::Assessment, &[code(KeyCode::Tab)], A::Remark, "key.remark", false),
-    b(C::Assessment, &[code(KeyCode::Left), code(KeyCode::Right)], A::Adjust, "key.adjust", false),
-    b(C::Assessment, &[code(KeyCode::Backspace)], A::Skip, "key.skip", false),
+    b(C::Assessment, &[code(KeyCode::Left), code(KeyCode::Right)], A::Adjust(0), "key.adjust", false),
+    b(C::Assessment, &DIGITS, A::Score(0), "key.score", false),
+    b(C::Assessment, &[code(KeyCode::Backspace), code(KeyCode::Delete)], A::Skip, "key.skip", false),
+    b(C::Assessment, &[code(KeyCode::Up)], A::Up, "key.up", false),
+    b(C::Assessment, &[code(KeyCode::Down)], A::Down, "key.down", false),
+    b(C::Assessment, &[code(KeyCode::BackTab)], A::PrevField, "key.prev_field", false),
     b(C::Assessment, &[ctrl('g')], A::MakeGoal, "key.make_goal", false),
     b(C::Assessment, &[code(KeyCode::Esc)], A::Back, "key.cancel", true),
     b(C::Assessment, &[code(KeyCode::F(1))], A::Help, "key.help", true),
     // Global (not while typing)
     b(C::Global, &[k('?')], A::Help, "key.help", true),
     b(C::Global, &[k('q')], A::Quit, "key.quit", true),
+    // F1 opens help too (where letters are typed it is the only way: see Search, Form, Enrol).
+    b(C::Global, &[code(KeyCode::F(1))], A::Help, "key.help", false),
 ];
 
 /// Choice fields in a form take ← → and Space; these are resolved by the form itself because
@@ -365,17 +401,17 @@ pub fn resolve(ev: &KeyEvent, contexts: &[Context], typing: bool) -> Option<Acti
         }
     }
     if !typing {
-        return BINDINGS
-            .iter()
-            .find(|b| b.context == Context::Global && b.keys.iter().any(|k| k.matches(ev)))
-            .map(|b| b.action);
+        return resolve_in(BINDINGS, ev, Context::Global);
     }
     None
 }
 
-/// Resolves a key against one table in one context.
+/// Resolves a key against one table in one context, with the arguments the key gives.
 pub fn resolve_in(table: &[Binding], ev: &KeyEvent, ctx: Context) -> Option<Action> {
-    table.iter().find(|b| b.context == ctx && b.keys.iter().any(|k| k.matches(ev))).map(|b| b.action)
+    table
+        .iter()
+        .filter(|b| b.context == ctx)
+        .find_map(|b| b.keys.iter().find(|k| k.matches(ev)).map(|k| b.action.with_key(k)))
 }
 
 /// The bindings to show for these contexts (footer: `hints_only`; help overlay: all).

@@ -4,13 +4,15 @@
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::app::App;
+use super::keymap::Action;
+use super::layer::{Ctx, Effect, Input, Layer, Outcome};
 use super::view::Ui;
 use crate::store::StoreError;
 
@@ -94,19 +96,45 @@ pub struct LockState {
     wait_until: Option<DateTime<Utc>>,
 }
 
+impl LockState {
+    /// The lock's answer to a key: typed characters go into the passphrase, Enter asks the App
+    /// to check it (the lock has no store). Every other key is swallowed: the lock is modal.
+    pub fn handle(&mut self, input: Input, ctx: &Ctx) -> Outcome {
+        if input.action == Some(Action::Yes) {
+            if let Some(until) = self.wait_until.filter(|u| *u > ctx.now) {
+                // Refused without trying: what was typed stays for when the wait is over.
+                let seconds = (until - ctx.now).num_seconds().max(1).to_string();
+                self.message = Some(ctx.strings.fill("lock.wait", &[("seconds", &seconds)]));
+                return Outcome::done();
+            }
+            return Outcome::one(Effect::TryUnlock);
+        }
+        let ev = input.key;
+        match ev.code {
+            KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => self.typed.push(c),
+            KeyCode::Backspace => self.typed.pop(),
+            KeyCode::Esc => self.typed.wipe(),
+            _ => return Outcome::Ignored,
+        }
+        Outcome::done()
+    }
+}
+
 impl App {
     /// Locks the screen now.
     pub fn lock(&mut self) {
         // Popups, forms and drafts stay as they are behind the lock. The wait after wrong tries
         // carries over: locking again does not start the count afresh.
         let (failures, wait_until) = (self.lock_failures, self.lock_wait_until);
-        self.locked = Some(LockState { failures, wait_until, ..LockState::default() });
+        if self.locked().is_none() {
+            self.layers.push(Layer::Lock(LockState { failures, wait_until, ..LockState::default() }));
+        }
     }
 
     /// Called on every tick of the event loop: locks after `lock_minutes` without a key.
     /// Returns whether the screen must be redrawn.
     pub fn tick(&mut self) -> bool {
-        if self.locked.is_some() || self.lock_minutes == 0 {
+        if self.locked().is_some() || self.lock_minutes == 0 {
             return false;
         }
         let idle = (self.clock)() - self.last_key;
@@ -120,59 +148,45 @@ impl App {
     /// Text pasted in one piece (a terminal in bracketed-paste mode): at the lock it is typed
     /// into the passphrase (line breaks left out); elsewhere it is ignored. The caller wipes it.
     pub fn paste(&mut self, text: &str) -> bool {
-        let Some(lock) = self.locked.as_mut() else { return false };
+        let Some(lock) = self.locked_mut() else { return false };
         for c in text.chars().filter(|c| !c.is_control()) {
             lock.typed.push(c);
         }
         true
     }
 
-    pub(super) fn lock_key(&mut self, ev: &KeyEvent) -> bool {
+    /// Checks the passphrase typed at the lock (the executor of `Effect::TryUnlock`).
+    pub(super) fn try_unlock(&mut self) {
         let now = (self.clock)();
-        let Some(lock) = self.locked.as_mut() else { return false };
-        match ev.code {
-            KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => lock.typed.push(c),
-            KeyCode::Backspace => lock.typed.pop(),
-            KeyCode::Esc => lock.typed.wipe(),
-            KeyCode::Enter => {
-                if let Some(until) = lock.wait_until.filter(|u| *u > now) {
-                    // Refused without trying: what was typed stays for when the wait is over.
-                    let seconds = (until - now).num_seconds().max(1).to_string();
-                    lock.message = Some(self.strings.fill("lock.wait", &[("seconds", &seconds)]));
-                    return true;
-                }
-                let result = self.store.verify_passphrase(lock.typed.as_str());
-                lock.typed.wipe();
-                match result {
-                    Ok(()) => {
-                        self.lock_failures = 0;
-                        self.lock_wait_until = None;
-                        // Dropping the state wipes the buffer once more.
-                        self.locked = None;
-                    }
-                    Err(e) => {
-                        let mut msg = match &e {
-                            StoreError::WrongPassphrase => self.strings.get("error.wrong_passphrase").to_string(),
-                            other => self.strings.store_error(other),
-                        };
-                        if matches!(e, StoreError::WrongPassphrase) {
-                            lock.failures = lock.failures.saturating_add(1);
-                            let wait = wait_after(lock.failures);
-                            if wait > chrono::Duration::zero() {
-                                lock.wait_until = Some(now + wait);
-                                let seconds = wait.num_seconds().to_string();
-                                msg = format!("{msg} {}", self.strings.fill("lock.next_try", &[("seconds", &seconds)]));
-                            }
-                        }
-                        self.lock_failures = lock.failures;
-                        self.lock_wait_until = lock.wait_until;
-                        lock.message = Some(msg);
-                    }
-                }
+        let Some(Layer::Lock(lock)) = self.layers.last_mut() else { return };
+        let result = self.store.verify_passphrase(lock.typed.as_str());
+        lock.typed.wipe();
+        match result {
+            Ok(()) => {
+                self.lock_failures = 0;
+                self.lock_wait_until = None;
+                // Dropping the state wipes the buffer once more.
+                self.layers.pop();
             }
-            _ => return false,
+            Err(e) => {
+                let mut msg = match &e {
+                    StoreError::WrongPassphrase => self.strings.get("error.wrong_passphrase").to_string(),
+                    other => self.strings.store_error(other),
+                };
+                if matches!(e, StoreError::WrongPassphrase) {
+                    lock.failures = lock.failures.saturating_add(1);
+                    let wait = wait_after(lock.failures);
+                    if wait > chrono::Duration::zero() {
+                        lock.wait_until = Some(now + wait);
+                        let seconds = wait.num_seconds().to_string();
+                        msg = format!("{msg} {}", self.strings.fill("lock.next_try", &[("seconds", &seconds)]));
+                    }
+                }
+                self.lock_failures = lock.failures;
+                self.lock_wait_until = lock.wait_until;
+                lock.message = Some(msg);
+            }
         }
-        true
     }
 }
 

@@ -1,6 +1,7 @@
 //! The terminal user interface.
 //!
-//! keys ──▶ keymap::resolve ──▶ Action ──▶ App (state machine) ──▶ view::render (read-only)
+//! key ──▶ keymap::resolve ──▶ Action{args} ──▶ top layer.handle ──▶ Outcome::Consumed(effects)
+//!     ──▶ App::apply (the one executor; DataChanged derives again) ──▶ view::render (read-only)
 //!
 //! The loop blocks on the next event and redraws only when the state changed; ratatui then
 //! sends only the cells that differ, so typing a character costs a few bytes on a slow link.
@@ -18,16 +19,20 @@ mod app_reports;
 pub mod caseload;
 pub mod day_data;
 pub mod day_forms;
+pub mod effects;
 pub mod form;
 pub mod form_values;
 pub mod goal_form;
 pub mod keymap;
+pub mod layer;
 pub mod lock;
 pub mod module_form;
 pub mod modules_data;
 pub mod participant_form;
+pub mod popup;
 pub mod radar;
 pub mod screens;
+mod stack;
 pub mod theme;
 pub mod view;
 

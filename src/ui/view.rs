@@ -27,7 +27,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     let ui = Ui { strings: &app.strings, theme: app.theme };
-    if let Some(lock) = &app.locked {
+    if let Some(lock) = app.locked() {
         super::lock::render(frame, &ui, lock, app.demo_passphrase);
         return;
     }
@@ -59,7 +59,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
     }
     render_footer(frame, footer, &ui, app);
-    if let Some(p) = &app.popup {
+    if let Some(p) = app.popup() {
         render_popup(frame, body, &ui, app, p);
     }
 }

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use ratatui::Frame;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -13,7 +13,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use crate::domain::health::{ASPECTS, Assessment, DIMENSIONS, Instrument, LADDER, format_mark};
 use crate::store::AssessmentDraft;
-use crate::ui::keymap::{self, Action, Context};
+use crate::ui::keymap::Action;
 use crate::ui::radar;
 use crate::ui::view::Ui;
 
@@ -121,13 +121,14 @@ impl AssessmentState {
         }
     }
 
-    pub fn update(&mut self, ev: &KeyEvent) -> Outcome {
-        if ev.code == KeyCode::Char('s') && ev.modifiers.contains(KeyModifiers::CONTROL) {
-            self.commit_remark();
-            return Outcome::Save;
-        }
-        let action = keymap::resolve(ev, &[Context::Assessment], true);
+    /// Answers a key: `action` is what the keymap resolved (with its argument: the score, the
+    /// direction); `ev` is read only as text typed into a remark or the summary's fields.
+    pub fn update(&mut self, action: Option<Action>, ev: &KeyEvent) -> Outcome {
         match action {
+            Some(Action::Save) => {
+                self.commit_remark();
+                return Outcome::Save;
+            }
             Some(Action::Back) if self.remark.is_some() => {
                 self.remark = None;
                 return Outcome::Moved;
@@ -150,12 +151,13 @@ impl AssessmentState {
             return self.summary_key(ev, action);
         }
         if let Some(input) = &mut self.remark {
-            return match ev.code {
-                KeyCode::Enter | KeyCode::Tab => {
+            return match action {
+                Some(Action::NextField | Action::Remark) => {
                     self.next_row();
                     self.dirty = true;
                     Outcome::Edited
                 }
+                // Typed text: the key itself goes into the remark.
                 _ => match input.handle_event(&Event::Key(*ev)) {
                     Some(c) if c.value => Outcome::Edited,
                     Some(_) => Outcome::Moved,
@@ -163,29 +165,29 @@ impl AssessmentState {
                 },
             };
         }
-        let edited = match (self.page, ev.code) {
-            (_, KeyCode::Up) if self.row > 0 => {
+        let Some(action) = action else { return Outcome::Ignored };
+        let edited = match (self.page, action) {
+            (_, Action::Up) if self.row > 0 => {
                 self.row -= 1;
                 return Outcome::Moved;
             }
-            (_, KeyCode::Down) if self.row + 1 < self.rows() => {
+            (_, Action::Down) if self.row + 1 < self.rows() => {
                 self.row += 1;
                 return Outcome::Moved;
             }
-            (_, KeyCode::Enter) => {
+            (_, Action::NextField) => {
                 self.next_row();
                 return Outcome::Moved;
             }
-            (p, KeyCode::Tab) if p < DIMENSIONS => {
+            (p, Action::Remark) if p < DIMENSIONS => {
                 self.remark = Some(Input::new(self.a.remark(p, self.row).to_string()));
                 return Outcome::Moved;
             }
-            (p, KeyCode::Char(' ')) if p < DIMENSIONS => {
+            (p, Action::Talk) if p < DIMENSIONS => {
                 self.a.talk[p][self.row] = !self.a.talk[p][self.row];
                 true
             }
-            (p, KeyCode::Char(c)) if p < DIMENSIONS && c.is_ascii_digit() => {
-                let digit = c as u8 - b'0';
+            (p, Action::Score(digit)) if p < DIMENSIONS => {
                 let cur = &mut self.a.scores[p][self.row];
                 // "1" then "0" is ten; any other second digit starts again.
                 *cur = match *cur {
@@ -194,21 +196,20 @@ impl AssessmentState {
                 };
                 true
             }
-            (p, KeyCode::Left | KeyCode::Right) if p < DIMENSIONS => {
-                let up = ev.code == KeyCode::Right;
+            (p, Action::Adjust(dir)) if p < DIMENSIONS => {
                 let cur = &mut self.a.scores[p][self.row];
                 *cur = Some(match *cur {
                     None => 5,
-                    Some(v) if up => (v + 1).min(10),
+                    Some(v) if dir > 0 => (v + 1).min(10),
                     Some(v) => v.saturating_sub(1),
                 });
                 true
             }
-            (p, KeyCode::Backspace | KeyCode::Delete) if p < DIMENSIONS => {
+            (p, Action::Skip) if p < DIMENSIONS => {
                 self.a.scores[p][self.row] = None;
                 true
             }
-            (MARKS_PAGE, code) => self.marks_key(code),
+            (MARKS_PAGE, a) => self.marks_key(a),
             _ => false,
         };
         if edited {
@@ -220,29 +221,28 @@ impl AssessmentState {
     }
 
     /// The own-marks page: rows 0-5 the dimensions (tenths), row 6 the ladder.
-    fn marks_key(&mut self, code: KeyCode) -> bool {
+    fn marks_key(&mut self, action: Action) -> bool {
         if self.row == DIMENSIONS {
             let cur = self.a.ladder;
-            self.a.ladder = match code {
-                KeyCode::Char(c @ '1'..='6') => Some(c as u8 - b'0'),
-                KeyCode::Right => Some(cur.map_or(1, |l| (l + 1).min(6))),
-                KeyCode::Left => Some(cur.map_or(1, |l| l.saturating_sub(1).max(1))),
-                KeyCode::Backspace | KeyCode::Delete => None,
+            self.a.ladder = match action {
+                Action::Score(d @ 1..=6) => Some(d),
+                Action::Adjust(dir) if dir > 0 => Some(cur.map_or(1, |l| (l + 1).min(6))),
+                Action::Adjust(_) => Some(cur.map_or(1, |l| l.saturating_sub(1).max(1))),
+                Action::Skip => None,
                 _ => return false,
             };
             return cur != self.a.ladder;
         }
         let d = self.row;
         let shown = self.a.overall[d].or_else(|| self.a.mean_tenths(d));
-        let next = match code {
+        let next = match action {
             // A typed whole mark; "1" then "0" is ten.
-            KeyCode::Char(c) if c.is_ascii_digit() => {
-                let digit = c as u8 - b'0';
+            Action::Score(digit) => {
                 Some(if shown == Some(10) && digit == 0 && self.a.overall[d].is_some() { 100 } else { digit * 10 })
             }
-            KeyCode::Right => Some(shown.map_or(50, |v| (v + 5).min(100))),
-            KeyCode::Left => Some(shown.map_or(50, |v| v.saturating_sub(5))),
-            KeyCode::Backspace | KeyCode::Delete => None,
+            Action::Adjust(dir) if dir > 0 => Some(shown.map_or(50, |v| (v + 5).min(100))),
+            Action::Adjust(_) => Some(shown.map_or(50, |v| v.saturating_sub(5))),
+            Action::Skip => None,
             _ => return false,
         };
         self.a.overall[d] = next;
@@ -250,12 +250,13 @@ impl AssessmentState {
     }
 
     fn summary_key(&mut self, ev: &KeyEvent, action: Option<Action>) -> Outcome {
-        match (ev.code, action) {
-            (KeyCode::Tab | KeyCode::Enter | KeyCode::Down, _) if self.row == 0 => {
+        // On the summary the two fields have the focus: Enter and ↓ go to the second, ↑ back.
+        match action {
+            Some(Action::NextField | Action::Remark | Action::Down) if self.row == 0 => {
                 self.row = 1;
                 Outcome::Moved
             }
-            (KeyCode::BackTab | KeyCode::Up, _) if self.row == 1 => {
+            Some(Action::Up | Action::PrevField) if self.row == 1 => {
                 self.row = 0;
                 Outcome::Moved
             }

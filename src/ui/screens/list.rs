@@ -1,5 +1,6 @@
 //! Every participant in Dutch name order ("Berg, Jan van der" under B).
 
+use crate::ui::layer::{Ctx, Effect, Input, Outcome};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
@@ -113,5 +114,35 @@ impl ListState {
             Constraint::Length(10),
         ];
         frame.render_widget(Table::new(rows, widths).header(header), table_area);
+    }
+}
+
+impl ListState {
+    /// The list's answer to an action.
+    pub fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        let Some(action) = input.action else { return Outcome::Ignored };
+        match action {
+            Action::OpenSearch => Outcome::one(Effect::OpenSearch),
+            Action::NewIntake => Outcome::one(Effect::NewIntake),
+            Action::Back => Outcome::one(Effect::PopScreen),
+            Action::Open => match self.selected_id(ctx.caseload) {
+                Some(participant) => Outcome::one(Effect::Open { participant, tab: None }),
+                None => Outcome::Unchanged,
+            },
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last
+            | Action::ToggleClosed => {
+                if self.update(action, ctx.caseload) {
+                    Outcome::done()
+                } else {
+                    Outcome::Unchanged
+                }
+            }
+            _ => Outcome::Ignored,
+        }
     }
 }

@@ -1,11 +1,14 @@
 //! One module per screen: each owns its state, its `update` and its `render`.
 
 pub mod assessment;
+pub mod editing;
 pub mod enrol;
 pub mod list;
 pub mod modules;
+pub mod modules_keys;
 pub mod participant;
 pub mod participant_day;
+pub mod participant_keys;
 pub mod privacy;
 pub mod reports;
 pub mod search;

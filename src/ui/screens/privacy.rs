@@ -6,12 +6,15 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::participant::Tab;
 use crate::domain::ParticipantId;
 use crate::domain::participant::format_number;
 use crate::domain::privacy::{AccessAction, AccessEntry, Consent, ConsentScope, past_retention};
 use crate::domain::trajectory::Trajectory;
 use crate::domain::validate::format_date;
 use crate::ui::caseload::Caseload;
+use crate::ui::keymap::Action;
+use crate::ui::layer::{Ctx, Effect, Input, Outcome};
 use crate::ui::view::Ui;
 
 /// The consent per scope, then the access log newest first.
@@ -146,5 +149,23 @@ impl RetentionState {
             )));
         }
         frame.render_widget(Paragraph::new(lines), area);
+    }
+}
+
+impl RetentionState {
+    /// The retention list's answer: choose a row, open that person at the privacy tab.
+    pub fn handle(&mut self, input: Input, _ctx: &mut Ctx) -> Outcome {
+        match input.action {
+            Some(Action::Open) => match self.rows.get(self.selected) {
+                Some(row) => Outcome::one(Effect::Open { participant: row.id, tab: Some(Tab::Privacy) }),
+                None => Outcome::Unchanged,
+            },
+            Some(a @ (Action::Up | Action::Down)) => {
+                self.move_by(if a == Action::Down { 1 } else { -1 });
+                Outcome::done()
+            }
+            Some(Action::Back) => Outcome::one(Effect::PopScreen),
+            _ => Outcome::Ignored,
+        }
     }
 }

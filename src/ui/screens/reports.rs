@@ -13,6 +13,8 @@ use crate::domain::health::{Assessment, DIMENSIONS};
 use crate::domain::report::Report;
 use crate::domain::validate::format_date;
 use crate::reports::{Loaded, basis, rows, show};
+use crate::ui::keymap::Action;
+use crate::ui::layer::{Ctx, Effect, Input, Outcome};
 use crate::ui::view::Ui;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,5 +207,36 @@ impl ReportState {
         let max = data.iter().max().copied().unwrap_or(0);
         let title = format!("{} (max {max})", s.get("report.chart_contacts"));
         frame.render_widget(Sparkline::default().block(block(&title)).data(&data), weekly);
+    }
+}
+
+impl ReportState {
+    /// The reports screen's answer: period, whose caseload, figures or charts, scrolling; the
+    /// files are written by the executor.
+    pub fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        let Some(action) = input.action else { return Outcome::Ignored };
+        match action {
+            Action::PrevPeriod | Action::NextPeriod => {
+                self.shift(action == Action::NextPeriod);
+                self.recompute(ctx.coach);
+            }
+            Action::PeriodKind => {
+                self.next_kind(ctx.today);
+                self.recompute(ctx.coach);
+            }
+            Action::ToggleTeam => {
+                self.team = !self.team;
+                self.recompute(ctx.coach);
+            }
+            Action::NextTab => self.charts = !self.charts,
+            Action::Down => self.scroll = self.scroll.saturating_add(1),
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::PageDown => self.scroll = self.scroll.saturating_add(15),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(15),
+            Action::WriteReport => return Outcome::one(Effect::WriteReport),
+            Action::Back => return Outcome::one(Effect::PopScreen),
+            _ => return Outcome::Ignored,
+        }
+        Outcome::done()
     }
 }

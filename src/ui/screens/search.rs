@@ -1,5 +1,6 @@
 //! Instant search: every keystroke re-ranks the caseload; matched characters are highlighted.
 
+use crate::ui::layer::{Ctx, Effect, Input as KeyInput, Outcome};
 use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -159,4 +160,23 @@ fn highlighted(text: &str, part: Part, marks: &[(Part, usize)], style: Style) ->
         spans.push(if run_marked { Span::styled(run, style) } else { Span::raw(run) });
     }
     Line::from(spans)
+}
+
+impl SearchState {
+    /// The search screen's answer: bound actions, or a key typed into the query.
+    pub fn handle(&mut self, input: KeyInput, ctx: &mut Ctx) -> Outcome {
+        let changed = match input.action {
+            Some(Action::Back) => return Outcome::one(Effect::PopScreen),
+            Some(Action::Open) => {
+                return match self.selected_id(ctx.caseload) {
+                    Some(participant) => Outcome::one(Effect::Open { participant, tab: None }),
+                    None => Outcome::Unchanged,
+                };
+            }
+            Some(a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown)) => self.update(a),
+            Some(_) => return Outcome::Ignored,
+            None => self.type_key(input.key, ctx.caseload),
+        };
+        if changed { Outcome::done() } else { Outcome::Unchanged }
+    }
 }

@@ -1,6 +1,7 @@
 //! The start screen "Vandaag": today's appointments and module sessions, then the attention list
 //! ranked by urgency, each line saying why. The coach's own caseload, or the whole team (`t`).
 
+use crate::ui::layer::{Ctx, Effect, Input, Outcome};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -248,5 +249,31 @@ pub fn why(r: &Reason, ui: &Ui) -> String {
         Reason::PlaceFreed { module, from } => {
             s.fill("why.place_freed", &[("module", module), ("date", &format_date(*from))])
         }
+    }
+}
+
+impl StartState {
+    /// The start screen's answer to an action (a layer: it reads, the executor acts).
+    pub fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        let Some(action) = input.action else { return Outcome::Ignored };
+        let effect = match action {
+            Action::NewIntake => Effect::NewIntake,
+            Action::OpenSearch => Effect::OpenSearch,
+            Action::OpenList => Effect::OpenList,
+            Action::OpenModules => Effect::OpenCatalogue,
+            Action::OpenWeek => Effect::OpenWeek,
+            Action::OpenReports => Effect::OpenReports,
+            Action::OpenRetention => Effect::OpenRetention,
+            Action::ToggleTeam => Effect::ToggleTeam,
+            Action::Open => match ctx.start.rows.get(self.selected) {
+                Some(r) => Effect::Open { participant: r.participant(), tab: Some(r.tab()) },
+                None => return Outcome::Unchanged,
+            },
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+                return if self.update(action, ctx.start.rows.len()) { Outcome::done() } else { Outcome::Unchanged };
+            }
+            _ => return Outcome::Ignored,
+        };
+        Outcome::one(effect)
     }
 }

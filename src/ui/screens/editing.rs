@@ -1,0 +1,54 @@
+//! The two screens where the coach types: a form and the Positive Health conversation, as
+//! layers. What is typed is kept as a draft by the executor (`KeepDraft`,
+//! `SaveAssessmentDraft`), and a save is a request (`SaveForm`, `SaveAssessment`).
+
+use super::assessment::{AssessmentState, Outcome as Answer};
+use crate::ui::form::FormOutcome;
+use crate::ui::keymap::Action;
+use crate::ui::layer::{Ctx, Effect, FormScreen, Input, Layer, Outcome};
+use crate::ui::popup::{ConfirmKind, Popup};
+
+/// Asks whether to throw away what was typed.
+fn ask_discard(kind: ConfirmKind, ctx: &Ctx) -> Outcome {
+    let popup = Popup::Confirm { kind, message: ctx.strings.get("confirm.discard").to_string() };
+    Outcome::one(Effect::Push(Box::new(Layer::Popup(popup))))
+}
+
+impl FormScreen {
+    /// A form's answer: the form toolkit reads the key (a text field or a choice has the
+    /// focus); help falls through to the global keys.
+    pub fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        if input.action == Some(Action::Help) {
+            return Outcome::Ignored;
+        }
+        match self.form.handle_key(input.key, ctx.today) {
+            FormOutcome::Ignored => Outcome::Ignored,
+            FormOutcome::Moved => Outcome::done(),
+            FormOutcome::Edited => Outcome::one(Effect::KeepDraft),
+            FormOutcome::Save => Outcome::one(Effect::SaveForm),
+            FormOutcome::Cancel if self.form.is_dirty() => ask_discard(ConfirmKind::DiscardForm, ctx),
+            FormOutcome::Cancel => {
+                Outcome::Consumed(vec![Effect::DeleteDraft(self.draft_key.clone()), Effect::PopScreen])
+            }
+        }
+    }
+}
+
+impl AssessmentState {
+    /// The conversation's answer; every change is kept as its draft.
+    pub fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        if input.action == Some(Action::Help) {
+            return Outcome::Ignored;
+        }
+        match self.update(input.action, input.key) {
+            Answer::Ignored => Outcome::Ignored,
+            Answer::Moved if self.dirty => Outcome::one(Effect::SaveAssessmentDraft(Box::new(self.draft()))),
+            Answer::Moved => Outcome::done(),
+            Answer::Edited => Outcome::one(Effect::SaveAssessmentDraft(Box::new(self.draft()))),
+            Answer::Save => Outcome::one(Effect::SaveAssessment { then_goal: false }),
+            Answer::SaveAndGoal => Outcome::one(Effect::SaveAssessment { then_goal: true }),
+            Answer::Cancel if self.dirty => ask_discard(ConfirmKind::DiscardAssessment, ctx),
+            Answer::Cancel => Outcome::one(Effect::PopScreen),
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The module screens as layers: the catalogue, one module, the week, a session's roster and
+//! choosing a module to enrol in. Each answers an action with effects; marking attendance,
+//! cancelling a session and enrolling are written by the executor.
+
+use super::enrol::EnrolState;
+use super::modules::{CatalogueState, ModuleState, listed_sessions};
+use super::week::{RosterState, WeekState};
+use crate::domain::form_kind::FormKind;
+use crate::ui::keymap::Action;
+use crate::ui::layer::{Ctx, Effect, Input, Layer, Outcome, Screen};
+use crate::ui::popup::{ConfirmKind, Popup};
+
+fn push(screen: Screen) -> Outcome {
+    Outcome::one(Effect::Push(Box::new(Layer::Screen(screen))))
+}
+
+/// A navigation action's answer: redraw when it moved, consumed either way.
+fn moved(changed: bool) -> Outcome {
+    if changed { Outcome::done() } else { Outcome::Unchanged }
+}
+
+impl CatalogueState {
+    pub fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        match input.action {
+            Some(Action::Back) => Outcome::one(Effect::PopScreen),
+            Some(Action::OpenWeek) => Outcome::one(Effect::OpenWeek),
+            Some(Action::NewModule) => Outcome::one(Effect::OpenForm(FormKind::Module(None))),
+            Some(Action::AddClosure) => Outcome::one(Effect::OpenForm(FormKind::Closure)),
+            Some(Action::Open) => match self.selected_id(ctx.modules) {
+                Some(id) => push(Screen::Module(ModuleState { id, selected: 0 })),
+                None => Outcome::Unchanged,
+            },
+            Some(a @ (Action::Up | Action::Down)) => moved(self.update(a, ctx.modules)),
+            _ => Outcome::Ignored,
+        }
+    }
+}
+
+impl ModuleState {
+    pub fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        match input.action {
+            Some(Action::Back) => Outcome::one(Effect::PopScreen),
+            Some(Action::Edit) => Outcome::one(Effect::OpenForm(FormKind::Module(Some(self.id)))),
+            Some(Action::CancelSession) => {
+                Outcome::one(Effect::ToggleCancelled(self.id, self.selected_date(ctx.modules, ctx.today)))
+            }
+            Some(Action::Open) => {
+                let session = ctx
+                    .modules
+                    .module(self.id)
+                    .and_then(|m| listed_sessions(ctx.modules, m, ctx.today).into_iter().nth(self.selected));
+                match session.and_then(|x| x.topic.map(|t| (x.date, t))) {
+                    Some((date, topic)) => {
+                        push(Screen::Roster(RosterState::new(ctx.modules, self.id, date, topic, ctx.today)))
+                    }
+                    None => Outcome::Unchanged,
+                }
+            }
+            Some(a @ (Action::Up | Action::Down)) => moved(self.update(a, ctx.modules, ctx.today)),
+            _ => Outcome::Ignored,
+        }
+    }
+}
+
+impl WeekState {
+    pub fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        match input.action {
+            Some(Action::Back) => Outcome::one(Effect::PopScreen),
+            Some(Action::Open) => match self.selected_row(ctx.modules, ctx.today) {
+                Some(row) => {
+                    push(Screen::Roster(RosterState::new(ctx.modules, row.module, row.date, row.topic, ctx.today)))
+                }
+                None => Outcome::Unchanged,
+            },
+            Some(a @ (Action::Up | Action::Down | Action::PrevWeek | Action::NextWeek | Action::Today)) => {
+                moved(self.update(a, ctx.modules, ctx.today))
+            }
+            _ => Outcome::Ignored,
+        }
+    }
+}
+
+impl RosterState {
+    pub fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        match input.action {
+            Some(Action::Back) if self.dirty => {
+                let message = ctx.strings.get("roster.discard").to_string();
+                let popup = Popup::Confirm { kind: ConfirmKind::DiscardRoster, message };
+                Outcome::one(Effect::Push(Box::new(Layer::Popup(popup))))
+            }
+            Some(Action::Back) => Outcome::one(Effect::PopScreen),
+            Some(Action::Save) => Outcome::one(Effect::SaveRoster),
+            Some(a @ (Action::Up | Action::Down | Action::MarkPresent | Action::MarkAbsent | Action::MarkExcused)) => {
+                moved(self.update(a))
+            }
+            _ => Outcome::Ignored,
+        }
+    }
+}
+
+impl EnrolState {
+    pub fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        match input.action {
+            Some(Action::Back) => Outcome::one(Effect::PopScreen),
+            Some(Action::Open) => match self.selected() {
+                Some(module) => Outcome::one(Effect::Enrol(self.participant, module)),
+                None => Outcome::Unchanged,
+            },
+            Some(a @ (Action::Up | Action::Down)) => moved(self.update(a)),
+            Some(_) => Outcome::Ignored,
+            // The query field has the focus: the key is typed text.
+            None => moved(self.type_key(input.key, ctx.modules)),
+        }
+    }
+}

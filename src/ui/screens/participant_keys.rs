@@ -1,0 +1,171 @@
+//! The participant screen as a layer: its answer to each action, per tab. It reads the state
+//! and the context and returns effects (open this form, save this goal, ask this question);
+//! the executor does the writing.
+
+use super::participant::{ParticipantState, Tab};
+use crate::domain::Status;
+use crate::domain::form_kind::FormKind;
+use crate::domain::module::EnrolmentStatus;
+use crate::domain::trajectory::Change;
+use crate::ui::keymap::Action;
+use crate::ui::layer::{Ctx, Effect, Input, Layer, Outcome, Screen};
+use crate::ui::popup::{ConfirmKind, Popup};
+
+fn flash(ctx: &Ctx, key: &str) -> Outcome {
+    Outcome::one(Effect::Flash(ctx.strings.get(key).to_string(), true))
+}
+
+fn changed(moved: bool) -> Outcome {
+    if moved { Outcome::done() } else { Outcome::Unchanged }
+}
+
+impl ParticipantState {
+    /// The participant screen's answer to an action.
+    pub fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
+        let Some(action) = input.action else { return Outcome::Ignored };
+        let id = self.id;
+        if action == Action::Back {
+            return Outcome::one(Effect::PopScreen);
+        }
+        if action == Action::OpenSearch {
+            return Outcome::one(Effect::OpenSearch);
+        }
+        // The person is gone (erased while the screen was open): only leaving is left.
+        let Some(person) = ctx.caseload.by_id(id) else { return Outcome::Ignored };
+        let closed = person.status == Status::Closed;
+        if let Some(outcome) = self.tab_action(action, closed, ctx) {
+            return outcome;
+        }
+        // A closed trajectory is read-only until it is reopened.
+        if closed
+            && matches!(
+                action,
+                Action::Edit
+                    | Action::NewAssessment
+                    | Action::NewGoal
+                    | Action::Enrol
+                    | Action::ToggleStep(_)
+                    | Action::LogContact
+                    | Action::PlanAppointment
+                    | Action::Advance
+                    | Action::Extend
+                    | Action::CloseTrajectory
+                    | Action::WriteAdvice
+                    | Action::NewSignal
+                    | Action::NewReferral
+            )
+        {
+            return flash(ctx, "trajectory.read_only");
+        }
+        let form = match action {
+            Action::Edit => FormKind::EditParticipant(id),
+            Action::NewGoal => FormKind::Goal { participant: id, goal: None },
+            Action::LogContact => FormKind::Contact(id),
+            Action::PlanAppointment => FormKind::Appointment(id),
+            Action::Extend => FormKind::Extend(id),
+            Action::CloseTrajectory => FormKind::Close(id),
+            Action::Reopen if !closed => return flash(ctx, "refused.not_a_step"),
+            Action::Reopen => FormKind::Reopen(id),
+            Action::WriteAdvice => FormKind::Advice(id),
+            Action::NewSignal => FormKind::Signal { participant: id, signal: None },
+            Action::NewReferral => FormKind::Referral(id),
+            Action::NewAssessment => return Outcome::one(Effect::StartAssessment(id)),
+            Action::WriteChart => return Outcome::one(Effect::WriteChart),
+            Action::Advance => return Outcome::one(Effect::ChangeStatus(id, Change::Advance)),
+            Action::Enrol => {
+                let name = person.listed_name();
+                let state = super::enrol::EnrolState::new(id, name, ctx.modules);
+                return Outcome::one(Effect::Push(Box::new(Layer::Screen(Screen::Enrol(state)))));
+            }
+            Action::NextTab
+            | Action::PrevTab
+            | Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last
+            | Action::MarkCompare => return changed(self.update(action)),
+            _ => return Outcome::Ignored,
+        };
+        Outcome::one(Effect::OpenForm(form))
+    }
+
+    /// The keys of the tab on view; `None` when the action is not the tab's own.
+    fn tab_action(&mut self, action: Action, closed: bool, ctx: &Ctx) -> Option<Outcome> {
+        let id = self.id;
+        let outcome = match (self.tab, action) {
+            (Tab::Privacy, Action::ToggleConsent) => Outcome::one(Effect::ToggleConsent),
+            (Tab::Privacy, Action::Erase) => {
+                let p = ctx.caseload.by_id(id)?;
+                let number = crate::domain::participant::format_number(p.number);
+                let description = ctx.strings.fill("erase.prompt", &[("name", &p.listed_name()), ("number", &number)]);
+                let popup = Popup::Erase { id, number, description, typed: String::new() };
+                Outcome::one(Effect::Push(Box::new(Layer::Popup(popup))))
+            }
+            (Tab::Privacy, Action::Up | Action::Down) => {
+                let last = crate::domain::privacy::ConsentScope::ALL.len() - 1;
+                self.selected_scope = if action == Action::Down {
+                    (self.selected_scope + 1).min(last)
+                } else {
+                    self.selected_scope.saturating_sub(1)
+                };
+                Outcome::done()
+            }
+            (Tab::Signals, Action::Down | Action::Up) => {
+                let n = self.day.signals.len();
+                let before = self.selected_signal;
+                self.selected_signal = if action == Action::Down {
+                    (self.selected_signal + 1).min(n.saturating_sub(1))
+                } else {
+                    self.selected_signal.saturating_sub(1)
+                };
+                changed(before != self.selected_signal)
+            }
+            (Tab::Signals, Action::Open) => match self.day.signals.get(self.selected_signal) {
+                None => Outcome::Unchanged,
+                Some(_) if closed => flash(ctx, "trajectory.read_only"),
+                // The signal's own id in the kind: saving changes it instead of adding one.
+                Some(s) => Outcome::one(Effect::OpenForm(FormKind::Signal { participant: id, signal: Some(s.id) })),
+            },
+            (Tab::Goals, Action::Open) => match self.selected_goal() {
+                None => Outcome::Unchanged,
+                Some(g) => Outcome::one(Effect::OpenForm(FormKind::Goal { participant: id, goal: Some(g.id) })),
+            },
+            (Tab::Goals, Action::ToggleStep(n)) if !closed => {
+                let Some(mut goal) = self.selected_goal().cloned() else { return Some(Outcome::Unchanged) };
+                let Some(step) = goal.steps.get_mut(usize::from(n).wrapping_sub(1)) else {
+                    return Some(Outcome::Unchanged);
+                };
+                step.done = !step.done;
+                goal.updated_at = ctx.now;
+                Outcome::one(Effect::SaveGoal(Box::new(goal)))
+            }
+            (Tab::Modules, Action::Up | Action::Down) => {
+                let n = ctx.modules.enrolments_of(id).len();
+                let before = self.selected_enrolment;
+                if action == Action::Down && self.selected_enrolment + 1 < n {
+                    self.selected_enrolment += 1;
+                } else if action == Action::Up {
+                    self.selected_enrolment = self.selected_enrolment.saturating_sub(1);
+                }
+                changed(before != self.selected_enrolment)
+            }
+            (Tab::Modules, Action::StopEnrolment) => {
+                let mine = ctx.modules.enrolments_of(id);
+                let Some(e) = mine.get(self.selected_enrolment) else { return Some(Outcome::Unchanged) };
+                let m = ctx.modules.module(e.module)?;
+                let status = ctx.modules.schedule(m, ctx.today).progress.get(&e.id).map(|x| x.status);
+                if matches!(status, Some(EnrolmentStatus::Completed | EnrolmentStatus::Stopped)) {
+                    return Some(flash(ctx, "modules.not_running"));
+                }
+                // Stopping cannot be undone: ask first.
+                let message = ctx.strings.fill("modules.stop_confirm", &[("name", &m.name)]);
+                let popup = Popup::Confirm { kind: ConfirmKind::StopEnrolment(e.id), message };
+                Outcome::one(Effect::Push(Box::new(Layer::Popup(popup))))
+            }
+            _ => return None,
+        };
+        Some(outcome)
+    }
+}
