@@ -47,8 +47,16 @@ impl Store {
 
     /// Every record under a key prefix.
     pub(super) fn scan<T: codec::Record + Send>(&self, tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
-        let raw: Vec<(sled::IVec, sled::IVec)> = tree.scan_prefix(prefix).collect::<Result<_, _>>()?;
-        self.decode_all(&raw)
+        // The keys (each value's associated data) are copied into one buffer rather than kept as
+        // one allocation each until the values are decoded.
+        let (mut at, mut raw) = (Vec::new(), Vec::new());
+        for kv in tree.scan_prefix(prefix) {
+            let (k, v) = kv?;
+            let start = at.len();
+            at.extend_from_slice(&k);
+            raw.push((start..at.len(), v));
+        }
+        self.decode_all(&at, &raw)
     }
 
     /// Every record of `tree`, in key order. With a second core, the upper half of the key space
@@ -83,12 +91,20 @@ impl Store {
     }
 
     /// Decodes many stored values, in order, on all cores when there are many.
-    fn decode_all<T: codec::Record + Send>(&self, raw: &[(sled::IVec, sled::IVec)]) -> Result<Vec<T>, StoreError> {
+    /// `raw`: each value with the range of its storage key in `at`.
+    fn decode_all<T: codec::Record + Send>(
+        &self,
+        at: &[u8],
+        raw: &[(std::ops::Range<usize>, sled::IVec)],
+    ) -> Result<Vec<T>, StoreError> {
         const PER_THREAD: usize = 1_024;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(raw.len().div_ceil(PER_THREAD));
-        let decode = |chunk: &[(sled::IVec, sled::IVec)]| {
+        let decode = |chunk: &[(std::ops::Range<usize>, sled::IVec)]| {
             let keys = self.keys.view();
-            chunk.iter().map(|(k, v)| codec::decode_in::<T>(v, &keys, k)).collect::<Result<Vec<T>, _>>()
+            chunk
+                .iter()
+                .map(|(k, v)| codec::decode_in::<T>(v, &keys, at.get(k.clone()).unwrap_or_default()))
+                .collect::<Result<Vec<T>, _>>()
         };
         if threads <= 1 {
             return decode(raw);
