@@ -21,7 +21,6 @@ const KNOWN_CYCLES: &[&str] = &[
     "store: numbers <-> registry",
     "store: privacy <-> registry",
     "store: registry <-> repo",
-    "store: codec <-> crypto",
     "store: keys <-> rekey",
     "store: privacy <-> shred",
     // The layer stack holds the screens' and popups' states (`Layer`, `Screen`), and they answer

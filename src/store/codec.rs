@@ -250,7 +250,7 @@ pub fn decode_in<T: Record>(bytes: &[u8], keys: &KeyView, at: &[u8]) -> Result<T
     let header = &bytes[..HEADER_LEN];
     let read = |plain: &[u8]| decode_body::<T>(h, plain);
     if h.format == FORMAT_UNBOUND {
-        return keys.open_with(h.key_id, header, &bytes[HEADER_LEN..], T::KIND, read);
+        return keys.open_with(h.key_id, header, &bytes[HEADER_LEN..], T::KIND.name(), read);
     }
     // Header and storage key, on the stack for the usual keys (ids, a day, a word).
     let mut buf = [0u8; HEADER_LEN + 80];
@@ -266,7 +266,7 @@ pub fn decode_in<T: Record>(bytes: &[u8], keys: &KeyView, at: &[u8]) -> Result<T
             &long
         }
     };
-    keys.open_with(h.key_id, aad, &bytes[HEADER_LEN..], T::KIND, read)
+    keys.open_with(h.key_id, aad, &bytes[HEADER_LEN..], T::KIND.name(), read)
 }
 
 /// Decodes a value stored without encryption (the key records).

@@ -1,5 +1,7 @@
 //! Which types are stored, under which kind and schema version, and how old schemas migrate.
 
+mod key_records;
+
 use serde::{Deserialize, Serialize};
 
 use super::StoreError;

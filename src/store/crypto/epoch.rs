@@ -199,17 +199,17 @@ mod tests {
         let fresh = Keys::new(master.clone());
         fresh.add_epoch(2, &s2)?;
         fresh.load_all(Box::new(again.clone().into_iter().map(Ok)))?;
-        assert_eq!(fresh.open(2, b"h", &sealed, crate::store::Kind::Contact)?.as_slice(), b"Fatma");
+        assert_eq!(fresh.open(2, b"h", &sealed, "contact")?.as_slice(), b"Fatma");
         // ... but the old copy, wrapped under epoch 1, needs a secret that is gone.
         let old = Keys::new(master.clone());
         old.add_epoch(2, &s2)?;
         old.load_all(Box::new(vec![(2, w1.clone())].into_iter().map(Ok)))?;
-        assert!(old.open(2, b"h", &sealed, crate::store::Kind::Contact).is_err());
+        assert!(old.open(2, b"h", &sealed, "contact").is_err());
         // A wrong secret for the right epoch does not open it either.
         let wrong = Keys::new(master);
         wrong.add_epoch(1, &Key::random())?;
         wrong.load_all(Box::new(vec![(2, w1)].into_iter().map(Ok)))?;
-        assert!(wrong.open(2, b"h", &sealed, crate::store::Kind::Contact).is_err());
+        assert!(wrong.open(2, b"h", &sealed, "contact").is_err());
         // A secret sealed for a backup opens with the master key, for its epoch only.
         let sealed_secret = keys.seal_secret(2, &s2)?;
         assert_eq!(keys.open_secret(2, &sealed_secret)?.bytes(), s2.bytes());

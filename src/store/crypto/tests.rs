@@ -2,6 +2,7 @@
 #![cfg(test)]
 
 use super::*;
+use crate::store::codec::Record;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -22,22 +23,22 @@ fn a_sealed_value_opens_only_with_its_key_and_header() -> TestResult {
     let mut sealed = Vec::new();
     keys.seal(7, b"header", b"Fatma Ozturk", &mut sealed)?;
     assert!(!sealed.windows(5).any(|w| w == b"Fatma"));
-    assert_eq!(keys.open(7, b"header", &sealed, Kind::Contact)?.as_slice(), b"Fatma Ozturk");
-    assert!(keys.open(7, b"headex", &sealed, Kind::Contact).is_err(), "header is bound");
-    assert!(keys.open(MASTER_KEY_ID, b"header", &sealed, Kind::Contact).is_err());
+    assert_eq!(keys.open(7, b"header", &sealed, "contact")?.as_slice(), b"Fatma Ozturk");
+    assert!(keys.open(7, b"headex", &sealed, "contact").is_err(), "header is bound");
+    assert!(keys.open(MASTER_KEY_ID, b"header", &sealed, "contact").is_err());
     // The wrapped key reloads into a fresh key set with the same master key.
     let again = Keys::new(keys.master().clone());
     again.load_all(Box::new(std::iter::once(Ok((7, w.clone())))))?;
-    assert_eq!(again.open(7, b"header", &sealed, Kind::Contact)?.as_slice(), b"Fatma Ozturk");
+    assert_eq!(again.open(7, b"header", &sealed, "contact")?.as_slice(), b"Fatma Ozturk");
     let moved = Keys::new(keys.master().clone());
     moved.load_all(Box::new(std::iter::once(Ok((8, w)))))?;
     assert!(
-        matches!(moved.open(8, b"header", &sealed, Kind::Contact), Err(StoreError::Corrupt { .. })),
+        matches!(moved.open(8, b"header", &sealed, "contact"), Err(StoreError::Corrupt { .. })),
         "a key moved to another id does not open"
     );
     // Forgetting the key makes the value unreadable: erased.
     keys.forget(p)?;
-    assert!(matches!(keys.open(7, b"header", &sealed, Kind::Contact), Err(StoreError::Erased)));
+    assert!(matches!(keys.open(7, b"header", &sealed, "contact"), Err(StoreError::Erased)));
     Ok(())
 }
 
@@ -61,7 +62,7 @@ fn one_view_opens_many_records_and_tells_each_failure_on_its_own() -> TestResult
 
     let view = keys.view();
     let text = |sealed: &[u8], id: u32| {
-        view.open_with(id, b"header", sealed, Kind::Contact, |p| {
+        view.open_with(id, b"header", sealed, "contact", |p| {
             String::from_utf8(p.to_vec()).map_err(|e| StoreError::Backend(e.to_string()))
         })
     };
@@ -74,7 +75,7 @@ fn one_view_opens_many_records_and_tells_each_failure_on_its_own() -> TestResult
     assert_eq!(text(&module, MASTER_KEY_ID)?, "Budgetteren");
     // Earlier failures change nothing for the next record.
     assert_eq!(text(&short, 3)?, "Henk");
-    assert_eq!(view.open(2, b"header", &long, Kind::Contact)?.as_slice(), long_text.as_bytes());
+    assert_eq!(view.open(2, b"header", &long, "contact")?.as_slice(), long_text.as_bytes());
     Ok(())
 }
 
@@ -132,7 +133,7 @@ fn keys_read_in_the_background_are_waited_for_and_a_damaged_one_is_told_at_every
     again.take_reader(KeyReader::start(move || Box::new(stored.into_iter().map(Ok))).ok_or("no thread")?)?;
     // The first use waits for the load: nothing is missing, nothing is created twice.
     assert_eq!(again.id_of(people[49])?, Some(51));
-    assert_eq!(again.open(51, b"header", &sealed, Kind::Contact)?.as_slice(), b"Henk de Vries");
+    assert_eq!(again.open(51, b"header", &sealed, "contact")?.as_slice(), b"Henk de Vries");
 
     let mut under_12 = Vec::new();
     keys.seal(12, b"header", b"Fatma Ozturk", &mut under_12)?;
@@ -142,18 +143,18 @@ fn keys_read_in_the_background_are_waited_for_and_a_damaged_one_is_told_at_every
     broken.take_reader(KeyReader::start(move || Box::new(damaged.into_iter().map(Ok))).ok_or("no thread")?)?;
     // Only the records under the damaged key are refused, at every try; the others open.
     for _ in 0..2 {
-        let Err(StoreError::Corrupt { reason, .. }) = broken.open(12, b"header", &under_12, Kind::Contact) else {
+        let Err(StoreError::Corrupt { reason, .. }) = broken.open(12, b"header", &under_12, "contact") else {
             return Err("a damaged key must be reported".into());
         };
         assert!(reason.contains("key 12 does not open"), "{reason}");
     }
-    assert_eq!(broken.open(51, b"header", &sealed, Kind::Contact)?.as_slice(), b"Henk de Vries");
+    assert_eq!(broken.open(51, b"header", &sealed, "contact")?.as_slice(), b"Henk de Vries");
     // A key of the wrong shape is refused when the keys are read.
     let mut cut = wrapped;
     cut[3].1.wrapped.pop();
     let short = Keys::new(keys.master().clone());
     short.take_reader(KeyReader::start(move || Box::new(cut.into_iter().map(Ok))).ok_or("no thread")?)?;
-    assert!(short.open(51, b"header", &sealed, Kind::Contact).is_err(), "no key from a partial table");
+    assert!(short.open(51, b"header", &sealed, "contact").is_err(), "no key from a partial table");
     assert!(short.id_of(people[0]).is_err(), "no key is handed out from a partial table");
     Ok(())
 }
