@@ -12,80 +12,11 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::pty::Session;
 use common::*;
 use meedoen::domain::privacy::AccessAction;
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
-
-struct Session {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
-}
-
-impl Session {
-    fn start(dir: &Path) -> Session {
-        let pty = native_pty_system();
-        let pair = pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let bin = std::env::var("MEEDOEN_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_meedoen").to_string());
-        let mut cmd = CommandBuilder::new(bin);
-        cmd.arg("--data-dir");
-        cmd.arg(dir);
-        cmd.arg("--coach");
-        cmd.arg("Sanne");
-        cmd.env("MEEDOEN_STATE_DIR", dir.with_extension("state"));
-        cmd.env("MEEDOEN_PASSPHRASE", TEST_PASSPHRASE);
-        cmd.env("NO_COLOR", "1");
-        cmd.env("TERM", "xterm-256color");
-        let home = dir.parent().unwrap();
-        cmd.env("HOME", home);
-        cmd.env("XDG_CONFIG_HOME", home.join(".config"));
-        cmd.env_remove("MEEDOEN_DATA_DIR");
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
-        let p = Arc::clone(&parser);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        Session { parser, writer, child, _master: pair.master }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen shows `text`, looking every 2 ms.
-    fn wait_for(&self, text: &str) {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(20) {
-            if self.screen().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        panic!("waited for {text:?}; the screen shows:\n{}", self.screen());
-    }
-
-    fn keys(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(25));
-    }
-}
 
 #[test]
 fn every_intake_saved_before_a_kill_has_its_registered_entry() {
@@ -101,7 +32,7 @@ fn every_intake_saved_before_a_kill_has_its_registered_entry() {
         seed ^= seed >> 7;
         seed ^= seed << 17;
         let after = Duration::from_micros(seed % 100_000);
-        let mut s = Session::start(&dir);
+        let mut s = Session::start(&dir, &[]);
         s.wait_for("Vandaag");
         s.keys("n");
         s.wait_for("Nieuwe intake");

@@ -27,7 +27,9 @@ impl Session {
     pub fn start_with(dir: &Path, extra: &[&str], passphrase: Option<&str>) -> Session {
         let pty = native_pty_system();
         let pair = pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_meedoen"));
+        // `MEEDOEN_TEST_BIN` runs another build of meedoen (to see a test fail on an older one).
+        let bin = std::env::var("MEEDOEN_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_meedoen").to_string());
+        let mut cmd = CommandBuilder::new(bin);
         cmd.arg("--data-dir");
         cmd.arg(dir);
         cmd.env("MEEDOEN_STATE_DIR", dir.with_extension("state"));
@@ -70,14 +72,15 @@ impl Session {
         self.parser.lock().unwrap().screen().contents()
     }
 
-    /// Waits until the screen shows `text` (generous: the machine may be busy).
+    /// Waits until the screen shows `text` (generous: the machine may be busy), looking every 2 ms.
     pub fn wait_for(&self, text: &str) {
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(20) {
             if self.screen().contains(text) {
                 return;
             }
-            std::thread::sleep(Duration::from_millis(30));
+            // Often: a test that kills right after a text appears times the kill from here.
+            std::thread::sleep(Duration::from_millis(2));
         }
         panic!("waited for {text:?}; the screen shows:\n{}", self.screen());
     }
