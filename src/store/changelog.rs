@@ -32,8 +32,6 @@ use crate::domain::privacy::AccessEntry;
 
 /// The last hybrid-logical-clock time this device stamped (written with every entry).
 pub(super) const META_HLC: &[u8] = b"hlc";
-/// This data directory's device id: 16 random bytes, made once.
-pub(super) const META_DEVICE: &[u8] = b"device_id";
 /// Present when the change log was started in a store that already held records.
 pub(super) const META_LOG_LEGACY: &[u8] = b"change_log_legacy";
 /// How many record writes one transaction of a bulk load holds.
@@ -434,9 +432,9 @@ impl Store {
     /// The writer's state for a store being opened: the device id (made on first use), the
     /// last timestamp and the next sequence number.
     pub(super) fn start_writer(&self) -> Result<Writer, StoreError> {
-        let device = match self.meta.get(META_DEVICE)? {
-            Some(v) if v.len() == 16 => v.as_ref().try_into().unwrap_or([0; 16]),
-            _ => {
+        let device = match self.device()? {
+            super::device::Found::Same(id) => id,
+            super::device::Found::None => {
                 // A store that held records before its change log started: they have no entry.
                 let legacy = registry::kinds()
                     .iter()
@@ -446,7 +444,7 @@ impl Store {
                     self.meta.insert(META_LOG_LEGACY, &[1u8][..])?;
                 }
                 let id = *uuid::Uuid::new_v4().as_bytes();
-                self.meta.insert(META_DEVICE, &id[..])?;
+                self.set_device(id)?;
                 id
             }
         };

@@ -98,6 +98,9 @@ impl Store {
             trees.entry(tree.as_str()).or_default().insert(k.as_slice(), v.as_slice());
             records += 1;
         }
+        // Over the backup's own entry: the restored directory becomes a device of its own (a new
+        // id, numbers from a block of its own) when it is first opened (see `device`).
+        trees.entry("meta").or_default().insert(super::device::META_DEVICE_HOME, super::device::RESTORED_HOME);
         for (tree, batch) in trees {
             db.open_tree(tree.as_bytes())?.apply_batch(batch)?;
         }
