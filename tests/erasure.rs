@@ -45,10 +45,13 @@ fn find(hay: &[u8], needle: &[u8]) -> Vec<usize> {
 
 /// Every key an attacker with the passphrase gets from the files: the master key (from any copy
 /// of the keyring in the caseload's database) and every (epoch, secret) in any key slot file,
-/// whether the slot is intact or not, and any sealed epoch secret in a backup.
+/// whether the slot is intact or not, any sealed epoch secret in a backup, and the key ids to try
+/// (random since key ids stopped being a counter, so the scan tries every id the files name).
 struct Loot {
     master: Key,
     secrets: Vec<(u64, Key)>,
+    /// The key ids a wrapped key may be bound to (its associated data names its id).
+    key_ids: Vec<u32>,
 }
 
 fn loot(files: &[(PathBuf, Vec<u8>)], db_dir: &Path) -> Loot {
@@ -86,7 +89,21 @@ fn loot(files: &[(PathBuf, Vec<u8>)], db_dir: &Path) -> Loot {
             }
         }
     }
-    Loot { master, secrets }
+    Loot { master, secrets, key_ids: key_ids_named(files) }
+}
+
+/// Every key id the files name: the header of every sealed record (`MD`, format, kind, schema,
+/// key id) carries it in plain, and keys from the counter of earlier versions were numbered from 2.
+fn key_ids_named(files: &[(PathBuf, Vec<u8>)]) -> Vec<u32> {
+    let mut ids: std::collections::BTreeSet<u32> = (2..=64).collect();
+    for (_, bytes) in files {
+        for at in find(bytes, b"MD") {
+            if let Ok(h) = meedoen::store::codec::header(&bytes[at..]) {
+                ids.insert(h.key_id);
+            }
+        }
+    }
+    ids.into_iter().filter(|id| *id >= 2).collect()
 }
 
 /// How many copies of `p`'s wrapped key in `files` open with what `loot` holds.
@@ -103,7 +120,7 @@ fn openable_copies(files: &[(PathBuf, Vec<u8>)], p: ParticipantId, loot: &Loot) 
             let mut candidates: Vec<(u64, Option<&Key>)> = vec![(0, None)];
             candidates.extend(loot.secrets.iter().map(|(e, s)| (*e, Some(s))));
             let opens = candidates.iter().any(|(epoch, secret)| {
-                (2..=64u32).any(|id| {
+                loot.key_ids.iter().any(|&id| {
                     let keys = Keys::new(loot.master.clone());
                     if let Some(s) = secret {
                         keys.add_epoch(*epoch, s).unwrap();

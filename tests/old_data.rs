@@ -279,3 +279,121 @@ fn first_schema_drafts_migrate_resume_and_save() {
     assert!(people.iter().any(|x| x.family_name == "Draftsma"));
     assert_eq!(people.iter().find(|x| x.id == p).unwrap().notes, "Wil graag fietsen");
 }
+
+/// Participant key ids as stored in the caseload `dir` (read from a copy of its database): per
+/// entry of the `keys` tree, the ids it holds and whether each key is destroyed.
+fn stored_key_ids(dir: &Path, tmp: &Path) -> Vec<(Vec<u8>, u32, bool)> {
+    let copy = tmp.join("db-copy");
+    let _ = std::fs::remove_dir_all(&copy);
+    copy_dir(&dir.join("db"), &copy);
+    let db = sled::open(&copy).unwrap();
+    let mut out = Vec::new();
+    for item in db.open_tree("keys").unwrap().iter() {
+        let (k, v) = item.unwrap();
+        let chunk: meedoen::store::crypto::KeyChunk = meedoen::store::codec::decode_plain(&v).unwrap();
+        out.extend(chunk.keys.into_iter().map(|(id, w)| (k.to_vec(), id, w.is_none())));
+    }
+    out
+}
+
+/// The key id the participant record of `p` is sealed under.
+fn record_key_id(dir: &Path, tmp: &Path, p: meedoen::domain::ParticipantId) -> u32 {
+    let copy = tmp.join("db-copy-records");
+    let _ = std::fs::remove_dir_all(&copy);
+    copy_dir(&dir.join("db"), &copy);
+    let db = sled::open(&copy).unwrap();
+    let v = db.open_tree("participants").unwrap().get(p.as_bytes()).unwrap().unwrap();
+    meedoen::store::codec::header(&v).unwrap().key_id
+}
+
+/// A copy of a caseload whose keys came from the counter of earlier versions (store version 2,
+/// with a destroyed key) takes new people under random key ids beside the old ones: everything
+/// reads after reopening, and erasure (of an old and a new person), backup cleaning, restore
+/// and `check` handle both kinds of id.
+#[test]
+fn people_added_to_an_old_caseload_get_random_key_ids_and_everything_keeps_working() {
+    use meedoen::domain::contact::{Channel, Contact, Initiative, Reached, RecordId};
+    use meedoen::domain::{Participant, ParticipantId};
+    use meedoen::store::{Backup, Store};
+    const PASS: &str = "oude gegevens blijven werken";
+    const RANDOM_FROM: u32 = meedoen::store::crypto::FIRST_RANDOM_KEY_ID;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fixture("store-v2-encrypted", tmp.path());
+    let old_ids = stored_key_ids(&dir, tmp.path());
+    assert_eq!(old_ids.len(), 12);
+    assert!(old_ids.iter().all(|(k, id, _)| k[0] == b'c' && *id < 100), "counter ids: {old_ids:?}");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let now = chrono::Utc::now();
+    let backup_file = tmp.path().join("voor-het-wissen.backup");
+    let (kept, erased_new, erased_old) = {
+        let store = Store::open(&dir, PASS).unwrap();
+        let mut added = Vec::new();
+        for name in ["Bakker", "Yılmaz"] {
+            let mut p = Participant::new(ParticipantId::new_random(), 0, now);
+            p.family_name = name.into();
+            let p = store.add_participant(p).unwrap();
+            store
+                .save_contact(&Contact {
+                    id: RecordId::new_random(),
+                    participant: p.id,
+                    at: now.naive_utc(),
+                    channel: Channel::Phone,
+                    initiative: Initiative::Coach,
+                    minutes: 15,
+                    reached: Reached::Made,
+                    life_areas: Vec::new(),
+                    summary: format!("Kennismaking met {name}"),
+                    coach: "Sanne de Vries".into(),
+                    created_at: now,
+                })
+                .unwrap();
+            added.push(p);
+        }
+        store.write_backup(&backup_file).unwrap();
+        let old = store.participants().unwrap().into_iter().find(|p| p.family_name == "Leeuwen").unwrap();
+        store.erase(added[1].id, "Sanne de Vries", today).unwrap();
+        store.erase(old.id, "Sanne de Vries", today).unwrap();
+        assert_eq!(store.check().unwrap(), Vec::<String>::new());
+        (added[0].clone(), added[1].id, old.id)
+    };
+
+    // On disk: the old ids in their chunks, the new ones random in chunks of their own.
+    let ids = stored_key_ids(&dir, tmp.path());
+    let kept_id = record_key_id(&dir, tmp.path(), kept.id);
+    assert!(kept_id >= RANDOM_FROM, "{kept_id}");
+    let new: Vec<_> = ids.iter().filter(|(_, id, _)| *id >= RANDOM_FROM).collect();
+    assert_eq!(new.len(), 2, "the kept and the erased new person: {ids:?}");
+    assert!(new.iter().all(|(k, id, _)| k[0] == b'r' && k[4] == id.to_be_bytes()[0]));
+    assert!(new.iter().any(|(_, id, destroyed)| *id == kept_id && !destroyed));
+    assert_eq!(ids.iter().filter(|(_, _, destroyed)| *destroyed).count(), 3, "1012, Leeuwen and the new one");
+    assert!(ids.iter().filter(|(_, id, _)| *id < RANDOM_FROM).all(|(k, _, _)| k[0] == b'c'));
+
+    // Everything reads after reopening, through the binary too.
+    let check = meedoen(&dir, &["check"]);
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let store = Store::open(&dir, PASS).unwrap();
+    let people = store.participants().unwrap();
+    assert_eq!(people.len(), 11, "11 + 2 new - 2 erased");
+    assert!(people.iter().all(|p| p.id != erased_new && p.id != erased_old));
+    assert_eq!(store.contacts_of(kept.id).unwrap()[0].summary, "Kennismaking met Bakker");
+    let contacts: usize = people.iter().map(|p| store.contacts_of(p.id).unwrap().len()).sum();
+    assert!(contacts > 200, "{contacts}");
+    drop(store);
+
+    // The backup written before the erasures was cleaned of both: it restores without them.
+    let backup = Backup::read(&backup_file).unwrap();
+    let restored = tmp.path().join("hersteld");
+    Store::restore(&backup, &backup.unlock(PASS).unwrap(), &restored).unwrap();
+    let store = Store::open(&restored, PASS).unwrap();
+    let people = store.participants().unwrap();
+    assert_eq!(people.len(), 11);
+    assert!(people.iter().all(|p| p.id != erased_new && p.id != erased_old));
+    assert_eq!(store.contacts_of(kept.id).unwrap().len(), 1);
+    assert_eq!(store.check().unwrap(), Vec::<String>::new());
+}

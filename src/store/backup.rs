@@ -248,6 +248,10 @@ impl Store {
             Ok(p) => problems.extend(p),
             Err(e) => problems.push(format!("the change log could not be checked: {e}")),
         }
+        match self.check_key_chunks() {
+            Ok(p) => problems.extend(p),
+            Err(e) => problems.push(format!("the participant keys could not be checked: {e}")),
+        }
         let mut counts: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
         for name in self.db.tree_names() {
             let tree_name = String::from_utf8_lossy(&name).into_owned();

@@ -4,7 +4,8 @@
 //!   key-encryption key, which wraps the store's random **master key**. Changing the passphrase
 //!   rewraps the master key only.
 //! - Every participant has a random **data key**, wrapped by the master key and kept in the `keys`
-//!   tree under a small number (the key id). Every record that belongs to a participant is sealed
+//!   tree under a number (the key id; a random one since [`FIRST_RANDOM_KEY_ID`], see
+//!   `store::keys::chunks`). Every record that belongs to a participant is sealed
 //!   under that participant's key; other records (modules, settings, ...) under the master key.
 //!   Erasing a person deletes their wrapped key: every copy of their records becomes unreadable.
 //! - A record's payload is sealed with AES-256-GCM (AES-NI and carry-less multiplication where the
@@ -34,6 +35,9 @@ pub const TAG_LEN: usize = 16;
 /// Key id of the master key; participant keys are numbered from [`FIRST_PARTICIPANT_KEY`].
 pub const MASTER_KEY_ID: u32 = 1;
 pub const FIRST_PARTICIPANT_KEY: u32 = 2;
+/// New participant keys get a random id from here to `u32::MAX`; ids below it were handed out
+/// one after the other by earlier versions (a counter two copies of a caseload both continued).
+pub const FIRST_RANDOM_KEY_ID: u32 = 1 << 24;
 /// Associated data of a wrapped participant key: this label, the key id, the participant id.
 const KEY_AAD_LABEL: &[u8] = b"meedoen participant key";
 const KEY_AAD_LEN: usize = KEY_AAD_LABEL.len() + 4 + 16;
@@ -105,16 +109,17 @@ pub struct WrappedKey {
     pub epoch: u64,
 }
 
-/// Participant keys stored together, [`KEYS_PER_CHUNK`] to a stored value, in key id order:
-/// opening a caseload reads 41 values for 2,600 people instead of 2,600 (cold from disk 0.1-0.3
-/// ms against 1.9 ms, measured on the dev machine).
+/// Participant keys stored together in key id order, many to a stored value: opening a caseload
+/// reads a few hundred values at most instead of one per person (see `store::keys::chunks` for
+/// which key goes in which chunk).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct KeyChunk {
     /// Key id and wrapped key; `None` for a key destroyed at erasure (its id is never reused).
     pub keys: Vec<(u32, Option<WrappedKey>)>,
 }
 
-/// How many participant keys one [`KeyChunk`] holds.
+/// How many participant keys with ids from the counter of earlier versions one [`KeyChunk`]
+/// holds (random ids are chunked by their top byte).
 pub const KEYS_PER_CHUNK: u32 = 64;
 
 fn kek(passphrase: &str, salt: &[u8], p: KdfParams) -> Result<Key, StoreError> {

@@ -4,12 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
+use rand::Rng;
+
 use super::StoreError;
 use super::codec::{self, Kind, Record};
-use super::crypto::{
-    FIRST_PARTICIPANT_KEY, KEYS_PER_CHUNK, KdfParams, Key, KeyChunk, KeyReader, Keyring, Keys, MASTER_KEY_ID,
-    StoredKeys, WrappedKey,
-};
+use super::crypto::{FIRST_RANDOM_KEY_ID, KdfParams, Key, KeyReader, Keyring, Keys, MASTER_KEY_ID};
 use super::error::io_error;
 use super::highwater::read_generation;
 use super::keyslots::KeySlots;
@@ -360,21 +359,50 @@ impl Store {
         &self,
         people: impl IntoIterator<Item = (crate::domain::ParticipantId, Option<super::crypto::CoachTag>)>,
     ) -> Result<(), StoreError> {
+        let mut rng = rand::rng();
+        self.ensure_keys_drawing(people, &mut || rng.random_range(FIRST_RANDOM_KEY_ID..=u32::MAX))
+    }
+
+    /// [`Store::ensure_tagged_keys`] with the key ids drawn by `draw` (see
+    /// [`Store::unused_key_id`]); the new keys are written in one batch.
+    pub(super) fn ensure_keys_drawing(
+        &self,
+        people: impl IntoIterator<Item = (crate::domain::ParticipantId, Option<super::crypto::CoachTag>)>,
+        draw: &mut impl FnMut() -> u32,
+    ) -> Result<(), StoreError> {
+        let _writing = self.writing_keys()?;
+        let mut chunks = Chunks::of(&self.key_tree);
         let mut seen = std::collections::HashSet::new();
-        let mut next = None;
+        let mut taken = std::collections::HashSet::new();
         let mut new = Vec::new();
-        for (p, coach) in people {
-            if !seen.insert(p) || self.keys.id_of(p)?.is_some() {
-                continue;
+        let mut created = Vec::new();
+        let written = (|| {
+            for (p, coach) in people {
+                if !seen.insert(p) || self.keys.id_of(p)?.is_some() {
+                    continue;
+                }
+                let id = self.unused_key_id(&mut chunks, &taken, draw)?;
+                taken.insert(id);
+                created.push(p);
+                new.push((id, Some(self.keys.create(id, p, coach)?)));
             }
-            let id = match next {
-                Some(id) => id,
-                None => self.last_key_id()? + 1,
-            };
-            next = Some(id + 1);
-            new.push((id, Some(self.keys.create(id, p, coach)?)));
+            if new.is_empty() {
+                return Ok(());
+            }
+            chunks.set(new)?;
+            let mut batch = sled::Batch::default();
+            chunks.write_into(&mut batch)?;
+            self.key_tree.apply_batch(batch)?;
+            Ok(())
+        })();
+        if written.is_err() {
+            // All or nothing: no key stays in the table that is not stored (records sealed under
+            // it would not open after a restart).
+            for p in created {
+                self.keys.forget(p)?;
+            }
         }
-        self.put_keys(new)
+        written
     }
 
     /// The key id a participant's records are sealed under, creating their key on first use.
@@ -387,67 +415,11 @@ impl Store {
         self.keys.id_of(p)?.ok_or_else(|| StoreError::Backend("a new participant key went missing".into()))
     }
 
-    /// The highest key id handed out so far. Ids only grow: an erased person's id stays behind
-    /// as an empty entry, never reused.
-    fn last_key_id(&self) -> Result<u32, StoreError> {
-        let last = match self.key_tree.last()? {
-            None => None,
-            // One key per entry, as before store version 2.
-            Some((k, _)) if k.len() == 4 => Some(key_id(&k)?),
-            Some((_, v)) => codec::decode_plain::<KeyChunk>(&v)?.keys.last().map(|(id, _)| *id),
-        };
-        Ok(last.unwrap_or(0).max(FIRST_PARTICIPANT_KEY - 1))
-    }
-
-    /// Writes participant key entries (`None`: destroyed) into their chunks, reading and writing
-    /// each chunk once, all in one atomic batch.
-    pub(super) fn put_keys(&self, entries: Vec<(u32, Option<WrappedKey>)>) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        self.put_keys_into(&mut batch, entries)?;
-        self.key_tree.apply_batch(batch)?;
-        Ok(())
-    }
-
-    /// Adds to `batch` the chunks that hold `entries`, each read once and rewritten with them.
-    fn put_keys_into(
-        &self,
-        batch: &mut sled::Batch,
-        entries: Vec<(u32, Option<WrappedKey>)>,
-    ) -> Result<(), StoreError> {
-        let mut by_chunk: std::collections::BTreeMap<[u8; 5], Vec<(u32, Option<WrappedKey>)>> = Default::default();
-        for (id, w) in entries {
-            by_chunk.entry(chunk_key(id)).or_default().push((id, w));
-        }
-        for (key, entries) in by_chunk {
-            let mut chunk = match self.key_tree.get(key)? {
-                Some(v) => codec::decode_plain::<KeyChunk>(&v)?,
-                None => KeyChunk::default(),
-            };
-            set_keys(&mut chunk, entries);
-            batch.insert(&key, codec::encode_plain(&chunk)?);
-        }
-        Ok(())
-    }
-
-    /// Store version 2: the participant keys, one per entry before, move into chunks of
-    /// [`KEYS_PER_CHUNK`] in one atomic batch (a crash leaves either layout, both of which read).
-    pub(super) fn chunk_participant_keys(&self) -> Result<(), StoreError> {
-        // The keys being read in the background must be read before their entries move.
-        self.keys.wait_loaded()?;
-        let mut batch = sled::Batch::default();
-        let mut singles = Vec::new();
-        for item in self.key_tree.iter() {
-            let (k, v) = item?;
-            if k.len() != 4 {
-                continue;
-            }
-            let w = if v.is_empty() { None } else { Some(codec::decode_plain::<WrappedKey>(&v)?) };
-            singles.push((key_id(&k)?, w));
-            batch.remove(k);
-        }
-        self.put_keys_into(&mut batch, singles)?;
-        self.key_tree.apply_batch(batch)?;
-        Ok(())
+    /// Taken while the `keys` tree is read and rewritten, so that two writers never both rewrite
+    /// a chunk from what they read (the second would drop the first one's key) and a key id is
+    /// never drawn twice.
+    pub(super) fn writing_keys(&self) -> Result<std::sync::MutexGuard<'_, ()>, StoreError> {
+        self.key_writes.lock().map_err(|_| StoreError::Backend("the key writer is unusable".into()))
     }
 
     /// Encodes a record to be stored under the key `at`, sealed under its owner's key (or the
@@ -466,48 +438,6 @@ impl Store {
     }
 }
 
-/// The participant keys stored in `tree` (the `keys` tree), an erased person's left out. Reads
-/// both layouts: chunks, and one key per entry as before store version 2.
-fn stored_keys(tree: &sled::Tree) -> StoredKeys {
-    Box::new(tree.iter().flat_map(|item| -> Vec<Result<(u32, WrappedKey), StoreError>> {
-        match item {
-            Err(e) => vec![Err(e.into())],
-            Ok((_, v)) if v.is_empty() => Vec::new(), // destroyed at erasure
-            Ok((k, v)) if k.len() == 4 => {
-                vec![key_id(&k).and_then(|id| Ok((id, codec::decode_plain::<WrappedKey>(&v)?)))]
-            }
-            Ok((_, v)) => match codec::decode_plain::<KeyChunk>(&v) {
-                Ok(chunk) => chunk.keys.into_iter().filter_map(|(id, w)| Some(Ok((id, w?)))).collect(),
-                Err(e) => vec![Err(e)],
-            },
-        }
-    }))
-}
-
-/// The entry of the `keys` tree that holds key `id`: `c` and the chunk number.
-pub(super) fn chunk_key(id: u32) -> [u8; 5] {
-    let n = id.saturating_sub(FIRST_PARTICIPANT_KEY) / KEYS_PER_CHUNK;
-    let [a, b, c, d] = n.to_be_bytes();
-    [b'c', a, b, c, d]
-}
-
-/// Sets entries of a chunk, keeping it in key id order.
-pub(super) fn set_keys(chunk: &mut KeyChunk, entries: Vec<(u32, Option<WrappedKey>)>) {
-    for (id, w) in entries {
-        match chunk.keys.iter_mut().find(|(i, _)| *i == id) {
-            Some(entry) => entry.1 = w,
-            None => chunk.keys.push((id, w)),
-        }
-    }
-    chunk.keys.sort_by_key(|(id, _)| *id);
-}
-
-pub(super) fn key_id(k: &[u8]) -> Result<u32, StoreError> {
-    Ok(u32::from_be_bytes(
-        k.try_into().map_err(|_| StoreError::Corrupt { kind: "participant key", reason: "bad key id".into() })?,
-    ))
-}
-
 /// Decodes a stored value as its kind says (for `check`).
 pub(super) fn check_kind(store: &Store, kind: Kind, bytes: &[u8], at: &[u8]) -> Result<(), StoreError> {
     match super::registry::info(kind) {
@@ -515,6 +445,12 @@ pub(super) fn check_kind(store: &Store, kind: Kind, bytes: &[u8], at: &[u8]) -> 
         None => Err(StoreError::Corrupt { kind: kind.name(), reason: "kind not registered".into() }),
     }
 }
+
+mod chunks;
+use chunks::{Chunks, stored_keys};
+#[cfg(test)]
+pub(super) use chunks::{chunk_key, set_keys};
+pub(super) use chunks::{chunks_of, entries_in};
 
 #[cfg(test)]
 mod tests;

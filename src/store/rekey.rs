@@ -81,25 +81,29 @@ impl Store {
         self.keys.add_epoch(epoch, &secret)?;
         let rewrapped = self.keys.rewrapped(epoch)?;
         let by_id: std::collections::HashMap<u32, WrappedKey> = rewrapped.iter().cloned().collect();
+        // Every stored value rewritten where it is: no key changes its place.
+        let writing = self.writing_keys()?;
         let mut batch = sled::Batch::default();
         for item in self.key_tree.iter() {
             let (k, v) = item?;
-            if k.len() == 4 {
-                // One key per entry (a store before version 2 that was never opened since).
-                let id = super::keys::key_id(&k)?;
-                match by_id.get(&id) {
-                    Some(w) => batch.insert(k, codec::encode_plain(w)?),
-                    None => batch.insert(k, Vec::new()),
-                }
-                continue;
-            }
-            let mut chunk: KeyChunk = codec::decode_plain(&v)?;
-            for (id, w) in chunk.keys.iter_mut() {
+            let mut entries = super::keys::entries_in(&k, &v)?;
+            for (id, w) in entries.iter_mut() {
                 *w = by_id.get(id).cloned();
             }
-            batch.insert(k, codec::encode_plain(&chunk)?);
+            match entries.pop() {
+                // One key per entry (a store before version 2 that was never opened since).
+                Some((_, w)) if k.len() == 4 => match w {
+                    Some(w) => batch.insert(k, codec::encode_plain(&w)?),
+                    None => batch.insert(k, Vec::new()),
+                },
+                last => {
+                    entries.extend(last);
+                    batch.insert(k, codec::encode_plain(&KeyChunk { keys: entries })?);
+                }
+            }
         }
         self.key_tree.apply_batch(batch)?;
+        drop(writing);
         self.flush()?;
         self.keys.adopt(epoch, &rewrapped)?;
         if let Some(old) = old_slot {
@@ -118,12 +122,7 @@ pub(super) fn key_entries(tree: &sled::Tree) -> Result<Vec<(u32, Option<WrappedK
     let mut out = Vec::new();
     for item in tree.iter() {
         let (k, v) = item?;
-        if k.len() == 4 {
-            let w = if v.is_empty() { None } else { Some(codec::decode_plain::<WrappedKey>(&v)?) };
-            out.push((super::keys::key_id(&k)?, w));
-        } else {
-            out.extend(codec::decode_plain::<KeyChunk>(&v)?.keys);
-        }
+        out.extend(super::keys::entries_in(&k, &v)?);
     }
     Ok(out)
 }
@@ -168,11 +167,7 @@ pub(super) fn rewrite_into(
         }
         to.apply_batch(batch)?;
     }
-    let mut chunks: std::collections::BTreeMap<[u8; 5], KeyChunk> = Default::default();
-    for (id, _) in entries {
-        let chunk = chunks.entry(super::keys::chunk_key(id)).or_default();
-        super::keys::set_keys(chunk, vec![(id, rewrapped.get(&id).cloned())]);
-    }
+    let chunks = super::keys::chunks_of(entries.into_iter().map(|(id, _)| (id, rewrapped.get(&id).cloned())));
     let key_tree = new.open_tree("keys")?;
     let mut batch = sled::Batch::default();
     for (k, chunk) in chunks {

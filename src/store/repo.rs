@@ -62,6 +62,8 @@ pub struct Store {
     pub(super) change_heads: sled::Tree,
     /// The one writer: commits take it, so they are one at a time.
     pub(super) writer: std::sync::Mutex<super::changelog::Writer>,
+    /// Taken while the `keys` tree is rewritten (see [`Store::writing_keys`]).
+    pub(super) key_writes: std::sync::Mutex<()>,
     /// Counts explicit flushes; see [`Store::flush`].
     pub(super) generation: std::sync::atomic::AtomicU64,
     /// Shared with the thread that reads the rest of the caseload after the first frame.
@@ -128,6 +130,7 @@ impl Store {
             changes: db.open_tree("changes")?,
             change_heads: db.open_tree("change_heads")?,
             writer: std::sync::Mutex::new(super::changelog::Writer::placeholder()),
+            key_writes: std::sync::Mutex::new(()),
             generation: std::sync::atomic::AtomicU64::new(0),
             keys: std::sync::Arc::new(keys),
             slots,

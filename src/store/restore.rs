@@ -229,12 +229,11 @@ mod tests {
         let mut entries = store.entries().unwrap();
         // What the erasure of an older meedoen did to a backup: the key destroyed, nothing else.
         let gone = store.keys.id_of(added[2].id).unwrap().unwrap();
-        for (tree, _, v) in entries.iter_mut().filter(|(t, _, _)| t == "keys") {
-            assert_eq!(tree, "keys");
-            let mut chunk: KeyChunk = codec::decode_plain(v).unwrap();
-            super::super::keys::set_keys(&mut chunk, vec![(gone, None)]);
-            *v = codec::encode_plain(&chunk).unwrap();
-        }
+        let at = super::super::keys::chunk_key(gone);
+        let (_, _, v) = entries.iter_mut().find(|(t, k, _)| t == "keys" && k.as_slice() == at).unwrap();
+        let mut chunk: KeyChunk = codec::decode_plain(v).unwrap();
+        super::super::keys::set_keys(&mut chunk, vec![(gone, None)]);
+        *v = codec::encode_plain(&chunk).unwrap();
         let file = tmp.path().join("oud.backup");
         std::fs::write(&file, super::super::backup::encode(&entries)).unwrap();
         drop(store);

@@ -14,8 +14,8 @@ use super::StoreError;
 use super::backup::{Entry, KEYSLOT_ENTRIES, decode, encode, write_atomically};
 use super::changelog::ChangePage;
 use super::codec::{self, Kind};
-use super::crypto::{Key, KeyChunk, Keys, WrappedKey};
-use super::keys::{chunk_key, set_keys};
+use super::crypto::{Key, Keys, WrappedKey};
+use super::keys::{chunks_of, entries_in};
 use super::registry::{self, Erase, Tree};
 use super::repo::Store;
 use crate::domain::ParticipantId;
@@ -77,13 +77,8 @@ impl Store {
             }
         }
         let mut stored: Vec<(u32, Option<WrappedKey>)> = Vec::new();
-        for (tree, k, v) in entries.iter().filter(|(t, _, _)| t == "keys") {
-            if k.len() == 4 {
-                let w = if v.is_empty() { None } else { Some(codec::decode_plain::<WrappedKey>(v)?) };
-                stored.push((super::keys::key_id(k)?, w));
-            } else if tree == "keys" {
-                stored.extend(codec::decode_plain::<KeyChunk>(v)?.keys);
-            }
+        for (_, k, v) in entries.iter().filter(|(t, _, _)| t == "keys") {
+            stored.extend(entries_in(k, v)?);
         }
         let had_key = stored.iter().any(|(i, w)| *i == key_id && w.is_some());
         keys.load_all(Box::new(
@@ -167,11 +162,7 @@ impl Store {
             let sealed = self.seal(&page, &k)?;
             kept.push((Tree::Changes.name().into(), k, sealed));
         }
-        let mut chunks: std::collections::BTreeMap<[u8; 5], KeyChunk> = Default::default();
-        for (i, _) in stored {
-            set_keys(chunks.entry(chunk_key(i)).or_default(), vec![(i, rewrapped.get(&i).cloned())]);
-        }
-        for (k, chunk) in chunks {
+        for (k, chunk) in chunks_of(stored.into_iter().map(|(i, _)| (i, rewrapped.get(&i).cloned()))) {
             kept.push(("keys".into(), k.to_vec(), codec::encode_plain(&chunk)?));
         }
         if let Some((epoch, secret)) = current {
