@@ -79,9 +79,19 @@ pub(super) const PAGE: usize = 200;
 pub(super) struct Write {
     pub kind: Kind,
     pub key: Vec<u8>,
-    /// The sealed value; `None` deletes the record.
-    pub value: Option<Vec<u8>>,
+    pub value: Value,
     pub owner: Option<ParticipantId>,
+}
+
+/// What a [`Write`] stores.
+pub(super) enum Value {
+    /// A record of a kind outside the change log, sealed (format 2).
+    Sealed(Vec<u8>),
+    /// A record of a logged kind, sealed with its revision once the commit knows it (format 3),
+    /// so an older value of it put back under its key is noticed.
+    Open(codec::Unsealed),
+    /// The record is deleted.
+    Delete,
 }
 
 /// Everything one save writes, committed at once by [`Store::commit`].
@@ -104,14 +114,22 @@ impl<'s> Batch<'s> {
     /// Puts `value` under `key` in its kind's tree.
     pub fn put<T: Record>(&mut self, key: impl Into<Vec<u8>>, value: &T) -> Result<(), StoreError> {
         let key = key.into();
-        let sealed = self.store.seal(value, &key)?;
-        self.writes.push(Write { kind: T::KIND, key, value: Some(sealed), owner: value.owner() });
+        let stored = if registry::info(T::KIND).is_some_and(|i| i.logged) {
+            let key_id = match value.owner() {
+                Some(p) => self.store.key_for(p)?,
+                None => MASTER_KEY_ID,
+            };
+            Value::Open(codec::unsealed(value, key_id)?)
+        } else {
+            Value::Sealed(self.store.seal(value, &key)?)
+        };
+        self.writes.push(Write { kind: T::KIND, key, value: stored, owner: value.owner() });
         Ok(())
     }
 
     /// Deletes the record of `kind` under `key` (about `owner`, if anyone).
     pub fn delete(&mut self, kind: Kind, key: impl Into<Vec<u8>>, owner: Option<ParticipantId>) {
-        self.writes.push(Write { kind, key: key.into(), value: None, owner });
+        self.writes.push(Write { kind, key: key.into(), value: Value::Delete, owner });
     }
 
     /// Appends an entry to a participant's access log, written with the rest of the batch.
@@ -210,8 +228,8 @@ impl Store {
             revision,
             hlc,
             device: w.device,
-            tombstone: write.value.is_none(),
-            erased: batch.erasure && write.value.is_none(),
+            tombstone: matches!(write.value, Value::Delete),
+            erased: batch.erasure && matches!(write.value, Value::Delete),
         }
     }
 
@@ -248,16 +266,28 @@ impl Store {
             let (mut hlc, mut seq) = (w.hlc, w.next_seq);
             let (mut page, mut page_seq) = (ChangePage::default(), seq);
             for ((write, pos), head) in batch.writes.iter().zip(&positions).zip(&heads) {
-                let old = match &write.value {
-                    Some(v) => tx[*pos].insert(write.key.as_slice(), v.as_slice())?,
-                    None => tx[*pos].remove(write.key.as_slice())?,
+                let key = write.key.as_slice();
+                let (Some(head), Some(c), Some(h)) = (head, changes_at, heads_at) else {
+                    match &write.value {
+                        Value::Sealed(v) => tx[*pos].insert(key, v.as_slice())?,
+                        Value::Delete => tx[*pos].remove(key)?,
+                        Value::Open(_) => return Err(abort(StoreError::Backend("an unlogged record to seal".into()))),
+                    };
+                    continue;
                 };
-                let (Some(head), Some(c), Some(h)) = (head, changes_at, heads_at) else { continue };
                 let revision = match tx[h].get(head)?.and_then(|v| decode_head(&v)) {
                     Some(rev) => rev + 1,
                     // Written once before (or before the log started): this is its second revision.
-                    None if old.is_some() => 2,
+                    None if tx[*pos].get(key)?.is_some() => 2,
                     None => 1,
+                };
+                match &write.value {
+                    Value::Open(u) => {
+                        let sealed = codec::seal_revised(u, &self.keys, key, revision).map_err(abort)?;
+                        tx[*pos].insert(key, sealed)?
+                    }
+                    Value::Sealed(v) => tx[*pos].insert(key, v.as_slice())?,
+                    Value::Delete => tx[*pos].remove(key)?,
                 };
                 hlc = hlc.tick(now);
                 let change = self.change(w, batch, write, revision, hlc);
@@ -309,10 +339,12 @@ impl Store {
         let mut per_tree: std::collections::BTreeMap<Tree, sled::Batch> = Default::default();
         for write in &batch.writes {
             let tree = registry::tree_of(write.kind)?;
-            let Some(value) = &write.value else {
-                return Err(StoreError::Backend("a bulk load only adds records".into()));
+            let value = match &write.value {
+                Value::Open(u) => codec::seal_revised(u, &self.keys, &write.key, 1)?,
+                Value::Sealed(v) => v.clone(),
+                Value::Delete => return Err(StoreError::Backend("a bulk load only adds records".into())),
             };
-            per_tree.entry(tree).or_default().insert(write.key.as_slice(), value.as_slice());
+            per_tree.entry(tree).or_default().insert(write.key.as_slice(), value);
             if registry::info(write.kind).is_some_and(|i| i.logged) {
                 hlc = hlc.tick(now);
                 page.entries.push(self.change(w, batch, write, 1, hlc));
@@ -413,6 +445,30 @@ impl Store {
     pub fn changes(&self) -> Result<Vec<Change>, StoreError> {
         let pages: Vec<ChangePage> = self.scan(&self.changes, &[])?;
         Ok(pages.into_iter().flat_map(|p| p.entries).collect())
+    }
+
+    /// The record of kind `T` stored under `at` in `tree`, checked against the change log: a
+    /// value sealed with its revision (format 3) must be the revision its head names (1 when
+    /// it has no head), and a record with a head must be there. A value put back from an older
+    /// state of the data file, or a record removed from it, is [`StoreError::Replayed`], never
+    /// read as if it were current. Only for records that are never deleted (a deleted record
+    /// keeps its head). Values written before revisions were sealed read as they are.
+    pub(super) fn read_current<T: Record>(&self, tree: &sled::Tree, at: &[u8]) -> Result<Option<T>, StoreError> {
+        let head = self.change_heads.get(self.head_key(T::KIND, at))?.and_then(|v| decode_head(&v));
+        let Some(bytes) = tree.get(at)? else {
+            return match head {
+                Some(expected) => Err(StoreError::Replayed { kind: T::KIND.name(), found: None, expected }),
+                None => Ok(None),
+            };
+        };
+        let (value, revision) = codec::decode_revised::<T>(&bytes, &self.keys, at)?;
+        let expected = head.unwrap_or(1);
+        match revision {
+            Some(found) if found != expected => {
+                Err(StoreError::Replayed { kind: T::KIND.name(), found: Some(found), expected })
+            }
+            _ => Ok(Some(value)),
+        }
     }
 
     /// The key of a record's entry in `change_heads`.

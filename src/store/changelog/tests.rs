@@ -71,3 +71,40 @@ fn access_entries_go_with_the_save_or_not_at_all() {
     store.save_closure(&Closure { date: chrono::NaiveDate::MIN, reason: String::new() }).unwrap();
     assert_eq!(store.access_log_of(p.id).unwrap().len(), 1);
 }
+
+/// Settings sealed before revisions were (format 2) still read, with or without a head, and are
+/// bound when next written; an older bound value put back, or the record removed, is an error.
+#[test]
+fn settings_are_checked_against_their_revision() {
+    use crate::store::Settings;
+    let store = Store::temporary().unwrap();
+    let s = |days| Settings { no_contact_days: Some(days), ..Settings::default() };
+    // Written as the version before this one did: format 2, no head (written once).
+    store.meta.insert(b"settings", store.seal(&s(20), b"settings").unwrap()).unwrap();
+    assert_eq!(store.settings().unwrap(), s(20));
+    store.save_settings(&s(21)).unwrap();
+    let first = store.meta.get(b"settings").unwrap().unwrap();
+    assert_eq!(codec::header(&first).unwrap().format, codec::FORMAT_REVISED);
+    assert_eq!(store.settings().unwrap(), s(21));
+    // A format 2 value where a head is: read as it is (it cannot say its revision).
+    store.meta.insert(b"settings", store.seal(&s(22), b"settings").unwrap()).unwrap();
+    assert_eq!(store.settings().unwrap(), s(22));
+    store.save_settings(&s(23)).unwrap();
+    assert_eq!(store.settings().unwrap(), s(23));
+    assert_eq!(store.check_change_log().unwrap(), Vec::<String>::new());
+
+    // An older value put back: revision 2 where the log is at 3.
+    let current = store.meta.get(b"settings").unwrap().unwrap();
+    store.meta.insert(b"settings", first).unwrap();
+    let e = store.settings().unwrap_err();
+    assert!(matches!(e, StoreError::Replayed { kind: "settings", found: Some(2), expected: 3 }), "{e:?}");
+    let problems = store.check_change_log().unwrap();
+    assert!(
+        problems.iter().any(|p| p.contains("a settings record is revision 2, but its latest entry")),
+        "{problems:?}"
+    );
+    store.meta.remove(b"settings").unwrap();
+    assert!(matches!(store.settings(), Err(StoreError::Replayed { found: None, expected: 3, .. })));
+    store.meta.insert(b"settings", current).unwrap();
+    assert_eq!(store.settings().unwrap(), s(23));
+}
