@@ -125,7 +125,7 @@ fn old_settings_put_back_are_reported_by_check_the_settings_command_and_the_app_
 }
 
 #[test]
-fn old_settings_put_back_with_their_head_are_reported_by_check() {
+fn old_settings_put_back_with_their_head_are_reported_by_check_and_the_app() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("caseload");
     let (old, heads) = caseload_with_changed_settings(&dir);
@@ -134,6 +134,15 @@ fn old_settings_put_back_with_their_head_are_reported_by_check() {
     let out = en(&dir, &["check"]);
     // The heads disagree with the sealed change log too.
     assert!(text(&out).contains("a settings record's latest entry"), "{}", text(&out));
+    let out = en(&dir, &["settings"]);
+    let said = text(&out);
+    assert!(!out.status.success() && said.contains("older copy"), "{said}");
+    assert!(!said.contains("59") && !said.contains("99"), "the old settings were shown: {said}");
+    let mut s = Session::start(&dir, &["--lang", "en"]);
+    let code = s.wait_exit();
+    let screen = s.screen();
+    assert_ne!(code, 0, "{screen}");
+    assert!(screen.contains("settings") && screen.contains("older copy"), "{screen}");
 }
 
 /// The settings record removed from the data file: the defaults are not used in its place.

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use sled::transaction::ConflictableTransactionError;
 
 mod check;
+mod current;
 
 use super::StoreError;
 use super::codec::{self, Kind, Record};
@@ -65,11 +66,33 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ChangePage {
     pub entries: Vec<Change>,
+    /// The settings' revision once this page's commit was written (schema 2; `None`: no
+    /// settings written since). The newest page, sealed and read at every open, so tells the
+    /// settings' revision even when their head was put back too (see `current`).
+    pub settings: Option<u64>,
+}
+
+/// A page as schema 1 stored it (before the settings' revision).
+#[derive(Deserialize)]
+struct ChangePageV1 {
+    entries: Vec<Change>,
 }
 
 impl Record for ChangePage {
     const KIND: Kind = Kind::Change;
-    const SCHEMA: u16 = 1;
+    const SCHEMA: u16 = 2;
+    fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
+        match schema {
+            1 => {
+                let old: ChangePageV1 = codec::decode_payload(Kind::Change, payload)?;
+                Ok(ChangePage { entries: old.entries, settings: None })
+            }
+            _ => Err(StoreError::Corrupt {
+                kind: "change log entry",
+                reason: format!("unknown schema version {schema}"),
+            }),
+        }
+    }
 }
 
 /// Most entries one stored page holds.
@@ -170,6 +193,8 @@ pub(super) struct Writer {
     pub clock: WallClock,
     /// Access entries to write with the next commit (see [`Store::with_access`]).
     pub pending_access: Vec<AccessEntry>,
+    /// The settings' revision as the newest page of the log says (see [`ChangePage::settings`]).
+    pub settings: Option<u64>,
 }
 
 impl Writer {
@@ -181,6 +206,7 @@ impl Writer {
             device: [0; 16],
             clock: Box::new(Utc::now),
             pending_access: Vec::new(),
+            settings: None,
         }
     }
 }
@@ -211,10 +237,11 @@ impl Store {
             return Ok(());
         }
         let mut w = self.writer.lock().map_err(|_| poisoned())?;
-        let (hlc, seq) =
+        let (hlc, seq, settings) =
             if batch.fresh { self.commit_fresh(&w, &batch)? } else { self.commit_transaction(&w, &batch)? };
         w.hlc = hlc;
         w.next_seq = seq;
+        w.settings = settings;
         drop(w);
         if batch.flush { self.flush() } else { Ok(()) }
     }
@@ -236,7 +263,7 @@ impl Store {
     /// [`Store::commit`] in one sled transaction over every tree the batch touches. A record's
     /// head is kept from its second revision on (most records are written once: their first
     /// entry is found by reading the log, and a bulk load writes no heads).
-    fn commit_transaction(&self, w: &Writer, batch: &Batch<'_>) -> Result<(Hlc, u64), StoreError> {
+    fn commit_transaction(&self, w: &Writer, batch: &Batch<'_>) -> Result<(Hlc, u64, Option<u64>), StoreError> {
         let now = (w.clock)();
         let logged = batch.writes.iter().any(|x| registry::info(x.kind).is_some_and(|i| i.logged));
         let mut trees: Vec<Tree> = batch.writes.iter().map(|x| registry::tree_of(x.kind)).collect::<Result<_, _>>()?;
@@ -264,7 +291,7 @@ impl Store {
         let result = sled::Transactional::transaction(sled_trees.as_slice(), |tx| {
             let abort = ConflictableTransactionError::Abort;
             let (mut hlc, mut seq) = (w.hlc, w.next_seq);
-            let (mut page, mut page_seq) = (ChangePage::default(), seq);
+            let (mut page, mut page_seq) = (ChangePage { settings: w.settings, ..ChangePage::default() }, seq);
             for ((write, pos), head) in batch.writes.iter().zip(&positions).zip(&heads) {
                 let key = write.key.as_slice();
                 let (Some(head), Some(c), Some(h)) = (head, changes_at, heads_at) else {
@@ -290,6 +317,9 @@ impl Store {
                     Value::Delete => tx[*pos].remove(key)?,
                 };
                 hlc = hlc.tick(now);
+                if write.kind == Kind::Settings {
+                    page.settings = Some(revision);
+                }
                 let change = self.change(w, batch, write, revision, hlc);
                 if revision > 1 || change.tombstone {
                     tx[h].insert(head.as_slice(), revision.to_be_bytes().as_slice())?;
@@ -297,8 +327,9 @@ impl Store {
                 page.entries.push(change);
                 if page.entries.len() == PAGE {
                     let at = page_seq.to_be_bytes();
-                    let sealed =
-                        codec::encode_at(&std::mem::take(&mut page), &self.keys, MASTER_KEY_ID, &at).map_err(abort)?;
+                    let next = ChangePage { settings: page.settings, ..ChangePage::default() };
+                    let full = std::mem::replace(&mut page, next);
+                    let sealed = codec::encode_at(&full, &self.keys, MASTER_KEY_ID, &at).map_err(abort)?;
                     tx[c].insert(&at, sealed)?;
                     page_seq = seq + 1;
                 }
@@ -321,7 +352,7 @@ impl Store {
             if let Some(m) = meta_at.filter(|_| seq != w.next_seq) {
                 tx[m].insert(META_HLC, hlc.to_bytes().as_slice())?;
             }
-            Ok((hlc, seq))
+            Ok((hlc, seq, page.settings))
         });
         result.map_err(StoreError::from)
     }
@@ -331,10 +362,10 @@ impl Store {
     /// write), so no lookups are needed and each tree takes one atomic sled batch. The log goes
     /// first: a stop part-way leaves entries whose records are missing, which `check` reports
     /// (a bulk load is not one transaction, as it never was).
-    fn commit_fresh(&self, w: &Writer, batch: &Batch<'_>) -> Result<(Hlc, u64), StoreError> {
+    fn commit_fresh(&self, w: &Writer, batch: &Batch<'_>) -> Result<(Hlc, u64, Option<u64>), StoreError> {
         let now = (w.clock)();
         let (mut hlc, mut seq) = (w.hlc, w.next_seq);
-        let (mut page, mut page_seq) = (ChangePage::default(), seq);
+        let (mut page, mut page_seq) = (ChangePage { settings: w.settings, ..ChangePage::default() }, seq);
         let mut changes = sled::Batch::default();
         let mut per_tree: std::collections::BTreeMap<Tree, sled::Batch> = Default::default();
         for write in &batch.writes {
@@ -347,16 +378,16 @@ impl Store {
             per_tree.entry(tree).or_default().insert(write.key.as_slice(), value);
             if registry::info(write.kind).is_some_and(|i| i.logged) {
                 hlc = hlc.tick(now);
+                if write.kind == Kind::Settings {
+                    page.settings = Some(1);
+                }
                 page.entries.push(self.change(w, batch, write, 1, hlc));
                 if page.entries.len() == PAGE {
+                    let at = page_seq.to_be_bytes();
+                    let next = ChangePage { settings: page.settings, ..ChangePage::default() };
                     changes.insert(
-                        &page_seq.to_be_bytes(),
-                        codec::encode_at(
-                            &std::mem::take(&mut page),
-                            &self.keys,
-                            MASTER_KEY_ID,
-                            &page_seq.to_be_bytes(),
-                        )?,
+                        &at,
+                        codec::encode_at(&std::mem::replace(&mut page, next), &self.keys, MASTER_KEY_ID, &at)?,
                     );
                     page_seq = seq + 1;
                 }
@@ -383,7 +414,7 @@ impl Store {
         if let Some(key) = &batch.end_draft {
             self.drafts.remove(key.as_bytes())?;
         }
-        Ok((hlc, seq))
+        Ok((hlc, seq, page.settings))
     }
 
     /// Runs `write` (a save) with `entries` to be written in the same transaction as its commit,
@@ -447,30 +478,6 @@ impl Store {
         Ok(pages.into_iter().flat_map(|p| p.entries).collect())
     }
 
-    /// The record of kind `T` stored under `at` in `tree`, checked against the change log: a
-    /// value sealed with its revision (format 3) must be the revision its head names (1 when
-    /// it has no head), and a record with a head must be there. A value put back from an older
-    /// state of the data file, or a record removed from it, is [`StoreError::Replayed`], never
-    /// read as if it were current. Only for records that are never deleted (a deleted record
-    /// keeps its head). Values written before revisions were sealed read as they are.
-    pub(super) fn read_current<T: Record>(&self, tree: &sled::Tree, at: &[u8]) -> Result<Option<T>, StoreError> {
-        let head = self.change_heads.get(self.head_key(T::KIND, at))?.and_then(|v| decode_head(&v));
-        let Some(bytes) = tree.get(at)? else {
-            return match head {
-                Some(expected) => Err(StoreError::Replayed { kind: T::KIND.name(), found: None, expected }),
-                None => Ok(None),
-            };
-        };
-        let (value, revision) = codec::decode_revised::<T>(&bytes, &self.keys, at)?;
-        let expected = head.unwrap_or(1);
-        match revision {
-            Some(found) if found != expected => {
-                Err(StoreError::Replayed { kind: T::KIND.name(), found: Some(found), expected })
-            }
-            _ => Ok(Some(value)),
-        }
-    }
-
     /// The key of a record's entry in `change_heads`.
     pub(super) fn head_key(&self, kind: Kind, key: &[u8]) -> [u8; 16] {
         use blake2::Blake2bMac;
@@ -507,14 +514,15 @@ impl Store {
             }
         };
         let hlc = self.meta.get(META_HLC)?.and_then(|v| Hlc::from_bytes(&v)).unwrap_or_default();
-        let next_seq = match self.changes.last()? {
+        let (next_seq, settings) = match self.changes.last()? {
             Some((k, v)) => {
                 let first = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
-                first + self.unseal::<ChangePage>(&v, &k)?.entries.len() as u64
+                let page = self.unseal::<ChangePage>(&v, &k)?;
+                (first + page.entries.len() as u64, page.settings)
             }
-            None => 0,
+            None => (0, None),
         };
-        Ok(Writer { hlc, next_seq, device, clock: Box::new(Utc::now), pending_access: Vec::new() })
+        Ok(Writer { hlc, next_seq, device, clock: Box::new(Utc::now), pending_access: Vec::new(), settings })
     }
 
     /// The sled tree behind `t`.
@@ -548,7 +556,7 @@ impl Store {
     }
 }
 
-fn poisoned() -> StoreError {
+pub(super) fn poisoned() -> StoreError {
     StoreError::Backend("the store's writer is unusable after a panic".into())
 }
 
