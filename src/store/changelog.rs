@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use sled::transaction::ConflictableTransactionError;
 
 mod check;
+mod current;
 
 use super::StoreError;
 use super::codec::{self, Kind, Record};
@@ -63,11 +64,33 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ChangePage {
     pub entries: Vec<Change>,
+    /// The settings' revision once this page's commit was written (schema 2; `None`: no
+    /// settings written since). The newest page, sealed and read at every open, so tells the
+    /// settings' revision even when their head was put back too (see `current`).
+    pub settings: Option<u64>,
+}
+
+/// A page as schema 1 stored it (before the settings' revision).
+#[derive(Deserialize)]
+struct ChangePageV1 {
+    entries: Vec<Change>,
 }
 
 impl Record for ChangePage {
     const KIND: Kind = Kind::Change;
-    const SCHEMA: u16 = 1;
+    const SCHEMA: u16 = 2;
+    fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
+        match schema {
+            1 => {
+                let old: ChangePageV1 = codec::decode_payload(Kind::Change, payload)?;
+                Ok(ChangePage { entries: old.entries, settings: None })
+            }
+            _ => Err(StoreError::Corrupt {
+                kind: "change log entry",
+                reason: format!("unknown schema version {schema}"),
+            }),
+        }
+    }
 }
 
 /// Most entries one stored page holds.
@@ -77,9 +100,19 @@ pub(super) const PAGE: usize = 200;
 pub(super) struct Write {
     pub kind: Kind,
     pub key: Vec<u8>,
-    /// The sealed value; `None` deletes the record.
-    pub value: Option<Vec<u8>>,
+    pub value: Value,
     pub owner: Option<ParticipantId>,
+}
+
+/// What a [`Write`] stores.
+pub(super) enum Value {
+    /// A record of a kind outside the change log, sealed (format 2).
+    Sealed(Vec<u8>),
+    /// A record of a logged kind, sealed with its revision once the commit knows it (format 3),
+    /// so an older value of it put back under its key is noticed.
+    Open(codec::Unsealed),
+    /// The record is deleted.
+    Delete,
 }
 
 /// Everything one save writes, committed at once by [`Store::commit`].
@@ -102,14 +135,22 @@ impl<'s> Batch<'s> {
     /// Puts `value` under `key` in its kind's tree.
     pub fn put<T: Record>(&mut self, key: impl Into<Vec<u8>>, value: &T) -> Result<(), StoreError> {
         let key = key.into();
-        let sealed = self.store.seal(value, &key)?;
-        self.writes.push(Write { kind: T::KIND, key, value: Some(sealed), owner: value.owner() });
+        let stored = if registry::info(T::KIND).is_some_and(|i| i.logged) {
+            let key_id = match value.owner() {
+                Some(p) => self.store.key_for(p)?,
+                None => MASTER_KEY_ID,
+            };
+            Value::Open(codec::unsealed(value, key_id)?)
+        } else {
+            Value::Sealed(self.store.seal(value, &key)?)
+        };
+        self.writes.push(Write { kind: T::KIND, key, value: stored, owner: value.owner() });
         Ok(())
     }
 
     /// Deletes the record of `kind` under `key` (about `owner`, if anyone).
     pub fn delete(&mut self, kind: Kind, key: impl Into<Vec<u8>>, owner: Option<ParticipantId>) {
-        self.writes.push(Write { kind, key: key.into(), value: None, owner });
+        self.writes.push(Write { kind, key: key.into(), value: Value::Delete, owner });
     }
 
     /// Appends an entry to a participant's access log, written with the rest of the batch.
@@ -150,6 +191,8 @@ pub(super) struct Writer {
     pub clock: WallClock,
     /// Access entries to write with the next commit (see [`Store::with_access`]).
     pub pending_access: Vec<AccessEntry>,
+    /// The settings' revision as the newest page of the log says (see [`ChangePage::settings`]).
+    pub settings: Option<u64>,
 }
 
 impl Writer {
@@ -161,6 +204,7 @@ impl Writer {
             device: [0; 16],
             clock: Box::new(Utc::now),
             pending_access: Vec::new(),
+            settings: None,
         }
     }
 }
@@ -191,10 +235,11 @@ impl Store {
             return Ok(());
         }
         let mut w = self.writer.lock().map_err(|_| poisoned())?;
-        let (hlc, seq) =
+        let (hlc, seq, settings) =
             if batch.fresh { self.commit_fresh(&w, &batch)? } else { self.commit_transaction(&w, &batch)? };
         w.hlc = hlc;
         w.next_seq = seq;
+        w.settings = settings;
         drop(w);
         if batch.flush { self.flush() } else { Ok(()) }
     }
@@ -208,15 +253,15 @@ impl Store {
             revision,
             hlc,
             device: w.device,
-            tombstone: write.value.is_none(),
-            erased: batch.erasure && write.value.is_none(),
+            tombstone: matches!(write.value, Value::Delete),
+            erased: batch.erasure && matches!(write.value, Value::Delete),
         }
     }
 
     /// [`Store::commit`] in one sled transaction over every tree the batch touches. A record's
     /// head is kept from its second revision on (most records are written once: their first
     /// entry is found by reading the log, and a bulk load writes no heads).
-    fn commit_transaction(&self, w: &Writer, batch: &Batch<'_>) -> Result<(Hlc, u64), StoreError> {
+    fn commit_transaction(&self, w: &Writer, batch: &Batch<'_>) -> Result<(Hlc, u64, Option<u64>), StoreError> {
         let now = (w.clock)();
         let logged = batch.writes.iter().any(|x| registry::info(x.kind).is_some_and(|i| i.logged));
         let mut trees: Vec<Tree> = batch.writes.iter().map(|x| registry::tree_of(x.kind)).collect::<Result<_, _>>()?;
@@ -244,20 +289,35 @@ impl Store {
         let result = sled::Transactional::transaction(sled_trees.as_slice(), |tx| {
             let abort = ConflictableTransactionError::Abort;
             let (mut hlc, mut seq) = (w.hlc, w.next_seq);
-            let (mut page, mut page_seq) = (ChangePage::default(), seq);
+            let (mut page, mut page_seq) = (ChangePage { settings: w.settings, ..ChangePage::default() }, seq);
             for ((write, pos), head) in batch.writes.iter().zip(&positions).zip(&heads) {
-                let old = match &write.value {
-                    Some(v) => tx[*pos].insert(write.key.as_slice(), v.as_slice())?,
-                    None => tx[*pos].remove(write.key.as_slice())?,
+                let key = write.key.as_slice();
+                let (Some(head), Some(c), Some(h)) = (head, changes_at, heads_at) else {
+                    match &write.value {
+                        Value::Sealed(v) => tx[*pos].insert(key, v.as_slice())?,
+                        Value::Delete => tx[*pos].remove(key)?,
+                        Value::Open(_) => return Err(abort(StoreError::Backend("an unlogged record to seal".into()))),
+                    };
+                    continue;
                 };
-                let (Some(head), Some(c), Some(h)) = (head, changes_at, heads_at) else { continue };
                 let revision = match tx[h].get(head)?.and_then(|v| decode_head(&v)) {
                     Some(rev) => rev + 1,
                     // Written once before (or before the log started): this is its second revision.
-                    None if old.is_some() => 2,
+                    None if tx[*pos].get(key)?.is_some() => 2,
                     None => 1,
                 };
+                match &write.value {
+                    Value::Open(u) => {
+                        let sealed = codec::seal_revised(u, &self.keys, key, revision).map_err(abort)?;
+                        tx[*pos].insert(key, sealed)?
+                    }
+                    Value::Sealed(v) => tx[*pos].insert(key, v.as_slice())?,
+                    Value::Delete => tx[*pos].remove(key)?,
+                };
                 hlc = hlc.tick(now);
+                if write.kind == Kind::Settings {
+                    page.settings = Some(revision);
+                }
                 let change = self.change(w, batch, write, revision, hlc);
                 if revision > 1 || change.tombstone {
                     tx[h].insert(head.as_slice(), revision.to_be_bytes().as_slice())?;
@@ -265,8 +325,9 @@ impl Store {
                 page.entries.push(change);
                 if page.entries.len() == PAGE {
                     let at = page_seq.to_be_bytes();
-                    let sealed =
-                        codec::encode_at(&std::mem::take(&mut page), &self.keys, MASTER_KEY_ID, &at).map_err(abort)?;
+                    let next = ChangePage { settings: page.settings, ..ChangePage::default() };
+                    let full = std::mem::replace(&mut page, next);
+                    let sealed = codec::encode_at(&full, &self.keys, MASTER_KEY_ID, &at).map_err(abort)?;
                     tx[c].insert(&at, sealed)?;
                     page_seq = seq + 1;
                 }
@@ -289,7 +350,7 @@ impl Store {
             if let Some(m) = meta_at.filter(|_| seq != w.next_seq) {
                 tx[m].insert(META_HLC, hlc.to_bytes().as_slice())?;
             }
-            Ok((hlc, seq))
+            Ok((hlc, seq, page.settings))
         });
         result.map_err(StoreError::from)
     }
@@ -299,30 +360,32 @@ impl Store {
     /// write), so no lookups are needed and each tree takes one atomic sled batch. The log goes
     /// first: a stop part-way leaves entries whose records are missing, which `check` reports
     /// (a bulk load is not one transaction, as it never was).
-    fn commit_fresh(&self, w: &Writer, batch: &Batch<'_>) -> Result<(Hlc, u64), StoreError> {
+    fn commit_fresh(&self, w: &Writer, batch: &Batch<'_>) -> Result<(Hlc, u64, Option<u64>), StoreError> {
         let now = (w.clock)();
         let (mut hlc, mut seq) = (w.hlc, w.next_seq);
-        let (mut page, mut page_seq) = (ChangePage::default(), seq);
+        let (mut page, mut page_seq) = (ChangePage { settings: w.settings, ..ChangePage::default() }, seq);
         let mut changes = sled::Batch::default();
         let mut per_tree: std::collections::BTreeMap<Tree, sled::Batch> = Default::default();
         for write in &batch.writes {
             let tree = registry::tree_of(write.kind)?;
-            let Some(value) = &write.value else {
-                return Err(StoreError::Backend("a bulk load only adds records".into()));
+            let value = match &write.value {
+                Value::Open(u) => codec::seal_revised(u, &self.keys, &write.key, 1)?,
+                Value::Sealed(v) => v.clone(),
+                Value::Delete => return Err(StoreError::Backend("a bulk load only adds records".into())),
             };
-            per_tree.entry(tree).or_default().insert(write.key.as_slice(), value.as_slice());
+            per_tree.entry(tree).or_default().insert(write.key.as_slice(), value);
             if registry::info(write.kind).is_some_and(|i| i.logged) {
                 hlc = hlc.tick(now);
+                if write.kind == Kind::Settings {
+                    page.settings = Some(1);
+                }
                 page.entries.push(self.change(w, batch, write, 1, hlc));
                 if page.entries.len() == PAGE {
+                    let at = page_seq.to_be_bytes();
+                    let next = ChangePage { settings: page.settings, ..ChangePage::default() };
                     changes.insert(
-                        &page_seq.to_be_bytes(),
-                        codec::encode_at(
-                            &std::mem::take(&mut page),
-                            &self.keys,
-                            MASTER_KEY_ID,
-                            &page_seq.to_be_bytes(),
-                        )?,
+                        &at,
+                        codec::encode_at(&std::mem::replace(&mut page, next), &self.keys, MASTER_KEY_ID, &at)?,
                     );
                     page_seq = seq + 1;
                 }
@@ -349,7 +412,7 @@ impl Store {
         if let Some(key) = &batch.end_draft {
             self.drafts.remove(key.as_bytes())?;
         }
-        Ok((hlc, seq))
+        Ok((hlc, seq, page.settings))
     }
 
     /// Runs `write` (a save) with `entries` to be written in the same transaction as its commit,
@@ -449,14 +512,15 @@ impl Store {
             }
         };
         let hlc = self.meta.get(META_HLC)?.and_then(|v| Hlc::from_bytes(&v)).unwrap_or_default();
-        let next_seq = match self.changes.last()? {
+        let (next_seq, settings) = match self.changes.last()? {
             Some((k, v)) => {
                 let first = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
-                first + self.unseal::<ChangePage>(&v, &k)?.entries.len() as u64
+                let page = self.unseal::<ChangePage>(&v, &k)?;
+                (first + page.entries.len() as u64, page.settings)
             }
-            None => 0,
+            None => (0, None),
         };
-        Ok(Writer { hlc, next_seq, device, clock: Box::new(Utc::now), pending_access: Vec::new() })
+        Ok(Writer { hlc, next_seq, device, clock: Box::new(Utc::now), pending_access: Vec::new(), settings })
     }
 
     /// The sled tree behind `t`.
@@ -490,7 +554,7 @@ impl Store {
     }
 }
 
-fn poisoned() -> StoreError {
+pub(super) fn poisoned() -> StoreError {
     StoreError::Backend("the store's writer is unusable after a panic".into())
 }
 

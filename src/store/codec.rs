@@ -13,6 +13,10 @@
 //! The payload is the record encoded with bincode 2 (serde, standard configuration). A record
 //! whose schema is older than the current one is read by its kind's migration, so old data always
 //! reads; the key id leaves room for encryption without changing the envelope.
+//!
+//! Format 3 ([`FORMAT_REVISED`]): the sealed plaintext starts with the record's revision (8
+//! bytes, little endian) before the payload, so an older value of a record put back under its
+//! own key is told from the current one (see `Store::unseal_current`).
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -28,6 +32,14 @@ pub const MAGIC: [u8; 2] = *b"MD";
 pub const FORMAT: u8 = 2;
 /// The first envelope format, whose seal covers the header only.
 pub const FORMAT_UNBOUND: u8 = 1;
+/// 3: like 2, and the sealed plaintext starts with the record's revision in the change log
+/// (8 bytes, little endian). Every record of a logged kind is written this way; values of
+/// formats 1 and 2 still read (without a revision) and are bound when next written.
+pub const FORMAT_REVISED: u8 = 3;
+/// The newest envelope format this version reads.
+pub const NEWEST_FORMAT: u8 = FORMAT_REVISED;
+/// Length of the revision at the start of a format 3 plaintext.
+const REVISION_LEN: usize = 8;
 pub const HEADER_LEN: usize = 10;
 /// Largest payload a decode accepts, so a damaged length can never ask for gigabytes.
 const LIMIT: usize = 16 * 1024 * 1024;
@@ -164,10 +176,14 @@ fn config() -> impl bincode::config::Config {
 }
 
 fn put_header<T: Record>(out: &mut Vec<u8>, format: u8, key_id: u32) {
+    put_header_of(out, format, T::KIND, T::SCHEMA, key_id);
+}
+
+fn put_header_of(out: &mut Vec<u8>, format: u8, kind: Kind, schema: u16, key_id: u32) {
     out.extend_from_slice(&MAGIC);
     out.push(format);
-    out.push(T::KIND as u8);
-    out.extend_from_slice(&T::SCHEMA.to_le_bytes());
+    out.push(kind as u8);
+    out.extend_from_slice(&schema.to_le_bytes());
     out.extend_from_slice(&key_id.to_le_bytes());
 }
 
@@ -175,6 +191,50 @@ fn payload<T: Record>(value: &T) -> Result<zeroize::Zeroizing<Vec<u8>>, StoreErr
     bincode::serde::encode_to_vec(value, config())
         .map(zeroize::Zeroizing::new)
         .map_err(|e| StoreError::Backend(format!("cannot encode {}: {e}", T::KIND.name())))
+}
+
+/// A record encoded but not yet sealed: the write path seals it once the commit knows its
+/// revision (see [`seal_revised`]). The payload is wiped when dropped.
+pub struct Unsealed {
+    kind: Kind,
+    schema: u16,
+    key_id: u32,
+    payload: zeroize::Zeroizing<Vec<u8>>,
+}
+
+/// Encodes `value`, to be sealed under key `key_id` by [`seal_revised`].
+pub fn unsealed<T: Record>(value: &T, key_id: u32) -> Result<Unsealed, StoreError> {
+    Ok(Unsealed { kind: T::KIND, schema: T::SCHEMA, key_id, payload: payload(value)? })
+}
+
+/// Seals an encoded record as revision `revision` of the record stored under the key `at`
+/// (format 3): the header and `at` are the associated data and the revision is sealed with the
+/// payload, so the value opens only at `at` and says which revision of the record it is.
+pub fn seal_revised(u: &Unsealed, keys: &Keys, at: &[u8], revision: u64) -> Result<Vec<u8>, StoreError> {
+    let mut plain = zeroize::Zeroizing::new(Vec::with_capacity(REVISION_LEN + u.payload.len()));
+    plain.extend_from_slice(&revision.to_le_bytes());
+    plain.extend_from_slice(&u.payload);
+    let mut out = Vec::with_capacity(HEADER_LEN + plain.len() + super::crypto::NONCE_LEN + super::crypto::TAG_LEN);
+    put_header_of(&mut out, FORMAT_REVISED, u.kind, u.schema, u.key_id);
+    let mut aad = Vec::with_capacity(HEADER_LEN + at.len());
+    aad.extend_from_slice(&out[..HEADER_LEN]);
+    aad.extend_from_slice(at);
+    keys.seal(u.key_id, &aad, &plain, &mut out)?;
+    Ok(out)
+}
+
+/// The revision a stored value of any kind was sealed with (format 3), read without decoding
+/// its payload; `None` for a value of an older format or a plain one. For `check`.
+pub fn revision_of(bytes: &[u8], keys: &Keys, at: &[u8]) -> Result<Option<u64>, StoreError> {
+    let h = header(bytes)?;
+    if h.key_id == 0 || h.format != FORMAT_REVISED {
+        return Ok(None);
+    }
+    let aad = [&bytes[..HEADER_LEN], at].concat();
+    keys.view().open_with(h.key_id, &aad, &bytes[HEADER_LEN..], h.kind.name(), |plain| {
+        let revision = plain.first_chunk::<REVISION_LEN>().copied().map(u64::from_le_bytes);
+        revision.map(Some).ok_or_else(|| StoreError::Corrupt { kind: h.kind.name(), reason: "no revision".into() })
+    })
 }
 
 /// Encodes a record inside its envelope without encryption (key id 0). Only the key records
@@ -214,8 +274,8 @@ pub fn header(bytes: &[u8]) -> Result<Header, StoreError> {
     if bytes.len() < HEADER_LEN || bytes[..2] != MAGIC {
         return Err(bad("not a meedoen record"));
     }
-    if bytes[2] > FORMAT {
-        return Err(StoreError::TooNew { found: u16::from(bytes[2]), supported: u16::from(FORMAT) });
+    if bytes[2] > NEWEST_FORMAT {
+        return Err(StoreError::TooNew { found: u16::from(bytes[2]), supported: u16::from(NEWEST_FORMAT) });
     }
     let kind = Kind::from_u8(bytes[3]).ok_or_else(|| bad("unknown record kind"))?;
     Ok(Header {
@@ -240,15 +300,33 @@ pub fn decode_at<T: Record>(bytes: &[u8], keys: &Keys, at: &[u8]) -> Result<T, S
 
 /// [`decode_at`] with the keys of a bulk read (one lock of the key table for all its records).
 pub fn decode_in<T: Record>(bytes: &[u8], keys: &KeyView, at: &[u8]) -> Result<T, StoreError> {
+    decode_revised_in(bytes, keys, at).map(|(value, _)| value)
+}
+
+/// [`decode_at`] that also gives the revision a value of format 3 was sealed with (`None` for
+/// a value written before revisions were sealed, and for the key records).
+pub fn decode_revised<T: Record>(bytes: &[u8], keys: &Keys, at: &[u8]) -> Result<(T, Option<u64>), StoreError> {
+    decode_revised_in(bytes, &keys.view(), at)
+}
+
+fn decode_revised_in<T: Record>(bytes: &[u8], keys: &KeyView, at: &[u8]) -> Result<(T, Option<u64>), StoreError> {
     let h = checked_header::<T>(bytes)?;
     if h.key_id == 0 {
         if !keys.allow_plain() && !T::KIND.is_plain() {
             return Err(StoreError::Corrupt { kind: T::KIND.name(), reason: "not encrypted".into() });
         }
-        return decode_body::<T>(h, &bytes[HEADER_LEN..]);
+        return Ok((decode_body::<T>(h, &bytes[HEADER_LEN..])?, None));
     }
     let header = &bytes[..HEADER_LEN];
-    let read = |plain: &[u8]| decode_body::<T>(h, plain);
+    let read = |plain: &[u8]| {
+        if h.format != FORMAT_REVISED {
+            return Ok((decode_body::<T>(h, plain)?, None));
+        }
+        let Some((revision, payload)) = plain.split_first_chunk::<REVISION_LEN>() else {
+            return Err(StoreError::Corrupt { kind: T::KIND.name(), reason: "no revision".into() });
+        };
+        Ok((decode_body::<T>(h, payload)?, Some(u64::from_le_bytes(*revision))))
+    };
     if h.format == FORMAT_UNBOUND {
         return keys.open_with(h.key_id, header, &bytes[HEADER_LEN..], T::KIND.name(), read);
     }
@@ -375,7 +453,7 @@ mod tests {
             assert!(decode::<Participant>(&flipped, &keys).is_err(), "byte {i} altered goes unnoticed");
         }
         let mut newer = bytes.clone();
-        newer[2] = FORMAT + 1;
+        newer[2] = NEWEST_FORMAT + 1;
         assert!(matches!(decode::<Participant>(&newer, &keys), Err(StoreError::TooNew { .. })));
         let mut wrong_kind = bytes;
         wrong_kind[3] = Kind::Draft as u8;

@@ -36,6 +36,11 @@ pub enum StoreError {
     )]
     RolledBack { expected: u64, found: u64, saved_at: String, file_missing: bool },
     #[error(
+        "the stored {kind} record is not the one the change log says was written last (it is revision {}, the log is at revision {expected}): an older copy was probably put back into the data file, and it is not used; restore the newest backup with `meedoen restore FILE`",
+        found.map_or_else(|| "missing".to_string(), |r| r.to_string())
+    )]
+    Replayed { kind: &'static str, found: Option<u64>, expected: u64 },
+    #[error(
         "a backup cannot be written into the caseload's own files ({path}): choose a file outside the data directory, or in its backups folder"
     )]
     BackupInsideCaseload { path: PathBuf },
@@ -73,6 +78,13 @@ impl StoreError {
                 if *file_missing { "error.rolled_back_file_missing" } else { "error.rolled_back" },
                 vec![("expected", expected.to_string()), ("found", found.to_string()), ("saved_at", saved_at.clone())],
             ),
+            StoreError::Replayed { kind, found: Some(found), expected } => (
+                "error.replayed",
+                vec![("kind", (*kind).to_string()), ("found", found.to_string()), ("expected", expected.to_string())],
+            ),
+            StoreError::Replayed { kind, found: None, expected } => {
+                ("error.replayed_missing", vec![("kind", (*kind).to_string()), ("expected", expected.to_string())])
+            }
             StoreError::BackupInsideCaseload { path } => {
                 ("error.backup_inside_caseload", vec![("path", path.display().to_string())])
             }

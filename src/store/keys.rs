@@ -407,7 +407,7 @@ impl Store {
 
     /// The key id a participant's records are sealed under, creating their key on first use.
     /// Never call this for a new participant inside a sled transaction (see [`Store::ensure_keys`]).
-    fn key_for(&self, p: crate::domain::ParticipantId) -> Result<u32, StoreError> {
+    pub(super) fn key_for(&self, p: crate::domain::ParticipantId) -> Result<u32, StoreError> {
         if let Some(id) = self.keys.id_of(p)? {
             return Ok(id);
         }

@@ -471,8 +471,10 @@ impl Store {
 
     // ---- settings -----------------------------------------------------------------------
 
+    /// The caseload's settings (the defaults when none were saved). Settings that are not the
+    /// ones last saved (an older value put back into the data file) are an error, never used.
     pub fn settings(&self) -> Result<Settings, StoreError> {
-        Ok(self.meta.get(META_SETTINGS)?.map(|v| self.unseal(&v, META_SETTINGS)).transpose()?.unwrap_or_default())
+        Ok(self.read_current(&self.meta, META_SETTINGS)?.unwrap_or_default())
     }
 
     pub fn save_settings(&self, s: &Settings) -> Result<(), StoreError> {

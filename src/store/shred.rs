@@ -175,16 +175,19 @@ impl Store {
                 self.seal(trace, &trace_key.to_be_bytes())?,
             ));
             // With its change-log entry, after the backup's last one.
-            let mut next = 0u64;
+            let (mut next, mut settings) = (0u64, None);
             for (tree, k, v) in kept.iter().filter(|(t, _, _)| t == Tree::Changes.name()) {
                 let first = k.as_slice().try_into().map(u64::from_be_bytes).map_err(|_| bad(tree))?;
-                next = next.max(first + self.unseal::<ChangePage>(v, k)?.entries.len() as u64);
+                let page = self.unseal::<ChangePage>(v, k)?;
+                if first + page.entries.len() as u64 >= next {
+                    (next, settings) = (first + page.entries.len() as u64, page.settings);
+                }
             }
             let entry = self.entry_elsewhere(Kind::Erasure, trace_key.to_be_bytes().to_vec())?;
             kept.push((
                 Tree::Changes.name().into(),
                 next.to_be_bytes().to_vec(),
-                self.seal(&ChangePage { entries: vec![entry] }, &next.to_be_bytes())?,
+                self.seal(&ChangePage { entries: vec![entry], settings }, &next.to_be_bytes())?,
             ));
         }
         *entries = kept;

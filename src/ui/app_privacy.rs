@@ -104,7 +104,15 @@ impl App {
     }
 
     pub(super) fn open_retention(&mut self) -> bool {
-        let months = self.store.settings().map(|s| s.retention_months()).unwrap_or(24);
+        // Settings that cannot be trusted (damaged, an older copy put back) are not replaced by
+        // the default period: the coach reads why.
+        let months = match self.store.settings() {
+            Ok(s) => s.retention_months(),
+            Err(e) => {
+                self.flash = Some((self.error_text(&e), true));
+                return true;
+            }
+        };
         match self.store.trajectories() {
             Ok(ts) => {
                 let state = RetentionState::new(&ts, &self.caseload, u32::from(months), self.today);

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{Change, ChangePage, META_LOG_LEGACY, decode_head};
 use crate::store::StoreError;
-use crate::store::codec::Kind;
+use crate::store::codec::{self, Kind};
 use crate::store::registry;
 use crate::store::repo::Store;
 
@@ -16,7 +16,8 @@ impl Store {
     /// - every entry reads, and this device's timestamps grow with its sequence numbers;
     /// - every record's head names its latest entry, with the same revision;
     /// - every live record of a logged kind has an entry that is not a tombstone (records
-    ///   written before the log started excepted), and every tombstoned record is absent.
+    ///   written before the log started excepted), and every tombstoned record is absent;
+    /// - every record sealed with its revision is the revision of its latest entry.
     pub fn check_change_log(&self) -> Result<Vec<String>, StoreError> {
         let mut problems = Vec::new();
         let mut unreadable = 0;
@@ -68,7 +69,20 @@ impl Store {
                 ));
             }
             let tree = self.tree(registry::tree_of(kind)?);
-            let present = tree.contains_key(key)?;
+            let stored = tree.get(key)?;
+            let present = stored.is_some();
+            // A value sealed with its revision must be the revision of its latest entry: an older
+            // value put back (with its head, or not) is noticed here. One that does not open is
+            // reported by the check of every record.
+            if let Some(Ok(Some(found))) = stored.map(|v| codec::revision_of(&v, &self.keys, key))
+                && found != change.revision
+            {
+                wrong.push(format!(
+                    "a {} record is revision {found}, but its latest entry ({seq}) is revision {}: an older copy of it was put back",
+                    kind.name(),
+                    change.revision
+                ));
+            }
             if change.tombstone && present {
                 wrong.push(format!("a deleted {} record is still there (entry {seq})", kind.name()));
             } else if !change.tombstone && !present {
@@ -80,7 +94,7 @@ impl Store {
         for info in registry::kinds().iter().filter(|i| i.logged) {
             for item in self.tree(info.tree).iter() {
                 let (k, v) = item?;
-                if crate::store::codec::header(&v).ok().map(|h| h.kind) != Some(info.kind) {
+                if codec::header(&v).ok().map(|h| h.kind) != Some(info.kind) {
                     continue; // another kind in a shared tree (meta)
                 }
                 if !latest.contains_key(&(info.kind as u8, k.to_vec())) && !legacy {

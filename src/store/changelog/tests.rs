@@ -71,3 +71,54 @@ fn access_entries_go_with_the_save_or_not_at_all() {
     store.save_closure(&Closure { date: chrono::NaiveDate::MIN, reason: String::new() }).unwrap();
     assert_eq!(store.access_log_of(p.id).unwrap().len(), 1);
 }
+
+/// Settings sealed before revisions were (format 2) still read, with or without a head, and are
+/// bound when next written; from then on an unbound value, an older bound value (with its head
+/// put back too) or the record removed is an error.
+#[test]
+fn settings_are_checked_against_their_revision() {
+    use crate::store::Settings;
+    let store = Store::temporary().unwrap();
+    let s = |days| Settings { no_contact_days: Some(days), ..Settings::default() };
+    let head = store.head_key(Kind::Settings, b"settings");
+    // Written as the version before this one did: format 2, no head (written once)...
+    store.meta.insert(b"settings", store.seal(&s(20), b"settings").unwrap()).unwrap();
+    assert_eq!(store.settings().unwrap(), s(20));
+    // ... and a second time (a head, and a log that does not know the settings' revision).
+    store.meta.insert(b"settings", store.seal(&s(22), b"settings").unwrap()).unwrap();
+    store.change_heads.insert(head, &2u64.to_be_bytes()).unwrap();
+    assert_eq!(store.settings().unwrap(), s(22));
+    let unbound = store.meta.get(b"settings").unwrap().unwrap();
+    store.save_settings(&s(23)).unwrap();
+    let third = store.meta.get(b"settings").unwrap().unwrap();
+    assert_eq!(codec::header(&third).unwrap().format, codec::FORMAT_REVISED);
+    assert_eq!(store.settings().unwrap(), s(23));
+    store.save_settings(&s(24)).unwrap();
+    assert_eq!(store.settings().unwrap(), s(24));
+    assert_eq!(store.check_change_log().unwrap(), Vec::<String>::new());
+    let current = store.meta.get(b"settings").unwrap().unwrap();
+
+    // The unbound value put back: the log says revision 4 was sealed with its revision.
+    store.meta.insert(b"settings", unbound).unwrap();
+    let e = store.settings().unwrap_err();
+    assert!(matches!(e, StoreError::Replayed { kind: "settings", found: Some(0), expected: 4 }), "{e:?}");
+    // An older bound value put back, then with its head too.
+    store.meta.insert(b"settings", third).unwrap();
+    let e = store.settings().unwrap_err();
+    assert!(matches!(e, StoreError::Replayed { kind: "settings", found: Some(3), expected: 4 }), "{e:?}");
+    store.change_heads.insert(head, &3u64.to_be_bytes()).unwrap();
+    let e = store.settings().unwrap_err();
+    assert!(matches!(e, StoreError::Replayed { kind: "settings", found: Some(3), expected: 4 }), "{e:?}");
+    let problems = store.check_change_log().unwrap();
+    assert!(
+        problems.iter().any(|p| p.contains("a settings record is revision 3, but its latest entry")),
+        "{problems:?}"
+    );
+    store.change_heads.insert(head, &4u64.to_be_bytes()).unwrap();
+    // Removed.
+    store.meta.remove(b"settings").unwrap();
+    assert!(matches!(store.settings(), Err(StoreError::Replayed { found: None, expected: 4, .. })));
+    store.meta.insert(b"settings", current).unwrap();
+    assert_eq!(store.settings().unwrap(), s(24));
+    assert_eq!(store.check_change_log().unwrap(), Vec::<String>::new());
+}
