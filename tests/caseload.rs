@@ -5,12 +5,14 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use common::*;
 use meedoen::domain::contact::Appointment;
 use meedoen::domain::{ParticipantId, Status};
 use meedoen::i18n::Lang;
 use meedoen::store::Store;
+use ui_common::*;
 
 fn ids(people: &[meedoen::domain::Participant]) -> Vec<ParticipantId> {
     let mut v: Vec<ParticipantId> = people.iter().map(|p| p.id).collect();

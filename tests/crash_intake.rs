@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -19,6 +20,7 @@ use meedoen::i18n::Lang;
 use meedoen::store::Store;
 use meedoen::ui::app::{Popup, Screen};
 use ratatui::crossterm::event::KeyCode;
+use ui_common::*;
 
 const CHILD_ENV: &str = "MEEDOEN_INTAKE_CHILD";
 const ROUND_ENV: &str = "MEEDOEN_INTAKE_ROUND";

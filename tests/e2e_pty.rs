@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use std::io::Write;
 use std::time::{Duration, Instant};

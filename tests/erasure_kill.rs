@@ -10,6 +10,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -19,6 +20,7 @@ use common::*;
 use meedoen::i18n::Lang;
 use meedoen::store::{Backup, Store, StoreError};
 use ratatui::crossterm::event::KeyCode;
+use ui_common::*;
 
 const CHILD_ENV: &str = "MEEDOEN_ERASE_CHILD";
 

@@ -5,9 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
-use common::*;
 use ratatui::crossterm::event::KeyCode;
+use ui_common::*;
 
 #[test]
 fn an_app_without_an_export_folder_writes_nothing_into_the_home_folder() {

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +13,7 @@ use common::*;
 use meedoen::i18n::Lang;
 use meedoen::store::Store;
 use ratatui::crossterm::event::KeyCode;
+use ui_common::*;
 
 /// A small tmpfs, unmounted when dropped.
 struct Tmpfs {

@@ -250,6 +250,51 @@ fn the_store_sees_no_terminal_and_the_ui_no_command_line() {
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
+/// No store test builds the terminal UI: the store's unit tests (test code included), the helpers
+/// every integration test shares (`tests/common`; the UI tests' helpers are in `tests/ui_common`)
+/// and the integration tests of the store name none of it.
+#[test]
+fn no_store_test_builds_the_terminal_ui() {
+    fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = Vec::new();
+    files(&root.join("src/store"), &mut checked);
+    files(&root.join("tests/common"), &mut checked);
+    for t in [
+        "store",
+        "changelog",
+        "restore",
+        "erasure",
+        "moved_record",
+        "replayed_record",
+        "device_copies",
+        "damaged",
+        "properties",
+    ] {
+        checked.push(root.join(format!("tests/{t}.rs")));
+    }
+    let mut wrong = Vec::new();
+    for f in &checked {
+        let code = std::fs::read_to_string(f).unwrap();
+        for ui in ["crate::ui", "meedoen::ui", "ratatui", "ui_common", "meedoen::app", "crate::app"] {
+            if code.contains(ui) {
+                wrong.push(format!("{}: {ui}", f.strip_prefix(root).unwrap().display()));
+            }
+        }
+    }
+    assert!(checked.len() > 20, "the store's sources were not found");
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
 #[test]
 fn no_new_module_cycles_and_the_known_ones_are_still_there() {
     let found = cycles(&graph());

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use std::path::Path;
 use std::process::Output;
@@ -11,6 +12,7 @@ use common::*;
 use meedoen::i18n::Lang;
 use meedoen::store::StoreError;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ui_common::*;
 
 const PASS: &str = TEST_PASSPHRASE;
 

@@ -3,15 +3,16 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use common::*;
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Modifier;
+use ui_common::*;
 
 /// A writer that counts what reaches the terminal.
 #[derive(Clone, Default)]

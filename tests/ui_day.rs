@@ -3,12 +3,14 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use common::*;
 use meedoen::domain::Status;
 use meedoen::ui::app::{App, Screen};
 use meedoen::ui::screens::participant::Tab;
 use ratatui::crossterm::event::KeyCode;
+use ui_common::*;
 
 fn flash(app: &App) -> String {
     app.flash.as_ref().map(|(m, _)| m.clone()).unwrap_or_default()

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use common::*;
@@ -14,6 +15,7 @@ use meedoen::store::Store;
 use meedoen::ui::app::{App, Popup, Screen};
 use meedoen::ui::theme::Theme;
 use ratatui::crossterm::event::KeyCode;
+use ui_common::*;
 
 fn flash(app: &App) -> String {
     app.flash.as_ref().map(|(m, _)| m.clone()).unwrap_or_default()

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use common::*;
 use meedoen::domain::goal::{Area, Goal, GoalStatus, Step};
@@ -11,6 +12,7 @@ use meedoen::store::Store;
 use meedoen::ui::app::{App, Popup, Screen};
 use meedoen::ui::screens::participant::Tab;
 use ratatui::crossterm::event::KeyCode;
+use ui_common::*;
 
 /// Opens Öztürk, Fatma (the first on the start screen).
 fn open_fatma(app: &mut App) {

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use common::*;
 use meedoen::domain::validate::Invalid;
@@ -9,6 +10,7 @@ use meedoen::i18n::Lang;
 use meedoen::ui::app::{App, Popup, Screen};
 use meedoen::ui::screens::participant::Tab;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ui_common::*;
 
 fn form(app: &App) -> &meedoen::ui::form::Form {
     match app.screen() {

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use common::*;
 use meedoen::domain::goal::{Area, Goal, Step};
@@ -14,6 +15,7 @@ use meedoen::ui::keymap::{BINDINGS, Binding, Context};
 use meedoen::ui::layer::Outcome;
 use meedoen::ui::screens::participant::Tab;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ui_common::*;
 
 /// The fixed caseload, with a goal with steps and a signal for Fatma, and Fatma enrolled in the
 /// stress module (its first session is this week).

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -14,6 +15,7 @@ use meedoen::store::crypto::KdfParams;
 use meedoen::ui::app::App;
 use meedoen::ui::theme::Theme;
 use ratatui::crossterm::event::KeyCode;
+use ui_common::*;
 
 /// An app on a caseload with `passphrase`, its clock `seconds` after the tests' `now`.
 fn locked_app(dir: &std::path::Path, passphrase: &str) -> (App, Arc<AtomicI64>) {

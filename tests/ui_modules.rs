@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use common::*;
 use meedoen::domain::module::{Enrolment, EnrolmentId, EnrolmentStatus};
@@ -10,6 +11,7 @@ use meedoen::i18n::Lang;
 use meedoen::store::Store;
 use meedoen::ui::app::{App, Screen};
 use ratatui::crossterm::event::KeyCode;
+use ui_common::*;
 
 /// An app on a fresh store: it starts with the default catalogue (first sessions this week).
 fn fresh() -> App {

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use common::*;
 use meedoen::domain::privacy::{AccessAction, ConsentScope};
@@ -10,6 +11,7 @@ use meedoen::domain::trajectory::{Closing, ExitOutcome, Trajectory};
 use meedoen::i18n::Lang;
 use meedoen::store::Store;
 use ratatui::crossterm::event::KeyCode;
+use ui_common::*;
 
 fn to_privacy_tab(app: &mut meedoen::ui::app::App) {
     // The privacy tab is the last one: one step left from the profile.

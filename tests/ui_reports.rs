@@ -2,10 +2,12 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use common::*;
 use meedoen::ui::app::Screen;
 use ratatui::crossterm::event::KeyCode;
+use ui_common::*;
 
 #[test]
 fn the_reports_screen_shows_the_year_with_denominators_and_moves_by_period() {

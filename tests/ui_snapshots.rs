@@ -3,11 +3,13 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
+mod ui_common;
 
 use common::*;
 use meedoen::i18n::Lang;
 use meedoen::store::Store;
 use ratatui::crossterm::event::KeyCode;
+use ui_common::*;
 
 #[test]
 fn start_screen() {

@@ -1,5 +1,6 @@
-//! Shared helpers for the UI tests: an app on a store with a small fixed caseload, keys, and the
-//! screen as text.
+//! Shared helpers of the integration tests: the fixed caseload, the clock, opening a caseload on
+//! disk and running the real binary. Nothing here builds the terminal UI: the helpers that drive
+//! the app are in a module of their own beside this one, used by the UI tests only.
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
 pub mod pty;
@@ -7,13 +8,7 @@ pub mod pty;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use meedoen::domain::validate::Postcode;
 use meedoen::domain::{Gender, Participant, ParticipantId, Status};
-use meedoen::i18n::{Lang, Strings};
 use meedoen::store::Store;
-use meedoen::ui::app::App;
-use meedoen::ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
@@ -63,60 +58,6 @@ pub fn filled_store(store: &Store) {
     store.add_participants((0..PEOPLE.len()).map(person).collect()).unwrap();
 }
 
-pub fn app_on(store: Store, lang: Lang) -> App {
-    App::new(store, Strings::new(lang), Theme { color: false }, "Sanne".into(), today(), Box::new(now)).unwrap()
-}
-
-/// An app on a temporary store with the fixed caseload.
-pub fn app() -> App {
-    let store = Store::temporary().unwrap();
-    filled_store(&store);
-    app_on(store, Lang::Nl)
-}
-
-pub fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
-
-pub fn ctrl(c: char) -> KeyEvent {
-    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
-}
-
-/// Presses one key; returns whether the app asked for a redraw.
-pub fn press(app: &mut App, code: KeyCode) -> bool {
-    app.handle_key(key(code))
-}
-
-pub fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.handle_key(key(KeyCode::Char(c)));
-    }
-}
-
-/// The screen as text lines, drawn at `w` x `h`.
-pub fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| meedoen::ui::view::render(app, f)).unwrap();
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut line = String::new();
-        for x in 0..w {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-/// Opens a participant the way a coach does: search, then Enter on the best hit.
-pub fn open_person(app: &mut App, query: &str) {
-    press(app, KeyCode::Char('/'));
-    type_text(app, query);
-    press(app, KeyCode::Enter);
-}
-
 /// The passphrase the tests' caseloads are created with.
 #[allow(dead_code)]
 pub const TEST_PASSPHRASE: &str = "een testwachtwoord";
@@ -141,12 +82,4 @@ pub fn run_meedoen(dir: &std::path::Path, args: &[&str]) -> std::process::Output
         .env_remove("MEEDOEN_DATA_DIR")
         .output()
         .unwrap()
-}
-
-/// Moves the focus of the form on screen to the field `key`.
-#[allow(dead_code)]
-pub fn focus(app: &mut App, key: &str) {
-    while matches!(app.screen(), meedoen::ui::app::Screen::Form(f) if f.form.focused_key() != key) {
-        press(app, KeyCode::Tab);
-    }
 }
