@@ -11,6 +11,7 @@ pub mod codec;
 pub mod crypto;
 mod damage;
 mod day;
+mod facts;
 mod error;
 mod files;
 mod highwater;
