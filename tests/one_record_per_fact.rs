@@ -106,9 +106,8 @@ fn a_status_change_is_appended_as_one_record_leaving_the_earlier_ones_alone() {
     let mut emre = store.add_participants(vec![person(3)]).unwrap().remove(0); // referred
     let mut t = Trajectory::new(emre.id, now());
     let mut entries = Vec::new();
-    for (i, step) in [Step::Advance, Step::Advance, Step::Extend { reason: "Nog niet klaar".into() }]
-        .into_iter()
-        .enumerate()
+    for (i, step) in
+        [Step::Advance, Step::Advance, Step::Extend { reason: "Nog niet klaar".into() }].into_iter().enumerate()
     {
         apply(&mut emre, &mut t, step, today(), "Sanne", now()).unwrap();
         let log = written_by(&store, |s| s.save_status_change(&emre, &t).unwrap());

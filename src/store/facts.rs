@@ -155,7 +155,12 @@ impl Store {
     pub fn add_module_records(&self, enrolments: &[Enrolment], attendance: &[Attendance]) -> Result<(), StoreError> {
         self.put_records(enrolments, |e| super::repo::child_key(e.module.0.as_bytes(), e.id.0.as_bytes()).to_vec())?;
         let marks = attendance.iter().flat_map(|a| {
-            a.marks.iter().map(|&(participant, mark)| AttendanceMark { module: a.module, date: a.date, participant, mark })
+            a.marks.iter().map(|&(participant, mark)| AttendanceMark {
+                module: a.module,
+                date: a.date,
+                participant,
+                mark,
+            })
         });
         self.in_chunks(marks, |batch, m| batch.put(mark_key(m.module, m.date, m.participant).to_vec(), &m))?;
         self.flush()
@@ -263,15 +268,24 @@ impl Store {
     /// in ONE commit through the write path (so the change log has the new records and the old
     /// lists' tombstones), which also marks the store as split. A stop before it leaves the old
     /// shapes, which read; after it, the new ones. Marks of someone with neither a record nor a
-    /// key (a remnant of an erasure, as a restore would drop) are not carried over.
+    /// key (a remnant of an erasure, as a restore would drop) are not carried over. A damaged
+    /// record is left as it is (its reads and `check` report it, as before) and the store is
+    /// not marked split, so the next opening tries it again.
     pub(super) fn split_facts(&self) -> Result<(), StoreError> {
         if self.meta.contains_key(META_FACTS)? {
             return Ok(());
         }
         let mut batch = self.batch();
+        let mut damaged = false;
         for item in self.attendance.iter() {
             let (k, v) = item?;
-            let a: Attendance = self.unseal(&v, &k)?;
+            let a: Attendance = match self.unseal(&v, &k) {
+                Err(StoreError::Corrupt { .. }) => {
+                    damaged = true;
+                    continue;
+                }
+                read => read?,
+            };
             let marks: BTreeMap<ParticipantId, Mark> = a.marks.into_iter().collect();
             for (p, mark) in marks {
                 if self.keys.id_of(p)?.is_none() && !self.participants.contains_key(p.as_bytes())? {
@@ -285,10 +299,18 @@ impl Store {
         let mut histories = Vec::new();
         for item in self.trajectories.iter() {
             let (k, v) = item?;
-            if super::codec::header(&v)?.schema >= 3 {
-                continue;
-            }
-            let mut head: TrajectoryHead = self.unseal(&v, &k)?;
+            let head = match super::codec::header(&v) {
+                Ok(h) if h.schema >= 3 => continue,
+                Ok(_) => self.unseal::<TrajectoryHead>(&v, &k),
+                Err(e) => Err(e),
+            };
+            let mut head = match head {
+                Err(StoreError::Corrupt { .. }) => {
+                    damaged = true;
+                    continue;
+                }
+                read => read?,
+            };
             histories.push((head.participant, std::mem::take(&mut head.legacy_history)));
             batch.put(k.to_vec(), &head)?;
         }
@@ -297,7 +319,9 @@ impl Store {
         for ((participant, change), stamp) in entries.zip(&stamps) {
             batch.put(status_key(participant, stamp), &StatusEntry { participant, change })?;
         }
-        batch.index_put(Tree::Meta, META_FACTS.to_vec(), vec![1u8]);
+        if !damaged {
+            batch.index_put(Tree::Meta, META_FACTS.to_vec(), vec![1u8]);
+        }
         self.commit(batch)
     }
 }

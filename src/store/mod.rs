@@ -11,8 +11,8 @@ pub mod codec;
 pub mod crypto;
 mod damage;
 mod day;
-mod facts;
 mod error;
+mod facts;
 mod files;
 mod highwater;
 pub mod hlc;
@@ -38,7 +38,9 @@ pub use files::{owner_only_umask, write_private};
 pub use highwater::{forget as forget_generation, set_state_dir};
 pub use keys::{LockedStore, StoreState};
 pub use privacy::ErasureReport;
-pub use records::{AssessmentDraft, AttendanceMark, ContactSummary, Draft, DraftKind, Settings, StatusEntry, TrajectoryHead};
+pub use records::{
+    AssessmentDraft, AttendanceMark, ContactSummary, Draft, DraftKind, Settings, StatusEntry, TrajectoryHead,
+};
 pub use repo::Store;
 pub use restore::{Backup, BackupKey, Restored};
 pub use space::ROOM_TO_REOPEN;

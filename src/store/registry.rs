@@ -227,7 +227,9 @@ fn build() -> Vec<KindInfo> {
     use super::changelog::ChangePage;
     use super::crypto::{KeyChunk, Keyring, WrappedKey};
     use super::privacy::PendingErasure;
-    use super::records::{AssessmentDraft, AttendanceMark, ContactSummary, Draft, Settings, StatusEntry, TrajectoryHead};
+    use super::records::{
+        AssessmentDraft, AttendanceMark, ContactSummary, Draft, Settings, StatusEntry, TrajectoryHead,
+    };
     use crate::domain::Participant;
     use crate::domain::contact::{Appointment, Contact};
     use crate::domain::goal::Goal;

@@ -125,3 +125,25 @@ fn status_changes_are_appended_once_and_never_taken_away() {
     s.save_status_change(&p, &stale).unwrap();
     assert_eq!(s.trajectory(p.id).unwrap(), Some(t));
 }
+
+/// A damaged old list does not keep the caseload from opening: the readable ones are split, the
+/// damaged one stays (reading the attendance says so, as before) and is tried again next time.
+#[test]
+fn a_damaged_old_list_is_left_for_its_reads_to_report_and_the_rest_is_split() {
+    let (s, ps, a, t) = old_store();
+    let other = Attendance { date: day(11), ..a.clone() };
+    let key = session_key(other.module, other.date);
+    let mut batch = s.batch();
+    batch.put(key.to_vec(), &other).unwrap();
+    s.commit(batch).unwrap();
+    let mut spoiled = s.attendance.get(key).unwrap().unwrap().to_vec();
+    let last = spoiled.len() - 1;
+    spoiled[last] ^= 1;
+    s.attendance.insert(key, spoiled).unwrap();
+
+    s.split_facts().unwrap();
+    assert_eq!((s.attendance.len(), s.attendance_marks.len()), (1, 3), "the readable list is split");
+    assert_eq!(s.trajectory(ps[0].id).unwrap(), Some(t));
+    assert!(matches!(s.attendance(), Err(StoreError::Corrupt { .. })));
+    assert!(!s.meta.contains_key(META_FACTS).unwrap(), "tried again at the next opening");
+}
