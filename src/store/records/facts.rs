@@ -74,7 +74,7 @@ impl TrajectoryHead {
             closing: t.closing.clone(),
             advice: t.advice.clone(),
             updated_at: t.updated_at,
-            esf_exit: t.esf_exit.clone(),
+            esf_exit: t.esf_exit,
             legacy_history: Vec::new(),
         }
     }
