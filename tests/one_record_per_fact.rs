@@ -168,3 +168,37 @@ fn an_erasure_takes_the_persons_marks_and_status_changes_also_from_a_restored_ba
     assert!(store.trajectory(gone).unwrap().is_none());
     assert_eq!(store.check().unwrap(), Vec::<String>::new());
 }
+
+/// Two copies of one data directory (one device id, and here one clock reading) each add a
+/// status change: two records under two keys, so a sync keeps both.
+#[test]
+fn two_copies_adding_status_changes_at_the_same_moment_write_different_records() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a_dir, b_dir) = (tmp.path().join("a"), tmp.path().join("b"));
+    let emre = {
+        let a = open(&a_dir);
+        a.add_participants(vec![person(3)]).unwrap().remove(0)
+    };
+    copy_dir(&a_dir, &b_dir);
+    let mut added = Vec::new();
+    for (dir, step) in [(&a_dir, Step::Advance), (&b_dir, Step::Close(closing()))] {
+        let store = open(dir);
+        store.set_clock(Box::new(now)).unwrap();
+        let (mut p, mut t) = (emre.clone(), Trajectory::new(emre.id, now()));
+        apply(&mut p, &mut t, step, today(), "Sanne", now()).unwrap();
+        let log = written_by(&store, |s| s.save_status_change(&p, &t).unwrap());
+        let change = log.into_iter().find(|c| kind_name(c) == "status change").unwrap();
+        assert_eq!(store.trajectory(emre.id).unwrap().unwrap().history, t.history);
+        added.push(change);
+    }
+    assert_eq!(added[0].device, added[1].device, "copies share the device id");
+    assert_ne!(added[0].record, added[1].record, "the two status changes took the same key");
+}
+
+fn closing() -> meedoen::domain::trajectory::Closing {
+    meedoen::domain::trajectory::Closing {
+        end_date: today(),
+        outcome: meedoen::domain::trajectory::ExitOutcome::Moved,
+        advice: "Verhuisd naar Zwolle".into(),
+    }
+}

@@ -3,7 +3,7 @@
 //! A session's attendance is stored as one [`AttendanceMark`] per person (keyed by module id,
 //! day, person id), a trajectory as its head ([`TrajectoryHead`], keyed by person id) and one
 //! [`StatusEntry`] per status change (keyed by person id, the hybrid logical time it was written
-//! and the device). Two coaches marking different people at one session, or changing a status on
+//! and random bytes). Two coaches marking different people at one session, or changing a status on
 //! two devices, write different records. Reads assemble the domain's views ([`Attendance`],
 //! [`Trajectory`]); writes put only what changed: the marks that differ (a removed mark is a
 //! delete, a tombstone in the change log) and the status changes not stored yet.
@@ -45,8 +45,12 @@ fn mark_key(module: ModuleId, date: NaiveDate, p: ParticipantId) -> [u8; 36] {
     k
 }
 
-/// A status change's stamp: when it was written on this device, and the device.
-type Stamp = [u8; Hlc::LEN + 16];
+/// Random bytes after a status change's time in its key: two devices (or two copies of one data
+/// directory, which share a device id and may share a clock reading) never write the same key.
+const STAMP_RANDOM: usize = 8;
+
+/// A status change's stamp: when it was written on this device, then random bytes.
+type Stamp = [u8; Hlc::LEN + STAMP_RANDOM];
 
 /// Key of a status change: the person's id, then its stamp.
 fn status_key(p: ParticipantId, stamp: &Stamp) -> Vec<u8> {
@@ -245,17 +249,16 @@ impl Store {
     }
 
     /// `n` stamps for new status changes, in order: the next times of this device's hybrid
-    /// logical clock (later than every entry it wrote), each with the device id, so that two
-    /// devices never stamp alike.
+    /// logical clock (later than every entry it wrote), each followed by random bytes.
     fn stamps(&self, n: usize) -> Result<Vec<Stamp>, StoreError> {
         let mut w = self.writer.lock().map_err(|_| StoreError::Backend("the store's writer is unusable".into()))?;
         let now = (w.clock)();
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
             w.hlc = w.hlc.tick(now);
-            let mut s = [0u8; Hlc::LEN + 16];
+            let mut s = [0u8; Hlc::LEN + STAMP_RANDOM];
             s[..Hlc::LEN].copy_from_slice(&w.hlc.to_bytes());
-            s[Hlc::LEN..].copy_from_slice(&w.device);
+            s[Hlc::LEN..].copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..STAMP_RANDOM]);
             out.push(s);
         }
         Ok(out)
@@ -318,6 +321,12 @@ impl Store {
         let entries = histories.into_iter().flat_map(|(p, h)| h.into_iter().map(move |c| (p, c)));
         for ((participant, change), stamp) in entries.zip(&stamps) {
             batch.put(status_key(participant, stamp), &StatusEntry { participant, change })?;
+        }
+        if batch.is_empty() && !damaged {
+            // Nothing to split (a new store): the mark goes with the next flush; lost, it is
+            // only looked for again.
+            self.meta.insert(META_FACTS, &[1u8][..])?;
+            return Ok(());
         }
         if !damaged {
             batch.index_put(Tree::Meta, META_FACTS.to_vec(), vec![1u8]);

@@ -34,8 +34,8 @@ impl Record for AttendanceMark {
 }
 
 /// One change of a person's trajectory status: stored under the person's id, the hybrid
-/// logical time it was written and the device that wrote it (in history order, and never the
-/// same key on two devices), sealed under the person's key.
+/// logical time it was written and random bytes (in history order, and never the same key on
+/// two devices), sealed under the person's key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusEntry {
     pub participant: ParticipantId,
