@@ -11,7 +11,7 @@ use common::*;
 use meedoen::domain::contact::RecordId;
 use meedoen::domain::goal::GoalId;
 use meedoen::domain::health::AssessmentId;
-use meedoen::domain::module::{Closure, EnrolmentId};
+use meedoen::domain::module::{Closure, EnrolmentId, Mark};
 use meedoen::domain::privacy::{AccessAction, AccessEntry, Consent, ConsentScope};
 use meedoen::store::{Change, Kind, Settings, Store, registry};
 use uuid::Uuid;
@@ -78,8 +78,10 @@ fn walk(store: &Store) -> meedoen::domain::ParticipantId {
     store.save_module(&m).unwrap();
     let e = store.enrolments().unwrap()[0].clone();
     store.save_enrolment(&e).unwrap();
-    let mut att = store.attendance().unwrap().into_iter().find(|a| !a.marks.is_empty()).unwrap();
+    // A session's marks: one changed, one added (the victim's).
+    let mut att = store.attendance().unwrap().into_iter().find(|a| a.marks.len() >= 2).unwrap();
     let marked = att.marks[0].1;
+    att.marks[0].1 = if marked == Mark::Present { Mark::Absent } else { Mark::Present };
     att.marks.push((victim, marked));
     store.save_attendance(&att).unwrap();
     store.save_settings(&Settings { coach: Some("Mohamed".into()), ..Settings::default() }).unwrap();
@@ -121,6 +123,8 @@ fn walk(store: &Store) -> meedoen::domain::ParticipantId {
 
     // Deleted.
     store.delete_closure(today() + chrono::Duration::days(3)).unwrap();
+    att.marks.remove(1);
+    store.save_attendance(&att).unwrap();
     store.erase(victim, "Sanne", today()).unwrap();
     victim
 }
@@ -140,11 +144,18 @@ fn every_registered_kind_leaves_an_entry_per_write_with_revisions_and_tombstones
         *rev = c.revision;
     }
     let by_kind = |k: Kind| log.iter().filter(move |c| c.kind == k as u8);
-    let append_only = [Kind::AccessEntry, Kind::Erasure, Kind::NumberBlock];
-    let never_deleted = [Kind::Module, Kind::Settings, Kind::Attendance, Kind::Erasure, Kind::NumberBlock];
+    let append_only = [Kind::AccessEntry, Kind::Erasure, Kind::NumberBlock, Kind::StatusChange];
+    let never_deleted = [Kind::Module, Kind::Settings, Kind::Erasure, Kind::NumberBlock];
+    // Kinds no longer written: only read, and deleted when a store's first opening splits them
+    // into one record per fact (those tombstones: tests/old_data.rs).
+    let split = [Kind::Attendance];
     let mut seen = BTreeMap::new();
     for info in registry::kinds().iter().filter(|i| i.logged) {
         let k = info.kind;
+        if split.contains(&k) {
+            assert_eq!(by_kind(k).filter(|c| !c.tombstone).count(), 0, "a {} was written", k.name());
+            continue;
+        }
         let written = by_kind(k).filter(|c| c.revision == 1 && !c.tombstone).count();
         let changed = by_kind(k).filter(|c| c.revision > 1 && !c.tombstone).count();
         let deleted: Vec<&Change> = by_kind(k).filter(|c| c.tombstone).collect();
@@ -164,6 +175,9 @@ fn every_registered_kind_leaves_an_entry_per_write_with_revisions_and_tombstones
     assert!(erased.iter().any(|c| c.kind == Kind::Participant as u8 && c.record == victim.as_bytes()));
     let kinds: BTreeSet<u8> = erased.iter().map(|c| c.kind).collect();
     assert!(kinds.len() >= 10, "{kinds:?}");
+    for k in [Kind::AttendanceMark, Kind::StatusChange, Kind::Trajectory] {
+        assert!(kinds.contains(&(k as u8)), "the erasure left no tombstone of a {}", k.name());
+    }
     // The one device, its timestamps in order.
     assert!(log.windows(2).all(|w| w[0].hlc < w[1].hlc));
     assert!(log.iter().all(|c| c.device == store.device_id().unwrap()));

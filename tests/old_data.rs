@@ -397,3 +397,82 @@ fn people_added_to_an_old_caseload_get_random_key_ids_and_everything_keeps_worki
     assert_eq!(store.contacts_of(kept.id).unwrap().len(), 1);
     assert_eq!(store.check().unwrap(), Vec::<String>::new());
 }
+
+/// Written by the build before one record per fact (commit fd2acad, store version 3):
+/// `init` and `demo --participants 12 --seed 7` on 07-12-2026, then through that build's
+/// library more status changes for six people (up to four each) and marks of four or five
+/// people at six sessions. Beside it, what that build read from it: every mark and status
+/// history (`store-v3-before-marks.facts.txt`), and its export's trajectories and attendance
+/// (`store-v3-before-marks.export.json`). The first opening splits the attendance lists and
+/// the trajectories' histories into one record per fact, with change-log entries; the same
+/// marks and histories read after it, in the library and in the export.
+#[test]
+fn a_store_from_before_one_record_per_fact_is_split_and_reads_the_same() {
+    use meedoen::store::{Kind, Store};
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let expected: Vec<String> = std::fs::read_to_string(fixtures.join("store-v3-before-marks.facts.txt"))
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let facts = |store: &Store| {
+        let mut lines = Vec::new();
+        for a in store.attendance().unwrap() {
+            for (p, m) in &a.marks {
+                lines.push(format!("mark {} {} {} {}", a.module.0, a.date, p.0, m.code()));
+            }
+        }
+        for t in store.trajectories().unwrap() {
+            for (i, c) in t.history.iter().enumerate() {
+                let (coach, reason) = (c.coach.replace(' ', "_"), c.reason.replace(' ', "_"));
+                let (from, to) = (c.from.code(), c.to.code());
+                lines.push(format!("status {} {i} {} {from} {to} {coach} {reason}", t.participant.0, c.date));
+            }
+        }
+        lines.sort();
+        lines
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fixture("store-v3-before-marks", tmp.path());
+    let store = Store::open(&dir, "oude gegevens blijven werken").unwrap();
+    assert_eq!(facts(&store), expected);
+    let (marks, changes) = (expected.iter().filter(|l| l.starts_with("mark ")).count(), 32);
+    assert_eq!(marks, 48);
+    // The split is in the change log: every old list deleted, every mark, status change and
+    // rewritten head written.
+    let log = store.changes().unwrap();
+    let of = |k: Kind| log.iter().filter(move |c| c.kind == k as u8);
+    let lists: std::collections::HashSet<&[u8]> = of(Kind::Attendance).map(|c| c.record.as_slice()).collect();
+    let deleted: std::collections::HashSet<&[u8]> =
+        of(Kind::Attendance).filter(|c| c.tombstone).map(|c| c.record.as_slice()).collect();
+    assert!(!lists.is_empty());
+    assert_eq!(lists, deleted, "every old attendance list is gone");
+    assert_eq!(of(Kind::AttendanceMark).filter(|c| !c.tombstone).count(), marks);
+    assert_eq!(of(Kind::StatusChange).filter(|c| !c.tombstone).count(), changes);
+    let split = log.iter().position(|c| c.kind == Kind::AttendanceMark as u8).unwrap();
+    let heads: std::collections::HashSet<&[u8]> =
+        log[split..].iter().filter(|c| c.kind == Kind::Trajectory as u8).map(|c| c.record.as_slice()).collect();
+    assert_eq!(heads.len(), 12, "every head rewritten with the split");
+    assert_eq!(store.check().unwrap(), Vec::<String>::new());
+    let n = log.len();
+    drop(store);
+    // A second opening finds it split.
+    let store = Store::open(&dir, "oude gegevens blijven werken").unwrap();
+    assert_eq!(store.changes().unwrap().len(), n);
+    assert_eq!(facts(&store), expected);
+    drop(store);
+    // The program reads the same: counts, `check`, and the export's trajectories and attendance.
+    let v = opens_with_counts("store-v3-before-marks", [12, 33, 20, 8, 7, 259, 5, 1, 2, 12]);
+    let old: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixtures.join("store-v3-before-marks.export.json")).unwrap())
+            .unwrap();
+    assert_eq!(v["trajectories"], old["trajectories"]);
+    let mut attendance: Vec<serde_json::Value> = v["enrolments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| serde_json::json!({"enrolment_id": e["enrolment_id"], "attendance": e["attendance"]}))
+        .collect();
+    attendance.sort_by_key(|x| x["enrolment_id"].as_str().unwrap_or_default().to_string());
+    assert_eq!(serde_json::Value::Array(attendance), old["attendance"]);
+}

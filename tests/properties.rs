@@ -221,8 +221,9 @@ fn decode_as_every_kind(bytes: &[u8], keys: &Keys) {
     use meedoen::domain::health::Assessment;
     use meedoen::domain::module::{Attendance, Closure, Enrolment, Module};
     use meedoen::domain::signal::{PartnerReferral, Signal};
-    use meedoen::domain::trajectory::Trajectory;
-    use meedoen::store::{AssessmentDraft, ContactSummary, Draft, Settings};
+    use meedoen::store::{
+        AssessmentDraft, AttendanceMark, ContactSummary, Draft, Settings, StatusEntry, TrajectoryHead,
+    };
     let _ = codec::decode::<Participant>(bytes, keys);
     let _ = codec::decode::<Draft>(bytes, keys);
     let _ = codec::decode::<Settings>(bytes, keys);
@@ -235,7 +236,9 @@ fn decode_as_every_kind(bytes: &[u8], keys: &Keys) {
     let _ = codec::decode::<Closure>(bytes, keys);
     let _ = codec::decode::<Contact>(bytes, keys);
     let _ = codec::decode::<Appointment>(bytes, keys);
-    let _ = codec::decode::<Trajectory>(bytes, keys);
+    let _ = codec::decode::<TrajectoryHead>(bytes, keys);
+    let _ = codec::decode::<AttendanceMark>(bytes, keys);
+    let _ = codec::decode::<StatusEntry>(bytes, keys);
     let _ = codec::decode::<Signal>(bytes, keys);
     let _ = codec::decode::<PartnerReferral>(bytes, keys);
     let _ = codec::decode::<ContactSummary>(bytes, keys);

@@ -550,6 +550,8 @@ impl Store {
             Tree::Erasures => &self.erasures,
             Tree::Changes => &self.changes,
             Tree::ChangeHeads => &self.change_heads,
+            Tree::AttendanceMarks => &self.attendance_marks,
+            Tree::StatusChanges => &self.status_changes,
         }
     }
 }

@@ -76,6 +76,10 @@ pub enum Kind {
     Change = 25,
     /// A block of participant numbers claimed by a device (see `store::numbers`).
     NumberBlock = 26,
+    /// One person's mark at one session (see `store::facts`).
+    AttendanceMark = 27,
+    /// One change of a person's trajectory status, appended (see `store::facts`).
+    StatusChange = 28,
 }
 
 impl Kind {
@@ -107,6 +111,8 @@ impl Kind {
             24 => Some(Kind::PendingErasure),
             25 => Some(Kind::Change),
             26 => Some(Kind::NumberBlock),
+            27 => Some(Kind::AttendanceMark),
+            28 => Some(Kind::StatusChange),
             _ => None,
         }
     }
@@ -142,6 +148,8 @@ impl Kind {
             Kind::PendingErasure => "erasure in progress",
             Kind::Change => "change log entry",
             Kind::NumberBlock => "participant number block",
+            Kind::AttendanceMark => "attendance mark",
+            Kind::StatusChange => "status change",
         }
     }
 }

@@ -12,7 +12,6 @@ use super::StoreError;
 use super::records::ContactSummary;
 use super::registry::Tree;
 use super::repo::{Store, child_key};
-use crate::domain::Participant;
 use crate::domain::ParticipantId;
 use crate::domain::contact::{Appointment, Contact};
 use crate::domain::signal::{PartnerReferral, Signal};
@@ -157,23 +156,6 @@ impl Store {
         self.scan(&self.referrals, p.as_bytes())
     }
 
-    pub fn trajectories(&self) -> Result<Vec<Trajectory>, StoreError> {
-        self.scan(&self.trajectories, &[])
-    }
-
-    pub fn trajectory(&self, p: ParticipantId) -> Result<Option<Trajectory>, StoreError> {
-        self.trajectories.get(p.as_bytes())?.map(|v| self.unseal(&v, p.as_bytes())).transpose()
-    }
-
-    /// Saves a status change: the participant and its trajectory in one transaction, then flushes.
-    pub fn save_status_change(&self, p: &Participant, t: &Trajectory) -> Result<(), StoreError> {
-        self.tag_coaches([p])?;
-        let mut batch = self.batch();
-        batch.put(p.id.as_bytes().to_vec(), p)?;
-        batch.put(p.id.as_bytes().to_vec(), t)?;
-        self.commit(batch)
-    }
-
     /// Many day records at once (demo data), indexes included, then a flush.
     pub fn add_day_records(
         &self,
@@ -203,7 +185,7 @@ impl Store {
         })?;
         self.put_records(signals, |s| child_key(s.participant.as_bytes(), s.id.0.as_bytes()).to_vec())?;
         self.put_records(referrals, |r| child_key(r.participant.as_bytes(), r.id.0.as_bytes()).to_vec())?;
-        self.put_records(trajectories, |t| t.participant.as_bytes().to_vec())?;
+        self.add_trajectories(trajectories)?;
         self.flush()
     }
 }

@@ -13,6 +13,7 @@ mod damage;
 mod day;
 mod device;
 mod error;
+mod facts;
 mod files;
 mod highwater;
 pub mod hlc;
@@ -38,7 +39,9 @@ pub use files::{owner_only_umask, write_private};
 pub use highwater::{forget as forget_generation, set_state_dir};
 pub use keys::{LockedStore, StoreState};
 pub use privacy::ErasureReport;
-pub use records::{AssessmentDraft, ContactSummary, Draft, DraftKind, Settings};
+pub use records::{
+    AssessmentDraft, AttendanceMark, ContactSummary, Draft, DraftKind, Settings, StatusEntry, TrajectoryHead,
+};
 pub use repo::Store;
 pub use restore::{Backup, BackupKey, Restored};
 pub use space::ROOM_TO_REOPEN;

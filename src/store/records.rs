@@ -1,6 +1,9 @@
 //! Which types are stored, under which kind and schema version, and how old schemas migrate.
 
+mod facts;
 mod key_records;
+
+pub use facts::{AttendanceMark, StatusEntry, TrajectoryHead};
 
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +15,6 @@ use crate::domain::goal::Goal;
 use crate::domain::health::Assessment;
 use crate::domain::module::{Attendance, Closure, Enrolment, Module};
 use crate::domain::signal::{PartnerReferral, Signal};
-use crate::domain::trajectory::Trajectory;
 use crate::domain::{Participant, ParticipantId};
 
 /// Reads a record whose newer schema only appended fields at the end: bincode reads the old
@@ -238,21 +240,6 @@ impl Record for Contact {
 impl Record for Appointment {
     const KIND: Kind = Kind::Appointment;
     const SCHEMA: u16 = 1;
-    fn owner(&self) -> Option<ParticipantId> {
-        Some(self.participant)
-    }
-}
-
-impl Record for Trajectory {
-    const KIND: Kind = Kind::Trajectory;
-    /// Schema 2 added the ESF+ exit results at the end.
-    const SCHEMA: u16 = 2;
-    fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
-        match schema {
-            1 => with_appended(Kind::Trajectory, payload, &crate::domain::esf::EsfExit::default()),
-            _ => Err(StoreError::Corrupt { kind: "trajectory", reason: format!("unknown schema version {schema}") }),
-        }
-    }
     fn owner(&self) -> Option<ParticipantId> {
         Some(self.participant)
     }

@@ -36,10 +36,12 @@ pub enum Tree {
     Erasures,
     Changes,
     ChangeHeads,
+    AttendanceMarks,
+    StatusChanges,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 24] = [
+    pub const ALL: [Tree; 26] = [
         Tree::Meta,
         Tree::Participants,
         Tree::IxNumber,
@@ -64,6 +66,8 @@ impl Tree {
         Tree::Erasures,
         Tree::Changes,
         Tree::ChangeHeads,
+        Tree::AttendanceMarks,
+        Tree::StatusChanges,
     ];
 
     /// The tree's name in the data file (and in backups). Stored: never change one.
@@ -93,6 +97,8 @@ impl Tree {
             Tree::Erasures => "erasures",
             Tree::Changes => "changes",
             Tree::ChangeHeads => "change_heads",
+            Tree::AttendanceMarks => "attendance_marks",
+            Tree::StatusChanges => "status_changes",
         }
     }
 
@@ -125,7 +131,8 @@ pub enum Erase {
     KeyedByOwner,
     /// Sealed under the person's key and keyed otherwise: the tree is scanned by key id.
     SealedUnderOwner,
-    /// Shared records that hold marks of many people (attendance): their marks are taken out.
+    /// Shared records that hold marks of many people (attendance lists as stored before one
+    /// record per mark): their marks are taken out.
     MarksOf,
     /// Not about one person (modules, closures, settings, the erasure traces, the log itself).
     NotPersonal,
@@ -220,7 +227,9 @@ fn build() -> Vec<KindInfo> {
     use super::changelog::ChangePage;
     use super::crypto::{KeyChunk, Keyring, WrappedKey};
     use super::privacy::PendingErasure;
-    use super::records::{AssessmentDraft, ContactSummary, Draft, Settings};
+    use super::records::{
+        AssessmentDraft, AttendanceMark, ContactSummary, Draft, Settings, StatusEntry, TrajectoryHead,
+    };
     use crate::domain::Participant;
     use crate::domain::contact::{Appointment, Contact};
     use crate::domain::goal::Goal;
@@ -228,7 +237,6 @@ fn build() -> Vec<KindInfo> {
     use crate::domain::module::{Attendance, Closure, Enrolment, Module};
     use crate::domain::privacy::{AccessEntry, Consent, Erasure};
     use crate::domain::signal::{PartnerReferral, Signal};
-    use crate::domain::trajectory::Trajectory;
     use Erase::{KeyedByOwner, MarksOf, NotPersonal, PrefixedByOwner, SealedUnderOwner};
     vec![
         sealed::<Participant>(Tree::Participants, true, KeyedByOwner, Some("participants")),
@@ -239,11 +247,13 @@ fn build() -> Vec<KindInfo> {
         sealed::<AssessmentDraft>(Tree::AssessmentDrafts, false, KeyedByOwner, None),
         sealed::<Module>(Tree::Modules, true, NotPersonal, Some("modules")),
         sealed::<Enrolment>(Tree::Enrolments, true, SealedUnderOwner, Some("enrolments")),
+        // Attendance lists of before one record per mark: read until the store's first opening
+        // splits them into marks (`store::facts`), and in old backups.
         sealed::<Attendance>(Tree::Attendance, true, MarksOf, Some("sessions")),
         sealed::<Closure>(Tree::Closures, true, NotPersonal, Some("sessions")),
         sealed::<Contact>(Tree::Contacts, true, PrefixedByOwner, Some("contacts")),
         sealed::<Appointment>(Tree::Appointments, true, PrefixedByOwner, Some("appointments")),
-        sealed::<Trajectory>(Tree::Trajectories, true, KeyedByOwner, Some("trajectories")),
+        sealed::<TrajectoryHead>(Tree::Trajectories, true, KeyedByOwner, Some("trajectories")),
         sealed::<Signal>(Tree::Signals, true, PrefixedByOwner, Some("signals")),
         sealed::<PartnerReferral>(Tree::Referrals, true, PrefixedByOwner, Some("referrals")),
         sealed::<ContactSummary>(Tree::IxLastContact, false, KeyedByOwner, None),
@@ -257,6 +267,8 @@ fn build() -> Vec<KindInfo> {
         sealed::<PendingErasure>(Tree::Meta, false, NotPersonal, None),
         sealed::<ChangePage>(Tree::Changes, false, NotPersonal, None),
         sealed::<super::numbers::NumberBlock>(Tree::Meta, true, NotPersonal, None),
+        sealed::<AttendanceMark>(Tree::AttendanceMarks, true, SealedUnderOwner, Some("sessions")),
+        sealed::<StatusEntry>(Tree::StatusChanges, true, PrefixedByOwner, Some("trajectories")),
     ]
 }
 

@@ -12,7 +12,7 @@ use super::records::{AssessmentDraft, Draft, Settings};
 use super::registry::Tree;
 use crate::domain::goal::Goal;
 use crate::domain::health::Assessment;
-use crate::domain::module::{Attendance, Closure, Enrolment, Module, ModuleId};
+use crate::domain::module::{Closure, Enrolment, Module};
 use crate::domain::{Participant, ParticipantId};
 
 /// Version of the tree layout; migrations run on open when an older store is found.
@@ -60,6 +60,10 @@ pub struct Store {
     pub(super) changes: sled::Tree,
     /// Per record, its latest revision and the entry that wrote it.
     pub(super) change_heads: sled::Tree,
+    /// One record per person per session (module, day, person): see `facts`.
+    pub(super) attendance_marks: sled::Tree,
+    /// One record per change of a person's status (person, time written, device): see `facts`.
+    pub(super) status_changes: sled::Tree,
     /// The one writer: commits take it, so they are one at a time.
     pub(super) writer: std::sync::Mutex<super::changelog::Writer>,
     /// Taken while the `keys` tree is rewritten (see [`Store::writing_keys`]).
@@ -129,6 +133,8 @@ impl Store {
             erasures: db.open_tree("erasures")?,
             changes: db.open_tree("changes")?,
             change_heads: db.open_tree("change_heads")?,
+            attendance_marks: db.open_tree(Tree::AttendanceMarks.name())?,
+            status_changes: db.open_tree(Tree::StatusChanges.name())?,
             writer: std::sync::Mutex::new(super::changelog::Writer::placeholder()),
             key_writes: std::sync::Mutex::new(()),
             generation: std::sync::atomic::AtomicU64::new(0),
@@ -143,6 +149,7 @@ impl Store {
         store.migrate()?;
         let writer = store.start_writer()?;
         *store.writer.lock().map_err(|_| StoreError::Backend("writer unusable".into()))? = writer;
+        store.split_facts()?;
         store.resume_erasures()?;
         Ok(store)
     }
@@ -439,22 +446,6 @@ impl Store {
         self.scan(&self.enrolments, &[])
     }
 
-    /// Saves one session's attendance and returns after it is on disk.
-    pub fn save_attendance(&self, a: &Attendance) -> Result<(), StoreError> {
-        self.put_one(session_key(a.module, a.date), a)
-    }
-
-    pub fn attendance(&self) -> Result<Vec<Attendance>, StoreError> {
-        self.scan(&self.attendance, &[])
-    }
-
-    /// Many enrolments and attendance lists at once (demo data), then a flush.
-    pub fn add_module_records(&self, enrolments: &[Enrolment], attendance: &[Attendance]) -> Result<(), StoreError> {
-        self.put_records(enrolments, |e| child_key(e.module.0.as_bytes(), e.id.0.as_bytes()).to_vec())?;
-        self.put_records(attendance, |a| session_key(a.module, a.date).to_vec())?;
-        self.flush()
-    }
-
     pub fn save_closure(&self, c: &Closure) -> Result<(), StoreError> {
         self.put_one(c.date.num_days_from_ce().to_be_bytes(), c)
     }
@@ -494,14 +485,6 @@ pub(super) fn child_key(parent: &[u8; 16], child: &[u8; 16]) -> [u8; 32] {
     let mut k = [0; 32];
     k[..16].copy_from_slice(parent);
     k[16..].copy_from_slice(child);
-    k
-}
-
-/// Key of a session: the module's id, then the date's day number (big endian, so in date order).
-fn session_key(module: ModuleId, date: chrono::NaiveDate) -> [u8; 20] {
-    let mut k = [0; 20];
-    k[..16].copy_from_slice(module.0.as_bytes());
-    k[16..].copy_from_slice(&date.num_days_from_ce().to_be_bytes());
     k
 }
 

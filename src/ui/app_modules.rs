@@ -83,7 +83,7 @@ impl App {
             .into_iter()
             .flat_map(|p| self.access_for(p, crate::domain::privacy::AccessAction::Recorded("attendance".into())))
             .collect();
-        match self.store.with_access(access, |s| s.save_attendance(&a)) {
+        match self.store.with_access(access, |s| s.save_marks(&before, &a)) {
             Ok(()) => {
                 self.pop();
                 self.reload_modules();
