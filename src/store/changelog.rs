@@ -189,8 +189,10 @@ pub(super) struct Writer {
     pub next_seq: u64,
     pub device: [u8; 16],
     pub clock: WallClock,
-    /// Access entries to write with the next commit (see [`Store::with_access`]).
-    pub pending_access: Vec<AccessEntry>,
+    /// Access entries to write with the next commit made on the thread that set them (see
+    /// [`Store::with_access`]): a commit of another thread (a sync applying what came in, say)
+    /// does not take them.
+    pub pending_access: Vec<(std::thread::ThreadId, AccessEntry)>,
     /// The settings' revision as the newest page of the log says (see [`ChangePage::settings`]).
     pub settings: Option<u64>,
 }
@@ -227,7 +229,7 @@ impl Store {
     /// per logged record, in one transaction; returns after it is on disk (unless the batch says
     /// otherwise). Access entries given to [`Store::with_access`] go into this commit.
     pub fn commit(&self, mut batch: Batch<'_>) -> Result<(), StoreError> {
-        let pending = std::mem::take(&mut self.writer.lock().map_err(|_| poisoned())?.pending_access);
+        let pending = self.take_pending_access()?;
         for entry in &pending {
             batch.access(entry)?;
         }
@@ -423,9 +425,14 @@ impl Store {
         entries: Vec<AccessEntry>,
         write: impl FnOnce(&Store) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.writer.lock().map_err(|_| poisoned())?.pending_access = entries;
+        let me = std::thread::current().id();
+        {
+            let mut w = self.writer.lock().map_err(|_| poisoned())?;
+            w.pending_access.retain(|(t, _)| *t != me);
+            w.pending_access.extend(entries.into_iter().map(|e| (me, e)));
+        }
         let out = write(self);
-        let left = std::mem::take(&mut self.writer.lock().map_err(|_| poisoned())?.pending_access);
+        let left = self.take_pending_access()?;
         let out = out?;
         if !left.is_empty() {
             let mut batch = self.batch();
@@ -435,6 +442,15 @@ impl Store {
             self.commit(batch)?;
         }
         Ok(out)
+    }
+
+    /// The access entries this thread set to go with its next commit, taken.
+    fn take_pending_access(&self) -> Result<Vec<AccessEntry>, StoreError> {
+        let me = std::thread::current().id();
+        let mut w = self.writer.lock().map_err(|_| poisoned())?;
+        let (mine, others) = std::mem::take(&mut w.pending_access).into_iter().partition(|(t, _)| *t == me);
+        w.pending_access = others;
+        Ok(mine.into_iter().map(|(_, e): (_, AccessEntry)| e).collect())
     }
 
     /// Replaces the wall clock the change log's timestamps are taken from (tests).

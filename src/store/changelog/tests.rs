@@ -72,6 +72,39 @@ fn access_entries_go_with_the_save_or_not_at_all() {
     assert_eq!(store.access_log_of(p.id).unwrap().len(), 1);
 }
 
+/// A commit made on another thread while a save runs (a sync applying what came in) does not
+/// take the save's access entries: they go with the save's own commit.
+#[test]
+fn access_entries_go_with_their_own_save_when_another_thread_commits_meanwhile() {
+    let store = Store::temporary().unwrap();
+    let p = store.add_participant(person()).unwrap();
+    let pages_before = store.changes.len();
+    let entry = AccessEntry {
+        participant: p.id,
+        at: Utc::now(),
+        coach: "Sanne".into(),
+        action: crate::domain::privacy::AccessAction::Recorded("x".into()),
+    };
+    let mut changed = p.clone();
+    changed.phone = "06".into();
+    store
+        .with_access(vec![entry], |s| {
+            std::thread::scope(|t| {
+                t.spawn(|| s.save_closure(&Closure { date: chrono::NaiveDate::MIN, reason: String::new() }))
+                    .join()
+                    .unwrap()
+            })?;
+            s.update_participant(&changed)
+        })
+        .unwrap();
+    // Two more pages (commits): the closure day alone, then the change with its entry.
+    assert_eq!(store.changes.len(), pages_before + 2);
+    let (key, last) = store.changes.last().unwrap().unwrap();
+    let page: ChangePage = store.unseal(&last, &key).unwrap();
+    let kinds: Vec<u8> = page.entries.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [Kind::Participant as u8, Kind::AccessEntry as u8]);
+}
+
 /// Settings sealed before revisions were (format 2) still read, with or without a head, and are
 /// bound when next written; from then on an unbound value, an older bound value (with its head
 /// put back too) or the record removed is an error.
