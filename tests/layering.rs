@@ -30,8 +30,6 @@ const KNOWN_CYCLES: &[&str] = &[
     "ui: layer <-> popup",
     "ui: layer <-> screens",
     "ui::screens: participant <-> privacy",
-    "ui: lock <-> view",
-    "ui::screens: participant <-> participant_day",
 ];
 
 type ModPath = Vec<String>;

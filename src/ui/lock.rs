@@ -13,7 +13,7 @@ use zeroize::{Zeroize, Zeroizing};
 use super::app::App;
 use super::keymap::Action;
 use super::layer::{Ctx, Effect, Input, Layer, Outcome};
-use super::view::Ui;
+use super::theme::Ui;
 use crate::store::StoreError;
 
 /// Wrong tries that cost nothing (typos); from the next wrong one on the lock waits.

@@ -15,7 +15,7 @@ use crate::domain::validate::format_date;
 use crate::ui::caseload::Caseload;
 use crate::ui::keymap::Action;
 use crate::ui::layer::{Ctx, Effect, Input, Outcome};
-use crate::ui::view::Ui;
+use crate::ui::theme::Ui;
 
 /// The consent per scope, then the access log newest first.
 pub fn render_tab(frame: &mut Frame, area: Rect, ui: &Ui, consents: &[Consent], log: &[AccessEntry], selected: usize) {

@@ -15,7 +15,7 @@ use crate::domain::validate::format_date;
 use crate::domain::{ParticipantId, Status};
 use crate::ui::caseload::Caseload;
 use crate::ui::keymap::Action;
-use crate::ui::view::Ui;
+use crate::ui::theme::Ui;
 
 /// One selectable line of the start screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
