@@ -29,7 +29,6 @@ const KNOWN_CYCLES: &[&str] = &[
     "ui: layer <-> lock",
     "ui: layer <-> popup",
     "ui: layer <-> screens",
-    "ui::screens: participant <-> privacy",
 ];
 
 type ModPath = Vec<String>;

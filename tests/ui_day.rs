@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use meedoen::domain::Status;
 use meedoen::ui::app::{App, Screen};
-use meedoen::ui::screens::participant::Tab;
+use meedoen::ui::tab::Tab;
 use ratatui::crossterm::event::KeyCode;
 
 fn flash(app: &App) -> String {

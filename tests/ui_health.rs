@@ -9,7 +9,7 @@ use meedoen::domain::health::Assessment;
 use meedoen::i18n::Lang;
 use meedoen::store::Store;
 use meedoen::ui::app::{App, Popup, Screen};
-use meedoen::ui::screens::participant::Tab;
+use meedoen::ui::tab::Tab;
 use ratatui::crossterm::event::KeyCode;
 
 /// Opens Öztürk, Fatma (the first on the start screen).

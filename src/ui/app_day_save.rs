@@ -7,7 +7,7 @@ use super::day_forms;
 use super::form::Form;
 use super::form_values::FieldError;
 use super::layer::{self, Layer};
-use super::screens::participant::Tab;
+use super::tab::Tab;
 use crate::domain::ParticipantId;
 use crate::domain::contact::RecordId;
 use crate::domain::esf::EsfExit;

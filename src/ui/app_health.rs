@@ -8,7 +8,7 @@ use super::app::{App, FormScreen, Popup, Screen};
 use super::goal_form;
 use super::layer;
 use super::screens::assessment::AssessmentState;
-use super::screens::participant::Tab;
+use super::tab::Tab;
 use crate::domain::ParticipantId;
 use crate::domain::goal::{Area, Goal};
 use crate::domain::health::{Assessment, DIMENSIONS};

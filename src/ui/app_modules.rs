@@ -203,7 +203,7 @@ impl App {
         self.reload_modules();
         self.pop();
         if let Some(Screen::Participant(p)) = layer::top_screen_mut(&mut self.layers) {
-            p.show_tab(super::screens::participant::Tab::Modules);
+            p.show_tab(super::tab::Tab::Modules);
         }
         let Some(m) = self.modules.module(module) else {
             return;

@@ -7,7 +7,7 @@
 use super::app::{App, Screen};
 use super::layer::{self, Layer};
 use super::popup::Popup;
-use super::screens::participant::Tab;
+use super::tab::Tab;
 use crate::domain::ParticipantId;
 use crate::domain::form_kind::FormKind;
 use crate::domain::goal::Goal;

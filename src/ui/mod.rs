@@ -33,6 +33,7 @@ pub mod popup;
 pub mod radar;
 pub mod screens;
 mod stack;
+pub mod tab;
 pub mod theme;
 pub mod view;
 

@@ -10,7 +10,7 @@ use super::keymap::{self, Action, Context};
 use super::layer::{self, Ctx, Effect, Input, Layer, Outcome};
 use super::lock::LockState;
 use super::popup::Popup;
-use super::screens::participant::Tab;
+use super::tab::Tab;
 
 impl App {
     /// The screen on top (popups and the lock may be over it).

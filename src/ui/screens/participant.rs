@@ -15,35 +15,8 @@ use crate::domain::{Participant, ParticipantId};
 use crate::ui::keymap::Action;
 use crate::ui::modules_data::ModuleData;
 use crate::ui::radar;
+use crate::ui::tab::Tab;
 use crate::ui::theme::Ui;
-
-/// The tabs of the participant screen. Later issues fill the ones after the profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Profile,
-    PositiveHealth,
-    Goals,
-    Contacts,
-    Modules,
-    Signals,
-    Privacy,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 7] =
-        [Tab::Profile, Tab::PositiveHealth, Tab::Goals, Tab::Contacts, Tab::Modules, Tab::Signals, Tab::Privacy];
-    fn key(self) -> &'static str {
-        match self {
-            Tab::Profile => "tab.profile",
-            Tab::PositiveHealth => "tab.positive_health",
-            Tab::Goals => "tab.goals",
-            Tab::Contacts => "tab.contacts",
-            Tab::Modules => "tab.modules",
-            Tab::Signals => "tab.signals",
-            Tab::Privacy => "tab.privacy",
-        }
-    }
-}
 
 /// Lines a page key scrolls a tab.
 const PAGE: u16 = 10;

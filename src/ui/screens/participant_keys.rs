@@ -2,7 +2,7 @@
 //! and the context and returns effects (open this form, save this goal, ask this question);
 //! the executor does the writing.
 
-use super::participant::{ParticipantState, Tab};
+use super::participant::ParticipantState;
 use crate::domain::Status;
 use crate::domain::form_kind::FormKind;
 use crate::domain::module::EnrolmentStatus;
@@ -10,6 +10,7 @@ use crate::domain::trajectory::Change;
 use crate::ui::keymap::Action;
 use crate::ui::layer::{Ctx, Effect, Input, Layer, Outcome, Screen};
 use crate::ui::popup::{ConfirmKind, Popup};
+use crate::ui::tab::Tab;
 
 fn flash(ctx: &Ctx, key: &str) -> Outcome {
     Outcome::one(Effect::Flash(ctx.strings.get(key).to_string(), true))

@@ -9,12 +9,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::modules::time_label;
-use super::participant::Tab;
 use crate::domain::attention::{self, CATEGORIES, Facts, Item, Reason, Rules};
 use crate::domain::validate::format_date;
 use crate::domain::{ParticipantId, Status};
 use crate::ui::caseload::Caseload;
 use crate::ui::keymap::Action;
+use crate::ui::tab::Tab;
 use crate::ui::theme::Ui;
 
 /// One selectable line of the start screen.
