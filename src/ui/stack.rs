@@ -7,7 +7,8 @@ use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::app::{App, Screen};
 use super::keymap::{self, Action, Context};
-use super::layer::{self, Ctx, Effect, Input, Layer, Outcome};
+use super::layer::{Ctx, Effect, Input, Outcome};
+use super::layers::{self, Layer};
 use super::lock::LockState;
 use super::popup::Popup;
 use super::tab::Tab;
@@ -16,7 +17,7 @@ impl App {
     /// The screen on top (popups and the lock may be over it).
     pub fn screen(&self) -> &Screen {
         // The start screen is never taken off the bottom of the stack.
-        layer::top_screen(&self.layers).expect("the start screen is at the bottom")
+        layers::top_screen(&self.layers).expect("the start screen is at the bottom")
     }
 
     /// Every layer, bottom first.
@@ -180,7 +181,7 @@ impl App {
             start: &self.start,
             modules: &self.modules,
         };
-        match layer::top_screen_mut(&mut self.layers) {
+        match layers::top_screen_mut(&mut self.layers) {
             Some(Screen::Start(s)) => s.handle(input, &mut ctx),
             Some(Screen::List(s)) => s.handle(input, &mut ctx),
             Some(Screen::Search(s)) => s.handle(input, &mut ctx),
