@@ -144,17 +144,9 @@ impl App {
         // Popups and the lock: modal, they answer every key or none.
         if let Some((contexts, typing)) = self.layers[top].overlay_contexts() {
             let action = keymap::resolve(ev, &contexts, typing);
-            let ctx = Ctx {
-                strings: &self.strings,
-                today: self.today,
-                now,
-                coach: &self.coach,
-                caseload: &mut self.caseload,
-                start: &self.start,
-                modules: &self.modules,
-            };
+            let (ctx, layers) = self.ctx_and_layers(now);
             let input = Input { action, key: ev };
-            return match &mut self.layers[top] {
+            return match &mut layers[top] {
                 Layer::Popup(p) => p.handle(input, &ctx),
                 Layer::Lock(l) => l.handle(input, &ctx),
                 Layer::Screen(_) => Outcome::Ignored,
@@ -170,9 +162,10 @@ impl App {
         global(action)
     }
 
-    /// The top screen's answer.
-    fn screen_layer(&mut self, input: Input, now: chrono::DateTime<chrono::Utc>) -> Outcome {
-        let mut ctx = Ctx {
+    /// What a layer may read (`Ctx`, built here only) beside the stack, so that one layer can
+    /// be borrowed mutably while it reads the context.
+    fn ctx_and_layers(&mut self, now: chrono::DateTime<chrono::Utc>) -> (Ctx<'_>, &mut Vec<Layer>) {
+        let ctx = Ctx {
             strings: &self.strings,
             today: self.today,
             now,
@@ -181,7 +174,13 @@ impl App {
             start: &self.start,
             modules: &self.modules,
         };
-        match layers::top_screen_mut(&mut self.layers) {
+        (ctx, &mut self.layers)
+    }
+
+    /// The top screen's answer.
+    fn screen_layer(&mut self, input: Input, now: chrono::DateTime<chrono::Utc>) -> Outcome {
+        let (mut ctx, layers) = self.ctx_and_layers(now);
+        match layers::top_screen_mut(layers) {
             Some(Screen::Start(s)) => s.handle(input, &mut ctx),
             Some(Screen::List(s)) => s.handle(input, &mut ctx),
             Some(Screen::Search(s)) => s.handle(input, &mut ctx),
