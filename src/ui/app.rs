@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::caseload::Caseload;
-use super::layers::{self, Layer};
+use super::layers::Stack;
 use super::screens::participant::ParticipantState;
 use super::screens::start::StartState;
 use super::theme::Theme;
@@ -36,7 +36,7 @@ pub struct App {
     /// The start screen shows the whole team rather than the coach's own caseload.
     pub team: bool,
     /// The layers, bottom first: the start screen, the screens opened over it, popups, the lock.
-    pub(super) layers: Vec<Layer>,
+    pub(super) layers: Stack,
     /// A one-line message in the footer until the next key: (text, is an error).
     pub flash: Option<(String, bool)>,
     pub quit: bool,
@@ -101,7 +101,7 @@ impl App {
             start: Default::default(),
             contact_summaries: None,
             team: false,
-            layers: vec![Layer::Screen(Screen::Start(start))],
+            layers: Stack::new(start),
             flash: None,
             quit: false,
             fatal: None,
@@ -172,7 +172,7 @@ impl App {
 
     /// The list and search screens recompute their rows from the caseload.
     pub(super) fn refresh_lists(&mut self) {
-        for screen in layers::screens_mut(&mut self.layers) {
+        for screen in self.layers.screens_mut() {
             match screen {
                 Screen::List(s) => s.refresh(&mut self.caseload),
                 Screen::Search(s) => s.refresh(&mut self.caseload),

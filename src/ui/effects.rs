@@ -6,7 +6,7 @@
 
 use super::app::{App, Screen};
 use super::layer::{Changed, Effect};
-use super::layers::{self, Layer};
+use super::layers::Layer;
 use super::popup::Popup;
 
 impl App {
@@ -37,16 +37,14 @@ impl App {
             }
             Effect::Pop => {
                 // The start screen at the bottom is never taken off.
-                if self.layers.len() > 1 {
-                    self.layers.pop();
-                }
+                self.layers.pop();
             }
             Effect::PopScreen => {
                 self.pop();
             }
             Effect::Open { participant, tab } => {
                 self.open_participant(participant);
-                if let (Some(tab), Some(Screen::Participant(p))) = (tab, layers::top_screen_mut(&mut self.layers)) {
+                if let (Some(tab), Screen::Participant(p)) = (tab, self.layers.top_screen_mut()) {
                     p.show_tab(tab);
                 }
             }
@@ -87,7 +85,7 @@ impl App {
             Effect::ResumeAssessment(draft) => self.resume_assessment(*draft),
             Effect::OfferNextDraft => self.offer_next_draft(),
             Effect::DiscardForm => {
-                if let Some(Screen::Form(f)) = layers::top_screen(&self.layers) {
+                if let Screen::Form(f) = self.layers.top_screen() {
                     let key = f.draft_key.clone();
                     let res = self.store.delete_draft(&key);
                     self.report(res);

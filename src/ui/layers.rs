@@ -47,21 +47,80 @@ impl Layer {
     }
 }
 
-/// The screen nearest the top (popups and the lock may be above it). The stack always holds
-/// the start screen at the bottom.
-pub fn top_screen(layers: &[Layer]) -> Option<&Screen> {
-    layers.iter().rev().find_map(|l| if let Layer::Screen(s) = l { Some(s) } else { None })
+fn as_screen(l: &Layer) -> Option<&Screen> {
+    if let Layer::Screen(s) = l { Some(s) } else { None }
 }
 
-pub fn top_screen_mut(layers: &mut [Layer]) -> Option<&mut Screen> {
-    layers.iter_mut().rev().find_map(|l| if let Layer::Screen(s) = l { Some(s) } else { None })
+fn as_screen_mut(l: &mut Layer) -> Option<&mut Screen> {
+    if let Layer::Screen(s) = l { Some(s) } else { None }
 }
 
-/// Every screen, bottom first.
-pub fn screens(layers: &[Layer]) -> impl Iterator<Item = &Screen> {
-    layers.iter().filter_map(|l| if let Layer::Screen(s) = l { Some(s) } else { None })
+/// The stack of layers, bottom first. The screen at the bottom (the start screen) is held
+/// apart from the layers over it, so it cannot be taken off and there is always a top screen.
+pub struct Stack {
+    bottom: Screen,
+    above: Vec<Layer>,
 }
 
-pub fn screens_mut(layers: &mut [Layer]) -> impl Iterator<Item = &mut Screen> {
-    layers.iter_mut().filter_map(|l| if let Layer::Screen(s) = l { Some(s) } else { None })
+impl Stack {
+    /// A stack holding only the start screen.
+    pub fn new(start: StartState) -> Stack {
+        Stack { bottom: Screen::Start(start), above: Vec::new() }
+    }
+
+    pub fn push(&mut self, layer: Layer) {
+        self.above.push(layer);
+    }
+
+    /// Takes the top layer off, unless only the start screen is left.
+    pub fn pop(&mut self) -> Option<Layer> {
+        self.above.pop()
+    }
+
+    /// The top layer over the start screen (`None` when the start screen is the only one).
+    pub fn last(&self) -> Option<&Layer> {
+        self.above.last()
+    }
+
+    pub fn last_mut(&mut self) -> Option<&mut Layer> {
+        self.above.last_mut()
+    }
+
+    /// The layers over the start screen, bottom first.
+    pub fn above(&self) -> &[Layer] {
+        &self.above
+    }
+
+    /// Keeps the layers over the start screen for which `keep` holds.
+    pub fn retain(&mut self, keep: impl FnMut(&Layer) -> bool) {
+        self.above.retain(keep);
+    }
+
+    /// Leaves the top screen with whatever is over it; returns false when the start screen is
+    /// the top one (it stays).
+    pub fn pop_screen(&mut self) -> bool {
+        let Some(i) = self.above.iter().rposition(|l| matches!(l, Layer::Screen(_))) else {
+            return false;
+        };
+        self.above.truncate(i);
+        true
+    }
+
+    /// The screen nearest the top (popups and the lock may be above it).
+    pub fn top_screen(&self) -> &Screen {
+        self.above.iter().rev().find_map(as_screen).unwrap_or(&self.bottom)
+    }
+
+    pub fn top_screen_mut(&mut self) -> &mut Screen {
+        self.above.iter_mut().rev().find_map(as_screen_mut).unwrap_or(&mut self.bottom)
+    }
+
+    /// Every screen, bottom first.
+    pub fn screens(&self) -> impl Iterator<Item = &Screen> {
+        std::iter::once(&self.bottom).chain(self.above.iter().filter_map(as_screen))
+    }
+
+    pub fn screens_mut(&mut self) -> impl Iterator<Item = &mut Screen> {
+        std::iter::once(&mut self.bottom).chain(self.above.iter_mut().filter_map(as_screen_mut))
+    }
 }

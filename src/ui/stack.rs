@@ -8,7 +8,7 @@ use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 use super::app::{App, Screen};
 use super::keymap::{self, Action, Context};
 use super::layer::{Ctx, Effect, Input, Outcome};
-use super::layers::{self, Layer};
+use super::layers::{Layer, Stack};
 use super::lock::LockState;
 use super::popup::Popup;
 use super::tab::Tab;
@@ -16,18 +16,17 @@ use super::tab::Tab;
 impl App {
     /// The screen on top (popups and the lock may be over it).
     pub fn screen(&self) -> &Screen {
-        // The start screen is never taken off the bottom of the stack.
-        layers::top_screen(&self.layers).expect("the start screen is at the bottom")
+        self.layers.top_screen()
     }
 
-    /// Every layer, bottom first.
-    pub fn layers(&self) -> &[Layer] {
+    /// The stack of layers.
+    pub fn layers(&self) -> &Stack {
         &self.layers
     }
 
     /// The popup over the top screen, if one is open (whether or not the lock is over it).
     pub fn popup(&self) -> Option<&Popup> {
-        self.layers.iter().rev().find_map(|l| match l {
+        self.layers.above().iter().rev().find_map(|l| match l {
             Layer::Popup(p) => Some(Some(p)),
             Layer::Screen(_) => Some(None),
             Layer::Lock(_) => None,
@@ -63,14 +62,7 @@ impl App {
 
     /// Leaves the top screen, with whatever is over it; the start screen stays.
     pub(super) fn pop(&mut self) -> bool {
-        let Some(i) = self.layers.iter().rposition(|l| matches!(l, Layer::Screen(_))) else {
-            return false;
-        };
-        if i == 0 {
-            return false;
-        }
-        self.layers.truncate(i);
-        true
+        self.layers.pop_screen()
     }
 
     /// The key contexts in force, most specific first, and whether global keys are off (a text
@@ -138,18 +130,15 @@ impl App {
     /// Walks the stack from the top until a layer consumes the key.
     pub fn dispatch(&mut self, ev: &KeyEvent) -> Outcome {
         let now = (self.clock)();
-        let Some(top) = self.layers.len().checked_sub(1) else {
-            return Outcome::Ignored;
-        };
         // Popups and the lock: modal, they answer every key or none.
-        if let Some((contexts, typing)) = self.layers[top].overlay_contexts() {
+        if let Some((contexts, typing)) = self.layers.last().and_then(Layer::overlay_contexts) {
             let action = keymap::resolve(ev, &contexts, typing);
             let (ctx, layers) = self.ctx_and_layers(now);
             let input = Input { action, key: ev };
-            return match &mut layers[top] {
-                Layer::Popup(p) => p.handle(input, &ctx),
-                Layer::Lock(l) => l.handle(input, &ctx),
-                Layer::Screen(_) => Outcome::Ignored,
+            return match layers.last_mut() {
+                Some(Layer::Popup(p)) => p.handle(input, &ctx),
+                Some(Layer::Lock(l)) => l.handle(input, &ctx),
+                Some(Layer::Screen(_)) | None => Outcome::Ignored,
             };
         }
         // The top screen, then the global keys.
@@ -164,7 +153,7 @@ impl App {
 
     /// What a layer may read (`Ctx`, built here only) beside the stack, so that one layer can
     /// be borrowed mutably while it reads the context.
-    fn ctx_and_layers(&mut self, now: chrono::DateTime<chrono::Utc>) -> (Ctx<'_>, &mut Vec<Layer>) {
+    fn ctx_and_layers(&mut self, now: chrono::DateTime<chrono::Utc>) -> (Ctx<'_>, &mut Stack) {
         let ctx = Ctx {
             strings: &self.strings,
             today: self.today,
@@ -180,21 +169,20 @@ impl App {
     /// The top screen's answer.
     fn screen_layer(&mut self, input: Input, now: chrono::DateTime<chrono::Utc>) -> Outcome {
         let (mut ctx, layers) = self.ctx_and_layers(now);
-        match layers::top_screen_mut(layers) {
-            Some(Screen::Start(s)) => s.handle(input, &mut ctx),
-            Some(Screen::List(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Search(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Participant(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Reports(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Retention(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Catalogue(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Module(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Week(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Roster(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Enrol(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Form(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Assessment(s)) => s.handle(input, &mut ctx),
-            None => Outcome::Ignored,
+        match layers.top_screen_mut() {
+            Screen::Start(s) => s.handle(input, &mut ctx),
+            Screen::List(s) => s.handle(input, &mut ctx),
+            Screen::Search(s) => s.handle(input, &mut ctx),
+            Screen::Participant(s) => s.handle(input, &mut ctx),
+            Screen::Reports(s) => s.handle(input, &mut ctx),
+            Screen::Retention(s) => s.handle(input, &mut ctx),
+            Screen::Catalogue(s) => s.handle(input, &mut ctx),
+            Screen::Module(s) => s.handle(input, &mut ctx),
+            Screen::Week(s) => s.handle(input, &mut ctx),
+            Screen::Roster(s) => s.handle(input, &mut ctx),
+            Screen::Enrol(s) => s.handle(input, &mut ctx),
+            Screen::Form(s) => s.handle(input, &mut ctx),
+            Screen::Assessment(s) => s.handle(input, &mut ctx),
         }
     }
 }
