@@ -2,6 +2,10 @@
 //! screen are all layers. A key is resolved once into an [`Action`] with its arguments, the
 //! layers answer front to back with an [`Outcome`], and the effects of the one that consumed it
 //! are carried out by one executor (`App::apply`, in `effects.rs`).
+//!
+//! This module is what every layer names and it names none of them: the input, the context a
+//! layer reads, its outcome and the effects (which say what to open as plain data, for the
+//! executor to build). The kinds of layer and the stack itself are in `layers.rs`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::crossterm::event::KeyEvent;
