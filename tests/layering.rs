@@ -23,15 +23,6 @@ const KNOWN_CYCLES: &[&str] = &[
     "store: registry <-> repo",
     "store: keys <-> rekey",
     "store: privacy <-> shred",
-    // The layer stack holds the screens' and popups' states (`Layer`, `Screen`), and they answer
-    // with `Outcome`s and `Effect`s that push layers: a trait object for a layer mends these.
-    "ui: effects <-> layer",
-    "ui: layer <-> lock",
-    "ui: layer <-> popup",
-    "ui: layer <-> screens",
-    "ui::screens: participant <-> privacy",
-    "ui: lock <-> view",
-    "ui::screens: participant <-> participant_day",
 ];
 
 type ModPath = Vec<String>;

@@ -8,7 +8,7 @@ mod ui_common;
 use common::*;
 use meedoen::domain::Status;
 use meedoen::ui::app::{App, Screen};
-use meedoen::ui::screens::participant::Tab;
+use meedoen::ui::tab::Tab;
 use ratatui::crossterm::event::KeyCode;
 use ui_common::*;
 

@@ -10,7 +10,7 @@ use meedoen::domain::health::Assessment;
 use meedoen::i18n::Lang;
 use meedoen::store::Store;
 use meedoen::ui::app::{App, Popup, Screen};
-use meedoen::ui::screens::participant::Tab;
+use meedoen::ui::tab::Tab;
 use ratatui::crossterm::event::KeyCode;
 use ui_common::*;
 

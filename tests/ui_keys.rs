@@ -8,7 +8,7 @@ use common::*;
 use meedoen::domain::validate::Invalid;
 use meedoen::i18n::Lang;
 use meedoen::ui::app::{App, Popup, Screen};
-use meedoen::ui::screens::participant::Tab;
+use meedoen::ui::tab::Tab;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ui_common::*;
 

@@ -13,7 +13,7 @@ use meedoen::i18n::Lang;
 use meedoen::ui::app::{App, Popup, Screen};
 use meedoen::ui::keymap::{BINDINGS, Binding, Context};
 use meedoen::ui::layer::Outcome;
-use meedoen::ui::screens::participant::Tab;
+use meedoen::ui::tab::Tab;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ui_common::*;
 

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::caseload::Caseload;
-use super::layer::{self, Layer};
+use super::layers::Stack;
 use super::screens::participant::ParticipantState;
 use super::screens::start::StartState;
 use super::theme::Theme;
@@ -12,8 +12,10 @@ use crate::domain::ParticipantId;
 use crate::i18n::Strings;
 use crate::store::{Draft, Store, StoreError};
 
-pub use super::layer::{FormScreen, Screen};
-pub use super::popup::{ConfirmKind, Popup};
+pub use super::layer::ConfirmKind;
+pub use super::layers::Screen;
+pub use super::popup::Popup;
+pub use super::screens::editing::FormScreen;
 
 /// The clock, injected so tests can pin it.
 pub type Clock = Box<dyn Fn() -> DateTime<Utc>>;
@@ -28,13 +30,13 @@ pub struct App {
     /// Modules, enrolments, attendance and closure days.
     pub modules: super::modules_data::ModuleData,
     /// The start screen as last computed (at start and after every save).
-    pub start: super::screens::start::Today,
+    pub start: super::start_data::Today,
     /// Days of the last contact per participant, for the list (read when the list first opens).
     pub contact_summaries: Option<std::collections::HashMap<ParticipantId, crate::store::ContactSummary>>,
     /// The start screen shows the whole team rather than the coach's own caseload.
     pub team: bool,
     /// The layers, bottom first: the start screen, the screens opened over it, popups, the lock.
-    pub(super) layers: Vec<Layer>,
+    pub(super) layers: Stack,
     /// A one-line message in the footer until the next key: (text, is an error).
     pub flash: Option<(String, bool)>,
     pub quit: bool,
@@ -99,7 +101,7 @@ impl App {
             start: Default::default(),
             contact_summaries: None,
             team: false,
-            layers: vec![Layer::Screen(Screen::Start(start))],
+            layers: Stack::new(start),
             flash: None,
             quit: false,
             fatal: None,
@@ -170,7 +172,7 @@ impl App {
 
     /// The list and search screens recompute their rows from the caseload.
     pub(super) fn refresh_lists(&mut self) {
-        for screen in layer::screens_mut(&mut self.layers) {
+        for screen in self.layers.screens_mut() {
             match screen {
                 Screen::List(s) => s.refresh(&mut self.caseload),
                 Screen::Search(s) => s.refresh(&mut self.caseload),

@@ -1,7 +1,6 @@
 //! The App's handling of contacts, appointments, trajectory steps, signals and referrals.
 
 use super::app::{App, Screen};
-use super::layer;
 use crate::domain::ParticipantId;
 use crate::domain::trajectory::{self, Change, Trajectory};
 use crate::store::StoreError;
@@ -10,13 +9,15 @@ impl App {
     /// After a save: the participant screens' day records, the list's contact days and the start
     /// screen are read again.
     pub(super) fn reload_day(&mut self) {
-        let ids: Vec<ParticipantId> = layer::screens(&self.layers)
+        let ids: Vec<ParticipantId> = self
+            .layers
+            .screens()
             .filter_map(|s| if let Screen::Participant(p) = s { Some(p.id) } else { None })
             .collect();
         for id in ids {
             match super::day_data::DayRecords::load(&self.store, id) {
                 Ok(d) => {
-                    for s in layer::screens_mut(&mut self.layers) {
+                    for s in self.layers.screens_mut() {
                         if let Screen::Participant(p) = s
                             && p.id == id
                         {
@@ -28,7 +29,7 @@ impl App {
             }
         }
         self.contact_summaries = None;
-        if layer::screens(&self.layers).any(|s| matches!(s, Screen::List(_))) {
+        if self.layers.screens().any(|s| matches!(s, Screen::List(_))) {
             self.contact_summaries = self.store.contact_summaries().ok();
         }
         self.compute_start();
@@ -63,7 +64,7 @@ impl App {
     /// Computes the start screen: today's appointments and sessions, and the attention list for
     /// the coach's caseload (or the team), looking up each participant's records by key.
     pub(super) fn compute_start(&mut self) {
-        use super::screens::start::{SessionLine, StartRow, Today, attention_rows};
+        use super::start_data::{SessionLine, StartRow, Today, attention_rows};
         use crate::domain::attention::Facts;
         let today = self.today;
         let team = self.team;
@@ -184,7 +185,7 @@ impl App {
         if let Some(e) = failed {
             self.flash = Some((self.error_text(&e), true));
         }
-        if let Some(Screen::Start(s)) = layer::screens_mut(&mut self.layers).next() {
+        if let Some(Screen::Start(s)) = self.layers.screens_mut().next() {
             s.selected = s.selected.min(self.start.rows.len().saturating_sub(1));
         }
     }

@@ -6,8 +6,8 @@ use super::app::{App, Screen};
 use super::day_forms;
 use super::form::Form;
 use super::form_values::FieldError;
-use super::layer::{self, Layer};
-use super::screens::participant::Tab;
+use super::layers::Layer;
+use super::tab::Tab;
 use crate::domain::ParticipantId;
 use crate::domain::contact::RecordId;
 use crate::domain::esf::EsfExit;
@@ -21,7 +21,7 @@ impl App {
     /// fields, the form left open) when it does not read.
     pub(super) fn read_form<T>(&mut self, read: impl FnOnce(&Form) -> Result<T, FieldError>) -> Option<T> {
         let today = self.today;
-        let Some(Screen::Form(f)) = layer::top_screen_mut(&mut self.layers) else {
+        let Screen::Form(f) = self.layers.top_screen_mut() else {
             return None;
         };
         let value = if f.form.validate_all(today) {
@@ -63,7 +63,7 @@ impl App {
                 self.pop();
                 self.reload_day();
                 self.reload_privacy();
-                if let Some(Screen::Participant(s)) = layer::top_screen_mut(&mut self.layers) {
+                if let Screen::Participant(s) = self.layers.top_screen_mut() {
                     s.show_tab(tab);
                 }
                 self.flash = Some((self.strings.get("form.saved_short").to_string(), false));

@@ -4,7 +4,6 @@
 use crate::domain::privacy::AccessAction;
 
 use super::app::{App, Screen};
-use super::layer;
 use super::participant_form;
 use crate::domain::form_kind::FormKind;
 use crate::domain::{Participant, ParticipantId};
@@ -50,7 +49,7 @@ impl App {
             self.flash = Some((self.strings.get("draft.gone").to_string(), true));
             return;
         }
-        let Some(Screen::Form(f)) = layer::top_screen_mut(&mut self.layers) else {
+        let Screen::Form(f) = self.layers.top_screen_mut() else {
             return;
         };
         let mut p = match &before {

@@ -6,9 +6,8 @@ use chrono::{DateTime, Local};
 
 use super::app::{App, FormScreen, Popup, Screen};
 use super::goal_form;
-use super::layer;
 use super::screens::assessment::AssessmentState;
-use super::screens::participant::Tab;
+use super::tab::Tab;
 use crate::domain::ParticipantId;
 use crate::domain::goal::{Area, Goal};
 use crate::domain::health::{Assessment, DIMENSIONS};
@@ -21,7 +20,7 @@ impl App {
         match records {
             Ok((a, g)) => {
                 let today = self.today;
-                for screen in layer::screens_mut(&mut self.layers) {
+                for screen in self.layers.screens_mut() {
                     if let Screen::Participant(s) = screen
                         && s.id == id
                     {
@@ -63,7 +62,7 @@ impl App {
 
     pub(super) fn save_assessment(&mut self, then_goal: bool) {
         let now = (self.clock)();
-        let Some(Screen::Assessment(s)) = layer::top_screen(&self.layers) else {
+        let Screen::Assessment(s) = self.layers.top_screen() else {
             return;
         };
         let mut a = s.to_save();
@@ -83,7 +82,7 @@ impl App {
                 let _ = self.store.delete_assessment_draft(id);
                 self.pop();
                 self.reload_participant(id);
-                if let Some(Screen::Participant(p)) = layer::top_screen_mut(&mut self.layers) {
+                if let Screen::Participant(p) = self.layers.top_screen_mut() {
                     p.show_tab(Tab::PositiveHealth);
                 }
                 self.flash = Some((self.strings.get("health.saved").to_string(), false));
@@ -99,7 +98,7 @@ impl App {
     }
 
     pub(super) fn discard_assessment(&mut self) {
-        if let Some(Screen::Assessment(s)) = layer::top_screen(&self.layers) {
+        if let Screen::Assessment(s) = self.layers.top_screen() {
             let id = s.a.participant;
             self.report(self.store.delete_assessment_draft(id));
             self.pop();
@@ -134,7 +133,7 @@ impl App {
     pub(super) fn save_goal_form(&mut self, id: ParticipantId) {
         let today = self.today;
         let now = (self.clock)();
-        let Some(Screen::Form(f)) = layer::top_screen_mut(&mut self.layers) else {
+        let Screen::Form(f) = self.layers.top_screen_mut() else {
             return;
         };
         let mut g =
@@ -149,7 +148,7 @@ impl App {
                 let _ = self.store.delete_draft(&key);
                 self.pop();
                 self.reload_participant(id);
-                if let Some(Screen::Participant(p)) = layer::top_screen_mut(&mut self.layers) {
+                if let Screen::Participant(p) = self.layers.top_screen_mut() {
                     p.show_tab(Tab::Goals);
                     p.selected_goal = p.goals.iter().position(|x| x.id == g.id).unwrap_or(0);
                 }
@@ -161,7 +160,7 @@ impl App {
 
     /// Writes the spider web of the selected assessment (with the one before it) as SVG.
     pub(super) fn write_chart(&mut self) {
-        let Some(Screen::Participant(s)) = layer::top_screen(&self.layers) else {
+        let Screen::Participant(s) = self.layers.top_screen() else {
             return;
         };
         let Some((cur, prev)) = s.compared() else {

@@ -4,7 +4,6 @@ use chrono::Duration;
 
 use super::app::{App, Screen};
 use super::keymap::Action;
-use super::layer;
 use super::module_form;
 use super::modules_data::ModuleData;
 use super::screens::modules::CatalogueState;
@@ -60,7 +59,7 @@ impl App {
     }
 
     pub(super) fn save_roster(&mut self) {
-        let Some(Screen::Roster(r)) = layer::top_screen(&self.layers) else {
+        let Screen::Roster(r) = self.layers.top_screen() else {
             return;
         };
         let marks: Vec<_> = r.rows.iter().filter_map(|(p, m)| m.map(|m| (*p, m))).collect();
@@ -107,7 +106,7 @@ impl App {
             },
             None => None,
         };
-        let Some(Screen::Form(f)) = layer::top_screen_mut(&mut self.layers) else {
+        let Screen::Form(f) = self.layers.top_screen_mut() else {
             return;
         };
         let Ok(m) = module_form::apply(&mut f.form, existing.as_ref(), today, now) else {
@@ -121,7 +120,7 @@ impl App {
     /// Saves the closure days of the closure form.
     pub(super) fn save_closure_form(&mut self) {
         let today = self.today;
-        let Some(Screen::Form(f)) = layer::top_screen_mut(&mut self.layers) else {
+        let Screen::Form(f) = self.layers.top_screen_mut() else {
             return;
         };
         let Ok(days) = module_form::closures(&mut f.form, today) else {
@@ -202,8 +201,8 @@ impl App {
         }
         self.reload_modules();
         self.pop();
-        if let Some(Screen::Participant(p)) = layer::top_screen_mut(&mut self.layers) {
-            p.show_tab(super::screens::participant::Tab::Modules);
+        if let Screen::Participant(p) = self.layers.top_screen_mut() {
+            p.show_tab(super::tab::Tab::Modules);
         }
         let Some(m) = self.modules.module(module) else {
             return;

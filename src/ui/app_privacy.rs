@@ -1,7 +1,7 @@
 //! The participant's rights in the UI: the access log, consent, erasure and the retention list.
 
 use super::app::{App, Screen};
-use super::layer::{self, Layer};
+use super::layers::Layer;
 use super::screens::privacy::RetentionState;
 use crate::domain::ParticipantId;
 use crate::domain::privacy::{AccessAction, AccessEntry, Consent, ConsentScope};
@@ -27,12 +27,12 @@ impl App {
 
     /// Reloads the consent and the access log shown on the open participant screen.
     pub(super) fn reload_privacy(&mut self) {
-        let Some(Screen::Participant(s)) = layer::top_screen(&self.layers) else { return };
+        let Screen::Participant(s) = self.layers.top_screen() else { return };
         let id = s.id;
         let loaded = self.store.consents_of(id).and_then(|c| Ok((c, self.store.access_log_of(id)?)));
         match loaded {
             Ok((consents, log)) => {
-                if let Some(Screen::Participant(s)) = layer::top_screen_mut(&mut self.layers) {
+                if let Screen::Participant(s) = self.layers.top_screen_mut() {
                     s.consents = consents;
                     s.log = log;
                 }
@@ -68,7 +68,7 @@ impl App {
             Ok(report) => {
                 self.caseload.remove(id);
                 self.layers.retain(|l| !matches!(l, Layer::Screen(Screen::Participant(p)) if p.id == id));
-                for s in layer::screens_mut(&mut self.layers) {
+                for s in self.layers.screens_mut() {
                     if let Screen::Retention(r) = s {
                         r.rows.retain(|row| row.id != id);
                         r.move_by(0);

@@ -1,7 +1,6 @@
 //! The reports screen's keys: period, whose caseload, figures or charts, and writing the files.
 
 use super::app::{App, Screen};
-use super::layer;
 use super::screens::reports::ReportState;
 
 impl App {
@@ -19,7 +18,7 @@ impl App {
     /// Writes the report (CSV) and the ESF+ participant list (CSV, without names) to the
     /// documents folder.
     pub(super) fn write_report_files(&mut self) -> bool {
-        let Some(Screen::Reports(r)) = layer::top_screen(&self.layers) else { return false };
+        let Screen::Reports(r) = self.layers.top_screen() else { return false };
         let dir = match self.export_dir() {
             Ok(d) => d,
             Err(message) => {

@@ -11,7 +11,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::keymap::{self, Action, CHOICE_BINDINGS, Context};
-use super::view::Ui;
+use super::theme::Ui;
 use crate::domain::choice::Choice;
 use crate::domain::form_kind::FormKind;
 use crate::domain::validate::Invalid;

@@ -2,54 +2,26 @@
 //! screen are all layers. A key is resolved once into an [`Action`] with its arguments, the
 //! layers answer front to back with an [`Outcome`], and the effects of the one that consumed it
 //! are carried out by one executor (`App::apply`, in `effects.rs`).
+//!
+//! This module is what every layer names and it names none of them: the input, the context a
+//! layer reads, its outcome and the effects (which say what to open as plain data, for the
+//! executor to build). The kinds of layer and the stack itself are in `layers.rs`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::crossterm::event::KeyEvent;
 
 use super::caseload::Caseload;
-use super::form::Form;
-use super::keymap::{Action, Context};
-use super::lock::LockState;
+use super::keymap::Action;
 use super::modules_data::ModuleData;
-use super::popup::Popup;
-use super::screens::list::ListState;
-use super::screens::participant::ParticipantState;
-use super::screens::search::SearchState;
-use super::screens::start::{StartState, Today};
+use super::start_data::Today;
+use super::tab::Tab;
+use crate::domain::ParticipantId;
+use crate::domain::form_kind::FormKind;
+use crate::domain::goal::Goal;
+use crate::domain::module::{EnrolmentId, ModuleId};
+use crate::domain::trajectory::Change;
 use crate::i18n::Strings;
-
-pub use super::effects::{Changed, Effect};
-
-/// A form on screen and the key its draft is kept under.
-pub struct FormScreen {
-    pub form: Form,
-    pub draft_key: String,
-    /// The goal being edited, when this is the goal form for an existing goal.
-    pub goal: Option<Box<crate::domain::goal::Goal>>,
-}
-
-pub enum Screen {
-    Start(StartState),
-    List(ListState),
-    Search(SearchState),
-    Participant(ParticipantState),
-    Form(FormScreen),
-    Assessment(Box<super::screens::assessment::AssessmentState>),
-    Catalogue(super::screens::modules::CatalogueState),
-    Module(super::screens::modules::ModuleState),
-    Week(super::screens::week::WeekState),
-    Roster(super::screens::week::RosterState),
-    Enrol(super::screens::enrol::EnrolState),
-    Retention(super::screens::privacy::RetentionState),
-    Reports(Box<super::screens::reports::ReportState>),
-}
-
-/// One layer of the stack.
-pub enum Layer {
-    Screen(Screen),
-    Popup(Popup),
-    Lock(LockState),
-}
+use crate::store::{AssessmentDraft, Draft};
 
 /// A layer's answer to an action.
 #[derive(Debug)]
@@ -106,33 +78,173 @@ pub struct Ctx<'a> {
     pub modules: &'a ModuleData,
 }
 
-impl Layer {
-    /// The key contexts of a popup or the lock, and whether global keys are off. `None` for a
-    /// screen (the App knows a screen's contexts).
-    pub fn overlay_contexts(&self) -> Option<(Vec<Context>, bool)> {
+/// What a yes/no question is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmKind {
+    DiscardForm,
+    DiscardAssessment,
+    DiscardRoster,
+    StopEnrolment(crate::domain::module::EnrolmentId),
+}
+
+/// What changed in the data, so the executor knows what to derive again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changed {
+    /// People were added, changed or removed: the start screen and the lists.
+    Caseload,
+    /// One person's records: their screens, the start screen and the lists.
+    Participant(ParticipantId),
+    /// Modules, sessions, enrolments or attendance.
+    Modules,
+}
+
+/// What a layer asks the App to do.
+pub enum Effect {
+    /// Asks a yes/no question in a popup (what a yes does follows from its kind).
+    Confirm {
+        kind: ConfirmKind,
+        message: String,
+    },
+    /// Asks for a participant's erasure to be confirmed by typing their number, in a popup.
+    ConfirmErase {
+        id: ParticipantId,
+        number: String,
+        description: String,
+    },
+    /// Opens a module's screen.
+    OpenModule(ModuleId),
+    /// Opens the roster of a module's session.
+    OpenRoster {
+        module: ModuleId,
+        date: NaiveDate,
+        topic: u8,
+    },
+    /// Opens the screen that enrols a participant (named as listed) in a module.
+    OpenEnrol {
+        participant: ParticipantId,
+        name: String,
+    },
+    /// Takes the top layer off (a popup closing itself, the lock opening).
+    Pop,
+    /// Leaves the top screen (the start screen stays).
+    PopScreen,
+    /// Opens a participant's screen, on a tab when one is given.
+    Open {
+        participant: ParticipantId,
+        tab: Option<Tab>,
+    },
+    /// Opens the intake form (or offers the unfinished intake first).
+    NewIntake,
+    /// Opens a form (its draft is kept while it is typed).
+    OpenForm(FormKind),
+    /// A one-line message in the footer until the next key: (text, is an error).
+    Flash(String, bool),
+    /// Derived state is stale: compute it again.
+    DataChanged(Changed),
+    /// Shows the help overlay for the screen on top.
+    Help,
+    Quit,
+    // Requests that read or write the store (the executor calls today's store functions).
+    /// Opens the participant list (reads the days of the last contacts the first time).
+    OpenList,
+    OpenSearch,
+    OpenCatalogue,
+    OpenWeek,
+    OpenReports,
+    OpenRetention,
+    /// The start screen shows the whole team or the coach's own caseload.
+    ToggleTeam,
+    DeleteDraft(String),
+    DeleteAssessmentDraft(ParticipantId),
+    ResumeDraft(String, Box<Draft>),
+    ResumeAssessment(Box<AssessmentDraft>),
+    /// Offers the next draft found at start, if any.
+    OfferNextDraft,
+    /// Throws away the form on top and its draft.
+    DiscardForm,
+    /// Throws away the conversation on top and its draft.
+    DiscardAssessment,
+    StopEnrolment(EnrolmentId),
+    /// Erases a participant (confirmed by typing their number).
+    Erase(ParticipantId),
+    /// Checks the passphrase typed at the lock.
+    TryUnlock,
+    /// Starts a Positive Health conversation (or goes on with its draft).
+    StartAssessment(ParticipantId),
+    /// Writes the chart of the conversations compared on the participant screen.
+    WriteChart,
+    /// A step of the trajectory without a form.
+    ChangeStatus(ParticipantId, Change),
+    /// Gives or withdraws the consent chosen on the privacy tab.
+    ToggleConsent,
+    /// Saves a goal (a step ticked off or on).
+    SaveGoal(Box<Goal>),
+    /// Writes the report on view and the ESF+ list to the export folder.
+    WriteReport,
+    /// Cancels a module's session on that date, or takes the cancellation back.
+    ToggleCancelled(ModuleId, Option<NaiveDate>),
+    /// Saves the attendance marked on the roster on top.
+    SaveRoster,
+    /// Enrols a participant in a module (or puts them on its waitlist).
+    Enrol(ParticipantId, ModuleId),
+    /// Keeps what is typed in the form on top as its draft.
+    KeepDraft,
+    /// Saves the form on top as what it is (its `FormKind`).
+    SaveForm,
+    SaveAssessmentDraft(Box<AssessmentDraft>),
+    /// Saves the conversation on top; then opens a goal from its wish when asked.
+    SaveAssessment {
+        then_goal: bool,
+    },
+}
+
+impl std::fmt::Debug for Effect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Layer::Screen(_) => None,
-            Layer::Popup(p) => Some((vec![p.context()], true)),
-            Layer::Lock(_) => Some((vec![Context::Locked], true)),
+            Effect::Confirm { kind, .. } => write!(f, "Confirm({kind:?})"),
+            Effect::ConfirmErase { id, .. } => write!(f, "ConfirmErase({id:?})"),
+            Effect::OpenModule(m) => write!(f, "OpenModule({m:?})"),
+            Effect::OpenRoster { module, date, topic } => write!(f, "OpenRoster({module:?}, {date}, {topic})"),
+            Effect::OpenEnrol { participant, .. } => write!(f, "OpenEnrol({participant:?})"),
+            Effect::Pop => f.write_str("Pop"),
+            Effect::PopScreen => f.write_str("PopScreen"),
+            Effect::Open { participant, tab } => write!(f, "Open({participant:?}, {tab:?})"),
+            Effect::NewIntake => f.write_str("NewIntake"),
+            Effect::OpenForm(k) => write!(f, "OpenForm({k:?})"),
+            Effect::Flash(m, e) => write!(f, "Flash({m:?}, {e})"),
+            Effect::DataChanged(c) => write!(f, "DataChanged({c:?})"),
+            Effect::Help => f.write_str("Help"),
+            Effect::Quit => f.write_str("Quit"),
+            Effect::OpenList => f.write_str("OpenList"),
+            Effect::OpenSearch => f.write_str("OpenSearch"),
+            Effect::OpenCatalogue => f.write_str("OpenCatalogue"),
+            Effect::OpenWeek => f.write_str("OpenWeek"),
+            Effect::OpenReports => f.write_str("OpenReports"),
+            Effect::OpenRetention => f.write_str("OpenRetention"),
+            Effect::ToggleTeam => f.write_str("ToggleTeam"),
+            Effect::DeleteDraft(k) => write!(f, "DeleteDraft({k:?})"),
+            Effect::DeleteAssessmentDraft(p) => write!(f, "DeleteAssessmentDraft({p:?})"),
+            Effect::ResumeDraft(k, _) => write!(f, "ResumeDraft({k:?})"),
+            Effect::ResumeAssessment(d) => write!(f, "ResumeAssessment({:?})", d.assessment.participant),
+            Effect::OfferNextDraft => f.write_str("OfferNextDraft"),
+            Effect::DiscardForm => f.write_str("DiscardForm"),
+            Effect::DiscardAssessment => f.write_str("DiscardAssessment"),
+            Effect::StopEnrolment(e) => write!(f, "StopEnrolment({e:?})"),
+            Effect::Erase(p) => write!(f, "Erase({p:?})"),
+            Effect::TryUnlock => f.write_str("TryUnlock"),
+            Effect::StartAssessment(p) => write!(f, "StartAssessment({p:?})"),
+            Effect::WriteChart => f.write_str("WriteChart"),
+            Effect::ChangeStatus(p, c) => write!(f, "ChangeStatus({p:?}, {c:?})"),
+            Effect::ToggleConsent => f.write_str("ToggleConsent"),
+            Effect::SaveGoal(g) => write!(f, "SaveGoal({:?})", g.id),
+            Effect::WriteReport => f.write_str("WriteReport"),
+            Effect::ToggleCancelled(m, d) => write!(f, "ToggleCancelled({m:?}, {d:?})"),
+            Effect::SaveRoster => f.write_str("SaveRoster"),
+            Effect::Enrol(p, m) => write!(f, "Enrol({p:?}, {m:?})"),
+            Effect::KeepDraft => f.write_str("KeepDraft"),
+            Effect::SaveForm => f.write_str("SaveForm"),
+            Effect::SaveAssessmentDraft(d) => write!(f, "SaveAssessmentDraft({:?})", d.assessment.participant),
+            Effect::SaveAssessment { then_goal } => write!(f, "SaveAssessment {{ then_goal: {then_goal} }}"),
         }
     }
-}
-
-/// The screen nearest the top (popups and the lock may be above it). The stack always holds
-/// the start screen at the bottom.
-pub fn top_screen(layers: &[Layer]) -> Option<&Screen> {
-    layers.iter().rev().find_map(|l| if let Layer::Screen(s) = l { Some(s) } else { None })
-}
-
-pub fn top_screen_mut(layers: &mut [Layer]) -> Option<&mut Screen> {
-    layers.iter_mut().rev().find_map(|l| if let Layer::Screen(s) = l { Some(s) } else { None })
-}
-
-/// Every screen, bottom first.
-pub fn screens(layers: &[Layer]) -> impl Iterator<Item = &Screen> {
-    layers.iter().filter_map(|l| if let Layer::Screen(s) = l { Some(s) } else { None })
-}
-
-pub fn screens_mut(layers: &mut [Layer]) -> impl Iterator<Item = &mut Screen> {
-    layers.iter_mut().filter_map(|l| if let Layer::Screen(s) = l { Some(s) } else { None })
 }

@@ -10,11 +10,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use zeroize::{Zeroize, Zeroizing};
 
-use super::app::App;
 use super::keymap::Action;
-use super::layer::{Ctx, Effect, Input, Layer, Outcome};
-use super::view::Ui;
-use crate::store::StoreError;
+use super::layer::{Ctx, Effect, Input, Outcome};
+use super::theme::Ui;
 
 /// Wrong tries that cost nothing (typos); from the next wrong one on the lock waits.
 const FREE_TRIES: u32 = 3;
@@ -45,7 +43,7 @@ pub struct Typed {
 }
 
 impl Typed {
-    fn push(&mut self, c: char) {
+    pub(super) fn push(&mut self, c: char) {
         let mut utf8 = [0u8; 4];
         let bytes = c.encode_utf8(&mut utf8).as_bytes();
         if self.len + bytes.len() > self.buf.len() {
@@ -59,18 +57,18 @@ impl Typed {
         utf8.zeroize();
     }
 
-    fn pop(&mut self) {
+    pub(super) fn pop(&mut self) {
         let start = self.as_str().char_indices().next_back().map_or(0, |(i, _)| i);
         self.buf[start..self.len].fill(0);
         self.len = start;
     }
 
-    fn wipe(&mut self) {
+    pub(super) fn wipe(&mut self) {
         self.buf.zeroize();
         self.len = 0;
     }
 
-    fn as_str(&self) -> &str {
+    pub(super) fn as_str(&self) -> &str {
         // Only whole characters are ever put in.
         std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
     }
@@ -91,9 +89,9 @@ pub struct LockState {
     pub typed: Typed,
     pub message: Option<String>,
     /// Wrong tries since the screen locked (kept over an unlock: the next lock starts from it).
-    failures: u32,
+    pub(super) failures: u32,
     /// No try is taken before this moment.
-    wait_until: Option<DateTime<Utc>>,
+    pub(super) wait_until: Option<DateTime<Utc>>,
 }
 
 impl LockState {
@@ -117,76 +115,6 @@ impl LockState {
             _ => return Outcome::Ignored,
         }
         Outcome::done()
-    }
-}
-
-impl App {
-    /// Locks the screen now.
-    pub fn lock(&mut self) {
-        // Popups, forms and drafts stay as they are behind the lock. The wait after wrong tries
-        // carries over: locking again does not start the count afresh.
-        let (failures, wait_until) = (self.lock_failures, self.lock_wait_until);
-        if self.locked().is_none() {
-            self.layers.push(Layer::Lock(LockState { failures, wait_until, ..LockState::default() }));
-        }
-    }
-
-    /// Called on every tick of the event loop: locks after `lock_minutes` without a key.
-    /// Returns whether the screen must be redrawn.
-    pub fn tick(&mut self) -> bool {
-        if self.locked().is_some() || self.lock_minutes == 0 {
-            return false;
-        }
-        let idle = (self.clock)() - self.last_key;
-        if idle >= chrono::Duration::minutes(i64::from(self.lock_minutes)) {
-            self.lock();
-            return true;
-        }
-        false
-    }
-
-    /// Text pasted in one piece (a terminal in bracketed-paste mode): at the lock it is typed
-    /// into the passphrase (line breaks left out); elsewhere it is ignored. The caller wipes it.
-    pub fn paste(&mut self, text: &str) -> bool {
-        let Some(lock) = self.locked_mut() else { return false };
-        for c in text.chars().filter(|c| !c.is_control()) {
-            lock.typed.push(c);
-        }
-        true
-    }
-
-    /// Checks the passphrase typed at the lock (the executor of `Effect::TryUnlock`).
-    pub(super) fn try_unlock(&mut self) {
-        let now = (self.clock)();
-        let Some(Layer::Lock(lock)) = self.layers.last_mut() else { return };
-        let result = self.store.verify_passphrase(lock.typed.as_str());
-        lock.typed.wipe();
-        match result {
-            Ok(()) => {
-                self.lock_failures = 0;
-                self.lock_wait_until = None;
-                // Dropping the state wipes the buffer once more.
-                self.layers.pop();
-            }
-            Err(e) => {
-                let mut msg = match &e {
-                    StoreError::WrongPassphrase => self.strings.get("error.wrong_passphrase").to_string(),
-                    other => self.strings.store_error(other),
-                };
-                if matches!(e, StoreError::WrongPassphrase) {
-                    lock.failures = lock.failures.saturating_add(1);
-                    let wait = wait_after(lock.failures);
-                    if wait > chrono::Duration::zero() {
-                        lock.wait_until = Some(now + wait);
-                        let seconds = wait.num_seconds().to_string();
-                        msg = format!("{msg} {}", self.strings.fill("lock.next_try", &[("seconds", &seconds)]));
-                    }
-                }
-                self.lock_failures = lock.failures;
-                self.lock_wait_until = lock.wait_until;
-                lock.message = Some(msg);
-            }
-        }
     }
 }
 

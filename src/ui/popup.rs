@@ -5,18 +5,9 @@
 use ratatui::crossterm::event::KeyCode;
 
 use super::keymap::{Action, Context};
-use super::layer::{Ctx, Effect, Input, Outcome};
+use super::layer::{ConfirmKind, Ctx, Effect, Input, Outcome};
 use crate::domain::ParticipantId;
 use crate::store::Draft;
-
-/// What a yes/no question is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConfirmKind {
-    DiscardForm,
-    DiscardAssessment,
-    DiscardRoster,
-    StopEnrolment(crate::domain::module::EnrolmentId),
-}
 
 pub enum Popup {
     Help,
@@ -122,7 +113,7 @@ mod tests {
     fn answer(p: &mut Popup, action: Option<Action>, code: KeyCode) -> Outcome {
         let strings = Strings::new(Lang::Nl);
         let mut caseload = crate::ui::caseload::Caseload::from_people(Vec::new());
-        let start = crate::ui::screens::start::Today::default();
+        let start = crate::ui::start_data::Today::default();
         let modules = crate::ui::modules_data::ModuleData::default();
         let ctx = Ctx {
             strings: &strings,

@@ -11,7 +11,7 @@ use ratatui::symbols::Marker;
 use ratatui::text::Span;
 use ratatui::widgets::canvas::{Canvas, Line as CanvasLine, Points};
 
-use super::view::Ui;
+use super::theme::Ui;
 use crate::domain::health::{Assessment, DIMENSIONS, format_mark};
 
 /// Where axis `d` points at radius `r` (the first axis straight up, clockwise).

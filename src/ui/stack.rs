@@ -7,26 +7,26 @@ use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::app::{App, Screen};
 use super::keymap::{self, Action, Context};
-use super::layer::{self, Ctx, Effect, Input, Layer, Outcome};
+use super::layer::{Ctx, Effect, Input, Outcome};
+use super::layers::{Layer, Stack};
 use super::lock::LockState;
 use super::popup::Popup;
-use super::screens::participant::Tab;
+use super::tab::Tab;
 
 impl App {
     /// The screen on top (popups and the lock may be over it).
     pub fn screen(&self) -> &Screen {
-        // The start screen is never taken off the bottom of the stack.
-        layer::top_screen(&self.layers).expect("the start screen is at the bottom")
+        self.layers.top_screen()
     }
 
-    /// Every layer, bottom first.
-    pub fn layers(&self) -> &[Layer] {
+    /// The stack of layers.
+    pub fn layers(&self) -> &Stack {
         &self.layers
     }
 
     /// The popup over the top screen, if one is open (whether or not the lock is over it).
     pub fn popup(&self) -> Option<&Popup> {
-        self.layers.iter().rev().find_map(|l| match l {
+        self.layers.above().iter().rev().find_map(|l| match l {
             Layer::Popup(p) => Some(Some(p)),
             Layer::Screen(_) => Some(None),
             Layer::Lock(_) => None,
@@ -62,14 +62,7 @@ impl App {
 
     /// Leaves the top screen, with whatever is over it; the start screen stays.
     pub(super) fn pop(&mut self) -> bool {
-        let Some(i) = self.layers.iter().rposition(|l| matches!(l, Layer::Screen(_))) else {
-            return false;
-        };
-        if i == 0 {
-            return false;
-        }
-        self.layers.truncate(i);
-        true
+        self.layers.pop_screen()
     }
 
     /// The key contexts in force, most specific first, and whether global keys are off (a text
@@ -137,26 +130,15 @@ impl App {
     /// Walks the stack from the top until a layer consumes the key.
     pub fn dispatch(&mut self, ev: &KeyEvent) -> Outcome {
         let now = (self.clock)();
-        let Some(top) = self.layers.len().checked_sub(1) else {
-            return Outcome::Ignored;
-        };
         // Popups and the lock: modal, they answer every key or none.
-        if let Some((contexts, typing)) = self.layers[top].overlay_contexts() {
+        if let Some((contexts, typing)) = self.layers.last().and_then(Layer::overlay_contexts) {
             let action = keymap::resolve(ev, &contexts, typing);
-            let ctx = Ctx {
-                strings: &self.strings,
-                today: self.today,
-                now,
-                coach: &self.coach,
-                caseload: &mut self.caseload,
-                start: &self.start,
-                modules: &self.modules,
-            };
+            let (ctx, layers) = self.ctx_and_layers(now);
             let input = Input { action, key: ev };
-            return match &mut self.layers[top] {
-                Layer::Popup(p) => p.handle(input, &ctx),
-                Layer::Lock(l) => l.handle(input, &ctx),
-                Layer::Screen(_) => Outcome::Ignored,
+            return match layers.last_mut() {
+                Some(Layer::Popup(p)) => p.handle(input, &ctx),
+                Some(Layer::Lock(l)) => l.handle(input, &ctx),
+                Some(Layer::Screen(_)) | None => Outcome::Ignored,
             };
         }
         // The top screen, then the global keys.
@@ -169,9 +151,10 @@ impl App {
         global(action)
     }
 
-    /// The top screen's answer.
-    fn screen_layer(&mut self, input: Input, now: chrono::DateTime<chrono::Utc>) -> Outcome {
-        let mut ctx = Ctx {
+    /// What a layer may read (`Ctx`, built here only) beside the stack, so that one layer can
+    /// be borrowed mutably while it reads the context.
+    fn ctx_and_layers(&mut self, now: chrono::DateTime<chrono::Utc>) -> (Ctx<'_>, &mut Stack) {
+        let ctx = Ctx {
             strings: &self.strings,
             today: self.today,
             now,
@@ -180,21 +163,26 @@ impl App {
             start: &self.start,
             modules: &self.modules,
         };
-        match layer::top_screen_mut(&mut self.layers) {
-            Some(Screen::Start(s)) => s.handle(input, &mut ctx),
-            Some(Screen::List(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Search(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Participant(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Reports(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Retention(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Catalogue(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Module(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Week(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Roster(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Enrol(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Form(s)) => s.handle(input, &mut ctx),
-            Some(Screen::Assessment(s)) => s.handle(input, &mut ctx),
-            None => Outcome::Ignored,
+        (ctx, &mut self.layers)
+    }
+
+    /// The top screen's answer.
+    fn screen_layer(&mut self, input: Input, now: chrono::DateTime<chrono::Utc>) -> Outcome {
+        let (mut ctx, layers) = self.ctx_and_layers(now);
+        match layers.top_screen_mut() {
+            Screen::Start(s) => s.handle(input, &mut ctx),
+            Screen::List(s) => s.handle(input, &mut ctx),
+            Screen::Search(s) => s.handle(input, &mut ctx),
+            Screen::Participant(s) => s.handle(input, &mut ctx),
+            Screen::Reports(s) => s.handle(input, &mut ctx),
+            Screen::Retention(s) => s.handle(input, &mut ctx),
+            Screen::Catalogue(s) => s.handle(input, &mut ctx),
+            Screen::Module(s) => s.handle(input, &mut ctx),
+            Screen::Week(s) => s.handle(input, &mut ctx),
+            Screen::Roster(s) => s.handle(input, &mut ctx),
+            Screen::Enrol(s) => s.handle(input, &mut ctx),
+            Screen::Form(s) => s.handle(input, &mut ctx),
+            Screen::Assessment(s) => s.handle(input, &mut ctx),
         }
     }
 }

@@ -2,6 +2,14 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::i18n::Strings;
+
+/// What every render needs besides the state: the strings and the theme.
+pub struct Ui<'a> {
+    pub strings: &'a Strings,
+    pub theme: Theme,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     pub color: bool,

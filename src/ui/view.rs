@@ -8,16 +8,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::app::{App, Popup, Screen};
 use super::keymap::{self, bindings_for};
-use super::theme::Theme;
+use super::theme::Ui;
 use crate::domain::form_kind::FormKind;
 use crate::domain::validate::format_date;
 use crate::i18n::Strings;
-
-/// What every render needs besides the state: the strings and the theme.
-pub struct Ui<'a> {
-    pub strings: &'a Strings,
-    pub theme: Theme,
-}
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {

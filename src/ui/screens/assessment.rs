@@ -15,7 +15,7 @@ use crate::domain::health::{ASPECTS, Assessment, DIMENSIONS, Instrument, LADDER,
 use crate::store::AssessmentDraft;
 use crate::ui::keymap::Action;
 use crate::ui::radar;
-use crate::ui::view::Ui;
+use crate::ui::theme::Ui;
 
 /// Page numbers after the six dimensions.
 pub const MARKS_PAGE: usize = DIMENSIONS;

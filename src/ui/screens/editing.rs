@@ -5,13 +5,19 @@
 use super::assessment::{AssessmentState, Outcome as Answer};
 use crate::ui::form::FormOutcome;
 use crate::ui::keymap::Action;
-use crate::ui::layer::{Ctx, Effect, FormScreen, Input, Layer, Outcome};
-use crate::ui::popup::{ConfirmKind, Popup};
+use crate::ui::layer::{ConfirmKind, Ctx, Effect, Input, Outcome};
+
+/// A form on screen and the key its draft is kept under.
+pub struct FormScreen {
+    pub form: crate::ui::form::Form,
+    pub draft_key: String,
+    /// The goal being edited, when this is the goal form for an existing goal.
+    pub goal: Option<Box<crate::domain::goal::Goal>>,
+}
 
 /// Asks whether to throw away what was typed.
 fn ask_discard(kind: ConfirmKind, ctx: &Ctx) -> Outcome {
-    let popup = Popup::Confirm { kind, message: ctx.strings.get("confirm.discard").to_string() };
-    Outcome::one(Effect::Push(Box::new(Layer::Popup(popup))))
+    Outcome::one(Effect::Confirm { kind, message: ctx.strings.get("confirm.discard").to_string() })
 }
 
 impl FormScreen {

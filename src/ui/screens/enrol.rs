@@ -17,7 +17,7 @@ use crate::domain::fold::fold;
 use crate::domain::module::ModuleId;
 use crate::ui::keymap::Action;
 use crate::ui::modules_data::ModuleData;
-use crate::ui::view::Ui;
+use crate::ui::theme::Ui;
 
 pub struct EnrolState {
     pub participant: ParticipantId,

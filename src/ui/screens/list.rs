@@ -12,7 +12,7 @@ use crate::domain::participant::format_number;
 use crate::domain::validate::format_date;
 use crate::ui::caseload::Caseload;
 use crate::ui::keymap::Action;
-use crate::ui::view::Ui;
+use crate::ui::theme::Ui;
 use chrono::NaiveDate;
 
 pub struct ListState {

@@ -59,6 +59,6 @@ pub fn fit(text: &str, n: usize) -> String {
 
 /// How a row of a list shows whether it is the chosen one: a mark ("›", so it shows on a
 /// monochrome screen too) and the selection colour.
-pub fn chosen(is: bool, ui: &crate::ui::view::Ui) -> (&'static str, ratatui::style::Style) {
+pub fn chosen(is: bool, ui: &crate::ui::theme::Ui) -> (&'static str, ratatui::style::Style) {
     if is { ("›", ui.theme.selected()) } else { (" ", ratatui::style::Style::default()) }
 }

@@ -14,7 +14,7 @@ use crate::domain::validate::format_date;
 use crate::ui::caseload::Caseload;
 use crate::ui::keymap::Action;
 use crate::ui::modules_data::ModuleData;
-use crate::ui::view::Ui;
+use crate::ui::theme::Ui;
 
 pub fn time_label(minute: u16) -> String {
     format!("{:02}:{:02}", minute / 60, minute % 60)

@@ -7,12 +7,7 @@ use super::modules::{CatalogueState, ModuleState, listed_sessions};
 use super::week::{RosterState, WeekState};
 use crate::domain::form_kind::FormKind;
 use crate::ui::keymap::Action;
-use crate::ui::layer::{Ctx, Effect, Input, Layer, Outcome, Screen};
-use crate::ui::popup::{ConfirmKind, Popup};
-
-fn push(screen: Screen) -> Outcome {
-    Outcome::one(Effect::Push(Box::new(Layer::Screen(screen))))
-}
+use crate::ui::layer::{ConfirmKind, Ctx, Effect, Input, Outcome};
 
 /// A navigation action's answer: redraw when it moved, consumed either way.
 fn moved(changed: bool) -> Outcome {
@@ -27,7 +22,7 @@ impl CatalogueState {
             Some(Action::NewModule) => Outcome::one(Effect::OpenForm(FormKind::Module(None))),
             Some(Action::AddClosure) => Outcome::one(Effect::OpenForm(FormKind::Closure)),
             Some(Action::Open) => match self.selected_id(ctx.modules) {
-                Some(id) => push(Screen::Module(ModuleState { id, selected: 0 })),
+                Some(id) => Outcome::one(Effect::OpenModule(id)),
                 None => Outcome::Unchanged,
             },
             Some(a @ (Action::Up | Action::Down)) => moved(self.update(a, ctx.modules)),
@@ -50,9 +45,7 @@ impl ModuleState {
                     .module(self.id)
                     .and_then(|m| listed_sessions(ctx.modules, m, ctx.today).into_iter().nth(self.selected));
                 match session.and_then(|x| x.topic.map(|t| (x.date, t))) {
-                    Some((date, topic)) => {
-                        push(Screen::Roster(RosterState::new(ctx.modules, self.id, date, topic, ctx.today)))
-                    }
+                    Some((date, topic)) => Outcome::one(Effect::OpenRoster { module: self.id, date, topic }),
                     None => Outcome::Unchanged,
                 }
             }
@@ -67,9 +60,7 @@ impl WeekState {
         match input.action {
             Some(Action::Back) => Outcome::one(Effect::PopScreen),
             Some(Action::Open) => match self.selected_row(ctx.modules, ctx.today) {
-                Some(row) => {
-                    push(Screen::Roster(RosterState::new(ctx.modules, row.module, row.date, row.topic, ctx.today)))
-                }
+                Some(row) => Outcome::one(Effect::OpenRoster { module: row.module, date: row.date, topic: row.topic }),
                 None => Outcome::Unchanged,
             },
             Some(a @ (Action::Up | Action::Down | Action::PrevWeek | Action::NextWeek | Action::Today)) => {
@@ -85,8 +76,7 @@ impl RosterState {
         match input.action {
             Some(Action::Back) if self.dirty => {
                 let message = ctx.strings.get("roster.discard").to_string();
-                let popup = Popup::Confirm { kind: ConfirmKind::DiscardRoster, message };
-                Outcome::one(Effect::Push(Box::new(Layer::Popup(popup))))
+                Outcome::one(Effect::Confirm { kind: ConfirmKind::DiscardRoster, message })
             }
             Some(Action::Back) => Outcome::one(Effect::PopScreen),
             Some(Action::Save) => Outcome::one(Effect::SaveRoster),

@@ -15,35 +15,8 @@ use crate::domain::{Participant, ParticipantId};
 use crate::ui::keymap::Action;
 use crate::ui::modules_data::ModuleData;
 use crate::ui::radar;
-use crate::ui::view::Ui;
-
-/// The tabs of the participant screen. Later issues fill the ones after the profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Profile,
-    PositiveHealth,
-    Goals,
-    Contacts,
-    Modules,
-    Signals,
-    Privacy,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 7] =
-        [Tab::Profile, Tab::PositiveHealth, Tab::Goals, Tab::Contacts, Tab::Modules, Tab::Signals, Tab::Privacy];
-    fn key(self) -> &'static str {
-        match self {
-            Tab::Profile => "tab.profile",
-            Tab::PositiveHealth => "tab.positive_health",
-            Tab::Goals => "tab.goals",
-            Tab::Contacts => "tab.contacts",
-            Tab::Modules => "tab.modules",
-            Tab::Signals => "tab.signals",
-            Tab::Privacy => "tab.privacy",
-        }
-    }
-}
+use crate::ui::tab::Tab;
+use crate::ui::theme::Ui;
 
 /// Lines a page key scrolls a tab.
 const PAGE: u16 = 10;
@@ -238,8 +211,14 @@ impl ParticipantState {
             Tab::PositiveHealth => self.render_health(frame, body, ui),
             Tab::Goals => self.render_goals(frame, body, ui, today),
             Tab::Modules => self.render_modules(frame, body, ui, data, today),
-            Tab::Contacts => self.render_contacts(frame, body, ui, today),
-            Tab::Signals => self.render_signals(frame, body, ui, today),
+            Tab::Contacts => {
+                let lines = super::participant_day::contact_lines(ui, &self.day, today);
+                frame.render_widget(self.scrolled(lines, body), body);
+            }
+            Tab::Signals => {
+                let lines = super::participant_day::signal_lines(ui, &self.day, self.selected_signal, today);
+                frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+            }
             Tab::Privacy => super::privacy::render_tab(frame, body, ui, &self.consents, &self.log, self.selected_scope),
         }
     }

@@ -2,14 +2,14 @@
 //! and the context and returns effects (open this form, save this goal, ask this question);
 //! the executor does the writing.
 
-use super::participant::{ParticipantState, Tab};
+use super::participant::ParticipantState;
 use crate::domain::Status;
 use crate::domain::form_kind::FormKind;
 use crate::domain::module::EnrolmentStatus;
 use crate::domain::trajectory::Change;
 use crate::ui::keymap::Action;
-use crate::ui::layer::{Ctx, Effect, Input, Layer, Outcome, Screen};
-use crate::ui::popup::{ConfirmKind, Popup};
+use crate::ui::layer::{ConfirmKind, Ctx, Effect, Input, Outcome};
+use crate::ui::tab::Tab;
 
 fn flash(ctx: &Ctx, key: &str) -> Outcome {
     Outcome::one(Effect::Flash(ctx.strings.get(key).to_string(), true))
@@ -73,9 +73,7 @@ impl ParticipantState {
             Action::WriteChart => return Outcome::one(Effect::WriteChart),
             Action::Advance => return Outcome::one(Effect::ChangeStatus(id, Change::Advance)),
             Action::Enrol => {
-                let name = person.listed_name();
-                let state = super::enrol::EnrolState::new(id, name, ctx.modules);
-                return Outcome::one(Effect::Push(Box::new(Layer::Screen(Screen::Enrol(state)))));
+                return Outcome::one(Effect::OpenEnrol { participant: id, name: person.listed_name() });
             }
             Action::NextTab
             | Action::PrevTab
@@ -100,8 +98,7 @@ impl ParticipantState {
                 let p = ctx.caseload.by_id(id)?;
                 let number = crate::domain::participant::format_number(p.number);
                 let description = ctx.strings.fill("erase.prompt", &[("name", &p.listed_name()), ("number", &number)]);
-                let popup = Popup::Erase { id, number, description, typed: String::new() };
-                Outcome::one(Effect::Push(Box::new(Layer::Popup(popup))))
+                Outcome::one(Effect::ConfirmErase { id, number, description })
             }
             (Tab::Privacy, Action::Up | Action::Down) => {
                 let last = crate::domain::privacy::ConsentScope::ALL.len() - 1;
@@ -161,8 +158,7 @@ impl ParticipantState {
                 }
                 // Stopping cannot be undone: ask first.
                 let message = ctx.strings.fill("modules.stop_confirm", &[("name", &m.name)]);
-                let popup = Popup::Confirm { kind: ConfirmKind::StopEnrolment(e.id), message };
-                Outcome::one(Effect::Push(Box::new(Layer::Popup(popup))))
+                Outcome::one(Effect::Confirm { kind: ConfirmKind::StopEnrolment(e.id), message })
             }
             _ => return None,
         };

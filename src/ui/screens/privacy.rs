@@ -6,7 +6,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::participant::Tab;
 use crate::domain::ParticipantId;
 use crate::domain::participant::format_number;
 use crate::domain::privacy::{AccessAction, AccessEntry, Consent, ConsentScope, past_retention};
@@ -15,7 +14,8 @@ use crate::domain::validate::format_date;
 use crate::ui::caseload::Caseload;
 use crate::ui::keymap::Action;
 use crate::ui::layer::{Ctx, Effect, Input, Outcome};
-use crate::ui::view::Ui;
+use crate::ui::tab::Tab;
+use crate::ui::theme::Ui;
 
 /// The consent per scope, then the access log newest first.
 pub fn render_tab(frame: &mut Frame, area: Rect, ui: &Ui, consents: &[Consent], log: &[AccessEntry], selected: usize) {

@@ -15,7 +15,7 @@ use crate::domain::validate::format_date;
 use crate::reports::{Loaded, basis, rows, show};
 use crate::ui::keymap::Action;
 use crate::ui::layer::{Ctx, Effect, Input, Outcome};
-use crate::ui::view::Ui;
+use crate::ui::theme::Ui;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeriodKind {

@@ -16,7 +16,7 @@ use crate::domain::search::{Hit, Part};
 use crate::domain::validate::format_date;
 use crate::ui::caseload::Caseload;
 use crate::ui::keymap::Action;
-use crate::ui::view::Ui;
+use crate::ui::theme::Ui;
 
 /// How many ranked hits are kept for the list (the count shows them all).
 const SHOWN: usize = 500;

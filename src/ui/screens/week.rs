@@ -15,7 +15,7 @@ use crate::domain::validate::format_date;
 use crate::ui::caseload::Caseload;
 use crate::ui::keymap::Action;
 use crate::ui::modules_data::ModuleData;
-use crate::ui::view::Ui;
+use crate::ui::theme::Ui;
 
 /// One row of the week view.
 #[derive(Debug, Clone, PartialEq, Eq)]
