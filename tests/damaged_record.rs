@@ -13,7 +13,7 @@ use meedoen::domain::trajectory::Trajectory;
 /// Flips the last byte (inside the authentication tag) of Fatma's stored trajectory; returns the
 /// damaged value.
 fn damage_trajectory(dir: &std::path::Path, id: &[u8]) -> Vec<u8> {
-    let db = sled::open(dir.join("db")).unwrap();
+    let db = open_sled(&dir.join("db"));
     let tree = db.open_tree("trajectories").unwrap();
     let mut v = tree.get(id).unwrap().expect("the trajectory is stored").to_vec();
     let last = v.len() - 1;
@@ -24,7 +24,7 @@ fn damage_trajectory(dir: &std::path::Path, id: &[u8]) -> Vec<u8> {
 }
 
 fn stored_trajectory(dir: &std::path::Path, id: &[u8]) -> Vec<u8> {
-    let db = sled::open(dir.join("db")).unwrap();
+    let db = open_sled(&dir.join("db"));
     db.open_tree("trajectories").unwrap().get(id).unwrap().unwrap().to_vec()
 }
 
@@ -79,7 +79,7 @@ fn a_damaged_record_found_after_the_first_frame_stops_the_app_with_the_damage_me
         store.add_participants(people).unwrap()
     };
     {
-        let db = sled::open(dir.join("db")).unwrap();
+        let db = open_sled(&dir.join("db"));
         let tree = db.open_tree("participants").unwrap();
         tree.insert(people[3].id.as_bytes(), &b"MD\x01\x01\x02\x00\x05\x00\x00\x00garbage"[..]).unwrap();
         db.flush().unwrap();

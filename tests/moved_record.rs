@@ -36,7 +36,7 @@ fn a_contact_copied_under_another_participant_does_not_open_and_check_reports_it
     };
     // Someone with the data file copies a's contact to b's place.
     {
-        let db = sled::open(dir.join("db")).unwrap();
+        let db = open_sled(&dir.join("db"));
         let contacts = db.open_tree("contacts").unwrap();
         let (k, v) = contacts.scan_prefix(a.as_bytes()).next().unwrap().unwrap();
         let mut moved = b.as_bytes().to_vec();

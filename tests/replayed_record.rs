@@ -35,12 +35,12 @@ fn new_settings() -> Settings {
 type Tree = BTreeMap<Vec<u8>, Vec<u8>>;
 
 fn read_tree(dir: &Path, name: &str) -> Tree {
-    let db = sled::open(dir.join("db")).unwrap();
+    let db = open_sled(&dir.join("db"));
     db.open_tree(name).unwrap().iter().map(|kv| kv.unwrap()).map(|(k, v)| (k.to_vec(), v.to_vec())).collect()
 }
 
 fn stored_settings(dir: &Path) -> Vec<u8> {
-    let db = sled::open(dir.join("db")).unwrap();
+    let db = open_sled(&dir.join("db"));
     db.open_tree("meta").unwrap().get(b"settings").unwrap().unwrap().to_vec()
 }
 
@@ -68,7 +68,7 @@ fn caseload_with_changed_settings(dir: &Path) -> (Vec<u8>, Tree) {
 /// Someone with the data file copies the old sealed settings back under their key, and with
 /// `heads` also the change log's heads as they were then.
 fn put_back(dir: &Path, old: &[u8], heads: Option<&Tree>) {
-    let db = sled::open(dir.join("db")).unwrap();
+    let db = open_sled(&dir.join("db"));
     db.open_tree("meta").unwrap().insert(b"settings", old).unwrap();
     if let Some(heads) = heads {
         let tree = db.open_tree("change_heads").unwrap();
@@ -152,7 +152,7 @@ fn settings_removed_from_the_data_file_are_reported_not_replaced_by_the_defaults
     let dir = tmp.path().join("caseload");
     caseload_with_changed_settings(&dir);
     {
-        let db = sled::open(dir.join("db")).unwrap();
+        let db = open_sled(&dir.join("db"));
         db.open_tree("meta").unwrap().remove(b"settings").unwrap();
         db.flush().unwrap();
     }

@@ -83,3 +83,21 @@ pub fn run_meedoen(dir: &std::path::Path, args: &[&str]) -> std::process::Output
         .output()
         .unwrap()
 }
+
+/// Opens a caseload's sled database directly (to look at or tamper with the data file, as
+/// someone with the files would). sled releases the lock of a handle just dropped, in this
+/// process or a meedoen that just exited, from background threads a moment later: retried for
+/// up to five seconds.
+pub fn open_sled(path: &std::path::Path) -> sled::Db {
+    let mut tries = 0;
+    loop {
+        match sled::open(path) {
+            Ok(db) => return db,
+            Err(_) if tries < 500 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(e) => panic!("cannot open {}: {e}", path.display()),
+        }
+    }
+}
