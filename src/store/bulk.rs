@@ -76,7 +76,7 @@ impl Store {
         };
         use std::ops::Bound::{Excluded, Included, Unbounded};
         let (lower, upper) = ((Unbounded, Excluded(&SPLIT[..])), (Included(&SPLIT[..]), Unbounded));
-        if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        if cores() < 2 {
             return read((Unbounded, Unbounded));
         }
         std::thread::scope(|scope| {
@@ -98,7 +98,7 @@ impl Store {
         raw: &[(std::ops::Range<usize>, sled::IVec)],
     ) -> Result<Vec<T>, StoreError> {
         const PER_THREAD: usize = 1_024;
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(raw.len().div_ceil(PER_THREAD));
+        let threads = cores().min(raw.len().div_ceil(PER_THREAD));
         let decode = |chunk: &[(std::ops::Range<usize>, sled::IVec)]| {
             let keys = self.keys.view();
             chunk
@@ -120,4 +120,11 @@ impl Store {
             Ok(out)
         })
     }
+}
+
+/// How many cores reads may use, asked once: `available_parallelism` reads the cgroup files at
+/// every call (about 12,000 instructions), and a start reads 150 small scans.
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
