@@ -205,6 +205,31 @@ fn a_clock_set_back_does_not_reorder_the_devices_own_changes() {
     assert_eq!(store.check().unwrap(), Vec::<String>::new());
 }
 
+/// The clock survives a reopen: the last time stamped is read back from the newest change-log
+/// page, so a laptop whose clock is set back after a restart still stamps later than before.
+#[test]
+fn a_clock_set_back_across_a_reopen_does_not_reorder_the_devices_own_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("caseload");
+    let last = {
+        let store = open(&dir);
+        store.set_clock(Box::new(now)).unwrap();
+        let mut p = store.add_participants(vec![person(0)]).unwrap().remove(0);
+        p.phone = "06-1".into();
+        store.update_participant(&p).unwrap();
+        store.changes().unwrap().last().unwrap().hlc
+    };
+    let store = open(&dir);
+    store.set_clock(Box::new(|| now() - chrono::Duration::days(365))).unwrap();
+    let mut p = store.participants().unwrap()[0].clone();
+    p.phone = "06-2".into();
+    store.update_participant(&p).unwrap();
+    let log = store.changes().unwrap();
+    assert!(log.last().unwrap().hlc > last, "{log:?}");
+    assert!(log.windows(2).all(|w| w[0].hlc < w[1].hlc), "{log:?}");
+    assert_eq!(store.check().unwrap(), Vec::<String>::new());
+}
+
 #[test]
 fn a_backup_restores_with_its_change_log_and_check_finds_it_consistent() {
     let tmp = tempfile::tempdir().unwrap();

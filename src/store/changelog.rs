@@ -272,7 +272,9 @@ impl Store {
             trees.push(Tree::Drafts);
         }
         if logged {
-            trees.extend([Tree::Meta, Tree::Changes, Tree::ChangeHeads]);
+            // The clock is not written to `meta`: the newest page's last entry holds it (see
+            // `start_writer`), so a save's transaction spans one tree less.
+            trees.extend([Tree::Changes, Tree::ChangeHeads]);
         }
         trees.sort();
         trees.dedup();
@@ -285,8 +287,8 @@ impl Store {
             .map(|x| registry::info(x.kind).is_some_and(|i| i.logged).then(|| self.head_key(x.kind, &x.key)))
             .collect();
         let index_at: Vec<usize> = batch.index.iter().map(|(t, _, _)| at(*t)).collect::<Result<_, _>>()?;
-        let (meta_at, changes_at, heads_at, drafts_at) =
-            (at(Tree::Meta).ok(), at(Tree::Changes).ok(), at(Tree::ChangeHeads).ok(), at(Tree::Drafts).ok());
+        let (changes_at, heads_at, drafts_at) =
+            (at(Tree::Changes).ok(), at(Tree::ChangeHeads).ok(), at(Tree::Drafts).ok());
         let sled_trees: Vec<&sled::Tree> = trees.iter().map(|t| self.tree(*t)).collect();
         let result = sled::Transactional::transaction(sled_trees.as_slice(), |tx| {
             let abort = ConflictableTransactionError::Abort;
@@ -348,9 +350,6 @@ impl Store {
             }
             if let (Some(key), Some(d)) = (&batch.end_draft, drafts_at) {
                 tx[d].remove(key.as_bytes())?;
-            }
-            if let Some(m) = meta_at.filter(|_| seq != w.next_seq) {
-                tx[m].insert(META_HLC, hlc.to_bytes().as_slice())?;
             }
             Ok((hlc, seq, page.settings))
         });
@@ -527,11 +526,16 @@ impl Store {
                 id
             }
         };
-        let hlc = self.meta.get(META_HLC)?.and_then(|v| Hlc::from_bytes(&v)).unwrap_or_default();
+        // The last time stamped: the newest page's last entry (written in the same transaction as
+        // the records), or what `meta` holds (bulk loads, and stores written before).
+        let mut hlc = self.meta.get(META_HLC)?.and_then(|v| Hlc::from_bytes(&v)).unwrap_or_default();
         let (next_seq, settings) = match self.changes.last()? {
             Some((k, v)) => {
                 let first = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
                 let page = self.unseal::<ChangePage>(&v, &k)?;
+                if let Some(last) = page.entries.last() {
+                    hlc = hlc.max(last.hlc);
+                }
                 (first + page.entries.len() as u64, page.settings)
             }
             None => (0, None),
