@@ -4,6 +4,9 @@
 //! numbering without a gap.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
+use common::copy_dir;
 use std::path::Path;
 
 use chrono::Utc;
@@ -25,19 +28,6 @@ fn numbers(store: &Store) -> Vec<u32> {
     let mut n: Vec<u32> = store.participants().unwrap().iter().map(|p| p.number).collect();
     n.sort();
     n
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -220,19 +220,6 @@ fn a_backup_written_before_an_erasure_restores_clean_without_the_person() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let p = entry.unwrap().path();
-        let target = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &target);
-        } else {
-            std::fs::copy(&p, &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn an_erasure_in_a_copied_data_directory_leaves_the_originals_backups_alone() {
     let tmp = tempfile::tempdir().unwrap();

@@ -6,26 +6,11 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
 use meedoen::domain::module::{Attendance, Mark, ModuleId};
 use meedoen::domain::trajectory::{Change as Step, Trajectory, apply};
 use meedoen::domain::{Participant, ParticipantId};
 use meedoen::store::{Change, Kind, Store};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let p = entry.unwrap().path();
-        let target = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &target);
-        } else {
-            std::fs::copy(&p, &target).unwrap();
-        }
-    }
-}
 
 fn kind_name(c: &Change) -> &'static str {
     Kind::from_u8(c.kind).map_or("unknown", Kind::name)
