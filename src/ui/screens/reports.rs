@@ -192,7 +192,12 @@ impl ReportState {
         frame.render_widget(block(s.get("report.chart_web")), web);
         if latest.iter().any(Option::is_some) {
             let as_assessment = |marks: [Option<f64>; DIMENSIONS]| {
-                let mut a = Assessment::new(ParticipantId(uuid::Uuid::nil()), r.to, "", chrono::Utc::now());
+                let mut a = Assessment::new(
+                    ParticipantId(uuid::Uuid::nil()),
+                    r.to,
+                    "",
+                    r.to.and_time(chrono::NaiveTime::MIN).and_utc(),
+                );
                 for (d, m) in marks.iter().enumerate() {
                     a.overall[d] = m.map(|v| (v * 10.0).round().clamp(0.0, 100.0) as u8);
                 }
