@@ -16,7 +16,7 @@ use std::path::Path;
 use blake2::Digest;
 
 use super::StoreError;
-use super::numbers::{BLOCK, FIRST_NUMBER, META_NEXT_NUMBER};
+use super::numbers::{BLOCK, META_NEXT_NUMBER};
 use super::repo::Store;
 
 /// This data directory's device id: 16 random bytes.
@@ -83,10 +83,7 @@ impl Store {
         }
         // The original goes on in its current block (or, in a store from before the blocks, from
         // its counter): this copy's first number comes a block later.
-        let counter = match self.meta.get(META_NEXT_NUMBER)? {
-            Some(v) => u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4])).max(FIRST_NUMBER),
-            None => FIRST_NUMBER,
-        };
+        let counter = self.number_counter()?;
         batch.insert(META_NEXT_NUMBER, &counter.saturating_add(BLOCK).to_be_bytes()[..]);
         self.meta.apply_batch(batch)?;
         Ok(Found::Same(new))

@@ -43,16 +43,21 @@ pub(super) fn block_key(first: u32) -> Vec<u8> {
 }
 
 impl Store {
+    /// The next number of this device's counter (kept beside its current block).
+    pub(super) fn number_counter(&self) -> Result<u32, StoreError> {
+        Ok(match self.meta.get(META_NEXT_NUMBER)? {
+            Some(v) => u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4])).max(FIRST_NUMBER),
+            None => FIRST_NUMBER,
+        })
+    }
+
     /// `n` participant numbers for this device, in order, with the claims of new blocks they need
     /// added to `batch` (written with the participants). A store from before the blocks goes on
     /// from its counter.
     pub(super) fn take_numbers(&self, n: usize, batch: &mut Batch<'_>) -> Result<Vec<u32>, StoreError> {
         let device = self.device_id()?;
         let blocks: Vec<NumberBlock> = self.scan(&self.meta, BLOCK_PREFIX)?;
-        let counter = match self.meta.get(META_NEXT_NUMBER)? {
-            Some(v) => u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4])).max(FIRST_NUMBER),
-            None => FIRST_NUMBER,
-        };
+        let counter = self.number_counter()?;
         // Within this device's newest block, from its counter.
         let mut current = blocks.iter().filter(|b| b.device == device).max_by_key(|b| b.first).copied();
         let mut next = match current {
