@@ -266,6 +266,34 @@ impl Store {
     fn commit_transaction(&self, w: &Writer, batch: &Batch<'_>) -> Result<(Hlc, u64, Option<u64>), StoreError> {
         let now = (w.clock)();
         let logged = batch.writes.iter().any(|x| registry::info(x.kind).is_some_and(|i| i.logged));
+        let heads: Vec<Option<[u8; 16]>> = batch
+            .writes
+            .iter()
+            .map(|x| registry::info(x.kind).is_some_and(|i| i.logged).then(|| self.head_key(x.kind, &x.key)))
+            .collect();
+        // Each logged record's new revision, read before the transaction: commits are one at a
+        // time (the writer lock is held), so nothing changes a head or a record in between, and
+        // knowing the revisions first leaves `change_heads` out of a transaction that writes no
+        // head. A record written twice in one batch counts on from its first write.
+        let mut seen: std::collections::HashMap<[u8; 16], u64> = std::collections::HashMap::new();
+        let mut revisions: Vec<u64> = Vec::with_capacity(batch.writes.len());
+        for (write, head) in batch.writes.iter().zip(&heads) {
+            let Some(head) = head else {
+                revisions.push(0);
+                continue;
+            };
+            let revision = match seen.get(head) {
+                Some(rev) => rev + 1,
+                None => match self.change_heads.get(head)?.and_then(|v| decode_head(&v)) {
+                    Some(rev) => rev + 1,
+                    // Written once before (or before the log started): this is its second revision.
+                    None if self.tree(registry::tree_of(write.kind)?).contains_key(&write.key)? => 2,
+                    None => 1,
+                },
+            };
+            seen.insert(*head, revision);
+            revisions.push(revision);
+        }
         let mut trees: Vec<Tree> = batch.writes.iter().map(|x| registry::tree_of(x.kind)).collect::<Result<_, _>>()?;
         trees.extend(batch.index.iter().map(|(t, _, _)| *t));
         if batch.end_draft.is_some() {
@@ -274,18 +302,19 @@ impl Store {
         if logged {
             // The clock is not written to `meta`: the newest page's last entry holds it (see
             // `start_writer`), so a save's transaction spans one tree less.
-            trees.extend([Tree::Changes, Tree::ChangeHeads]);
+            trees.push(Tree::Changes);
+        }
+        // Heads are kept from a record's second revision on and for deletes: a batch of new
+        // records (a contact, a mark) leaves `change_heads` out of its transaction.
+        let keeps_head = |write: &Write, revision: u64| revision > 1 || matches!(write.value, Value::Delete);
+        if batch.writes.iter().zip(&heads).zip(&revisions).any(|((x, h), r)| h.is_some() && keeps_head(x, *r)) {
+            trees.push(Tree::ChangeHeads);
         }
         trees.sort();
         trees.dedup();
         let at = |t: Tree| trees.binary_search(&t).map_err(|_| StoreError::Backend("tree missing".into()));
         let positions: Vec<usize> =
             batch.writes.iter().map(|x| at(registry::tree_of(x.kind)?)).collect::<Result<_, _>>()?;
-        let heads: Vec<Option<[u8; 16]>> = batch
-            .writes
-            .iter()
-            .map(|x| registry::info(x.kind).is_some_and(|i| i.logged).then(|| self.head_key(x.kind, &x.key)))
-            .collect();
         let index_at: Vec<usize> = batch.index.iter().map(|(t, _, _)| at(*t)).collect::<Result<_, _>>()?;
         let (changes_at, heads_at, drafts_at) =
             (at(Tree::Changes).ok(), at(Tree::ChangeHeads).ok(), at(Tree::Drafts).ok());
@@ -294,21 +323,16 @@ impl Store {
             let abort = ConflictableTransactionError::Abort;
             let (mut hlc, mut seq) = (w.hlc, w.next_seq);
             let (mut page, mut page_seq) = (ChangePage { settings: w.settings, ..ChangePage::default() }, seq);
-            for ((write, pos), head) in batch.writes.iter().zip(&positions).zip(&heads) {
+            for (((write, pos), head), revision) in batch.writes.iter().zip(&positions).zip(&heads).zip(&revisions) {
+                let revision = *revision;
                 let key = write.key.as_slice();
-                let (Some(head), Some(c), Some(h)) = (head, changes_at, heads_at) else {
+                let (Some(head), Some(c)) = (head, changes_at) else {
                     match &write.value {
                         Value::Sealed(v) => tx[*pos].insert(key, v.as_slice())?,
                         Value::Delete => tx[*pos].remove(key)?,
                         Value::Open(_) => return Err(abort(StoreError::Backend("an unlogged record to seal".into()))),
                     };
                     continue;
-                };
-                let revision = match tx[h].get(head)?.and_then(|v| decode_head(&v)) {
-                    Some(rev) => rev + 1,
-                    // Written once before (or before the log started): this is its second revision.
-                    None if tx[*pos].get(key)?.is_some() => 2,
-                    None => 1,
                 };
                 match &write.value {
                     Value::Open(u) => {
@@ -323,7 +347,8 @@ impl Store {
                     page.settings = Some(revision);
                 }
                 let change = self.change(w, batch, write, revision, hlc);
-                if revision > 1 || change.tombstone {
+                if keeps_head(write, revision) {
+                    let h = heads_at.ok_or_else(|| abort(StoreError::Backend("change heads missing".into())))?;
                     tx[h].insert(head.as_slice(), revision.to_be_bytes().as_slice())?;
                 }
                 page.entries.push(change);

@@ -260,11 +260,19 @@ impl Store {
     /// (`draft_key`, when given) in the same transaction (see [`Store::add_participant_from_draft`]).
     pub fn update_participant_ending_draft(&self, p: &Participant, draft_key: Option<&str>) -> Result<(), StoreError> {
         self.tag_coaches([p])?;
-        let old = self.participant(p.id)?.ok_or(StoreError::NotFound)?;
         let mut batch = self.batch();
-        if old.number != p.number {
-            batch.index_remove(Tree::IxNumber, old.number.to_be_bytes().to_vec());
-            batch.index_put(Tree::IxNumber, p.number.to_be_bytes().to_vec(), p.id.as_bytes().to_vec());
+        // The number index still naming this person under this number means the number is
+        // unchanged (the common case: no record to open); otherwise the stored record tells
+        // which number to take out of the index.
+        let unchanged = self.ix_number.get(p.number.to_be_bytes())?.is_some_and(|id| id.as_ref() == p.id.as_bytes());
+        if !unchanged {
+            let old = self.participant(p.id)?.ok_or(StoreError::NotFound)?;
+            if old.number != p.number {
+                batch.index_remove(Tree::IxNumber, old.number.to_be_bytes().to_vec());
+                batch.index_put(Tree::IxNumber, p.number.to_be_bytes().to_vec(), p.id.as_bytes().to_vec());
+            }
+        } else if !self.participants.contains_key(p.id.as_bytes())? {
+            return Err(StoreError::NotFound);
         }
         batch.put(p.id.as_bytes().to_vec(), p)?;
         if let Some(k) = draft_key {
