@@ -17,5 +17,6 @@ pub mod output;
 pub mod reports;
 pub mod safety;
 pub mod store;
+pub mod sync;
 pub mod ui;
 pub mod unlock;
