@@ -234,6 +234,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             )?;
             Ok(())
         }
+        Some(Command::Team { command }) => crate::team::run(&cli, &strings, command),
+        Some(Command::Sync) => crate::team::sync(&cli, &strings),
+        Some(Command::Server { args }) => crate::team::server(args),
         Some(Command::ImportReferrals { file }) => {
             let bytes = std::fs::read(file)
                 .map_err(|e| CliError::new(format!("cannot read {}: {e}", file.display()), exit::ERROR))?;

@@ -109,10 +109,49 @@ pub enum Command {
         #[arg(long, value_name = "MONTHS", value_parser = clap::value_parser!(u16).range(1..=240))]
         retention_months: Option<u16>,
     },
+    /// Work as a team: join the team's server with an invite code, or invite a colleague.
+    Team {
+        #[command(subcommand)]
+        command: TeamCommand,
+    },
+    /// Sync with the team's server now: send this computer's changes, take in the team's.
+    /// Exit code 6 when the server cannot be reached (everything is kept for later).
+    Sync,
+    /// Run the team's sync server (the `meedoen-server` program beside this one).
+    #[command(disable_help_flag = true)]
+    Server {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+    },
     /// Read a referral list (semicolon-separated CSV as Dutch spreadsheets save it).
     ImportReferrals {
         /// The CSV file.
         file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// This data directory joins a team: a caseload here becomes the team's (the team's first
+    /// coach), an empty or new one is filled from the server.
+    Join {
+        /// The team server's address (https://..., or http:// on this computer only).
+        #[arg(long, value_name = "URL")]
+        server: String,
+        /// The one-time invite code.
+        #[arg(long, value_name = "CODE")]
+        code: String,
+        /// A certificate (PEM) to trust for the server, for a certificate of your own.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
+    },
+    /// A one-time code for a colleague to join this team (the code alone on the last line).
+    Invite {
+        /// The colleague's name.
+        name: String,
+        /// Hours until the code expires.
+        #[arg(long, default_value_t = 72, value_parser = clap::value_parser!(u32).range(1..=336))]
+        hours: u32,
     },
 }
 
@@ -143,6 +182,8 @@ pub mod exit {
     pub const LOCKED: i32 = 3;
     pub const BAD_ROWS: i32 = 4;
     pub const WRONG_PASSPHRASE: i32 = 5;
+    /// The team's server cannot be reached (`meedoen sync`): everything is kept for later.
+    pub const UNREACHABLE: i32 = 6;
 }
 
 /// The data directory: `--data-dir`, `MEEDOEN_DATA_DIR`, or the platform data directory.

@@ -113,6 +113,20 @@ pub(super) enum Value {
     Open(codec::Unsealed),
     /// The record is deleted.
     Delete,
+    /// A record's version as another replica of the team wrote it (see `store::sync`): its
+    /// sealed bytes stored as they came (empty: deleted), with that replica's revision, time and
+    /// device in the change log.
+    Remote(Remote),
+}
+
+/// What a [`Value::Remote`] carries.
+pub(super) struct Remote {
+    pub envelope: Vec<u8>,
+    pub tombstone: bool,
+    pub erased: bool,
+    pub revision: u64,
+    pub hlc: Hlc,
+    pub device: [u8; 16],
 }
 
 /// Everything one save writes, committed at once by [`Store::commit`].
@@ -146,6 +160,11 @@ impl<'s> Batch<'s> {
         };
         self.writes.push(Write { kind: T::KIND, key, value: stored, owner: value.owner() });
         Ok(())
+    }
+
+    /// Stores a record's version that another replica of the team wrote, as it came.
+    pub(super) fn put_remote(&mut self, kind: Kind, key: Vec<u8>, owner: Option<ParticipantId>, remote: Remote) {
+        self.writes.push(Write { kind, key, value: Value::Remote(remote), owner });
     }
 
     /// Deletes the record of `kind` under `key` (about `owner`, if anyone).
@@ -248,6 +267,18 @@ impl Store {
 
     /// The change-log entry of one write.
     fn change(&self, w: &Writer, batch: &Batch<'_>, write: &Write, revision: u64, hlc: Hlc) -> Change {
+        if let Value::Remote(r) = &write.value {
+            return Change {
+                record: write.key.clone(),
+                kind: write.kind as u8,
+                participant: write.owner,
+                revision: r.revision,
+                hlc: r.hlc,
+                device: r.device,
+                tombstone: r.tombstone,
+                erased: r.erased,
+            };
+        }
         Change {
             record: write.key.clone(),
             kind: write.kind as u8,
@@ -282,6 +313,11 @@ impl Store {
                 revisions.push(0);
                 continue;
             };
+            if let Value::Remote(r) = &write.value {
+                seen.insert(*head, r.revision);
+                revisions.push(r.revision);
+                continue;
+            }
             let revision = match seen.get(head) {
                 Some(rev) => rev + 1,
                 None => match self.change_heads.get(head)?.and_then(|v| decode_head(&v)) {
@@ -306,7 +342,10 @@ impl Store {
         }
         // Heads are kept from a record's second revision on and for deletes: a batch of new
         // records (a contact, a mark) leaves `change_heads` out of its transaction.
-        let keeps_head = |write: &Write, revision: u64| revision > 1 || matches!(write.value, Value::Delete);
+        // A version from another replica always sets the head (its revision may be lower than
+        // the one it replaces here).
+        let keeps_head =
+            |write: &Write, revision: u64| revision > 1 || matches!(write.value, Value::Delete | Value::Remote(_));
         if batch.writes.iter().zip(&heads).zip(&revisions).any(|((x, h), r)| h.is_some() && keeps_head(x, *r)) {
             trees.push(Tree::ChangeHeads);
         }
@@ -330,7 +369,9 @@ impl Store {
                     match &write.value {
                         Value::Sealed(v) => tx[*pos].insert(key, v.as_slice())?,
                         Value::Delete => tx[*pos].remove(key)?,
-                        Value::Open(_) => return Err(abort(StoreError::Backend("an unlogged record to seal".into()))),
+                        Value::Open(_) | Value::Remote(_) => {
+                            return Err(abort(StoreError::Backend("an unlogged record to seal".into())));
+                        }
                     };
                     continue;
                 };
@@ -341,8 +382,14 @@ impl Store {
                     }
                     Value::Sealed(v) => tx[*pos].insert(key, v.as_slice())?,
                     Value::Delete => tx[*pos].remove(key)?,
+                    Value::Remote(r) if r.tombstone => tx[*pos].remove(key)?,
+                    Value::Remote(r) => tx[*pos].insert(key, r.envelope.as_slice())?,
                 };
-                hlc = hlc.tick(now);
+                hlc = match &write.value {
+                    // This device's clock moves past every time it has seen.
+                    Value::Remote(r) => hlc.receive(r.hlc, now),
+                    _ => hlc.tick(now),
+                };
                 if write.kind == Kind::Settings {
                     page.settings = Some(revision);
                 }
@@ -397,7 +444,9 @@ impl Store {
             let value = match &write.value {
                 Value::Open(u) => codec::seal_revised(u, &self.keys, &write.key, 1)?,
                 Value::Sealed(v) => v.clone(),
-                Value::Delete => return Err(StoreError::Backend("a bulk load only adds records".into())),
+                Value::Delete | Value::Remote(_) => {
+                    return Err(StoreError::Backend("a bulk load only adds records".into()));
+                }
             };
             per_tree.entry(tree).or_default().insert(write.key.as_slice(), value);
             if registry::info(write.kind).is_some_and(|i| i.logged) {
@@ -503,6 +552,18 @@ impl Store {
             tombstone: false,
             erased: false,
         })
+    }
+
+    /// Takes `id` as this data directory's device id: a new replica of a team registers its
+    /// device with the server before its store is made. Only while nothing is logged yet.
+    pub fn adopt_device(&self, id: [u8; 16]) -> Result<(), StoreError> {
+        let mut w = self.writer.lock().map_err(|_| poisoned())?;
+        if w.next_seq != 0 {
+            return Err(StoreError::Backend("this caseload has changes under its own device id already".into()));
+        }
+        self.set_device(id)?;
+        w.device = id;
+        Ok(())
     }
 
     /// This data directory's device id.

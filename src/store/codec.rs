@@ -80,6 +80,8 @@ pub enum Kind {
     AttendanceMark = 27,
     /// One change of a person's trajectory status, appended (see `store::facts`).
     StatusChange = 28,
+    /// This replica's membership of a team (see `store::sync`).
+    TeamLink = 29,
 }
 
 impl Kind {
@@ -113,6 +115,7 @@ impl Kind {
             26 => Some(Kind::NumberBlock),
             27 => Some(Kind::AttendanceMark),
             28 => Some(Kind::StatusChange),
+            29 => Some(Kind::TeamLink),
             _ => None,
         }
     }
@@ -150,6 +153,7 @@ impl Kind {
             Kind::NumberBlock => "participant number block",
             Kind::AttendanceMark => "attendance mark",
             Kind::StatusChange => "status change",
+            Kind::TeamLink => "team link",
         }
     }
 }

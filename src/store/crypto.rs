@@ -371,6 +371,67 @@ impl Keys {
         Ok(w)
     }
 
+    /// `p`'s data key and its id, wrapped under the master key alone (which the team's replicas
+    /// share) for the team's server: `None` when `p` has no key (erased).
+    pub fn export_for_team(&self, p: ParticipantId) -> Result<Option<(u32, Vec<u8>)>, StoreError> {
+        let Some(id) = self.id_of(p)? else { return Ok(None) };
+        let key = {
+            let maps = self.maps.read().map_err(|_| unusable())?;
+            let Some(slot) = maps.by_id.get(&id) else { return Ok(None) };
+            match slot.key.get() {
+                Some(k) => k.clone(),
+                None => self.unwrap_slot(id, slot)?,
+            }
+        };
+        let (nonce, wrapped) = wrap(&self.master, &key, &Self::team_aad(id, p))?;
+        let mut out = nonce;
+        out.extend_from_slice(&wrapped);
+        Ok(Some((id, out)))
+    }
+
+    /// Takes in a data key another replica of the team exported ([`Keys::export_for_team`]):
+    /// unwrapped with the master key, wrapped again under this store's current epoch, to be
+    /// stored by the caller. `Ok(None)`: the key is here already.
+    pub fn import_from_team(&self, id: u32, p: ParticipantId, bytes: &[u8]) -> Result<Option<WrappedKey>, StoreError> {
+        self.wait_loaded()?;
+        if let Some(have) = self.id_of(p)? {
+            if have == id {
+                return Ok(None);
+            }
+            return Err(StoreError::Corrupt {
+                kind: "team key",
+                reason: format!("a person's key came in as key {id}, but they have key {have} here"),
+            });
+        }
+        if self.has_key(id)? {
+            return Err(StoreError::Corrupt {
+                kind: "team key",
+                reason: format!("key id {id} came in for another person than the one it opens here"),
+            });
+        }
+        let bad =
+            || StoreError::Corrupt { kind: "team key", reason: format!("key {id} from the server does not open") };
+        let (nonce, wrapped) = bytes.split_at_checked(NONCE_LEN).ok_or_else(bad)?;
+        let key = unwrap_key(&self.master, nonce, wrapped, &Self::team_aad(id, p)).ok_or_else(bad)?;
+        let (epoch, wrapped_by) = self.current_wrapping()?;
+        let (nonce, wrapped) = wrap(&wrapped_by, &key, &Self::aad_for(id, p))?;
+        let w = WrappedKey { participant: p, nonce, wrapped, coach: None, epoch };
+        let slot = Slot::new(&w).ok_or_else(|| StoreError::Backend("cannot wrap a key".into()))?;
+        let _ = slot.key.set(key);
+        let mut maps = self.maps.write().map_err(|_| unusable())?;
+        maps.by_id.insert(id, slot);
+        maps.of_participant.insert(p, id);
+        Ok(Some(w))
+    }
+
+    /// Associated data of a data key wrapped for the team.
+    fn team_aad(id: u32, p: ParticipantId) -> Vec<u8> {
+        let mut aad = b"meedoen team key".to_vec();
+        aad.extend_from_slice(&id.to_be_bytes());
+        aad.extend_from_slice(p.as_bytes());
+        aad
+    }
+
     /// Forgets `p`'s key (after erasure); the key id it had, if any.
     pub fn forget(&self, p: ParticipantId) -> Result<Option<u32>, StoreError> {
         self.wait_loaded()?;
@@ -384,6 +445,12 @@ impl Keys {
     pub fn id_of(&self, p: ParticipantId) -> Result<Option<u32>, StoreError> {
         self.wait_loaded()?;
         Ok(self.maps.read().map_err(|_| unusable())?.of_participant.get(&p).copied())
+    }
+
+    /// The participant key `id` belongs to (`None` for the master key or a key not here).
+    pub fn participant_of(&self, id: u32) -> Result<Option<ParticipantId>, StoreError> {
+        self.wait_loaded()?;
+        Ok(self.maps.read().map_err(|_| unusable())?.by_id.get(&id).map(|s| s.participant))
     }
 
     /// Whether key `id` is in the table (not destroyed at an erasure).

@@ -17,7 +17,7 @@ use crate::domain::contact::{Appointment, Contact};
 use crate::domain::signal::{PartnerReferral, Signal};
 use crate::domain::trajectory::Trajectory;
 
-fn date_key(date: NaiveDate, participant: ParticipantId, id: &[u8; 16]) -> [u8; 36] {
+pub(super) fn date_key(date: NaiveDate, participant: ParticipantId, id: &[u8; 16]) -> [u8; 36] {
     let mut k = [0; 36];
     k[..4].copy_from_slice(&date.num_days_from_ce().to_be_bytes());
     k[4..20].copy_from_slice(participant.as_bytes());
@@ -25,7 +25,7 @@ fn date_key(date: NaiveDate, participant: ParticipantId, id: &[u8; 16]) -> [u8; 
     k
 }
 
-fn summarise(summary: &mut ContactSummary, c: &Contact) {
+pub(super) fn summarise(summary: &mut ContactSummary, c: &Contact) {
     let day = c.at.date();
     if summary.last_any.is_none_or(|d| d < day) {
         summary.last_any = Some(day);

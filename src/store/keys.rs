@@ -184,11 +184,17 @@ impl LockedStore {
 
     /// Creates a new caseload protected by `passphrase`.
     pub fn init(self, passphrase: &str, kdf: KdfParams) -> Result<Store, StoreError> {
+        self.init_with_master(passphrase, kdf, Key::random())
+    }
+
+    /// [`LockedStore::init`] with the master key given: a replica of a team's caseload shares
+    /// the team's master key (it came sealed in the invite), wrapped under this coach's own
+    /// passphrase.
+    pub fn init_with_master(self, passphrase: &str, kdf: KdfParams, master: Key) -> Result<Store, StoreError> {
         if self.state()? != StoreState::New {
             return Err(StoreError::AlreadyInitialised);
         }
         self.check_nothing_lost()?;
-        let master = Key::random();
         let ring = Keyring::new(&master, passphrase, kdf)?;
         self.db.open_tree("meta")?.insert(META_KEYRING, codec::encode_plain(&ring)?)?;
         let slots = KeySlots::at(&self.dir.join("db"));

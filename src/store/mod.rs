@@ -28,6 +28,7 @@ mod repo;
 mod restore;
 mod shred;
 mod space;
+pub mod sync;
 
 pub use backup::DAILY_KEPT;
 pub use changelog::{Batch, Change, ChangePage};

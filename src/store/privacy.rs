@@ -132,6 +132,15 @@ impl Store {
         self.finish_erasure(&pending)
     }
 
+    /// Erases a person because another replica of the team erased them: as [`Store::erase`],
+    /// without a trace of its own (the erasing replica's trace comes with the sync).
+    pub(super) fn erase_from_team(&self, p: ParticipantId) -> Result<ErasureReport, StoreError> {
+        let today = chrono::NaiveDate::default();
+        let pending = PendingErasure { participant: p, key_id: self.keys.id_of(p)?, on: today, coach: String::new() };
+        self.put_one(pending_key(p), &pending)?;
+        self.finish_erasure(&pending)
+    }
+
     /// Finishes erasures that a stop interrupted (called on open).
     pub(super) fn resume_erasures(&self) -> Result<(), StoreError> {
         let pending: Vec<PendingErasure> = self.scan(&self.meta, PENDING_PREFIX)?;
@@ -155,7 +164,10 @@ impl Store {
             None => super::shred::Shredded::default(),
         };
         let mut batch = self.batch();
-        batch.put(next_key(&self.erasures)?.to_vec(), &trace)?;
+        // An erasure that came from the team (no coach of this replica) leaves no trace here.
+        if !pending.coach.is_empty() {
+            batch.put(next_key(&self.erasures)?.to_vec(), &trace)?;
+        }
         batch.delete(Kind::PendingErasure, pending_key(p), None);
         self.commit(batch)?;
         Ok(ErasureReport {

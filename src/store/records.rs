@@ -275,6 +275,29 @@ impl Record for ContactSummary {
     const SCHEMA: u16 = 1;
 }
 
+/// This replica's membership of a team: where the server is, the account's token (sealed under
+/// the master key like every record, so the passphrase guards it), and how far sync got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamLink {
+    pub server: String,
+    /// A certificate (PEM) to trust for the server besides the usual roots (`--ca`).
+    pub ca: Option<String>,
+    pub team: [u8; 16],
+    pub account: [u8; 16],
+    pub token: [u8; 32],
+    /// The next sequence number of this device's change log that the server has not taken.
+    pub pushed: u64,
+    /// The server's sequence number of the last item taken in.
+    pub pulled: i64,
+    /// Whole caseload uploaded once (a team's first coach).
+    pub uploaded: bool,
+}
+
+impl Record for TeamLink {
+    const KIND: Kind = Kind::TeamLink;
+    const SCHEMA: u16 = 1;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -269,6 +269,7 @@ fn build() -> Vec<KindInfo> {
         sealed::<super::numbers::NumberBlock>(Tree::Meta, true, NotPersonal, None),
         sealed::<AttendanceMark>(Tree::AttendanceMarks, true, SealedUnderOwner, Some("sessions")),
         sealed::<StatusEntry>(Tree::StatusChanges, true, PrefixedByOwner, Some("trajectories")),
+        sealed::<super::records::TeamLink>(Tree::Meta, false, NotPersonal, None),
     ]
 }
 

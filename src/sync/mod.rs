@@ -1,4 +1,4 @@
-//! Team sync: the protocol shared with the server ([`protocol`]). The client side (the outbox,
-//! applying what comes in, `meedoen team` and `meedoen sync`) builds on the store's change log.
+//! Team sync, the replica's side: the client of the team's server ([`client`]), speaking
+//! [`crate::protocol`] and building on the store's change log (`store::sync`).
 
-pub mod protocol;
+pub mod client;

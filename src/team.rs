@@ -1,0 +1,169 @@
+//! `meedoen team join`, `meedoen team invite`, `meedoen sync` and `meedoen server`: wiring
+//! between the command line, the store and the sync client.
+
+use std::path::Path;
+
+use crate::cli::{Cli, CliError, TeamCommand, data_dir, exit};
+use crate::i18n::Strings;
+use crate::store::crypto::{KdfParams, Key};
+use crate::store::sync::TeamLink;
+use crate::store::{Store, StoreError, StoreState};
+use crate::sync::client::{self, Report, SyncError};
+use crate::unlock::Create;
+
+pub fn run(cli: &Cli, strings: &Strings, command: &TeamCommand) -> Result<(), CliError> {
+    match command {
+        TeamCommand::Join { server, code, ca } => join(cli, strings, server, code, ca.as_deref()),
+        TeamCommand::Invite { name, hours } => {
+            let store = crate::unlock::open_store(&data_dir(cli)?, strings, Create::No)?;
+            let link = store.team().map_err(|e| CliError::from_store(e, strings))?;
+            let link = link.ok_or_else(|| sync_error(strings, SyncError::NotInTeam))?;
+            let code = client::invite(&store, &link, name, *hours).map_err(|e| sync_error(strings, e))?;
+            let hours = hours.to_string();
+            crate::output::line(strings.fill("team.invite_made", &[("name", name), ("hours", &hours)]))?;
+            crate::output::line(code)?;
+            Ok(())
+        }
+    }
+}
+
+fn join(cli: &Cli, strings: &Strings, server: &str, code: &str, ca: Option<&Path>) -> Result<(), CliError> {
+    let err = |e: StoreError| CliError::from_store(e, strings);
+    let ca = match ca {
+        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
+            CliError::new(
+                strings.fill("team.no_ca", &[("file", &path.display().to_string()), ("why", &e.to_string())]),
+                exit::USAGE,
+            )
+        })?),
+        None => None,
+    };
+    if crate::protocol::parse_code(code).is_none() {
+        return Err(CliError::new(strings.get("team.not_a_code"), exit::USAGE));
+    }
+    let dir = data_dir(cli)?;
+    // A new caseload: its passphrase is asked before the code is used.
+    let early = crate::unlock::ask_before_creating(&dir, strings)?;
+    let locked = Store::open_locked(&dir).map_err(err)?;
+    let store = match locked.state().map_err(err)? {
+        StoreState::New => {
+            locked.check_nothing_lost().map_err(err)?;
+            let passphrase = match early {
+                Some(p) => p,
+                None => crate::unlock::new_passphrase(strings)?,
+            };
+            let device = *uuid::Uuid::new_v4().as_bytes();
+            let (resp, payload) =
+                client::redeem(server, ca.as_deref(), code, device).map_err(|e| sync_error(strings, e))?;
+            let store = match &payload {
+                Some(p) => locked.init_with_master(
+                    &passphrase,
+                    KdfParams::STANDARD,
+                    Key::from_secret(zeroize::Zeroizing::new(p.master)),
+                ),
+                None => locked.init(&passphrase, KdfParams::STANDARD),
+            }
+            .map_err(err)?;
+            store.adopt_device(device).map_err(err)?;
+            link(&store, server, ca, &resp, payload.is_some()).map_err(err)?;
+            store
+        }
+        _ => {
+            drop(locked);
+            let store = crate::unlock::open_store(&dir, strings, Create::No)?;
+            if store.team().map_err(err)?.is_some() {
+                return Err(CliError::new(strings.get("team.already"), exit::USAGE));
+            }
+            let device = store.device_id().map_err(err)?;
+            let (resp, payload) =
+                client::redeem(server, ca.as_deref(), code, device).map_err(|e| sync_error(strings, e))?;
+            if payload.is_some() {
+                // The team's key is another than this caseload's: its records would have to be
+                // sealed again under the team's key first (not yet done).
+                return Err(CliError::new(strings.get("team.own_caseload"), exit::USAGE));
+            }
+            link(&store, server, ca, &resp, false).map_err(err)?;
+            store
+        }
+    };
+    crate::output::line(strings.get("team.joined"))?;
+    finish(strings, client::sync(&store))
+}
+
+fn link(
+    store: &Store,
+    server: &str,
+    ca: Option<String>,
+    resp: &crate::protocol::JoinResponse,
+    invited: bool,
+) -> Result<(), StoreError> {
+    store.set_team(&TeamLink {
+        server: server.trim_end_matches('/').to_string(),
+        ca,
+        team: resp.team,
+        account: resp.account,
+        token: resp.token,
+        pushed: 0,
+        pulled: 0,
+        // An invited colleague's new caseload has nothing of its own to upload.
+        uploaded: invited,
+    })
+}
+
+/// `meedoen sync`.
+pub fn sync(cli: &Cli, strings: &Strings) -> Result<(), CliError> {
+    let store = crate::unlock::open_store(&data_dir(cli)?, strings, Create::No)?;
+    finish(strings, client::sync(&store))
+}
+
+fn finish(strings: &Strings, result: Result<Report, SyncError>) -> Result<(), CliError> {
+    let report = result.map_err(|e| sync_error(strings, e))?;
+    let (sent, received) = (report.accepted.to_string(), report.received.records.to_string());
+    crate::output::line(strings.fill("team.synced", &[("sent", &sent), ("received", &received)]))?;
+    if report.superseded > 0 {
+        crate::output::line(strings.fill("team.superseded", &[("n", &report.superseded.to_string())]))?;
+    }
+    if report.received.erased > 0 {
+        crate::output::line(strings.fill("team.erased", &[("n", &report.received.erased.to_string())]))?;
+    }
+    for why in report.refused.iter().chain(&report.received.problems) {
+        crate::output::line(strings.fill("team.refused", &[("why", why)]))?;
+    }
+    Ok(())
+}
+
+fn sync_error(strings: &Strings, e: SyncError) -> CliError {
+    match e {
+        SyncError::Unreachable(why) => {
+            CliError::new(strings.fill("team.unreachable", &[("why", &why)]), exit::UNREACHABLE)
+        }
+        SyncError::Store(e) => CliError::from_store(e, strings),
+        SyncError::NotInTeam => CliError::new(strings.get("team.not_in_team"), exit::USAGE),
+        SyncError::Refused { status: 404, .. } => CliError::new(strings.get("team.unknown_code"), exit::ERROR),
+        SyncError::Refused { status: 410, .. } => CliError::new(strings.get("team.used_code"), exit::ERROR),
+        other => CliError::new(strings.fill("team.failed", &[("why", &other.to_string())]), exit::ERROR),
+    }
+}
+
+/// `meedoen server ...`: runs `meedoen-server` from the same directory with the same arguments
+/// (the terminal program itself holds no server code and starts no async runtime).
+pub fn server(args: &[std::ffi::OsString]) -> Result<(), CliError> {
+    let exe = std::env::current_exe()
+        .map_err(|e| CliError::new(format!("cannot find this program's directory: {e}"), exit::ERROR))?
+        .with_file_name("meedoen-server");
+    if !exe.exists() {
+        return Err(CliError::new(
+            format!("{} is missing: install meedoen-server beside meedoen", exe.display()),
+            exit::ERROR,
+        ));
+    }
+    let status = std::process::Command::new(&exe)
+        .args(args)
+        .status()
+        .map_err(|e| CliError::new(format!("cannot start {}: {e}", exe.display()), exit::ERROR))?;
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(code) => Err(CliError::new(String::new(), code)),
+        None => Err(CliError::new("meedoen-server was stopped by a signal", exit::ERROR)),
+    }
+}
