@@ -32,7 +32,7 @@ const DRAIN: Duration = Duration::from_secs(10);
 
 /// meedoen-server: the team sync service over PostgreSQL (it stores sealed records it cannot read).
 #[derive(Debug, Parser)]
-#[command(name = "meedoen-server", version, about, long_about = None, args_conflicts_with_subcommands = true)]
+#[command(name = "meedoen-server", version, args_conflicts_with_subcommands = true)]
 pub struct Args {
     /// The PostgreSQL database (postgres://USER@HOST/DB, or key=value settings).
     #[arg(long, env = "MEEDOEN_DATABASE_URL", value_name = "URL", hide_env_values = true)]
