@@ -569,6 +569,28 @@ fn a_public_address_without_tls_is_refused() {
     assert!(err.starts_with("meedoen-server: cannot reach the database") && !err.contains("panicked"), "{err}");
 }
 
+#[test]
+fn a_database_that_goes_away_answers_503_and_the_server_recovers() {
+    let Some(pg) = common::pg::start() else { return };
+    let server = Server::start(&pg.url);
+    let http = server.http();
+    let coach = new_team(&pg.url, &http, "Team A");
+    accepted(&push(&http, &coach, vec![item(&coach, 1, b"k", None, 1, b"sealed")])[0]);
+    pg.stop();
+    let started = std::time::Instant::now();
+    let (status, body) = http.get("/v1/pull", Some(&coach.token));
+    assert_eq!(status, 503, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(http.get("/v1/health", None).0, 503);
+    assert!(started.elapsed() < Duration::from_secs(12), "{:?}", started.elapsed());
+    pg.start_again().unwrap();
+    assert_eq!(http.get("/v1/health", None).0, 204);
+    assert_eq!(pull_all(&http, &coach, 0).len(), 1, "the same data, through new connections");
+    let mut server = server;
+    assert!(server.child.try_wait().unwrap().is_none(), "the server kept running");
+    let log = server.log.lock().unwrap().clone();
+    assert!(log.contains("503") && !log.contains("panicked"), "{log}");
+}
+
 /// The server holds no terminal UI and the UI's binary no async runtime: read from the built
 /// binaries (the crates' names are in their panic locations and type names).
 #[test]

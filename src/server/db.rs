@@ -77,7 +77,8 @@ pub async fn join(pool: &Pool, req: &JoinRequest) -> Result<JoinResponse, Fail> 
     let invite = Uuid::from_bytes(req.invite);
     let row = tx
         .query_opt(
-            "SELECT team, verifier, used_at IS NOT NULL OR expires_at <= now() FROM invites WHERE id = $1 FOR UPDATE",
+            "SELECT team, verifier, used_at IS NOT NULL OR expires_at <= now(), payload FROM invites \
+             WHERE id = $1 FOR UPDATE",
             &[&invite],
         )
         .await?;
@@ -89,16 +90,17 @@ pub async fn join(pool: &Pool, req: &JoinRequest) -> Result<JoinResponse, Fail> 
     if row.try_get::<_, bool>(2)? {
         return Err(Fail::Gone("this invite code was used already or has expired".into()));
     }
+    // The payload (the team's key, sealed) is kept no longer than it is needed.
     let used = tx
         .query_opt(
-            "UPDATE invites SET used_at = now() WHERE id = $1 AND used_at IS NULL AND expires_at > now() \
-             RETURNING team, payload",
+            "UPDATE invites SET used_at = now(), payload = NULL \
+             WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING team",
             &[&invite],
         )
         .await?;
     let Some(used) = used else { return Err(Fail::Gone("this invite code was used already or has expired".into())) };
     let team: Uuid = used.try_get(0)?;
-    let payload: Option<Vec<u8>> = used.try_get(1)?;
+    let payload: Option<Vec<u8>> = row.try_get(3)?;
     let account = Uuid::new_v4();
     let token = new_token();
     let hash = protocol::token_hash(&token);
@@ -185,6 +187,16 @@ fn item_from_row(row: &tokio_postgres::Row, at: usize) -> Result<Item, Fail> {
         erased: row.try_get(at + 7)?,
         envelope: row.try_get(at + 8)?,
     })
+}
+
+/// Forgets what is no longer needed: the payloads of expired invites, and the answers to pushes
+/// older than 30 days (a batch sent again after that is applied again, which changes nothing: a
+/// version already stored is answered with its stored number).
+pub async fn tidy(pool: &Pool) -> Result<(), Fail> {
+    let client = client(pool).await?;
+    client.execute("UPDATE invites SET payload = NULL WHERE payload IS NOT NULL AND expires_at <= now()", &[]).await?;
+    client.execute("DELETE FROM pushes WHERE created_at < now() - interval '30 days'", &[]).await?;
+    Ok(())
 }
 
 /// Makes a team and the one-time code of its first coach (no payload: the first coach's caseload

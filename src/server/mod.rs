@@ -29,6 +29,8 @@ use tokio::sync::Notify;
 pub const USAGE: i32 = 2;
 /// How long a stop waits for requests in flight.
 const DRAIN: Duration = Duration::from_secs(10);
+/// How often expired invite payloads and old push answers are removed (also at start).
+const TIDY: Duration = Duration::from_secs(6 * 3600);
 
 /// meedoen-server: the team sync service over PostgreSQL (it stores sealed records it cannot read).
 #[derive(Debug, Parser)]
@@ -77,12 +79,15 @@ pub enum Fail {
 
 impl From<tokio_postgres::Error> for Fail {
     fn from(e: tokio_postgres::Error) -> Fail {
-        // An error the database reports is a bug here; any other (a closed connection, a
-        // timeout) means it cannot be reached.
-        if e.as_db_error().is_some() {
-            Fail::Internal(format!("database error: {e}"))
-        } else {
+        // The database is unreachable: a closed or failed connection, or a refusal of the
+        // classes "connection exception" (08), "insufficient resources" (53) or "operator
+        // intervention" (57: shutting down, starting up). Anything else is a bug here.
+        let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+        let class = e.code().and_then(|c| c.code().get(..2));
+        if e.is_closed() || io || matches!(class, Some("08" | "53" | "57")) {
             Fail::Unavailable(format!("the database cannot be reached ({e})"))
+        } else {
+            Fail::Internal(format!("database error: {e}"))
         }
     }
 }
@@ -195,6 +200,16 @@ async fn create_team(url: &str, name: &str) -> Result<(), Failure> {
 async fn serve(plan: Plan) -> Result<(), Failure> {
     migrate(&plan.database).await?;
     let pool = db::pool(&plan.database)?;
+    let tidying = pool.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(TIDY);
+        loop {
+            every.tick().await;
+            if let Err(e) = db::tidy(&tidying).await {
+                eprintln!("meedoen-server: tidying up failed: {e:?}");
+            }
+        }
+    });
     let listener =
         TcpListener::bind(plan.listen).await.map_err(|e| format!("cannot listen on {}: {e}", plan.listen))?;
     let local = listener.local_addr().map_err(|e| format!("cannot listen on {}: {e}", plan.listen))?;

@@ -120,14 +120,7 @@ pub fn start() -> Option<Pg> {
             dir: dir.clone(),
             as_postgres,
         };
-        let mut ctl = pg.command("pg_ctl");
-        ctl.arg("-D").arg(&data).arg("-l").arg(dir.join("log")).args(["-w", "-t", "30", "-o"]).arg(format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=60 -c shared_buffers=16MB",
-            dir.display()
-        ));
-        ctl.arg("start");
-        match run(ctl, "pg_ctl start") {
+        match pg.start_again() {
             Ok(()) => {
                 let mut createdb = pg.command("createdb");
                 createdb.args(["-h", "127.0.0.1", "-p", &port.to_string(), "-U", "postgres", "meedoen"]);
@@ -145,11 +138,38 @@ pub fn start() -> Option<Pg> {
     panic!("PostgreSQL did not start: {last}\n{log}");
 }
 
+impl Pg {
+    /// Starts this PostgreSQL again after [`Pg::stop`] (on the same port and data).
+    pub fn start_again(&self) -> Result<(), String> {
+        let mut ctl = self.command("pg_ctl");
+        ctl.arg("-D").arg(self.dir.join("data")).arg("-l").arg(self.dir.join("log"));
+        ctl.args(["-w", "-t", "30", "-o"]).arg(format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+             -c full_page_writes=off -c max_connections=60 -c shared_buffers=16MB",
+            self.port,
+            self.dir.display()
+        ));
+        ctl.arg("start");
+        run(ctl, "pg_ctl start")
+    }
+
+    /// Stops this PostgreSQL, ending every connection (`-m fast`: what is committed stays, which
+    /// an immediate stop does not promise with this instance's `synchronous_commit=off`);
+    /// [`Pg::start_again`] brings it back.
+    pub fn stop(&self) {
+        self.pg_ctl_stop("fast");
+    }
+
+    fn pg_ctl_stop(&self, mode: &str) {
+        let mut ctl = self.command("pg_ctl");
+        ctl.arg("-D").arg(self.dir.join("data")).args(["-m", mode, "-w", "stop"]);
+        let _ = ctl.output();
+    }
+}
+
 impl Drop for Pg {
     fn drop(&mut self) {
-        let mut ctl = self.command("pg_ctl");
-        ctl.arg("-D").arg(self.dir.join("data")).args(["-m", "immediate", "-w", "stop"]);
-        let _ = ctl.output();
+        self.pg_ctl_stop("immediate");
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
