@@ -15,6 +15,10 @@ pub const DEMO_PASSPHRASE: &str = "meedoen-demo";
 
 /// Runs meedoen as the command line asks.
 pub fn run(cli: Cli) -> Result<(), CliError> {
+    // The server is a program of its own (the UI's binary starts no async runtime).
+    if let Some(Command::Server { args }) = &cli.command {
+        return run_server(args);
+    }
     let strings = Strings::new(cli.lang);
     let today = Local::now().date_naive();
     // How far each caseload got is also kept outside its data directory (not for the demo).
@@ -236,7 +240,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Team { command }) => crate::team::run(&cli, &strings, command),
         Some(Command::Sync) => crate::team::sync(&cli, &strings),
-        Some(Command::Server { args }) => crate::team::server(args),
+        // Handled before the caseload's state is looked at (above); here for completeness.
+        Some(Command::Server { args }) => run_server(args),
         Some(Command::ImportReferrals { file }) => {
             let bytes = std::fs::read(file)
                 .map_err(|e| CliError::new(format!("cannot read {}: {e}", file.display()), exit::ERROR))?;
@@ -267,4 +272,35 @@ fn cannot_write(strings: &Strings, path: &std::path::Path, e: std::io::Error) ->
 /// The UI's sentence as the command line's error.
 fn ui_error(e: crate::ui::UiError) -> CliError {
     CliError::new(e.0, exit::ERROR)
+}
+
+/// `meedoen server ARGS`: becomes `meedoen-server ARGS`, the program beside this one.
+fn run_server(args: &[std::ffi::OsString]) -> Result<(), CliError> {
+    let me = std::env::current_exe()
+        .map_err(|e| CliError::new(format!("cannot find where meedoen is installed: {e}"), exit::ERROR))?;
+    let server = me.with_file_name(format!("meedoen-server{}", std::env::consts::EXE_SUFFIX));
+    if !server.is_file() {
+        return Err(CliError::new(
+            format!("the team server is not installed: {} is missing (it comes with meedoen)", server.display()),
+            exit::ERROR,
+        ));
+    }
+    let mut command = std::process::Command::new(&server);
+    command.args(args);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let e = command.exec();
+        Err(CliError::new(format!("cannot start {}: {e}", server.display()), exit::ERROR))
+    }
+    #[cfg(not(unix))]
+    {
+        let status = command
+            .status()
+            .map_err(|e| CliError::new(format!("cannot start {}: {e}", server.display()), exit::ERROR))?;
+        match status.code() {
+            Some(0) => Ok(()),
+            code => Err(CliError::new(String::new(), code.unwrap_or(exit::ERROR))),
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! Command-line interface: argument parsing and wiring only.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -117,16 +118,18 @@ pub enum Command {
     /// Sync with the team's server now: send this computer's changes, take in the team's.
     /// Exit code 6 when the server cannot be reached (everything is kept for later).
     Sync,
-    /// Run the team's sync server (the `meedoen-server` program beside this one).
-    #[command(disable_help_flag = true)]
-    Server {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<std::ffi::OsString>,
-    },
     /// Read a referral list (semicolon-separated CSV as Dutch spreadsheets save it).
     ImportReferrals {
         /// The CSV file.
         file: PathBuf,
+    },
+    /// Run the team's sync server (the `meedoen-server` program installed beside meedoen):
+    /// `meedoen server --database URL [--listen ADDR] [--tls-cert FILE --tls-key FILE]`, or
+    /// `meedoen server create-team --database URL NAME`. Every argument goes to it as it is.
+    #[command(disable_help_flag = true)]
+    Server {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
     },
 }
 

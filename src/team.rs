@@ -144,26 +144,3 @@ fn sync_error(strings: &Strings, e: SyncError) -> CliError {
         other => CliError::new(strings.fill("team.failed", &[("why", &other.to_string())]), exit::ERROR),
     }
 }
-
-/// `meedoen server ...`: runs `meedoen-server` from the same directory with the same arguments
-/// (the terminal program itself holds no server code and starts no async runtime).
-pub fn server(args: &[std::ffi::OsString]) -> Result<(), CliError> {
-    let exe = std::env::current_exe()
-        .map_err(|e| CliError::new(format!("cannot find this program's directory: {e}"), exit::ERROR))?
-        .with_file_name("meedoen-server");
-    if !exe.exists() {
-        return Err(CliError::new(
-            format!("{} is missing: install meedoen-server beside meedoen", exe.display()),
-            exit::ERROR,
-        ));
-    }
-    let status = std::process::Command::new(&exe)
-        .args(args)
-        .status()
-        .map_err(|e| CliError::new(format!("cannot start {}: {e}", exe.display()), exit::ERROR))?;
-    match status.code() {
-        Some(0) => Ok(()),
-        Some(code) => Err(CliError::new(String::new(), code)),
-        None => Err(CliError::new("meedoen-server was stopped by a signal", exit::ERROR)),
-    }
-}

@@ -241,6 +241,30 @@ fn the_store_sees_no_terminal_and_the_ui_no_command_line() {
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
+/// The sync server (`src/server/`, its own binary) names nothing of meedoen but the protocol
+/// (`protocol`): no store, no UI, no command line, no terminal or storage crate.
+#[test]
+fn the_server_names_only_the_protocol() {
+    let mut wrong = Vec::new();
+    let mut seen = 0;
+    for s in sources().iter().filter(|s| s.module.first().is_some_and(|m| m == "server")) {
+        seen += 1;
+        for r in references(&s.module, &s.code) {
+            let allowed = r.first().is_some_and(|m| m == "server" || m == "protocol");
+            if !allowed {
+                wrong.push(format!("{}: crate::{}", s.module.join("::"), r.join("::")));
+            }
+        }
+        for banned in ["ratatui", "sled::", "meedoen::"] {
+            if s.code.contains(banned) {
+                wrong.push(format!("{}: {banned}", s.module.join("::")));
+            }
+        }
+    }
+    assert!(seen >= 5, "the server's sources were not found");
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
 /// No store test builds the terminal UI: the store's unit tests (test code included), the helpers
 /// every integration test shares (`tests/common`; the UI tests' helpers are in `tests/ui_common`)
 /// and the integration tests of the store name none of it.

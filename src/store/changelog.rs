@@ -143,6 +143,9 @@ pub struct Batch<'s> {
     pub(super) flush: bool,
     /// Every write adds a record that did not exist (a bulk load): see `commit_fresh`.
     pub(super) fresh: bool,
+    /// The device the entries name instead of this one (an erasure another replica of the
+    /// team made, carried out here).
+    pub(super) on_behalf_of: Option<[u8; 16]>,
 }
 
 impl<'s> Batch<'s> {
@@ -241,6 +244,7 @@ impl Store {
             erasure: false,
             flush: true,
             fresh: false,
+            on_behalf_of: None,
         }
     }
 
@@ -285,7 +289,7 @@ impl Store {
             participant: write.owner,
             revision,
             hlc,
-            device: w.device,
+            device: batch.on_behalf_of.unwrap_or(w.device),
             tombstone: matches!(write.value, Value::Delete),
             erased: batch.erasure && matches!(write.value, Value::Delete),
         }

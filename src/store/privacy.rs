@@ -129,31 +129,33 @@ impl Store {
     pub fn erase(&self, p: ParticipantId, coach: &str, today: NaiveDate) -> Result<ErasureReport, StoreError> {
         let pending = PendingErasure { participant: p, key_id: self.keys.id_of(p)?, on: today, coach: coach.into() };
         self.put_one(pending_key(p), &pending)?;
-        self.finish_erasure(&pending)
+        self.finish_erasure(&pending, None)
     }
 
     /// Erases a person because another replica of the team erased them: as [`Store::erase`],
     /// without a trace of its own (the erasing replica's trace comes with the sync).
-    pub(super) fn erase_from_team(&self, p: ParticipantId) -> Result<ErasureReport, StoreError> {
+    /// The removals are logged under the erasing replica's device (`by`), so they are not sent
+    /// back to the server as this replica's own.
+    pub(super) fn erase_from_team(&self, p: ParticipantId, by: [u8; 16]) -> Result<ErasureReport, StoreError> {
         let today = chrono::NaiveDate::default();
         let pending = PendingErasure { participant: p, key_id: self.keys.id_of(p)?, on: today, coach: String::new() };
         self.put_one(pending_key(p), &pending)?;
-        self.finish_erasure(&pending)
+        self.finish_erasure(&pending, Some(by))
     }
 
     /// Finishes erasures that a stop interrupted (called on open).
     pub(super) fn resume_erasures(&self) -> Result<(), StoreError> {
         let pending: Vec<PendingErasure> = self.scan(&self.meta, PENDING_PREFIX)?;
         for p in pending {
-            self.finish_erasure(&p)?;
+            self.finish_erasure(&p, None)?;
         }
         Ok(())
     }
 
     /// The steps of an erasure, each of which may be repeated.
-    fn finish_erasure(&self, pending: &PendingErasure) -> Result<ErasureReport, StoreError> {
+    fn finish_erasure(&self, pending: &PendingErasure, by: Option<[u8; 16]>) -> Result<ErasureReport, StoreError> {
         let p = pending.participant;
-        let records = self.remove_records_of(p)?;
+        let records = self.remove_records_of(p, by)?;
         self.flush()?;
         if self.keys.forget(p)?.is_some() {
             self.new_epoch()?;
@@ -180,10 +182,11 @@ impl Store {
     /// Removes every record of `p` from every tree and index in one commit, each removal logged
     /// as a tombstone that names only ids; how many records there were. Which trees hold what
     /// of a person comes from the registry of kinds.
-    fn remove_records_of(&self, p: ParticipantId) -> Result<usize, StoreError> {
+    fn remove_records_of(&self, p: ParticipantId, by: Option<[u8; 16]>) -> Result<usize, StoreError> {
         let id = p.as_bytes();
         let mut batch = self.batch();
         batch.erasure = true;
+        batch.on_behalf_of = by;
         let mut removed = 0;
         for info in registry::kinds() {
             let tree = self.tree(info.tree);
@@ -405,7 +408,7 @@ mod tests {
             coach: "Sanne".into(),
         };
         store.put_one(pending_key(a), &pending).unwrap();
-        store.remove_records_of(a).unwrap();
+        store.remove_records_of(a, None).unwrap();
         store.flush().unwrap();
         drop(store);
 

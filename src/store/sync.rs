@@ -124,7 +124,9 @@ impl Store {
                     None => continue,
                 }
             };
-            if let Some(p) = c.participant.filter(|_| !c.tombstone) {
+            // A person's key goes up with their first record (keys never change; a person made
+            // elsewhere came with their key from the server).
+            if let Some(p) = c.participant.filter(|_| kind == Kind::Participant && c.revision == 1 && !c.tombstone) {
                 people.push(p);
             }
             items.push(Item {
@@ -236,7 +238,7 @@ impl Store {
                 continue;
             };
             if item.tombstone || item.erased {
-                erase.push(p);
+                erase.push((p, item.device));
                 continue;
             }
             let Some((id, wrapped)) = item.envelope.split_first_chunk::<4>() else {
@@ -272,7 +274,7 @@ impl Store {
             let Some(hlc) = Hlc::from_bytes(&item.hlc) else { continue };
             if item.erased {
                 if let Some(p) = participant_of(item) {
-                    erase.push(p);
+                    erase.push((p, item.device));
                 }
                 continue;
             }
@@ -329,10 +331,10 @@ impl Store {
             self.tag_coaches(people.iter())?;
         }
         erase.sort();
-        erase.dedup();
-        for p in erase {
+        erase.dedup_by_key(|(p, _)| *p);
+        for (p, by) in erase {
             if self.keys.id_of(p)?.is_some() || self.participant(p)?.is_some() {
-                self.erase_from_team(p)?;
+                self.erase_from_team(p, by)?;
                 applied.erased += 1;
             }
         }

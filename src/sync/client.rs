@@ -255,9 +255,12 @@ fn push_all(
         let mut batch = [0u8; 16];
         rand::rng().fill_bytes(&mut batch);
         let req = PushRequest { device, batch, items: chunk.to_vec() };
-        report.sent += chunk.len();
+        report.sent += chunk.iter().filter(|i| i.kind != protocol::KEY_ITEM).count();
         let resp = client.push(&req)?;
         for (outcome, item) in resp.outcomes.iter().zip(chunk) {
+            if item.kind == protocol::KEY_ITEM {
+                continue;
+            }
             match outcome {
                 Outcome::Accepted(_) => report.accepted += 1,
                 Outcome::Superseded => report.superseded += 1,

@@ -3,6 +3,7 @@
 //! the app are in a module of their own beside this one, used by the UI tests only.
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
+pub mod pg;
 pub mod pty;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};

@@ -1,0 +1,195 @@
+#![allow(clippy::unwrap_used, clippy::panic)]
+//! Two coaches, each with their own data directory, share one caseload through a team server on
+//! a real PostgreSQL: the real `meedoen` and `meedoen-server` programs, as IT and the coaches
+//! run them (`meedoen server create-team`, `meedoen team join`, `team invite`, `sync`).
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use chrono::Utc;
+use meedoen::store::Store;
+
+const MEEDOEN: &str = env!("CARGO_BIN_EXE_meedoen");
+const SERVER: &str = env!("CARGO_BIN_EXE_meedoen-server");
+const PASSPHRASE: &str = "een lange teamzin voor de test";
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(url: &str, port: u16) -> Server {
+        let mut child = Command::new(SERVER)
+            .args(["--database", url, "--listen", &format!("127.0.0.1:{port}")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        let base =
+            line.trim().strip_prefix("meedoen-server listening on ").unwrap_or_else(|| panic!("{line}")).to_string();
+        std::thread::spawn(move || for _ in stderr.lines() {});
+        Server { child, base }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One coach's computer: a data directory and a state directory.
+struct Coach {
+    data: PathBuf,
+    state: PathBuf,
+}
+
+impl Coach {
+    fn new(root: &Path, name: &str) -> Coach {
+        Coach { data: root.join(name).join("data"), state: root.join(name).join("state") }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(MEEDOEN)
+            .arg("--data-dir")
+            .arg(&self.data)
+            .args(args)
+            .env("MEEDOEN_STATE_DIR", &self.state)
+            .env("MEEDOEN_PASSPHRASE", PASSPHRASE)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "meedoen {args:?} failed ({:?}): {text}{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        text
+    }
+
+    /// The caseload opened in this process (as the UI would), for a change or a look.
+    fn store(&self) -> Store {
+        meedoen::store::set_state_dir(Some(self.state.clone()));
+        Store::open(&self.data, PASSPHRASE).unwrap()
+    }
+
+    fn export(&self) -> serde_json::Value {
+        serde_json::from_str(&self.ok(&["export"])).unwrap()
+    }
+}
+
+fn last_line(text: &str) -> String {
+    text.lines().last().unwrap_or("").trim().to_string()
+}
+
+/// The records a coach sees, without what differs per replica by nature (the access log:
+/// each coach's own reading of files).
+fn shared(export: &serde_json::Value) -> serde_json::Value {
+    let mut e = export.clone();
+    let obj = e.as_object_mut().unwrap();
+    obj.remove("exported_at");
+    obj.remove("access_log");
+    e
+}
+
+#[test]
+fn two_coaches_share_a_caseload_through_the_server_and_the_database_holds_nothing_readable() {
+    let Some(pg) = common::pg::start() else { return };
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let server = Server::start(&pg.url, port);
+    let root = tempfile::tempdir().unwrap();
+    let (anna, bram) = (Coach::new(root.path(), "anna"), Coach::new(root.path(), "bram"));
+
+    // IT creates the team; Anna brings her caseload into it.
+    let out = anna.ok(&["server", "create-team", "--database", &pg.url, "Team Noord"]);
+    let first = last_line(&out);
+    anna.ok(&["init"]);
+    anna.ok(&["demo", "--participants", "25"]);
+    let joined = anna.ok(&["team", "join", "--server", &server.base, "--code", &first]);
+    assert!(joined.contains("verstuurd"), "{joined}");
+
+    // The same code again is refused.
+    let again = Coach::new(root.path(), "eve").run(&["team", "join", "--server", &server.base, "--code", &first]);
+    assert_eq!(again.status.code(), Some(1), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("al gebruikt"));
+
+    // Anna invites Bram, who starts with an empty computer and gets the whole caseload.
+    let code = last_line(&anna.ok(&["team", "invite", "Bram"]));
+    bram.ok(&["team", "join", "--server", &server.base, "--code", &code]);
+    assert_eq!(shared(&bram.export()), shared(&anna.export()), "Bram's replica is Anna's caseload");
+
+    // Bram changes a file and adds a contact; Anna's next sync brings them.
+    let (number, id) = {
+        let store = bram.store();
+        let mut p = store.participant_by_number(1010).unwrap();
+        p.notes = "Wil graag bij de voedselbank helpen".into();
+        store.update_participant(&p).unwrap();
+        (p.number, p.id)
+    };
+    // (Each export above wrote an access-log entry per person: those go along too.)
+    let sent = bram.ok(&["sync"]);
+    assert!(sent.contains("26 wijzigingen verstuurd"), "{sent}");
+    let got = anna.ok(&["sync"]);
+    assert!(got.contains("26 ontvangen"), "{got}");
+    assert!(!got.contains("elders later"), "{got}");
+    assert_eq!(anna.store().participant_by_number(number).unwrap().notes, "Wil graag bij de voedselbank helpen");
+    let check = anna.ok(&["check"]);
+    assert!(!check.contains("change log:"), "{check}");
+
+    // Anna erases the person; Bram's replica loses them at his next sync.
+    anna.store().erase(id, "Anna", Utc::now().date_naive()).unwrap();
+    let erased = anna.ok(&["sync"]);
+    let got = bram.ok(&["sync"]);
+    assert!(got.contains("gewist"), "Anna: {erased}\nBram: {got}");
+    assert!(bram.store().participant(id).unwrap().is_none());
+
+    // Nothing a coach typed is readable in the database.
+    let export = anna.export();
+    let dump = pg.dump();
+    let mut secrets: Vec<String> = Vec::new();
+    for p in export["participants"].as_array().unwrap() {
+        for field in ["given_names", "family_name", "phone", "notes"] {
+            secrets.push(p[field].as_str().unwrap_or("").to_string());
+        }
+        secrets.push(p["address"]["street"].as_str().unwrap_or("").to_string());
+    }
+    for c in export["contacts"].as_array().unwrap() {
+        secrets.push(c["summary"].as_str().unwrap_or("").to_string());
+    }
+    secrets.retain(|s| s.chars().count() >= 4);
+    assert!(secrets.len() > 50, "{} strings to look for", secrets.len());
+    let found: Vec<&String> = secrets.iter().filter(|s| dump.contains(s.as_str())).collect();
+    assert!(found.is_empty(), "readable in pg_dump: {found:?}");
+
+    // The server gone: sync says so with exit code 6, and keeps the change for later.
+    drop(server);
+    {
+        let store = bram.store();
+        let mut p = store.participant_by_number(1011).unwrap();
+        p.notes = "Offline gewijzigd".into();
+        store.update_participant(&p).unwrap();
+    }
+    let offline = bram.run(&["sync"]);
+    assert_eq!(offline.status.code(), Some(6), "{}", String::from_utf8_lossy(&offline.stderr));
+    let server = Server::start(&pg.url, port);
+    let _ = &server;
+    let sent = bram.ok(&["sync"]);
+    assert!(sent.contains("1 wijzigingen verstuurd"), "{sent}");
+    let got = anna.ok(&["sync"]);
+    assert!(got.contains("1 ontvangen"), "{got}");
+}
