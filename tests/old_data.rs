@@ -250,7 +250,7 @@ fn first_schema_drafts_migrate_resume_and_save() {
             }
         }
         let done = app.popup().is_none() && app.store.drafts().unwrap().is_empty();
-        store = Some(app.store);
+        store = Some(app.into_store());
         if done {
             break;
         }

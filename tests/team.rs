@@ -193,3 +193,39 @@ fn two_coaches_share_a_caseload_through_the_server_and_the_database_holds_nothin
     let got = anna.ok(&["sync"]);
     assert!(got.contains("1 ontvangen"), "{got}");
 }
+
+/// A change saved on one computer shows on a colleague's running meedoen within seconds,
+/// without a key press: Bram has the search screen open when Anna registers someone.
+#[test]
+fn a_change_shows_on_a_colleagues_running_screen_without_a_key_press() {
+    let Some(pg) = common::pg::start() else { return };
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let server = Server::start(&pg.url, port);
+    let root = tempfile::tempdir().unwrap();
+    let (anna, bram) = (Coach::new(root.path(), "anna"), Coach::new(root.path(), "bram"));
+    let first = last_line(&anna.ok(&["server", "create-team", "--database", &pg.url, "Team Zuid"]));
+    anna.ok(&["init"]);
+    anna.ok(&["demo", "--participants", "12"]);
+    anna.ok(&["team", "join", "--server", &server.base, "--code", &first]);
+    let code = last_line(&anna.ok(&["team", "invite", "Bram"]));
+    bram.ok(&["team", "join", "--server", &server.base, "--code", &code]);
+
+    let mut screen = common::pty::Session::start_with(&bram.data, &[], Some(PASSPHRASE));
+    screen.wait_for("bijgewerkt");
+    screen.keys("/");
+    screen.keys("Zonnev");
+    screen.wait_for("0 gevonden");
+    {
+        let store = anna.store();
+        let mut p = meedoen::domain::Participant::new(meedoen::domain::ParticipantId::new_random(), 0, Utc::now());
+        p.given_names = "Kees".into();
+        p.family_name = "Zonneveld".into();
+        store.add_participant(p).unwrap();
+    }
+    let saved = std::time::Instant::now();
+    anna.ok(&["sync"]);
+    screen.wait_for("Zonneveld, Kees");
+    eprintln!("visible on the colleague's screen {:?} after the save", saved.elapsed());
+    screen.keys("\x1b");
+    screen.keys("q");
+}

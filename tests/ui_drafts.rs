@@ -24,7 +24,7 @@ fn flash(app: &App) -> String {
 /// The app gone without a save, as after kill -9, and started again on the same caseload.
 fn restart(app: App) -> App {
     app.store.flush().unwrap();
-    let store = app.store;
+    let store = app.into_store();
     app_on(store, Lang::Nl)
 }
 

@@ -100,7 +100,7 @@ fn enter(ctx: Context) -> App {
             press(a, KeyCode::Char('n'));
             type_text(a, "Kees");
             app.store.flush().unwrap();
-            let store = app.store;
+            let store = app.into_store();
             app = app_on(store, Lang::Nl);
         }
         Context::Help => {

@@ -21,7 +21,8 @@ pub use super::screens::editing::FormScreen;
 pub type Clock = Box<dyn Fn() -> DateTime<Utc>>;
 
 pub struct App {
-    pub store: Store,
+    /// Shared with the sync thread (see [`crate::sync::background`]).
+    pub store: std::sync::Arc<Store>,
     pub strings: Strings,
     pub theme: Theme,
     pub coach: String,
@@ -64,6 +65,12 @@ pub struct App {
     /// `None` (an app built by a test or a bench) writes nowhere and says so, so no test can
     /// write into, or overwrite an export in, the real documents or home folder.
     pub export_dir: Option<std::path::PathBuf>,
+    /// The team sync running beside the screen, when this caseload is part of a team.
+    pub sync: Option<crate::sync::background::Background>,
+    /// How the last sync round ended (the header shows it).
+    pub sync_state: Option<crate::sync::background::State>,
+    /// The change log's end when the sync was last woken (a save since wakes it again).
+    pub(super) synced_log_end: u64,
 }
 
 impl App {
@@ -91,7 +98,7 @@ impl App {
         let lock_minutes = store.settings()?.lock_minutes();
         let last_key = clock();
         let mut app = App {
-            store,
+            store: std::sync::Arc::new(store),
             strings,
             theme,
             coach,
@@ -116,6 +123,9 @@ impl App {
             lock_minutes,
             demo_passphrase: None,
             export_dir: None,
+            sync: None,
+            sync_state: None,
+            synced_log_end: 0,
         };
         app.compute_start();
         app.offer_next_draft();

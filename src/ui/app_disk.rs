@@ -19,13 +19,26 @@ impl App {
             return false;
         }
         // The files must be closed before they are opened again: a stand-in in memory meanwhile.
+        // The team sync holds the store too: it stops first (its thread ends after its round).
+        let syncing = self.sync.take().is_some();
         let Ok(stand_in) = Store::temporary() else { return false };
-        let full = std::mem::replace(&mut self.store, stand_in);
+        let full = std::mem::replace(&mut self.store, std::sync::Arc::new(stand_in));
+        let full = match std::sync::Arc::try_unwrap(full) {
+            Ok(full) => full,
+            Err(shared) => {
+                // The sync thread is still in its round: again at the next tick.
+                self.store = shared;
+                return false;
+            }
+        };
         match full.reopened() {
             Ok(store) => {
-                self.store = store;
+                self.store = std::sync::Arc::new(store);
                 self.disk_full.set(false);
                 self.keep_draft();
+                if syncing {
+                    self.start_sync();
+                }
             }
             Err(e) => {
                 self.fatal = Some(self.strings.store_error(&e));

@@ -17,6 +17,7 @@ mod app_lock;
 mod app_modules;
 mod app_privacy;
 mod app_reports;
+mod app_sync;
 pub mod caseload;
 pub mod day_data;
 pub mod day_forms;
@@ -76,6 +77,7 @@ pub fn run(
     let mut app = App::new(store, strings, Theme::from_env(), coach, today, Box::new(Utc::now))
         .map_err(|e| UiError(words.store_error(&e)))?;
     app.demo_passphrase = demo_passphrase;
+    app.start_sync();
     app.export_dir = if demo_passphrase.is_some() {
         // The demo caseload's temporary directory, removed on exit with everything in it.
         app.store.path().map(|p| p.join("exports"))
@@ -123,7 +125,7 @@ fn service(app: &mut App) -> bool {
     {
         app.flash = Some((format!("{}: {e}", app.strings.get("error.backup_failed")), true));
     }
-    app.recover_from_full_disk() | app.set_today(today) | app.tick()
+    app.recover_from_full_disk() | app.set_today(today) | app.tick() | app.serve_sync()
 }
 
 /// Watches the terminal on standard input and raises `hangup` when it hangs up. A terminal can

@@ -116,7 +116,12 @@ pub fn date_label(today: NaiveDate, s: &Strings) -> String {
 
 fn render_header(frame: &mut Frame, area: Rect, ui: &Ui, app: &App) {
     let left = format!(" meedoen · {}", screen_title(app, ui.strings));
-    let right = format!("{} ", date_label(app.today, ui.strings));
+    let sync = app.sync_label();
+    let right = if sync.is_empty() {
+        format!("{} ", date_label(app.today, ui.strings))
+    } else {
+        format!("{sync} · {} ", date_label(app.today, ui.strings))
+    };
     let w = area.width as usize;
     let (lw, rw) = (left.chars().count(), right.chars().count());
     let text = if lw + rw < w { format!("{left}{}{right}", " ".repeat(w - lw - rw)) } else { left };
