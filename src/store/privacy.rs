@@ -168,7 +168,7 @@ impl Store {
         let mut batch = self.batch();
         // An erasure that came from the team (no coach of this replica) leaves no trace here.
         if !pending.coach.is_empty() {
-            batch.put(next_key(&self.erasures)?.to_vec(), &trace)?;
+            batch.put(next_trace_key(&self.erasures, self.device_id()?)?, &trace)?;
         }
         batch.delete(Kind::PendingErasure, pending_key(p), None);
         self.commit(batch)?;
@@ -266,13 +266,27 @@ impl Store {
     }
 }
 
-/// The next key of a tree keyed by a growing number (the erasure traces).
-pub(super) fn next_key(tree: &sled::Tree) -> Result<[u8; 8], StoreError> {
+/// The key of a new erasure trace after the newest in `tree`: one more than its number, then
+/// the id of the device that erased. Each replica of a team numbers its traces on its own, so
+/// two that erase before they sync would otherwise write two traces under one key, and the sync
+/// would keep only one of them. (Traces written before have the number alone.)
+pub(super) fn next_trace_key(tree: &sled::Tree, device: [u8; 16]) -> Result<Vec<u8>, StoreError> {
     let next = match tree.last()? {
-        Some((k, _)) => k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0).saturating_add(1),
+        Some((k, _)) => trace_number(&k).saturating_add(1),
         None => 0,
     };
-    Ok(next.to_be_bytes())
+    Ok(trace_key(next, device))
+}
+
+/// An erasure trace's key: its number (big-endian, so keys sort in number order), then the
+/// erasing device.
+pub(super) fn trace_key(number: u64, device: [u8; 16]) -> Vec<u8> {
+    [number.to_be_bytes().as_slice(), &device].concat()
+}
+
+/// The number at the start of an erasure trace's key.
+pub(super) fn trace_number(key: &[u8]) -> u64 {
+    key.first_chunk::<8>().map_or(0, |n| u64::from_be_bytes(*n))
 }
 
 const PENDING_PREFIX: &[u8] = b"erasing/";

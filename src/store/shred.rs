@@ -119,8 +119,7 @@ impl Store {
                 }
             };
             if tree == "erasures" {
-                let n = k.as_slice().try_into().map(u64::from_be_bytes).unwrap_or(0);
-                trace_key = trace_key.max(n.saturating_add(1));
+                trace_key = trace_key.max(super::privacy::trace_number(&k).saturating_add(1));
             }
             if gone {
                 continue;
@@ -169,11 +168,8 @@ impl Store {
             kept.push((KEYSLOT_ENTRIES.into(), epoch.to_be_bytes().to_vec(), self.keys.seal_secret(*epoch, secret)?));
         }
         if had_key {
-            kept.push((
-                Tree::Erasures.name().into(),
-                trace_key.to_be_bytes().to_vec(),
-                self.seal(trace, &trace_key.to_be_bytes())?,
-            ));
+            let trace_key = super::privacy::trace_key(trace_key, self.device_id()?);
+            kept.push((Tree::Erasures.name().into(), trace_key.clone(), self.seal(trace, &trace_key)?));
             // With its change-log entry, after the backup's last one.
             let (mut next, mut settings) = (0u64, None);
             for (tree, k, v) in kept.iter().filter(|(t, _, _)| t == Tree::Changes.name()) {
@@ -183,7 +179,7 @@ impl Store {
                     (next, settings) = (first + page.entries.len() as u64, page.settings);
                 }
             }
-            let entry = self.entry_elsewhere(Kind::Erasure, trace_key.to_be_bytes().to_vec())?;
+            let entry = self.entry_elsewhere(Kind::Erasure, trace_key)?;
             kept.push((
                 Tree::Changes.name().into(),
                 next.to_be_bytes().to_vec(),

@@ -80,6 +80,9 @@ impl Store {
         let mut newest: Vec<(Kind, Vec<u8>, super::changelog::Change)> = Vec::new();
         let mut at: HashMap<(u8, Vec<u8>), usize> = HashMap::new();
         let mut next = from;
+        // The people this device made in these entries: their keys go up with them, whatever
+        // later entry of their record is the one sent.
+        let mut born: Vec<ParticipantId> = Vec::new();
         let start = self.changes.range(..=from.to_be_bytes()).next_back().transpose()?.map(|(k, _)| k);
         let pages = match start {
             Some(k) => self.changes.range(k..),
@@ -102,6 +105,9 @@ impl Store {
                 if change.device != me || !synced(kind) {
                     continue;
                 }
+                if kind == Kind::Participant && change.revision == 1 && !change.tombstone {
+                    born.extend(change.participant);
+                }
                 let id = (change.kind, change.record.clone());
                 match at.get(&id) {
                     Some(&i) => newest[i] = (kind, change.record.clone(), change),
@@ -113,7 +119,6 @@ impl Store {
             }
         }
         let mut items = Vec::with_capacity(newest.len());
-        let mut people = Vec::new();
         for (kind, key, c) in newest {
             let envelope = if c.tombstone {
                 Vec::new()
@@ -124,11 +129,6 @@ impl Store {
                     None => continue,
                 }
             };
-            // A person's key goes up with their first record (keys never change; a person made
-            // elsewhere came with their key from the server).
-            if let Some(p) = c.participant.filter(|_| kind == Kind::Participant && c.revision == 1 && !c.tombstone) {
-                people.push(p);
-            }
             items.push(Item {
                 kind: kind as u8,
                 key,
@@ -141,7 +141,10 @@ impl Store {
                 envelope,
             });
         }
-        let mut out = self.key_items(people, me)?;
+        // A person's key goes up with their first record (keys never change; a person made
+        // elsewhere came with their key from the server). Not only when that first version is
+        // the one sent: a person added and edited before the next sync goes up as the edit.
+        let mut out = self.key_items(born, me)?;
         out.extend(items);
         Ok((out, next))
     }
