@@ -97,17 +97,7 @@ fn link(
     resp: &crate::protocol::JoinResponse,
     invited: bool,
 ) -> Result<(), StoreError> {
-    store.set_team(&TeamLink {
-        server: server.trim_end_matches('/').to_string(),
-        ca,
-        team: resp.team,
-        account: resp.account,
-        token: resp.token,
-        pushed: 0,
-        pulled: 0,
-        // An invited colleague's new caseload has nothing of its own to upload.
-        uploaded: invited,
-    })
+    store.set_team(&TeamLink::joined(server, ca, resp, invited))
 }
 
 /// `meedoen sync`.

@@ -126,16 +126,7 @@ impl Env {
 }
 
 fn link(server: &str, resp: &protocol::JoinResponse, invited: bool) -> TeamLink {
-    TeamLink {
-        server: server.to_string(),
-        ca: None,
-        team: resp.team,
-        account: resp.account,
-        token: resp.token,
-        pushed: 0,
-        pulled: 0,
-        uploaded: invited,
-    }
+    TeamLink::joined(server, None, resp, invited)
 }
 
 /// One sync round that must succeed and take in everything it pulls. One problem is allowed

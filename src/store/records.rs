@@ -291,6 +291,27 @@ pub struct TeamLink {
     pub pulled: i64,
     /// Whole caseload uploaded once (a team's first coach).
     pub uploaded: bool,
+    /// Items from the team that could not be taken in yet, with their sequence numbers: tried
+    /// again at every sync (see `store::sync::Applied::parked`).
+    pub parked: Vec<(i64, crate::protocol::Item)>,
+}
+
+impl TeamLink {
+    /// The link of a device that just joined with `resp` (`uploaded`: nothing of its own to send
+    /// whole, as for an invited colleague's new caseload).
+    pub fn joined(server: &str, ca: Option<String>, resp: &crate::protocol::JoinResponse, uploaded: bool) -> TeamLink {
+        TeamLink {
+            server: server.trim_end_matches('/').to_string(),
+            ca,
+            team: resp.team,
+            account: resp.account,
+            token: resp.token,
+            pushed: 0,
+            pulled: 0,
+            uploaded,
+            parked: Vec::new(),
+        }
+    }
 }
 
 impl Record for TeamLink {

@@ -44,6 +44,9 @@ pub struct Applied {
     pub kept_local: usize,
     /// What could not be taken, in plain words (kept out; the rest went in).
     pub problems: Vec<String>,
+    /// The items that could not be taken: kept (see [`TeamLink::parked`]) and tried again at
+    /// every sync, never dropped, never holding up the ones behind them.
+    pub parked: Vec<(i64, Item)>,
 }
 
 /// Whether records of `kind` are shared with the team.
@@ -235,9 +238,13 @@ impl Store {
         // Keys first: the records that follow are sealed under them.
         let mut new_keys = Vec::new();
         let mut erase = Vec::new();
-        for (_, item) in items.iter().filter(|(_, i)| i.kind == KEY_ITEM && i.device != me) {
+        for (seq, item) in items.iter().filter(|(_, i)| i.kind == KEY_ITEM && i.device != me) {
+            let mut park = |why: String| {
+                applied.problems.push(why);
+                applied.parked.push((*seq, item.clone()));
+            };
             let Some(p) = participant_of(item) else {
-                applied.problems.push("a key without its person".into());
+                park("a key without its person".into());
                 continue;
             };
             if item.tombstone || item.erased {
@@ -245,13 +252,13 @@ impl Store {
                 continue;
             }
             let Some((id, wrapped)) = item.envelope.split_first_chunk::<4>() else {
-                applied.problems.push("a key too short to read".into());
+                park("a key too short to read".into());
                 continue;
             };
             match self.keys.import_from_team(u32::from_be_bytes(*id), p, wrapped) {
                 Ok(Some(w)) => new_keys.push((u32::from_be_bytes(*id), Some(w))),
                 Ok(None) => {}
-                Err(e) => applied.problems.push(e.to_string()),
+                Err(e) => park(e.to_string()),
             }
         }
         applied.keys = new_keys.len();
@@ -269,9 +276,11 @@ impl Store {
         let mut batch = self.batch();
         let mut contacts_of = HashSet::new();
         let mut tag = Vec::new();
-        for (_, item) in items.iter().filter(|(_, i)| i.kind != KEY_ITEM && i.device != me) {
+        for (seq, item) in items.iter().filter(|(_, i)| i.kind != KEY_ITEM && i.device != me) {
             let Some(kind) = Kind::from_u8(item.kind).filter(|k| synced(*k)) else {
-                applied.problems.push(format!("a record of unknown kind {}", item.kind));
+                // A kind a newer meedoen writes: kept until this one is updated.
+                applied.problems.push(format!("a record of a kind this version does not know ({})", item.kind));
+                applied.parked.push((*seq, item.clone()));
                 continue;
             };
             let Some(hlc) = Hlc::from_bytes(&item.hlc) else { continue };
@@ -296,7 +305,13 @@ impl Store {
                     Ok(Touched::Participant(p)) => tag.push(p),
                     Ok(Touched::Nothing) => {}
                     Err(e) => {
-                        applied.problems.push(format!("{}: {e}", kind.name()));
+                        let keyless = owner.is_some_and(|p| matches!(self.keys.id_of(p), Ok(None)));
+                        applied.problems.push(if keyless {
+                            format!("a {} whose person's key has not come in yet", kind.name())
+                        } else {
+                            format!("{}: {e}", kind.name())
+                        });
+                        applied.parked.push((*seq, item.clone()));
                         continue;
                     }
                 }

@@ -231,10 +231,20 @@ pub fn sync(store: &Store) -> Result<Report, SyncError> {
         link.pushed = next;
         store.set_team(&link)?;
     }
+    if !link.parked.is_empty() {
+        let retry = std::mem::take(&mut link.parked);
+        let mut applied = store.apply_incoming(&retry, link.pushed)?;
+        link.parked = std::mem::take(&mut applied.parked);
+        merge(&mut report.received, applied);
+        store.set_team(&link)?;
+    }
     loop {
         let page = client.pull(link.pulled, protocol::MAX_PULL)?;
         let Some(last) = page.items.last().map(|(seq, _)| *seq) else { break };
-        let applied = store.apply_incoming(&page.items, link.pushed)?;
+        let mut applied = store.apply_incoming(&page.items, link.pushed)?;
+        // A kept item whose record came again since is replaced by that newer version.
+        link.parked.retain(|(_, p)| !page.items.iter().any(|(_, i)| i.kind == p.kind && i.key == p.key));
+        link.parked.append(&mut applied.parked);
         merge(&mut report.received, applied);
         link.pulled = last;
         store.set_team(&link)?;

@@ -327,16 +327,7 @@ fn join_in_process(base: &str, code: &str, dir: &Path) -> ([Duration; 5], TeamLi
     let master = Key::from_secret(zeroize::Zeroizing::new(payload.unwrap().master));
     let store = Store::open_locked(dir).unwrap().init_with_master(PASS, KdfParams::STANDARD, master).unwrap();
     store.adopt_device(device).unwrap();
-    let mut link = TeamLink {
-        server: base.to_string(),
-        ca: None,
-        team: resp.team,
-        account: resp.account,
-        token: resp.token,
-        pushed: 0,
-        pulled: 0,
-        uploaded: true,
-    };
+    let mut link = TeamLink::joined(base, None, &resp, true);
     store.set_team(&link).unwrap();
     times[1] = t.elapsed();
     let api = Client::new(base, None).unwrap().with_token(link.token);
@@ -457,16 +448,7 @@ fn make_team(url: &str, base: &str, root: &Path) -> Vec<Member> {
     let device = *uuid::Uuid::new_v4().as_bytes();
     let (resp, _) = client::redeem(base, None, &code, device).unwrap();
     let store = Store::open_or_create(&root.join("load-first"), PASS, KdfParams::LIGHT_FOR_TESTS).unwrap();
-    let link = TeamLink {
-        server: base.to_string(),
-        ca: None,
-        team: resp.team,
-        account: resp.account,
-        token: resp.token,
-        pushed: 0,
-        pulled: 0,
-        uploaded: true,
-    };
+    let link = TeamLink::joined(base, None, &resp, true);
     let mut members = vec![Member { token: resp.token, device }];
     for i in 1..COACHES {
         let code = client::invite(&store, &link, &format!("Coach {i}"), 24).unwrap();

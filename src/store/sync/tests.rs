@@ -136,3 +136,24 @@ fn a_first_coach_uploads_records_from_before_the_change_log_too() {
     assert_eq!(b.modules().unwrap().len(), a.modules().unwrap().len());
     assert_eq!(b.check_indexes().unwrap(), Vec::<String>::new());
 }
+
+#[test]
+fn a_record_that_comes_before_its_persons_key_is_kept_and_taken_in_later() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let master = [11u8; 32];
+    let (a, b) = (replica(da.path(), &master), replica(db.path(), &master));
+    let p = a.add_participant(Participant::new(ParticipantId::new_random(), 0, Utc::now())).unwrap();
+    a.save_contact(&contact(p.id)).unwrap();
+    let (items, _) = a.outgoing(0, usize::MAX / 2).unwrap();
+    let numbered: Vec<(i64, Item)> = items.into_iter().enumerate().map(|(i, it)| (i as i64 + 1, it)).collect();
+    let (key, rest): (Vec<_>, Vec<_>) = numbered.into_iter().partition(|(_, i)| i.kind == KEY_ITEM);
+    let got = b.apply_incoming(&rest, 0).unwrap();
+    assert!(b.contacts_of(p.id).unwrap().is_empty());
+    assert_eq!(got.parked.len(), 2, "the person and the contact are kept: {got:?}");
+    assert!(got.problems.iter().all(|w| w.contains("key has not come in yet")), "{:?}", got.problems);
+    b.apply_incoming(&key, 0).unwrap();
+    let again = b.apply_incoming(&got.parked, 0).unwrap();
+    assert!(again.parked.is_empty(), "{again:?}");
+    assert_eq!(b.contacts_of(p.id).unwrap().len(), 1);
+    assert_eq!(b.participant_by_number(p.number).unwrap().id, p.id);
+}
