@@ -54,7 +54,7 @@ fn join(cli: &Cli, strings: &Strings, server: &str, code: &str, ca: Option<&Path
             };
             let device = *uuid::Uuid::new_v4().as_bytes();
             let (resp, payload) =
-                client::redeem(server, ca.as_deref(), code, device).map_err(|e| sync_error(strings, e))?;
+                client::redeem(server, ca.as_deref(), code, device).map_err(|e| join_error(strings, e))?;
             let store = match &payload {
                 Some(p) => locked.init_with_master(
                     &passphrase,
@@ -76,7 +76,7 @@ fn join(cli: &Cli, strings: &Strings, server: &str, code: &str, ca: Option<&Path
             }
             let device = store.device_id().map_err(err)?;
             let (resp, payload) =
-                client::redeem(server, ca.as_deref(), code, device).map_err(|e| sync_error(strings, e))?;
+                client::redeem(server, ca.as_deref(), code, device).map_err(|e| join_error(strings, e))?;
             if payload.is_some() {
                 // The team's key is another than this caseload's: its records would have to be
                 // sealed again under the team's key first (not yet done).
@@ -122,6 +122,16 @@ fn finish(strings: &Strings, result: Result<Report, SyncError>) -> Result<(), Cl
     Ok(())
 }
 
+/// A join that failed before anything changed here.
+fn join_error(strings: &Strings, e: SyncError) -> CliError {
+    match e {
+        SyncError::Unreachable(why) => {
+            CliError::new(strings.fill("team.join_unreachable", &[("why", &why)]), exit::UNREACHABLE)
+        }
+        other => sync_error(strings, other),
+    }
+}
+
 fn sync_error(strings: &Strings, e: SyncError) -> CliError {
     match e {
         SyncError::Unreachable(why) => {
@@ -131,6 +141,8 @@ fn sync_error(strings: &Strings, e: SyncError) -> CliError {
         SyncError::NotInTeam => CliError::new(strings.get("team.not_in_team"), exit::USAGE),
         SyncError::Refused { status: 404, .. } => CliError::new(strings.get("team.unknown_code"), exit::ERROR),
         SyncError::Refused { status: 410, .. } => CliError::new(strings.get("team.used_code"), exit::ERROR),
+        SyncError::BadAddress(why) => CliError::new(strings.fill("team.bad_address", &[("why", &why)]), exit::USAGE),
+        SyncError::Insecure(why) => CliError::new(strings.fill("team.untrusted", &[("why", &why)]), exit::ERROR),
         other => CliError::new(strings.fill("team.failed", &[("why", &other.to_string())]), exit::ERROR),
     }
 }

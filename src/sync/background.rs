@@ -101,7 +101,7 @@ fn state_of(store: &Store, e: SyncError) -> State {
     match e {
         SyncError::Unreachable(_) => State::Offline { waiting: waiting(store) },
         SyncError::Refused { status: 401 | 403, .. } => State::Failed(Failure::NotAllowed),
-        SyncError::Insecure(_) => State::Failed(Failure::Untrusted),
+        SyncError::Insecure(_) | SyncError::BadAddress(_) => State::Failed(Failure::Untrusted),
         SyncError::Store(e) => State::Failed(Failure::Storage(e.to_string())),
         other => State::Failed(Failure::Other(other.to_string())),
     }

@@ -24,8 +24,10 @@ pub enum SyncError {
         status: u16,
         message: String,
     },
-    /// The server's certificate is not trusted, or the address is not allowed.
+    /// The server's certificate is not trusted (or the `--ca` file holds none).
     Insecure(String),
+    /// The address is not one meedoen sends data to: plain http off this computer, no https://.
+    BadAddress(String),
     /// This caseload is not part of a team.
     NotInTeam,
     Store(StoreError),
@@ -39,6 +41,9 @@ impl std::fmt::Display for SyncError {
             SyncError::Unreachable(why) => write!(f, "the server cannot be reached ({why})"),
             SyncError::Refused { status, message } => write!(f, "the server refused ({status}): {message}"),
             SyncError::Insecure(why) => write!(f, "{why}"),
+            SyncError::BadAddress(server) => {
+                write!(f, "{server}: meedoen sends data to https:// addresses only (http:// on this computer only)")
+            }
             SyncError::NotInTeam => write!(f, "this caseload is not part of a team (meedoen team join)"),
             SyncError::Store(e) => write!(f, "{e}"),
             SyncError::BadAnswer(why) => write!(f, "the server's answer does not read ({why})"),
@@ -66,18 +71,16 @@ impl Client {
         let base = server.trim_end_matches('/').to_string();
         let rest = if let Some(rest) = base.strip_prefix("http://") {
             if !is_loopback(rest) {
-                return Err(SyncError::Insecure(format!(
-                    "{server}: plain http is allowed only on this computer (127.0.0.1, ::1, localhost); use https://"
-                )));
+                return Err(SyncError::BadAddress(server.to_string()));
             }
             rest
         } else if let Some(rest) = base.strip_prefix("https://") {
             rest
         } else {
-            return Err(SyncError::Insecure(format!("{server}: the server's address starts with https://")));
+            return Err(SyncError::BadAddress(server.to_string()));
         };
         if rest.is_empty() {
-            return Err(SyncError::Insecure(format!("{server}: no host in the server's address")));
+            return Err(SyncError::BadAddress(server.to_string()));
         }
         let mut tls = ureq::tls::TlsConfig::builder();
         if let Some(pem) = ca {
@@ -365,9 +368,9 @@ mod tests {
         assert!(Client::new("http://127.0.0.1:8443", None).is_ok());
         assert!(Client::new("http://localhost:1", None).is_ok());
         assert!(Client::new("http://[::1]:80/", None).is_ok());
-        assert!(matches!(Client::new("http://10.0.0.5:8443", None), Err(SyncError::Insecure(_))));
-        assert!(matches!(Client::new("http://example.org", None), Err(SyncError::Insecure(_))));
-        assert!(matches!(Client::new("ftp://example.org", None), Err(SyncError::Insecure(_))));
+        assert!(matches!(Client::new("http://10.0.0.5:8443", None), Err(SyncError::BadAddress(_))));
+        assert!(matches!(Client::new("http://example.org", None), Err(SyncError::BadAddress(_))));
+        assert!(matches!(Client::new("ftp://example.org", None), Err(SyncError::BadAddress(_))));
         assert!(Client::new("https://sync.example.org", None).is_ok());
     }
 
