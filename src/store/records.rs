@@ -316,7 +316,14 @@ impl TeamLink {
 
 impl Record for TeamLink {
     const KIND: Kind = Kind::TeamLink;
-    const SCHEMA: u16 = 1;
+    /// Schema 2 added the kept items (`parked`) at the end.
+    const SCHEMA: u16 = 2;
+    fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
+        match schema {
+            1 => with_appended(Kind::TeamLink, payload, &Vec::<(i64, crate::protocol::Item)>::new()),
+            _ => Err(StoreError::Corrupt { kind: "team link", reason: format!("unknown schema version {schema}") }),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -360,6 +367,41 @@ mod tests {
         // And the current schema round-trips.
         let now = Draft::new(FormKind::Closure, vec![], 0, 1);
         assert_eq!(codec::decode::<Draft>(&codec::encode(&now, &keys, MASTER_KEY_ID).unwrap(), &keys).unwrap(), now);
+    }
+
+    /// A team link of the first schema (before kept items) still reads, with none kept.
+    #[test]
+    fn a_team_link_of_schema_1_still_reads() {
+        #[derive(Serialize)]
+        struct V1 {
+            server: String,
+            ca: Option<String>,
+            team: [u8; 16],
+            account: [u8; 16],
+            token: [u8; 32],
+            pushed: u64,
+            pulled: i64,
+            uploaded: bool,
+        }
+        let old = V1 {
+            server: "https://sync.example".into(),
+            ca: None,
+            team: [1; 16],
+            account: [2; 16],
+            token: [3; 32],
+            pushed: 40,
+            pulled: 77,
+            uploaded: true,
+        };
+        let payload = bincode::serde::encode_to_vec(old, bincode::config::standard()).unwrap();
+        let mut bytes = vec![b'M', b'D', codec::FORMAT, Kind::TeamLink as u8];
+        bytes.extend_from_slice(&1u16.to_le_bytes());
+        bytes.extend_from_slice(&0u32.to_le_bytes());
+        bytes.extend_from_slice(&payload);
+        let mut keys = Keys::new(Key::random());
+        keys.allow_plain = true;
+        let link: TeamLink = codec::decode(&bytes, &keys).unwrap();
+        assert_eq!((link.pushed, link.pulled, link.token, link.parked.len()), (40, 77, [3; 32], 0));
     }
 
     /// Settings written by the first version (schema 1) still read, through the migration.

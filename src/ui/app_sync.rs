@@ -34,6 +34,11 @@ impl App {
             .filter(|s| *s > 0.0 && *s < 3600.0)
             .map_or(EVERY, Duration::from_secs_f64);
         self.synced_log_end = self.store.log_end().unwrap_or(0);
+        // A team link that does not read is said in the header, not passed over in silence.
+        if let Err(e) = self.store.team() {
+            self.sync_state = Some(State::Failed(Failure::Storage(self.error_text(&e))));
+            return;
+        }
         self.sync = Background::start(std::sync::Arc::clone(&self.store), every);
     }
 
