@@ -86,24 +86,7 @@ pub async fn push(pool: &Pool, caller: Caller, req: &PushRequest) -> Result<Vec<
                 outcomes.push(Outcome::Refused("an erasure names no participant".into()));
                 continue;
             };
-            tx.execute(
-                &upsert,
-                &[
-                    &caller.team,
-                    &kind,
-                    &item.key,
-                    &participant,
-                    &(item.revision as i64),
-                    &item.hlc.as_slice(),
-                    &device,
-                    &caller.account,
-                    &item.tombstone,
-                    &true,
-                    &item.envelope,
-                    &next,
-                ],
-            )
-            .await?;
+            store_item(&tx, &upsert, caller, item, true, next).await?;
             outcomes.push(Outcome::Accepted(next));
             next += 1;
             tx.execute(
@@ -147,24 +130,7 @@ pub async fn push(pool: &Pool, caller: Caller, req: &PushRequest) -> Result<Vec<
                 continue;
             }
         }
-        tx.execute(
-            &upsert,
-            &[
-                &caller.team,
-                &kind,
-                &item.key,
-                &participant,
-                &(item.revision as i64),
-                &item.hlc.as_slice(),
-                &device,
-                &caller.account,
-                &item.tombstone,
-                &false,
-                &item.envelope,
-                &next,
-            ],
-        )
-        .await?;
+        store_item(&tx, &upsert, caller, item, false, next).await?;
         outcomes.push(Outcome::Accepted(next));
         next += 1;
     }
@@ -174,6 +140,37 @@ pub async fn push(pool: &Pool, caller: Caller, req: &PushRequest) -> Result<Vec<
         .await?;
     tx.commit().await?;
     Ok(response)
+}
+
+/// Stores `item` as its record's current version under sequence number `seq` (`upsert` is the
+/// prepared insert-or-replace of a row).
+async fn store_item(
+    tx: &deadpool_postgres::Transaction<'_>,
+    upsert: &tokio_postgres::Statement,
+    caller: Caller,
+    item: &Item,
+    erased: bool,
+    seq: i64,
+) -> Result<(), Fail> {
+    tx.execute(
+        upsert,
+        &[
+            &caller.team,
+            &i16::from(item.kind),
+            &item.key,
+            &item.participant.map(Uuid::from_bytes),
+            &(item.revision as i64),
+            &item.hlc.as_slice(),
+            &Uuid::from_bytes(item.device),
+            &caller.account,
+            &item.tombstone,
+            &erased,
+            &item.envelope,
+            &seq,
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Turns every row of participant `p` not erased yet (its key item included) into an erased
