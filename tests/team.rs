@@ -5,97 +5,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-
 use chrono::Utc;
-use meedoen::store::Store;
+use common::team::{Coach, Server, free_port, last_line};
 
-const MEEDOEN: &str = env!("CARGO_BIN_EXE_meedoen");
-const SERVER: &str = env!("CARGO_BIN_EXE_meedoen-server");
 const PASSPHRASE: &str = "een lange teamzin voor de test";
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(url: &str, port: u16) -> Server {
-        let mut child = Command::new(SERVER)
-            .args(["--database", url, "--listen", &format!("127.0.0.1:{port}")])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        stderr.read_line(&mut line).unwrap();
-        let base =
-            line.trim().strip_prefix("meedoen-server listening on ").unwrap_or_else(|| panic!("{line}")).to_string();
-        std::thread::spawn(move || for _ in stderr.lines() {});
-        Server { child, base }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// One coach's computer: a data directory and a state directory.
-struct Coach {
-    data: PathBuf,
-    state: PathBuf,
-}
-
-impl Coach {
-    fn new(root: &Path, name: &str) -> Coach {
-        Coach { data: root.join(name).join("data"), state: root.join(name).join("state") }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(MEEDOEN)
-            .arg("--data-dir")
-            .arg(&self.data)
-            .args(args)
-            .env("MEEDOEN_STATE_DIR", &self.state)
-            .env("MEEDOEN_PASSPHRASE", PASSPHRASE)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(
-            out.status.success(),
-            "meedoen {args:?} failed ({:?}): {text}{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        text
-    }
-
-    /// The caseload opened in this process (as the UI would), for a change or a look.
-    fn store(&self) -> Store {
-        meedoen::store::set_state_dir(Some(self.state.clone()));
-        Store::open(&self.data, PASSPHRASE).unwrap()
-    }
-
-    fn export(&self) -> serde_json::Value {
-        serde_json::from_str(&self.ok(&["export"])).unwrap()
-    }
-}
-
-fn last_line(text: &str) -> String {
-    text.lines().last().unwrap_or("").trim().to_string()
-}
 
 /// The records a coach sees, without what differs per replica by nature (the access log:
 /// each coach's own reading of files).
@@ -110,10 +23,10 @@ fn shared(export: &serde_json::Value) -> serde_json::Value {
 #[test]
 fn two_coaches_share_a_caseload_through_the_server_and_the_database_holds_nothing_readable() {
     let Some(pg) = common::pg::start() else { return };
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let server = Server::start(&pg.url, port);
+    let port = free_port();
+    let server = Server::start_on(&pg.url, port);
     let root = tempfile::tempdir().unwrap();
-    let (anna, bram) = (Coach::new(root.path(), "anna"), Coach::new(root.path(), "bram"));
+    let (anna, bram) = (Coach::new(root.path(), "anna", PASSPHRASE), Coach::new(root.path(), "bram", PASSPHRASE));
 
     // IT creates the team; Anna brings her caseload into it.
     let out = anna.ok(&["server", "create-team", "--database", &pg.url, "Team Noord"]);
@@ -124,7 +37,8 @@ fn two_coaches_share_a_caseload_through_the_server_and_the_database_holds_nothin
     assert!(joined.contains("verstuurd"), "{joined}");
 
     // The same code again is refused.
-    let again = Coach::new(root.path(), "eve").run(&["team", "join", "--server", &server.base, "--code", &first]);
+    let again =
+        Coach::new(root.path(), "eve", PASSPHRASE).run(&["team", "join", "--server", &server.base, "--code", &first]);
     assert_eq!(again.status.code(), Some(1), "{}", String::from_utf8_lossy(&again.stderr));
     assert!(String::from_utf8_lossy(&again.stderr).contains("al gebruikt"));
 
@@ -186,7 +100,7 @@ fn two_coaches_share_a_caseload_through_the_server_and_the_database_holds_nothin
     }
     let offline = bram.run(&["sync"]);
     assert_eq!(offline.status.code(), Some(6), "{}", String::from_utf8_lossy(&offline.stderr));
-    let server = Server::start(&pg.url, port);
+    let server = Server::start_on(&pg.url, port);
     let _ = &server;
     let sent = bram.ok(&["sync"]);
     assert!(sent.contains("1 wijzigingen verstuurd"), "{sent}");
@@ -199,10 +113,10 @@ fn two_coaches_share_a_caseload_through_the_server_and_the_database_holds_nothin
 #[test]
 fn a_change_shows_on_a_colleagues_running_screen_without_a_key_press() {
     let Some(pg) = common::pg::start() else { return };
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let server = Server::start(&pg.url, port);
+    let port = free_port();
+    let server = Server::start_on(&pg.url, port);
     let root = tempfile::tempdir().unwrap();
-    let (anna, bram) = (Coach::new(root.path(), "anna"), Coach::new(root.path(), "bram"));
+    let (anna, bram) = (Coach::new(root.path(), "anna", PASSPHRASE), Coach::new(root.path(), "bram", PASSPHRASE));
     let first = last_line(&anna.ok(&["server", "create-team", "--database", &pg.url, "Team Zuid"]));
     anna.ok(&["init"]);
     anna.ok(&["demo", "--participants", "12"]);

@@ -12,12 +12,12 @@
 mod common;
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
+use common::team::{MEEDOEN, Server};
 use meedoen::domain::contact::{Channel, Contact, Initiative, Reached, RecordId};
 use meedoen::domain::goal::{Area, Goal, GoalId};
 use meedoen::domain::{Participant, ParticipantId};
@@ -30,41 +30,7 @@ use meedoen::sync::client;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-const MEEDOEN: &str = env!("CARGO_BIN_EXE_meedoen");
-const SERVER: &str = env!("CARGO_BIN_EXE_meedoen-server");
 const PASSPHRASE: &str = "een lange teamzin voor de test";
-
-/// A running `meedoen-server`, killed on drop.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(url: &str) -> Server {
-        let mut child = Command::new(SERVER)
-            .args(["--database", url, "--listen", "127.0.0.1:0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        stderr.read_line(&mut line).unwrap();
-        let base =
-            line.trim().strip_prefix("meedoen-server listening on ").unwrap_or_else(|| panic!("{line}")).to_string();
-        std::thread::spawn(move || for _ in stderr.lines() {});
-        Server { child, base }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// PostgreSQL, the server and a state directory for every store of the test.
 struct Env {

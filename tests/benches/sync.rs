@@ -20,13 +20,14 @@
 //! `cargo bench --bench sync -- load` (or `join`, `visible`) runs a part. Without PostgreSQL it
 //! says so and does nothing.
 
+#[path = "../common/team.rs"]
+mod team;
+use team::{Coach, Server, last_line};
 #[path = "../common/pg.rs"]
 #[allow(dead_code)]
 mod pg;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -37,8 +38,6 @@ use meedoen::store::sync::TeamLink;
 use meedoen::sync::client::{self, Client};
 use rand::{Rng, RngCore};
 
-const MEEDOEN: &str = env!("CARGO_BIN_EXE_meedoen");
-const SERVER: &str = env!("CARGO_BIN_EXE_meedoen-server");
 const PASS: &str = "een lange teamzin voor de bench";
 /// The first coach's caseload.
 const PARTICIPANTS: usize = 2_600;
@@ -65,7 +64,7 @@ fn main() {
     let mut summary = Vec::new();
     let mut anna_team = None;
     if wanted("join") || wanted("visible") {
-        let anna = Coach::new(root.path(), "anna");
+        let anna = Coach::new(root.path(), "anna", PASS);
         let (b, token) = join(&pg.url, &server, &sql, &anna, &mut summary);
         anna_team = Some(token);
         if wanted("visible") {
@@ -85,42 +84,6 @@ fn main() {
 
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
-}
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(url: &str) -> Server {
-        let mut child = Command::new(SERVER)
-            .args(["--database", url, "--listen", "127.0.0.1:0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        stderr.read_line(&mut line).unwrap();
-        let base =
-            line.trim().strip_prefix("meedoen-server listening on ").unwrap_or_else(|| panic!("{line}")).to_string();
-        // The server's log (errors only) goes on to the bench's.
-        std::thread::spawn(move || {
-            for line in stderr.lines().map_while(Result::ok) {
-                eprintln!("{line}");
-            }
-        });
-        Server { child, base }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// SQL on the bench's database (the sizes, the bulk load), over one connection.
@@ -158,45 +121,11 @@ impl Sql {
     }
 }
 
-/// One coach's computer: a data directory and a state directory.
-struct Coach {
-    data: PathBuf,
-    state: PathBuf,
-}
-
-impl Coach {
-    fn new(root: &Path, name: &str) -> Coach {
-        Coach { data: root.join(name).join("data"), state: root.join(name).join("state") }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(MEEDOEN)
-            .arg("--data-dir")
-            .arg(&self.data)
-            .args(args)
-            .env("MEEDOEN_STATE_DIR", &self.state)
-            .env("MEEDOEN_PASSPHRASE", PASS)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(out.status.success(), "meedoen {args:?}: {text}{}", String::from_utf8_lossy(&out.stderr));
-        text
-    }
-
-    fn timed(&self, args: &[&str]) -> (Duration, String) {
-        let t = Instant::now();
-        let out = self.ok(args);
-        (t.elapsed(), out)
-    }
-}
-
-fn last_line(text: &str) -> String {
-    text.lines().last().unwrap_or("").trim().to_string()
+/// `meedoen ARGS` on `coach`'s computer, which must succeed: how long it took, and its output.
+fn timed(coach: &Coach, args: &[&str]) -> (Duration, String) {
+    let t = Instant::now();
+    let out = coach.ok(args);
+    (t.elapsed(), out)
 }
 
 /// The number before `word` in `text` ("89959 wijzigingen verstuurd, 0 ontvangen").
@@ -244,9 +173,9 @@ fn tails(samples: &[Duration]) -> String {
 fn join(url: &str, server: &Server, sql: &Sql, anna: &Coach, summary: &mut Vec<String>) -> (Coach, [u8; 32]) {
     let first = last_line(&anna.ok(&["server", "create-team", "--database", url, "Team Noord"]));
     anna.ok(&["init"]);
-    let (fill, _) = anna.timed(&["demo", "--participants", &PARTICIPANTS.to_string()]);
+    let (fill, _) = timed(anna, &["demo", "--participants", &PARTICIPANTS.to_string()]);
     println!("demo caseload of {PARTICIPANTS} made in {}", secs(fill));
-    let (upload, out) = anna.timed(&["team", "join", "--server", &server.base, "--code", &first]);
+    let (upload, out) = timed(anna, &["team", "join", "--server", &server.base, "--code", &first]);
     let sent = count_before(&out, "wijzigingen");
     println!("first coach's upload: {sent} records in {}", secs(upload));
     let sizes = sql.sizes();
@@ -256,8 +185,8 @@ fn join(url: &str, server: &Server, sql: &Sql, anna: &Coach, summary: &mut Vec<S
     let mut last = None;
     for i in 0..JOINS {
         let code = last_line(&anna.ok(&["team", "invite", &format!("Apparaat {i}")]));
-        let b = Coach::new(anna.data.parent().unwrap().parent().unwrap(), &format!("b{i}"));
-        let (wall, out) = b.timed(&["team", "join", "--server", &server.base, "--code", &code]);
+        let b = Coach::new(anna.data.parent().unwrap().parent().unwrap(), &format!("b{i}"), PASS);
+        let (wall, out) = timed(&b, &["team", "join", "--server", &server.base, "--code", &code]);
         let got = count_before(&out, "ontvangen");
         assert_eq!(got, sent, "a joined replica has every record: {out}");
         println!("join {i}: {} ({got} records)", secs(wall));
@@ -443,7 +372,7 @@ struct Member {
 /// A team of [`COACHES`]: the first joins with the team's code, the others with invites it
 /// makes (`client::invite`, from a small caseload of its own holding the team's key).
 fn make_team(url: &str, base: &str, root: &Path) -> Vec<Member> {
-    let it = Coach::new(root, "it");
+    let it = Coach::new(root, "it", PASS);
     let code = last_line(&it.ok(&["server", "create-team", "--database", url, "Team Load"]));
     let device = *uuid::Uuid::new_v4().as_bytes();
     let (resp, _) = client::redeem(base, None, &code, device).unwrap();

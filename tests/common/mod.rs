@@ -5,6 +5,7 @@
 
 pub mod pg;
 pub mod pty;
+pub mod team;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use meedoen::domain::validate::Postcode;
