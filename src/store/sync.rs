@@ -80,6 +80,48 @@ impl Store {
     /// first. Returns the items and the sequence number to go on from.
     pub fn outgoing(&self, from: u64, max: usize) -> Result<(Vec<Item>, u64), StoreError> {
         let me = self.device_id()?;
+        let (newest, born, next) = self.own_changes(from, max)?;
+        let mut items = Vec::with_capacity(newest.len());
+        for (kind, key, c) in newest {
+            let envelope = if c.tombstone {
+                Vec::new()
+            } else {
+                match self.tree(registry::tree_of(kind)?).get(&key)? {
+                    Some(v) => v.to_vec(),
+                    // Deleted since by a change of another device: nothing of this device's to send.
+                    None => continue,
+                }
+            };
+            items.push(Item {
+                kind: kind as u8,
+                key,
+                participant: c.participant.map(|p| *p.as_bytes()),
+                revision: c.revision,
+                hlc: c.hlc.to_bytes(),
+                device: c.device,
+                tombstone: c.tombstone,
+                erased: c.erased,
+                envelope,
+            });
+        }
+        // A person's key goes up with their first record (keys never change; a person made
+        // elsewhere came with their key from the server). Not only when that first version is
+        // the one sent: a person added and edited before the next sync goes up as the edit.
+        let mut out = self.key_items(born, me)?;
+        out.extend(items);
+        Ok((out, next))
+    }
+
+    /// This device's change-log entries of shared kinds from sequence number `from` on (at most
+    /// `max` entries read), the newest per record in order of first change; the people made in
+    /// them; and the sequence number to go on from. Reads the log only (no record, no key).
+    #[allow(clippy::type_complexity)]
+    fn own_changes(
+        &self,
+        from: u64,
+        max: usize,
+    ) -> Result<(Vec<(Kind, Vec<u8>, super::changelog::Change)>, Vec<ParticipantId>, u64), StoreError> {
+        let me = self.device_id()?;
         let mut newest: Vec<(Kind, Vec<u8>, super::changelog::Change)> = Vec::new();
         let mut at: HashMap<(u8, Vec<u8>), usize> = HashMap::new();
         let mut next = from;
@@ -121,35 +163,20 @@ impl Store {
                 }
             }
         }
-        let mut items = Vec::with_capacity(newest.len());
-        for (kind, key, c) in newest {
-            let envelope = if c.tombstone {
-                Vec::new()
-            } else {
-                match self.tree(registry::tree_of(kind)?).get(&key)? {
-                    Some(v) => v.to_vec(),
-                    // Deleted since by a change of another device: nothing of this device's to send.
-                    None => continue,
-                }
-            };
-            items.push(Item {
-                kind: kind as u8,
-                key,
-                participant: c.participant.map(|p| *p.as_bytes()),
-                revision: c.revision,
-                hlc: c.hlc.to_bytes(),
-                device: c.device,
-                tombstone: c.tombstone,
-                erased: c.erased,
-                envelope,
-            });
+        Ok((newest, born, next))
+    }
+
+    /// How many records this device changed that the server has not taken yet (changes after
+    /// sequence number `pushed`).
+    pub fn waiting(&self, pushed: u64) -> Result<usize, StoreError> {
+        let mut n = 0;
+        for (kind, key, c) in self.own_changes(pushed, usize::MAX / 2)?.0 {
+            // As `outgoing` counts them: a record deleted since by another device goes not.
+            if c.tombstone || self.tree(registry::tree_of(kind)?).contains_key(&key)? {
+                n += 1;
+            }
         }
-        // A person's key goes up with their first record (keys never change; a person made
-        // elsewhere came with their key from the server). Not only when that first version is
-        // the one sent: a person added and edited before the next sync goes up as the edit.
-        let mut out = self.key_items(born, me)?;
-        out.extend(items);
-        Ok((out, next))
+        Ok(n)
     }
 
     /// The data keys of `people` as items (each once; none for a person without a key).
@@ -266,13 +293,9 @@ impl Store {
             self.put_keys(new_keys)?;
         }
         // What this device changed since its last push, and when.
-        let mut pending: HashMap<(u8, Vec<u8>), Hlc> = HashMap::new();
-        let (mine, _) = self.outgoing(pushed, usize::MAX / 2)?;
-        for i in mine {
-            if let Some(h) = Hlc::from_bytes(&i.hlc) {
-                pending.insert((i.kind, i.key), h);
-            }
-        }
+        let (mine, _, _) = self.own_changes(pushed, usize::MAX / 2)?;
+        let pending: HashMap<(u8, Vec<u8>), Hlc> =
+            mine.into_iter().map(|(k, key, c)| ((k as u8, key), c.hlc)).collect();
         let mut batch = self.batch();
         let mut contacts_of = HashSet::new();
         let mut tag = Vec::new();

@@ -110,7 +110,5 @@ fn state_of(store: &Store, e: SyncError) -> State {
 /// How many changes of this device the server has not taken yet.
 pub fn waiting(store: &Store) -> u64 {
     let pushed = store.team().ok().flatten().map_or(0, |t| t.pushed);
-    store
-        .outgoing(pushed, usize::MAX / 2)
-        .map_or(0, |(items, _)| items.iter().filter(|i| i.kind != crate::protocol::KEY_ITEM).count() as u64)
+    store.waiting(pushed).map_or(0, |n| n as u64)
 }
