@@ -137,6 +137,26 @@ pub struct PushRequest {
     pub device: [u8; 16],
     pub batch: [u8; 16],
     pub items: Vec<Item>,
+    /// Per item (same order and length as `items`): the version of the record the change was
+    /// made on, as the server gave it ([`Base`]), or `None` for a record new on this device.
+    /// The server takes an item only when the version it holds is that base (or the item
+    /// itself): a version made beside another one is answered [`Outcome::Conflict`] and merged
+    /// by the replica, never overwritten in silence.
+    pub bases: Vec<Option<Base>>,
+}
+
+/// Which version of a record a change was made on: its writer's clock time and device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Base {
+    pub hlc: [u8; 12],
+    pub device: [u8; 16],
+}
+
+impl Item {
+    /// The version this item is (for the next change's [`Base`]).
+    pub fn version(&self) -> Base {
+        Base { hlc: self.hlc, device: self.device }
+    }
 }
 
 /// What became of one pushed item.
@@ -146,6 +166,10 @@ pub enum Outcome {
     Accepted(i64),
     /// The server holds a version that wins over it ([`Item::wins_over`]); the pull brings it.
     Superseded,
+    /// Not taken: the server holds a version of the record that this change was not made on
+    /// (another device changed it meanwhile). The pull brings that version; the replica merges
+    /// its change with it and pushes the merge.
+    Conflict,
     /// Not taken, with the reason (the record's participant was erased, say).
     Refused(String),
 }
@@ -295,7 +319,7 @@ mod tests {
 
     #[test]
     fn a_message_with_trailing_bytes_or_garbage_is_refused() {
-        let req = PushRequest { device: [1; 16], batch: [2; 16], items: Vec::new() };
+        let req = PushRequest { device: [1; 16], batch: [2; 16], items: Vec::new(), bases: Vec::new() };
         let mut bytes = encode(&req).unwrap_or_default();
         assert!(decode::<PushRequest>(&bytes).is_ok());
         bytes.push(0);

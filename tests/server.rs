@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use meedoen::protocol::{
-    self, InvitePayload, InviteRequest, Item, JoinRequest, JoinResponse, KEY_ITEM, Outcome, PullResponse, PushRequest,
-    PushResponse,
+    self, Base, InvitePayload, InviteRequest, Item, JoinRequest, JoinResponse, KEY_ITEM, Outcome, PullResponse,
+    PushRequest, PushResponse,
 };
 
 const SERVER: &str = env!("CARGO_BIN_EXE_meedoen-server");
@@ -196,7 +196,13 @@ fn item(coach: &Coach, kind: u8, key: &[u8], participant: Option<[u8; 16]>, ms: 
 }
 
 fn push_batch(http: &Http, coach: &Coach, batch: [u8; 16], items: Vec<Item>) -> Vec<Outcome> {
-    let req = PushRequest { device: coach.device, batch, items };
+    let bases = vec![None; items.len()];
+    push_on(http, coach, batch, items, bases)
+}
+
+/// A push of items made on the versions `bases` names.
+fn push_on(http: &Http, coach: &Coach, batch: [u8; 16], items: Vec<Item>, bases: Vec<Option<Base>>) -> Vec<Outcome> {
+    let req = PushRequest { device: coach.device, batch, items, bases };
     let (status, body) = http.post("/v1/push", Some(&coach.token), &protocol::encode(&req).unwrap());
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     protocol::decode::<PushResponse>(&body).unwrap().outcomes
@@ -204,6 +210,11 @@ fn push_batch(http: &Http, coach: &Coach, batch: [u8; 16], items: Vec<Item>) -> 
 
 fn push(http: &Http, coach: &Coach, items: Vec<Item>) -> Vec<Outcome> {
     push_batch(http, coach, random16(), items)
+}
+
+/// The versions of the record under `key` in `pulled`.
+fn items_of(pulled: &[(i64, Item)], key: &[u8]) -> Vec<Item> {
+    pulled.iter().filter(|(_, i)| i.key == key).map(|(_, i)| i.clone()).collect()
 }
 
 /// Everything the coach's team holds after `since`, page by page.
@@ -313,22 +324,23 @@ fn pushes_come_back_byte_identical_and_teams_never_see_each_other() {
 
     // A device that is not the account's: team B's device with team A's token, or an item of
     // another device.
-    let wrong = PushRequest { device: b.device, batch: random16(), items: Vec::new() };
+    let wrong = PushRequest { device: b.device, batch: random16(), items: Vec::new(), bases: Vec::new() };
     let (status, body) = http.post("/v1/push", Some(&a.token), &protocol::encode(&wrong).unwrap());
     assert_eq!(status, 403, "{}", String::from_utf8_lossy(&body));
     let mut foreign = item(&a, 1, b"x", None, 20, b"y");
     foreign.device = b.device;
-    let wrong = PushRequest { device: a.device, batch: random16(), items: vec![foreign] };
+    let wrong = PushRequest { device: a.device, batch: random16(), items: vec![foreign], bases: vec![None] };
     assert_eq!(http.post("/v1/push", Some(&a.token), &protocol::encode(&wrong).unwrap()).0, 403);
 
     // Malformed bodies and broken limits: 400; no token or an unknown one: 401.
     assert_eq!(http.post("/v1/push", Some(&a.token), b"\xff\xff\xff not bincode").0, 400);
     assert_eq!(http.post("/v1/join", None, b"").0, 400);
     let long_key = item(&a, 1, &[1; protocol::MAX_KEY + 1], None, 30, b"z");
-    let req = PushRequest { device: a.device, batch: random16(), items: vec![long_key] };
+    let req = PushRequest { device: a.device, batch: random16(), items: vec![long_key], bases: vec![None] };
     assert_eq!(http.post("/v1/push", Some(&a.token), &protocol::encode(&req).unwrap()).0, 400);
     let many = vec![item(&a, 1, b"k", None, 1, b""); protocol::MAX_ITEMS + 1];
-    let req = PushRequest { device: a.device, batch: random16(), items: many };
+    let bases = vec![None; many.len()];
+    let req = PushRequest { device: a.device, batch: random16(), items: many, bases };
     assert_eq!(http.post("/v1/push", Some(&a.token), &protocol::encode(&req).unwrap()).0, 400);
     assert_eq!(http.get("/v1/pull", None).0, 401);
     assert_eq!(http.get("/v1/pull", Some(&[7; 32])).0, 401);
@@ -368,7 +380,7 @@ fn pushes_come_back_byte_identical_and_teams_never_see_each_other() {
 }
 
 #[test]
-fn a_retried_push_is_applied_once_and_the_later_write_wins() {
+fn a_retried_push_is_applied_once_and_a_change_not_made_on_the_stored_version_is_a_conflict() {
     let Some(pg) = common::pg::start() else { return };
     let server = Server::start(&pg.url);
     let http = server.http();
@@ -385,23 +397,39 @@ fn a_retried_push_is_applied_once_and_the_later_write_wins() {
     assert_eq!(pulled.len(), 2);
     assert_eq!(pulled.iter().map(|(s, _)| Outcome::Accepted(*s)).collect::<Vec<_>>(), first, "seqs unchanged");
 
-    // The colleague's newer version wins; then an older one from the first device is superseded.
-    let newer = item(&a2, 1, b"r1", Some(p), 200, b"newer");
-    accepted(&push(&http, &a2, vec![newer.clone()])[0]);
-    let older = item(&a, 1, b"r1", Some(p), 150, b"older");
-    assert_eq!(push(&http, &a, vec![older]), vec![Outcome::Superseded]);
-    let r1: Vec<Item> = pull_all(&http, &a, 0).into_iter().map(|(_, i)| i).filter(|i| i.key == b"r1").collect();
-    assert_eq!(r1, vec![newer.clone()]);
-    // The same clock time: the higher device wins.
-    let tie = item(&a, 1, b"r1", Some(p), 200, b"tie");
-    let (winner, winner_coach) = if tie.wins_over(&newer) { (tie.clone(), a) } else { (newer, a2) };
-    let outcome = push(&http, &a, vec![tie.clone()]).remove(0);
-    assert_eq!(matches!(outcome, Outcome::Accepted(_)), winner == tie, "{outcome:?}");
+    // The colleague's change made on the stored version is taken, whatever its clock says.
+    let one = items_of(&pull_all(&http, &a, 0), b"r1")[0].version();
+    let newer = item(&a2, 1, b"r1", Some(p), 90, b"newer");
+    accepted(&push_on(&http, &a2, random16(), vec![newer.clone()], vec![Some(one)])[0]);
+    // A change made on the version before, or on none, is a conflict and overwrites nothing,
+    // even with a later clock time.
+    let stale = item(&a, 1, b"r1", Some(p), 500, b"stale");
+    assert_eq!(push_on(&http, &a, random16(), vec![stale.clone()], vec![Some(one)]), vec![Outcome::Conflict]);
+    assert_eq!(push(&http, &a, vec![stale]), vec![Outcome::Conflict]);
+    assert_eq!(items_of(&pull_all(&http, &a, 0), b"r1"), vec![newer.clone()]);
+    // The merge, made on the stored version, is taken.
+    let merged = item(&a, 1, b"r1", Some(p), 501, b"merged");
+    accepted(&push_on(&http, &a, random16(), vec![merged.clone()], vec![Some(newer.version())])[0]);
     // The very version stored, sent again in a new batch, keeps its number and is not written again.
     let before = pull_all(&http, &a, 0);
     let seq = before.iter().find(|(_, i)| i.key == b"r1").unwrap().0;
-    assert_eq!(push(&http, &winner_coach, vec![winner]), vec![Outcome::Accepted(seq)]);
+    assert_eq!(push(&http, &a, vec![merged]), vec![Outcome::Accepted(seq)]);
     assert_eq!(pull_all(&http, &a, 0), before);
+    // A later version of the device whose version is stored was made on it, whatever base it
+    // names (the answer to its push was lost); an earlier one of that device is a conflict.
+    let earlier = item(&a, 1, b"r1", Some(p), 450, b"earlier");
+    assert_eq!(push(&http, &a, vec![earlier]), vec![Outcome::Conflict]);
+    let later = item(&a, 1, b"r1", Some(p), 600, b"later");
+    accepted(&push(&http, &a, vec![later.clone()])[0]);
+    assert_eq!(items_of(&pull_all(&http, &a, 0), b"r1"), vec![later]);
+    // A push without one base per item is refused whole.
+    let req = PushRequest {
+        device: a.device,
+        batch: random16(),
+        items: vec![item(&a, 1, b"r9", None, 1, b"x")],
+        bases: vec![],
+    };
+    assert_eq!(http.post("/v1/push", Some(&a.token), &protocol::encode(&req).unwrap()).0, 400);
 
     // An erasure tombstones every row of its participant, the key item included; nothing of
     // theirs is taken after it.
@@ -483,7 +511,8 @@ fn concurrent_pushes_get_distinct_numbers_and_a_killed_server_duplicates_nothing
     let sender = {
         let (http, items) = (http.clone(), items.clone());
         std::thread::spawn(move || {
-            let req = PushRequest { device: first.device, batch, items };
+            let bases = vec![None; items.len()];
+            let req = PushRequest { device: first.device, batch, items, bases };
             let body = protocol::encode(&req).unwrap();
             let _ = http
                 .agent

@@ -168,11 +168,19 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// One save of a field of a person: the value written and the value the replica showed before.
+struct Save {
+    value: String,
+    prev: String,
+}
+
 /// What the replicas must end with, built from the saves as they were made.
 #[derive(Default)]
 struct Expected {
-    /// Per person, the winning save so far: its (hybrid clock time, device) and the record.
-    people: HashMap<ParticipantId, ((Hlc, [u8; 16]), Participant)>,
+    /// Per person and field (`notes`, `phone`), every save made, in the order made.
+    saves: HashMap<(ParticipantId, &'static str), Vec<Save>>,
+    /// The people added during the case.
+    added: HashSet<ParticipantId>,
     contacts: HashMap<RecordId, ParticipantId>,
     goals: HashMap<GoalId, ParticipantId>,
     erased: HashSet<ParticipantId>,
@@ -180,13 +188,14 @@ struct Expected {
 }
 
 impl Expected {
-    fn saved(&mut self, store: &Store, p: &Participant) {
-        let s = stamp(store, Kind::Participant, p.id.as_bytes());
-        let entry = self.people.entry(p.id).or_insert_with(|| (s, p.clone()));
-        if s >= entry.0 {
-            *entry = (s, p.clone());
-        }
+    fn saved(&mut self, id: ParticipantId, field: &'static str, prev: &str, value: &str) {
+        self.saves.entry((id, field)).or_default().push(Save { value: value.into(), prev: prev.into() });
     }
+}
+
+/// A field of a person, by name.
+fn field<'a>(p: &'a Participant, name: &str) -> &'a str {
+    if name == "notes" { &p.notes } else { &p.phone }
 }
 
 /// The person `pick` points at among those `store` holds (in id order), if any.
@@ -204,21 +213,20 @@ fn run_case(env: &Env, ops: &[Op]) {
     let third = env.invited(&first, &root.path().join("c"));
     let replicas = [first, second, third];
     let mut want = Expected::default();
-    for p in replicas[0].participants().unwrap() {
-        want.people.insert(p.id, ((Hlc::default(), [0; 16]), p));
-    }
     for (n, op) in ops.iter().enumerate() {
         match *op {
             Op::Notes { replica, pick } | Op::Phone { replica, pick } => {
                 let store = &replicas[replica];
                 let Some(mut p) = person(store, pick) else { continue };
-                if matches!(op, Op::Notes { .. }) {
+                let name = if matches!(op, Op::Notes { .. }) { "notes" } else { "phone" };
+                let prev = field(&p, name).to_string();
+                if name == "notes" {
                     p.notes = format!("notitie {n} van replica {replica}");
                 } else {
                     p.phone = format!("06-{n:08}");
                 }
                 store.update_participant(&p).unwrap();
-                want.saved(store, &p);
+                want.saved(p.id, name, &prev, field(&p, name));
             }
             Op::Contact { replica, pick } => {
                 let store = &replicas[replica];
@@ -254,7 +262,7 @@ fn run_case(env: &Env, ops: &[Op]) {
                 p.given_names = format!("Nieuw{n}");
                 p.family_name = "Persoon".into();
                 let p = store.add_participant(p).unwrap();
-                want.saved(store, &p);
+                want.added.insert(p.id);
             }
             Op::Erase { replica, pick } => {
                 let store = &replicas[replica];
@@ -285,10 +293,29 @@ fn run_case(env: &Env, ops: &[Op]) {
             assert!(store.contacts_of(*p).unwrap().is_empty(), "{who} still holds an erased person's contacts");
             assert!(store.goals_of(*p).unwrap().is_empty(), "{who} still holds an erased person's goals");
         }
-        for (id, (_, p)) in want.people.iter().filter(|(id, _)| !want.erased.contains(id)) {
-            let held = store.participant(*id).unwrap();
-            assert_eq!(held.as_ref(), Some(p), "{who}: person {} is not their last save", p.number);
+        // Every person's fields: the value of one of the saves made to it, and every other save
+        // either overwritten by a coach who had it on screen or listed in a conflict (an edit
+        // is never lost silently).
+        let conflicts = store.conflicts().unwrap();
+        for ((id, name), saves) in want.saves.iter().filter(|((id, _), _)| !want.erased.contains(id)) {
+            let held = store.participant(*id).unwrap().unwrap_or_else(|| panic!("{who}: a person is missing"));
+            let now = field(&held, name);
+            assert!(saves.iter().any(|s| s.value == now), "{who}: {name} holds {now:?}, which nobody saved");
+            for lost in saves.iter().filter(|s| s.value != now) {
+                let seen = saves.iter().any(|s| s.prev == lost.value);
+                let json = serde_json::to_string(&lost.value).unwrap();
+                let listed = conflicts.iter().any(|c| {
+                    c.participant == Some(*id)
+                        && c.fields.iter().any(|f| f.field == *name && (f.kept == json || f.other == json))
+                });
+                assert!(seen || listed, "{who}: the save {:?} of {name} was lost without a conflict", lost.value);
+            }
         }
+        for id in want.added.iter().filter(|id| !want.erased.contains(id)) {
+            assert!(store.participant(*id).unwrap().is_some(), "{who}: an added person is missing");
+        }
+        let ids = |s: &Store| s.conflicts().unwrap().into_iter().map(|c| c.id).collect::<HashSet<_>>();
+        assert_eq!(ids(store), ids(&replicas[0]), "{who}: the conflicts differ from first's");
         let contacts: HashSet<RecordId> = store.contacts().unwrap().iter().map(|c| c.id).collect();
         for (c, p) in &want.contacts {
             assert_eq!(contacts.contains(c), !want.erased.contains(p), "{who}: a contact");
@@ -480,15 +507,14 @@ fn notes(store: &Store, id: ParticipantId) -> String {
     store.participant(id).unwrap().unwrap().notes
 }
 
-/// The hybrid clock decides which of two edits of one record wins. A replica whose wall clock
+/// The hybrid clock decides which of two edits of one field wins. A replica whose wall clock
 /// runs three hours behind still stamps its edits after every time it has seen (a pull moves its
 /// clock past the team's times), so an edit made after it saw a colleague's edit wins.
 ///
 /// When it had NOT seen the colleague's edit, its edit is stamped with its own (lagging) time,
 /// just after the last time it did see: earlier than the colleague's edit made before it in real
-/// time. Then the colleague's edit wins on every replica and the late edit is lost (reported as
-/// superseded at its push). That is the deterministic outcome of last-writer-wins by hybrid
-/// clock: the replicas agree, though not with the wall-clock order.
+/// time. Then the colleague's value wins that field on every replica, but not silently: both
+/// replicas list the conflict with both values, and a field only Bram changed keeps his change.
 #[test]
 fn a_laptop_clock_hours_behind_does_not_hide_an_edit_it_had_seen() {
     let Some(env) = Env::start() else { return };
@@ -500,18 +526,32 @@ fn a_laptop_clock_hours_behind_does_not_hide_an_edit_it_had_seen() {
     let (unseen, seen) = (people[0], people[1]);
 
     // Not seen: Anna edits and syncs; Bram edits the same file later in real time, before his
-    // next sync. His clock stamps it before Anna's edit: Anna's edit wins everywhere.
+    // next sync. His clock stamps it before Anna's edit: Anna's value wins, as a conflict.
     std::thread::sleep(Duration::from_millis(5));
     set_notes(&anna, unseen, "Anna, eerst");
     sync_ok(&anna, false);
     std::thread::sleep(Duration::from_millis(5));
-    set_notes(&bram, unseen, "Bram, later maar met een klok die achterloopt");
+    let mut p = bram.participant(unseen).unwrap().unwrap();
+    p.notes = "Bram, later maar met een klok die achterloopt".into();
+    p.phone = "06-12121212".into();
+    bram.update_participant(&p).unwrap();
     assert!(stamp(&bram, Kind::Participant, unseen.as_bytes()) < stamp(&anna, Kind::Participant, unseen.as_bytes()));
     let report = sync_ok(&bram, false);
-    assert_eq!((report.superseded, report.received.kept_local), (1, 0), "{report:?}");
+    assert_eq!((report.conflicts, report.received.kept_local), (1, 1), "{report:?}");
     sync_ok(&anna, false);
-    assert_eq!(notes(&anna, unseen), "Anna, eerst");
-    assert_eq!(notes(&bram, unseen), "Anna, eerst");
+    for (store, who) in [(&anna, "Anna"), (&bram, "Bram")] {
+        let held = store.participant(unseen).unwrap().unwrap();
+        assert_eq!((held.notes.as_str(), held.phone.as_str()), ("Anna, eerst", "06-12121212"), "{who}");
+        let conflicts = store.conflicts().unwrap();
+        assert_eq!(conflicts.len(), 1, "{who}: {conflicts:?}");
+        let c = &conflicts[0];
+        assert_eq!(c.participant, Some(unseen));
+        assert_eq!(c.fields.len(), 1, "{who}: only the notes were changed on both sides");
+        assert_eq!(c.fields[0].field, "notes");
+        assert_eq!(c.fields[0].kept, "\"Anna, eerst\"");
+        assert_eq!(c.fields[0].other, "\"Bram, later maar met een klok die achterloopt\"");
+        assert_eq!((c.kept.device, c.other.device), (anna.device_id().unwrap(), bram.device_id().unwrap()));
+    }
 
     // Seen: Anna edits and syncs, Bram syncs (and sees it), then edits: his edit wins.
     set_notes(&anna, seen, "Anna, eerst");
@@ -546,7 +586,8 @@ fn a_push_sent_twice_is_applied_once() {
     let (items, _) = anna.outgoing(link.pushed, 1_000).unwrap();
     assert!(!items.is_empty());
     let api = client::Client::new(&env.server.base, None).unwrap().with_token(link.token);
-    let req = PushRequest { device: anna.device_id().unwrap(), batch: [7; 16], items };
+    let bases = anna.bases_for(&items).unwrap();
+    let req = PushRequest { device: anna.device_id().unwrap(), batch: [7; 16], items, bases };
     let once = api.push(&req).unwrap();
     let rows = pull_all(&api).len();
     let twice = api.push(&req).unwrap();

@@ -5,6 +5,7 @@ pub mod attention;
 pub mod chart;
 pub mod choice;
 pub mod compact;
+pub mod conflict;
 pub mod contact;
 pub mod esf;
 pub mod fold;

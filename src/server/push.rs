@@ -5,9 +5,15 @@
 //! with a lower one. Under that lock a batch id already answered gets its stored answer back
 //! (a retried push is applied once). Each item then becomes:
 //! - `Refused("erased")` when its participant was erased in this team;
-//! - `Superseded` when the stored version wins over it ([`Item::wins_over`]);
-//! - `Accepted(seq)` otherwise: stored under the next sequence number. The very version already
-//!   stored (same clock time and device) is `Accepted` with its stored number, not written again.
+//! - `Conflict` when the stored version is not the one the item was made on (its base): another
+//!   device changed the record meanwhile. Nothing is overwritten; the replica pulls the stored
+//!   version, merges and pushes the merge (made on that version). The server never judges
+//!   which of two versions is newer: clocks may be wrong, and fields changed on one side only
+//!   must both survive, which only a replica that can open the record can merge;
+//! - `Accepted(seq)` otherwise (no stored version, the stored one is the base, or the stored one
+//!   is an earlier version of the same device, whose push answer may have been lost): stored under
+//!   the next sequence number. The very version already stored (same clock time and device) is
+//!   `Accepted` with its stored number, not written again.
 //!
 //! An erasure (an item with `erased`) always wins: it is stored, its participant is listed in
 //! `erased`, and every other row of that participant (the participant's key item included)
@@ -39,6 +45,9 @@ pub fn validate(req: &PushRequest) -> Result<(), Fail> {
         if item.device != req.device {
             return Err(Fail::Forbidden("an item of the push claims another device".into()));
         }
+    }
+    if req.bases.len() != req.items.len() {
+        return Err(Fail::BadRequest("a push names one base per item".into()));
     }
     Ok(())
 }
@@ -78,7 +87,7 @@ pub async fn push(pool: &Pool, caller: Caller, req: &PushRequest) -> Result<Vec<
     let mut erased: HashSet<Uuid> = HashSet::new();
     let mut not_erased: HashSet<Uuid> = HashSet::new();
     let mut outcomes = Vec::with_capacity(req.items.len());
-    for item in &req.items {
+    for (item, base) in req.items.iter().zip(&req.bases) {
         let participant = item.participant.map(Uuid::from_bytes);
         let kind = i16::from(item.kind);
         if item.erased {
@@ -120,13 +129,16 @@ pub async fn push(pool: &Pool, caller: Caller, req: &PushRequest) -> Result<Vec<
             let hlc: Vec<u8> = row.try_get(0)?;
             let dev: Uuid = row.try_get(1)?;
             let current = (hlc.as_slice(), dev.as_bytes().as_slice());
-            let incoming = (item.hlc.as_slice(), item.device.as_slice());
-            if current == incoming {
+            if current == (item.hlc.as_slice(), item.device.as_slice()) {
                 outcomes.push(Outcome::Accepted(row.try_get(2)?));
                 continue;
             }
-            if current > incoming {
-                outcomes.push(Outcome::Superseded);
+            // A later version of the device that wrote the stored one was made on it (a
+            // device's clock only moves forward), whatever base it names: its push answer may
+            // have been lost, so that it never learnt the stored version was taken.
+            let own_later = dev.as_bytes() == &item.device && item.hlc.as_slice() > hlc.as_slice();
+            if !own_later && base.is_none_or(|b| current != (b.hlc.as_slice(), b.device.as_slice())) {
+                outcomes.push(Outcome::Conflict);
                 continue;
             }
         }

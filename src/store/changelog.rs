@@ -662,6 +662,9 @@ impl Store {
             Tree::ChangeHeads => &self.change_heads,
             Tree::AttendanceMarks => &self.attendance_marks,
             Tree::StatusChanges => &self.status_changes,
+            Tree::SyncBase => &self.sync_base,
+            Tree::Conflicts => &self.conflicts,
+            Tree::Members => &self.members,
         }
     }
 }

@@ -82,6 +82,10 @@ pub enum Kind {
     StatusChange = 28,
     /// This replica's membership of a team (see `store::sync`).
     TeamLink = 29,
+    /// A record changed on two devices apart, for the coaches to review (see `store::merge`).
+    Conflict = 30,
+    /// A device of the team and its coach's name (see `store::merge`).
+    Member = 31,
 }
 
 impl Kind {
@@ -116,6 +120,8 @@ impl Kind {
             27 => Some(Kind::AttendanceMark),
             28 => Some(Kind::StatusChange),
             29 => Some(Kind::TeamLink),
+            30 => Some(Kind::Conflict),
+            31 => Some(Kind::Member),
             _ => None,
         }
     }
@@ -154,6 +160,8 @@ impl Kind {
             Kind::AttendanceMark => "attendance mark",
             Kind::StatusChange => "status change",
             Kind::TeamLink => "team link",
+            Kind::Conflict => "conflict to review",
+            Kind::Member => "team member",
         }
     }
 }

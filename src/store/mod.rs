@@ -19,6 +19,7 @@ mod highwater;
 pub mod hlc;
 mod keys;
 mod keyslots;
+pub mod merge;
 mod numbers;
 mod privacy;
 mod records;

@@ -38,10 +38,13 @@ pub enum Tree {
     ChangeHeads,
     AttendanceMarks,
     StatusChanges,
+    SyncBase,
+    Conflicts,
+    Members,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 26] = [
+    pub const ALL: [Tree; 29] = [
         Tree::Meta,
         Tree::Participants,
         Tree::IxNumber,
@@ -68,6 +71,9 @@ impl Tree {
         Tree::ChangeHeads,
         Tree::AttendanceMarks,
         Tree::StatusChanges,
+        Tree::SyncBase,
+        Tree::Conflicts,
+        Tree::Members,
     ];
 
     /// The tree's name in the data file (and in backups). Stored: never change one.
@@ -99,6 +105,9 @@ impl Tree {
             Tree::ChangeHeads => "change_heads",
             Tree::AttendanceMarks => "attendance_marks",
             Tree::StatusChanges => "status_changes",
+            Tree::SyncBase => "sync_base",
+            Tree::Conflicts => "conflicts",
+            Tree::Members => "team_members",
         }
     }
 
@@ -108,7 +117,7 @@ impl Tree {
 
     /// Trees whose values are not sealed records (ids, empty values, revision numbers).
     pub const fn is_raw(self) -> bool {
-        matches!(self, Tree::IxNumber | Tree::IxAppointmentDate | Tree::ChangeHeads)
+        matches!(self, Tree::IxNumber | Tree::IxAppointmentDate | Tree::ChangeHeads | Tree::SyncBase)
     }
 
     /// The participant an entry of an index tree (whose values are not sealed) points at.
@@ -117,6 +126,7 @@ impl Tree {
             Tree::IxNumber => Some(v),
             Tree::IxAppointmentDate => k.get(4..20),
             Tree::IxLastContact => Some(k),
+            Tree::SyncBase => super::merge::base_owner(v),
             _ => None,
         }
     }
@@ -164,6 +174,29 @@ pub struct KindInfo {
     /// Decodes a value with `reading` and seals it again for `into` (the encryption of an old
     /// plain store); `None` for the key material, which is stored plain.
     pub reseal: Option<Reseal>,
+    /// The record as data (for a field-level merge of two versions, see `store::merge`);
+    /// `None` for the key material.
+    pub data: Option<AsData>,
+}
+
+/// A record kind's values as JSON data: read from a sealed value, and put into a batch.
+#[derive(Clone, Copy)]
+pub struct AsData {
+    /// The sealed value stored under a key, as data.
+    pub read: fn(&Store, &[u8], &[u8]) -> Result<serde_json::Value, StoreError>,
+    /// Puts data as the record under a key into a batch (refused when it is not this kind's).
+    pub put: fn(&mut super::Batch<'_>, &[u8], serde_json::Value) -> Result<(), StoreError>,
+}
+
+fn read_data<T: Record>(s: &Store, b: &[u8], at: &[u8]) -> Result<serde_json::Value, StoreError> {
+    serde_json::to_value(s.unseal::<T>(b, at)?)
+        .map_err(|e| StoreError::Backend(format!("{} as data: {e}", T::KIND.name())))
+}
+
+fn put_data<T: Record>(batch: &mut super::Batch<'_>, at: &[u8], v: serde_json::Value) -> Result<(), StoreError> {
+    let value: T =
+        serde_json::from_value(v).map_err(|e| StoreError::Backend(format!("{} from data: {e}", T::KIND.name())))?;
+    batch.put(at.to_vec(), &value)
 }
 
 fn check_as<T: Record>(s: &Store, b: &[u8], at: &[u8]) -> Result<(), StoreError> {
@@ -188,6 +221,7 @@ fn sealed<T: Record>(tree: Tree, logged: bool, erase: Erase, export: Option<&'st
         export,
         check: check_as::<T>,
         reseal: Some(reseal_as::<T>),
+        data: Some(AsData { read: read_data::<T>, put: put_data::<T> }),
     }
 }
 
@@ -201,6 +235,7 @@ fn plain<T: Record>(tree: Tree) -> KindInfo {
         export: None,
         check: check_plain::<T>,
         reseal: None,
+        data: None,
     }
 }
 
@@ -270,6 +305,8 @@ fn build() -> Vec<KindInfo> {
         sealed::<AttendanceMark>(Tree::AttendanceMarks, true, SealedUnderOwner, Some("sessions")),
         sealed::<StatusEntry>(Tree::StatusChanges, true, PrefixedByOwner, Some("trajectories")),
         sealed::<super::records::TeamLink>(Tree::Meta, false, NotPersonal, None),
+        sealed::<crate::domain::conflict::Conflict>(Tree::Conflicts, true, PrefixedByOwner, None),
+        sealed::<crate::domain::conflict::Member>(Tree::Members, true, NotPersonal, None),
     ]
 }
 

@@ -64,6 +64,13 @@ pub struct Store {
     pub(super) attendance_marks: sled::Tree,
     /// One record per change of a person's status (person, time written, device): see `facts`.
     pub(super) status_changes: sled::Tree,
+    /// Per shared record: the version the team's server holds, as far as this replica knows (see
+    /// `merge`): keyed like `change_heads`.
+    pub(super) sync_base: sled::Tree,
+    /// Conflicts to review, by participant (zeros: none) and conflict id.
+    pub(super) conflicts: sled::Tree,
+    /// The team's devices and their coaches, by device.
+    pub(super) members: sled::Tree,
     /// The one writer: commits take it, so they are one at a time.
     pub(super) writer: std::sync::Mutex<super::changelog::Writer>,
     /// Taken while the `keys` tree is rewritten (see [`Store::writing_keys`]).
@@ -135,6 +142,9 @@ impl Store {
             change_heads: db.open_tree("change_heads")?,
             attendance_marks: db.open_tree(Tree::AttendanceMarks.name())?,
             status_changes: db.open_tree(Tree::StatusChanges.name())?,
+            sync_base: db.open_tree(Tree::SyncBase.name())?,
+            conflicts: db.open_tree(Tree::Conflicts.name())?,
+            members: db.open_tree(Tree::Members.name())?,
             writer: std::sync::Mutex::new(super::changelog::Writer::placeholder()),
             key_writes: std::sync::Mutex::new(()),
             generation: std::sync::atomic::AtomicU64::new(0),

@@ -292,11 +292,17 @@ impl Store {
         if !new_keys.is_empty() {
             self.put_keys(new_keys)?;
         }
-        // What this device changed since its last push, and when.
-        let (mine, _, _) = self.own_changes(pushed, usize::MAX / 2)?;
-        let pending: HashMap<(u8, Vec<u8>), Hlc> =
-            mine.into_iter().map(|(k, key, c)| ((k as u8, key), c.hlc)).collect();
+        let _ = pushed;
         let mut batch = self.batch();
+        // This device's own versions the server holds are their records' bases, also when the
+        // answer to their push never arrived (a sync killed after the server took it).
+        for (_, item) in items.iter().filter(|(_, i)| i.kind != KEY_ITEM && i.device == me && !i.erased) {
+            let Some(kind) = Kind::from_u8(item.kind).filter(|k| synced(*k)) else { continue };
+            let erased_here = participant_of(item).is_some_and(|p| matches!(self.keys.id_of(p), Ok(None)));
+            if !erased_here {
+                self.put_base(&mut batch, kind, item);
+            }
+        }
         let mut contacts_of = HashSet::new();
         let mut tag = Vec::new();
         for (seq, item) in items.iter().filter(|(_, i)| i.kind != KEY_ITEM && i.device != me) {
@@ -313,13 +319,35 @@ impl Store {
                 }
                 continue;
             }
-            if let Some(local) = pending.get(&(item.kind, item.key.clone()))
-                && (*local, me) > (hlc, item.device)
-            {
-                applied.kept_local += 1;
-                continue;
-            }
             let owner = participant_of(item);
+            // Changed here since the version the server held: merged with this one.
+            let local = self.tree(registry::tree_of(kind)?).get(&item.key)?;
+            let base = self.base_of(kind, &item.key)?;
+            if Self::changed_here(local.as_deref(), base.as_ref()) {
+                let merged = self.merge_incoming(&mut batch, kind, item, hlc, local.as_deref(), base.as_ref());
+                match merged {
+                    Ok(super::merge::Merge::Local(data)) => {
+                        applied.kept_local += 1;
+                        match self.index_for_data(kind, &item.key, &data, &mut batch) {
+                            Ok(Touched::Contact(p)) => {
+                                contacts_of.insert(p);
+                            }
+                            Ok(Touched::Participant(p)) => tag.push(p),
+                            Ok(Touched::Nothing) => {}
+                            Err(e) => applied.problems.push(format!("{}: {e}", kind.name())),
+                        }
+                        continue;
+                    }
+                    Ok(super::merge::Merge::TakeIncoming) => {}
+                    Err(e) => {
+                        applied.problems.push(format!("{}: {e}", kind.name()));
+                        applied.parked.push((*seq, item.clone()));
+                        continue;
+                    }
+                }
+            } else {
+                self.put_base(&mut batch, kind, item);
+            }
             if !item.tombstone {
                 match self.index_for(kind, &item.key, &item.envelope, &mut batch) {
                     Ok(Touched::Contact(p)) => {
@@ -391,38 +419,9 @@ impl Store {
         batch: &mut super::Batch<'_>,
     ) -> Result<Touched, StoreError> {
         Ok(match kind {
-            Kind::Participant => {
-                let p: Participant = self.unseal(envelope, key)?;
-                if let Some(old) = self.participant(p.id)?
-                    && old.number != p.number
-                {
-                    batch.index_remove(Tree::IxNumber, old.number.to_be_bytes().to_vec());
-                }
-                batch.index_put(Tree::IxNumber, p.number.to_be_bytes().to_vec(), p.id.as_bytes().to_vec());
-                Touched::Participant(p.id)
-            }
-            Kind::Contact => {
-                let c: Contact = self.unseal(envelope, key)?;
-                Touched::Contact(c.participant)
-            }
-            Kind::Appointment => {
-                let a: Appointment = self.unseal(envelope, key)?;
-                if let Some(old) = self.appointments.get(key)? {
-                    let old: Appointment = self.unseal(&old, key)?;
-                    if old.at.date() != a.at.date() {
-                        batch.index_remove(
-                            Tree::IxAppointmentDate,
-                            super::day::date_key(old.at.date(), a.participant, a.id.0.as_bytes()).to_vec(),
-                        );
-                    }
-                }
-                batch.index_put(
-                    Tree::IxAppointmentDate,
-                    super::day::date_key(a.at.date(), a.participant, a.id.0.as_bytes()).to_vec(),
-                    Vec::new(),
-                );
-                Touched::Nothing
-            }
+            Kind::Participant => self.index_participant(&self.unseal(envelope, key)?, batch)?,
+            Kind::Contact => Touched::Contact(self.unseal::<Contact>(envelope, key)?.participant),
+            Kind::Appointment => self.index_appointment(key, &self.unseal(envelope, key)?, batch)?,
             _ => {
                 // Opens, so nothing unreadable is stored as if it were a record.
                 super::keys::check_kind(self, kind, envelope, key)?;
@@ -430,10 +429,64 @@ impl Store {
             }
         })
     }
+
+    /// The index entries of a record's version given as data (a merge, a settled conflict).
+    pub(super) fn index_for_data(
+        &self,
+        kind: Kind,
+        key: &[u8],
+        data: &serde_json::Value,
+        batch: &mut super::Batch<'_>,
+    ) -> Result<Touched, StoreError> {
+        let bad = |e: serde_json::Error| StoreError::Backend(format!("{}: {e}", kind.name()));
+        Ok(match kind {
+            Kind::Participant => self.index_participant(&serde_json::from_value(data.clone()).map_err(bad)?, batch)?,
+            Kind::Contact => {
+                Touched::Contact(serde_json::from_value::<Contact>(data.clone()).map_err(bad)?.participant)
+            }
+            Kind::Appointment => {
+                self.index_appointment(key, &serde_json::from_value(data.clone()).map_err(bad)?, batch)?
+            }
+            _ => Touched::Nothing,
+        })
+    }
+
+    fn index_participant(&self, p: &Participant, batch: &mut super::Batch<'_>) -> Result<Touched, StoreError> {
+        if let Some(old) = self.participant(p.id)?
+            && old.number != p.number
+        {
+            batch.index_remove(Tree::IxNumber, old.number.to_be_bytes().to_vec());
+        }
+        batch.index_put(Tree::IxNumber, p.number.to_be_bytes().to_vec(), p.id.as_bytes().to_vec());
+        Ok(Touched::Participant(p.id))
+    }
+
+    fn index_appointment(
+        &self,
+        key: &[u8],
+        a: &Appointment,
+        batch: &mut super::Batch<'_>,
+    ) -> Result<Touched, StoreError> {
+        if let Some(old) = self.appointments.get(key)? {
+            let old: Appointment = self.unseal(&old, key)?;
+            if old.at.date() != a.at.date() {
+                batch.index_remove(
+                    Tree::IxAppointmentDate,
+                    super::day::date_key(old.at.date(), a.participant, a.id.0.as_bytes()).to_vec(),
+                );
+            }
+        }
+        batch.index_put(
+            Tree::IxAppointmentDate,
+            super::day::date_key(a.at.date(), a.participant, a.id.0.as_bytes()).to_vec(),
+            Vec::new(),
+        );
+        Ok(Touched::Nothing)
+    }
 }
 
 /// What a record from the team touches besides itself.
-enum Touched {
+pub(super) enum Touched {
     Nothing,
     Participant(ParticipantId),
     Contact(ParticipantId),

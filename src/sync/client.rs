@@ -204,6 +204,8 @@ pub struct Report {
     pub accepted: usize,
     /// Sent, but the server holds a later version (which came down).
     pub superseded: usize,
+    /// Sent, but changed elsewhere meanwhile: merged with that version and sent again.
+    pub conflicts: usize,
     /// Refused by the server, with its reason (kept here, not sent again).
     pub refused: Vec<String>,
     pub received: Applied,
@@ -217,23 +219,19 @@ pub fn sync(store: &Store) -> Result<Report, SyncError> {
     let client = Client::new(&link.server, link.ca.as_deref())?.with_token(link.token);
     let device = store.device_id()?;
     let mut report = Report::default();
+    // The team learns who works on this device (a conflict says who changed what).
+    if let Some(coach) = store.settings()?.coach.filter(|c| !c.trim().is_empty()) {
+        store.set_member(coach.trim())?;
+    }
     if !link.uploaded {
         let end = store.log_end()?;
         let items = store.everything_outgoing()?;
-        push_all(&client, device, items, &mut report)?;
+        push_all(store, &client, device, items, &mut report)?;
         link.uploaded = true;
         link.pushed = end;
         store.set_team(&link)?;
     }
-    loop {
-        let (items, next) = store.outgoing(link.pushed, 20_000)?;
-        if next == link.pushed {
-            break;
-        }
-        push_all(&client, device, items, &mut report)?;
-        link.pushed = next;
-        store.set_team(&link)?;
-    }
+    push_changes(store, &client, device, &mut link, &mut report)?;
     if !link.parked.is_empty() {
         let retry = std::mem::take(&mut link.parked);
         let mut applied = store.apply_incoming(&retry, link.pushed)?;
@@ -255,10 +253,33 @@ pub fn sync(store: &Store) -> Result<Report, SyncError> {
             break;
         }
     }
+    // What the pull merged (changes made here and elsewhere to one record) goes up, made on
+    // the version that came down.
+    push_changes(store, &client, device, &mut link, &mut report)?;
     Ok(report)
 }
 
+/// This device's changes since the last push, in pages of the log.
+fn push_changes(
+    store: &Store,
+    client: &Client,
+    device: [u8; 16],
+    link: &mut TeamLink,
+    report: &mut Report,
+) -> Result<(), SyncError> {
+    loop {
+        let (items, next) = store.outgoing(link.pushed, 20_000)?;
+        if next == link.pushed {
+            return Ok(());
+        }
+        push_all(store, client, device, items, report)?;
+        link.pushed = next;
+        store.set_team(link)?;
+    }
+}
+
 fn push_all(
+    store: &Store,
     client: &Client,
     device: [u8; 16],
     items: Vec<protocol::Item>,
@@ -267,21 +288,29 @@ fn push_all(
     for chunk in items.chunks(protocol::MAX_ITEMS) {
         let mut batch = [0u8; 16];
         rand::rng().fill_bytes(&mut batch);
-        let req = PushRequest { device, batch, items: chunk.to_vec() };
+        let bases = store.bases_for(chunk)?;
+        let req = PushRequest { device, batch, items: chunk.to_vec(), bases };
         report.sent += chunk.iter().filter(|i| i.kind != protocol::KEY_ITEM).count();
         let resp = client.push(&req)?;
+        let mut taken = Vec::new();
         for (outcome, item) in resp.outcomes.iter().zip(chunk) {
             if item.kind == protocol::KEY_ITEM {
                 continue;
             }
             match outcome {
-                Outcome::Accepted(_) => report.accepted += 1,
+                Outcome::Accepted(_) => {
+                    report.accepted += 1;
+                    taken.push(item);
+                }
                 Outcome::Superseded => report.superseded += 1,
+                // Changed elsewhere meanwhile: the pull brings that version, merged here.
+                Outcome::Conflict => report.conflicts += 1,
                 // An erased person's own tombstones, from a replica that took in the erasure.
                 Outcome::Refused(_) if item.erased || item.tombstone => report.accepted += 1,
                 Outcome::Refused(why) => report.refused.push(why.clone()),
             }
         }
+        store.note_synced(&taken)?;
     }
     Ok(())
 }

@@ -267,7 +267,8 @@ fn join_in_process(base: &str, code: &str, dir: &Path) -> ([Duration; 5], TeamLi
         times[2] += t.elapsed();
         down += protocol::encode(&page).unwrap().len();
         let items: Vec<Item> = page.items.iter().map(|(_, i)| i.clone()).collect();
-        let push = PushRequest { device, batch: [0; 16], items };
+        let bases = vec![None; items.len()];
+        let push = PushRequest { device, batch: [0; 16], items, bases };
         up += protocol::encode(&push).unwrap().len();
         pages += 1;
         let Some(last) = page.items.last().map(|(seq, _)| *seq) else { break };
@@ -434,7 +435,7 @@ fn push_load(base: &str, coaches: &[Member]) -> Vec<Duration> {
                     }
                     let mut batch = [0u8; 16];
                     rand::rng().fill_bytes(&mut batch);
-                    let req = PushRequest { device, batch, items: vec![contact_item(device, k)] };
+                    let req = PushRequest { device, batch, items: vec![contact_item(device, k)], bases: vec![None] };
                     let t = Instant::now();
                     let resp = api.push(&req).unwrap_or_else(|e| panic!("push: {e}"));
                     out.push(t.elapsed());
