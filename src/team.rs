@@ -87,7 +87,7 @@ fn join(cli: &Cli, strings: &Strings, server: &str, code: &str, ca: Option<&Path
         }
     };
     crate::output::line(strings.get("team.joined"))?;
-    finish(strings, client::sync(&store))
+    finish(strings, &store, client::sync(&store))
 }
 
 fn link(
@@ -103,10 +103,10 @@ fn link(
 /// `meedoen sync`.
 pub fn sync(cli: &Cli, strings: &Strings) -> Result<(), CliError> {
     let store = crate::unlock::open_store(&data_dir(cli)?, strings, Create::No)?;
-    finish(strings, client::sync(&store))
+    finish(strings, &store, client::sync(&store))
 }
 
-fn finish(strings: &Strings, result: Result<Report, SyncError>) -> Result<(), CliError> {
+fn finish(strings: &Strings, store: &Store, result: Result<Report, SyncError>) -> Result<(), CliError> {
     let report = result.map_err(|e| sync_error(strings, e))?;
     let (sent, received) = (report.accepted.to_string(), report.received.records.to_string());
     crate::output::line(strings.fill("team.synced", &[("sent", &sent), ("received", &received)]))?;
@@ -118,6 +118,11 @@ fn finish(strings: &Strings, result: Result<Report, SyncError>) -> Result<(), Cl
     }
     for why in report.refused.iter().chain(&report.received.problems) {
         crate::output::line(strings.fill("team.refused", &[("why", why)]))?;
+    }
+    let open = store.conflicts().map_err(|e| CliError::from_store(e, strings))?;
+    let open = open.iter().filter(|c| c.resolved.is_none()).count();
+    if open > 0 {
+        crate::output::line(strings.fill("team.conflicts", &[("n", &open.to_string())]))?;
     }
     Ok(())
 }

@@ -143,3 +143,86 @@ fn a_change_shows_on_a_colleagues_running_screen_without_a_key_press() {
     screen.keys("\x1b");
     screen.keys("q");
 }
+
+/// Anna and Bram change the same person's phone number while apart (neither synced in
+/// between), and Anna also the notes. After both synced, the notes are Anna's (changed on one
+/// side only), the phone number is the later edit (Bram's) on both computers, and both start
+/// screens say a conflict waits. Bram opens it, sees both numbers with who typed them, and takes
+/// Anna's: after the next sync Anna has her number back and the conflict is settled for her too.
+#[test]
+fn the_same_field_changed_apart_shows_as_a_conflict_on_both_screens_and_the_other_value_can_be_taken() {
+    let Some(pg) = common::pg::start() else { return };
+    let server = Server::start_on(&pg.url, free_port());
+    let root = tempfile::tempdir().unwrap();
+    let (anna, bram) = (Coach::new(root.path(), "anna", PASSPHRASE), Coach::new(root.path(), "bram", PASSPHRASE));
+    let first = last_line(&anna.ok(&["server", "create-team", "--database", &pg.url, "Team West"]));
+    anna.ok(&["init"]);
+    anna.ok(&["demo", "--participants", "8"]);
+    anna.ok(&["settings", "--set-coach", "Anna de Boer"]);
+    anna.ok(&["team", "join", "--server", &server.base, "--code", &first]);
+    let code = last_line(&anna.ok(&["team", "invite", "Bram"]));
+    bram.ok(&["team", "join", "--server", &server.base, "--code", &code]);
+    bram.ok(&["settings", "--set-coach", "Bram Smit"]);
+    bram.ok(&["sync"]);
+    anna.ok(&["sync"]);
+
+    let id = {
+        let store = anna.store();
+        let mut p = store.participant_by_number(1005).unwrap();
+        p.phone = "06-11112222".into();
+        p.notes = "Belt zelf terug na de vakantie".into();
+        store.update_participant(&p).unwrap();
+        p.id
+    };
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    {
+        let store = bram.store();
+        let mut p = store.participant(id).unwrap().unwrap();
+        p.phone = "06-33334444".into();
+        store.update_participant(&p).unwrap();
+    }
+    anna.ok(&["sync"]);
+    let told = bram.ok(&["sync"]);
+    assert!(told.contains("1 conflicten om na te kijken"), "{told}");
+    let told = anna.ok(&["sync"]);
+    assert!(told.contains("1 conflicten om na te kijken"), "{told}");
+    for coach in [&anna, &bram] {
+        let p = coach.store().participant(id).unwrap().unwrap();
+        assert_eq!((p.phone.as_str(), p.notes.as_str()), ("06-33334444", "Belt zelf terug na de vakantie"));
+    }
+
+    // Both start screens say so.
+    let mut screen = common::pty::Session::start_with(&anna.data, &["--coach", "Anna de Boer"], Some(PASSPHRASE));
+    screen.wait_for("Conflicten: 1 om na te kijken");
+    screen.keys("q");
+    screen.wait_exit();
+    let mut screen = common::pty::Session::start_with(&bram.data, &["--coach", "Bram Smit"], Some(PASSPHRASE));
+    screen.wait_for("Conflicten: 1 om na te kijken");
+    screen.keys("c");
+    for text in ["Telefoon: 06-33334444", "Bram Smit", "anders: 06-11112222", "Anna de Boer", "na te kijken"] {
+        screen.wait_for(text);
+    }
+    screen.keys("a");
+    screen.wait_for("de andere waarde staat er nu");
+    screen.wait_for("afgehandeld door Bram Smit op");
+    screen.wait_for("andere waarde genomen");
+    screen.keys("\x1b");
+    screen.keys("q");
+    screen.wait_exit();
+    assert_eq!(bram.store().participant(id).unwrap().unwrap().phone, "06-11112222");
+
+    bram.ok(&["sync"]);
+    let got = anna.ok(&["sync"]);
+    assert!(!got.contains("conflicten"), "{got}");
+    let store = anna.store();
+    assert_eq!(store.participant(id).unwrap().unwrap().phone, "06-11112222");
+    let settled = store.conflicts().unwrap();
+    assert_eq!(settled.len(), 1);
+    assert_eq!(settled[0].resolved.as_ref().map(|r| (r.by.as_str(), r.took_other)), Some(("Bram Smit", true)));
+    // Bram's change of the file is in the person's access log, as every change is.
+    let log = store.access_log_of(id).unwrap();
+    assert!(
+        log.iter().any(|e| e.coach == "Bram Smit" && matches!(&e.action, meedoen::domain::privacy::AccessAction::Changed(f) if f.iter().any(|f| f.field == "phone"))),
+        "{log:?}"
+    );
+}

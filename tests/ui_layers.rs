@@ -143,6 +143,9 @@ fn enter(ctx: Context) -> App {
         Context::Reports => {
             press(a, KeyCode::Char('r'));
         }
+        Context::Conflicts => {
+            press(a, KeyCode::Char('c'));
+        }
     }
     let (contexts, typing) = app.contexts();
     assert!(contexts.contains(&ctx) || (ctx == Context::Global && !typing), "{ctx:?} is not on top: {contexts:?}");

@@ -179,13 +179,16 @@ pub struct KindInfo {
     pub data: Option<AsData>,
 }
 
+/// Reads a sealed value (stored under a key) as data.
+pub type ReadData = fn(&Store, &[u8], &[u8]) -> Result<serde_json::Value, StoreError>;
+/// Puts data as the record under a key into a batch (refused when it is not this kind's).
+pub type PutData = fn(&mut super::Batch<'_>, &[u8], serde_json::Value) -> Result<(), StoreError>;
+
 /// A record kind's values as JSON data: read from a sealed value, and put into a batch.
 #[derive(Clone, Copy)]
 pub struct AsData {
-    /// The sealed value stored under a key, as data.
-    pub read: fn(&Store, &[u8], &[u8]) -> Result<serde_json::Value, StoreError>,
-    /// Puts data as the record under a key into a batch (refused when it is not this kind's).
-    pub put: fn(&mut super::Batch<'_>, &[u8], serde_json::Value) -> Result<(), StoreError>,
+    pub read: ReadData,
+    pub put: PutData,
 }
 
 fn read_data<T: Record>(s: &Store, b: &[u8], at: &[u8]) -> Result<serde_json::Value, StoreError> {

@@ -90,9 +90,10 @@ impl Background {
 
 fn one_round(store: &Store) -> Round {
     match client::sync(store) {
-        Ok(report) => {
-            Round { state: State::Updated(Local::now()), received: report.received.records + report.received.erased }
-        }
+        Ok(report) => Round {
+            state: State::Updated(Local::now()),
+            received: report.received.records + report.received.erased + report.received.kept_local,
+        },
         Err(e) => Round { state: state_of(store, e), received: 0 },
     }
 }

@@ -181,7 +181,14 @@ impl App {
         }
         rows.extend(attention_rows(&facts, today, &rules));
         let counts = self.caseload.counts(whose);
-        self.start = Today { rows, sessions, counts, team, coach, date: today };
+        let conflicts = match self.store.conflicts() {
+            Ok(all) => all.iter().filter(|c| c.resolved.is_none()).count(),
+            Err(e) => {
+                failed.get_or_insert(e);
+                0
+            }
+        };
+        self.start = Today { rows, sessions, counts, team, conflicts, coach, date: today };
         if let Some(e) = failed {
             self.flash = Some((self.error_text(&e), true));
         }

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use super::app::App;
+use super::app::{App, Screen};
+use crate::domain::privacy::{AccessAction, FieldChange};
 use crate::sync::background::{Background, Failure, State};
 
 /// How often a running meedoen syncs when nothing is saved (`MEEDOEN_SYNC_SECONDS` overrides).
@@ -35,9 +36,17 @@ impl App {
             .map_or(EVERY, Duration::from_secs_f64);
         self.synced_log_end = self.store.log_end().unwrap_or(0);
         // A team link that does not read is said in the header, not passed over in silence.
-        if let Err(e) = self.store.team() {
-            self.sync_state = Some(State::Failed(Failure::Storage(self.error_text(&e))));
-            return;
+        match self.store.team() {
+            Err(e) => {
+                self.sync_state = Some(State::Failed(Failure::Storage(self.error_text(&e))));
+                return;
+            }
+            // The team learns who works here (a conflict names who changed what).
+            Ok(Some(_)) if !self.coach.trim().is_empty() => {
+                let res = self.store.set_member(self.coach.trim());
+                self.report(res);
+            }
+            Ok(_) => {}
         }
         self.sync = Background::start(std::sync::Arc::clone(&self.store), every);
     }
@@ -71,6 +80,7 @@ impl App {
         self.reload_modules();
         self.reload_day();
         self.reload_privacy();
+        self.reload_conflicts();
         self.refresh_screens();
     }
 
@@ -91,6 +101,76 @@ impl App {
                 };
                 s.fill("header.sync_failed", &[("why", &why)])
             }
+        }
+    }
+}
+
+impl App {
+    /// Opens the conflicts to review (the start screen's `c`).
+    pub(super) fn open_conflicts(&mut self) {
+        match self.store.conflicts().and_then(|c| Ok((c, self.store.members()?))) {
+            Ok((rows, members)) => {
+                let state = super::screens::conflicts::ConflictsState::new(rows, members);
+                self.push_screen(Screen::Conflicts(state));
+            }
+            Err(e) => self.flash = Some((self.error_text(&e), true)),
+        }
+    }
+
+    /// The conflicts screen, if open, reads the conflicts again (settled here or by a colleague).
+    pub(super) fn reload_conflicts(&mut self) {
+        if !self.layers.screens_mut().any(|s| matches!(s, Screen::Conflicts(_))) {
+            return;
+        }
+        match self.store.conflicts().and_then(|c| Ok((c, self.store.members()?))) {
+            Ok((rows, members)) => {
+                for s in self.layers.screens_mut() {
+                    if let Screen::Conflicts(c) = s {
+                        c.replace(rows.clone(), members.clone());
+                    }
+                }
+            }
+            Err(e) => self.flash = Some((self.error_text(&e), true)),
+        }
+    }
+
+    /// Settles a conflict: the other value put in place (`take_other`) or the kept one
+    /// confirmed. A person's file changed this way gets an access-log entry with the change.
+    pub(super) fn resolve_conflict(&mut self, id: [u8; 16], take_other: bool) {
+        let Some(conflict) = self.store.conflicts().ok().and_then(|all| all.into_iter().find(|c| c.id == id)) else {
+            self.flash = Some((self.strings.get("conflicts.gone").to_string(), true));
+            return;
+        };
+        let access = match conflict.participant {
+            Some(p) if take_other => {
+                let show = |f: &crate::domain::conflict::FieldConflict, json: &str| {
+                    if f.field.is_empty() || json.is_empty() {
+                        String::new()
+                    } else {
+                        crate::domain::conflict::show_value(&f.field, json)
+                    }
+                };
+                let fields = conflict
+                    .fields
+                    .iter()
+                    .map(|f| FieldChange {
+                        field: f.field.rsplit('.').next().unwrap_or(&f.field).to_string(),
+                        old: show(f, &f.kept),
+                        new: show(f, &f.other),
+                    })
+                    .collect();
+                self.access_for(p, AccessAction::Changed(fields))
+            }
+            _ => Vec::new(),
+        };
+        let coach = self.coach.clone();
+        match self.store.with_access(access, |s| s.resolve_conflict(id, take_other, &coach)) {
+            Ok(()) => {
+                let key = if take_other { "conflicts.done_other" } else { "conflicts.done_kept" };
+                self.flash = Some((self.strings.get(key).to_string(), false));
+                self.reload_after_sync();
+            }
+            Err(e) => self.flash = Some((self.error_text(&e), true)),
         }
     }
 }

@@ -69,6 +69,8 @@ impl App {
             Effect::OpenRetention => {
                 self.open_retention();
             }
+            Effect::OpenConflicts => self.open_conflicts(),
+            Effect::ResolveConflict { id, take_other } => self.resolve_conflict(id, take_other),
             Effect::ToggleTeam => {
                 self.team = !self.team;
                 self.compute_start();

@@ -44,6 +44,8 @@ pub enum Context {
     Locked,
     /// The period reports.
     Reports,
+    /// The conflicts to review after a sync.
+    Conflicts,
 }
 
 /// What a key asks for, with its arguments (a score, a step number, a direction): resolved once,
@@ -121,6 +123,11 @@ pub enum Action {
     NextPeriod,
     PeriodKind,
     WriteReport,
+    OpenConflicts,
+    /// Puts the other side's value of a conflict in place.
+    TakeOther,
+    /// Keeps the value the merge chose for a conflict.
+    KeepValue,
 }
 
 /// A key as the table names it.
@@ -236,6 +243,7 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Start, &[k('t')], A::ToggleTeam, "key.toggle_team", false),
     b(C::Start, &[k('r')], A::OpenReports, "key.reports", true),
     b(C::Start, &[k('b')], A::OpenRetention, "key.retention", false),
+    b(C::Start, &[k('c')], A::OpenConflicts, "key.conflicts", false),
     b(C::Start, &[code(KeyCode::Enter)], A::Open, "key.open", true),
     b(C::Start, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::Start, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
@@ -354,6 +362,14 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Retention, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::Retention, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::Retention, &[code(KeyCode::Esc)], A::Back, "key.back", true),
+    b(C::Conflicts, &[k('h')], A::KeepValue, "key.keep_value", true),
+    b(C::Conflicts, &[k('a')], A::TakeOther, "key.take_other", true),
+    b(C::Conflicts, &[code(KeyCode::Enter)], A::Open, "key.open", true),
+    b(C::Conflicts, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
+    b(C::Conflicts, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
+    b(C::Conflicts, &[code(KeyCode::PageUp)], A::PageUp, "key.page_up", false),
+    b(C::Conflicts, &[code(KeyCode::PageDown)], A::PageDown, "key.page_down", false),
+    b(C::Conflicts, &[code(KeyCode::Esc)], A::Back, "key.back", true),
     b(C::Erase, &[code(KeyCode::Enter)], A::Yes, "key.erase_confirm", true),
     b(C::Erase, &[code(KeyCode::Esc)], A::No, "key.cancel", true),
     b(C::Locked, &[code(KeyCode::Enter)], A::Yes, "key.unlock", true),

@@ -152,6 +152,13 @@ pub enum Effect {
     OpenWeek,
     OpenReports,
     OpenRetention,
+    /// The conflicts to review.
+    OpenConflicts,
+    /// Settles a conflict: the other value put in place, or the kept one confirmed.
+    ResolveConflict {
+        id: [u8; 16],
+        take_other: bool,
+    },
     /// The start screen shows the whole team or the coach's own caseload.
     ToggleTeam,
     DeleteDraft(String),
@@ -221,6 +228,8 @@ impl std::fmt::Debug for Effect {
             Effect::OpenWeek => f.write_str("OpenWeek"),
             Effect::OpenReports => f.write_str("OpenReports"),
             Effect::OpenRetention => f.write_str("OpenRetention"),
+            Effect::OpenConflicts => f.write_str("OpenConflicts"),
+            Effect::ResolveConflict { take_other, .. } => write!(f, "ResolveConflict {{ take_other: {take_other} }}"),
             Effect::ToggleTeam => f.write_str("ToggleTeam"),
             Effect::DeleteDraft(k) => write!(f, "DeleteDraft({k:?})"),
             Effect::DeleteAssessmentDraft(p) => write!(f, "DeleteAssessmentDraft({p:?})"),

@@ -26,6 +26,7 @@ pub enum Screen {
     Enrol(super::screens::enrol::EnrolState),
     Retention(super::screens::privacy::RetentionState),
     Reports(Box<super::screens::reports::ReportState>),
+    Conflicts(super::screens::conflicts::ConflictsState),
 }
 
 /// One layer of the stack.

@@ -87,6 +87,7 @@ impl App {
             Screen::Enrol(_) => (vec![Context::Enrol], true),
             Screen::Retention(_) => (vec![Context::Retention], false),
             Screen::Reports(_) => (vec![Context::Reports], false),
+            Screen::Conflicts(_) => (vec![Context::Conflicts], false),
             Screen::Participant(s) => match s.tab {
                 Tab::PositiveHealth => (vec![Context::HealthTab, Context::Participant], false),
                 Tab::Goals => (vec![Context::GoalsTab, Context::Participant], false),
@@ -176,6 +177,7 @@ impl App {
             Screen::Participant(s) => s.handle(input, &mut ctx),
             Screen::Reports(s) => s.handle(input, &mut ctx),
             Screen::Retention(s) => s.handle(input, &mut ctx),
+            Screen::Conflicts(s) => s.handle(input, &mut ctx),
             Screen::Catalogue(s) => s.handle(input, &mut ctx),
             Screen::Module(s) => s.handle(input, &mut ctx),
             Screen::Week(s) => s.handle(input, &mut ctx),

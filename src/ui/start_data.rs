@@ -59,6 +59,8 @@ pub struct Today {
     /// Per status, for the coach (or the team).
     pub counts: [usize; 5],
     pub team: bool,
+    /// Conflicts of the team's sync still to review.
+    pub conflicts: usize,
     pub coach: String,
     pub date: NaiveDate,
 }

@@ -46,6 +46,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Enrol(e) => e.render(frame, inner, &ui, &app.modules),
         Screen::Retention(r) => r.render(frame, inner, &ui, &app.caseload),
         Screen::Reports(r) => r.render(frame, inner, &ui),
+        Screen::Conflicts(c) => c.render(frame, inner, &ui, &app.caseload),
         Screen::Form(f) => {
             let [title, fields] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
             frame.render_widget(Paragraph::new(Span::styled(f.form.title.clone(), ui.theme.title())), title);
@@ -72,6 +73,7 @@ fn screen_title<'a>(app: &App, s: &'a Strings) -> &'a str {
         Screen::Enrol(_) => s.get("screen.enrol"),
         Screen::Retention(_) => s.get("screen.retention"),
         Screen::Reports(_) => s.get("screen.reports"),
+        Screen::Conflicts(_) => s.get("screen.conflicts"),
     }
 }
 

@@ -33,8 +33,11 @@ impl Session {
         cmd.arg("--data-dir");
         cmd.arg(dir);
         cmd.env("MEEDOEN_STATE_DIR", dir.with_extension("state"));
-        cmd.arg("--coach");
-        cmd.arg("Sanne");
+        // A test that names its coach (`--coach` among `extra`) is that coach; else Sanne.
+        if !extra.contains(&"--coach") {
+            cmd.arg("--coach");
+            cmd.arg("Sanne");
+        }
         for a in extra {
             cmd.arg(a);
         }

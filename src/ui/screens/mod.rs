@@ -1,6 +1,7 @@
 //! One module per screen: each owns its state, its `update` and its `render`.
 
 pub mod assessment;
+pub mod conflicts;
 pub mod editing;
 pub mod enrol;
 pub mod list;

@@ -53,13 +53,19 @@ impl StartState {
             .filter(|(_, n)| *n > 0)
             .map(|(c, n)| format!("{n} {}", s.get(&format!("attention_short.{c}"))))
             .collect();
-        let head = vec![
+        let mut head = vec![
             Line::from(vec![Span::styled(format!("{who}: "), ui.theme.title()), Span::raw(status_line.join(" · "))]),
             Line::from(vec![
                 Span::styled(format!("{}: ", s.get("start.attention")), ui.theme.title()),
                 Span::raw(if cat_line.is_empty() { s.get("start.nothing").to_string() } else { cat_line.join(" · ") }),
             ]),
         ];
+        if t.conflicts > 0 {
+            head.push(Line::from(vec![
+                Span::styled(format!("{}: ", s.get("start.conflicts")), ui.theme.error()),
+                Span::raw(s.fill("start.conflicts_open", &[("n", &t.conflicts.to_string())])),
+            ]));
+        }
         let [head_area, today_area, list_area] =
             Layout::vertical([Constraint::Length(3), Constraint::Length(today_height(t)), Constraint::Min(0)])
                 .areas(area);
@@ -196,6 +202,7 @@ impl StartState {
             Action::OpenWeek => Effect::OpenWeek,
             Action::OpenReports => Effect::OpenReports,
             Action::OpenRetention => Effect::OpenRetention,
+            Action::OpenConflicts => Effect::OpenConflicts,
             Action::ToggleTeam => Effect::ToggleTeam,
             Action::Open => match ctx.start.rows.get(self.selected) {
                 Some(r) => Effect::Open { participant: r.participant(), tab: Some(r.tab()) },
