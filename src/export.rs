@@ -40,6 +40,8 @@ pub struct Export {
     pub consents: Vec<privacy::ConsentOut>,
     /// The anonymous traces of erased participants.
     pub erasures: Vec<privacy::ErasureOut>,
+    /// Fields two coaches of the team changed apart, with both values.
+    pub conflicts: Vec<privacy::ConflictOut>,
 }
 
 #[derive(Debug, Serialize)]
@@ -515,6 +517,7 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
         access_log,
         consents,
         erasures,
+        conflicts: privacy::conflict_records(store)?,
     })
 }
 

@@ -35,6 +35,7 @@ pub fn build(store: &Store, number: u32, coach: &str, now: DateTime<Utc>) -> Res
     all.trajectories.retain(|x| x.participant_id == id);
     all.access_log.retain(|x| x.participant_id == id);
     all.consents.retain(|x| x.participant_id == id);
+    all.conflicts.retain(|x| x.participant_id == id);
     all.erasures.clear();
     Ok(all)
 }

@@ -219,6 +219,17 @@ fn the_same_field_changed_apart_shows_as_a_conflict_on_both_screens_and_the_othe
     let settled = store.conflicts().unwrap();
     assert_eq!(settled.len(), 1);
     assert_eq!(settled[0].resolved.as_ref().map(|r| (r.by.as_str(), r.took_other)), Some(("Bram Smit", true)));
+    // The conflict is part of what is held about the person (a request of access shows it).
+    drop(store);
+    let out = root.path().join("inzage");
+    anna.ok(&["export", "--participant", "1005", "--out", out.to_str().unwrap()]);
+    let held: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.with_extension("json")).unwrap()).unwrap();
+    let rows = held["conflicts"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!((rows[0]["field"].as_str(), rows[0]["kept"].as_str()), (Some("phone"), Some("06-33334444")));
+    assert_eq!((rows[0]["other"].as_str(), rows[0]["settled_by"].as_str()), (Some("06-11112222"), Some("Bram Smit")));
+    let store = anna.store();
     // Bram's change of the file is in the person's access log, as every change is.
     let log = store.access_log_of(id).unwrap();
     assert!(

@@ -36,6 +36,56 @@ pub struct ConsentOut {
     pub coach: String,
 }
 
+/// One field two coaches changed apart (a conflict of the team's sync), with both values.
+#[derive(Debug, Serialize)]
+pub struct ConflictOut {
+    /// Empty for a record of no one person (a module).
+    pub participant_id: String,
+    /// The kind of record (`participant`, `goal`, ...).
+    pub record: &'static str,
+    /// The field (`phone`, `address.street`); empty: the record as a whole.
+    pub field: String,
+    /// The value the merge kept, and when it was made.
+    pub kept: String,
+    pub kept_at: String,
+    /// The other coach's value, and when it was made.
+    pub other: String,
+    pub other_at: String,
+    /// Who settled it, when, and whether the other value was taken (empty: still to review).
+    pub settled_by: String,
+    pub settled_at: Option<String>,
+    pub took_other: bool,
+}
+
+/// Every conflict, one row per field, as the coaches see them.
+pub fn conflict_records(store: &Store) -> Result<Vec<ConflictOut>, StoreError> {
+    use crate::domain::conflict::show_value;
+    let at = |t: &chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let mut out = Vec::new();
+    for c in store.conflicts()? {
+        let record = crate::store::Kind::from_u8(c.kind).map_or("", crate::store::Kind::name);
+        for f in &c.fields {
+            let value = |json: &str| {
+                if json.is_empty() || f.field.is_empty() { json.to_string() } else { show_value(&f.field, json) }
+            };
+            out.push(ConflictOut {
+                participant_id: c.participant.map(|p| p.to_string()).unwrap_or_default(),
+                record,
+                field: f.field.clone(),
+                kept: value(&f.kept),
+                kept_at: at(&c.kept.at),
+                other: value(&f.other),
+                other_at: at(&c.other.at),
+                settled_by: c.resolved.as_ref().map(|r| r.by.clone()).unwrap_or_default(),
+                settled_at: c.resolved.as_ref().map(|r| at(&r.at)),
+                took_other: c.resolved.as_ref().is_some_and(|r| r.took_other),
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.participant_id, &a.kept_at, &a.field).cmp(&(&b.participant_id, &b.kept_at, &b.field)));
+    Ok(out)
+}
+
 /// An erasure leaves only this: no participant id, nothing about the person.
 #[derive(Debug, Serialize)]
 pub struct ErasureOut {

@@ -308,7 +308,7 @@ fn build() -> Vec<KindInfo> {
         sealed::<AttendanceMark>(Tree::AttendanceMarks, true, SealedUnderOwner, Some("sessions")),
         sealed::<StatusEntry>(Tree::StatusChanges, true, PrefixedByOwner, Some("trajectories")),
         sealed::<super::records::TeamLink>(Tree::Meta, false, NotPersonal, None),
-        sealed::<crate::domain::conflict::Conflict>(Tree::Conflicts, true, PrefixedByOwner, None),
+        sealed::<crate::domain::conflict::Conflict>(Tree::Conflicts, true, PrefixedByOwner, Some("conflicts")),
         sealed::<crate::domain::conflict::Member>(Tree::Members, true, NotPersonal, None),
     ]
 }
