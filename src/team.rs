@@ -100,10 +100,20 @@ fn link(
     store.set_team(&TeamLink::joined(server, ca, resp, invited))
 }
 
-/// `meedoen sync`.
+/// `meedoen sync`: also says who lost a module place to an earlier enrolment from a colleague.
 pub fn sync(cli: &Cli, strings: &Strings) -> Result<(), CliError> {
+    use crate::ui::modules_data::ModuleData;
     let store = crate::unlock::open_store(&data_dir(cli)?, strings, Create::No)?;
-    finish(strings, &store, client::sync(&store))
+    let to_cli = |e| CliError::from_store(e, strings);
+    let before = ModuleData::load(&store).map_err(to_cli)?;
+    finish(strings, &store, client::sync(&store))?;
+    let after = ModuleData::load(&store).map_err(to_cli)?;
+    let today = chrono::Local::now().date_naive();
+    for (e, m) in after.places_lost(&before, today) {
+        let name = store.participant(e.participant).map_err(to_cli)?.map(|p| p.listed_name()).unwrap_or_default();
+        crate::output::line(strings.fill("sync.place_lost", &[("name", &name), ("module", &m.name)]))?;
+    }
+    Ok(())
 }
 
 fn finish(strings: &Strings, store: &Store, result: Result<Report, SyncError>) -> Result<(), CliError> {

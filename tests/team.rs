@@ -237,3 +237,72 @@ fn the_same_field_changed_apart_shows_as_a_conflict_on_both_screens_and_the_othe
         "{log:?}"
     );
 }
+
+/// A module's last place: Bram enrolled his participant yesterday on his laptop (offline), Anna
+/// hers today. When both have synced, both computers seat Bram's (the earlier enrolment), and
+/// `meedoen sync` tells Anna that hers lost the place and waits in line.
+#[test]
+fn a_module_place_goes_to_the_earlier_enrolment_on_every_computer_and_the_loser_is_told() {
+    use meedoen::domain::module::{Enrolment, EnrolmentId, Module, ModuleId, Recurrence};
+    let Some(pg) = common::pg::start() else { return };
+    let server = Server::start_on(&pg.url, free_port());
+    let root = tempfile::tempdir().unwrap();
+    let (anna, bram) = (Coach::new(root.path(), "anna", PASSPHRASE), Coach::new(root.path(), "bram", PASSPHRASE));
+    let first = last_line(&anna.ok(&["server", "create-team", "--database", &pg.url, "Team Oost"]));
+    anna.ok(&["init"]);
+    anna.ok(&["demo", "--participants", "4"]);
+    let today = chrono::Local::now().date_naive();
+    let module = Module {
+        id: ModuleId(uuid::Uuid::new_v4()),
+        name: "Fietsles voor één".into(),
+        description: String::new(),
+        provider: String::new(),
+        location: "Buurthuis".into(),
+        facilitator: String::new(),
+        topics: vec!["Op de fiets".into(), "Verkeer".into()],
+        first: today + chrono::Duration::days(7),
+        start_minute: 600,
+        duration_minutes: 60,
+        recurrence: Recurrence::Weekly,
+        end: None,
+        capacity: 1,
+        cancelled: Vec::new(),
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    };
+    let people: Vec<meedoen::domain::ParticipantId> = {
+        let store = anna.store();
+        store.save_module(&module).unwrap();
+        store.participants().unwrap().iter().map(|p| p.id).collect()
+    };
+    anna.ok(&["team", "join", "--server", &server.base, "--code", &first]);
+    let code = last_line(&anna.ok(&["team", "invite", "Bram"]));
+    bram.ok(&["team", "join", "--server", &server.base, "--code", &code]);
+
+    let enrol = |who, on| Enrolment {
+        id: EnrolmentId(uuid::Uuid::new_v4()),
+        participant: who,
+        module: module.id,
+        enrolled_on: on,
+        stopped_on: None,
+        created_at: Utc::now(),
+    };
+    let bram_s = enrol(people[0], today - chrono::Duration::days(1));
+    let anna_s = enrol(people[1], today);
+    anna.store().save_enrolment(&anna_s).unwrap();
+    bram.store().save_enrolment(&bram_s).unwrap();
+    let a = anna.ok(&["sync"]);
+    assert!(!a.contains("geen plaats meer"), "{a}");
+    let b = bram.ok(&["sync"]);
+    assert!(!b.contains("geen plaats meer"), "Bram's enrolment came first: {b}");
+    let a = anna.ok(&["sync"]);
+    let name = anna.store().participant(people[1]).unwrap().unwrap().listed_name();
+    assert!(a.contains(&format!("{name} heeft geen plaats meer bij Fietsles voor één")), "{a}");
+    // Both computers seat the same person.
+    for coach in [&anna, &bram] {
+        let data = meedoen::ui::modules_data::ModuleData::load(&coach.store()).unwrap();
+        let s = data.schedule(&module, today);
+        assert_eq!(s.rosters.values().next().unwrap(), &vec![bram_s.id]);
+        assert_eq!(s.waitlist, vec![anna_s.id]);
+    }
+}

@@ -246,6 +246,23 @@ pub struct Schedule {
     pub moved_up: Vec<(NaiveDate, EnrolmentId)>,
 }
 
+/// Enrolments that had a place in `before` (seated now, or from their first session on) and wait
+/// in line in `after`: the place went to an enrolment that came in earlier (one made on a
+/// colleague's computer, arrived by the team's sync). Seating depends only on the set of
+/// enrolments (first come, first served by enrolment date, then when it was made, then its id),
+/// so every computer of the team agrees on it; this says whose coach must be told.
+pub fn places_lost(before: &Schedule, after: &Schedule) -> Vec<EnrolmentId> {
+    after
+        .waitlist
+        .iter()
+        .filter(|e| {
+            !before.waitlist.contains(e)
+                && before.progress.get(e).is_some_and(|p| p.started.is_some() && p.completed.is_none())
+        })
+        .copied()
+        .collect()
+}
+
 /// Plays the module forward session by session: places go to enrolments in the order they came
 /// in (never more than the capacity), attendance recorded up to `today` counts towards topics,
 /// someone who has attended every topic or stopped frees their place for the first in line from

@@ -77,11 +77,30 @@ impl App {
             Err(e) => self.flash = Some((self.error_text(&e), true)),
         }
         self.contact_summaries = None;
+        let before = self.modules.clone();
         self.reload_modules();
+        self.tell_places_lost(&before);
         self.reload_day();
         self.reload_privacy();
         self.reload_conflicts();
         self.refresh_screens();
+    }
+
+    /// Tells the coach whose participant lost a module place to an earlier enrolment that came
+    /// in from a colleague (seating is first come, first served over the whole team).
+    fn tell_places_lost(&mut self, before: &super::modules_data::ModuleData) {
+        let lost: Vec<String> = self
+            .modules
+            .places_lost(before, self.today)
+            .into_iter()
+            .filter_map(|(e, m)| {
+                let p = self.caseload.own_by_id(Some(self.coach.as_str()), e.participant)?;
+                Some(self.strings.fill("sync.place_lost", &[("name", &p.listed_name()), ("module", &m.name)]))
+            })
+            .collect();
+        if !lost.is_empty() {
+            self.flash = Some((lost.join(" "), true));
+        }
     }
 
     /// The header's few words on the sync ("bijgewerkt 09:41"); empty outside a team.

@@ -57,6 +57,17 @@ impl ModuleData {
         self.enrolments.iter().find(|e| e.id == id)
     }
 
+    /// The enrolments (with their module) that had a place in `before` and wait in line now: a
+    /// colleague's earlier enrolment, arrived by the sync, took the place.
+    pub fn places_lost(&self, before: &ModuleData, today: NaiveDate) -> Vec<(&Enrolment, &Module)> {
+        let mut out = Vec::new();
+        for m in &self.modules {
+            let lost = crate::domain::module::places_lost(&before.schedule(m, today), &self.schedule(m, today));
+            out.extend(lost.into_iter().filter_map(|e| self.enrolment(e)).map(|e| (e, m)));
+        }
+        out
+    }
+
     pub fn enrolments_of(&self, p: ParticipantId) -> Vec<&Enrolment> {
         let mut out: Vec<&Enrolment> = self.enrolments.iter().filter(|e| e.participant == p).collect();
         out.sort_by_key(|e| e.enrolled_on);

@@ -191,3 +191,28 @@ fn attendance_before_the_session_can_only_be_excused() {
     assert!(!a(Mark::Present).too_early(day), "on the day itself");
     assert!(!a(Mark::Absent).too_early(day + Duration::days(3)), "afterwards");
 }
+
+/// A colleague enrolled someone earlier, on another computer: when that enrolment arrives, the
+/// last place of a full module goes to it, and the person enrolled here later loses the place
+/// they were given (and is told). Anyone seated before the later one keeps their place.
+#[test]
+fn an_earlier_enrolment_from_elsewhere_takes_the_place_and_says_whose_was_lost() {
+    let m = module(d(5, 7), 4, 2);
+    let today = d(5, 1);
+    let horizon = d(7, 1);
+    let here = [enrol(1, d(4, 20)), enrol(2, d(4, 25))];
+    let before = simulate(&m, &[], &here, &[], today, horizon);
+    assert!(before.waitlist.is_empty());
+    let mut all = here.to_vec();
+    all.push(enrol(3, d(4, 22)));
+    let after = simulate(&m, &[], &all, &[], today, horizon);
+    assert_eq!(places_lost(&before, &after), [enrol(2, d(4, 25)).id]);
+    // The other order of arrival gives the same seats: only the set counts.
+    let mut reversed = all.clone();
+    reversed.reverse();
+    assert_eq!(simulate(&m, &[], &reversed, &[], today, horizon).rosters, after.rosters);
+    // Nobody loses a place when a later enrolment arrives.
+    let mut later = here.to_vec();
+    later.push(enrol(4, d(4, 28)));
+    assert!(places_lost(&before, &simulate(&m, &[], &later, &[], today, horizon)).is_empty());
+}
