@@ -65,7 +65,13 @@ fn join(cli: &Cli, strings: &Strings, server: &str, code: &str, ca: Option<&Path
             }
             .map_err(err)?;
             store.adopt_device(device).map_err(err)?;
-            link(&store, server, ca, &resp, payload.is_some()).map_err(err)?;
+            // Who this account is: the name its inviter gave, or (a team's first coach) the
+            // coach using meedoen now.
+            let coach = match &payload {
+                Some(p) => p.name.clone(),
+                None => crate::cli::current_coach(cli, &store),
+            };
+            link(&store, server, ca, &resp, payload.is_some(), coach).map_err(err)?;
             store
         }
         _ => {
@@ -82,7 +88,8 @@ fn join(cli: &Cli, strings: &Strings, server: &str, code: &str, ca: Option<&Path
                 // sealed again under the team's key first (not yet done).
                 return Err(CliError::new(strings.get("team.own_caseload"), exit::USAGE));
             }
-            link(&store, server, ca, &resp, false).map_err(err)?;
+            let coach = crate::cli::current_coach(cli, &store);
+            link(&store, server, ca, &resp, false, coach).map_err(err)?;
             store
         }
     };
@@ -96,8 +103,11 @@ fn link(
     ca: Option<String>,
     resp: &crate::protocol::JoinResponse,
     invited: bool,
+    coach: String,
 ) -> Result<(), StoreError> {
-    store.set_team(&TeamLink::joined(server, ca, resp, invited))
+    let mut link = TeamLink::joined(server, ca, resp, invited);
+    link.coach = coach.trim().to_string();
+    store.set_team(&link)
 }
 
 /// `meedoen sync`: also says who lost a module place to an earlier enrolment from a colleague.

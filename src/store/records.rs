@@ -294,6 +294,10 @@ pub struct TeamLink {
     /// Items from the team that could not be taken in yet, with their sequence numbers: tried
     /// again at every sync (see `store::sync::Applied::parked`).
     pub parked: Vec<(i64, crate::protocol::Item)>,
+    /// The coach this account is in the team: the name the inviter gave (sealed in the invite,
+    /// whose use the server confirmed), or the first coach's name at the team's creation. The
+    /// access log and the team's member list record this name, not a name typed at start.
+    pub coach: String,
 }
 
 impl TeamLink {
@@ -310,17 +314,19 @@ impl TeamLink {
             pulled: 0,
             uploaded,
             parked: Vec::new(),
+            coach: String::new(),
         }
     }
 }
 
 impl Record for TeamLink {
     const KIND: Kind = Kind::TeamLink;
-    /// Schema 2 added the kept items (`parked`) at the end.
-    const SCHEMA: u16 = 2;
+    /// Schema 2 added the kept items (`parked`) at the end, schema 3 the coach's name.
+    const SCHEMA: u16 = 3;
     fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
         match schema {
-            1 => with_appended(Kind::TeamLink, payload, &Vec::<(i64, crate::protocol::Item)>::new()),
+            1 => with_appended(Kind::TeamLink, payload, &(Vec::<(i64, crate::protocol::Item)>::new(), String::new())),
+            2 => with_appended(Kind::TeamLink, payload, &String::new()),
             _ => Err(StoreError::Corrupt { kind: "team link", reason: format!("unknown schema version {schema}") }),
         }
     }
@@ -442,5 +448,44 @@ mod tests {
         let now =
             Settings { coach: None, no_contact_days: Some(21), retention_months: Some(36), lock_minutes: Some(5) };
         assert_eq!(codec::decode::<Settings>(&codec::encode(&now, &keys, MASTER_KEY_ID).unwrap(), &keys).unwrap(), now);
+    }
+
+    /// A team link of schema 2 (before the coach's name) reads with its sync state intact and no
+    /// name, so an upgraded laptop goes on syncing where it was.
+    #[test]
+    fn a_team_link_of_schema_2_reads_without_a_name() {
+        #[derive(Serialize)]
+        struct V2 {
+            server: String,
+            ca: Option<String>,
+            team: [u8; 16],
+            account: [u8; 16],
+            token: [u8; 32],
+            pushed: u64,
+            pulled: i64,
+            uploaded: bool,
+            parked: Vec<(i64, crate::protocol::Item)>,
+        }
+        let old = V2 {
+            server: "https://sync.example".into(),
+            ca: None,
+            team: [1; 16],
+            account: [2; 16],
+            token: [3; 32],
+            pushed: 41,
+            pulled: 977,
+            uploaded: true,
+            parked: Vec::new(),
+        };
+        let payload = bincode::serde::encode_to_vec(old, bincode::config::standard()).unwrap();
+        let mut bytes = vec![b'M', b'D', codec::FORMAT, Kind::TeamLink as u8];
+        bytes.extend_from_slice(&2u16.to_le_bytes());
+        bytes.extend_from_slice(&0u32.to_le_bytes());
+        bytes.extend_from_slice(&payload);
+        let mut keys = Keys::new(Key::random());
+        keys.allow_plain = true;
+        let link: TeamLink = codec::decode(&bytes, &keys).unwrap();
+        assert_eq!((link.pushed, link.pulled, link.uploaded, link.account), (41, 977, true, [2; 16]));
+        assert_eq!(link.coach, "");
     }
 }

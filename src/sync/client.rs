@@ -220,7 +220,8 @@ pub fn sync(store: &Store) -> Result<Report, SyncError> {
     let device = store.device_id()?;
     let mut report = Report::default();
     // The team learns who works on this device (a conflict says who changed what).
-    if let Some(coach) = store.settings()?.coach.filter(|c| !c.trim().is_empty()) {
+    let confirmed = Some(link.coach.clone()).filter(|c| !c.trim().is_empty());
+    if let Some(coach) = confirmed.or(store.settings()?.coach).filter(|c| !c.trim().is_empty()) {
         store.set_member(coach.trim())?;
     }
     if !link.uploaded {

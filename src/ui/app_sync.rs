@@ -41,6 +41,16 @@ impl App {
                 self.sync_state = Some(State::Failed(Failure::Storage(self.error_text(&e))));
                 return;
             }
+            // In a team the coach is who the account is (the name the invite gave): that is
+            // what the access log records, whatever name was typed at start.
+            Ok(Some(link)) if !link.coach.is_empty() => {
+                if self.coach != link.coach {
+                    self.coach = link.coach.clone();
+                    self.compute_start();
+                }
+                let res = self.store.set_member(&link.coach);
+                self.report(res);
+            }
             // The team learns who works here (a conflict names who changed what).
             Ok(Some(_)) if !self.coach.trim().is_empty() => {
                 let res = self.store.set_member(self.coach.trim());
