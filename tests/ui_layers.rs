@@ -280,3 +280,18 @@ fn ticking_a_step_is_an_effect_until_it_is_applied() {
     app.apply(effects);
     assert_eq!(stored(&app), 1, "the executor saved it");
 }
+
+/// The header's sync words: in step, and in step with colleagues' changes held back (kept and
+/// tried again; `meedoen sync` names them).
+#[test]
+fn the_header_says_when_changes_of_colleagues_are_held_back() {
+    use meedoen::sync::background::State;
+    let mut app = app();
+    let at = chrono::Local::now();
+    app.sync_state = Some(State::Updated { at, held: 0 });
+    assert_eq!(app.sync_label(), format!("bijgewerkt {}", at.format("%H:%M")));
+    app.sync_state = Some(State::Updated { at, held: 3 });
+    assert_eq!(app.sync_label(), format!("bijgewerkt {} · 3 niet overgenomen", at.format("%H:%M")));
+    app.sync_state = Some(State::Offline { waiting: 2 });
+    assert_eq!(app.sync_label(), "offline · 2 wijzigingen wachten");
+}

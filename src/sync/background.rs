@@ -15,8 +15,9 @@ use crate::store::Store;
 /// How a sync round ended, for the header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum State {
-    /// In step with the server at this time.
-    Updated(DateTime<Local>),
+    /// In step with the server at this time; `held` changes of colleagues could not be taken
+    /// in yet (kept, tried again at every round).
+    Updated { at: DateTime<Local>, held: usize },
     /// The server cannot be reached; this many changes of this device wait.
     Offline { waiting: u64 },
     /// The server refused, or something else went wrong: in a few plain words.
@@ -42,6 +43,8 @@ pub struct Round {
     pub state: State,
     /// Records that came in (the screens are read again when this is more than zero).
     pub received: usize,
+    /// Why the server refused changes of this device in this round (each stays here).
+    pub refused: Vec<String>,
 }
 
 /// The running syncer: wake it after a save, read what it reports.
@@ -91,10 +94,11 @@ impl Background {
 fn one_round(store: &Store) -> Round {
     match client::sync(store) {
         Ok(report) => Round {
-            state: State::Updated(Local::now()),
+            state: State::Updated { at: Local::now(), held: store.team().ok().flatten().map_or(0, |l| l.parked.len()) },
             received: report.received.records + report.received.erased + report.received.kept_local,
+            refused: report.refused,
         },
-        Err(e) => Round { state: state_of(store, e), received: 0 },
+        Err(e) => Round { state: state_of(store, e), received: 0, refused: Vec::new() },
     }
 }
 

@@ -74,6 +74,11 @@ impl App {
         let Some(last) = rounds.last() else { return false };
         let received: usize = rounds.iter().map(|r| r.received).sum();
         self.sync_state = Some(last.state.clone());
+        let refused: Vec<&String> = rounds.iter().flat_map(|r| &r.refused).collect();
+        if !refused.is_empty() {
+            let why = refused.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; ");
+            self.flash = Some((self.strings.fill("header.sync_refused", &[("why", &why)]), true));
+        }
         if received > 0 {
             self.reload_after_sync();
         }
@@ -119,7 +124,12 @@ impl App {
         match &self.sync_state {
             None if self.sync.is_some() => s.get("header.sync_starting").to_string(),
             None => String::new(),
-            Some(State::Updated(at)) => s.fill("header.sync_updated", &[("time", &at.format("%H:%M").to_string())]),
+            Some(State::Updated { at, held: 0 }) => {
+                s.fill("header.sync_updated", &[("time", &at.format("%H:%M").to_string())])
+            }
+            Some(State::Updated { at, held }) => {
+                s.fill("header.sync_held", &[("time", &at.format("%H:%M").to_string()), ("n", &held.to_string())])
+            }
             Some(State::Offline { waiting: 0 }) => s.get("header.sync_offline").to_string(),
             Some(State::Offline { waiting }) => s.fill("header.sync_waiting", &[("n", &waiting.to_string())]),
             Some(State::Failed(why)) => {
