@@ -121,6 +121,39 @@ fn walk(store: &Store) -> meedoen::domain::ParticipantId {
     t.participant = victim;
     store.save_status_change(&people[0], &t).unwrap();
 
+    // Who works on this computer, for the team (then renamed).
+    store.set_member("Sanne").unwrap();
+    store.set_member("Sanne de Vries").unwrap();
+    // A conflict to review: a colleague's computer (the same team key) changed the victim's
+    // phone number while this one changed it too, later; the colleague's version comes in and
+    // is merged, and the coach takes the colleague's number.
+    let dir = tempfile::tempdir().unwrap();
+    let colleague = Store::open_locked(dir.path())
+        .unwrap()
+        .init_with_master(
+            "een wachtwoord van de collega",
+            meedoen::store::crypto::KdfParams::LIGHT_FOR_TESTS,
+            meedoen::store::crypto::Key::from_secret(store.master_secret()),
+        )
+        .unwrap();
+    let numbered = |items: Vec<meedoen::protocol::Item>| -> Vec<(i64, meedoen::protocol::Item)> {
+        items.into_iter().enumerate().map(|(i, it)| (i as i64 + 1, it)).collect()
+    };
+    let mine = numbered(store.outgoing(0, usize::MAX / 2).unwrap().0);
+    assert!(colleague.apply_incoming(&mine, 0).unwrap().problems.is_empty());
+    let mut theirs = colleague.participant(victim).unwrap().unwrap();
+    theirs.phone = "06-99990000".into();
+    colleague.update_participant(&theirs).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let mut here = store.participant(victim).unwrap().unwrap();
+    here.phone = "06-11110000".into();
+    store.update_participant(&here).unwrap();
+    let theirs = numbered(colleague.outgoing(0, usize::MAX / 2).unwrap().0);
+    assert!(store.apply_incoming(&theirs, 0).unwrap().problems.is_empty());
+    let conflict = store.conflicts().unwrap().into_iter().find(|c| c.participant == Some(victim)).unwrap();
+    store.resolve_conflict(conflict.id, true, "Sanne").unwrap();
+    assert_eq!(store.participant(victim).unwrap().unwrap().phone, "06-99990000");
+
     // Deleted.
     store.delete_closure(today() + chrono::Duration::days(3)).unwrap();
     att.marks.remove(1);
@@ -145,7 +178,7 @@ fn every_registered_kind_leaves_an_entry_per_write_with_revisions_and_tombstones
     }
     let by_kind = |k: Kind| log.iter().filter(move |c| c.kind == k as u8);
     let append_only = [Kind::AccessEntry, Kind::Erasure, Kind::NumberBlock, Kind::StatusChange];
-    let never_deleted = [Kind::Module, Kind::Settings, Kind::Erasure, Kind::NumberBlock];
+    let never_deleted = [Kind::Module, Kind::Settings, Kind::Erasure, Kind::NumberBlock, Kind::Member];
     // Kinds no longer written: only read, and deleted when a store's first opening splits them
     // into one record per fact (those tombstones: tests/old_data.rs).
     let split = [Kind::Attendance];

@@ -77,11 +77,6 @@ fn decode_base(v: &[u8]) -> Option<BaseEntry> {
     })
 }
 
-/// The participant a `sync_base` value is about (for erasure), if any.
-pub(super) fn base_owner(v: &[u8]) -> Option<&[u8]> {
-    v.get(..16).filter(|o| *o != [0u8; 16])
-}
-
 /// Whether a record of `kind` keeps a base.
 fn keeps_base(kind: Kind) -> bool {
     kind != Kind::AccessEntry

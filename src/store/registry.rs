@@ -126,7 +126,8 @@ impl Tree {
             Tree::IxNumber => Some(v),
             Tree::IxAppointmentDate => k.get(4..20),
             Tree::IxLastContact => Some(k),
-            Tree::SyncBase => super::merge::base_owner(v),
+            // A base: the owner (zeros for none) leads the value (see `store::merge`).
+            Tree::SyncBase => v.get(..16).filter(|o| *o != [0u8; 16]),
             _ => None,
         }
     }
