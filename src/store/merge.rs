@@ -337,4 +337,4 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

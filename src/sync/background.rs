@@ -40,7 +40,8 @@ pub enum Failure {
 #[derive(Debug, Clone)]
 pub struct Round {
     pub state: State,
-    /// Records that came in (the screens are read again when this is more than zero).
+    /// Records that came in, and people here who got their number (the screens are read again
+    /// when this is more than zero).
     pub received: usize,
 }
 
@@ -91,7 +92,9 @@ impl Background {
 fn one_round(store: &Store) -> Round {
     match client::sync(store) {
         Ok(report) => {
-            Round { state: State::Updated(Local::now()), received: report.received.records + report.received.erased }
+            // People who got their number changed on screen too.
+            let received = report.received.records + report.received.erased + report.numbered;
+            Round { state: State::Updated(Local::now()), received }
         }
         Err(e) => Round { state: state_of(store, e), received: 0 },
     }
