@@ -81,7 +81,7 @@ impl ListState {
         let rows = self.rows.iter().enumerate().skip(offset).take(height).filter_map(|(n, &i)| {
             let p = caseload.get(i)?;
             let row = Row::new(vec![
-                shown_number(p.number, s.get("participant.number_pending")),
+                shown_number(p.number, s.get("participant.number_pending_short")),
                 p.listed_name(),
                 p.date_of_birth.map(format_date).unwrap_or_default(),
                 s.get(&format!("status.{}", p.status.code())).to_string(),

@@ -141,7 +141,7 @@ impl RetentionState {
             lines.push(Line::from(Span::styled(
                 format!(
                     "{:<6} {:<34} {}",
-                    shown_number(name.1, s.get("participant.number_pending")),
+                    shown_number(name.1, s.get("participant.number_pending_short")),
                     truncate(&name.0, 34),
                     s.fill("retention.closed_on", &[("date", &format_date(r.closed_on))])
                 ),

@@ -115,9 +115,9 @@ impl SearchState {
             let cell =
                 |part: Part, text: &str| -> Line<'static> { highlighted(text, part, &marks, ui.theme.matched()) };
             let row = Row::new(vec![
-                // A person waiting for a number has none to match; the words say so.
+                // A person waiting for a number has none to match; the column says so.
                 if e.number.is_empty() {
-                    Line::from(s.get("participant.number_pending").to_string())
+                    Line::from(s.get("participant.number_pending_short").to_string())
                 } else {
                     cell(Part::Number, &e.number)
                 },
