@@ -77,8 +77,15 @@ pub struct ImportReport {
 impl ImportReport {
     pub fn render(&self, file: &Path) -> String {
         let mut s = format!("{} referrals imported from {}", self.imported.len(), file.display());
-        if let (Some(first), Some(last)) = (self.imported.first(), self.imported.last()) {
-            s.push_str(&format!(" (numbers {} to {})", format_number(first.0), format_number(last.0)));
+        let numbered: Vec<u32> = self.imported.iter().map(|(n, _)| *n).filter(|n| *n != 0).collect();
+        if let (Some(first), Some(last)) = (numbered.first(), numbered.last()) {
+            s.push_str(&format!(" (numbers {} to {})", format_number(*first), format_number(*last)));
+        }
+        let pending = self.imported.len() - numbered.len();
+        if pending > 0 {
+            s.push_str(&format!(
+                "; {pending} wait for a number (this computer has no confirmed number block of the team yet: they get one at the next sync)"
+            ));
         }
         s.push('\n');
         if !self.unknown_columns.is_empty() {

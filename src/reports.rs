@@ -307,7 +307,7 @@ pub fn esf_list(data: &Loaded, r: &Report, with_names: bool) -> Result<Vec<u8>, 
             let closing = t.and_then(|t| t.closing.as_ref()).filter(|_| p.status == crate::domain::Status::Closed);
             let exit = t.map(|t| t.esf_exit).unwrap_or_default();
             let e = p.esf_entry;
-            let mut rec = vec![p.number.to_string()];
+            let mut rec = vec![crate::domain::participant::format_number(p.number)];
             if with_names {
                 rec.push(p.listed_name());
             }

@@ -4,7 +4,10 @@
 //! - a property test: three replicas edit, add and erase in random order and sync now and
 //!   then; after two rounds of syncs they hold the same caseload, every save is there unless a
 //!   later one (by hybrid clock, then device) replaced it, the erased are gone everywhere, and
-//!   each replica's change log and indexes check clean;
+//!   each replica's change log and indexes check clean, and every person has one participant
+//!   number, not 0, the same on every replica and held by no one else;
+//! - two laptops that register people before they sync end with unique numbers, and no number
+//!   a coach saw changes;
 //! - a sync killed part-way (`kill -9`) loses and doubles nothing;
 //! - a laptop clock three hours behind does not hide an edit it had seen;
 //! - a push sent twice (its answer lost) is applied once.
@@ -126,6 +129,16 @@ fn checks_clean(store: &Store, who: &str) {
     assert_eq!(store.check_indexes().unwrap(), Vec::<String>::new(), "{who}: indexes");
 }
 
+/// Every person's participant number on `store`, which must be set (not 0, "nummer volgt")
+/// and held by no one else.
+fn unique_numbers(store: &Store, who: &str) -> HashMap<ParticipantId, u32> {
+    let numbers: HashMap<ParticipantId, u32> = store.participants().unwrap().iter().map(|p| (p.id, p.number)).collect();
+    assert!(numbers.values().all(|n| *n != 0), "{who}: a person still waits for a number");
+    let distinct: HashSet<u32> = numbers.values().copied().collect();
+    assert_eq!(distinct.len(), numbers.len(), "{who}: one number held by two people");
+    numbers
+}
+
 /// The hybrid clock time and device of the newest change-log entry of a record.
 fn stamp(store: &Store, kind: Kind, key: &[u8]) -> (Hlc, [u8; 16]) {
     let change = store
@@ -159,10 +172,9 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (r.clone(), p).prop_map(|(replica, pick)| Op::Phone { replica, pick }),
         2 => (r.clone(), p).prop_map(|(replica, pick)| Op::Contact { replica, pick }),
         1 => (r.clone(), p).prop_map(|(replica, pick)| Op::Goal { replica, pick }),
-        // One replica adds people: two that add before they sync both take the next free
-        // number block and hand out the same numbers (the known limit in store/numbers.rs,
-        // which needs the server to confirm claims).
-        1 => Just(Op::AddPerson { replica: 1 }),
+        // Every replica adds people: numbers come only from blocks the server confirmed
+        // (store/numbers.rs), so two that add before they sync never hand out one number twice.
+        1 => r.clone().prop_map(|replica| Op::AddPerson { replica }),
         1 => (r.clone(), p).prop_map(|(replica, pick)| Op::Erase { replica, pick }),
         4 => r.prop_map(|replica| Op::Sync { replica }),
     ]
@@ -284,6 +296,10 @@ fn run_case(env: &Env, ops: &[Op]) {
 
     let names = ["first", "second", "third"];
     let exports: Vec<serde_json::Value> = replicas.iter().map(shared).collect();
+    let numbered = unique_numbers(&replicas[0], "first");
+    for (i, store) in replicas.iter().enumerate().skip(1) {
+        assert_eq!(unique_numbers(store, names[i]), numbered, "{}: numbers differ from first's", names[i]);
+    }
     for (i, store) in replicas.iter().enumerate() {
         let who = names[i];
         checks_clean(store, who);
@@ -627,5 +643,70 @@ fn a_person_added_and_edited_before_a_sync_reaches_the_colleagues() {
     sync_ok(&anna, false);
     assert_eq!(notes(&anna, p.id), "aangemeld en meteen aangevuld");
     checks_clean(&anna, "Anna");
+    assert_eq!(shared(&anna), shared(&bram));
+}
+
+// ---- participant numbers across the team (issue 18) -----------------------------------------
+
+/// Registers `n` new people on `store`, in batches of ten (as an import or a day's intakes).
+fn register(store: &Store, n: usize, who: &str) -> Vec<Participant> {
+    let mut out = Vec::new();
+    for batch in 0..n.div_ceil(10) {
+        let people = (0..10.min(n - batch * 10))
+            .map(|i| {
+                let mut p = Participant::new(ParticipantId::new_random(), 0, Utc::now());
+                p.given_names = format!("{who}{batch}x{i}");
+                p.family_name = "Aangemeld".into();
+                p
+            })
+            .collect();
+        out.extend(store.add_participants(people).unwrap());
+    }
+    out
+}
+
+/// Two laptops register more people while offline than their confirmed number block holds,
+/// and both claim the next block ahead without knowing of each other: Anna's claim is of the
+/// very block Bram already holds. The server keeps the first claim of each block; the loser
+/// takes the winner's claim (no conflict for coaches) and claims again. Every number shown
+/// before the syncs stays; the people shown "nummer volgt" get numbers; all are unique.
+#[test]
+fn two_laptops_registering_offline_end_with_unique_numbers_and_none_a_coach_saw_changes() {
+    let Some(env) = Env::start() else { return };
+    let root = tempfile::tempdir().unwrap();
+    let anna = env.first_coach(&root.path().join("a"), 3);
+    let bram = env.invited(&anna, &root.path().join("b"));
+    // Offline: Anna's block has 97 numbers left, Bram's (claimed at his first sync) 100.
+    let from_anna = register(&anna, 110, "Anna");
+    let from_bram = register(&bram, 120, "Bram");
+    let seen: HashMap<ParticipantId, u32> =
+        from_anna.iter().chain(&from_bram).filter(|p| p.number != 0).map(|p| (p.id, p.number)).collect();
+    let pending: Vec<ParticipantId> =
+        from_anna.iter().chain(&from_bram).filter(|p| p.number == 0).map(|p| p.id).collect();
+    assert_eq!((seen.len(), pending.len()), (197, 33), "numbers only from confirmed blocks, the rest pending");
+    let distinct: HashSet<u32> = seen.values().copied().collect();
+    assert_eq!(distinct.len(), seen.len(), "a number shown twice before the sync");
+    // Anna's claim ahead was of Bram's block (1101), Bram's of the one Anna claims again (1201).
+    let (a, b) = (sync_ok(&anna, false), sync_ok(&bram, false));
+    assert_eq!((a.claims_lost, a.numbered), (1, 13));
+    assert_eq!((b.claims_lost, b.numbered), (1, 20));
+    for store in [&anna, &bram] {
+        assert_eq!(sync_ok(store, false).claims_lost, 0);
+    }
+    let numbers = unique_numbers(&anna, "Anna");
+    assert_eq!(numbers, unique_numbers(&bram, "Bram"));
+    assert_eq!(numbers.len(), 3 + 110 + 120);
+    for (id, n) in &seen {
+        assert_eq!(numbers[id], *n, "a number a coach saw changed");
+    }
+    // The pending got numbers in order of registration, each laptop from its own new block.
+    for people in [&from_anna, &from_bram] {
+        let got: Vec<u32> = people.iter().filter(|p| p.number == 0).map(|p| numbers[&p.id]).collect();
+        assert!(got.windows(2).all(|w| w[1] == w[0] + 1), "{got:?}");
+    }
+    for (store, who) in [(&anna, "Anna"), (&bram, "Bram")] {
+        assert!(store.conflicts().unwrap().is_empty(), "{who}: a number block claim shown as a conflict");
+        checks_clean(store, who);
+    }
     assert_eq!(shared(&anna), shared(&bram));
 }

@@ -82,3 +82,24 @@ fn no_size_and_no_key_makes_it_panic() {
         }
     }
 }
+
+/// A person registered on a team laptop before it had a confirmed number (number 0) is found by
+/// name and shows "volgt" in the search's number column and "nummer volgt" in their file, never
+/// a number 0.
+#[test]
+fn a_person_waiting_for_a_number_shows_nummer_volgt() {
+    let store = Store::temporary().unwrap();
+    filled_store(&store);
+    let mut p = store.participants().unwrap().into_iter().find(|p| p.family_name == "Berg").unwrap();
+    p.number = 0;
+    store.update_participant(&p).unwrap();
+    assert_eq!(store.check_indexes().unwrap(), Vec::<String>::new(), "number 0 is not in the index");
+    let mut app = app_on(store, Lang::Nl);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "berg");
+    let search = screen(&app, 80, 24);
+    assert!(search.contains(" volgt  Berg, Jan van der"), "{search}");
+    press(&mut app, KeyCode::Enter);
+    let file = screen(&app, 80, 24);
+    assert!(file.contains("nummer volgt") && !file.contains("0000"), "{file}");
+}

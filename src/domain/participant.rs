@@ -218,12 +218,28 @@ pub fn coach_key(name: &str) -> String {
     name.trim().to_ascii_lowercase()
 }
 
+/// A participant number as written in files and exports; empty for a person still waiting for
+/// one (number 0: registered on a team's device before it had a confirmed number), never "0000".
 pub fn format_number(n: u32) -> String {
-    format!("{n:04}")
+    if n == 0 { String::new() } else { format!("{n:04}") }
+}
+
+/// A participant number as a coach sees it on screen: `pending` (the words for "number
+/// pending") for a person still waiting for one.
+pub fn shown_number(n: u32, pending: &str) -> String {
+    if n == 0 { pending.to_string() } else { format_number(n) }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_number_still_pending_is_never_shown_as_zero() {
+        assert_eq!(super::format_number(1001), "1001");
+        assert_eq!(super::format_number(0), "");
+        assert_eq!(super::shown_number(1002, "nummer volgt"), "1002");
+        assert_eq!(super::shown_number(0, "nummer volgt"), "nummer volgt");
+    }
+
     #[test]
     fn coach_keys_are_equal_exactly_when_the_names_are_the_same_coach() {
         let names =

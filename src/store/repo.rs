@@ -25,6 +25,7 @@ const META_SETTINGS: &[u8] = b"settings";
 pub(super) const META_GENERATION: &[u8] = b"generation";
 #[cfg(test)]
 use super::numbers::FIRST_NUMBER;
+use super::numbers::PENDING;
 
 /// A caseload on disk.
 pub struct Store {
@@ -241,12 +242,16 @@ impl Store {
         // Keys first (with whose caseload each person is in), so sealing needs no new key.
         self.ensure_tagged_keys(self.expected_tags(&new).into_iter().map(|(p, tag)| (p, Some(tag))))?;
         let mut batch = self.batch();
-        let numbers = self.take_numbers(new.len(), &mut batch)?;
+        let ids: Vec<ParticipantId> = new.iter().map(|p| p.id).collect();
+        let numbers = self.take_numbers(&ids, &mut batch)?;
         let mut numbered = Vec::with_capacity(new.len());
         for (mut p, number) in new.into_iter().zip(numbers) {
             p.number = number;
             batch.put(p.id.as_bytes().to_vec(), &p)?;
-            batch.index_put(Tree::IxNumber, p.number.to_be_bytes().to_vec(), p.id.as_bytes().to_vec());
+            // A person waiting for a number (see `numbers`) is in the number index once numbered.
+            if number != PENDING {
+                batch.index_put(Tree::IxNumber, p.number.to_be_bytes().to_vec(), p.id.as_bytes().to_vec());
+            }
             numbered.push(p);
         }
         if let Some(key) = draft_key {
@@ -278,8 +283,12 @@ impl Store {
         if !unchanged {
             let old = self.participant(p.id)?.ok_or(StoreError::NotFound)?;
             if old.number != p.number {
-                batch.index_remove(Tree::IxNumber, old.number.to_be_bytes().to_vec());
-                batch.index_put(Tree::IxNumber, p.number.to_be_bytes().to_vec(), p.id.as_bytes().to_vec());
+                if old.number != PENDING {
+                    batch.index_remove(Tree::IxNumber, old.number.to_be_bytes().to_vec());
+                }
+                if p.number != PENDING {
+                    batch.index_put(Tree::IxNumber, p.number.to_be_bytes().to_vec(), p.id.as_bytes().to_vec());
+                }
             }
         } else if !self.participants.contains_key(p.id.as_bytes())? {
             return Err(StoreError::NotFound);
@@ -326,7 +335,13 @@ impl Store {
             ));
         }
         for p in people {
-            numbers.insert(p.number, p.id);
+            // Waiting for a number: not in the index (see `numbers`).
+            if p.number == PENDING {
+                continue;
+            }
+            if let Some(other) = numbers.insert(p.number, p.id) {
+                problems.push(format!("participant number {} is held by two people ({other} and {})", p.number, p.id));
+            }
             match self.ix_number.get(p.number.to_be_bytes())? {
                 Some(id) if id.as_ref() == p.id.as_bytes() => {}
                 _ => problems.push(format!("participant {} is missing from the number index", p.number)),

@@ -12,7 +12,9 @@
 //!   device's clock moves past it. The indexes are kept as a local save keeps them. A record
 //!   this device changed since its last push, with a later clock time, is left as it is here (it
 //!   goes up at the next push and wins there too: [`Item::wins_over`]). An erasure removes the
-//!   person and destroys their key, as a local erasure does.
+//!   person and destroys their key, as a local erasure does. A claim of a participant number
+//!   block is never merged: the server's version (the first claim pushed) replaces this
+//!   device's claim of the same block (see `store::numbers`).
 //! - What is shared: every logged kind but the settings (this device's coach, lock time and so
 //!   on), and the old attendance lists (split into marks at the first open).
 
@@ -323,7 +325,12 @@ impl Store {
             // Changed here since the version the server held: merged with this one.
             let local = self.tree(registry::tree_of(kind)?).get(&item.key)?;
             let base = self.base_of(kind, &item.key)?;
-            if Self::changed_here(local.as_deref(), base.as_ref()) {
+            if kind == Kind::NumberBlock {
+                // A claim of a number block is never merged and never a conflict: the server's
+                // (the first pushed) is the claim. This device's claim of the same block, if
+                // it made one, lost; it handed out nothing from it (see `store::numbers`).
+                self.put_base(&mut batch, kind, item);
+            } else if Self::changed_here(local.as_deref(), base.as_ref()) {
                 let merged = self.merge_incoming(&mut batch, kind, item, hlc, local.as_deref(), base.as_ref());
                 match merged {
                     Ok(super::merge::Merge::Local(data)) => {
@@ -452,12 +459,17 @@ impl Store {
     }
 
     fn index_participant(&self, p: &Participant, batch: &mut super::Batch<'_>) -> Result<Touched, StoreError> {
+        // A person waiting for a number (0) is not in the number index.
+        let pending = super::numbers::PENDING;
         if let Some(old) = self.participant(p.id)?
             && old.number != p.number
+            && old.number != pending
         {
             batch.index_remove(Tree::IxNumber, old.number.to_be_bytes().to_vec());
         }
-        batch.index_put(Tree::IxNumber, p.number.to_be_bytes().to_vec(), p.id.as_bytes().to_vec());
+        if p.number != pending {
+            batch.index_put(Tree::IxNumber, p.number.to_be_bytes().to_vec(), p.id.as_bytes().to_vec());
+        }
         Ok(Touched::Participant(p.id))
     }
 

@@ -41,7 +41,8 @@ pub enum Failure {
 #[derive(Debug, Clone)]
 pub struct Round {
     pub state: State,
-    /// Records that came in (the screens are read again when this is more than zero).
+    /// Records that came in, and people here who got their number (the screens are read again
+    /// when this is more than zero).
     pub received: usize,
     /// Why the server refused changes of this device in this round (each stays here).
     pub refused: Vec<String>,
@@ -95,7 +96,8 @@ fn one_round(store: &Store) -> Round {
     match client::sync(store) {
         Ok(report) => Round {
             state: State::Updated { at: Local::now(), held: store.team().ok().flatten().map_or(0, |l| l.parked.len()) },
-            received: report.received.records + report.received.erased + report.received.kept_local,
+            // People who got their number changed on screen too.
+            received: report.received.records + report.received.erased + report.received.kept_local + report.numbered,
             refused: report.refused,
         },
         Err(e) => Round { state: state_of(store, e), received: 0, refused: Vec::new() },

@@ -12,7 +12,7 @@ use crate::protocol::{
     self, InviteRequest, JoinRequest, JoinResponse, Outcome, PullResponse, PushRequest, PushResponse,
 };
 use crate::store::sync::{Applied, TeamLink};
-use crate::store::{Store, StoreError};
+use crate::store::{Kind, Store, StoreError};
 
 /// Why a sync (or a team command) did not complete.
 #[derive(Debug)]
@@ -206,6 +206,11 @@ pub struct Report {
     pub superseded: usize,
     /// Sent, but changed elsewhere meanwhile: merged with that version and sent again.
     pub conflicts: usize,
+    /// Claims of a participant number block refused: another device claimed the block first.
+    /// Its claim comes down and this device claims again (see `store::numbers`); no conflict.
+    pub claims_lost: usize,
+    /// People registered here while waiting for a number who got one (see `store::numbers`).
+    pub numbered: usize,
     /// Refused by the server, with its reason (kept here, not sent again).
     pub refused: Vec<String>,
     pub received: Applied,
@@ -255,8 +260,17 @@ pub fn sync(store: &Store) -> Result<Report, SyncError> {
         }
     }
     // What the pull merged (changes made here and elsewhere to one record) goes up, made on
-    // the version that came down.
-    push_changes(store, &client, device, &mut link, &mut report)?;
+    // the version that came down; with it the participant numbers: the people waiting for one
+    // get it from a confirmed block, and a block claimed ahead goes up to be confirmed (then
+    // the waiting get numbers from it in the next round).
+    for _ in 0..3 {
+        let (numbered, claimed) = store.settle_numbers()?;
+        report.numbered += numbered;
+        push_changes(store, &client, device, &mut link, &mut report)?;
+        if !claimed {
+            break;
+        }
+    }
     Ok(report)
 }
 
@@ -305,6 +319,7 @@ fn push_all(
                 }
                 Outcome::Superseded => report.superseded += 1,
                 // Changed elsewhere meanwhile: the pull brings that version, merged here.
+                Outcome::Conflict if item.kind == Kind::NumberBlock as u8 => report.claims_lost += 1,
                 Outcome::Conflict => report.conflicts += 1,
                 // An erased person's own tombstones, from a replica that took in the erasure.
                 Outcome::Refused(_) if item.erased || item.tombstone => report.accepted += 1,

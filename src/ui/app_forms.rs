@@ -79,7 +79,16 @@ impl App {
             Ok(p) => {
                 let msg = self.strings.fill(
                     "form.saved",
-                    &[("name", &p.listed_name()), ("number", &crate::domain::participant::format_number(p.number))],
+                    &[
+                        ("name", &p.listed_name()),
+                        (
+                            "number",
+                            &crate::domain::participant::shown_number(
+                                p.number,
+                                self.strings.get("participant.number_pending"),
+                            ),
+                        ),
+                    ],
                 );
                 let id = p.id;
                 self.caseload.upsert(p);

@@ -178,8 +178,12 @@ impl App {
                 return;
             }
         };
-        let file =
-            dir.join(format!("meedoen-{}-{}.svg", crate::domain::participant::format_number(p.number), cur.date));
+        // A person still waiting for a number: the start of their id instead.
+        let name = match crate::domain::participant::format_number(p.number) {
+            n if n.is_empty() => p.id.to_string().chars().take(8).collect(),
+            n => n,
+        };
+        let file = dir.join(format!("meedoen-{name}-{}.svg", cur.date));
         self.flash = Some(match crate::store::write_private(&file, svg.as_bytes()) {
             Ok(()) => (self.strings.fill("health.chart_written", &[("file", &file.display().to_string())]), false),
             Err(e) => (

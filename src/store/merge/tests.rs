@@ -8,7 +8,7 @@ use crate::domain::Participant;
 use crate::protocol::Outcome;
 use crate::store::crypto::{KdfParams, Key};
 
-fn replica(dir: &std::path::Path) -> Store {
+pub(in crate::store) fn replica(dir: &std::path::Path) -> Store {
     Store::open_locked(dir)
         .unwrap()
         .init_with_master(
@@ -21,7 +21,7 @@ fn replica(dir: &std::path::Path) -> Store {
 
 /// The server's part: the current version per record, numbered, and the base check.
 #[derive(Default)]
-struct Server {
+pub(in crate::store) struct Server {
     rows: HashMap<(u8, Vec<u8>), (i64, Item)>,
     seq: i64,
 }
@@ -58,7 +58,7 @@ impl Server {
 
 /// One replica's sync state: how far it pushed and pulled.
 #[derive(Default)]
-struct Link {
+pub(in crate::store) struct Link {
     pushed: u64,
     pulled: i64,
 }
@@ -79,7 +79,7 @@ fn push(store: &Store, server: &mut Server, link: &mut Link) -> usize {
 }
 
 /// A sync round as the client makes it: push, pull, push what the pull merged.
-fn sync(store: &Store, server: &mut Server, link: &mut Link) -> usize {
+pub(in crate::store) fn sync(store: &Store, server: &mut Server, link: &mut Link) -> usize {
     let conflicts = push(store, server, link);
     let items = server.pull(link.pulled);
     if let Some((last, _)) = items.last() {
@@ -87,7 +87,13 @@ fn sync(store: &Store, server: &mut Server, link: &mut Link) -> usize {
     }
     let applied = store.apply_incoming(&items, link.pushed).unwrap();
     assert!(applied.problems.is_empty(), "{:?}", applied.problems);
-    push(store, server, link);
+    for _ in 0..3 {
+        let (_, claimed) = store.settle_numbers().unwrap();
+        push(store, server, link);
+        if !claimed {
+            break;
+        }
+    }
     conflicts
 }
 

@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Row, Table};
 
 use super::{scroll_offset, step};
 use crate::domain::ParticipantId;
-use crate::domain::participant::format_number;
+use crate::domain::participant::shown_number;
 use crate::domain::validate::format_date;
 use crate::ui::caseload::Caseload;
 use crate::ui::keymap::Action;
@@ -81,7 +81,7 @@ impl ListState {
         let rows = self.rows.iter().enumerate().skip(offset).take(height).filter_map(|(n, &i)| {
             let p = caseload.get(i)?;
             let row = Row::new(vec![
-                format_number(p.number),
+                shown_number(p.number, s.get("participant.number_pending_short")),
                 p.listed_name(),
                 p.date_of_birth.map(format_date).unwrap_or_default(),
                 s.get(&format!("status.{}", p.status.code())).to_string(),

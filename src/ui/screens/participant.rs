@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Tabs, Wrap};
 use crate::domain::goal::{Goal, GoalStatus, sort_for_display};
 use crate::domain::health::{Assessment, Change, DIMENSIONS, Instrument, change, format_mark};
 use crate::domain::module::EnrolmentStatus;
-use crate::domain::participant::format_number;
+use crate::domain::participant::shown_number;
 use crate::domain::validate::format_date;
 use crate::domain::{Participant, ParticipantId};
 use crate::ui::keymap::Action;
@@ -193,7 +193,7 @@ impl ParticipantState {
         let status = s.get(&format!("status.{}", p.status.code())).to_string();
         let name = Line::from(vec![
             Span::styled(p.listed_name(), ui.theme.title()),
-            Span::raw(format!("  ·  {}  ·  {status}", format_number(p.number))),
+            Span::raw(format!("  ·  {}  ·  {status}", shown_number(p.number, s.get("participant.number_pending")))),
         ]);
         frame.render_widget(Paragraph::new(name), name_area);
         let titles: Vec<String> = Tab::ALL.iter().map(|t| s.get(t.key()).to_string()).collect();

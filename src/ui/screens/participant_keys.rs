@@ -96,8 +96,17 @@ impl ParticipantState {
             (Tab::Privacy, Action::ToggleConsent) => Outcome::one(Effect::ToggleConsent),
             (Tab::Privacy, Action::Erase) => {
                 let p = ctx.caseload.by_id(id)?;
-                let number = crate::domain::participant::format_number(p.number);
-                let description = ctx.strings.fill("erase.prompt", &[("name", &p.listed_name()), ("number", &number)]);
+                let shown =
+                    crate::domain::participant::shown_number(p.number, ctx.strings.get("participant.number_pending"));
+                let mut description =
+                    ctx.strings.fill("erase.prompt", &[("name", &p.listed_name()), ("number", &shown)]);
+                // A person still waiting for a number is confirmed with a 0.
+                let number = if p.number == 0 {
+                    description = format!("{description} {}", ctx.strings.get("erase.type_zero"));
+                    "0".to_string()
+                } else {
+                    crate::domain::participant::format_number(p.number)
+                };
                 Outcome::one(Effect::ConfirmErase { id, number, description })
             }
             (Tab::Privacy, Action::Up | Action::Down) => {

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::domain::ParticipantId;
-use crate::domain::participant::format_number;
+use crate::domain::participant::shown_number;
 use crate::domain::privacy::{AccessAction, AccessEntry, Consent, ConsentScope, past_retention};
 use crate::domain::trajectory::Trajectory;
 use crate::domain::validate::format_date;
@@ -141,7 +141,7 @@ impl RetentionState {
             lines.push(Line::from(Span::styled(
                 format!(
                     "{:<6} {:<34} {}",
-                    format_number(name.1),
+                    shown_number(name.1, s.get("participant.number_pending_short")),
                     truncate(&name.0, 34),
                     s.fill("retention.closed_on", &[("date", &format_date(r.closed_on))])
                 ),

@@ -115,7 +115,12 @@ impl SearchState {
             let cell =
                 |part: Part, text: &str| -> Line<'static> { highlighted(text, part, &marks, ui.theme.matched()) };
             let row = Row::new(vec![
-                cell(Part::Number, &e.number),
+                // A person waiting for a number has none to match; the column says so.
+                if e.number.is_empty() {
+                    Line::from(s.get("participant.number_pending_short").to_string())
+                } else {
+                    cell(Part::Number, &e.number)
+                },
                 cell(Part::Name, &e.name),
                 Line::from(p.date_of_birth.map(format_date).unwrap_or_default()),
                 cell(Part::Postcode, &e.postcode),
