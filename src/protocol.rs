@@ -186,6 +186,9 @@ pub struct PullResponse {
     pub items: Vec<(i64, Item)>,
     /// More items wait after the last one returned.
     pub more: bool,
+    /// The team's newest sequence number: a replica that pulled past it sees that the server
+    /// went back (its database restored from a backup).
+    pub head: i64,
 }
 
 /// The hash of an invite secret the server checks (a derivation the payload key is not).

@@ -128,6 +128,9 @@ pub fn sync(cli: &Cli, strings: &Strings) -> Result<(), CliError> {
 
 fn finish(strings: &Strings, store: &Store, result: Result<Report, SyncError>) -> Result<(), CliError> {
     let report = result.map_err(|e| sync_error(strings, e))?;
+    if report.server_went_back {
+        crate::output::line(strings.get("team.server_went_back"))?;
+    }
     let (sent, received) = (report.accepted.to_string(), report.received.records.to_string());
     crate::output::line(strings.fill("team.synced", &[("sent", &sent), ("received", &received)]))?;
     if report.superseded > 0 {

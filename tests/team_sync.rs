@@ -710,3 +710,76 @@ fn two_laptops_registering_offline_end_with_unique_numbers_and_none_a_coach_saw_
     }
     assert_eq!(shared(&anna), shared(&bram));
 }
+
+// ---- a server restored from a backup ----------------------------------------------------------
+
+/// The team's database is put back to a backup taken before Anna edited a file and erased a
+/// person, and before Bram logged a contact (as a restore does: the rows written since are gone
+/// and the sequence goes back). At their next syncs both computers see the server went back and
+/// send what they wrote again, the erasure included: a colleague who joins afterwards gets the
+/// edit and the contact, and not the erased person.
+#[test]
+fn a_server_restored_from_a_backup_gets_back_what_was_written_since_and_no_erasure_is_undone() {
+    let Some(env) = Env::start() else { return };
+    let root = tempfile::tempdir().unwrap();
+    let anna = env.first_coach(&root.path().join("a"), 4);
+    let bram = env.invited(&anna, &root.path().join("b"));
+    let psql = |sql: &str| -> String {
+        let out =
+            Command::new(env.pg.bin.join("psql")).args(["--dbname", &env.pg.url, "-At", "-c", sql]).output().unwrap();
+        assert!(out.status.success(), "psql: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    // The backup: the sequence up to here.
+    let backup: i64 = psql("SELECT max(next_seq) FROM teams").parse().unwrap();
+    let people: Vec<ParticipantId> = anna.participants().unwrap().iter().map(|p| p.id).collect();
+    let (edited, erased) = (people[0], people[1]);
+    set_notes(&anna, edited, "na de back-up gewijzigd");
+    anna.erase(erased, "Anna", Utc::now().date_naive()).unwrap();
+    sync_ok(&anna, true);
+    sync_ok(&bram, true);
+    let now = bram.now().unwrap();
+    let contact = Contact {
+        id: RecordId::new_random(),
+        participant: edited,
+        at: now.naive_local(),
+        channel: Channel::Phone,
+        initiative: Initiative::Coach,
+        minutes: 15,
+        reached: Reached::Made,
+        life_areas: Vec::new(),
+        summary: "na de back-up gebeld".into(),
+        coach: "Bram".into(),
+        created_at: now,
+    };
+    bram.save_contact(&contact).unwrap();
+    sync_ok(&bram, true);
+
+    // The restore.
+    psql(&format!(
+        "DELETE FROM records WHERE seq >= {backup}; DELETE FROM erased; UPDATE teams SET next_seq = {backup}"
+    ));
+
+    let report = sync_ok(&bram, true);
+    assert!(report.server_went_back, "{report:?}");
+    let report = sync_ok(&anna, true);
+    assert!(report.server_went_back, "{report:?}");
+    let again = sync_ok(&bram, true);
+    assert!(!again.server_went_back, "once in step, no more: {again:?}");
+
+    let carol = env.invited(&anna, &root.path().join("c"));
+    assert_eq!(notes(&carol, edited), "na de back-up gewijzigd");
+    assert!(carol.participant(erased).unwrap().is_none(), "the erasure was undone by the restore");
+    assert!(carol.contacts_of(edited).unwrap().iter().any(|c| c.id == contact.id), "Bram's contact is back");
+    assert_eq!(
+        psql(&format!(
+            "SELECT count(*) FROM erased WHERE participant = '{}'",
+            uuid::Uuid::from_bytes(*erased.as_bytes())
+        )),
+        "1"
+    );
+    for (store, who) in [(&anna, "Anna"), (&bram, "Bram"), (&carol, "Carol")] {
+        checks_clean(store, who);
+    }
+    assert!(shared(&anna) == shared(&carol), "{}", diff(&shared(&anna), &shared(&carol)));
+}

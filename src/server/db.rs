@@ -160,12 +160,14 @@ pub async fn pull(pool: &Pool, caller: Caller, since: i64, limit: u32) -> Result
             &[&caller.team, &since, &(i64::from(limit) + 1)],
         )
         .await?;
+    // Read after the rows: never below the last one returned.
+    let head: i64 = client.query_one("SELECT next_seq FROM teams WHERE id = $1", &[&caller.team]).await?.try_get(0)?;
     let more = rows.len() > limit as usize;
     let mut items = Vec::with_capacity(rows.len().min(limit as usize));
     for row in rows.iter().take(limit as usize) {
         items.push((row.try_get(0)?, item_from_row(row, 1)?));
     }
-    Ok(PullResponse { items, more })
+    Ok(PullResponse { items, more, head: head - 1 })
 }
 
 /// An item from the columns kind, key, participant, revision, hlc, device, tombstone, erased,

@@ -214,6 +214,9 @@ pub struct Report {
     /// Refused by the server, with its reason (kept here, not sent again).
     pub refused: Vec<String>,
     pub received: Applied,
+    /// The server had gone back (restored from a backup): everything this device wrote, its
+    /// erasures included, went up again, and the team's records came down from the start.
+    pub server_went_back: bool,
 }
 
 /// One sync round: the whole caseload once (a team's first coach), this device's changes since
@@ -247,6 +250,17 @@ pub fn sync(store: &Store) -> Result<Report, SyncError> {
     }
     loop {
         let page = client.pull(link.pulled, protocol::MAX_PULL)?;
+        if page.head < link.pulled && !report.server_went_back {
+            // The server went back: what it lost since its backup is on the team's computers.
+            // Each sends everything it wrote again (the erasures it made too, so none is
+            // undone), and takes the team's records in again from the start.
+            report.server_went_back = true;
+            link.pulled = 0;
+            link.pushed = 0;
+            store.set_team(&link)?;
+            push_changes(store, &client, device, &mut link, &mut report)?;
+            continue;
+        }
         let Some(last) = page.items.last().map(|(seq, _)| *seq) else { break };
         let mut applied = store.apply_incoming(&page.items, link.pushed)?;
         // A kept item whose record came again since is replaced by that newer version.

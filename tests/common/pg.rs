@@ -16,7 +16,7 @@ pub struct Pg {
     /// `postgres://postgres@127.0.0.1:PORT/meedoen` (trust authentication).
     pub url: String,
     pub port: u16,
-    bin: PathBuf,
+    pub bin: PathBuf,
     dir: PathBuf,
     as_postgres: bool,
 }
