@@ -72,15 +72,6 @@ pub struct Item {
     pub envelope: Vec<u8>,
 }
 
-impl Item {
-    /// The order in which versions of one record win: the later hybrid clock time, then the
-    /// higher device id. Every replica and the server pick the same one, whatever order the
-    /// versions arrive in.
-    pub fn wins_over(&self, other: &Item) -> bool {
-        (self.hlc, self.device) > (other.hlc, other.device)
-    }
-}
-
 /// A device joins a team with an invite code.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct JoinRequest {
@@ -164,7 +155,8 @@ impl Item {
 pub enum Outcome {
     /// Stored as the record's current version under this sequence number.
     Accepted(i64),
-    /// The server holds a version that wins over it ([`Item::wins_over`]); the pull brings it.
+    /// The server held a later version (last-writer-wins, before the field-level merge). No
+    /// longer answered; kept so that the variants after it keep their encoding.
     Superseded,
     /// Not taken: the server holds a version of the record that this change was not made on
     /// (another device changed it meanwhile). The pull brings that version; the replica merges
@@ -328,23 +320,5 @@ mod tests {
         bytes.push(0);
         assert!(decode::<PushRequest>(&bytes).is_err());
         assert!(decode::<PushRequest>(&[0xff; 40]).is_err());
-    }
-
-    #[test]
-    fn the_later_clock_wins_then_the_higher_device() {
-        let item = |ms: u8, dev: u8| Item {
-            kind: 1,
-            key: vec![1],
-            participant: None,
-            revision: 1,
-            hlc: [0, 0, 0, 0, 0, 0, 0, ms, 0, 0, 0, 0],
-            device: [dev; 16],
-            tombstone: false,
-            erased: false,
-            envelope: Vec::new(),
-        };
-        assert!(item(2, 1).wins_over(&item(1, 9)));
-        assert!(item(1, 9).wins_over(&item(1, 1)));
-        assert!(!item(1, 1).wins_over(&item(1, 1)));
     }
 }

@@ -140,7 +140,7 @@ fn walk(store: &Store) -> meedoen::domain::ParticipantId {
         items.into_iter().enumerate().map(|(i, it)| (i as i64 + 1, it)).collect()
     };
     let mine = numbered(store.outgoing(0, usize::MAX / 2).unwrap().0);
-    assert!(colleague.apply_incoming(&mine, 0).unwrap().problems.is_empty());
+    assert!(colleague.apply_incoming(&mine).unwrap().problems.is_empty());
     let mut theirs = colleague.participant(victim).unwrap().unwrap();
     theirs.phone = "06-99990000".into();
     colleague.update_participant(&theirs).unwrap();
@@ -149,7 +149,7 @@ fn walk(store: &Store) -> meedoen::domain::ParticipantId {
     here.phone = "06-11110000".into();
     store.update_participant(&here).unwrap();
     let theirs = numbered(colleague.outgoing(0, usize::MAX / 2).unwrap().0);
-    assert!(store.apply_incoming(&theirs, 0).unwrap().problems.is_empty());
+    assert!(store.apply_incoming(&theirs).unwrap().problems.is_empty());
     let conflict = store.conflicts().unwrap().into_iter().find(|c| c.participant == Some(victim)).unwrap();
     store.resolve_conflict(conflict.id, true, "Sanne").unwrap();
     assert_eq!(store.participant(victim).unwrap().unwrap().phone, "06-99990000");

@@ -10,8 +10,9 @@
 //!   stored as they came through the one write path ([`super::changelog::Value::Remote`]): the
 //!   change log gets an entry with the writer's device, revision and clock time, and this
 //!   device's clock moves past it. The indexes are kept as a local save keeps them. A record
-//!   this device changed since its last push, with a later clock time, is left as it is here (it
-//!   goes up at the next push and wins there too: [`Item::wins_over`]). An erasure removes the
+//!   this device changed since the version the server held (its base) is merged with the
+//!   incoming version field by field (`store::merge`), and the merge goes up at the next push.
+//!   This device's own versions that come back become their records' bases. An erasure removes the
 //!   person and destroys their key, as a local erasure does. A claim of a participant number
 //!   block is never merged: the server's version (the first claim pushed) replaces this
 //!   device's claim of the same block (see `store::numbers`).
@@ -261,7 +262,7 @@ impl Store {
 
     /// Takes in what a pull brought (see the module's text). Items this device wrote are
     /// skipped: its own store has them already.
-    pub fn apply_incoming(&self, items: &[(i64, Item)], pushed: u64) -> Result<Applied, StoreError> {
+    pub fn apply_incoming(&self, items: &[(i64, Item)]) -> Result<Applied, StoreError> {
         let me = self.device_id()?;
         let mut applied = Applied::default();
         // Keys first: the records that follow are sealed under them.
@@ -294,7 +295,6 @@ impl Store {
         if !new_keys.is_empty() {
             self.put_keys(new_keys)?;
         }
-        let _ = pushed;
         let mut batch = self.batch();
         // This device's own versions the server holds are their records' bases, also when the
         // answer to their push never arrived (a sync killed after the server took it).

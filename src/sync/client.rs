@@ -243,7 +243,7 @@ pub fn sync(store: &Store) -> Result<Report, SyncError> {
     push_changes(store, &client, device, &mut link, &mut report)?;
     if !link.parked.is_empty() {
         let retry = std::mem::take(&mut link.parked);
-        let mut applied = store.apply_incoming(&retry, link.pushed)?;
+        let mut applied = store.apply_incoming(&retry)?;
         link.parked = std::mem::take(&mut applied.parked);
         merge(&mut report.received, applied);
         store.set_team(&link)?;
@@ -262,7 +262,7 @@ pub fn sync(store: &Store) -> Result<Report, SyncError> {
             continue;
         }
         let Some(last) = page.items.last().map(|(seq, _)| *seq) else { break };
-        let mut applied = store.apply_incoming(&page.items, link.pushed)?;
+        let mut applied = store.apply_incoming(&page.items)?;
         // A kept item whose record came again since is replaced by that newer version.
         link.parked.retain(|(_, p)| !page.items.iter().any(|(_, i)| i.kind == p.kind && i.key == p.key));
         link.parked.append(&mut applied.parked);

@@ -275,7 +275,7 @@ fn join_in_process(base: &str, code: &str, dir: &Path) -> ([Duration; 5], TeamLi
         pages += 1;
         let Some(last) = page.items.last().map(|(seq, _)| *seq) else { break };
         let t = Instant::now();
-        let applied = store.apply_incoming(&page.items, link.pushed).unwrap();
+        let applied = store.apply_incoming(&page.items).unwrap();
         times[3] += t.elapsed();
         assert!(applied.problems.is_empty(), "{:?}", applied.problems);
         let t = Instant::now();

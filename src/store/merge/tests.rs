@@ -85,7 +85,7 @@ pub(in crate::store) fn sync(store: &Store, server: &mut Server, link: &mut Link
     if let Some((last, _)) = items.last() {
         link.pulled = *last;
     }
-    let applied = store.apply_incoming(&items, link.pushed).unwrap();
+    let applied = store.apply_incoming(&items).unwrap();
     assert!(applied.problems.is_empty(), "{:?}", applied.problems);
     for _ in 0..3 {
         let (_, claimed) = store.settle_numbers().unwrap();

@@ -47,8 +47,7 @@ fn pass(from: &Store, sent: &mut u64, to: &Store, seq: &mut i64) -> Applied {
             (*seq, i)
         })
         .collect();
-    let pushed = to.log_end().unwrap();
-    to.apply_incoming(&numbered, pushed).unwrap()
+    to.apply_incoming(&numbered).unwrap()
 }
 
 #[test]
@@ -102,9 +101,8 @@ fn a_later_local_edit_is_kept_and_an_erasure_reaches_the_other_replica() {
     let mut on_b = b.participant(p.id).unwrap().unwrap();
     on_b.notes = "van B".into();
     b.update_participant(&on_b).unwrap();
-    let pushed_b = 0;
     let (items, _) = a.outgoing(sent, usize::MAX / 2).unwrap();
-    let got = b.apply_incoming(&items.into_iter().map(|i| (100, i)).collect::<Vec<_>>(), pushed_b).unwrap();
+    let got = b.apply_incoming(&items.into_iter().map(|i| (100, i)).collect::<Vec<_>>()).unwrap();
     assert_eq!(got.kept_local, 1);
     assert_eq!(b.participant(p.id).unwrap().unwrap().notes, "van B");
 
@@ -130,7 +128,7 @@ fn a_first_coach_uploads_records_from_before_the_change_log_too() {
     crate::demo::fill(&a, 30, 5, today, Utc::now()).unwrap();
     let items = a.everything_outgoing().unwrap();
     let numbered: Vec<(i64, Item)> = items.into_iter().enumerate().map(|(i, it)| (i as i64 + 1, it)).collect();
-    let got = b.apply_incoming(&numbered, 0).unwrap();
+    let got = b.apply_incoming(&numbered).unwrap();
     assert!(got.problems.is_empty(), "{:?}", got.problems);
     assert_eq!(b.participant_count(), 30);
     assert_eq!(b.contacts().unwrap().len(), a.contacts().unwrap().len());
@@ -149,12 +147,12 @@ fn a_record_that_comes_before_its_persons_key_is_kept_and_taken_in_later() {
     let (items, _) = a.outgoing(0, usize::MAX / 2).unwrap();
     let numbered: Vec<(i64, Item)> = items.into_iter().enumerate().map(|(i, it)| (i as i64 + 1, it)).collect();
     let (key, rest): (Vec<_>, Vec<_>) = numbered.into_iter().partition(|(_, i)| i.kind == KEY_ITEM);
-    let got = b.apply_incoming(&rest, 0).unwrap();
+    let got = b.apply_incoming(&rest).unwrap();
     assert!(b.contacts_of(p.id).unwrap().is_empty());
     assert_eq!(got.parked.len(), 2, "the person and the contact are kept: {got:?}");
     assert!(got.problems.iter().all(|w| w.contains("key has not come in yet")), "{:?}", got.problems);
-    b.apply_incoming(&key, 0).unwrap();
-    let again = b.apply_incoming(&got.parked, 0).unwrap();
+    b.apply_incoming(&key).unwrap();
+    let again = b.apply_incoming(&got.parked).unwrap();
     assert!(again.parked.is_empty(), "{again:?}");
     assert_eq!(b.contacts_of(p.id).unwrap().len(), 1);
     assert_eq!(b.participant_by_number(p.number).unwrap().id, p.id);
