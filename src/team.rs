@@ -76,21 +76,43 @@ fn join(cli: &Cli, strings: &Strings, server: &str, code: &str, ca: Option<&Path
         }
         _ => {
             drop(locked);
-            let store = crate::unlock::open_store(&dir, strings, Create::No)?;
+            // The passphrase is kept: an invited colleague's caseload is sealed again under the
+            // team's key, which this passphrase protects from then on.
+            let (store, passphrase) = crate::unlock::unlock_with(strings, |p| Store::open(&dir, p))?;
             if store.team().map_err(err)?.is_some() {
                 return Err(CliError::new(strings.get("team.already"), exit::USAGE));
             }
-            let device = store.device_id().map_err(err)?;
-            let (resp, payload) =
-                client::redeem(server, ca.as_deref(), code, device).map_err(|e| join_error(strings, e))?;
-            if payload.is_some() {
-                // The team's key is another than this caseload's: its records would have to be
-                // sealed again under the team's key first (not yet done).
-                return Err(CliError::new(strings.get("team.own_caseload"), exit::USAGE));
-            }
-            let coach = crate::cli::current_coach(cli, &store);
-            link(&store, server, ca, &resp, false, coach).map_err(err)?;
-            store
+            let pending = match store.pending_join().map_err(err)? {
+                // The code of a join that was cut off was used then: that join is finished.
+                Some(pending) => {
+                    crate::output::line(strings.get("team.join_resumed"))?;
+                    pending
+                }
+                None => {
+                    let device = store.device_id().map_err(err)?;
+                    let (resp, payload) =
+                        client::redeem(server, ca.as_deref(), code, device).map_err(|e| join_error(strings, e))?;
+                    let Some(payload) = payload else {
+                        // The team's first coach: this caseload's key becomes the team's.
+                        let coach = crate::cli::current_coach(cli, &store);
+                        link(&store, server, ca, &resp, false, coach).map_err(err)?;
+                        crate::output::line(strings.get("team.joined"))?;
+                        return finish(strings, &store, client::sync(&store));
+                    };
+                    // Another team's key: the caseload is sealed again under it and uploaded
+                    // whole at the first sync. Written down first, so a stop finishes later.
+                    let mut link = TeamLink::joined(server, ca, &resp, false);
+                    link.coach = payload.name.trim().to_string();
+                    let pending = crate::store::PendingJoin { link, master: payload.master };
+                    store.set_pending_join(&pending).map_err(err)?;
+                    pending
+                }
+            };
+            let (store, rekeyed) = store.take_team_key(&passphrase, &pending).map_err(err)?;
+            crate::output::line(strings.get("team.joined"))?;
+            let synced = finish(strings, &store, client::sync(&store));
+            renumbered(strings, &store, &rekeyed.renumbered)?;
+            return synced;
         }
     };
     crate::output::line(strings.get("team.joined"))?;
@@ -110,11 +132,37 @@ fn link(
     store.set_team(&link)
 }
 
+/// The numbers this caseload's people had before it joined a team, and the team's numbers
+/// they have now ("volgt": at the next sync).
+fn renumbered(
+    strings: &Strings,
+    store: &Store,
+    people: &[(crate::domain::ParticipantId, u32)],
+) -> Result<(), CliError> {
+    if people.is_empty() {
+        return Ok(());
+    }
+    crate::output::line(strings.fill("team.renumbered", &[("n", &people.len().to_string())]))?;
+    for (id, old) in people {
+        let Some(p) = store.participant(*id).map_err(|e| CliError::from_store(e, strings))? else { continue };
+        let new = match p.number {
+            0 => strings.get("team.number_follows").to_string(),
+            n => n.to_string(),
+        };
+        let old = if *old == 0 { "-".to_string() } else { old.to_string() };
+        crate::output::line(format!("  {old} → {new}  {}", p.listed_name()))?;
+    }
+    Ok(())
+}
+
 /// `meedoen sync`: also says who lost a module place to an earlier enrolment from a colleague.
 pub fn sync(cli: &Cli, strings: &Strings) -> Result<(), CliError> {
     use crate::ui::modules_data::ModuleData;
     let store = crate::unlock::open_store(&data_dir(cli)?, strings, Create::No)?;
     let to_cli = |e| CliError::from_store(e, strings);
+    if store.team().map_err(to_cli)?.is_none() && store.pending_join().map_err(to_cli)?.is_some() {
+        return Err(CliError::new(strings.get("team.join_unfinished"), exit::USAGE));
+    }
     let before = ModuleData::load(&store).map_err(to_cli)?;
     finish(strings, &store, client::sync(&store))?;
     let after = ModuleData::load(&store).map_err(to_cli)?;

@@ -309,3 +309,64 @@ fn a_module_place_goes_to_the_earlier_enrolment_on_every_computer_and_the_loser_
         assert_eq!(s.waitlist, vec![anna_s.id]);
     }
 }
+
+/// Bram has worked on his own with meedoen and has a caseload of his own when Anna invites him
+/// into her team. Joining brings his caseload in whole: sealed again under the team's key and
+/// uploaded, nothing lost. His people get the team's numbers (both caseloads numbered from 1001),
+/// and the join prints each one's old and new number. Anna's next sync brings them all.
+#[test]
+fn a_colleague_with_a_caseload_of_their_own_brings_it_into_the_team_and_nothing_is_lost() {
+    let Some(pg) = common::pg::start() else { return };
+    let server = Server::start_on(&pg.url, free_port());
+    let root = tempfile::tempdir().unwrap();
+    let (anna, bram) =
+        (Coach::new(root.path(), "anna", PASSPHRASE), Coach::new(root.path(), "bram", "Brams eigen zin"));
+    let first = last_line(&anna.ok(&["server", "create-team", "--database", &pg.url, "Team Oost"]));
+    anna.ok(&["init"]);
+    anna.ok(&["demo", "--participants", "12"]);
+    anna.ok(&["team", "join", "--server", &server.base, "--code", &first]);
+
+    bram.ok(&["init"]);
+    bram.ok(&["demo", "--participants", "7", "--seed", "2"]);
+    let before = bram.export();
+    let mine: Vec<serde_json::Value> = before["participants"].as_array().unwrap().clone();
+    assert_eq!(mine.len(), 7);
+
+    let code = last_line(&anna.ok(&["team", "invite", "Bram Smit"]));
+    let joined = bram.ok(&["team", "join", "--server", &server.base, "--code", &code]);
+    assert!(joined.contains("7 deelnemers van deze caseload krijgen een nummer van het team"), "{joined}");
+    let after = bram.export();
+    let people = after["participants"].as_array().unwrap();
+    assert_eq!(people.len(), 19, "Anna's 12 and Bram's 7");
+    let mut numbers: Vec<u64> = people.iter().map(|p| p["number"].as_str().unwrap().parse().unwrap()).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 19, "every number once: {numbers:?}");
+    assert!(!numbers.contains(&0), "everyone numbered at the join's sync: {numbers:?}");
+    // Each of Bram's people: the same file, a team number after Anna's, printed old → new.
+    for old in &mine {
+        let now = people.iter().find(|p| p["participant_id"] == old["participant_id"]).unwrap();
+        for field in ["given_names", "family_name", "phone", "notes", "address"] {
+            assert_eq!(now[field], old[field], "{field}");
+        }
+        let number = |p: &serde_json::Value| p["number"].as_str().unwrap().parse::<u64>().unwrap();
+        let (was, is) = (number(old), number(now));
+        assert!(is > 1012, "{is}");
+        assert!(joined.contains(&format!("{was} → {is}")), "{joined}");
+    }
+    for section in ["contacts", "assessments", "goals"] {
+        let (was, is) = (before[section].as_array().unwrap(), after[section].as_array().unwrap());
+        assert!(was.iter().all(|r| is.contains(r)), "{section}: one of Bram's went missing");
+    }
+    // His passphrase opens it, not Anna's; the caseload checks clean.
+    let check = bram.ok(&["check"]);
+    assert!(!check.contains("change log:"), "{check}");
+
+    // Anna's next sync brings Bram's people, with their new numbers.
+    anna.ok(&["sync"]);
+    bram.ok(&["sync"]);
+    assert_eq!(shared(&anna.export())["participants"], shared(&bram.export())["participants"]);
+    // A second join of the same caseload is refused; nothing changes.
+    let again = bram.run(&["team", "join", "--server", &server.base, "--code", &code]);
+    assert_eq!(again.status.code(), Some(2), "{}", String::from_utf8_lossy(&again.stderr));
+}

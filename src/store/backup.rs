@@ -22,7 +22,7 @@ const VERSION: u16 = 1;
 const END: u16 = 0xFFFF;
 /// How many automatic daily backups are kept.
 pub const DAILY_KEPT: usize = 7;
-const META_REGISTER: &[u8] = b"backup_register";
+pub(super) const META_REGISTER: &[u8] = b"backup_register";
 
 /// A backup carries the secret of its key epoch (sealed under the master key) as entries of
 /// this name, not a sled tree: key = the epoch (u64, big endian).

@@ -86,6 +86,8 @@ pub enum Kind {
     Conflict = 30,
     /// A device of the team and its coach's name (see `store::merge`).
     Member = 31,
+    /// A join of a team cut off after its invite code was used (see `store::team_key`).
+    PendingJoin = 32,
 }
 
 impl Kind {
@@ -122,6 +124,7 @@ impl Kind {
             29 => Some(Kind::TeamLink),
             30 => Some(Kind::Conflict),
             31 => Some(Kind::Member),
+            32 => Some(Kind::PendingJoin),
             _ => None,
         }
     }
@@ -162,6 +165,7 @@ impl Kind {
             Kind::TeamLink => "team link",
             Kind::Conflict => "conflict to review",
             Kind::Member => "team member",
+            Kind::PendingJoin => "team join not finished",
         }
     }
 }

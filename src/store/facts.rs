@@ -27,7 +27,7 @@ use crate::domain::trajectory::{StatusChange, Trajectory};
 use crate::domain::{Participant, ParticipantId};
 
 /// Present in `meta` once the records of a store are one per fact (set with the split).
-const META_FACTS: &[u8] = b"one_record_per_fact";
+pub(super) const META_FACTS: &[u8] = b"one_record_per_fact";
 
 /// Key of a session's records: the module's id, then the day number (big endian: date order).
 fn session_key(module: ModuleId, date: NaiveDate) -> [u8; 20] {

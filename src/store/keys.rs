@@ -14,7 +14,7 @@ use super::highwater::read_generation;
 use super::keyslots::KeySlots;
 use super::repo::{GENERATION_FILE, META_GENERATION, Store, create_private_dir};
 
-const META_KEYRING: &[u8] = b"keyring";
+pub(super) const META_KEYRING: &[u8] = b"keyring";
 /// Directory names used while a plain store is rewritten encrypted.
 const ENCRYPTING: &str = "db.encrypting";
 const PLAIN_OLD: &str = "db.plain-old";
@@ -87,7 +87,11 @@ fn open_db_once(path: &Path) -> Result<sled::Db, StoreError> {
 /// Finishes or undoes an encryption rewrite that a crash interrupted.
 /// (Both rewrites: into an encrypted store, and into key epochs; see [`swap_in`].)
 fn recover_rewrite(dir: &Path) -> Result<(), StoreError> {
-    for (new, old) in [(ENCRYPTING, PLAIN_OLD), (super::rekey::REWRITING, super::rekey::REWRITE_OLD)] {
+    for (new, old) in [
+        (ENCRYPTING, PLAIN_OLD),
+        (super::rekey::REWRITING, super::rekey::REWRITE_OLD),
+        (super::team_key::TEAM_KEYING, super::team_key::BEFORE_TEAM_KEY),
+    ] {
         let (db, new, old) = (dir.join("db"), dir.join(new), dir.join(old));
         if new.exists() && !db.exists() && old.exists() {
             std::fs::rename(&new, &db).map_err(io_error)?;
@@ -104,7 +108,7 @@ fn recover_rewrite(dir: &Path) -> Result<(), StoreError> {
 /// Puts the finished database `new` (a directory beside `db`) in the place of `db`: `db` is
 /// renamed to `old`, `new` to `db`, and `old` removed. A stop at any point leaves either store
 /// whole, and [`recover_rewrite`] finishes the swap at the next open.
-fn swap_in(dir: &Path, new: &str, old: &str) -> Result<(), StoreError> {
+pub(super) fn swap_in(dir: &Path, new: &str, old: &str) -> Result<(), StoreError> {
     std::fs::rename(dir.join("db"), dir.join(old)).map_err(io_error)?;
     std::fs::rename(dir.join(new), dir.join("db")).map_err(io_error)?;
     sync_dir(dir);

@@ -30,6 +30,8 @@ mod restore;
 mod shred;
 mod space;
 pub mod sync;
+mod team_key;
+pub use team_key::{PendingJoin, Rekeyed};
 
 pub use backup::DAILY_KEPT;
 pub use changelog::{Batch, Change, ChangePage};

@@ -134,7 +134,7 @@ impl Plan {
     }
 }
 
-fn waiting_key(at: u64, place: usize, id: ParticipantId) -> Vec<u8> {
+pub(super) fn waiting_key(at: u64, place: usize, id: ParticipantId) -> Vec<u8> {
     let mut k = WAITING_PREFIX.to_vec();
     k.extend_from_slice(&at.to_be_bytes());
     k.extend_from_slice(&u32::try_from(place).unwrap_or(u32::MAX).to_be_bytes());

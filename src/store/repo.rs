@@ -21,7 +21,7 @@ use crate::domain::{Participant, ParticipantId};
 /// rewritten into a new data file when it is unlocked.
 pub(super) const STORE_VERSION: u32 = 3;
 pub(super) const META_VERSION: &[u8] = b"store_version";
-const META_SETTINGS: &[u8] = b"settings";
+pub(super) const META_SETTINGS: &[u8] = b"settings";
 pub(super) const META_GENERATION: &[u8] = b"generation";
 #[cfg(test)]
 use super::numbers::FIRST_NUMBER;
