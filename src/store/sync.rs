@@ -82,8 +82,19 @@ impl Store {
     /// version), at most `max` log entries read; the data keys of the people they are about
     /// first. Returns the items and the sequence number to go on from.
     pub fn outgoing(&self, from: u64, max: usize) -> Result<(Vec<Item>, u64), StoreError> {
+        self.outgoing_with(from, max, false)
+    }
+
+    /// [`Store::outgoing`] for a server that went back (restored from a backup): with the
+    /// erasures this replica took in from colleagues, sent again as this device's, so that the
+    /// erasure is not undone when the computer that made it never syncs again.
+    pub fn outgoing_again(&self, from: u64, max: usize) -> Result<(Vec<Item>, u64), StoreError> {
+        self.outgoing_with(from, max, true)
+    }
+
+    fn outgoing_with(&self, from: u64, max: usize, erasures_of_others: bool) -> Result<(Vec<Item>, u64), StoreError> {
         let me = self.device_id()?;
-        let (newest, born, next) = self.own_changes(from, max)?;
+        let (newest, born, next) = self.own_changes(from, max, erasures_of_others)?;
         let mut items = Vec::with_capacity(newest.len());
         for (kind, key, c) in newest {
             let envelope = if c.tombstone {
@@ -101,7 +112,9 @@ impl Store {
                 participant: c.participant.map(|p| *p.as_bytes()),
                 revision: c.revision,
                 hlc: c.hlc.to_bytes(),
-                device: c.device,
+                // (A colleague's erasure sent again goes as this device's: a push speaks for
+                // the device that sends it.)
+                device: me,
                 tombstone: c.tombstone,
                 erased: c.erased,
                 envelope,
@@ -123,6 +136,7 @@ impl Store {
         &self,
         from: u64,
         max: usize,
+        erasures_of_others: bool,
     ) -> Result<(Vec<(Kind, Vec<u8>, super::changelog::Change)>, Vec<ParticipantId>, u64), StoreError> {
         let me = self.device_id()?;
         let mut newest: Vec<(Kind, Vec<u8>, super::changelog::Change)> = Vec::new();
@@ -150,7 +164,7 @@ impl Store {
                 }
                 next = seq + 1;
                 let Some(kind) = Kind::from_u8(change.kind) else { continue };
-                if change.device != me || !synced(kind) {
+                if (change.device != me && !(erasures_of_others && change.erased)) || !synced(kind) {
                     continue;
                 }
                 if kind == Kind::Participant && change.revision == 1 && !change.tombstone {
@@ -173,7 +187,7 @@ impl Store {
     /// sequence number `pushed`).
     pub fn waiting(&self, pushed: u64) -> Result<usize, StoreError> {
         let mut n = 0;
-        for (kind, key, c) in self.own_changes(pushed, usize::MAX / 2)?.0 {
+        for (kind, key, c) in self.own_changes(pushed, usize::MAX / 2, false)?.0 {
             // As `outgoing` counts them: a record deleted since by another device goes not.
             if c.tombstone || self.tree(registry::tree_of(kind)?).contains_key(&key)? {
                 n += 1;

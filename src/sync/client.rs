@@ -258,7 +258,7 @@ pub fn sync(store: &Store) -> Result<Report, SyncError> {
             link.pulled = 0;
             link.pushed = 0;
             store.set_team(&link)?;
-            push_changes(store, &client, device, &mut link, &mut report)?;
+            push_changes_again(store, &client, device, &mut link, &mut report)?;
             continue;
         }
         let Some(last) = page.items.last().map(|(seq, _)| *seq) else { break };
@@ -296,8 +296,32 @@ fn push_changes(
     link: &mut TeamLink,
     report: &mut Report,
 ) -> Result<(), SyncError> {
+    push_pages(store, client, device, link, report, false)
+}
+
+/// [`push_changes`] to a server that went back: with the colleagues' erasures this replica
+/// took in (see [`Store::outgoing_again`]).
+fn push_changes_again(
+    store: &Store,
+    client: &Client,
+    device: [u8; 16],
+    link: &mut TeamLink,
+    report: &mut Report,
+) -> Result<(), SyncError> {
+    push_pages(store, client, device, link, report, true)
+}
+
+fn push_pages(
+    store: &Store,
+    client: &Client,
+    device: [u8; 16],
+    link: &mut TeamLink,
+    report: &mut Report,
+    again: bool,
+) -> Result<(), SyncError> {
     loop {
-        let (items, next) = store.outgoing(link.pushed, 20_000)?;
+        let (items, next) =
+            if again { store.outgoing_again(link.pushed, 20_000)? } else { store.outgoing(link.pushed, 20_000)? };
         if next == link.pushed {
             return Ok(());
         }
