@@ -154,12 +154,17 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             crate::output::line(strings.fill("cli.demo_written", &[("n", &n), ("dir", &dir), ("coach", &coach)]))?;
             Ok(())
         }
-        Some(Command::Export { format: ExportFormat::Json, participant: Some(number), out }) => {
+        Some(Command::Export { format: ExportFormat::Json, participant: Some(who), out }) => {
             let dir = data_dir(&cli)?;
             let store = open_store(&dir, &strings, Create::No)?;
             let coach = current_coach(&cli, &store);
             let err = |e| CliError::from_store(e, &strings);
-            let export = crate::export_person::build(&store, *number, &coach, Utc::now()).map_err(err)?;
+            let p = crate::export_person::find(&store, who, &strings)?;
+            let export = crate::export_person::build(&store, &p, &coach, Utc::now()).map_err(err)?;
+            let number = match p.number {
+                0 => "nummer-volgt".to_string(),
+                n => n.to_string(),
+            };
             let base =
                 out.clone().unwrap_or_else(|| format!("meedoen-inzage-{number}-{}", today.format("%Y-%m-%d")).into());
             let json = serde_json::to_vec_pretty(&export)

@@ -79,10 +79,11 @@ pub enum Command {
     Export {
         #[arg(long, value_enum, default_value = "json")]
         format: ExportFormat,
-        /// Only this participant, for a request of access: writes OUT.json and OUT.txt
+        /// Only this participant (their number, or their name for one whose number is still
+        /// to follow), for a request of access: writes OUT.json and OUT.txt
         /// (default OUT: meedoen-inzage-NUMBER-DATE in the current directory).
-        #[arg(long, value_name = "NUMBER")]
-        participant: Option<u32>,
+        #[arg(long, value_name = "NUMBER|NAME")]
+        participant: Option<String>,
         /// File to write (default: standard output).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,

@@ -3,15 +3,59 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::cli::{CliError, exit};
 use crate::domain::privacy::{AccessAction, AccessEntry};
 use crate::export::Export;
 use crate::i18n::{Lang, Strings};
 use crate::store::{Store, StoreError};
 
-/// Everything held about participant `number`: the export narrowed to them. Logged in their
-/// access log as an export.
-pub fn build(store: &Store, number: u32, coach: &str, now: DateTime<Utc>) -> Result<Export, StoreError> {
-    let p = store.participant_by_number(number)?;
+/// The person `who` names: their participant number, or (for someone whose number is still to
+/// follow, or whose number is not at hand) their name or part of it, when exactly one person's
+/// name holds it (letter case aside).
+pub fn find(store: &Store, who: &str, strings: &Strings) -> Result<crate::domain::Participant, CliError> {
+    let err = |e| CliError::from_store(e, strings);
+    let who = who.trim();
+    if let Ok(number) = who.parse::<u32>() {
+        return store.participant_by_number(number).map_err(err);
+    }
+    let wanted = who.to_lowercase();
+    let mut found: Vec<crate::domain::Participant> = store
+        .participants()
+        .map_err(err)?
+        .into_iter()
+        .filter(|p| {
+            let full = p.name().natural().to_lowercase();
+            !wanted.is_empty() && (full.contains(&wanted) || p.listed_name().to_lowercase().contains(&wanted))
+        })
+        .collect();
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err(CliError::new(strings.fill("participant.no_such_name", &[("name", who)]), exit::USAGE)),
+        _ => {
+            found.sort_by_key(|p| p.listed_name());
+            let list: Vec<String> = found
+                .iter()
+                .map(|p| match p.number {
+                    0 => format!("{} ({})", p.listed_name(), strings.get("participant.number_pending")),
+                    n => format!("{} ({n})", p.listed_name()),
+                })
+                .collect();
+            Err(CliError::new(
+                strings.fill("participant.several", &[("name", who), ("list", &list.join("; "))]),
+                exit::USAGE,
+            ))
+        }
+    }
+}
+
+/// Everything held about participant `p`: the export narrowed to them. Logged in their access
+/// log as an export.
+pub fn build(
+    store: &Store,
+    p: &crate::domain::Participant,
+    coach: &str,
+    now: DateTime<Utc>,
+) -> Result<Export, StoreError> {
     store.log_access(&AccessEntry {
         participant: p.id,
         at: now,

@@ -274,6 +274,26 @@ fn export_participant_writes_everything_about_one_person_as_json_and_text() {
     let out = meedoen(&dir, &["export", "--participant", "9999", "--out", base.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("9999"), "{}", stderr(&out));
+
+    // By name (a person whose number is still to follow has none to give), letter case aside.
+    let name: Vec<&str> = ["given_names", "prefix", "family_name"]
+        .iter()
+        .filter_map(|f| people[0][*f].as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let by_name = tmp.path().join("op-naam");
+    let name = name.join(" ").to_uppercase();
+    let out = meedoen(&dir, &["export", "--participant", &name, "--out", by_name.to_str().unwrap()]);
+    assert!(out.status.success(), "{name}: {}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(by_name.with_extension("json")).unwrap()).unwrap();
+    assert_eq!(v["participants"][0]["participant_id"].as_str(), Some(id));
+    let out = meedoen(&dir, &["export", "--participant", "Zzyzx", "--out", by_name.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("geen deelnemer met \"Zzyzx\""), "{}", stderr(&out));
+    let out = meedoen(&dir, &["export", "--participant", "e", "--out", by_name.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("Meer deelnemers hebben \"e\" in de naam: "), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(1003)"), "each with their number: {}", stderr(&out));
 }
 
 #[test]

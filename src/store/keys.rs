@@ -18,6 +18,9 @@ pub(super) const META_KEYRING: &[u8] = b"keyring";
 /// Directory names used while a plain store is rewritten encrypted.
 const ENCRYPTING: &str = "db.encrypting";
 const PLAIN_OLD: &str = "db.plain-old";
+/// Directory names while a caseload is sealed again under a team's key (see `team_key`).
+pub(super) const TEAM_KEYING: &str = "db.team-key";
+pub(super) const BEFORE_TEAM_KEY: &str = "db.before-team-key";
 
 /// What a data directory holds, before its passphrase is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,11 +90,9 @@ fn open_db_once(path: &Path) -> Result<sled::Db, StoreError> {
 /// Finishes or undoes an encryption rewrite that a crash interrupted.
 /// (Both rewrites: into an encrypted store, and into key epochs; see [`swap_in`].)
 fn recover_rewrite(dir: &Path) -> Result<(), StoreError> {
-    for (new, old) in [
-        (ENCRYPTING, PLAIN_OLD),
-        (super::rekey::REWRITING, super::rekey::REWRITE_OLD),
-        (super::team_key::TEAM_KEYING, super::team_key::BEFORE_TEAM_KEY),
-    ] {
+    for (new, old) in
+        [(ENCRYPTING, PLAIN_OLD), (super::rekey::REWRITING, super::rekey::REWRITE_OLD), (TEAM_KEYING, BEFORE_TEAM_KEY)]
+    {
         let (db, new, old) = (dir.join("db"), dir.join(new), dir.join(old));
         if new.exists() && !db.exists() && old.exists() {
             std::fs::rename(&new, &db).map_err(io_error)?;

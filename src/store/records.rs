@@ -332,6 +332,33 @@ impl Record for TeamLink {
     }
 }
 
+/// A join whose invite code the server took but whose caseload was not yet sealed under the
+/// team's key (sealed under this caseload's own master key, like every record).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct PendingJoin {
+    /// The link the caseload gets once it is under the team's key.
+    pub link: TeamLink,
+    /// The team's master key (from the invite).
+    pub master: [u8; 32],
+}
+
+impl std::fmt::Debug for PendingJoin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingJoin").field("team", &self.link.team).finish_non_exhaustive()
+    }
+}
+
+impl Drop for PendingJoin {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.master);
+    }
+}
+
+impl Record for PendingJoin {
+    const KIND: Kind = Kind::PendingJoin;
+    const SCHEMA: u16 = 1;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

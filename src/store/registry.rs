@@ -311,7 +311,7 @@ fn build() -> Vec<KindInfo> {
         sealed::<super::records::TeamLink>(Tree::Meta, false, NotPersonal, None),
         sealed::<crate::domain::conflict::Conflict>(Tree::Conflicts, true, PrefixedByOwner, Some("conflicts")),
         sealed::<crate::domain::conflict::Member>(Tree::Members, true, NotPersonal, None),
-        sealed::<super::team_key::PendingJoin>(Tree::Meta, false, NotPersonal, None),
+        sealed::<super::records::PendingJoin>(Tree::Meta, false, NotPersonal, None),
     ]
 }
 

@@ -18,53 +18,23 @@
 
 use std::collections::HashSet;
 
-use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::StoreError;
-use super::codec::{self, Kind, Record};
+use super::codec;
 use super::crypto::{Key, Keyring, Keys};
 use super::error::io_error;
 use super::keyslots::KeySlots;
-use super::records::TeamLink;
 use super::registry::{self, Tree};
 use super::repo::Store;
 use crate::domain::{Participant, ParticipantId};
 
-/// Directory names while a caseload is sealed again under a team's key.
-pub(super) const TEAM_KEYING: &str = "db.team-key";
-pub(super) const BEFORE_TEAM_KEY: &str = "db.before-team-key";
+use super::keys::{BEFORE_TEAM_KEY, TEAM_KEYING};
+pub use super::records::PendingJoin;
 /// Where a join that was not finished is written down in `meta`.
 const META_PENDING_JOIN: &[u8] = b"pending_join";
 /// How many values go into one batch of the new database.
 const CHUNK: usize = 5_000;
-
-/// A join whose invite code the server took but whose caseload was not yet sealed under the
-/// team's key (sealed under this caseload's own master key, like every record).
-#[derive(Clone, Serialize, Deserialize)]
-pub struct PendingJoin {
-    /// The link the caseload gets once it is under the team's key.
-    pub link: TeamLink,
-    /// The team's master key (from the invite).
-    pub master: [u8; 32],
-}
-
-impl std::fmt::Debug for PendingJoin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PendingJoin").field("team", &self.link.team).finish_non_exhaustive()
-    }
-}
-
-impl Drop for PendingJoin {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.master);
-    }
-}
-
-impl Record for PendingJoin {
-    const KIND: Kind = Kind::PendingJoin;
-    const SCHEMA: u16 = 1;
-}
 
 /// What sealing a caseload under a team's key did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -2,7 +2,9 @@ use std::path::Path;
 
 use super::*;
 use crate::domain::contact::{Channel, Contact, Initiative, Reached, RecordId};
+use crate::store::Kind;
 use crate::store::crypto::KdfParams;
+use crate::store::records::TeamLink;
 use chrono::Utc;
 
 const PASS: &str = "eigen caseload passphrase";
