@@ -11,7 +11,7 @@
 //! | `POST /v1/join` | [`JoinRequest`] | [`JoinResponse`]; 404 unknown code, 410 used or expired |
 //! | `POST /v1/invites` | [`InviteRequest`] | 204 |
 //! | `POST /v1/push` | [`PushRequest`] | [`PushResponse`] |
-//! | `GET /v1/pull?since=SEQ&limit=N` | none | [`PullResponse`] |
+//! | `GET /v1/pull?since=SEQ&limit=N[&people=1][&skip_people=SEQ]` | none | [`PullResponse`] ([`PullQuery`]) |
 //! | `GET /v1/health` | none | 204 (the database answers) |
 //!
 //! Errors: 400 a body that does not decode or breaks a limit, 401 no or an unknown token, 403 a
@@ -43,6 +43,10 @@ pub const MAX_PULL: u32 = 5_000;
 /// (`key` is the participant id, `participant` the same, `envelope` the wrapped key). Outside
 /// the store's record kinds (which stay below 128).
 pub const KEY_ITEM: u8 = 200;
+/// The record kind of a participant's file (`store::codec::Kind::Participant`). With
+/// [`KEY_ITEM`], the kinds a fresh device pulls first (`people=1`), so a coach's own people are
+/// on the start screen before the rest of the team's history has arrived.
+pub const PARTICIPANT_KIND: u8 = 1;
 /// Longest an invite stays usable.
 pub const MAX_INVITE_SECS: u32 = 14 * 24 * 3600;
 
@@ -170,6 +174,27 @@ pub enum Outcome {
 pub struct PushResponse {
     /// One outcome per item, in the order sent.
     pub outcomes: Vec<Outcome>,
+}
+
+/// What a pull asks for (the query of `GET /v1/pull`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PullQuery {
+    /// Items written after this sequence number.
+    pub since: i64,
+    /// At most this many ([`MAX_PULL`] at most).
+    pub limit: u32,
+    /// Only the people and their keys ([`PARTICIPANT_KIND`], [`KEY_ITEM`]): a fresh device's
+    /// first phase.
+    pub people: bool,
+    /// Leave out the people and keys up to this sequence number: the first phase brought them.
+    pub skip_people: i64,
+}
+
+impl PullQuery {
+    /// Every kind, written after `since`, as many as one pull gives.
+    pub fn after(since: i64) -> PullQuery {
+        PullQuery { since, limit: MAX_PULL, people: false, skip_people: 0 }
+    }
 }
 
 /// The team's current versions written after `since`, in sequence order.

@@ -97,7 +97,7 @@ fn join(cli: &Cli, strings: &Strings, server: &str, code: &str, ca: Option<&Path
                         let coach = crate::cli::current_coach(cli, &store);
                         link(&store, server, ca, &resp, false, coach).map_err(err)?;
                         crate::output::line(strings.get("team.joined"))?;
-                        return finish(strings, &store, client::sync(&store));
+                        return finish(strings, &store, fill(strings, &store));
                     };
                     // Another team's key: the caseload is sealed again under it and uploaded
                     // whole at the first sync. Written down first, so a stop finishes later.
@@ -110,13 +110,24 @@ fn join(cli: &Cli, strings: &Strings, server: &str, code: &str, ca: Option<&Path
             };
             let (store, rekeyed) = store.take_team_key(&passphrase, &pending).map_err(err)?;
             crate::output::line(strings.get("team.joined"))?;
-            let synced = finish(strings, &store, client::sync(&store));
+            let synced = finish(strings, &store, fill(strings, &store));
             renumbered(strings, &store, &rekeyed.renumbered)?;
             return synced;
         }
     };
     crate::output::line(strings.get("team.joined"))?;
-    finish(strings, &store, client::sync(&store))
+    finish(strings, &store, fill(strings, &store))
+}
+
+/// The first sync of a fresh replica, saying when the people are in (the rest follows; a coach
+/// who stops the join then finds them on the start screen, and meedoen fetches the rest).
+fn fill(strings: &Strings, store: &Store) -> Result<Report, SyncError> {
+    client::sync_telling(store, &mut |p| {
+        if p.people && p.last {
+            let n = store.participant_count().to_string();
+            let _ = crate::output::line(strings.fill("team.people_in", &[("n", &n)]));
+        }
+    })
 }
 
 fn link(

@@ -370,3 +370,81 @@ fn a_colleague_with_a_caseload_of_their_own_brings_it_into_the_team_and_nothing_
     let again = bram.run(&["team", "join", "--server", &server.base, "--code", &code]);
     assert_eq!(again.status.code(), Some(2), "{}", String::from_utf8_lossy(&again.stderr));
 }
+
+/// A colleague joins a team with a long history and does not wait for all of it: the join takes
+/// the people and their keys first and says so; Bram stops it there (here: the server goes down
+/// at that moment and the join is killed). His meedoen opens on his own people at once, with
+/// the rest of the files still to come, and fetches that rest in the background once the server
+/// is back, without a key press.
+#[test]
+fn a_fresh_replica_shows_the_coachs_own_people_before_the_teams_history_has_arrived() {
+    use std::io::BufRead;
+    let Some(pg) = common::pg::start() else { return };
+    let port = free_port();
+    let server = Server::start_on(&pg.url, port);
+    let root = tempfile::tempdir().unwrap();
+    let (anna, bram) = (Coach::new(root.path(), "anna", PASSPHRASE), Coach::new(root.path(), "bram", PASSPHRASE));
+    let first = last_line(&anna.ok(&["server", "create-team", "--database", &pg.url, "Team Midden"]));
+    anna.ok(&["init"]);
+    anna.ok(&["demo", "--participants", "600"]);
+    anna.ok(&["team", "join", "--server", &server.base, "--code", &first]);
+    // Bram is invited as the coach of some of the demo's people.
+    let (name, own, people, contacts) = {
+        let store = anna.store();
+        let all = store.participants().unwrap();
+        let name = all[0].coach.clone();
+        let own = all.iter().filter(|p| p.coach == name && p.status.is_open()).count();
+        (name, own, all.len(), store.contacts().unwrap().len())
+    };
+    assert!(own > 0 && contacts > 5_000, "{own} own people, {contacts} contacts");
+    let code = last_line(&anna.ok(&["team", "invite", &name]));
+
+    let mut join = std::process::Command::new(common::team::MEEDOEN)
+        .arg("--data-dir")
+        .arg(&bram.data)
+        .args(["team", "join", "--server", &server.base, "--code", &code])
+        .env("MEEDOEN_STATE_DIR", &bram.state)
+        .env("MEEDOEN_PASSPHRASE", PASSPHRASE)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = String::new();
+    for line in std::io::BufReader::new(join.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        said.push_str(&line);
+        if line.contains("De deelnemers zijn binnen") {
+            break;
+        }
+    }
+    drop(server);
+    let _ = join.kill();
+    let _ = join.wait();
+    assert!(said.contains(&format!("De deelnemers zijn binnen ({people})")), "{said}");
+    {
+        let store = bram.store();
+        assert_eq!(store.participants().unwrap().len(), people);
+        let got = store.contacts().unwrap().len();
+        assert!(got < contacts, "the history was still to come: {got} of {contacts} contacts");
+    }
+
+    // The start screen: Bram's own people, while the history is not here.
+    let mut screen = common::pty::Session::start_with(&bram.data, &[], Some(PASSPHRASE));
+    screen.wait_for(&format!("Mijn ({name}): "));
+    let counts: usize = screen
+        .screen()
+        .lines()
+        .find(|l| l.contains(&format!("Mijn ({name}): ")))
+        .unwrap()
+        .split(" · ")
+        .filter_map(|part| part.split_whitespace().rev().nth(1).and_then(|n| n.parse::<usize>().ok()))
+        .sum();
+    assert_eq!(counts, own, "{}", screen.screen());
+    // The server is back: the rest comes in by itself.
+    let server = Server::start_on(&pg.url, port);
+    screen.wait_for("bijgewerkt");
+    screen.keys("q");
+    screen.wait_exit();
+    drop(server);
+    assert_eq!(bram.store().contacts().unwrap().len(), contacts);
+}

@@ -500,7 +500,7 @@ fn pull_all(api: &client::Client) -> Vec<protocol::Item> {
     let mut since = 0;
     let mut out = Vec::new();
     loop {
-        let page = api.pull(since, protocol::MAX_PULL).unwrap();
+        let page = api.pull(&protocol::PullQuery::after(since)).unwrap();
         if let Some((seq, _)) = page.items.last() {
             since = *seq;
         }

@@ -151,15 +151,29 @@ pub async fn invite(pool: &Pool, caller: Caller, req: &InviteRequest) -> Result<
 }
 
 /// The caller's team's current versions written after `since`, at most `limit`.
-pub async fn pull(pool: &Pool, caller: Caller, since: i64, limit: u32) -> Result<PullResponse, Fail> {
+pub async fn pull(pool: &Pool, caller: Caller, q: &protocol::PullQuery) -> Result<PullResponse, Fail> {
     let client = client(pool).await?;
-    let rows = client
-        .query(
-            "SELECT seq, kind, key, participant, revision, hlc, device, tombstone, erased, envelope \
-             FROM records WHERE team = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-            &[&caller.team, &since, &(i64::from(limit) + 1)],
-        )
-        .await?;
+    let limit = q.limit;
+    // The people and their keys (kinds 1 and 200, as the partial index `records_people_seq`;
+    // a test below holds these numbers to the protocol's).
+    let rows = if q.people {
+        client
+            .query(
+                "SELECT seq, kind, key, participant, revision, hlc, device, tombstone, erased, envelope \
+                 FROM records WHERE team = $1 AND seq > $2 AND kind IN (1, 200) ORDER BY seq LIMIT $3",
+                &[&caller.team, &q.since, &(i64::from(limit) + 1)],
+            )
+            .await?
+    } else {
+        client
+            .query(
+                "SELECT seq, kind, key, participant, revision, hlc, device, tombstone, erased, envelope \
+                 FROM records WHERE team = $1 AND seq > $2 AND NOT (seq <= $4 AND kind IN (1, 200)) \
+                 ORDER BY seq LIMIT $3",
+                &[&caller.team, &q.since, &(i64::from(limit) + 1), &q.skip_people],
+            )
+            .await?
+    };
     // Read after the rows: never below the last one returned.
     let head: i64 = client.query_one("SELECT next_seq FROM teams WHERE id = $1", &[&caller.team]).await?.try_get(0)?;
     let more = rows.len() > limit as usize;
@@ -235,5 +249,13 @@ mod tests {
         assert!(same(b"abc", b"abc"));
         assert!(!same(b"abc", b"abd"));
         assert!(!same(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn the_people_first_kinds_in_the_queries_and_the_index_are_the_protocols() {
+        let kinds = format!("kind IN ({}, {})", crate::protocol::PARTICIPANT_KIND, crate::protocol::KEY_ITEM);
+        let source = include_str!("db.rs");
+        assert_eq!(source.matches(&kinds).count(), 2, "both queries");
+        assert!(crate::server::schema::MIGRATIONS.iter().any(|(_, sql)| sql.contains(&kinds)));
     }
 }

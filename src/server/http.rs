@@ -134,22 +134,29 @@ async fn push_route(State(pool): State<Pool>, req: Request) -> Result<Response, 
 
 async fn pull(State(pool): State<Pool>, req: Request) -> Result<Response, Fail> {
     let (caller, parts, _) = authenticated(&pool, req).await?;
-    let (since, limit) = pull_query(parts.uri.query().unwrap_or(""))?;
-    encode(&db::pull(&pool, caller, since, limit).await?)
+    let q = pull_query(parts.uri.query().unwrap_or(""))?;
+    encode(&db::pull(&pool, caller, &q).await?)
 }
 
-/// `since=SEQ&limit=N` (both optional: from the start, [`protocol::MAX_PULL`] at most).
-fn pull_query(query: &str) -> Result<(i64, u32), Fail> {
-    let (mut since, mut limit) = (0i64, protocol::MAX_PULL);
+/// `since=SEQ&limit=N&people=1&skip_people=SEQ` (all optional: from the start,
+/// [`protocol::MAX_PULL`] at most, every kind, nothing left out).
+fn pull_query(query: &str) -> Result<protocol::PullQuery, Fail> {
+    let mut q = protocol::PullQuery { since: 0, limit: protocol::MAX_PULL, people: false, skip_people: 0 };
+    let number = |value: &str, name: &str| -> Result<i64, Fail> {
+        value.parse().map_err(|_| Fail::BadRequest(format!("{name} is not a number")))
+    };
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         match name {
-            "since" => since = value.parse().map_err(|_| Fail::BadRequest("since is not a number".into()))?,
-            "limit" => limit = value.parse().map_err(|_| Fail::BadRequest("limit is not a number".into()))?,
+            "since" => q.since = number(value, name)?,
+            "limit" => q.limit = u32::try_from(number(value, name)?.max(0)).unwrap_or(u32::MAX),
+            "people" => q.people = number(value, name)? != 0,
+            "skip_people" => q.skip_people = number(value, name)?,
             _ => {}
         }
     }
-    Ok((since, limit.clamp(1, protocol::MAX_PULL)))
+    q.limit = q.limit.clamp(1, protocol::MAX_PULL);
+    Ok(q)
 }
 
 async fn health(State(pool): State<Pool>) -> Result<Response, Fail> {
@@ -176,9 +183,12 @@ mod tests {
 
     #[test]
     fn the_pull_query_has_defaults_and_limits() {
-        assert_eq!(pull_query("").ok(), Some((0, protocol::MAX_PULL)));
-        assert_eq!(pull_query("since=7&limit=10").ok(), Some((7, 10)));
-        assert_eq!(pull_query("limit=999999").ok(), Some((0, protocol::MAX_PULL)));
+        let q = |since, limit, people, skip_people| protocol::PullQuery { since, limit, people, skip_people };
+        assert_eq!(pull_query("").ok(), Some(q(0, protocol::MAX_PULL, false, 0)));
+        assert_eq!(pull_query("since=7&limit=10").ok(), Some(q(7, 10, false, 0)));
+        assert_eq!(pull_query("limit=999999").ok(), Some(q(0, protocol::MAX_PULL, false, 0)));
+        assert_eq!(pull_query("people=1&skip_people=40").ok(), Some(q(0, protocol::MAX_PULL, true, 40)));
         assert!(pull_query("since=x").is_err());
+        assert!(pull_query("skip_people=x").is_err());
     }
 }

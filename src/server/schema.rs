@@ -14,9 +14,10 @@ use tokio_postgres::Client;
 const MIGRATION_LOCK: i64 = 0x006d_6565_646f_656e;
 
 /// The migrations in order: (version, SQL).
-pub const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    r"
+pub const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        r"
 CREATE TABLE teams (
     id uuid PRIMARY KEY,
     name text NOT NULL,
@@ -79,7 +80,10 @@ CREATE TABLE pushes (
     PRIMARY KEY (team, batch)
 );
 ",
-)];
+    ),
+    // A fresh device pulls the people and their keys first (`?people=1`): their rows by sequence.
+    (2, "CREATE INDEX records_people_seq ON records (team, seq) WHERE kind IN (1, 200);"),
+];
 
 /// Creates the tables or brings them up to date. Returns the versions applied now.
 pub async fn migrate(client: &mut Client) -> Result<Vec<i32>, tokio_postgres::Error> {

@@ -298,6 +298,16 @@ pub struct TeamLink {
     /// whose use the server confirmed), or the first coach's name at the team's creation. The
     /// access log and the team's member list record this name, not a name typed at start.
     pub coach: String,
+    /// A fresh replica pulls the people and their keys first (so the start screen shows the
+    /// coach's own people before the team's history is in), then the rest: `PEOPLE_FIRST`
+    /// until that first phase is done, then the team's newest sequence number when it was (the
+    /// people up to it are not pulled twice). 0: nothing left out (a replica from before).
+    pub people_until: i64,
+}
+
+impl TeamLink {
+    /// [`TeamLink::people_until`] of a replica whose people come first.
+    pub const PEOPLE_FIRST: i64 = -1;
 }
 
 impl TeamLink {
@@ -315,18 +325,25 @@ impl TeamLink {
             uploaded,
             parked: Vec::new(),
             coach: String::new(),
+            people_until: TeamLink::PEOPLE_FIRST,
         }
     }
 }
 
 impl Record for TeamLink {
     const KIND: Kind = Kind::TeamLink;
-    /// Schema 2 added the kept items (`parked`) at the end, schema 3 the coach's name.
-    const SCHEMA: u16 = 3;
+    /// Schema 2 added the kept items (`parked`) at the end, schema 3 the coach's name, schema 4
+    /// the people-first phase of a fresh replica (done, for a link from before).
+    const SCHEMA: u16 = 4;
     fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
         match schema {
-            1 => with_appended(Kind::TeamLink, payload, &(Vec::<(i64, crate::protocol::Item)>::new(), String::new())),
-            2 => with_appended(Kind::TeamLink, payload, &String::new()),
+            1 => with_appended(
+                Kind::TeamLink,
+                payload,
+                &(Vec::<(i64, crate::protocol::Item)>::new(), String::new(), 0i64),
+            ),
+            2 => with_appended(Kind::TeamLink, payload, &(String::new(), 0i64)),
+            3 => with_appended(Kind::TeamLink, payload, &0i64),
             _ => Err(StoreError::Corrupt { kind: "team link", reason: format!("unknown schema version {schema}") }),
         }
     }
@@ -514,5 +531,6 @@ mod tests {
         let link: TeamLink = codec::decode(&bytes, &keys).unwrap();
         assert_eq!((link.pushed, link.pulled, link.uploaded, link.account), (41, 977, true, [2; 16]));
         assert_eq!(link.coach, "");
+        assert_eq!(link.people_until, 0, "a replica from before pulls on where it was");
     }
 }

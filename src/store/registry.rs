@@ -323,6 +323,8 @@ mod tests {
     /// check or the change log: this fails first.
     #[test]
     fn every_kind_is_registered_once_and_every_tree_of_a_record_kind_is_known() {
+        // The server pulls people first by this number (see `protocol::PARTICIPANT_KIND`).
+        assert_eq!(Kind::Participant as u8, crate::protocol::PARTICIPANT_KIND);
         for b in 1..=255u8 {
             if let Some(kind) = Kind::from_u8(b) {
                 let n = kinds().iter().filter(|i| i.kind == kind).count();

@@ -22,6 +22,9 @@ pub enum State {
     Offline { waiting: u64 },
     /// The server refused, or something else went wrong: in a few plain words.
     Failed(Failure),
+    /// A round is taking in a long pull (a fresh replica filling): the people first, then the
+    /// rest, up to sequence number `at` of the team's `head`.
+    Filling { people: bool, at: i64, head: i64 },
 }
 
 /// Why a sync failed, as the header names it.
@@ -64,7 +67,7 @@ impl Background {
         let (report, rounds) = channel::<Round>();
         let run = move || {
             loop {
-                let round = one_round(&store);
+                let round = one_round(&store, &report);
                 if report.send(round).is_err() {
                     return; // the screen is gone
                 }
@@ -92,8 +95,15 @@ impl Background {
     }
 }
 
-fn one_round(store: &Store) -> Round {
-    match client::sync(store) {
+fn one_round(store: &Store, report: &Sender<Round>) -> Round {
+    // A pull of several pages is shown as it goes: what each page brought is on screen at once.
+    let mut tell = |p: client::Progress| {
+        if !p.last {
+            let state = State::Filling { people: p.people, at: p.at, head: p.head };
+            let _ = report.send(Round { state, received: p.records, refused: Vec::new() });
+        }
+    };
+    match client::sync_telling(store, &mut tell) {
         Ok(report) => Round {
             state: State::Updated { at: Local::now(), held: store.team().ok().flatten().map_or(0, |l| l.parked.len()) },
             // People who got their number changed on screen too.

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::protocol::{
-    self, InviteRequest, JoinRequest, JoinResponse, Outcome, PullResponse, PushRequest, PushResponse,
+    self, InviteRequest, Item, JoinRequest, JoinResponse, Outcome, PullQuery, PullResponse, PushRequest, PushResponse,
 };
 use crate::store::sync::{Applied, TeamLink};
 use crate::store::{Kind, Store, StoreError};
@@ -168,8 +168,15 @@ impl Client {
         self.expect("/v1/push", Some(req))
     }
 
-    pub fn pull(&self, since: i64, limit: u32) -> Result<PullResponse, SyncError> {
-        self.expect::<(), _>(&format!("/v1/pull?since={since}&limit={limit}"), None)
+    pub fn pull(&self, q: &PullQuery) -> Result<PullResponse, SyncError> {
+        let mut path = format!("/v1/pull?since={}&limit={}", q.since, q.limit);
+        if q.people {
+            path.push_str("&people=1");
+        }
+        if q.skip_people > 0 {
+            path.push_str(&format!("&skip_people={}", q.skip_people));
+        }
+        self.expect::<(), _>(&path, None)
     }
 }
 
@@ -223,6 +230,26 @@ pub struct Report {
 /// the last push, then the team's changes since the last pull. Progress is saved after every
 /// step, so a round cut off (kill, network) goes on where it stopped.
 pub fn sync(store: &Store) -> Result<Report, SyncError> {
+    sync_telling(store, &mut |_| {})
+}
+
+/// How far a round's pull got, told after every page taken in (for a screen that shows a fresh
+/// replica filling: its people first, then the rest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// The first phase of a fresh replica: the people and their keys.
+    pub people: bool,
+    /// The sequence number taken in up to, and the team's newest.
+    pub at: i64,
+    pub head: i64,
+    /// Records taken in by this page.
+    pub records: usize,
+    /// The phase's last page.
+    pub last: bool,
+}
+
+/// [`sync`], telling `progress` after every page pulled.
+pub fn sync_telling(store: &Store, progress: &mut dyn FnMut(Progress)) -> Result<Report, SyncError> {
     let mut link = store.team()?.ok_or(SyncError::NotInTeam)?;
     let client = Client::new(&link.server, link.ca.as_deref())?.with_token(link.token);
     let device = store.device_id()?;
@@ -248,8 +275,28 @@ pub fn sync(store: &Store) -> Result<Report, SyncError> {
         merge(&mut report.received, applied);
         store.set_team(&link)?;
     }
+    if link.pulled == 0 && link.people_until == TeamLink::PEOPLE_FIRST {
+        // A fresh replica: the people and their keys first, so the coach's own people are
+        // there while the rest of the team's history comes in. (A stop here starts this phase
+        // again: it is the small part.)
+        let mut since = 0;
+        loop {
+            let page = client.pull(&PullQuery { since, limit: protocol::MAX_PULL, people: true, skip_people: 0 })?;
+            let records = take_in(store, &mut link, &page.items, &mut report)?;
+            since = page.items.last().map_or(since, |(seq, _)| *seq);
+            progress(Progress { people: true, at: since, head: page.head, records, last: !page.more });
+            if !page.more {
+                // Every person and key up to the team's newest sequence number is in.
+                link.people_until = page.head.max(0);
+                store.set_team(&link)?;
+                break;
+            }
+        }
+    }
     loop {
-        let page = client.pull(link.pulled, protocol::MAX_PULL)?;
+        let skip_people = link.people_until.max(0);
+        let page =
+            client.pull(&PullQuery { since: link.pulled, limit: protocol::MAX_PULL, people: false, skip_people })?;
         if page.head < link.pulled && !report.server_went_back {
             // The server went back: what it lost since its backup is on the team's computers.
             // Each sends everything it wrote again (the erasures it made too, so none is
@@ -257,18 +304,16 @@ pub fn sync(store: &Store) -> Result<Report, SyncError> {
             report.server_went_back = true;
             link.pulled = 0;
             link.pushed = 0;
+            link.people_until = 0;
             store.set_team(&link)?;
             push_changes_again(store, &client, device, &mut link, &mut report)?;
             continue;
         }
         let Some(last) = page.items.last().map(|(seq, _)| *seq) else { break };
-        let mut applied = store.apply_incoming(&page.items)?;
-        // A kept item whose record came again since is replaced by that newer version.
-        link.parked.retain(|(_, p)| !page.items.iter().any(|(_, i)| i.kind == p.kind && i.key == p.key));
-        link.parked.append(&mut applied.parked);
-        merge(&mut report.received, applied);
+        let records = take_in(store, &mut link, &page.items, &mut report)?;
         link.pulled = last;
         store.set_team(&link)?;
+        progress(Progress { people: false, at: last, head: page.head, records, last: !page.more });
         if !page.more {
             break;
         }
@@ -286,6 +331,17 @@ pub fn sync(store: &Store) -> Result<Report, SyncError> {
         }
     }
     Ok(report)
+}
+
+/// Takes a pulled page in; how many records it brought.
+fn take_in(store: &Store, link: &mut TeamLink, items: &[(i64, Item)], report: &mut Report) -> Result<usize, SyncError> {
+    let mut applied = store.apply_incoming(items)?;
+    // A kept item whose record came again since is replaced by that newer version.
+    link.parked.retain(|(_, p)| !items.iter().any(|(_, i)| i.kind == p.kind && i.key == p.key));
+    link.parked.append(&mut applied.parked);
+    let records = applied.records + applied.erased + applied.kept_local;
+    merge(&mut report.received, applied);
+    Ok(records)
 }
 
 /// This device's changes since the last push, in pages of the log.

@@ -130,6 +130,11 @@ impl App {
             Some(State::Updated { at, held }) => {
                 s.fill("header.sync_held", &[("time", &at.format("%H:%M").to_string()), ("n", &held.to_string())])
             }
+            Some(State::Filling { people: true, .. }) => s.get("header.sync_people").to_string(),
+            Some(State::Filling { at, head, .. }) => {
+                let pct = (at.max(&0) * 100).checked_div(*head).unwrap_or(0).min(99);
+                s.fill("header.sync_filling", &[("pct", &pct.to_string())])
+            }
             Some(State::Offline { waiting: 0 }) => s.get("header.sync_offline").to_string(),
             Some(State::Offline { waiting }) => s.fill("header.sync_waiting", &[("n", &waiting.to_string())]),
             Some(State::Failed(why)) => {

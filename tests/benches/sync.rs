@@ -128,6 +128,34 @@ fn timed(coach: &Coach, args: &[&str]) -> (Duration, String) {
     (t.elapsed(), out)
 }
 
+/// `meedoen team join ARGS` on `coach`'s computer, which must succeed: when it said the people
+/// are in (the start screen could show them), when it finished, and its output.
+fn timed_join(coach: &Coach, args: &[&str]) -> (Duration, Duration, String) {
+    use std::io::BufRead;
+    let t = Instant::now();
+    let mut child = std::process::Command::new(team::MEEDOEN)
+        .arg("--data-dir")
+        .arg(&coach.data)
+        .args(args)
+        .env("MEEDOEN_STATE_DIR", &coach.state)
+        .env("MEEDOEN_PASSPHRASE", coach.passphrase)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (mut out, mut people) = (String::new(), None);
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if line.contains("deelnemers zijn binnen") {
+            people = Some(t.elapsed());
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    assert!(child.wait().unwrap().success(), "{out}");
+    (people.unwrap_or_else(|| panic!("no people line: {out}")), t.elapsed(), out)
+}
+
 /// The number before `word` in `text` ("89959 wijzigingen verstuurd, 0 ontvangen").
 fn count_before(text: &str, word: &str) -> usize {
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -181,18 +209,19 @@ fn join(url: &str, server: &Server, sql: &Sql, anna: &Coach, summary: &mut Vec<S
     let sizes = sql.sizes();
     summary.push(format!("join: first coach's upload (meedoen team join, {PARTICIPANTS} demo participants): {} for {sent} records; {sizes}", secs(upload)));
 
-    let mut walls = Vec::new();
+    let (mut walls, mut firsts) = (Vec::new(), Vec::new());
     let mut last = None;
     for i in 0..JOINS {
         let code = last_line(&anna.ok(&["team", "invite", &format!("Apparaat {i}")]));
         let b = Coach::new(anna.data.parent().unwrap().parent().unwrap(), &format!("b{i}"), PASS);
-        let (wall, out) = timed(&b, &["team", "join", "--server", &server.base, "--code", &code]);
+        let (people, wall, out) = timed_join(&b, &["team", "join", "--server", &server.base, "--code", &code]);
         let got = count_before(&out, "ontvangen");
         // Besides the caseload: each device that joined before says who works on it (a team
         // member) and claims its block of participant numbers.
         assert_eq!(got, sent + 2 * i, "a joined replica has every record: {out}");
-        println!("join {i}: {} ({got} records)", secs(wall));
+        println!("join {i}: {} ({got} records), the people in after {}", secs(wall), secs(people));
         walls.push(wall);
+        firsts.push(people);
         if let Some(old) = last.replace(b) {
             let _ = std::fs::remove_dir_all(old.data.parent().unwrap());
         }
@@ -200,6 +229,10 @@ fn join(url: &str, server: &Server, sql: &Sql, anna: &Coach, summary: &mut Vec<S
     summary.push(format!(
         "join: a fresh device, `meedoen team join` into an empty data dir, wall clock to a complete replica of {sent} records: {}",
         spread(&walls, secs)
+    ));
+    summary.push(format!(
+        "join: the same joins, wall clock until the people and their keys were in (people first; the start screen can show the coach's own): {}",
+        spread(&firsts, secs)
     ));
 
     // The same join in-process, step by step.
@@ -265,7 +298,7 @@ fn join_in_process(base: &str, code: &str, dir: &Path) -> ([Duration; 5], TeamLi
     let (mut down, mut up, mut pages) = (0, 0, 0);
     loop {
         let t = Instant::now();
-        let page = api.pull(link.pulled, protocol::MAX_PULL).unwrap();
+        let page = api.pull(&protocol::PullQuery::after(link.pulled)).unwrap();
         times[2] += t.elapsed();
         down += protocol::encode(&page).unwrap().len();
         let items: Vec<Item> = page.items.iter().map(|(_, i)| i.clone()).collect();
@@ -456,7 +489,7 @@ fn pulls(base: &str, member: &Member, anna: Option<[u8; 32]>, when: &str, summar
     let api = Client::new(base, None).unwrap().with_token(member.token);
     let mut end = 0;
     loop {
-        let page = api.pull(end, protocol::MAX_PULL).unwrap();
+        let page = api.pull(&protocol::PullQuery::after(end)).unwrap();
         end = page.items.last().map_or(end, |(s, _)| *s);
         if !page.more {
             break;
@@ -466,7 +499,7 @@ fn pulls(base: &str, member: &Member, anna: Option<[u8; 32]>, when: &str, summar
         (0..ROUNDS)
             .map(|_| {
                 let t = Instant::now();
-                let page = api.pull(since, protocol::MAX_PULL).unwrap();
+                let page = api.pull(&protocol::PullQuery::after(since)).unwrap();
                 let d = t.elapsed();
                 assert_eq!(page.items.len(), expect);
                 d
@@ -488,7 +521,7 @@ fn pulls(base: &str, member: &Member, anna: Option<[u8; 32]>, when: &str, summar
             let (t, mut since) = (Instant::now(), 0);
             items = 0;
             loop {
-                let page = api.pull(since, protocol::MAX_PULL).unwrap();
+                let page = api.pull(&protocol::PullQuery::after(since)).unwrap();
                 items += page.items.len();
                 since = page.items.last().map_or(since, |(s, _)| *s);
                 if !page.more {

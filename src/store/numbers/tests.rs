@@ -47,6 +47,7 @@ fn in_team(store: &Store) {
         uploaded: true,
         parked: Vec::new(),
         coach: String::new(),
+        people_until: 0,
     };
     store.set_team(&link).unwrap();
 }
