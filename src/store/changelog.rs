@@ -19,8 +19,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sled::transaction::ConflictableTransactionError;
 
+mod batch;
 mod check;
 mod current;
+
+pub use batch::Batch;
+pub(super) use batch::{Remote, Value, Write};
 
 use super::StoreError;
 use super::codec::{self, Kind, Record};
@@ -96,115 +100,6 @@ impl Record for ChangePage {
 /// Most entries one stored page holds.
 pub(super) const PAGE: usize = 200;
 
-/// One record written by a batch.
-pub(super) struct Write {
-    pub kind: Kind,
-    pub key: Vec<u8>,
-    pub value: Value,
-    pub owner: Option<ParticipantId>,
-}
-
-/// What a [`Write`] stores.
-pub(super) enum Value {
-    /// A record of a kind outside the change log, sealed (format 2).
-    Sealed(Vec<u8>),
-    /// A record of a logged kind, sealed with its revision once the commit knows it (format 3),
-    /// so an older value of it put back under its key is noticed.
-    Open(codec::Unsealed),
-    /// The record is deleted.
-    Delete,
-    /// A record's version as another replica of the team wrote it (see `store::sync`): its
-    /// sealed bytes stored as they came (empty: deleted), with that replica's revision, time and
-    /// device in the change log.
-    Remote(Remote),
-}
-
-/// What a [`Value::Remote`] carries.
-pub(super) struct Remote {
-    pub envelope: Vec<u8>,
-    pub tombstone: bool,
-    pub erased: bool,
-    pub revision: u64,
-    pub hlc: Hlc,
-    pub device: [u8; 16],
-}
-
-/// Everything one save writes, committed at once by [`Store::commit`].
-pub struct Batch<'s> {
-    store: &'s Store,
-    pub(super) writes: Vec<Write>,
-    /// Index entries (not records): put (`Some`) or removed (`None`).
-    pub(super) index: Vec<(Tree, Vec<u8>, Option<Vec<u8>>)>,
-    pub(super) end_draft: Option<String>,
-    /// The deletes of this batch are an erasure.
-    pub(super) erasure: bool,
-    /// Make it durable before `commit` returns (off for drafts and for the chunks of a bulk
-    /// load, which flush once at the end).
-    pub(super) flush: bool,
-    /// Every write adds a record that did not exist (a bulk load): see `commit_fresh`.
-    pub(super) fresh: bool,
-    /// The device the entries name instead of this one (an erasure another replica of the
-    /// team made, carried out here).
-    pub(super) on_behalf_of: Option<[u8; 16]>,
-}
-
-impl<'s> Batch<'s> {
-    /// Puts `value` under `key` in its kind's tree.
-    pub fn put<T: Record>(&mut self, key: impl Into<Vec<u8>>, value: &T) -> Result<(), StoreError> {
-        let key = key.into();
-        let stored = if registry::info(T::KIND).is_some_and(|i| i.logged) {
-            let key_id = match value.owner() {
-                Some(p) => self.store.key_for(p)?,
-                None => MASTER_KEY_ID,
-            };
-            Value::Open(codec::unsealed(value, key_id)?)
-        } else {
-            Value::Sealed(self.store.seal(value, &key)?)
-        };
-        self.writes.push(Write { kind: T::KIND, key, value: stored, owner: value.owner() });
-        Ok(())
-    }
-
-    /// Stores a record's version that another replica of the team wrote, as it came.
-    pub(super) fn put_remote(&mut self, kind: Kind, key: Vec<u8>, owner: Option<ParticipantId>, remote: Remote) {
-        self.writes.push(Write { kind, key, value: Value::Remote(remote), owner });
-    }
-
-    /// Deletes the record of `kind` under `key` (about `owner`, if anyone).
-    pub fn delete(&mut self, kind: Kind, key: impl Into<Vec<u8>>, owner: Option<ParticipantId>) {
-        self.writes.push(Write { kind, key: key.into(), value: Value::Delete, owner });
-    }
-
-    /// Appends an entry to a participant's access log, written with the rest of the batch.
-    pub fn access(&mut self, entry: &AccessEntry) -> Result<(), StoreError> {
-        let key = self.store.access_key(entry)?;
-        self.put(key, entry)
-    }
-
-    /// Puts an index entry (derived data: no change-log entry of its own).
-    pub fn index_put(&mut self, tree: Tree, key: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) {
-        self.index.push((tree, key.into(), Some(value.into())));
-    }
-
-    pub fn index_remove(&mut self, tree: Tree, key: impl Into<Vec<u8>>) {
-        self.index.push((tree, key.into(), None));
-    }
-
-    /// Removes the draft of the form this save ends.
-    pub fn end_draft(&mut self, key: &str) {
-        self.end_draft = Some(key.to_string());
-    }
-
-    /// Whether nothing is to be written.
-    pub fn is_empty(&self) -> bool {
-        self.writes.is_empty() && self.index.is_empty() && self.end_draft.is_none()
-    }
-
-    pub fn len(&self) -> usize {
-        self.writes.len()
-    }
-}
-
 /// The writer's state, held while a batch is committed so that commits are one at a time.
 pub(super) struct Writer {
     pub hlc: Hlc,
@@ -234,20 +129,6 @@ impl Writer {
 }
 
 impl Store {
-    /// A new, empty batch.
-    pub fn batch(&self) -> Batch<'_> {
-        Batch {
-            store: self,
-            writes: Vec::new(),
-            index: Vec::new(),
-            end_draft: None,
-            erasure: false,
-            flush: true,
-            fresh: false,
-            on_behalf_of: None,
-        }
-    }
-
     /// Writes a batch: its records, index entries, the end of its draft and one change-log entry
     /// per logged record, in one transaction; returns after it is on disk (unless the batch says
     /// otherwise). Access entries given to [`Store::with_access`] go into this commit.
