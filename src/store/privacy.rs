@@ -289,7 +289,7 @@ pub(super) fn trace_number(key: &[u8]) -> u64 {
     key.first_chunk::<8>().map_or(0, |n| u64::from_be_bytes(*n))
 }
 
-const PENDING_PREFIX: &[u8] = b"erasing/";
+pub(super) const PENDING_PREFIX: &[u8] = b"erasing/";
 
 /// Whether a `meta` key marks an erasure in progress.
 pub(super) fn is_pending_key(k: &[u8]) -> bool {

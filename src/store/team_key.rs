@@ -73,7 +73,7 @@ impl Store {
     /// key from now on. Returns the caseload reopened.
     pub fn take_team_key(self, passphrase: &str, pending: &PendingJoin) -> Result<(Store, Rekeyed), StoreError> {
         let dir = self.path.clone().ok_or_else(|| StoreError::Backend("a caseload in memory joins no team".into()))?;
-        if self.meta.scan_prefix(b"erasing/").next().is_some()
+        if self.meta.scan_prefix(super::privacy::PENDING_PREFIX).next().is_some()
             || self.meta.get(super::restore::META_RESTORING)?.is_some()
         {
             return Err(StoreError::Backend("an erasure or a restore is not finished".into()));
