@@ -191,7 +191,10 @@ impl Reason {
             Reason::EndingWithoutAdvice { days_left } | Reason::ExtensionDue { days_left } => -days_left,
             Reason::NoContact { days } => days.unwrap_or(i64::MAX),
             Reason::GoalOverdue { days, .. } => *days,
-            Reason::SignalDue { .. } | Reason::PlaceFreed { .. } | Reason::Unreadable { .. } => 0,
+            // The longer past its follow-up date, the higher; the sooner a place starts, too.
+            Reason::SignalDue { follow_up, .. } => -i64::from(follow_up.num_days_from_ce()),
+            Reason::PlaceFreed { from, .. } => -i64::from(from.num_days_from_ce()),
+            Reason::Unreadable { .. } => 0,
         }
     }
 }

@@ -162,3 +162,29 @@ fn categories_never_overtake_each_other() {
             > Reason::EndingWithoutAdvice { days_left: -400 }.urgency()
     );
 }
+
+/// A signal 13 months past its follow-up date comes before one from last month, whatever the
+/// participants' ids; a place that starts sooner before one that starts later.
+#[test]
+fn overdue_signals_rank_by_how_overdue_they_are_and_freed_places_by_their_start() {
+    let due = |follow_up| Reason::SignalDue { kind: "debts", follow_up };
+    let people: Vec<ParticipantId> = (0..40).map(|_| ParticipantId::new_random()).collect();
+    let old = chrono::NaiveDate::from_ymd_opt(2025, 10, 3).unwrap();
+    for pair in people.chunks(2) {
+        let items = vec![
+            Item { participant: pair[0], reason: due(d(10, 20)) },
+            Item { participant: pair[1], reason: due(old) },
+        ];
+        assert_eq!(ranked_reasons(items), [due(old), due(d(10, 20))]);
+        let place = |from| Reason::PlaceFreed { module: "Koken".into(), from };
+        let items = vec![
+            Item { participant: pair[0], reason: place(d(12, 3)) },
+            Item { participant: pair[1], reason: place(d(11, 28)) },
+        ];
+        assert_eq!(ranked_reasons(items), [place(d(11, 28)), place(d(12, 3))]);
+    }
+}
+
+fn ranked_reasons(items: Vec<Item>) -> Vec<Reason> {
+    ranked(items).into_iter().map(|i| i.reason).collect()
+}
