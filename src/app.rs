@@ -94,7 +94,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 }
             };
             match out {
-                Some(path) => crate::store::write_private(path, &bytes).map_err(|e| cannot_write(&strings, path, e)),
+                Some(path) => {
+                    crate::store::write_private(path, &bytes).map_err(|e| cannot_write(&strings, path, e))?;
+                    crate::output::line(strings.fill("cli.written", &[("file", &path.display().to_string())]))
+                }
                 None => crate::output::bytes(&bytes),
             }
         }
@@ -186,7 +189,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let mut buf = Vec::new();
             crate::export::write_json(&store, &coach, &mut buf).map_err(|e| CliError::from_store(e, &strings))?;
             match out {
-                Some(path) => crate::store::write_private(path, &buf).map_err(|e| cannot_write(&strings, path, e)),
+                Some(path) => {
+                    crate::store::write_private(path, &buf).map_err(|e| cannot_write(&strings, path, e))?;
+                    crate::output::line(strings.fill("cli.written", &[("file", &path.display().to_string())]))
+                }
                 None => crate::output::bytes(&buf),
             }
         }
@@ -196,14 +202,23 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let p = store.participant_by_number(*number).map_err(|e| CliError::from_store(e, &strings))?;
             let assessments = store.assessments_of(p.id).map_err(|e| CliError::from_store(e, &strings))?;
             let Some(latest) = assessments.last() else {
+                let (number, name) = (number.to_string(), p.listed_name());
                 return Err(CliError::new(
-                    format!("participant {number} ({}) has no Positive Health conversation yet", p.listed_name()),
+                    strings.fill("cli.chart_none", &[("number", &number), ("name", &name)]),
                     exit::ERROR,
                 ));
             };
             let previous = assessments.len().checked_sub(2).and_then(|i| assessments.get(i));
             let svg = crate::domain::chart::svg(&p.listed_name(), latest, previous, cli.lang);
             crate::store::write_private(out, svg).map_err(|e| cannot_write(&strings, out, e))?;
+            store
+                .log_access(&crate::domain::privacy::AccessEntry {
+                    participant: p.id,
+                    at: Utc::now(),
+                    coach: current_coach(&cli, &store),
+                    action: crate::domain::privacy::AccessAction::ChartExported,
+                })
+                .map_err(|e| CliError::from_store(e, &strings))?;
             let date = crate::domain::validate::format_date(latest.date);
             let (name, file) = (p.listed_name(), out.display().to_string());
             crate::output::line(

@@ -164,6 +164,40 @@ fn chart_writes_the_latest_spider_web_as_svg() {
     let svg = std::fs::read_to_string(&file).unwrap();
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
     assert!(svg.contains("Zingeving") && svg.contains("stroke-dasharray"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("alleen voor u leesbaar"));
+    // The file is in the person's access log.
+    let after: serde_json::Value = serde_json::from_slice(&meedoen(&dir, &["export"]).stdout).unwrap();
+    assert!(
+        after["access_log"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["participant_id"] == pid && e["action"] == "chart_exported"),
+        "the chart is logged"
+    );
+    // Someone without a conversation: a Dutch sentence.
+    let none = {
+        meedoen::store::set_state_dir(Some(dir.with_extension("state")));
+        let store = meedoen::store::Store::open(&dir, PASSPHRASE).unwrap();
+        let mut p =
+            meedoen::domain::Participant::new(meedoen::domain::ParticipantId::new_random(), 0, chrono::Utc::now());
+        p.family_name = "Nieuw".into();
+        store.add_participant(p).unwrap().number.to_string()
+    };
+    let out = meedoen(&dir, &["chart", &none, "--out", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("heeft nog geen gesprek over Positieve Gezondheid"), "{}", stderr(&out));
+    // The caseload export and a report written to a file say where they went.
+    let json = tmp.path().join("alles.json");
+    let out = meedoen(&dir, &["export", "--out", json.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("alles.json (alleen voor u leesbaar)"));
+    let csv = tmp.path().join("rapport.csv");
+    let out = meedoen(
+        &dir,
+        &["report", "--from", "2026-01-01", "--to", "2026-06-30", "--format", "csv", "--out", csv.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("rapport.csv (alleen voor u leesbaar)"));
     // A number that does not exist is one clear sentence.
     let out = meedoen(&dir, &["chart", "99999", "--out", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));

@@ -249,3 +249,29 @@ fn health_screens_at_80x24() {
         let _ = screen(&app, w, h);
     }
 }
+
+/// `x` on the health tab writes the spider web owner-only and records it in the access log,
+/// as every export of a person's data is.
+#[test]
+fn the_spider_web_file_is_owner_only_and_in_the_access_log() {
+    let mut app = with_history();
+    let tmp = tempfile::tempdir().unwrap();
+    app.export_dir = Some(tmp.path().to_path_buf());
+    open_fatma(&mut app);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('x'));
+    let text = screen(&app, 80, 24);
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("(alleen voor u leesbaar)"), "{text}");
+    let file = std::fs::read_dir(tmp.path()).unwrap().next().unwrap().unwrap().path();
+    assert_eq!(file.extension().and_then(|e| e.to_str()), Some("svg"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let store = app.into_store();
+    let fatma = store.participant_by_number(1001).unwrap();
+    let log = store.access_log_of(fatma.id).unwrap();
+    assert!(log.iter().any(|e| e.action == meedoen::domain::privacy::AccessAction::ChartExported), "{log:?}");
+}

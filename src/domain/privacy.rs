@@ -33,6 +33,8 @@ pub enum AccessAction {
     CaseloadExported,
     /// Named in an ESF+ participant list (`meedoen report --esf-list --with-names`).
     EsfListed,
+    /// Their Positive Health spider web written to a file (`x`, `meedoen chart`).
+    ChartExported,
 }
 
 /// One line of the append-only access log.

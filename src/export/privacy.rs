@@ -100,6 +100,7 @@ fn access_out(e: &AccessEntry) -> AccessOut {
         AccessAction::Exported => ("exported", String::new(), Vec::new()),
         AccessAction::CaseloadExported => ("caseload_exported", String::new(), Vec::new()),
         AccessAction::EsfListed => ("esf_listed", String::new(), Vec::new()),
+        AccessAction::ChartExported => ("chart_exported", String::new(), Vec::new()),
         AccessAction::Recorded(what) => ("recorded", what.clone(), Vec::new()),
         AccessAction::ConsentGiven(s) => ("consent_given", s.code().to_string(), Vec::new()),
         AccessAction::ConsentWithdrawn(s) => ("consent_withdrawn", s.code().to_string(), Vec::new()),

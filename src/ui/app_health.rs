@@ -184,7 +184,22 @@ impl App {
             n => n,
         };
         let file = dir.join(format!("meedoen-{name}-{}.svg", cur.date));
-        self.flash = Some(match crate::store::write_private(&file, svg.as_bytes()) {
+        let written = crate::store::write_private(&file, svg.as_bytes());
+        if written.is_ok() {
+            // A file with their health scores: in their access log like every export.
+            let entry = crate::domain::privacy::AccessEntry {
+                participant: p.id,
+                at: (self.clock)(),
+                coach: self.coach.clone(),
+                action: crate::domain::privacy::AccessAction::ChartExported,
+            };
+            if let Err(e) = self.store.log_access(&entry) {
+                self.flash = Some((self.error_text(&e), true));
+                return;
+            }
+            self.reload_privacy();
+        }
+        self.flash = Some(match written {
             Ok(()) => (self.strings.fill("health.chart_written", &[("file", &file.display().to_string())]), false),
             Err(e) => (
                 self.strings

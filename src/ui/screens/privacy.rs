@@ -70,6 +70,7 @@ pub fn describe(ui: &Ui, action: &AccessAction) -> String {
         AccessAction::Exported => s.get("privacy.exported").to_string(),
         AccessAction::CaseloadExported => s.get("privacy.caseload_exported").to_string(),
         AccessAction::EsfListed => s.get("privacy.esf_listed").to_string(),
+        AccessAction::ChartExported => s.get("privacy.chart_exported").to_string(),
         AccessAction::Recorded(what) => s.fill("privacy.recorded", &[("what", s.get(&format!("record.{what}")))]),
         AccessAction::ConsentGiven(scope) => s.fill("privacy.consent_given", &[("scope", s.get(scope.key()))]),
         AccessAction::ConsentWithdrawn(scope) => s.fill("privacy.consent_withdrawn", &[("scope", s.get(scope.key()))]),
