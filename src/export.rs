@@ -15,6 +15,8 @@ use crate::domain::participant::format_number;
 use crate::store::{Store, StoreError};
 
 pub mod privacy;
+mod records;
+pub use records::{DraftFieldOut, DraftOut, EsfEntryOut, EsfExitOut};
 
 /// Version of this export format.
 pub const EXPORT_FORMAT: u32 = 1;
@@ -42,6 +44,8 @@ pub struct Export {
     pub erasures: Vec<privacy::ErasureOut>,
     /// Fields two coaches of the team changed apart, with both values.
     pub conflicts: Vec<privacy::ConflictOut>,
+    /// Forms begun and not yet saved (kept so nothing typed is lost), about whom they are.
+    pub drafts: Vec<DraftOut>,
 }
 
 #[derive(Debug, Serialize)]
@@ -56,6 +60,7 @@ pub struct ContactOut {
     pub life_areas: Vec<&'static str>,
     pub summary: String,
     pub coach: String,
+    pub created_at: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -64,6 +69,8 @@ pub struct AppointmentOut {
     pub at: chrono::NaiveDateTime,
     pub place: String,
     pub note: String,
+    pub coach: String,
+    pub created_at: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -75,6 +82,7 @@ pub struct SignalOut {
     pub status: &'static str,
     pub follow_up: Option<NaiveDate>,
     pub note: String,
+    pub created_at: String,
 }
 
 /// A referral to a partner (the participant's own referral source is in `participants`).
@@ -89,6 +97,7 @@ pub struct PartnerReferralOut {
     pub result: String,
     pub consent: bool,
     pub consent_date: Option<NaiveDate>,
+    pub created_at: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -97,6 +106,7 @@ pub struct StatusChangeOut {
     pub from: &'static str,
     pub to: &'static str,
     pub reason: String,
+    pub coach: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -106,6 +116,9 @@ pub struct TrajectoryOut {
     pub advice: String,
     pub end_date: Option<NaiveDate>,
     pub outcome: Option<&'static str>,
+    /// What ESF+ asks at exit (codes; `not_asked` until asked).
+    pub esf_exit: EsfExitOut,
+    pub updated_at: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -159,6 +172,7 @@ pub struct EnrolmentOut {
     pub completed_on: Option<NaiveDate>,
     pub stopped_on: Option<NaiveDate>,
     pub attendance: Vec<AttendanceOut>,
+    pub created_at: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -188,6 +202,8 @@ pub struct AssessmentOut {
     pub wish: String,
     pub need: String,
     pub coach: String,
+    pub created_at: String,
+    pub updated_at: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -208,6 +224,7 @@ pub struct GoalOut {
     pub status: &'static str,
     pub status_date: NaiveDate,
     pub created_at: String,
+    pub updated_at: String,
 }
 
 impl From<&Assessment> for AssessmentOut {
@@ -235,6 +252,8 @@ impl From<&Assessment> for AssessmentOut {
             wish: a.wish.clone(),
             need: a.need.clone(),
             coach: a.coach.clone(),
+            created_at: moment(a.created_at),
+            updated_at: moment(a.updated_at),
         }
     }
 }
@@ -251,6 +270,7 @@ impl From<&Goal> for GoalOut {
             status: g.status.code(),
             status_date: g.status_date,
             created_at: moment(g.created_at),
+            updated_at: moment(g.updated_at),
         }
     }
 }
@@ -279,6 +299,8 @@ pub struct ParticipantOut {
     pub notes: String,
     pub created_at: String,
     pub updated_at: String,
+    /// What ESF+ asks at entry (codes; `not_asked` until asked).
+    pub esf_entry: EsfEntryOut,
 }
 
 #[derive(Debug, Serialize)]
@@ -295,7 +317,7 @@ pub struct ReferralOut {
     pub date: Option<NaiveDate>,
 }
 
-fn moment(t: DateTime<Utc>) -> String {
+pub(crate) fn moment(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
@@ -329,6 +351,7 @@ impl From<&Participant> for ParticipantOut {
             notes: p.notes.clone(),
             created_at: moment(p.created_at),
             updated_at: moment(p.updated_at),
+            esf_entry: EsfEntryOut::from(&p.esf_entry),
         }
     }
 }
@@ -411,6 +434,7 @@ fn module_records(store: &Store, today: NaiveDate) -> Result<ModuleRecords, Stor
                 completed_on: p.completed,
                 stopped_on: e.stopped_on,
                 attendance: marks,
+                created_at: moment(e.created_at),
             });
         }
     }
@@ -454,6 +478,7 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
                 life_areas: c.life_areas.iter().map(|a| a.code()).collect(),
                 summary: c.summary.clone(),
                 coach: c.coach.clone(),
+                created_at: moment(c.created_at),
             })
             .collect(),
         appointments: store
@@ -464,6 +489,8 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
                 at: a.at,
                 place: a.place.clone(),
                 note: a.note.clone(),
+                coach: a.coach.clone(),
+                created_at: moment(a.created_at),
             })
             .collect(),
         signals: store
@@ -477,6 +504,7 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
                 status: x.status.code(),
                 follow_up: x.follow_up,
                 note: x.note.clone(),
+                created_at: moment(x.created_at),
             })
             .collect(),
         referrals: store
@@ -492,6 +520,7 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
                 result: r.result.clone(),
                 consent: r.consent,
                 consent_date: r.consent_date,
+                created_at: moment(r.created_at),
             })
             .collect(),
         trajectories: store
@@ -507,17 +536,21 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
                         from: c.from.code(),
                         to: c.to.code(),
                         reason: c.reason.clone(),
+                        coach: c.coach.clone(),
                     })
                     .collect(),
                 advice: t.closing.as_ref().map_or_else(|| t.advice.clone(), |c| c.advice.clone()),
                 end_date: t.closing.as_ref().map(|c| c.end_date),
                 outcome: t.closing.as_ref().map(|c| c.outcome.code()),
+                esf_exit: EsfExitOut::from(&t.esf_exit),
+                updated_at: moment(t.updated_at),
             })
             .collect(),
         access_log,
         consents,
         erasures,
         conflicts: privacy::conflict_records(store)?,
+        drafts: records::drafts(store)?,
     })
 }
 

@@ -80,6 +80,7 @@ pub fn build(
     all.access_log.retain(|x| x.participant_id == id);
     all.consents.retain(|x| x.participant_id == id);
     all.conflicts.retain(|x| x.participant_id == id);
+    all.drafts.retain(|x| x.participant_id.as_deref() == Some(id.as_str()));
     all.erasures.clear();
     Ok(all)
 }
@@ -165,10 +166,24 @@ impl Words<'_> {
             (_, "partner_kind") => "partner",
             (_, "area" | "life_areas") => "area",
             (_, "outcome") => "outcome",
+            // A closing's reason is its outcome code.
+            ("trajectories", "reason") if crate::domain::trajectory::ExitOutcome::parse(value).is_some() => "outcome",
             ("assessments", "key") => return self.health_name(value),
+            (_, "labour") => return self.esf_word(crate::domain::esf::LabourStatus::parse(value).map(|a| a.key())),
+            (_, "education") => return self.esf_word(crate::domain::esf::Education::parse(value).map(|a| a.key())),
+            (
+                _,
+                "disability" | "foreign_background" | "homeless" | "searching_work" | "in_education" | "qualification"
+                | "employed",
+            ) => return self.esf_word(crate::domain::esf::YesNo::parse(value).map(|a| a.key())),
             _ => return None,
         };
         self.strings.lookup(&format!("{table}.{value}")).map(str::to_string)
+    }
+
+    /// An ESF+ answer in words, by its string-table key.
+    fn esf_word(&self, key: Option<&str>) -> Option<String> {
+        key.and_then(|k| self.strings.lookup(k)).map(str::to_string)
     }
 
     /// The name of a Positive Health dimension or aspect, by its key.
@@ -226,6 +241,12 @@ impl Words<'_> {
             }
             serde_json::Value::Number(n) if n.is_f64() && self.strings.lang() == Lang::Nl => {
                 n.to_string().replace('.', ",")
+            }
+            // An ISO weekday (1 = Monday) as the day's name.
+            serde_json::Value::Number(n) if key == "weekday" => {
+                const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+                let day = n.as_u64().and_then(|d| DAYS.get(usize::try_from(d).ok()?.checked_sub(1)?));
+                day.map_or_else(|| n.to_string(), |d| self.strings.get(&format!("day_long.{d}")).to_string())
             }
             serde_json::Value::Array(a) if a.is_empty() => "—".into(),
             serde_json::Value::Array(a) => a.iter().map(|x| self.flat(section, key, x)).collect::<Vec<_>>().join(", "),

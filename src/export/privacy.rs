@@ -48,9 +48,12 @@ pub struct ConflictOut {
     /// The value the merge kept, and when it was made.
     pub kept: String,
     pub kept_at: String,
-    /// The other coach's value, and when it was made.
+    /// The coach who made the kept value (their computer's name in the team where unknown).
+    pub kept_by: String,
+    /// The other coach's value, when and by whom it was made.
     pub other: String,
     pub other_at: String,
+    pub other_by: String,
     /// Who settled it, when, and whether the other value was taken (empty: still to review).
     pub settled_by: String,
     pub settled_at: Option<String>,
@@ -61,6 +64,10 @@ pub struct ConflictOut {
 pub fn conflict_records(store: &Store) -> Result<Vec<ConflictOut>, StoreError> {
     use crate::domain::conflict::show_value;
     let at = |t: &chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let members = store.members()?;
+    let by = |device: &[u8; 16]| {
+        members.get(device).cloned().unwrap_or_else(|| format!("computer {}", uuid::Uuid::from_bytes(*device)))
+    };
     let mut out = Vec::new();
     for c in store.conflicts()? {
         let record = crate::store::Kind::from_u8(c.kind).map_or("", crate::store::Kind::name);
@@ -74,8 +81,10 @@ pub fn conflict_records(store: &Store) -> Result<Vec<ConflictOut>, StoreError> {
                 field: f.field.clone(),
                 kept: value(&f.kept),
                 kept_at: at(&c.kept.at),
+                kept_by: by(&c.kept.device),
                 other: value(&f.other),
                 other_at: at(&c.other.at),
+                other_by: by(&c.other.device),
                 settled_by: c.resolved.as_ref().map(|r| r.by.clone()).unwrap_or_default(),
                 settled_at: c.resolved.as_ref().map(|r| at(&r.at)),
                 took_other: c.resolved.as_ref().is_some_and(|r| r.took_other),

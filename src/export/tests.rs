@@ -78,3 +78,237 @@ fn assessments_and_goals_are_linked_by_participant_id() {
     assert_eq!(g["status"], "open");
     assert_eq!(g["steps"][0]["done"], true);
 }
+
+/// The right of access is complete: every field stored in any record about a person appears in
+/// that person's export (`meedoen export --participant`). Derived from the record registry and
+/// from the stored data itself, so a field added to a record later fails here until the export
+/// shows it (or this test says why it does not).
+#[test]
+fn every_stored_field_of_every_record_about_a_person_is_in_their_export() {
+    use crate::store::registry;
+    let store = Store::temporary().unwrap();
+    let now = Utc::now();
+    let today = now.date_naive();
+    crate::demo::fill(&store, 40, 11, today, now).unwrap();
+    made_for_the_test(&store, now);
+    let mut missing_kinds = Vec::new();
+    let mut problems = Vec::new();
+    for info in registry::kinds() {
+        let records = store.records_as_data(info.kind).unwrap();
+        let personal: Vec<_> = records.into_iter().filter_map(|(p, v)| p.map(|p| (p, v))).collect();
+        if let Some(why) = not_in_the_person_export(info.kind) {
+            assert!(!why.is_empty());
+            continue;
+        }
+        if info.data.is_none() {
+            continue;
+        }
+        if personal.is_empty() {
+            // A kind about people that the demo does not make: nothing to compare.
+            if info.erase != registry::Erase::NotPersonal {
+                missing_kinds.push(info.kind.name());
+            }
+            continue;
+        }
+        let section = person_section(info.kind, info.export);
+        for (p, value) in personal.iter().take(3) {
+            let person = store.participant(*p).unwrap().unwrap();
+            let export =
+                serde_json::to_value(crate::export_person::build(&store, &person, "Test", now).unwrap()).unwrap();
+            let mut names = std::collections::BTreeSet::new();
+            keys_in(&export[section], &mut names);
+            let mut fields = Vec::new();
+            leaf_fields(value, "", &mut fields);
+            for field in fields {
+                let shown = exported_as(info.kind, &field);
+                if shown.is_empty() {
+                    continue;
+                }
+                if !names.contains(shown) {
+                    problems.push(format!(
+                        "{}: stored field `{field}` is not in the `{section}` section",
+                        info.kind.name()
+                    ));
+                }
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(missing_kinds.is_empty(), "make these in the demo or here: {missing_kinds:?}");
+}
+
+/// Kinds about a person that their export leaves out on purpose, and why.
+fn not_in_the_person_export(kind: crate::store::Kind) -> Option<&'static str> {
+    use crate::store::Kind;
+    match kind {
+        Kind::ContactSummary => Some("an index derived from the contacts, which are exported"),
+        Kind::WrappedKey | Kind::KeyChunk => Some("key material, no personal data"),
+        Kind::Change => Some("the change log names record ids only"),
+        Kind::Attendance => {
+            Some("attendance lists from before one record per mark: split into marks at the first open")
+        }
+        _ => None,
+    }
+}
+
+/// The section of the person export that holds a kind's records.
+fn person_section(kind: crate::store::Kind, export: Option<&'static str>) -> &'static str {
+    use crate::store::Kind;
+    match kind {
+        // The person's marks are listed with their enrolments (the module's sessions are not
+        // theirs).
+        Kind::AttendanceMark | Kind::Attendance => "enrolments",
+        _ => export.unwrap_or("(none)"),
+    }
+}
+
+/// The name a stored field has in the export ("" where the export shows it in another form,
+/// said per field).
+fn exported_as(kind: crate::store::Kind, field: &str) -> &str {
+    use crate::store::Kind;
+    let last = field.rsplit('.').next().unwrap_or(field);
+    // An unfinished conversation is exported as a conversation.
+    if let (Kind::AssessmentDraft, Some(inner)) = (kind, field.strip_prefix("assessment.")) {
+        return exported_as(Kind::Assessment, inner);
+    }
+    match (kind, field) {
+        // Where the cursor stood in a form: not about the person.
+        (Kind::Draft, "focus") | (Kind::AssessmentDraft, "page" | "row") => "",
+        (Kind::Draft, f) if f.starts_with("kind") => "form",
+        (Kind::Draft, "values") => "fields",
+        (Kind::AccessEntry, f) if f.starts_with("action") => "action",
+        // A conflict: the kind of record, each side's time and coach (by their computer), and a
+        // side that deleted the record shows as an empty value.
+        (Kind::Conflict, "kind") => "record",
+        (Kind::Conflict, "kept.at") => "kept_at",
+        (Kind::Conflict, "kept.device") => "kept_by",
+        (Kind::Conflict, "kept.deleted") => "kept",
+        (Kind::Conflict, "other.at") => "other_at",
+        (Kind::Conflict, "other.device") => "other_by",
+        (Kind::Conflict, "other.deleted") => "other",
+        (Kind::Conflict, "resolved.at") => "settled_at",
+        (Kind::Conflict, "resolved.by") => "settled_by",
+        // Ids become `<kind>_id`; the participant's own id `participant_id`.
+        (_, "id" | "id.0") => match kind {
+            Kind::Participant => "participant_id",
+            Kind::Assessment => "assessment_id",
+            Kind::Goal => "goal_id",
+            Kind::Enrolment => "enrolment_id",
+            _ => "",
+        },
+        (_, "participant" | "participant.0") => "participant_id",
+        (_, "module" | "module.0") => "module_id",
+        // The conversation's scores, talk-about marks and remarks are listed per dimension and
+        // aspect; the dimension marks as `overall`, the ladder as `ladder_step`.
+        (Kind::Assessment, f) if f.starts_with("scores") => "score",
+        (Kind::Assessment, f) if f.starts_with("talk") => "talk_about",
+        (Kind::Assessment, f) if f.starts_with("remarks") => "remark",
+        (Kind::Assessment, "ladder") => "ladder_step",
+        (Kind::Goal, "target") => "target_date",
+        // A goal's area as one code ("dimension:0", a life area).
+        (Kind::Goal, f) if f.starts_with("area") => "area",
+        // The closing's advice, end date and outcome stand on the trajectory.
+        (Kind::Trajectory, "closing") => "end_date",
+        _ => last,
+    }
+}
+
+/// Every key of every object in `v`, at any depth.
+fn keys_in(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, x) in map {
+                out.insert(k.clone());
+                keys_in(x, out);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|x| keys_in(x, out)),
+        _ => {}
+    }
+}
+
+/// The paths of a record's fields ("address.street"; the items of a list as its own path).
+fn leaf_fields(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+    let join = |k: &str| if at.is_empty() { k.to_string() } else { format!("{at}.{k}") };
+    match v {
+        serde_json::Value::Object(map) if !map.is_empty() => {
+            for (k, x) in map {
+                leaf_fields(x, &join(k), out);
+            }
+        }
+        serde_json::Value::Array(items) if items.iter().any(serde_json::Value::is_object) => {
+            for x in items {
+                leaf_fields(x, at, out);
+            }
+        }
+        _ if !at.is_empty() => out.push(at.to_string()),
+        _ => {}
+    }
+}
+
+/// Records of kinds about a person that the demo does not make: a consent, a conflict to
+/// review, a form and a conversation begun and not saved.
+fn made_for_the_test(store: &Store, now: DateTime<Utc>) {
+    use crate::domain::conflict::{Conflict, FieldConflict, Resolution, Side};
+    use crate::domain::form_kind::FormKind;
+    use crate::domain::privacy::{Consent, ConsentScope};
+    use crate::store::{AssessmentDraft, Draft};
+    let p = store.participants().unwrap().remove(0);
+    let scope = ConsentScope::ALL[0];
+    let consent =
+        Consent { participant: p.id, scope, given_on: now.date_naive(), withdrawn_on: None, coach: "Test".into() };
+    store.save_consent(&consent, now).unwrap();
+    let side = |deleted| Side { device: [3; 16], at: now, deleted };
+    let conflict = Conflict {
+        id: [9; 16],
+        participant: Some(p.id),
+        kind: crate::store::Kind::Participant as u8,
+        record: p.id.as_bytes().to_vec(),
+        fields: vec![FieldConflict { field: "phone".into(), kept: "\"06-1\"".into(), other: "\"06-2\"".into() }],
+        kept: side(false),
+        other: side(false),
+        resolved: Some(Resolution { by: "Test".into(), at: now, took_other: false }),
+    };
+    let mut key = p.id.as_bytes().to_vec();
+    key.extend_from_slice(&conflict.id);
+    let mut batch = store.batch();
+    batch.put(key, &conflict).unwrap();
+    store.commit(batch).unwrap();
+    let draft = Draft::new(FormKind::Contact(p.id), vec![("summary".into(), "Half getypt".into())], 1, now.timestamp());
+    store.save_draft("contact-test", &draft).unwrap();
+    let a = crate::domain::health::Assessment::new(p.id, now.date_naive(), "Test", now);
+    store.save_assessment_draft(&AssessmentDraft { assessment: a, page: 2, row: 3 }).unwrap();
+}
+
+/// The readable export (a request of access) is in the coach's language throughout: every field
+/// and section of the export has its label in both string tables (none falls back to the code).
+#[test]
+fn every_field_and_section_of_the_export_has_a_label_in_dutch_and_english() {
+    let store = Store::temporary().unwrap();
+    let now = Utc::now();
+    crate::demo::fill(&store, 40, 11, now.date_naive(), now).unwrap();
+    made_for_the_test(&store, now);
+    let export = serde_json::to_value(build(&store, now).unwrap()).unwrap();
+    let mut keys = std::collections::BTreeSet::new();
+    for (section, items) in export.as_object().unwrap() {
+        if items.is_array() {
+            keys_in(items, &mut keys);
+            for lang in [crate::i18n::Lang::Nl, crate::i18n::Lang::En] {
+                let strings = crate::i18n::Strings::new(lang);
+                assert!(strings.lookup(&format!("export_section.{section}")).is_some(), "{lang:?}: section {section}");
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    for lang in [crate::i18n::Lang::Nl, crate::i18n::Lang::En] {
+        let strings = crate::i18n::Strings::new(lang);
+        for k in &keys {
+            if strings.lookup(&format!("export_field.{k}")).is_none() {
+                missing.push(format!("{lang:?}: {k}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no label: {missing:?}");
+}

@@ -45,6 +45,27 @@ impl Store {
         self.commit(batch)
     }
 
+    /// Every stored record of `kind` as data (its fields by name, as the type serialises them),
+    /// with the participant it is about: what `check` and a completeness test of the exports
+    /// look at without knowing the type. Key material has no data form (empty).
+    pub fn records_as_data(
+        &self,
+        kind: codec::Kind,
+    ) -> Result<Vec<(Option<crate::domain::ParticipantId>, serde_json::Value)>, StoreError> {
+        let Some(info) = super::registry::info(kind) else { return Ok(Vec::new()) };
+        let Some(data) = info.data else { return Ok(Vec::new()) };
+        let mut out = Vec::new();
+        for kv in self.tree(info.tree).iter() {
+            let (k, v) = kv?;
+            let Ok(h) = codec::header(&v) else { continue };
+            if h.kind != kind {
+                continue;
+            }
+            out.push((self.keys.participant_of(h.key_id)?, (data.read)(self, &v, &k)?));
+        }
+        Ok(out)
+    }
+
     /// Every record under a key prefix.
     pub(super) fn scan<T: codec::Record + Send>(&self, tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<T>, StoreError> {
         // The keys (each value's associated data) are copied into one buffer rather than kept as

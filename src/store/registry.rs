@@ -279,11 +279,11 @@ fn build() -> Vec<KindInfo> {
     use Erase::{KeyedByOwner, MarksOf, NotPersonal, PrefixedByOwner, SealedUnderOwner};
     vec![
         sealed::<Participant>(Tree::Participants, true, KeyedByOwner, Some("participants")),
-        sealed::<Draft>(Tree::Drafts, false, SealedUnderOwner, None),
+        sealed::<Draft>(Tree::Drafts, false, SealedUnderOwner, Some("drafts")),
         sealed::<Settings>(Tree::Meta, true, NotPersonal, None),
         sealed::<Assessment>(Tree::Assessments, true, PrefixedByOwner, Some("assessments")),
         sealed::<Goal>(Tree::Goals, true, PrefixedByOwner, Some("goals")),
-        sealed::<AssessmentDraft>(Tree::AssessmentDrafts, false, KeyedByOwner, None),
+        sealed::<AssessmentDraft>(Tree::AssessmentDrafts, false, KeyedByOwner, Some("drafts")),
         sealed::<Module>(Tree::Modules, true, NotPersonal, Some("modules")),
         sealed::<Enrolment>(Tree::Enrolments, true, SealedUnderOwner, Some("enrolments")),
         // Attendance lists of before one record per mark: read until the store's first opening

@@ -152,7 +152,14 @@ pub fn trajectory_lines(ui: &Ui, day: &DayRecords, today: NaiveDate) -> Vec<Line
             )));
         }
         for c in &t.history {
-            let reason = if c.reason.is_empty() { String::new() } else { format!(" · {}", c.reason) };
+            // A closing's reason is its outcome, stored as a code: shown in words.
+            let reason = match crate::domain::trajectory::ExitOutcome::parse(&c.reason) {
+                Some(o) if c.to == crate::domain::Status::Closed => {
+                    format!(" · {}", s.get(&format!("outcome.{}", o.code())))
+                }
+                _ if c.reason.is_empty() => String::new(),
+                _ => format!(" · {}", c.reason),
+            };
             lines.push(Line::from(Span::styled(
                 format!(
                     "  {} {} → {}{reason}",
