@@ -158,6 +158,14 @@ impl Words<'_> {
             {
                 "privacy"
             }
+            // Those four say what in the next line (`detail`, `fields`).
+            ("access_log", "action") => "access_action",
+            ("access_log" | "consents", "detail" | "scope") => {
+                if let Some(s) = crate::domain::privacy::ConsentScope::ALL.iter().find(|s| s.code() == value) {
+                    return self.strings.lookup(s.key()).map(str::to_string);
+                }
+                "record"
+            }
             (_, "channel") => "channel",
             (_, "initiative") => "initiative",
             (_, "reached") => "reached",
@@ -168,7 +176,13 @@ impl Words<'_> {
             (_, "outcome") => "outcome",
             // A closing's reason is its outcome code.
             ("trajectories", "reason") if crate::domain::trajectory::ExitOutcome::parse(value).is_some() => "outcome",
-            ("assessments", "key") => return self.health_name(value),
+            ("assessments" | "drafts", "key") => return self.health_name(value),
+            // A conflict: the kind of record, and the field by its label.
+            ("conflicts", "record") => "record_kind",
+            ("drafts", "form") => "record",
+            ("conflicts", "field") => {
+                return Some(value.rsplit('.').next().map_or_else(String::new, |f| self.label(f)));
+            }
             (_, "labour") => return self.esf_word(crate::domain::esf::LabourStatus::parse(value).map(|a| a.key())),
             (_, "education") => return self.esf_word(crate::domain::esf::Education::parse(value).map(|a| a.key())),
             (

@@ -116,3 +116,31 @@ fn closed_trajectories_past_the_retention_period_are_listed_for_erasure() {
     let s = screen(&app, 100, 30);
     assert!(s.contains("Geen trajecten over de bewaartermijn"), "back on the emptied list: {s}");
 }
+
+/// The status history on the profile says a closing's outcome in Dutch, not its stored code.
+#[test]
+fn the_status_history_names_a_closings_outcome_in_dutch() {
+    use meedoen::domain::trajectory::StatusChange;
+    let store = Store::temporary().unwrap();
+    filled_store(&store);
+    let anna = store.participants().unwrap().into_iter().find(|p| p.family_name == "Vries").unwrap();
+    let mut t = Trajectory::new(anna.id, now());
+    t.history.push(StatusChange {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+        from: meedoen::domain::Status::Active,
+        to: meedoen::domain::Status::Closed,
+        reason: ExitOutcome::Moved.code().to_string(),
+        coach: "Sanne".into(),
+    });
+    t.closing = Some(Closing {
+        end_date: chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+        outcome: ExitOutcome::Moved,
+        advice: "Nieuwe gemeente informeren".into(),
+    });
+    store.save_status_change(&anna, &t).unwrap();
+    let mut app = app_on(store, Lang::Nl);
+    open_person(&mut app, "vries");
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("· verhuisd"), "{s}");
+    assert!(!s.contains("moved"), "{s}");
+}

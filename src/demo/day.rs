@@ -112,7 +112,7 @@ pub fn generate(
                 id: RecordId(uuid::Uuid::from_bytes(rng.random())),
                 participant: p.id,
                 partner_kind: kind,
-                partner: format!("{} Oosterveld", kind.code().replace('_', " ")),
+                partner: partner_name(kind).to_string(),
                 purpose: "Ondersteuning bij een stap uit het plan".into(),
                 date,
                 status: *ReferralStatus::ALL.choose(&mut rng).unwrap_or(&ReferralStatus::Referred),
@@ -191,5 +191,22 @@ fn esf_exit(id: crate::domain::ParticipantId, outcome: ExitOutcome) -> crate::do
         in_education: yn(if school { 0.95 } else { 0.05 }),
         qualification: yn(if school { 0.3 } else { 0.08 }),
         employed: yn(if work { 0.95 } else { 0.03 }),
+    }
+}
+
+/// A Dutch organisation of each kind, as a coach would write it.
+fn partner_name(kind: PartnerKind) -> &'static str {
+    match kind {
+        PartnerKind::ServiceDesk => "Loket Oosterveld",
+        PartnerKind::DebtCounselling => "Schuldhulpverlening Oosterveld",
+        PartnerKind::GeneralPractitioner => "Huisartsenpraktijk De Linde",
+        PartnerKind::LanguageClasses => "Taalhuis Oosterveld",
+        PartnerKind::SocialSupport => "Wmo-loket Oosterveld",
+        PartnerKind::HealthInsuranceCare => "Zorgkantoor Oost",
+        PartnerKind::Welfare => "Welzijn Oosterveld",
+        PartnerKind::Library => "Bibliotheek Oosterveld",
+        PartnerKind::Volunteering => "Vrijwilligerscentrale Oosterveld",
+        PartnerKind::LabourMarket => "Werkplein Oosterveld",
+        PartnerKind::Other => "Buurthuis De Kroon",
     }
 }

@@ -312,3 +312,64 @@ fn every_field_and_section_of_the_export_has_a_label_in_dutch_and_english() {
     }
     assert!(missing.is_empty(), "no label: {missing:?}");
 }
+
+/// The readable export in Dutch holds no English code where a value stands: no `snake_case`
+/// code, and no code of a coded value (an outcome, a channel, a status, ...) whose Dutch word
+/// differs from it ("moved" for "verhuisd").
+#[test]
+fn the_dutch_readable_export_shows_no_english_codes() {
+    let store = Store::temporary().unwrap();
+    let now = Utc::now();
+    crate::demo::fill(&store, 60, 5, now.date_naive(), now).unwrap();
+    made_for_the_test(&store, now);
+    let nl: toml::Table = toml::from_str(include_str!("../../assets/i18n/nl.toml")).unwrap();
+    let mut codes = std::collections::BTreeSet::new();
+    for table in [
+        "channel",
+        "initiative",
+        "reached",
+        "signal_kind",
+        "signal_status",
+        "referral_status",
+        "partner",
+        "outcome",
+        "status",
+        "goal_status",
+        "gender",
+        "mark",
+        "recurrence",
+        "area",
+        "enrolment",
+        "access_action",
+        "privacy",
+        "esf_labour",
+        "esf_education",
+        "esf_yes_no",
+        "record_kind",
+        "record",
+    ] {
+        let Some(toml::Value::Table(t)) = nl.get(table) else { panic!("no table {table}") };
+        for (code, word) in t {
+            if word.as_str().is_some_and(|w| !w.eq_ignore_ascii_case(code)) {
+                codes.insert(code.clone());
+            }
+        }
+    }
+    let strings = crate::i18n::Strings::new(crate::i18n::Lang::Nl);
+    let mut found = Vec::new();
+    for p in store.participants().unwrap() {
+        let export = crate::export_person::build(&store, &p, "Test", now).unwrap();
+        let text = crate::export_person::text(&export, &strings).unwrap();
+        for line in text.lines() {
+            let Some((label, value)) = line.split_once(": ") else { continue };
+            let value = value.trim();
+            let snake = value.contains('_') && value.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            if snake || codes.contains(value) {
+                found.push(format!("{}: {value}", label.trim()));
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    assert!(found.is_empty(), "English codes in the Dutch export: {found:?}");
+}
