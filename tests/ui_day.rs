@@ -406,3 +406,67 @@ fn the_close_form_shows_its_long_labels_whole_at_80_columns() {
     let s = screen(&app, 80, 24);
     assert!(s.contains("Volgt onderwijs of scholing"), "{s}");
 }
+
+/// A coach with 11 appointments today sees all of them: at 80x24 a window over the day that
+/// follows the cursor, with a line saying how many are above and below; on a taller screen all
+/// at once. The cursor starts on the next appointment still to come, shows "3 van 11", and
+/// `Home` / `End` go to the first and last line.
+#[test]
+fn every_appointment_of_a_full_day_can_be_seen_and_the_cursor_stays_in_sight() {
+    use meedoen::domain::contact::{Appointment, RecordId};
+    let store = meedoen::store::Store::temporary().unwrap();
+    filled_store(&store);
+    let sanne: Vec<_> =
+        store.participants().unwrap().into_iter().filter(|p| p.coach == "Sanne" && p.status.is_open()).collect();
+    let times = ["08:30", "09:00", "10:00", "10:30", "11:00", "11:30", "13:00", "13:30", "14:00", "15:00", "15:30"];
+    for (i, t) in times.iter().enumerate() {
+        let at = chrono::NaiveDateTime::parse_from_str(&format!("2026-11-24 {t}"), "%Y-%m-%d %H:%M").unwrap();
+        store
+            .save_appointment(&Appointment {
+                id: RecordId::new_random(),
+                participant: sanne[i % sanne.len()].id,
+                at,
+                place: format!("kamer {}", i + 1),
+                note: String::new(),
+                coach: "Sanne".into(),
+                created_at: now(),
+            })
+            .unwrap();
+    }
+    let mut app = meedoen::ui::app::App::new(
+        store,
+        meedoen::i18n::Strings::new(meedoen::i18n::Lang::Nl),
+        meedoen::ui::theme::Theme { color: false },
+        "Sanne".into(),
+        today(),
+        Box::new(now),
+    )
+    .unwrap();
+    // The next appointment still to come, by the clock (09:30 in the test's time).
+    let clock = now().with_timezone(&chrono::Local).format("%H:%M").to_string();
+    let next = times.iter().position(|t| **t >= *clock.as_str()).unwrap_or(0) + 1;
+    let text = screen(&app, 80, 24);
+    assert!(text.contains(&format!("Vandaag 24-11-2026 · {next} van 11")), "{text}");
+    assert!(text.contains("meer: ↓") || text.contains("later: ↑ ↓"), "a line says more follow: {text}");
+    assert!(!text.contains("15:30"), "{text}");
+    // Down to the last appointment: it comes into sight, with the count above.
+    for _ in next..11 {
+        press(&mut app, KeyCode::Down);
+    }
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("15:30  afspraak") && text.contains("· 11 van 11"), "{text}");
+    assert!(text.contains("eerder: ↑"), "{text}");
+    press(&mut app, KeyCode::Home);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("08:30  afspraak") && text.contains("· 1 van 11"), "{text}");
+    press(&mut app, KeyCode::End);
+    let text = screen(&app, 80, 24);
+    let attention = app.start.rows.len() - 11;
+    assert!(text.contains(&format!("· {attention} van {attention}")), "{text}");
+    // A taller terminal shows the whole day.
+    let text = screen(&app, 100, 40);
+    for t in times {
+        assert!(text.contains(&format!("{t}  afspraak")), "{t}: {text}");
+    }
+    assert!(!text.contains("meer: ↓") && !text.contains("eerder: ↑"), "{text}");
+}

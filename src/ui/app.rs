@@ -32,6 +32,9 @@ pub struct App {
     pub modules: super::modules_data::ModuleData,
     /// The start screen as last computed (at start and after every save).
     pub start: super::start_data::Today,
+    /// The day the start screen's cursor was last put on its first row (see
+    /// `screens::start::first_row`): once a day, then it stays where the coach moves it.
+    pub(super) start_placed: Option<NaiveDate>,
     /// Days of the last contact per participant, for the list (read when the list first opens).
     pub contact_summaries: Option<std::collections::HashMap<ParticipantId, crate::store::ContactSummary>>,
     /// The start screen shows the whole team rather than the coach's own caseload.
@@ -106,6 +109,7 @@ impl App {
             caseload,
             modules,
             start: Default::default(),
+            start_placed: None,
             contact_summaries: None,
             team: false,
             layers: Stack::new(start),

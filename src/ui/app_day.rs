@@ -192,8 +192,14 @@ impl App {
         if let Some(e) = failed {
             self.flash = Some((self.error_text(&e), true));
         }
+        let new_day = self.start_placed != Some(today);
+        let place = new_day.then(|| {
+            let now = (self.clock)().with_timezone(&chrono::Local).time();
+            super::screens::start::first_row(&self.start.rows, now)
+        });
         if let Some(Screen::Start(s)) = self.layers.screens_mut().next() {
-            s.selected = s.selected.min(self.start.rows.len().saturating_sub(1));
+            s.selected = place.unwrap_or(s.selected).min(self.start.rows.len().saturating_sub(1));
+            self.start_placed = Some(today);
         }
     }
 

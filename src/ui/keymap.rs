@@ -249,6 +249,8 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Start, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::Start, &[code(KeyCode::PageUp)], A::PageUp, "key.page_up", false),
     b(C::Start, &[code(KeyCode::PageDown)], A::PageDown, "key.page_down", false),
+    b(C::Start, &[code(KeyCode::Home)], A::First, "key.first", false),
+    b(C::Start, &[code(KeyCode::End)], A::Last, "key.last", false),
     // Participant list
     b(C::List, &[k('/')], A::OpenSearch, "key.search", true),
     b(C::List, &[code(KeyCode::Enter)], A::Open, "key.open", true),

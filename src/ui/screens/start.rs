@@ -66,13 +66,17 @@ impl StartState {
                 Span::raw(s.fill("start.conflicts_open", &[("n", &t.conflicts.to_string())])),
             ]));
         }
-        let [head_area, today_area, list_area] =
-            Layout::vertical([Constraint::Length(3), Constraint::Length(today_height(t)), Constraint::Min(0)])
-                .areas(area);
+        let [head_area, today_area, list_area] = Layout::vertical([
+            Constraint::Length(3),
+            Constraint::Length(today_height(t, area.height)),
+            Constraint::Min(0),
+        ])
+        .areas(area);
         frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), head_area);
 
-        // Today: appointments and module sessions in time order.
-        let mut today_lines: Vec<(u32, Line)> = Vec::new();
+        // Today: appointments and module sessions in time order (the row index of an
+        // appointment, to keep the cursor in sight).
+        let mut today_lines: Vec<(u32, Option<usize>, Line)> = Vec::new();
         for (i, r) in rows.iter().enumerate() {
             if let StartRow::Appointment { participant, at, place } = r {
                 let name = caseload.by_id(*participant).map(|p| p.listed_name()).unwrap_or_default();
@@ -81,6 +85,7 @@ impl StartState {
                     + at.format("%M").to_string().parse::<u32>().unwrap_or(0);
                 today_lines.push((
                     minute,
+                    Some(i),
                     Line::from(Span::styled(
                         format!("  {}  {}  {name} · {place}", at.format("%H:%M"), s.get("start.appointment")),
                         style,
@@ -101,24 +106,49 @@ impl StartState {
                 x.capacity,
                 s.get("start.expected")
             );
-            today_lines.push((u32::from(x.start_minute), Line::from(Span::styled(text, ui.theme.dim()))));
+            today_lines.push((u32::from(x.start_minute), None, Line::from(Span::styled(text, ui.theme.dim()))));
         }
-        today_lines.sort_by_key(|(m, _)| *m);
-        let mut lines = vec![Line::from(Span::styled(
-            format!("── {} {}", s.get("start.today"), format_date(t.date)),
-            ui.theme.title(),
-        ))];
+        today_lines.sort_by_key(|(m, _, _)| *m);
+        let first = rows.iter().position(|r| matches!(r, StartRow::Attention(_))).unwrap_or(rows.len());
+        // "── Vandaag 07-12-2026 · 3 van 11" while the cursor is on an appointment.
+        let mut title = format!("── {} {}", s.get("start.today"), format_date(t.date));
+        if self.selected < first {
+            let (at, of) = ((self.selected + 1).to_string(), first.to_string());
+            title.push_str(&format!(" · {}", s.fill("start.position", &[("n", &at), ("of", &of)])));
+        }
+        let mut lines = vec![Line::from(Span::styled(title, ui.theme.title()))];
         if today_lines.is_empty() {
             lines.push(Line::from(Span::styled(format!("  {}", s.get("start.nothing_today")), ui.theme.dim())));
         }
-        lines.extend(today_lines.into_iter().map(|(_, l)| l));
+        // More than fit: a window that keeps the selected appointment in sight, and a line
+        // saying how many are above and below it.
+        let room = usize::from(today_area.height.saturating_sub(2));
+        let total = today_lines.len();
+        if total > room && room >= 2 {
+            let window = room - 1;
+            let at = today_lines.iter().position(|(_, i, _)| *i == Some(self.selected)).unwrap_or(0);
+            let offset = super::scroll_offset(at, window).min(total - window);
+            let (before, after) = (offset, total - offset - window);
+            lines.extend(today_lines.into_iter().skip(offset).take(window).map(|(_, _, l)| l));
+            let more = match (before, after) {
+                (0, a) => s.fill("start.more_below", &[("n", &a.to_string())]),
+                (b, 0) => s.fill("start.more_above", &[("n", &b.to_string())]),
+                (b, a) => s.fill("start.more_both", &[("above", &b.to_string()), ("below", &a.to_string())]),
+            };
+            lines.push(Line::from(Span::styled(format!("  {more}"), ui.theme.dim())));
+        } else {
+            lines.extend(today_lines.into_iter().map(|(_, _, l)| l));
+        }
         frame.render_widget(Paragraph::new(lines), today_area);
 
-        // Attention, most urgent first.
-        let first = rows.iter().position(|r| matches!(r, StartRow::Attention(_))).unwrap_or(rows.len());
+        // Attention, most urgent first ("· 3 van 58" while the cursor is in it).
         let n = rows.len() - first;
-        let mut lines =
-            vec![Line::from(Span::styled(s.fill("start.attention_list", &[("n", &n.to_string())]), ui.theme.title()))];
+        let mut title = s.fill("start.attention_list", &[("n", &n.to_string())]);
+        if self.selected >= first && n > 0 {
+            let (at, of) = ((self.selected - first + 1).to_string(), n.to_string());
+            title.push_str(&format!(" · {}", s.fill("start.position", &[("n", &at), ("of", &of)])));
+        }
+        let mut lines = vec![Line::from(Span::styled(title, ui.theme.title()))];
         let height = list_area.height.saturating_sub(1) as usize;
         let sel = self.selected.saturating_sub(first);
         let offset = if self.selected >= first { super::scroll_offset(sel, height) } else { 0 };
@@ -153,9 +183,24 @@ impl StartState {
     }
 }
 
-fn today_height(t: &Today) -> u16 {
+/// The rows of the "Vandaag" block: its title, the lines of the day and a blank line. Every line
+/// where they fit; else at least 8 lines (or half the screen below the head on a taller one),
+/// more where the attention list leaves room.
+fn today_height(t: &Today, height: u16) -> u16 {
     let appointments = t.rows.iter().filter(|r| matches!(r, StartRow::Appointment { .. })).count();
-    (1 + (appointments + t.sessions.len()).max(1)).min(9) as u16 + 1
+    let attention = t.rows.len() - appointments;
+    let wanted = 1 + (appointments + t.sessions.len()).max(1);
+    let below_head = usize::from(height.saturating_sub(3));
+    let most = (below_head / 2).max(9).max(below_head.saturating_sub(attention.max(1) + 2));
+    u16::try_from(wanted.min(most)).unwrap_or(9) + 1
+}
+
+/// Where the cursor starts on a new day: on the next appointment still to come (the coach gets
+/// ready for it), else on the most urgent line of the attention list (what needs doing next once
+/// the day's conversations are behind).
+pub fn first_row(rows: &[StartRow], now: chrono::NaiveTime) -> usize {
+    let coming = rows.iter().position(|r| matches!(r, StartRow::Appointment { at, .. } if at.time() >= now));
+    coming.or_else(|| rows.iter().position(|r| matches!(r, StartRow::Attention(_)))).unwrap_or(0)
 }
 
 impl Default for StartState {
@@ -210,6 +255,12 @@ impl StartState {
             },
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
                 return if self.update(action, ctx.start.rows.len()) { Outcome::done() } else { Outcome::Unchanged };
+            }
+            Action::First | Action::Last => {
+                let to = if action == Action::First { 0 } else { ctx.start.rows.len().saturating_sub(1) };
+                let moved = to != self.selected;
+                self.selected = to;
+                return if moved { Outcome::done() } else { Outcome::Unchanged };
             }
             _ => return Outcome::Ignored,
         };
