@@ -276,3 +276,36 @@ fn module_screens_at_80x24() {
         let _ = screen(&app, w, h);
     }
 }
+
+/// A wrong "aanwezig" on a session still to come is taken away with Backspace, and then the
+/// "afgemeld" marks save. A session with only "afgemeld" marks does not look held (no ✓ in the
+/// week view): it says how many called off.
+#[test]
+fn a_mark_given_by_mistake_is_cleared_and_only_excused_marks_do_not_look_held() {
+    let mut app = fresh();
+    open_person(&mut app, "ozturk");
+    press(&mut app, KeyCode::Char('m'));
+    type_text(&mut app, "stress");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('w'));
+    while !matches!(app.screen(), Screen::Week(w) if w.selected_row(&app.modules, today()).is_some_and(|r| app.modules.module(r.module).unwrap().name == "Omgaan met stress"))
+    {
+        assert!(press(&mut app, KeyCode::Down));
+    }
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('p'));
+    app.handle_key(ctrl('s'));
+    assert!(flash(&app).contains("pas vanaf de dag van de bijeenkomst"), "{}", flash(&app));
+    // Back onto Fatma, clear the wrong mark, and mark her as called off.
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Backspace);
+    assert!(screen(&app, 80, 24).contains("› Öztürk, Fatma                        ·"), "{}", screen(&app, 80, 24));
+    press(&mut app, KeyCode::Char('x'));
+    app.handle_key(ctrl('s'));
+    assert!(matches!(app.screen(), Screen::Week(_)), "saved: {}", flash(&app));
+    let line = screen(&app, 80, 24).lines().find(|l| l.contains("Omgaan met stress")).unwrap().to_string();
+    assert!(!line.contains('✓') && line.contains("1 afgemeld"), "{line}");
+}

@@ -103,6 +103,8 @@ pub enum Action {
     MarkPresent,
     MarkAbsent,
     MarkExcused,
+    /// Takes a roster mark away again.
+    ClearMark,
     Enrol,
     StopEnrolment,
     LogContact,
@@ -345,6 +347,7 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Roster, &[k('p')], A::MarkPresent, "key.present", true),
     b(C::Roster, &[k('a')], A::MarkAbsent, "key.absent", true),
     b(C::Roster, &[k('x')], A::MarkExcused, "key.excused", true),
+    b(C::Roster, &[code(KeyCode::Backspace), code(KeyCode::Delete), k('-')], A::ClearMark, "key.clear_mark", true),
     b(C::Roster, &[ctrl('s')], A::Save, "key.save", true),
     b(C::Roster, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::Roster, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),

@@ -53,6 +53,20 @@ impl ModuleData {
         self.attendance.iter().find(|a| a.module == m && a.date == date)
     }
 
+    /// How a session's marks read in a list: " ✓" once attendance was taken (someone marked
+    /// present or absent), " · 2 afgemeld" when only people who called off are marked (the
+    /// session has not been held yet), else nothing.
+    pub fn session_mark(&self, m: ModuleId, date: NaiveDate, strings: &crate::i18n::Strings) -> String {
+        let Some(a) = self.attendance_of(m, date) else { return String::new() };
+        if a.marks.iter().any(|(_, mark)| *mark != crate::domain::module::Mark::Excused) {
+            return " ✓".into();
+        }
+        match a.marks.len() {
+            0 => String::new(),
+            n => format!(" · {}", strings.fill("roster.only_excused", &[("n", &n.to_string())])),
+        }
+    }
+
     pub fn enrolment(&self, id: crate::domain::module::EnrolmentId) -> Option<&Enrolment> {
         self.enrolments.iter().find(|e| e.id == id)
     }

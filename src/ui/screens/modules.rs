@@ -187,7 +187,7 @@ impl ModuleState {
             let what = match (&x.topic, &x.skip) {
                 (Some(t), _) => {
                     let n = sched.rosters.get(&x.date).map_or(0, Vec::len);
-                    let done = if data.attendance_of(m.id, x.date).is_some() { " ✓" } else { "" };
+                    let done = data.session_mark(m.id, x.date, s);
                     format!("{} {t}/{}  {n}/{}{done}", s.get("modules.topic"), m.cycle(), m.capacity)
                 }
                 (None, Some(Skip::Holiday(h))) => format!("— {h}"),

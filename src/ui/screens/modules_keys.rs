@@ -80,9 +80,14 @@ impl RosterState {
             }
             Some(Action::Back) => Outcome::one(Effect::PopScreen),
             Some(Action::Save) => Outcome::one(Effect::SaveRoster),
-            Some(a @ (Action::Up | Action::Down | Action::MarkPresent | Action::MarkAbsent | Action::MarkExcused)) => {
-                moved(self.update(a))
-            }
+            Some(
+                a @ (Action::Up
+                | Action::Down
+                | Action::MarkPresent
+                | Action::MarkAbsent
+                | Action::MarkExcused
+                | Action::ClearMark),
+            ) => moved(self.update(a)),
             _ => Outcome::Ignored,
         }
     }

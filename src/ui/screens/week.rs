@@ -119,17 +119,20 @@ impl WeekState {
                 continue;
             };
             let fill = data.schedule(m, today).rosters.get(&r.date).map_or(0, Vec::len);
-            let done = if data.attendance_of(m.id, r.date).is_some() { " ✓" } else { "" };
-            let title: String = m.topic_title(r.topic).chars().take(18).collect();
-            let text = format!(
-                "  {}  {:<28} {} {}/{} {title:<18} {fill}/{}{done}",
+            let done = data.session_mark(m.id, r.date, ui.strings);
+            // The topic's title gets the room the rest of the line leaves, cut with "…".
+            let name = super::fit(&m.name, 28);
+            let head = format!(
+                "  {}  {name:<28} {} {}/{} ",
                 time_label(m.start_minute),
-                m.name.chars().take(28).collect::<String>(),
                 s.get("modules.topic_short"),
                 r.topic,
-                m.cycle(),
-                m.capacity
+                m.cycle()
             );
+            let tail = format!(" {fill}/{}{done}", m.capacity);
+            let room = usize::from(body.width).saturating_sub(head.chars().count() + tail.chars().count()).max(8);
+            let title = super::fit(m.topic_title(r.topic), room);
+            let text = format!("{head}{title:<room$}{tail}");
             if i == self.selected {
                 selected_line = lines.len();
             }
@@ -182,6 +185,13 @@ impl RosterState {
             Action::MarkPresent => Mark::Present,
             Action::MarkAbsent => Mark::Absent,
             Action::MarkExcused => Mark::Excused,
+            // A mark given by mistake is taken away (the cursor stays on the person).
+            Action::ClearMark => {
+                let Some(row) = self.rows.get_mut(self.selected) else { return false };
+                let had = row.1.take().is_some();
+                self.dirty |= had;
+                return had;
+            }
             _ => return false,
         };
         let Some(row) = self.rows.get_mut(self.selected) else {
