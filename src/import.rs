@@ -101,13 +101,11 @@ impl ImportReport {
     }
 }
 
+use crate::domain::participant::identity;
+
+/// A column header as compared: folded, spaces collapsed.
 fn key(name: &str) -> String {
     fold(name.trim()).split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Same person: same folded given names, family name and date of birth.
-fn identity(given: &str, family: &str, birth: Option<NaiveDate>) -> (String, String, Option<NaiveDate>) {
-    (key(given), key(family), birth)
 }
 
 /// Reads the CSV in `bytes` and adds the good rows to `store` in one transaction.

@@ -400,3 +400,40 @@ fn a_date_and_a_time_are_written_out_when_their_field_is_left() {
     press(&mut app, KeyCode::Tab);
     assert!(screen(&app, 80, 24).contains("01-12-2026x"), "kept as typed when it is not a date");
 }
+
+/// An intake of someone already in the caseload (the same names and date of birth, typed in
+/// another case and without the accents) asks first and names the person there: `n` goes back
+/// to the form, `o` opens the one already there (nothing new saved), `j` registers anyway.
+#[test]
+fn an_intake_of_someone_already_there_asks_first_and_can_open_them_instead() {
+    let intake = |app: &mut App| {
+        press(app, KeyCode::Char('n'));
+        type_text(app, "fatma");
+        press(app, KeyCode::Tab);
+        press(app, KeyCode::Tab);
+        type_text(app, "OZTURK");
+        press(app, KeyCode::Tab);
+        type_text(app, "4-5-1966");
+        app.handle_key(ctrl('s'));
+    };
+    let mut app = app();
+    let before = app.caseload.people().len();
+    intake(&mut app);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Öztürk, Fatma (1001, geboren 04-05-1966"), "{text}");
+    let words = text.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("staat al in de caseload"), "{text}");
+    assert!(words.contains("o: Öztürk, Fatma openen"), "{text}");
+    press(&mut app, KeyCode::Char('n'));
+    assert!(matches!(app.screen(), meedoen::ui::app::Screen::Form(_)), "back on the form");
+    app.handle_key(ctrl('s'));
+    press(&mut app, KeyCode::Char('o'));
+    assert_eq!(participant_on_screen(&app), "Öztürk, Fatma");
+    assert_eq!(app.caseload.people().len(), before, "nothing new saved");
+    assert!(app.store.drafts().unwrap().is_empty(), "the intake typed is dropped");
+    // Registered anyway, when the coach says so.
+    press(&mut app, KeyCode::Esc);
+    intake(&mut app);
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.caseload.people().len(), before + 1);
+}

@@ -218,6 +218,22 @@ pub fn coach_key(name: &str) -> String {
     name.trim().to_ascii_lowercase()
 }
 
+/// Who a person is for a duplicate check (at intake and import): their given names and family
+/// name folded (letter case, accents and the Unicode form they were typed in ignored, spaces
+/// collapsed) and their date of birth.
+pub fn identity(given: &str, family: &str, born: Option<NaiveDate>) -> (String, String, Option<NaiveDate>) {
+    use unicode_normalization::UnicodeNormalization;
+    let key = |name: &str| {
+        let composed: String = name.trim().nfc().collect();
+        let folded: String = super::fold::fold(&composed)
+            .chars()
+            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+            .collect();
+        folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    (key(given), key(family), born)
+}
+
 /// A participant number as written in files and exports; empty for a person still waiting for
 /// one (number 0: registered on a team's device before it had a confirmed number), never "0000".
 pub fn format_number(n: u32) -> String {
@@ -232,6 +248,17 @@ pub fn shown_number(n: u32, pending: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_same_person_is_known_whatever_case_accents_or_unicode_form() {
+        let born = chrono::NaiveDate::from_ymd_opt(1966, 5, 4);
+        let a = super::identity("Fatma", "Öztürk", born);
+        assert_eq!(a, super::identity("  fatma ", "OZTURK", born));
+        // "Ö" typed as O + combining diaeresis (as some keyboards and copied text give it).
+        assert_eq!(a, super::identity("Fatma", "O\u{308}ztu\u{308}rk", born));
+        assert_ne!(a, super::identity("Fatma", "Öztürk", chrono::NaiveDate::from_ymd_opt(1966, 5, 5)));
+        assert_ne!(a, super::identity("Fatima", "Öztürk", born));
+    }
+
     #[test]
     fn a_number_still_pending_is_never_shown_as_zero() {
         assert_eq!(super::format_number(1001), "1001");

@@ -60,6 +60,27 @@ impl App {
             self.flash = Some((self.strings.get("form.fix_fields").to_string(), true));
             return;
         }
+        // A new person who is in the caseload already (same names and date of birth): asked
+        // first, naming the one there, who can be opened instead.
+        if existing.is_none() && !self.intake_duplicate_ok {
+            let id = crate::domain::participant::identity(&p.given_names, &p.family_name, p.date_of_birth);
+            let same =
+                self.caseload.people().iter().find(|x| {
+                    crate::domain::participant::identity(&x.given_names, &x.family_name, x.date_of_birth) == id
+                });
+            if let Some(x) = same {
+                let born = x.date_of_birth.map(crate::domain::validate::format_date).unwrap_or_default();
+                let number =
+                    crate::domain::participant::shown_number(x.number, self.strings.get("participant.number_pending"));
+                let message = self.strings.fill(
+                    "form.duplicate",
+                    &[("name", &x.listed_name()), ("number", &number), ("born", &born), ("coach", &x.coach)],
+                );
+                let kind = super::layer::ConfirmKind::DuplicateIntake(x.id);
+                self.apply(vec![super::layer::Effect::Confirm { kind, message }]);
+                return;
+            }
+        }
         let draft_key = f.draft_key.clone();
         let action = match &before {
             Some(old) => AccessAction::Changed(crate::domain::privacy::changed_fields(old, &p)),

@@ -117,6 +117,11 @@ impl App {
             Effect::Enrol(participant, module) => self.enrol(participant, module),
             Effect::KeepDraft => self.keep_draft(),
             Effect::SaveForm => self.save_form(),
+            Effect::SaveIntakeAnyway => {
+                self.intake_duplicate_ok = true;
+                self.save_form();
+                self.intake_duplicate_ok = false;
+            }
             Effect::SaveAssessmentDraft(draft) => {
                 let res = self.store.save_assessment_draft(&draft);
                 self.report(res);

@@ -103,6 +103,8 @@ pub enum Action {
     MarkPresent,
     MarkAbsent,
     MarkExcused,
+    /// Opens the participant a question is about instead (a duplicate at intake).
+    OpenExisting,
     /// Takes a roster mark away again.
     ClearMark,
     Enrol,
@@ -232,6 +234,7 @@ pub const BINDINGS: &[Binding] = &[
     // Popups
     b(C::Confirm, &[k('j'), k('y')], A::Yes, "key.yes", true),
     b(C::Confirm, &[k('n'), code(KeyCode::Esc)], A::No, "key.no", true),
+    b(C::Confirm, &[k('o')], A::OpenExisting, "key.open_existing", false),
     b(C::DraftOffer, &[code(KeyCode::Enter)], A::Yes, "key.draft_continue", true),
     b(C::DraftOffer, &[k('d')], A::Discard, "key.draft_discard", true),
     b(C::DraftOffer, &[code(KeyCode::Esc)], A::Later, "key.draft_later", true),

@@ -85,6 +85,9 @@ pub enum ConfirmKind {
     DiscardAssessment,
     DiscardRoster,
     StopEnrolment(crate::domain::module::EnrolmentId),
+    /// A new participant who looks like one already in the caseload (same names and date of
+    /// birth): yes saves them anyway, `o` opens the one already there instead.
+    DuplicateIntake(ParticipantId),
 }
 
 /// What changed in the data, so the executor knows what to derive again.
@@ -198,6 +201,9 @@ pub enum Effect {
     KeepDraft,
     /// Saves the form on top as what it is (its `FormKind`).
     SaveForm,
+    /// Saves the intake on top although someone with the same names and date of birth is in
+    /// the caseload (the coach said so).
+    SaveIntakeAnyway,
     SaveAssessmentDraft(Box<AssessmentDraft>),
     /// Saves the conversation on top; then opens a goal from its wish when asked.
     SaveAssessment {
@@ -252,6 +258,7 @@ impl std::fmt::Debug for Effect {
             Effect::Enrol(p, m) => write!(f, "Enrol({p:?}, {m:?})"),
             Effect::KeepDraft => f.write_str("KeepDraft"),
             Effect::SaveForm => f.write_str("SaveForm"),
+            Effect::SaveIntakeAnyway => f.write_str("SaveIntakeAnyway"),
             Effect::SaveAssessmentDraft(d) => write!(f, "SaveAssessmentDraft({:?})", d.assessment.participant),
             Effect::SaveAssessment { then_goal } => write!(f, "SaveAssessment {{ then_goal: {then_goal} }}"),
         }

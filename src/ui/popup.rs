@@ -59,7 +59,13 @@ impl Popup {
                 ConfirmKind::DiscardAssessment => Effect::DiscardAssessment,
                 ConfirmKind::DiscardRoster => Effect::PopScreen,
                 ConfirmKind::StopEnrolment(id) => Effect::StopEnrolment(id),
+                ConfirmKind::DuplicateIntake(_) => Effect::SaveIntakeAnyway,
             }]),
+            // The person already there is opened instead; the intake typed is dropped.
+            (Popup::Confirm { kind: ConfirmKind::DuplicateIntake(existing), .. }, Some(Action::OpenExisting)) => {
+                let open = Effect::Open { participant: *existing, tab: None };
+                close_then(vec![Effect::DiscardForm, open])
+            }
             (Popup::DraftOffer { key, draft, .. }, Some(Action::Yes)) => {
                 close_then(vec![Effect::ResumeDraft(key.clone(), Box::new(draft.clone()))])
             }

@@ -216,8 +216,12 @@ fn render_popup(frame: &mut Frame, area: Rect, ui: &Ui, app: &App, popup: &Popup
         .max(footer.iter().map(|s| s.width()).sum())
         .max(title.chars().count() + 4) as u16
         + 4;
-    let height = lines.len() as u16 + 4;
-    let rect = centered(area, width.min(area.width.saturating_sub(2)).max(10), height);
+    let width = width.min(area.width.saturating_sub(2)).max(10);
+    // A long message wraps: the window grows to hold every line of it.
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let wrapped: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let height = u16::try_from(wrapped).unwrap_or(u16::MAX).saturating_add(4);
+    let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(format!(" {title} "), ui.theme.title()));
     let inner = block.inner(rect);
