@@ -58,7 +58,7 @@ pub fn generate(
                 id: RecordId(uuid::Uuid::from_bytes(rng.random())),
                 participant: p.id,
                 at: day.and_time(time(rng.random_range(9..17), [0, 15, 30, 45][rng.random_range(0..4)])),
-                channel: *Channel::ALL.choose(&mut rng).unwrap_or(&Channel::HomeVisit),
+                channel: *DEMO_CHANNELS.choose(&mut rng).unwrap_or(&Channel::HomeVisit),
                 initiative: if rng.random_bool(0.8) { Initiative::Coach } else { Initiative::Participant },
                 minutes: [10, 30, 45, 60, 90][rng.random_range(0..5)],
                 reached,
@@ -105,7 +105,7 @@ pub fn generate(
             });
         }
         if p.status != Status::Referred && rng.random_bool(0.25) {
-            let kind = *PartnerKind::ALL.choose(&mut rng).unwrap_or(&PartnerKind::Other);
+            let kind = *DEMO_PARTNERS.choose(&mut rng).unwrap_or(&PartnerKind::Other);
             let consent = rng.random_bool(0.85);
             let date = start + Duration::days(rng.random_range(0..((end - start).num_days().max(1))));
             referrals.push(PartnerReferral {
@@ -207,6 +207,36 @@ fn partner_name(kind: PartnerKind) -> &'static str {
         PartnerKind::Library => "Bibliotheek Oosterveld",
         PartnerKind::Volunteering => "Vrijwilligerscentrale Oosterveld",
         PartnerKind::LabourMarket => "Werkplein Oosterveld",
+        PartnerKind::MentalHealth => "GGZ Oost",
+        PartnerKind::AddictionCare => "Tactus Oosterveld",
+        PartnerKind::SocialWork => "Maatschappelijk werk Oosterveld",
+        PartnerKind::NeighbourhoodTeam => "Wijkteam Oosterveld-Noord",
         PartnerKind::Other => "Buurthuis De Kroon",
     }
 }
+
+/// The channels and partner kinds the demo draws from (those of its first version, so a seed
+/// keeps giving the same caseload when the lists grow).
+const DEMO_CHANNELS: [Channel; 8] = [
+    Channel::HomeVisit,
+    Channel::Office,
+    Channel::Phone,
+    Channel::Text,
+    Channel::Video,
+    Channel::Outdoors,
+    Channel::NeighbourhoodCentre,
+    Channel::Other,
+];
+const DEMO_PARTNERS: [PartnerKind; 11] = [
+    PartnerKind::ServiceDesk,
+    PartnerKind::DebtCounselling,
+    PartnerKind::GeneralPractitioner,
+    PartnerKind::LanguageClasses,
+    PartnerKind::SocialSupport,
+    PartnerKind::HealthInsuranceCare,
+    PartnerKind::Welfare,
+    PartnerKind::Library,
+    PartnerKind::Volunteering,
+    PartnerKind::LabourMarket,
+    PartnerKind::Other,
+];

@@ -16,15 +16,21 @@ pub enum Channel {
     Outdoors,
     NeighbourhoodCentre,
     Other,
+    // Added later: stored by their place in this list, so new ones go at the end.
+    Email,
+    Letter,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 8] = [
+    /// In the order the form offers them.
+    pub const ALL: [Channel; 10] = [
         Channel::HomeVisit,
         Channel::Office,
         Channel::Phone,
         Channel::Text,
         Channel::Video,
+        Channel::Email,
+        Channel::Letter,
         Channel::Outdoors,
         Channel::NeighbourhoodCentre,
         Channel::Other,
@@ -39,6 +45,8 @@ impl Channel {
             Channel::Outdoors => "outdoors",
             Channel::NeighbourhoodCentre => "neighbourhood_centre",
             Channel::Other => "other",
+            Channel::Email => "email",
+            Channel::Letter => "letter",
         }
     }
     pub fn parse(s: &str) -> Option<Channel> {
@@ -147,6 +155,20 @@ pub fn appointment_missing_contact(a: &Appointment, contacts: &[Contact], today:
 
 #[cfg(test)]
 mod tests {
+    /// Channels are stored by their place in the type: the ones added later (e-mail, letter)
+    /// come after the first eight, so every contact saved before reads as it was.
+    #[test]
+    fn channels_added_later_keep_the_stored_place_of_the_first_ones() {
+        let stored = |c: super::Channel| bincode::serde::encode_to_vec(c, bincode::config::standard()).unwrap();
+        assert_eq!(stored(super::Channel::HomeVisit), [0]);
+        assert_eq!(stored(super::Channel::Other), [7]);
+        assert_eq!(stored(super::Channel::Email), [8]);
+        assert_eq!(stored(super::Channel::Letter), [9]);
+        for c in super::Channel::ALL {
+            assert_eq!(super::Channel::parse(c.code()), Some(c));
+        }
+    }
+
     use super::*;
 
     fn at(m: u32, d: u32) -> NaiveDateTime {

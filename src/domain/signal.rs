@@ -105,10 +105,16 @@ pub enum PartnerKind {
     Volunteering,
     LabourMarket,
     Other,
+    // Added later: stored by their place in this list, so new ones go at the end.
+    MentalHealth,
+    AddictionCare,
+    SocialWork,
+    NeighbourhoodTeam,
 }
 
 impl PartnerKind {
-    pub const ALL: [PartnerKind; 11] = [
+    /// In the order the form offers them.
+    pub const ALL: [PartnerKind; 15] = [
         PartnerKind::ServiceDesk,
         PartnerKind::DebtCounselling,
         PartnerKind::GeneralPractitioner,
@@ -119,6 +125,10 @@ impl PartnerKind {
         PartnerKind::Library,
         PartnerKind::Volunteering,
         PartnerKind::LabourMarket,
+        PartnerKind::MentalHealth,
+        PartnerKind::AddictionCare,
+        PartnerKind::SocialWork,
+        PartnerKind::NeighbourhoodTeam,
         PartnerKind::Other,
     ];
     pub fn code(self) -> &'static str {
@@ -134,6 +144,10 @@ impl PartnerKind {
             PartnerKind::Volunteering => "volunteering",
             PartnerKind::LabourMarket => "labour_market",
             PartnerKind::Other => "other",
+            PartnerKind::MentalHealth => "mental_health",
+            PartnerKind::AddictionCare => "addiction_care",
+            PartnerKind::SocialWork => "social_work",
+            PartnerKind::NeighbourhoodTeam => "neighbourhood_team",
         }
     }
     pub fn parse(s: &str) -> Option<PartnerKind> {
@@ -195,6 +209,20 @@ pub struct PartnerReferral {
 
 #[cfg(test)]
 mod tests {
+    /// Partner kinds are stored by their place in the type: the ones added later (GGZ,
+    /// addiction care, social work, neighbourhood team) come after the first eleven.
+    #[test]
+    fn partner_kinds_added_later_keep_the_stored_place_of_the_first_ones() {
+        let stored = |k: super::PartnerKind| bincode::serde::encode_to_vec(k, bincode::config::standard()).unwrap();
+        assert_eq!(stored(super::PartnerKind::ServiceDesk), [0]);
+        assert_eq!(stored(super::PartnerKind::Other), [10]);
+        assert_eq!(stored(super::PartnerKind::MentalHealth), [11]);
+        assert_eq!(stored(super::PartnerKind::NeighbourhoodTeam), [14]);
+        for k in super::PartnerKind::ALL {
+            assert_eq!(super::PartnerKind::parse(k.code()), Some(k));
+        }
+    }
+
     use super::*;
 
     #[test]
