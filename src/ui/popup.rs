@@ -66,6 +66,8 @@ impl Popup {
                 let open = Effect::Open { participant: *existing, tab: None };
                 close_then(vec![Effect::DiscardForm, open])
             }
+            // Another question has no one to open: the key does nothing there.
+            (Popup::Confirm { .. }, Some(Action::OpenExisting)) => Outcome::Unchanged,
             (Popup::DraftOffer { key, draft, .. }, Some(Action::Yes)) => {
                 close_then(vec![Effect::ResumeDraft(key.clone(), Box::new(draft.clone()))])
             }
