@@ -144,3 +144,26 @@ fn the_status_history_names_a_closings_outcome_in_dutch() {
     assert!(s.contains("· verhuisd"), "{s}");
     assert!(!s.contains("moved"), "{s}");
 }
+
+/// Closing a trajectory while the person is open shows in their privacy tab's log at once,
+/// without opening the person again.
+#[test]
+fn the_privacy_log_shows_a_step_right_after_it_is_taken() {
+    let mut app = app();
+    open_person(&mut app, "fatma");
+    to_privacy_tab(&mut app);
+    let before = screen(&app, 100, 30);
+    assert!(!before.contains("vastgelegd: afsluiting"), "{before}");
+    press(&mut app, KeyCode::Char('b'));
+    focus(&mut app, "advice");
+    type_text(&mut app, "Verder met vrijwilligerswerk");
+    app.handle_key(ctrl('s'));
+    for _ in 0..8 {
+        if screen(&app, 100, 30).contains("Logboek") {
+            break;
+        }
+        press(&mut app, KeyCode::Right);
+    }
+    let s = screen(&app, 100, 30);
+    assert!(s.contains("Logboek") && s.contains("vastgelegd: afsluiting"), "{s}");
+}

@@ -32,6 +32,8 @@ impl App {
         if self.layers.screens().any(|s| matches!(s, Screen::List(_))) {
             self.contact_summaries = self.store.contact_summaries().ok();
         }
+        // Every save writes an access-log entry: the privacy tab shows it at once.
+        self.reload_privacy();
         self.compute_start();
     }
 

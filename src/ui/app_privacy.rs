@@ -26,18 +26,29 @@ impl App {
     }
 
     /// Reloads the consent and the access log shown on the open participant screen.
+    /// Reads the consents and the access log again for every participant screen open (also one
+    /// under a form just saved): the privacy tab shows a step right after it is taken.
     pub(super) fn reload_privacy(&mut self) {
-        let Screen::Participant(s) = self.layers.top_screen() else { return };
-        let id = s.id;
-        let loaded = self.store.consents_of(id).and_then(|c| Ok((c, self.store.access_log_of(id)?)));
-        match loaded {
-            Ok((consents, log)) => {
-                if let Screen::Participant(s) = self.layers.top_screen_mut() {
-                    s.consents = consents;
-                    s.log = log;
+        let ids: Vec<ParticipantId> = self
+            .layers
+            .screens()
+            .filter_map(|s| if let Screen::Participant(p) = s { Some(p.id) } else { None })
+            .collect();
+        for id in ids {
+            let loaded = self.store.consents_of(id).and_then(|c| Ok((c, self.store.access_log_of(id)?)));
+            match loaded {
+                Ok((consents, log)) => {
+                    for s in self.layers.screens_mut() {
+                        if let Screen::Participant(p) = s
+                            && p.id == id
+                        {
+                            p.consents = consents.clone();
+                            p.log = log.clone();
+                        }
+                    }
                 }
+                Err(e) => self.flash = Some((self.error_text(&e), true)),
             }
-            Err(e) => self.flash = Some((self.error_text(&e), true)),
         }
     }
 
