@@ -222,11 +222,23 @@ fn goals_list_open_first_with_overdue_marked_and_steps_tick_off() {
     assert!(text.contains("1 van 2 stappen"), "{text}");
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Char('2'));
+    // The last small step ticked: is the goal reached? Not yet ("n"): it stays open.
+    let words = screen(&app, 80, 24).replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("Alle kleine stappen van \"Post op orde\" zijn gezet. Is het doel bereikt?"), "{words}");
+    press(&mut app, KeyCode::Char('n'));
     let text = screen(&app, 80, 24);
     assert!(text.contains("2 van 2 stappen") && text.contains("[x] Post sorteren"), "{text}");
     let fatma = app.store.participant_by_number(1001).unwrap();
     let saved = app.store.goals_of(fatma.id).unwrap();
-    assert!(saved.iter().any(|g| g.text == "Post op orde" && g.steps.iter().all(|s| s.done)));
+    let post = |gs: &[Goal]| gs.iter().find(|g| g.text == "Post op orde").cloned().unwrap();
+    assert!(post(&saved).steps.iter().all(|s| s.done));
+    assert_eq!(post(&saved).status, GoalStatus::Open);
+    // Untick and tick again, and this time say yes: the goal is achieved today.
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('j'));
+    let saved = app.store.goals_of(fatma.id).unwrap();
+    assert_eq!((post(&saved).status, post(&saved).status_date), (GoalStatus::Achieved, today()));
 }
 
 #[test]

@@ -117,6 +117,18 @@ impl App {
             Effect::Enrol(participant, module) => self.enrol(participant, module),
             Effect::KeepDraft => self.keep_draft(),
             Effect::SaveForm => self.save_form(),
+            Effect::GoalAchieved(p, g) => {
+                let today = self.today;
+                match self.store.goals_of(p).map(|gs| gs.into_iter().find(|x| x.id == g)) {
+                    Ok(Some(mut goal)) => {
+                        goal.set_status(crate::domain::goal::GoalStatus::Achieved, today);
+                        goal.updated_at = (self.clock)();
+                        self.save_goal(goal);
+                    }
+                    Ok(None) => {}
+                    Err(e) => self.flash = Some((self.error_text(&e), true)),
+                }
+            }
             Effect::SaveIntakeAnyway => {
                 self.intake_duplicate_ok = true;
                 self.save_form();

@@ -88,6 +88,8 @@ pub enum ConfirmKind {
     /// A new participant who looks like one already in the caseload (same names and date of
     /// birth): yes saves them anyway, `o` opens the one already there instead.
     DuplicateIntake(ParticipantId),
+    /// Every small step of a goal is ticked: mark the goal achieved?
+    GoalAchieved(ParticipantId, crate::domain::goal::GoalId),
 }
 
 /// What changed in the data, so the executor knows what to derive again.
@@ -204,6 +206,8 @@ pub enum Effect {
     /// Saves the intake on top although someone with the same names and date of birth is in
     /// the caseload (the coach said so).
     SaveIntakeAnyway,
+    /// Marks a participant's goal achieved today.
+    GoalAchieved(ParticipantId, crate::domain::goal::GoalId),
     SaveAssessmentDraft(Box<AssessmentDraft>),
     /// Saves the conversation on top; then opens a goal from its wish when asked.
     SaveAssessment {
@@ -259,6 +263,7 @@ impl std::fmt::Debug for Effect {
             Effect::KeepDraft => f.write_str("KeepDraft"),
             Effect::SaveForm => f.write_str("SaveForm"),
             Effect::SaveIntakeAnyway => f.write_str("SaveIntakeAnyway"),
+            Effect::GoalAchieved(p, g) => write!(f, "GoalAchieved({p:?}, {g:?})"),
             Effect::SaveAssessmentDraft(d) => write!(f, "SaveAssessmentDraft({:?})", d.assessment.participant),
             Effect::SaveAssessment { then_goal } => write!(f, "SaveAssessment {{ then_goal: {then_goal} }}"),
         }

@@ -60,6 +60,7 @@ impl Popup {
                 ConfirmKind::DiscardRoster => Effect::PopScreen,
                 ConfirmKind::StopEnrolment(id) => Effect::StopEnrolment(id),
                 ConfirmKind::DuplicateIntake(_) => Effect::SaveIntakeAnyway,
+                ConfirmKind::GoalAchieved(p, g) => Effect::GoalAchieved(p, g),
             }]),
             // The person already there is opened instead; the intake typed is dropped.
             (Popup::Confirm { kind: ConfirmKind::DuplicateIntake(existing), .. }, Some(Action::OpenExisting)) => {

@@ -145,7 +145,15 @@ impl ParticipantState {
                 };
                 step.done = !step.done;
                 goal.updated_at = ctx.now;
-                Outcome::one(Effect::SaveGoal(Box::new(goal)))
+                // The last small step ticked: perhaps the goal itself is reached.
+                let all_done = step.done && goal.steps.iter().all(|s| s.done);
+                if all_done && goal.status == crate::domain::goal::GoalStatus::Open {
+                    let message = ctx.strings.fill("goal.all_steps_done", &[("goal", &goal.text)]);
+                    let kind = ConfirmKind::GoalAchieved(id, goal.id);
+                    Outcome::Consumed(vec![Effect::SaveGoal(Box::new(goal)), Effect::Confirm { kind, message }])
+                } else {
+                    Outcome::one(Effect::SaveGoal(Box::new(goal)))
+                }
             }
             (Tab::Modules, Action::Up | Action::Down) => {
                 let n = ctx.modules.enrolments_of(id).len();
