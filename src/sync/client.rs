@@ -267,7 +267,7 @@ pub fn sync_telling(store: &Store, progress: &mut dyn FnMut(Progress)) -> Result
         link.pushed = end;
         store.set_team(&link)?;
     }
-    push_changes(store, &client, device, &mut link, &mut report)?;
+    push_pages(store, &client, device, &mut link, &mut report, false)?;
     if !link.parked.is_empty() {
         let retry = std::mem::take(&mut link.parked);
         let mut applied = store.apply_incoming(&retry)?;
@@ -306,7 +306,7 @@ pub fn sync_telling(store: &Store, progress: &mut dyn FnMut(Progress)) -> Result
             link.pushed = 0;
             link.people_until = 0;
             store.set_team(&link)?;
-            push_changes_again(store, &client, device, &mut link, &mut report)?;
+            push_pages(store, &client, device, &mut link, &mut report, true)?;
             continue;
         }
         let Some(last) = page.items.last().map(|(seq, _)| *seq) else { break };
@@ -325,7 +325,7 @@ pub fn sync_telling(store: &Store, progress: &mut dyn FnMut(Progress)) -> Result
     for _ in 0..3 {
         let (numbered, claimed) = store.settle_numbers()?;
         report.numbered += numbered;
-        push_changes(store, &client, device, &mut link, &mut report)?;
+        push_pages(store, &client, device, &mut link, &mut report, false)?;
         if !claimed {
             break;
         }
@@ -344,29 +344,8 @@ fn take_in(store: &Store, link: &mut TeamLink, items: &[(i64, Item)], report: &m
     Ok(records)
 }
 
-/// This device's changes since the last push, in pages of the log.
-fn push_changes(
-    store: &Store,
-    client: &Client,
-    device: [u8; 16],
-    link: &mut TeamLink,
-    report: &mut Report,
-) -> Result<(), SyncError> {
-    push_pages(store, client, device, link, report, false)
-}
-
-/// [`push_changes`] to a server that went back: with the colleagues' erasures this replica
-/// took in (see [`Store::outgoing_again`]).
-fn push_changes_again(
-    store: &Store,
-    client: &Client,
-    device: [u8; 16],
-    link: &mut TeamLink,
-    report: &mut Report,
-) -> Result<(), SyncError> {
-    push_pages(store, client, device, link, report, true)
-}
-
+/// This device's changes since the last push, in pages of the log; `again` (a server that went
+/// back) with the colleagues' erasures this replica took in (see [`Store::outgoing_again`]).
 fn push_pages(
     store: &Store,
     client: &Client,

@@ -8,12 +8,13 @@ use crate::store::StoreError;
 impl App {
     /// After a save: the participant screens' day records, the list's contact days and the start
     /// screen are read again.
+    /// The participants whose screens are open (any layer), bottom first.
+    pub(super) fn open_participants(&self) -> Vec<ParticipantId> {
+        self.layers.screens().filter_map(|s| if let Screen::Participant(p) = s { Some(p.id) } else { None }).collect()
+    }
+
     pub(super) fn reload_day(&mut self) {
-        let ids: Vec<ParticipantId> = self
-            .layers
-            .screens()
-            .filter_map(|s| if let Screen::Participant(p) = s { Some(p.id) } else { None })
-            .collect();
+        let ids = self.open_participants();
         for id in ids {
             match super::day_data::DayRecords::load(&self.store, id) {
                 Ok(d) => {

@@ -29,11 +29,7 @@ impl App {
     /// Reads the consents and the access log again for every participant screen open (also one
     /// under a form just saved): the privacy tab shows a step right after it is taken.
     pub(super) fn reload_privacy(&mut self) {
-        let ids: Vec<ParticipantId> = self
-            .layers
-            .screens()
-            .filter_map(|s| if let Screen::Participant(p) = s { Some(p.id) } else { None })
-            .collect();
+        let ids = self.open_participants();
         for id in ids {
             let loaded = self.store.consents_of(id).and_then(|c| Ok((c, self.store.access_log_of(id)?)));
             match loaded {
