@@ -13,6 +13,7 @@ use meedoen::i18n::Lang;
 use meedoen::ui::app::{App, Popup, Screen};
 use meedoen::ui::keymap::{BINDINGS, Binding, Context};
 use meedoen::ui::layer::Outcome;
+use meedoen::ui::screens::week::WeekItem;
 use meedoen::ui::tab::Tab;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ui_common::*;
@@ -122,7 +123,7 @@ fn enter(ctx: Context) -> App {
         }
         Context::Roster => {
             press(a, KeyCode::Char('w'));
-            while !matches!(a.screen(), Screen::Week(w) if w.selected_row(&a.modules, today()).is_some_and(|r| a.modules.module(r.module).unwrap().name == "Omgaan met stress"))
+            while !matches!(a.screen(), Screen::Week(w) if matches!(w.selected_item(&a.modules, today()), Some(WeekItem::Session(r)) if a.modules.module(r.module).unwrap().name == "Omgaan met stress"))
             {
                 assert!(press(a, KeyCode::Down), "no stress session this week");
             }

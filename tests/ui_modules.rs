@@ -10,6 +10,7 @@ use meedoen::domain::module::{Enrolment, EnrolmentId, EnrolmentStatus};
 use meedoen::i18n::Lang;
 use meedoen::store::Store;
 use meedoen::ui::app::{App, Screen};
+use meedoen::ui::screens::week::WeekItem;
 use ratatui::crossterm::event::KeyCode;
 use ui_common::*;
 
@@ -144,7 +145,7 @@ fn marking_attendance_moves_the_cursor_and_counts_topics() {
     let text = screen(&app, 80, 24);
     assert!(text.contains("Week 48 van 2026"), "{text}");
     assert!(text.contains("Omgaan met stress") && text.contains("1/10"), "{text}");
-    while !matches!(app.screen(), Screen::Week(w) if w.selected_row(&app.modules, today()).is_some_and(|r| app.modules.module(r.module).unwrap().name == "Omgaan met stress"))
+    while !matches!(app.screen(), Screen::Week(w) if matches!(w.selected_item(&app.modules, today()), Some(WeekItem::Session(r)) if app.modules.module(r.module).unwrap().name == "Omgaan met stress"))
     {
         assert!(press(&mut app, KeyCode::Down));
     }
@@ -291,7 +292,7 @@ fn a_mark_given_by_mistake_is_cleared_and_only_excused_marks_do_not_look_held() 
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('w'));
-    while !matches!(app.screen(), Screen::Week(w) if w.selected_row(&app.modules, today()).is_some_and(|r| app.modules.module(r.module).unwrap().name == "Omgaan met stress"))
+    while !matches!(app.screen(), Screen::Week(w) if matches!(w.selected_item(&app.modules, today()), Some(WeekItem::Session(r)) if app.modules.module(r.module).unwrap().name == "Omgaan met stress"))
     {
         assert!(press(&mut app, KeyCode::Down));
     }

@@ -132,6 +132,24 @@ impl Store {
         Ok(out)
     }
 
+    /// Every appointment from `from` up to (not including) `to`, in time order, through the day
+    /// index (the week agenda reads one week this way).
+    pub fn appointments_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Appointment>, StoreError> {
+        let mut out = Vec::new();
+        let range = from.num_days_from_ce().to_be_bytes()..to.num_days_from_ce().to_be_bytes();
+        for item in self.ix_appointment_date.range(range) {
+            let (k, _) = item?;
+            if k.len() != 36 {
+                continue;
+            }
+            if let Some(v) = self.appointments.get(&k[4..])? {
+                out.push(self.unseal::<Appointment>(&v, &k[4..])?);
+            }
+        }
+        out.sort_by_key(|a| a.at);
+        Ok(out)
+    }
+
     pub fn save_signal(&self, s: &Signal) -> Result<(), StoreError> {
         self.put_one(child_key(s.participant.as_bytes(), s.id.0.as_bytes()), s)
     }

@@ -6,13 +6,13 @@ use crate::domain::trajectory::{self, Change, Trajectory};
 use crate::store::StoreError;
 
 impl App {
-    /// After a save: the participant screens' day records, the list's contact days and the start
-    /// screen are read again.
     /// The participants whose screens are open (any layer), bottom first.
     pub(super) fn open_participants(&self) -> Vec<ParticipantId> {
         self.layers.screens().filter_map(|s| if let Screen::Participant(p) = s { Some(p.id) } else { None }).collect()
     }
 
+    /// After a save: the participant screens' day records, the list's contact days, the start
+    /// screen and an open week agenda are read again.
     pub(super) fn reload_day(&mut self) {
         let ids = self.open_participants();
         for id in ids {
@@ -36,6 +36,7 @@ impl App {
         // Every save writes an access-log entry: the privacy tab shows it at once.
         self.reload_privacy();
         self.compute_start();
+        self.fill_weeks();
     }
 
     /// Waits for the rest of the caseload (read on a second thread while the first frame is

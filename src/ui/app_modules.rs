@@ -3,7 +3,6 @@
 use chrono::Duration;
 
 use super::app::{App, Screen};
-use super::keymap::Action;
 use super::module_form;
 use super::modules_data::ModuleData;
 use super::screens::modules::CatalogueState;
@@ -25,9 +24,33 @@ impl App {
     }
 
     pub(super) fn open_week(&mut self) {
-        let mut w = WeekState::new(self.today);
-        w.update(Action::Today, &self.modules, self.today);
-        self.push_screen(Screen::Week(w));
+        self.push_screen(Screen::Week(WeekState::new(self.today)));
+        self.fill_weeks();
+    }
+
+    /// Reads, for every open week agenda, the appointments of the week it shows whose
+    /// participant is the coach's own (everyone's when the start screen shows the team).
+    pub(super) fn fill_weeks(&mut self) {
+        let whose = if self.team { None } else { Some(self.coach.clone()) };
+        let mut failed = None;
+        for screen in self.layers.screens_mut() {
+            let Screen::Week(w) = screen else { continue };
+            let read = self.store.appointments_between(w.monday, w.monday + Duration::days(7));
+            let all = read.unwrap_or_else(|e| {
+                failed.get_or_insert(e);
+                Vec::new()
+            });
+            // A closed trajectory's person with an appointment this week is read too.
+            let _ = self.caseload.read_closed(&self.store, all.iter().map(|a| a.participant));
+            let own = all
+                .into_iter()
+                .filter(|a| self.caseload.own_by_id(whose.as_deref(), a.participant).is_some())
+                .collect();
+            w.fill(own, whose.clone(), &self.modules, self.today);
+        }
+        if let Some(e) = failed {
+            self.flash = Some((self.error_text(&e), true));
+        }
     }
 
     pub(super) fn toggle_cancelled(&mut self, id: ModuleId, date: Option<chrono::NaiveDate>) -> bool {

@@ -63,6 +63,7 @@ impl App {
             }
             Effect::OpenCatalogue => self.open_catalogue(),
             Effect::OpenWeek => self.open_week(),
+            Effect::FillWeek => self.fill_weeks(),
             Effect::OpenReports => {
                 self.open_reports();
             }
@@ -145,6 +146,8 @@ impl App {
     /// Derives again what depends on the data that changed, and refreshes the screens that
     /// show it.
     pub fn data_changed(&mut self, what: Changed) {
+        // An appointment saved (here or by a colleague) shows in an open week agenda at once.
+        self.fill_weeks();
         match what {
             Changed::Caseload => self.refresh_screens(),
             Changed::Participant(id) => {

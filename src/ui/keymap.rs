@@ -340,7 +340,7 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Module, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::Module, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::Module, &[code(KeyCode::Esc)], A::Back, "key.back", true),
-    b(C::Week, &[code(KeyCode::Enter)], A::Open, "key.roster", true),
+    b(C::Week, &[code(KeyCode::Enter)], A::Open, "key.roster_or_person", true),
     b(C::Week, &[code(KeyCode::Left)], A::PrevWeek, "key.prev_week", true),
     b(C::Week, &[code(KeyCode::Right)], A::NextWeek, "key.next_week", true),
     b(C::Week, &[k('t')], A::Today, "key.today", true),

@@ -155,6 +155,8 @@ pub enum Effect {
     OpenSearch,
     OpenCatalogue,
     OpenWeek,
+    /// Reads the appointments of the week each open week agenda shows.
+    FillWeek,
     OpenReports,
     OpenRetention,
     /// The conflicts to review.
@@ -236,6 +238,7 @@ impl std::fmt::Debug for Effect {
             Effect::OpenSearch => f.write_str("OpenSearch"),
             Effect::OpenCatalogue => f.write_str("OpenCatalogue"),
             Effect::OpenWeek => f.write_str("OpenWeek"),
+            Effect::FillWeek => f.write_str("FillWeek"),
             Effect::OpenReports => f.write_str("OpenReports"),
             Effect::OpenRetention => f.write_str("OpenRetention"),
             Effect::OpenConflicts => f.write_str("OpenConflicts"),

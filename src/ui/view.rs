@@ -41,7 +41,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Assessment(a) => a.render(frame, inner, &ui, app.today),
         Screen::Catalogue(c) => c.render(frame, inner, &ui, &app.modules, app.today),
         Screen::Module(m) => m.render(frame, inner, &ui, &app.modules, &app.caseload, app.today),
-        Screen::Week(w) => w.render(frame, inner, &ui, &app.modules, app.today),
+        Screen::Week(w) => w.render(frame, inner, &ui, &app.modules, &app.caseload, app.today),
         Screen::Roster(r) => r.render(frame, inner, &ui, &app.modules, &app.caseload),
         Screen::Enrol(e) => e.render(frame, inner, &ui, &app.modules),
         Screen::Retention(r) => r.render(frame, inner, &ui, &app.caseload),

@@ -4,10 +4,11 @@
 
 use super::enrol::EnrolState;
 use super::modules::{CatalogueState, ModuleState, listed_sessions};
-use super::week::{RosterState, WeekState};
+use super::week::{RosterState, WeekItem, WeekState};
 use crate::domain::form_kind::FormKind;
 use crate::ui::keymap::Action;
 use crate::ui::layer::{ConfirmKind, Ctx, Effect, Input, Outcome};
+use crate::ui::tab::Tab;
 
 /// A navigation action's answer: redraw when it moved, consumed either way.
 fn moved(changed: bool) -> Outcome {
@@ -59,12 +60,20 @@ impl WeekState {
     pub fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Outcome {
         match input.action {
             Some(Action::Back) => Outcome::one(Effect::PopScreen),
-            Some(Action::Open) => match self.selected_row(ctx.modules, ctx.today) {
-                Some(row) => Outcome::one(Effect::OpenRoster { module: row.module, date: row.date, topic: row.topic }),
+            Some(Action::Open) => match self.selected_item(ctx.modules, ctx.today) {
+                Some(WeekItem::Session(row)) => {
+                    Outcome::one(Effect::OpenRoster { module: row.module, date: row.date, topic: row.topic })
+                }
+                Some(WeekItem::Appointment(n)) => match self.appointments.get(n) {
+                    Some(a) => Outcome::one(Effect::Open { participant: a.participant, tab: Some(Tab::Contacts) }),
+                    None => Outcome::Unchanged,
+                },
                 None => Outcome::Unchanged,
             },
-            Some(a @ (Action::Up | Action::Down | Action::PrevWeek | Action::NextWeek | Action::Today)) => {
-                moved(self.update(a, ctx.modules, ctx.today))
+            Some(a @ (Action::Up | Action::Down)) => moved(self.update(a, ctx.modules, ctx.today)),
+            // Another week: its appointments are read again.
+            Some(a @ (Action::PrevWeek | Action::NextWeek | Action::Today)) => {
+                if self.update(a, ctx.modules, ctx.today) { Outcome::one(Effect::FillWeek) } else { Outcome::Unchanged }
             }
             _ => Outcome::Ignored,
         }
