@@ -14,6 +14,7 @@ pub mod goal;
 pub mod health;
 pub mod holidays;
 pub mod lang;
+pub mod list_filter;
 pub mod module;
 pub mod name;
 pub mod participant;

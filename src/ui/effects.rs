@@ -169,7 +169,7 @@ impl App {
                 Err(e) => self.flash = Some((self.error_text(&e), true)),
             }
         }
-        let s = super::screens::list::ListState::new(&mut self.caseload);
+        let s = super::screens::list::ListState::new(&mut self.caseload, &self.coach, self.team);
         self.push_screen(Screen::List(s));
     }
 }

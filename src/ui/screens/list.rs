@@ -1,4 +1,5 @@
-//! Every participant in Dutch name order ("Berg, Jan van der" under B).
+//! Every participant in Dutch name order ("Berg, Jan van der" under B), filtered by status, the
+//! coach's own caseload or the team, municipality and neighbourhood (one key cycles each).
 
 use crate::ui::layer::{Ctx, Effect, Input, Outcome};
 use ratatui::Frame;
@@ -6,8 +7,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Paragraph, Row, Table};
 
-use super::{scroll_offset, step};
+use super::{column_widths, fit, scroll_offset, step};
 use crate::domain::ParticipantId;
+use crate::domain::list_filter::{ListFilter, StatusFilter};
 use crate::domain::participant::shown_number;
 use crate::domain::validate::format_date;
 use crate::ui::caseload::Caseload;
@@ -17,23 +19,26 @@ use chrono::NaiveDate;
 
 pub struct ListState {
     rows: Vec<usize>,
-    show_closed: bool,
+    pub filter: ListFilter,
+    /// The coach whose caseload "own" is.
+    coach: String,
     selected: usize,
 }
 
 impl ListState {
-    pub fn new(caseload: &mut Caseload) -> ListState {
-        let mut s = ListState { rows: Vec::new(), show_closed: false, selected: 0 };
+    /// The list of the coach's own people, or of the whole team when the start screen shows it.
+    pub fn new(caseload: &mut Caseload, coach: &str, team: bool) -> ListState {
+        let filter = ListFilter { own: !team, ..ListFilter::default() };
+        let mut s = ListState { rows: Vec::new(), filter, coach: coach.to_string(), selected: 0 };
         s.refresh(caseload);
         s
     }
 
     pub fn refresh(&mut self, caseload: &mut Caseload) {
         let keep = self.selected_id(caseload);
-        let show_closed = self.show_closed;
         let order = caseload.dutch_order().to_vec();
-        self.rows =
-            order.into_iter().filter(|&i| show_closed || caseload.get(i).is_some_and(|p| p.status.is_open())).collect();
+        let (filter, coach) = (&self.filter, self.coach.as_str());
+        self.rows = order.into_iter().filter(|&i| caseload.get(i).is_some_and(|p| filter.matches(p, coach))).collect();
         self.selected = keep
             .and_then(|id| self.rows.iter().position(|&i| caseload.get(i).is_some_and(|p| p.id == id)))
             .unwrap_or(0)
@@ -45,7 +50,7 @@ impl ListState {
     }
 
     pub fn update(&mut self, action: Action, caseload: &mut Caseload) -> bool {
-        let before = (self.selected, self.show_closed);
+        let before = (self.selected, self.filter.clone());
         match action {
             Action::Up => self.selected = step(self.selected, self.rows.len(), -1),
             Action::Down => self.selected = step(self.selected, self.rows.len(), 1),
@@ -54,12 +59,50 @@ impl ListState {
             Action::First => self.selected = 0,
             Action::Last => self.selected = self.rows.len().saturating_sub(1),
             Action::ToggleClosed => {
-                self.show_closed = !self.show_closed;
-                self.refresh(caseload);
+                self.filter.status =
+                    if self.filter.status == StatusFilter::All { StatusFilter::Open } else { StatusFilter::All };
             }
+            Action::CycleStatus => self.filter.status = self.filter.status.next(),
+            Action::ToggleTeam => self.filter.own = !self.filter.own,
+            Action::CycleMunicipality => self.filter.next_municipality(caseload.people().iter()),
+            Action::CycleNeighbourhood => self.filter.next_neighbourhood(caseload.people().iter()),
+            Action::ClearFilters => self.filter = ListFilter::default(),
             _ => {}
         }
-        before != (self.selected, self.show_closed)
+        if before.1 != self.filter {
+            self.refresh(caseload);
+        }
+        before != (self.selected, self.filter.clone())
+    }
+
+    /// The title: which statuses, how many.
+    fn title(&self, s: &crate::i18n::Strings) -> String {
+        let n = self.rows.len().to_string();
+        match self.filter.status {
+            StatusFilter::Open => s.fill("list.title_open", &[("n", &n)]),
+            StatusFilter::All => s.fill("list.title_all", &[("n", &n)]),
+            StatusFilter::Only(x) => {
+                s.fill("list.title_status", &[("n", &n), ("status", s.get(&format!("status.{}", x.code())))])
+            }
+        }
+    }
+
+    /// The filter line: whose people, which municipality and neighbourhood.
+    fn filter_line(&self, s: &crate::i18n::Strings) -> String {
+        let all = s.get("list.filter_all");
+        let whose = if self.filter.own {
+            s.fill("list.filter_own", &[("coach", &self.coach)])
+        } else {
+            s.get("list.filter_team").to_string()
+        };
+        s.fill(
+            "list.filter",
+            &[
+                ("whose", &whose),
+                ("municipality", self.filter.municipality.as_deref().unwrap_or(all)),
+                ("neighbourhood", self.filter.neighbourhood.as_deref().unwrap_or(all)),
+            ],
+        )
     }
 
     pub fn render(
@@ -72,15 +115,31 @@ impl ListState {
         today: NaiveDate,
     ) {
         let s = ui.strings;
-        let [title_area, table_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-        let key = if self.show_closed { "list.title_all" } else { "list.title_open" };
-        let title = s.fill(key, &[("n", &self.rows.len().to_string())]);
-        frame.render_widget(Paragraph::new(Span::styled(title, ui.theme.title())), title_area);
+        let [title_area, filter_area, table_area] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        frame.render_widget(Paragraph::new(Span::styled(self.title(s), ui.theme.title())), title_area);
+        let width = usize::from(filter_area.width);
+        let filter_style = if self.filter.narrows() { ui.theme.title() } else { ui.theme.dim() };
+        frame.render_widget(Paragraph::new(Span::styled(fit(&self.filter_line(s), width), filter_style)), filter_area);
+        if self.rows.is_empty() {
+            let [_, empty] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(table_area);
+            frame.render_widget(Paragraph::new(s.get("list.none")).style(ui.theme.dim()), empty);
+        }
         let height = table_area.height.saturating_sub(1) as usize;
         let offset = scroll_offset(self.selected, height);
+        let widths = [
+            Constraint::Length(6),
+            Constraint::Min(18),
+            Constraint::Length(10),
+            Constraint::Length(10),
+            Constraint::Length(7),
+            Constraint::Length(11),
+            Constraint::Length(10),
+        ];
+        let cols = column_widths(table_area.width, &widths);
         let rows = self.rows.iter().enumerate().skip(offset).take(height).filter_map(|(n, &i)| {
             let p = caseload.get(i)?;
-            let row = Row::new(vec![
+            let cells = [
                 shown_number(p.number, s.get("participant.number_pending_short")),
                 p.listed_name(),
                 p.date_of_birth.map(format_date).unwrap_or_default(),
@@ -91,7 +150,8 @@ impl ListState {
                     .map_or_else(|| "–".to_string(), |d| format!("{} d", (today - d).num_days())),
                 p.address.place.clone(),
                 p.coach.clone(),
-            ]);
+            ];
+            let row = Row::new(cells.iter().zip(&cols).map(|(c, w)| fit(c, usize::from(*w))));
             Some(if n == self.selected { row.style(ui.theme.selected()) } else { row })
         });
         let header = Row::new(vec![
@@ -104,15 +164,6 @@ impl ListState {
             s.get("col.coach"),
         ])
         .style(ui.theme.dim());
-        let widths = [
-            Constraint::Length(6),
-            Constraint::Min(18),
-            Constraint::Length(10),
-            Constraint::Length(10),
-            Constraint::Length(7),
-            Constraint::Length(11),
-            Constraint::Length(10),
-        ];
         frame.render_widget(Table::new(rows, widths).header(header), table_area);
     }
 }
@@ -135,7 +186,12 @@ impl ListState {
             | Action::PageDown
             | Action::First
             | Action::Last
-            | Action::ToggleClosed => {
+            | Action::ToggleClosed
+            | Action::CycleStatus
+            | Action::ToggleTeam
+            | Action::CycleMunicipality
+            | Action::CycleNeighbourhood
+            | Action::ClearFilters => {
                 if self.update(action, ctx.caseload) {
                     Outcome::done()
                 } else {

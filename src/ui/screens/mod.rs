@@ -46,16 +46,62 @@ pub fn scroll_offset(selected: usize, height: usize) -> usize {
     if height == 0 { selected } else { selected.saturating_sub(height - 1) }
 }
 
-/// `text` in at most `n` columns (one per character): cut with "…" when longer.
+/// `text` in at most `n` columns (one per character): cut with "…" when longer, between two
+/// words when that keeps at least two thirds of the room (so "Het gesprek oefenen" becomes
+/// "Het gesprek…", not "Het gesprek oef…"), otherwise inside the word.
 pub fn fit(text: &str, n: usize) -> String {
     if text.chars().count() <= n {
         return text.to_string();
     }
-    let mut out: String = text.chars().take(n.saturating_sub(1)).collect();
-    if n > 0 {
-        out.push('…');
+    if n == 0 {
+        return String::new();
     }
+    let keep: Vec<char> = text.chars().take(n - 1).collect();
+    let at_word_end = text.chars().nth(n - 1).is_some_and(char::is_whitespace);
+    let cut = if at_word_end {
+        keep.len()
+    } else {
+        keep.iter().rposition(|c| c.is_whitespace()).filter(|&i| i * 3 >= (n - 1) * 2).unwrap_or(keep.len())
+    };
+    let head: String = keep[..cut].iter().collect();
+    let mut out = head.trim_end_matches(|c: char| c.is_whitespace() || ",;:·-/(".contains(c)).to_string();
+    if out.is_empty() {
+        out = keep.iter().collect();
+    }
+    out.push('…');
     out
+}
+
+/// The widths a [`ratatui::widgets::Table`] gives its columns in `width` (one column of space
+/// between them), so each cell can be cut to fit with "…" instead of silently.
+pub fn column_widths(width: u16, constraints: &[ratatui::layout::Constraint]) -> Vec<u16> {
+    let area = ratatui::layout::Rect::new(0, 0, width, 1);
+    ratatui::layout::Layout::horizontal(constraints.iter().copied())
+        .spacing(1)
+        .flex(ratatui::layout::Flex::Start)
+        .split(area)
+        .iter()
+        .map(|r| r.width)
+        .collect()
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::fit;
+
+    #[test]
+    fn long_text_is_cut_between_words_with_an_ellipsis() {
+        assert_eq!(fit("Het gesprek oefenen", 15), "Het gesprek…");
+        assert_eq!(fit("Het gesprek oefenen", 19), "Het gesprek oefenen");
+        assert_eq!(fit("Berg, Jan van der", 12), "Berg, Jan…");
+        // One long word is cut inside it.
+        assert_eq!(fit("Arbeidsmarktbemiddeling", 10), "Arbeidsma…");
+        assert_eq!(fit("ISCED 0-2 (tot en met vmbo/mbo-1)", 20), "ISCED 0-2 (tot en…");
+        // A space far back would waste the room: cut in the word.
+        assert_eq!(fit("Jo Arbeidsmarktbemiddeling", 12), "Jo Arbeidsm…");
+        assert_eq!(fit("abc", 0), "");
+        assert!(fit("Het gesprek oefenen", 15).chars().count() <= 15);
+    }
 }
 
 /// How a row of a list shows whether it is the chosen one: a mark ("›", so it shows on a

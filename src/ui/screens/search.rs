@@ -108,12 +108,29 @@ impl SearchState {
         let Some(index) = caseload.search_ready() else {
             return;
         };
+        let widths = [
+            Constraint::Length(6),
+            Constraint::Min(20),
+            Constraint::Length(10),
+            Constraint::Length(10),
+            Constraint::Length(8),
+            Constraint::Length(11),
+        ];
+        let cols = super::column_widths(table_area.width, &widths);
         let rows = self.hits.iter().enumerate().skip(offset).take(height).filter_map(|(n, hit)| {
             let e = index.entry(hit.entry)?;
             let p = caseload.get(e.index)?;
             let marks = index.highlights(hit.entry, q);
-            let cell =
-                |part: Part, text: &str| -> Line<'static> { highlighted(text, part, &marks, ui.theme.matched()) };
+            let cell = |part: Part, text: &str| -> Line<'static> {
+                let col = match part {
+                    Part::Number => 0,
+                    Part::Name => 1,
+                    Part::Postcode => 4,
+                    Part::Phone => 5,
+                };
+                let width = cols.get(col).map_or(usize::MAX, |w| usize::from(*w));
+                highlighted(text, part, &marks, ui.theme.matched(), width)
+            };
             let row = Row::new(vec![
                 // A person waiting for a number has none to match; the column says so.
                 if e.number.is_empty() {
@@ -123,6 +140,8 @@ impl SearchState {
                 },
                 cell(Part::Name, &e.name),
                 Line::from(p.date_of_birth.map(format_date).unwrap_or_default()),
+                // A closed trajectory is told apart from a running one.
+                Line::from(s.get(&format!("status.{}", p.status.code())).to_string()),
                 cell(Part::Postcode, &e.postcode),
                 cell(Part::Phone, &e.phone),
             ]);
@@ -132,27 +151,24 @@ impl SearchState {
             s.get("col.number"),
             s.get("col.name"),
             s.get("col.born"),
+            s.get("col.status"),
             s.get("col.postcode"),
             s.get("col.phone"),
         ])
         .style(ui.theme.dim());
-        let widths = [
-            Constraint::Length(6),
-            Constraint::Min(20),
-            Constraint::Length(10),
-            Constraint::Length(8),
-            Constraint::Length(11),
-        ];
         frame.render_widget(Table::new(rows, widths).header(header), table_area);
     }
 }
 
-/// The text with the matched characters of `part` styled.
-fn highlighted(text: &str, part: Part, marks: &[(Part, usize)], style: Style) -> Line<'static> {
+/// The text with the matched characters of `part` styled, in at most `width` columns (cut with
+/// "…" when longer).
+fn highlighted(text: &str, part: Part, marks: &[(Part, usize)], style: Style, width: usize) -> Line<'static> {
     let mut spans: Vec<Span<'static>> = Vec::new();
     let mut run = String::new();
     let mut run_marked = false;
-    for (i, c) in text.chars().enumerate() {
+    let count = text.chars().count();
+    let keep = if count > width { width.saturating_sub(1) } else { count };
+    for (i, c) in text.chars().enumerate().take(keep) {
         let marked = marks.contains(&(part, i));
         if marked != run_marked && !run.is_empty() {
             let t = std::mem::take(&mut run);
@@ -163,6 +179,9 @@ fn highlighted(text: &str, part: Part, marks: &[(Part, usize)], style: Style) ->
     }
     if !run.is_empty() {
         spans.push(if run_marked { Span::styled(run, style) } else { Span::raw(run) });
+    }
+    if keep < count && width > 0 {
+        spans.push(Span::raw("…"));
     }
     Line::from(spans)
 }
