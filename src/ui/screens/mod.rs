@@ -85,6 +85,12 @@ pub fn column_widths(width: u16, constraints: &[ratatui::layout::Constraint]) ->
         .collect()
 }
 
+/// How a row of a list shows whether it is the chosen one: a mark ("›", so it shows on a
+/// monochrome screen too) and the selection colour.
+pub fn chosen(is: bool, ui: &crate::ui::theme::Ui) -> (&'static str, ratatui::style::Style) {
+    if is { ("›", ui.theme.selected()) } else { (" ", ratatui::style::Style::default()) }
+}
+
 #[cfg(test)]
 mod fit_tests {
     use super::fit;
@@ -102,10 +108,4 @@ mod fit_tests {
         assert_eq!(fit("abc", 0), "");
         assert!(fit("Het gesprek oefenen", 15).chars().count() <= 15);
     }
-}
-
-/// How a row of a list shows whether it is the chosen one: a mark ("›", so it shows on a
-/// monochrome screen too) and the selection colour.
-pub fn chosen(is: bool, ui: &crate::ui::theme::Ui) -> (&'static str, ratatui::style::Style) {
-    if is { ("›", ui.theme.selected()) } else { (" ", ratatui::style::Style::default()) }
 }
