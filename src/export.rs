@@ -14,8 +14,10 @@ use crate::domain::health::{ASPECTS, Assessment, DIMENSIONS, Instrument};
 use crate::domain::participant::format_number;
 use crate::store::{Store, StoreError};
 
+mod day;
 pub mod privacy;
 mod records;
+pub use day::{AmendmentOut, AppointmentOut, ChangeOut, ContactOut};
 pub use records::{DraftFieldOut, DraftOut, EsfEntryOut, EsfExitOut};
 
 /// Version of this export format.
@@ -46,31 +48,6 @@ pub struct Export {
     pub conflicts: Vec<privacy::ConflictOut>,
     /// Forms begun and not yet saved (kept so nothing typed is lost), about whom they are.
     pub drafts: Vec<DraftOut>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ContactOut {
-    pub participant_id: String,
-    pub at: chrono::NaiveDateTime,
-    pub channel: &'static str,
-    pub initiative: &'static str,
-    pub minutes: u16,
-    /// `made`, or how the attempt failed.
-    pub reached: &'static str,
-    pub life_areas: Vec<&'static str>,
-    pub summary: String,
-    pub coach: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct AppointmentOut {
-    pub participant_id: String,
-    pub at: chrono::NaiveDateTime,
-    pub place: String,
-    pub note: String,
-    pub coach: String,
-    pub created_at: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -465,34 +442,8 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
         modules,
         sessions,
         enrolments,
-        contacts: store
-            .contacts()?
-            .iter()
-            .map(|c| ContactOut {
-                participant_id: c.participant.to_string(),
-                at: c.at,
-                channel: c.channel.code(),
-                initiative: c.initiative.code(),
-                minutes: c.minutes,
-                reached: c.reached.code(),
-                life_areas: c.life_areas.iter().map(|a| a.code()).collect(),
-                summary: c.summary.clone(),
-                coach: c.coach.clone(),
-                created_at: moment(c.created_at),
-            })
-            .collect(),
-        appointments: store
-            .appointments()?
-            .iter()
-            .map(|a| AppointmentOut {
-                participant_id: a.participant.to_string(),
-                at: a.at,
-                place: a.place.clone(),
-                note: a.note.clone(),
-                coach: a.coach.clone(),
-                created_at: moment(a.created_at),
-            })
-            .collect(),
+        contacts: store.contacts()?.iter().map(ContactOut::from).collect(),
+        appointments: store.appointments()?.iter().map(AppointmentOut::from).collect(),
         signals: store
             .signals()?
             .iter()

@@ -166,6 +166,12 @@ impl Words<'_> {
                 }
                 "record"
             }
+            // A correction: its kind, the field it changed (by its label) and the old and new
+            // values (coded ones in words).
+            ("contacts" | "appointments", "kind") => "amend",
+            ("appointments", "state") => "appointment_state",
+            ("contacts" | "appointments", "field") => return Some(self.label(value)),
+            ("contacts" | "appointments", "old" | "new") => return self.changed_value(value),
             (_, "channel") => "channel",
             (_, "initiative") => "initiative",
             (_, "reached") => "reached",
@@ -193,6 +199,18 @@ impl Words<'_> {
             _ => return None,
         };
         self.strings.lookup(&format!("{table}.{value}")).map(str::to_string)
+    }
+
+    /// A corrected field's old or new value: a coded one (a channel, how it went, whose
+    /// initiative, life areas) in words; `None` for a value that is text already.
+    fn changed_value(&self, value: &str) -> Option<String> {
+        for table in ["channel", "reached", "initiative"] {
+            if let Some(w) = self.strings.lookup(&format!("{table}.{value}")) {
+                return Some(w.to_string());
+            }
+        }
+        let areas: Option<Vec<&str>> = value.split(", ").map(|a| self.strings.lookup(&format!("area.{a}"))).collect();
+        areas.filter(|a| !a.is_empty() && !value.is_empty()).map(|a| a.join(", "))
     }
 
     /// An ESF+ answer in words, by its string-table key.

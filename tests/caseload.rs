@@ -8,6 +8,7 @@ mod common;
 mod ui_common;
 
 use common::*;
+use meedoen::domain::appointment::AppointmentState;
 use meedoen::domain::contact::Appointment;
 use meedoen::domain::{ParticipantId, Status};
 use meedoen::i18n::Lang;
@@ -39,6 +40,8 @@ fn appointment_today(p: ParticipantId, hour: u32, place: &str) -> Appointment {
         note: String::new(),
         coach: "Sanne".into(),
         created_at: now(),
+        state: AppointmentState::Planned,
+        history: Vec::new(),
     }
 }
 

@@ -60,6 +60,8 @@ fn prepare(dir: &std::path::Path, backup: &std::path::Path) {
                 summary: format!("gesprek {d}"),
                 coach: "Sanne".into(),
                 created_at: now(),
+                withdrawn: false,
+                history: Vec::new(),
             };
             store.save_contact(&c).unwrap();
         }

@@ -21,6 +21,8 @@ fn contact(p: meedoen::domain::ParticipantId) -> Contact {
         summary: "Gesprek over de schulden".into(),
         coach: "Sanne".into(),
         created_at: now(),
+        withdrawn: false,
+        history: Vec::new(),
     }
 }
 

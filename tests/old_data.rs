@@ -336,6 +336,8 @@ fn people_added_to_an_old_caseload_get_random_key_ids_and_everything_keeps_worki
                     summary: format!("Kennismaking met {name}"),
                     coach: "Sanne de Vries".into(),
                     created_at: now,
+                    withdrawn: false,
+                    history: Vec::new(),
                 })
                 .unwrap();
             added.push(p);

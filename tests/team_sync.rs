@@ -256,6 +256,8 @@ fn run_case(env: &Env, ops: &[Op]) {
                     summary: format!("gesprek {n}"),
                     coach: format!("coach {replica}"),
                     created_at: now,
+                    withdrawn: false,
+                    history: Vec::new(),
                 };
                 store.save_contact(&c).unwrap();
                 want.contacts.insert(c.id, p.id);
@@ -468,6 +470,8 @@ fn a_sync_killed_part_way_loses_and_doubles_nothing() {
                     summary: format!("contact {n}"),
                     coach: "Anna".into(),
                     created_at: now,
+                    withdrawn: false,
+                    history: Vec::new(),
                 })
                 .unwrap();
         }
@@ -752,6 +756,8 @@ fn a_server_restored_from_a_backup_gets_back_what_was_written_since_and_no_erasu
         summary: "na de back-up gebeld".into(),
         coach: "Bram".into(),
         created_at: now,
+        withdrawn: false,
+        history: Vec::new(),
     };
     bram.save_contact(&contact).unwrap();
     sync_ok(&bram, true);

@@ -7,6 +7,7 @@ mod ui_common;
 
 use common::*;
 use meedoen::domain::ParticipantId;
+use meedoen::domain::appointment::AppointmentState;
 use meedoen::domain::contact::{Appointment, RecordId};
 use meedoen::i18n::Lang;
 use meedoen::store::Store;
@@ -25,6 +26,8 @@ fn appointment(p: ParticipantId, days: i64, hour: u32, place: &str) -> Appointme
         note: String::new(),
         coach: "Sanne".into(),
         created_at: now(),
+        state: AppointmentState::Planned,
+        history: Vec::new(),
     }
 }
 

@@ -244,7 +244,7 @@ fn a_past_appointment_without_a_contact_is_flagged() {
     app.handle_key(ctrl('s'));
     // The warning keeps the place (and a note) of the appointment it is about.
     let text = screen(&app, 80, 24);
-    assert!(text.contains("⚠ 20-11-2026 10:00  Bibliotheek  (afspraak zonder vastgelegd contact)"), "{text}");
+    assert!(text.contains("20-11-2026 10:00  Bibliotheek · ⚠ afspraak zonder vastgelegd contact"), "{text}");
 }
 
 #[test]
@@ -297,6 +297,8 @@ fn the_no_contact_threshold_comes_from_the_settings() {
             summary: String::new(),
             coach: "Sanne".into(),
             created_at: now(),
+            withdrawn: false,
+            history: Vec::new(),
         };
         store.save_contact(&c).unwrap();
         store.save_settings(&Settings { coach: None, no_contact_days: days, ..Settings::default() }).unwrap();
@@ -413,6 +415,7 @@ fn the_close_form_shows_its_long_labels_whole_at_80_columns() {
 /// `Home` / `End` go to the first and last line.
 #[test]
 fn every_appointment_of_a_full_day_can_be_seen_and_the_cursor_stays_in_sight() {
+    use meedoen::domain::appointment::AppointmentState;
     use meedoen::domain::contact::{Appointment, RecordId};
     let store = meedoen::store::Store::temporary().unwrap();
     filled_store(&store);
@@ -430,6 +433,8 @@ fn every_appointment_of_a_full_day_can_be_seen_and_the_cursor_stays_in_sight() {
                 note: String::new(),
                 coach: "Sanne".into(),
                 created_at: now(),
+                state: AppointmentState::Planned,
+                history: Vec::new(),
             })
             .unwrap();
     }

@@ -83,7 +83,8 @@ fn enter(ctx: Context) -> App {
             press(a, KeyCode::Char('/'));
             type_text(a, "e");
         }
-        Context::Participant => participant_at(a, Tab::Contacts),
+        Context::Participant => participant_at(a, Tab::Profile),
+        Context::ContactsTab => participant_at(a, Tab::Contacts),
         Context::HealthTab => participant_at(a, Tab::PositiveHealth),
         Context::GoalsTab => participant_at(a, Tab::Goals),
         Context::ModulesTab => participant_at(a, Tab::Modules),

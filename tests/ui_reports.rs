@@ -63,6 +63,8 @@ fn app_with_history() -> meedoen::ui::app::App {
                     summary: String::new(),
                     coach: "Sanne".into(),
                     created_at: now(),
+                    withdrawn: false,
+                    history: Vec::new(),
                 })
                 .unwrap();
         }

@@ -6,6 +6,7 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::domain::appointment::AppointmentState;
 use crate::domain::contact::{Appointment, Channel, Contact, Initiative, Reached, RecordId};
 use crate::domain::goal::LifeArea;
 use crate::domain::signal::{PartnerKind, PartnerReferral, ReferralStatus, Signal, SignalKind, SignalStatus};
@@ -70,6 +71,8 @@ pub fn generate(
                 },
                 coach: p.coach.clone(),
                 created_at: now,
+                withdrawn: false,
+                history: Vec::new(),
             });
             day += Duration::days(rng.random_range(5..21));
         }
@@ -85,6 +88,8 @@ pub fn generate(
                 note: String::new(),
                 coach: p.coach.clone(),
                 created_at: now,
+                state: AppointmentState::Planned,
+                history: Vec::new(),
             });
         }
         if p.status != Status::Referred && rng.random_bool(0.12) {

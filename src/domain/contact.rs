@@ -4,6 +4,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::ParticipantId;
+use super::amend::{AmendKind, Amendment, differences};
+pub use super::appointment::Appointment;
 use super::goal::LifeArea;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -123,34 +125,95 @@ pub struct Contact {
     pub coach: String,
     #[serde(with = "super::compact::moment")]
     pub created_at: DateTime<Utc>,
+    /// Taken back (recorded for the wrong person, or by mistake): kept, shown as withdrawn, and
+    /// no longer counted anywhere.
+    pub withdrawn: bool,
+    /// Every correction and the withdrawal, oldest first, with the old and new values.
+    pub history: Vec<Amendment>,
 }
 
 impl Contact {
+    /// A contact that was made (not a failed attempt) and still counts.
     pub fn made(&self) -> bool {
-        self.reached == Reached::Made
+        self.reached == Reached::Made && !self.withdrawn
+    }
+
+    /// Whether it counts at all (not withdrawn).
+    pub fn counts(&self) -> bool {
+        !self.withdrawn
+    }
+
+    /// The values a correction compares, as shown: (field code, value).
+    pub fn shown_fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("when", super::appointment::when(self.at)),
+            ("channel", self.channel.code().to_string()),
+            ("initiative", self.initiative.code().to_string()),
+            ("minutes", self.minutes.to_string()),
+            ("reached", self.reached.code().to_string()),
+            ("life_areas", self.life_areas.iter().map(|a| a.code()).collect::<Vec<_>>().join(", ")),
+            ("summary", self.summary.clone()),
+        ]
+    }
+
+    /// Puts the fields of `new` in place (the id, the participant, who logged it and when stay),
+    /// keeping the old values in the history. Refused on a withdrawn contact; `false` when
+    /// nothing changed.
+    pub fn correct(&mut self, new: &Contact, reason: &str, by: &str, now: DateTime<Utc>) -> Result<bool, Withdrawn> {
+        if self.withdrawn {
+            return Err(Withdrawn);
+        }
+        let pairs: Vec<(&str, String, String)> = self
+            .shown_fields()
+            .into_iter()
+            .zip(new.shown_fields())
+            .map(|((field, old), (_, new))| (field, old, new))
+            .collect();
+        let changes = differences(&pairs);
+        if changes.is_empty() {
+            return Ok(false);
+        }
+        self.at = new.at;
+        self.channel = new.channel;
+        self.initiative = new.initiative;
+        self.minutes = new.minutes;
+        self.reached = new.reached;
+        self.life_areas = new.life_areas.clone();
+        self.summary = new.summary.clone();
+        self.history.push(Amendment {
+            at: now,
+            by: by.to_string(),
+            kind: AmendKind::Corrected,
+            reason: reason.trim().to_string(),
+            changes,
+        });
+        Ok(true)
+    }
+
+    /// Withdraws the contact, with the reason. Refused when already withdrawn or without reason.
+    pub fn withdraw(&mut self, reason: &str, by: &str, now: DateTime<Utc>) -> Result<(), Withdrawn> {
+        if self.withdrawn || reason.trim().is_empty() {
+            return Err(Withdrawn);
+        }
+        self.withdrawn = true;
+        self.history.push(Amendment {
+            at: now,
+            by: by.to_string(),
+            kind: AmendKind::Withdrawn,
+            reason: reason.trim().to_string(),
+            changes: Vec::new(),
+        });
+        Ok(())
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Appointment {
-    pub id: RecordId,
-    pub participant: ParticipantId,
-    pub at: NaiveDateTime,
-    pub place: String,
-    pub note: String,
-    pub coach: String,
-    #[serde(with = "super::compact::moment")]
-    pub created_at: DateTime<Utc>,
-}
+/// A withdrawn contact cannot be corrected or withdrawn again (or a withdrawal lacked its reason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Withdrawn;
 
 /// Days since the last contact that was made (failed attempts do not count).
 pub fn days_since_contact(contacts: &[Contact], today: NaiveDate) -> Option<i64> {
     contacts.iter().filter(|c| c.made()).map(|c| c.at.date()).max().map(|d| (today - d).num_days())
-}
-
-/// A past appointment without a contact logged on its day is flagged.
-pub fn appointment_missing_contact(a: &Appointment, contacts: &[Contact], today: NaiveDate) -> bool {
-    a.at.date() < today && !contacts.iter().any(|c| c.participant == a.participant && c.at.date() == a.at.date())
 }
 
 #[cfg(test)]
@@ -188,6 +251,8 @@ mod tests {
             summary: String::new(),
             coach: "Sanne".into(),
             created_at: Utc::now(),
+            withdrawn: false,
+            history: Vec::new(),
         }
     }
 
@@ -202,6 +267,7 @@ mod tests {
 
     #[test]
     fn a_past_appointment_without_a_contact_is_flagged() {
+        use crate::domain::appointment::{AppointmentState, missing_contact};
         let p = ParticipantId::new_random();
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         let a = Appointment {
@@ -212,11 +278,42 @@ mod tests {
             note: String::new(),
             coach: String::new(),
             created_at: Utc::now(),
+            state: AppointmentState::Planned,
+            history: Vec::new(),
         };
-        assert!(appointment_missing_contact(&a, &[], today));
-        // Even a failed attempt on the day counts as logged.
-        assert!(!appointment_missing_contact(&a, &[contact(p, at(11, 20), Reached::NoAnswer)], today));
+        assert!(missing_contact(&a, &[], today));
+        // Even a failed attempt on the day counts as logged; a withdrawn contact does not.
+        let mut tried = contact(p, at(11, 20), Reached::NoAnswer);
+        assert!(!missing_contact(&a, std::slice::from_ref(&tried), today));
+        tried.withdraw("andere deelnemer", "Sanne", Utc::now()).unwrap();
+        assert!(missing_contact(&a, &[tried], today));
         let future = Appointment { at: at(11, 30), ..a };
-        assert!(!appointment_missing_contact(&future, &[], today));
+        assert!(!missing_contact(&future, &[], today));
+    }
+
+    #[test]
+    fn a_correction_keeps_the_old_values_and_a_withdrawn_contact_stops_counting() {
+        let p = ParticipantId::new_random();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let mut c = contact(p, at(11, 20), Reached::Made);
+        let mut fixed = c.clone();
+        fixed.at = at(11, 19);
+        fixed.minutes = 45;
+        assert_eq!(c.correct(&c.clone(), "", "Sanne", Utc::now()), Ok(false), "nothing changed");
+        assert_eq!(c.correct(&fixed, "verkeerde dag", "Sanne", Utc::now()), Ok(true));
+        assert_eq!((c.at, c.minutes), (at(11, 19), 45));
+        let h = &c.history[0];
+        assert_eq!(h.reason, "verkeerde dag");
+        assert_eq!(
+            h.changes.iter().map(|x| (x.field.as_str(), x.old.as_str(), x.new.as_str())).collect::<Vec<_>>(),
+            [("when", "20-11-2026 10:00", "19-11-2026 10:00"), ("minutes", "30", "45")]
+        );
+        assert_eq!(days_since_contact(std::slice::from_ref(&c), today), Some(5));
+        assert_eq!(c.withdraw(" ", "Sanne", Utc::now()), Err(Withdrawn), "a reason is needed");
+        c.withdraw("andere deelnemer", "Sanne", Utc::now()).unwrap();
+        assert_eq!(days_since_contact(std::slice::from_ref(&c), today), None);
+        assert_eq!(c.correct(&fixed, "", "Sanne", Utc::now()), Err(Withdrawn));
+        assert_eq!(c.withdraw("nog eens", "Sanne", Utc::now()), Err(Withdrawn));
+        assert_eq!(c.history.len(), 2);
     }
 }

@@ -39,6 +39,27 @@ pub enum FormKind {
     Module(Option<ModuleId>),
     /// Closure days (no module sessions).
     Closure,
+    // Added later: stored by their place in this list, so new ones go at the end.
+    /// A planned appointment moved to another day, time or place.
+    MoveAppointment {
+        participant: ParticipantId,
+        appointment: RecordId,
+    },
+    /// A planned appointment called off, with the reason.
+    CancelAppointment {
+        participant: ParticipantId,
+        appointment: RecordId,
+    },
+    /// A logged contact put right (the old values are kept).
+    CorrectContact {
+        participant: ParticipantId,
+        contact: RecordId,
+    },
+    /// A logged contact taken back (recorded by mistake), with the reason.
+    WithdrawContact {
+        participant: ParticipantId,
+        contact: RecordId,
+    },
 }
 
 impl FormKind {
@@ -56,7 +77,11 @@ impl FormKind {
             | FormKind::Close(p)
             | FormKind::Referral(p)
             | FormKind::Signal { participant: p, .. }
-            | FormKind::Goal { participant: p, .. } => Some(p),
+            | FormKind::Goal { participant: p, .. }
+            | FormKind::MoveAppointment { participant: p, .. }
+            | FormKind::CancelAppointment { participant: p, .. }
+            | FormKind::CorrectContact { participant: p, .. }
+            | FormKind::WithdrawContact { participant: p, .. } => Some(p),
         }
     }
 
@@ -76,6 +101,10 @@ impl FormKind {
             FormKind::Goal { .. } => "goal",
             FormKind::Module(_) => "module",
             FormKind::Closure => "closure",
+            FormKind::MoveAppointment { .. } => "appointment_moved",
+            FormKind::CancelAppointment { .. } => "appointment_cancelled",
+            FormKind::CorrectContact { .. } => "contact_corrected",
+            FormKind::WithdrawContact { .. } => "contact_withdrawn",
         }
     }
 
@@ -98,6 +127,12 @@ impl FormKind {
             FormKind::Goal { participant: p, goal: Some(g) } => format!("{code}:{}:{}", p.0.simple(), g.0.simple()),
             FormKind::Module(None) => format!("{code}:new"),
             FormKind::Module(Some(m)) => format!("{code}:{}", m.0.simple()),
+            FormKind::MoveAppointment { participant: p, appointment: r }
+            | FormKind::CancelAppointment { participant: p, appointment: r }
+            | FormKind::CorrectContact { participant: p, contact: r }
+            | FormKind::WithdrawContact { participant: p, contact: r } => {
+                format!("{code}:{}:{}", p.0.simple(), r.0.simple())
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 //! Pure domain types and rules: no I/O, no terminal, no clock.
 //! Everything that needs "today" takes it as an argument.
 
+pub mod amend;
+pub mod appointment;
 pub mod attention;
 pub mod chart;
 pub mod choice;

@@ -142,8 +142,11 @@ pub fn compute(inp: &Inputs, from: NaiveDate, to: NaiveDate, coach: Option<&str>
     }
 
     // Contacts.
-    let contacts: Vec<&Contact> =
-        inp.contacts.iter().filter(|c| ids.contains_key(&c.participant) && in_period(c.at.date())).collect();
+    let contacts: Vec<&Contact> = inp
+        .contacts
+        .iter()
+        .filter(|c| c.counts() && ids.contains_key(&c.participant) && in_period(c.at.date()))
+        .collect();
     let months = ((to - from).num_days() + 1) as f64 / (365.25 / 12.0);
     let per_month = Ratio::of(contacts.len() as f64 / months.max(1.0 / 30.0), reached.len());
     let failed = contacts.iter().filter(|c| c.reached != Reached::Made).count();

@@ -25,7 +25,11 @@ pub(super) fn date_key(date: NaiveDate, participant: ParticipantId, id: &[u8; 16
     k
 }
 
+/// Takes `c` into its participant's summary (a withdrawn contact does not count).
 pub(super) fn summarise(summary: &mut ContactSummary, c: &Contact) {
+    if !c.counts() {
+        return;
+    }
     let day = c.at.date();
     if summary.last_any.is_none_or(|d| d < day) {
         summary.last_any = Some(day);
@@ -36,13 +40,26 @@ pub(super) fn summarise(summary: &mut ContactSummary, c: &Contact) {
 }
 
 impl Store {
-    /// Saves a contact and its participant's summary in one transaction, then flushes.
+    /// Saves a contact and its participant's summary in one transaction, then flushes. A
+    /// contact saved before (corrected or withdrawn) has the summary computed again from all of
+    /// the participant's contacts, as its old date may have been the last.
     pub fn save_contact(&self, c: &Contact) -> Result<(), StoreError> {
-        let mut summary = self.contact_summary(c.participant)?;
-        summarise(&mut summary, c);
         let pid = *c.participant.as_bytes();
+        let key = child_key(&pid, c.id.0.as_bytes());
+        let summary = if self.contacts.contains_key(key)? {
+            let mut summary = ContactSummary::default();
+            for other in self.contacts_of(c.participant)?.iter().filter(|o| o.id != c.id) {
+                summarise(&mut summary, other);
+            }
+            summarise(&mut summary, c);
+            summary
+        } else {
+            let mut summary = self.contact_summary(c.participant)?;
+            summarise(&mut summary, c);
+            summary
+        };
         let mut batch = self.batch();
-        batch.put(child_key(&pid, c.id.0.as_bytes()).to_vec(), c)?;
+        batch.put(key.to_vec(), c)?;
         batch.index_put(Tree::IxLastContact, pid.to_vec(), self.seal(&summary, &pid)?);
         self.commit(batch)
     }

@@ -337,6 +337,8 @@ mod tests {
             summary: "Gesprek over de schulden".into(),
             coach: "Sanne".into(),
             created_at: at,
+            withdrawn: false,
+            history: Vec::new(),
         }
     }
 

@@ -231,7 +231,14 @@ impl Record for Closure {
 
 impl Record for Contact {
     const KIND: Kind = Kind::Contact;
-    const SCHEMA: u16 = 1;
+    /// Schema 2 appended whether it was withdrawn and its history of corrections.
+    const SCHEMA: u16 = 2;
+    fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
+        match schema {
+            1 => with_appended(Kind::Contact, payload, &(false, Vec::<crate::domain::amend::Amendment>::new())),
+            _ => Err(StoreError::Corrupt { kind: "contact", reason: format!("unknown schema version {schema}") }),
+        }
+    }
     fn owner(&self) -> Option<ParticipantId> {
         Some(self.participant)
     }
@@ -239,7 +246,16 @@ impl Record for Contact {
 
 impl Record for Appointment {
     const KIND: Kind = Kind::Appointment;
-    const SCHEMA: u16 = 1;
+    /// Schema 2 appended its state (planned, cancelled, no-show) and its history of changes.
+    const SCHEMA: u16 = 2;
+    fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
+        use crate::domain::appointment::AppointmentState;
+        let appended = (AppointmentState::Planned, Vec::<crate::domain::amend::Amendment>::new());
+        match schema {
+            1 => with_appended(Kind::Appointment, payload, &appended),
+            _ => Err(StoreError::Corrupt { kind: "appointment", reason: format!("unknown schema version {schema}") }),
+        }
+    }
     fn owner(&self) -> Option<ParticipantId> {
         Some(self.participant)
     }

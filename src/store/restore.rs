@@ -215,6 +215,8 @@ mod tests {
                 summary: "Gesprek".into(),
                 coach: "Sanne".into(),
                 created_at: now,
+                withdrawn: false,
+                history: Vec::new(),
             };
             store.save_contact(&c).unwrap();
         }

@@ -35,9 +35,10 @@ pub struct App {
     /// The day the start screen's cursor was last put on its first row (see
     /// `screens::start::first_row`): once a day, then it stays where the coach moves it.
     pub(super) start_placed: Option<NaiveDate>,
-    /// The coach said to save the intake on top although its person looks like one already
-    /// in the caseload (for the one save that follows).
-    pub(super) intake_duplicate_ok: bool,
+    /// The coach said to save the form on top despite a warning (its person looks like one
+    /// already in the caseload; an appointment on a weekend or overlapping another), for the one
+    /// save that follows.
+    pub(super) save_confirmed: bool,
     /// Days of the last contact per participant, for the list (read when the list first opens).
     pub contact_summaries: Option<std::collections::HashMap<ParticipantId, crate::store::ContactSummary>>,
     /// The start screen shows the whole team rather than the coach's own caseload.
@@ -113,7 +114,7 @@ impl App {
             modules,
             start: Default::default(),
             start_placed: None,
-            intake_duplicate_ok: false,
+            save_confirmed: false,
             contact_summaries: None,
             team: false,
             layers: Stack::new(start),

@@ -111,7 +111,8 @@ impl App {
         let _ = self.caseload.read_closed(&self.store, wanted);
         let mut rows: Vec<StartRow> = appointments
             .into_iter()
-            .filter(|a| self.caseload.own_by_id(whose, a.participant).is_some())
+            // A cancelled appointment (or one marked not kept) needs nothing more today.
+            .filter(|a| a.is_planned() && self.caseload.own_by_id(whose, a.participant).is_some())
             .map(|a| StartRow::Appointment { participant: a.participant, at: a.at, place: a.place })
             .collect();
         let mut sessions: Vec<SessionLine> = today_sessions

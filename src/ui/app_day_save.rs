@@ -55,7 +55,7 @@ impl App {
 
     /// After a day form's write (its access-log entry written with it): on success the draft goes, and the
     /// person's screen shows `tab`; on failure the form stays with what was typed.
-    fn day_saved(&mut self, result: Result<Tab, StoreError>) {
+    pub(super) fn day_saved(&mut self, result: Result<Tab, StoreError>) {
         match result {
             Ok(tab) => {
                 let key = self.top_draft_key();
@@ -77,6 +77,11 @@ impl App {
         let Some((c, next)) = self.read_form(|f| day_forms::read_contact(f, p, &coach, now)) else {
             return;
         };
+        if let Some(a) = &next
+            && !self.appointment_ok(a)
+        {
+            return;
+        }
         let res = self.store.with_access(self.recorded(p, FormKind::Contact(p)), |s| {
             s.save_contact(&c).and_then(|()| next.map_or(Ok(()), |a| s.save_appointment(&a)))
         });
@@ -88,6 +93,9 @@ impl App {
         let Some(a) = self.read_form(|f| day_forms::read_appointment(f, p, &coach, now)) else {
             return;
         };
+        if !self.appointment_ok(&a) {
+            return;
+        }
         let res = self.store.with_access(self.recorded(p, FormKind::Appointment(p)), |st| st.save_appointment(&a));
         self.day_saved(res.map(|()| Tab::Contacts));
     }

@@ -68,6 +68,10 @@ impl App {
             FormKind::Module(None) => module_form::new_module(s, today),
             FormKind::Module(Some(m)) => module_form::edit_module(s, self.modules.module(m).ok_or(NoForm::Gone)?),
             FormKind::Closure => module_form::new_closure(s),
+            FormKind::MoveAppointment { .. }
+            | FormKind::CancelAppointment { .. }
+            | FormKind::CorrectContact { .. }
+            | FormKind::WithdrawContact { .. } => self.correction_form(kind)?,
         };
         Ok(FormScreen { form, draft_key: kind.draft_key(), goal })
     }
@@ -102,6 +106,14 @@ impl App {
             FormKind::Goal { participant, .. } => self.save_goal_form(participant),
             FormKind::Module(m) => self.save_module_form(m),
             FormKind::Closure => self.save_closure_form(),
+            FormKind::MoveAppointment { participant, appointment } => {
+                self.save_move_appointment(participant, appointment)
+            }
+            FormKind::CancelAppointment { participant, appointment } => {
+                self.save_cancel_appointment(participant, appointment)
+            }
+            FormKind::CorrectContact { participant, contact } => self.save_correct_contact(participant, contact),
+            FormKind::WithdrawContact { participant, contact } => self.save_withdraw_contact(participant, contact),
         }
     }
 
@@ -139,6 +151,10 @@ impl App {
                 FormKind::Goal { .. } => ("draft.goal", typed(&["text"])),
                 FormKind::Module(_) => ("draft.module", typed(&["name"])),
                 FormKind::Closure => ("draft.closure", typed(&["reason"])),
+                FormKind::MoveAppointment { participant, .. } => ("draft.appointment_moved", person(participant)),
+                FormKind::CancelAppointment { participant, .. } => ("draft.appointment_cancelled", person(participant)),
+                FormKind::CorrectContact { participant, .. } => ("draft.contact_corrected", person(participant)),
+                FormKind::WithdrawContact { participant, .. } => ("draft.contact_withdrawn", person(participant)),
             },
         };
         let when = DateTime::from_timestamp(draft.saved_at, 0)

@@ -62,7 +62,7 @@ impl App {
         }
         // A new person who is in the caseload already (same names and date of birth): asked
         // first, naming the one there, who can be opened instead.
-        if existing.is_none() && !self.intake_duplicate_ok {
+        if existing.is_none() && !self.save_confirmed {
             let id = crate::domain::participant::identity(&p.given_names, &p.family_name, p.date_of_birth);
             let same =
                 self.caseload.people().iter().find(|x| {

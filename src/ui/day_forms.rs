@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use super::form::{FieldDef, Form};
 use super::form_values::FieldError;
 use crate::domain::ParticipantId;
+use crate::domain::appointment::AppointmentState;
 use crate::domain::choice::Choice;
 use crate::domain::contact::{Appointment, Channel, Contact, Initiative, Reached, RecordId};
 use crate::domain::esf::{EsfExit, YesNo};
@@ -212,6 +213,8 @@ pub fn read_contact(
         summary: form.text("summary")?,
         coach: coach.to_string(),
         created_at: now,
+        withdrawn: false,
+        history: Vec::new(),
     };
     let next = form.opt_moment("next_date", "next_time")?.map(|at| Appointment {
         id: RecordId::new_random(),
@@ -221,6 +224,8 @@ pub fn read_contact(
         note: String::new(),
         coach: coach.to_string(),
         created_at: now,
+        state: AppointmentState::Planned,
+        history: Vec::new(),
     });
     let place = form.text("next_place")?;
     Ok((c, next.map(|a| Appointment { place, ..a })))
@@ -240,6 +245,8 @@ pub fn read_appointment(
         note: form.text("note")?,
         coach: coach.to_string(),
         created_at: now,
+        state: AppointmentState::Planned,
+        history: Vec::new(),
     })
 }
 

@@ -130,10 +130,11 @@ impl App {
                     Err(e) => self.flash = Some((self.error_text(&e), true)),
                 }
             }
-            Effect::SaveIntakeAnyway => {
-                self.intake_duplicate_ok = true;
+            Effect::NoShow(p, a) => self.record_no_show(p, a),
+            Effect::SaveAnyway => {
+                self.save_confirmed = true;
                 self.save_form();
-                self.intake_duplicate_ok = false;
+                self.save_confirmed = false;
             }
             Effect::SaveAssessmentDraft(draft) => {
                 let res = self.store.save_assessment_draft(&draft);

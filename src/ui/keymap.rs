@@ -36,6 +36,8 @@ pub enum Context {
     PrivacyTab,
     /// The participant screen's signals tab (signals and referrals).
     SignalsTab,
+    /// The participant screen's contacts tab (appointments and the contact log).
+    ContactsTab,
     /// Closed trajectories past the retention period.
     Retention,
     /// Confirming an erasure by typing the participant number.
@@ -121,6 +123,10 @@ pub enum Action {
     ToggleTeam,
     /// The list's filters: the next status, municipality or neighbourhood; all filters off.
     CycleStatus,
+    /// Cancel the chosen appointment, or withdraw the chosen contact.
+    CancelOrWithdraw,
+    /// The participant did not come to the chosen appointment.
+    NoShow,
     CycleMunicipality,
     CycleNeighbourhood,
     ClearFilters,
@@ -298,6 +304,15 @@ pub const BINDINGS: &[Binding] = &[
     b(C::ModulesTab, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::ModulesTab, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::ModulesTab, &[k('s')], A::StopEnrolment, "key.stop_enrolment", true),
+    b(C::ContactsTab, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
+    b(C::ContactsTab, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
+    b(C::ContactsTab, &[code(KeyCode::PageUp)], A::PageUp, "key.page_up", false),
+    b(C::ContactsTab, &[code(KeyCode::PageDown)], A::PageDown, "key.page_down", false),
+    b(C::ContactsTab, &[code(KeyCode::Home)], A::First, "key.first", false),
+    b(C::ContactsTab, &[code(KeyCode::End)], A::Last, "key.last", false),
+    b(C::ContactsTab, &[code(KeyCode::Enter)], A::Open, "key.correct", true),
+    b(C::ContactsTab, &[k('x')], A::CancelOrWithdraw, "key.cancel_or_withdraw", true),
+    b(C::ContactsTab, &[k('n')], A::NoShow, "key.no_show", true),
     b(C::SignalsTab, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::SignalsTab, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::SignalsTab, &[code(KeyCode::Enter)], A::Open, "key.edit_signal", true),

@@ -90,6 +90,11 @@ pub enum ConfirmKind {
     DuplicateIntake(ParticipantId),
     /// Every small step of a goal is ticked: mark the goal achieved?
     GoalAchieved(ParticipantId, crate::domain::goal::GoalId),
+    /// The form on top has warnings (an appointment on a weekend, a holiday, a closure day, or
+    /// overlapping another): save it anyway?
+    SaveAnyway,
+    /// Did the participant not come to this appointment?
+    NoShow(ParticipantId, crate::domain::contact::RecordId),
 }
 
 /// What changed in the data, so the executor knows what to derive again.
@@ -205,9 +210,11 @@ pub enum Effect {
     KeepDraft,
     /// Saves the form on top as what it is (its `FormKind`).
     SaveForm,
-    /// Saves the intake on top although someone with the same names and date of birth is in
-    /// the caseload (the coach said so).
-    SaveIntakeAnyway,
+    /// Saves the form on top despite its warning (someone with the same names and date of birth
+    /// in the caseload; an appointment on a closed day or overlapping another): the coach said so.
+    SaveAnyway,
+    /// Records that the participant did not come to the appointment.
+    NoShow(ParticipantId, crate::domain::contact::RecordId),
     /// Marks a participant's goal achieved today.
     GoalAchieved(ParticipantId, crate::domain::goal::GoalId),
     SaveAssessmentDraft(Box<AssessmentDraft>),
@@ -265,7 +272,8 @@ impl std::fmt::Debug for Effect {
             Effect::Enrol(p, m) => write!(f, "Enrol({p:?}, {m:?})"),
             Effect::KeepDraft => f.write_str("KeepDraft"),
             Effect::SaveForm => f.write_str("SaveForm"),
-            Effect::SaveIntakeAnyway => f.write_str("SaveIntakeAnyway"),
+            Effect::SaveAnyway => f.write_str("SaveAnyway"),
+            Effect::NoShow(p, a) => write!(f, "NoShow({p:?}, {a:?})"),
             Effect::GoalAchieved(p, g) => write!(f, "GoalAchieved({p:?}, {g:?})"),
             Effect::SaveAssessmentDraft(d) => write!(f, "SaveAssessmentDraft({:?})", d.assessment.participant),
             Effect::SaveAssessment { then_goal } => write!(f, "SaveAssessment {{ then_goal: {then_goal} }}"),

@@ -7,6 +7,7 @@
 //! sends only the cells that differ, so typing a character costs a few bytes on a slow link.
 
 pub mod app;
+mod app_corrections;
 mod app_day;
 mod app_day_save;
 mod app_disk;
@@ -19,6 +20,7 @@ mod app_privacy;
 mod app_reports;
 mod app_sync;
 pub mod caseload;
+pub mod correction_forms;
 pub mod day_data;
 pub mod day_forms;
 pub mod effects;

@@ -59,7 +59,8 @@ impl Popup {
                 ConfirmKind::DiscardAssessment => Effect::DiscardAssessment,
                 ConfirmKind::DiscardRoster => Effect::PopScreen,
                 ConfirmKind::StopEnrolment(id) => Effect::StopEnrolment(id),
-                ConfirmKind::DuplicateIntake(_) => Effect::SaveIntakeAnyway,
+                ConfirmKind::DuplicateIntake(_) | ConfirmKind::SaveAnyway => Effect::SaveAnyway,
+                ConfirmKind::NoShow(p, a) => Effect::NoShow(p, a),
                 ConfirmKind::GoalAchieved(p, g) => Effect::GoalAchieved(p, g),
             }]),
             // The person already there is opened instead; the intake typed is dropped.

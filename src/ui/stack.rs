@@ -93,6 +93,7 @@ impl App {
                 Tab::Goals => (vec![Context::GoalsTab, Context::Participant], false),
                 Tab::Modules => (vec![Context::ModulesTab, Context::Participant], false),
                 Tab::Privacy => (vec![Context::PrivacyTab, Context::Participant], false),
+                Tab::Contacts => (vec![Context::ContactsTab, Context::Participant], false),
                 Tab::Signals => (vec![Context::SignalsTab, Context::Participant], false),
                 _ => (vec![Context::Participant], false),
             },

@@ -89,7 +89,11 @@ fn form_title(kind: FormKind, s: &Strings) -> &str {
         | FormKind::Advice(_)
         | FormKind::Close(_)
         | FormKind::Signal { .. }
-        | FormKind::Referral(_) => s.get("screen.participant"),
+        | FormKind::Referral(_)
+        | FormKind::MoveAppointment { .. }
+        | FormKind::CancelAppointment { .. }
+        | FormKind::CorrectContact { .. }
+        | FormKind::WithdrawContact { .. } => s.get("screen.participant"),
         FormKind::Goal { .. } => s.get("screen.goal"),
         FormKind::Module(_) => s.get("screen.module_form"),
         FormKind::Closure => s.get("screen.closure"),

@@ -40,6 +40,8 @@ fn save(c: &mut Criterion) {
         summary: "Gebeld over de afspraak bij de schuldhulp; gaat mee naar het buurthuis.".into(),
         coach: "Sanne de Vries".into(),
         created_at: now,
+        withdrawn: false,
+        history: Vec::new(),
     };
     group.bench_function("contact", |b| {
         b.iter(|| {

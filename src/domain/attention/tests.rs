@@ -31,6 +31,8 @@ fn contact(p: &Participant, on: NaiveDate, reached: Reached) -> Contact {
         summary: String::new(),
         coach: "S".into(),
         created_at: Utc::now(),
+        withdrawn: false,
+        history: Vec::new(),
     }
 }
 

@@ -35,6 +35,8 @@ fn contact(p: &Participant, on: NaiveDate, reached: Reached) -> Contact {
         summary: String::new(),
         coach: "Sanne".into(),
         created_at: Utc::now(),
+        withdrawn: false,
+        history: Vec::new(),
     }
 }
 
@@ -173,4 +175,15 @@ fn one_coach_sees_only_their_caseload() {
     let r = compute(&inputs(&f), d(2026, 1, 1), d(2026, 12, 31), Some("sanne"));
     assert_eq!(r.reached, 2);
     assert_eq!(r.contacts, 1);
+}
+
+#[test]
+fn a_withdrawn_contact_is_not_counted() {
+    let mut f = fixture();
+    let before = compute(&inputs(&f), d(2026, 1, 1), d(2026, 12, 31), None).contacts;
+    let now = f.contacts[0].created_at;
+    f.contacts[0].withdraw("andere deelnemer", "Sanne", now).unwrap();
+    let after = compute(&inputs(&f), d(2026, 1, 1), d(2026, 12, 31), None);
+    assert_eq!(after.contacts, before - 1);
+    assert_eq!(after.contacts_per_week.iter().map(|(_, n)| n).sum::<usize>(), before - 1);
 }

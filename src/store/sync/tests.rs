@@ -31,6 +31,8 @@ fn contact(p: ParticipantId) -> Contact {
         summary: "Gebeld over de voedselbank".into(),
         coach: "Sanne".into(),
         created_at: now,
+        withdrawn: false,
+        history: Vec::new(),
     }
 }
 

@@ -40,6 +40,8 @@ fn own_caseload(dir: &Path, n: usize) -> Vec<Participant> {
                 summary: format!("Gebeld met {}", p.family_name),
                 coach: "Bram Visser".into(),
                 created_at: now,
+                withdrawn: false,
+                history: Vec::new(),
             })
             .unwrap();
     }

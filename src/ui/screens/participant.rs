@@ -46,6 +46,9 @@ pub struct ParticipantState {
     pub selected_scope: usize,
     /// The signal chosen on the signals tab (index into `day.signals`).
     pub selected_signal: usize,
+    /// The appointment or contact chosen on the contacts tab (index into
+    /// `participant_day::contact_items`).
+    pub selected_day: usize,
 }
 
 impl ParticipantState {
@@ -71,6 +74,7 @@ impl ParticipantState {
             log: Vec::new(),
             selected_scope: 0,
             selected_signal: 0,
+            selected_day: 0,
         };
         s.set_records(assessments, goals, today);
         s
@@ -212,8 +216,13 @@ impl ParticipantState {
             Tab::Goals => self.render_goals(frame, body, ui, today),
             Tab::Modules => self.render_modules(frame, body, ui, data, today),
             Tab::Contacts => {
-                let lines = super::participant_day::contact_lines(ui, &self.day, today);
-                frame.render_widget(self.scrolled(lines, body), body);
+                let (lines, at) = super::participant_day::contact_lines(ui, &self.day, today, self.selected_day);
+                // Scrolled so the chosen item and the lines under it (its summary) stay in sight.
+                let before = Paragraph::new(lines[..at.min(lines.len())].to_vec()).wrap(Wrap { trim: false });
+                let top = before.line_count(body.width);
+                let offset = (top + 3).saturating_sub(usize::from(body.height));
+                let p = Paragraph::new(lines).wrap(Wrap { trim: false });
+                frame.render_widget(p.scroll((u16::try_from(offset).unwrap_or(u16::MAX), 0)), body);
             }
             Tab::Signals => {
                 let lines = super::participant_day::signal_lines(ui, &self.day, self.selected_signal, today);

@@ -1,9 +1,13 @@
 //! The participant screen's contacts and signals tabs, and the trajectory lines of the profile.
+//! The contacts tab has a cursor: the chosen appointment can be moved, cancelled or marked not
+//! kept, the chosen contact corrected or withdrawn (see `participant_keys`).
 
 use chrono::NaiveDate;
 use ratatui::text::{Line, Span};
 
-use crate::domain::contact::appointment_missing_contact;
+use crate::domain::amend::Amendment;
+use crate::domain::appointment::{Appointment, AppointmentState, missing_contact as appointment_missing_contact};
+use crate::domain::contact::RecordId;
 use crate::domain::validate::format_date;
 use crate::ui::day_data::DayRecords;
 use crate::ui::theme::Ui;
@@ -14,28 +18,114 @@ fn when(at: chrono::NaiveDateTime) -> String {
 
 /// "Bibliotheek  meenemen: brief gemeente  ": the place and the note that are filled in, each
 /// followed by two spaces.
-fn place_and_note(a: &crate::domain::contact::Appointment) -> String {
+fn place_and_note(a: &Appointment) -> String {
     [a.place.as_str(), a.note.as_str()].iter().filter(|x| !x.trim().is_empty()).map(|x| format!("{x}  ")).collect()
 }
 
-/// Lines for the contacts tab: coming and missed appointments, then the contact log.
-pub fn contact_lines<'a>(ui: &Ui<'a>, day: &DayRecords, today: NaiveDate) -> Vec<Line<'a>> {
+/// How many past appointments the contacts tab shows (the most recent ones).
+const PAST_SHOWN: usize = 5;
+
+/// A line of the contacts tab the cursor can rest on: an appointment or a contact, by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayItem {
+    Appointment(RecordId),
+    Contact(RecordId),
+}
+
+/// The appointments the contacts tab shows: the coming ones (soonest first), then the most
+/// recent past ones (newest first).
+fn shown_appointments(day: &DayRecords, today: NaiveDate) -> (Vec<&Appointment>, Vec<&Appointment>) {
+    let coming = day.appointments.iter().filter(|a| a.at.date() >= today).collect();
+    let past = day.appointments.iter().rev().filter(|a| a.at.date() < today).take(PAST_SHOWN).collect();
+    (coming, past)
+}
+
+/// The items of the contacts tab in the order shown.
+pub fn contact_items(day: &DayRecords, today: NaiveDate) -> Vec<DayItem> {
+    let (coming, past) = shown_appointments(day, today);
+    coming
+        .into_iter()
+        .chain(past)
+        .map(|a| DayItem::Appointment(a.id))
+        .chain(day.contacts.iter().map(|c| DayItem::Contact(c.id)))
+        .collect()
+}
+
+/// A changed field as the history shows it: "Kanaal: Telefoon → Huisbezoek".
+fn change_text(s: &crate::i18n::Strings, c: &crate::domain::privacy::FieldChange) -> String {
+    let shown = |v: &str| -> String {
+        if v.is_empty() {
+            return "—".into();
+        }
+        let table = match c.field.as_str() {
+            "channel" => "channel",
+            "reached" => "reached",
+            "initiative" => "initiative",
+            "life_areas" => {
+                return v.split(", ").map(|a| s.get(&format!("area.{a}")).to_string()).collect::<Vec<_>>().join(", ");
+            }
+            _ => return v.to_string(),
+        };
+        s.get(&format!("{table}.{v}")).to_string()
+    };
+    format!("{}: {} → {}", s.get(&format!("correction_field.{}", c.field)), shown(&c.old), shown(&c.new))
+}
+
+/// The history lines under a corrected record, dimmed: what was done, when, by whom, why.
+fn history_lines<'a>(ui: &Ui<'a>, history: &[Amendment], lines: &mut Vec<Line<'a>>) {
+    let s = ui.strings;
+    for h in history {
+        let reason = if h.reason.is_empty() { String::new() } else { format!(": {}", h.reason) };
+        let mut text = format!(
+            "      {} {} {} {}{reason}",
+            s.get(&format!("amend.{}", h.kind.code())),
+            crate::ui::correction_forms::amended_on(h.at),
+            s.get("correction.by"),
+            h.by
+        );
+        let changes: Vec<String> = h.changes.iter().map(|c| change_text(s, c)).collect();
+        if !changes.is_empty() {
+            text.push_str(&format!(" · {}", changes.join(" · ")));
+        }
+        lines.push(Line::from(Span::styled(text, ui.theme.dim())));
+    }
+}
+
+/// Lines for the contacts tab: the coming and recent appointments with how they went, then the
+/// contact log, each with its corrections; the chosen item marked "›". Also the line the chosen
+/// item starts on, to keep it in sight.
+pub fn contact_lines<'a>(ui: &Ui<'a>, day: &DayRecords, today: NaiveDate, selected: usize) -> (Vec<Line<'a>>, usize) {
     let s = ui.strings;
     let mut lines = Vec::new();
+    let mut at_selected = 0;
     let contacts = &day.contacts;
-    let appointments: Vec<_> = day.appointments.iter().collect();
-    let coming: Vec<_> = appointments.iter().filter(|a| a.at.date() >= today).collect();
-    let missed: Vec<_> = appointments.iter().filter(|a| appointment_missing_contact(a, contacts, today)).collect();
-    if !coming.is_empty() || !missed.is_empty() {
+    let (coming, past) = shown_appointments(day, today);
+    let mut n = 0;
+    if !coming.is_empty() || !past.is_empty() {
         lines.push(Line::from(Span::styled(s.get("contacts.appointments"), ui.theme.title())));
-        for a in coming {
-            lines.push(Line::from(format!("  {}  {}", when(a.at), place_and_note(a).trim_end())));
-        }
-        for a in missed.iter().rev().take(3) {
-            lines.push(Line::from(Span::styled(
-                format!("  ⚠ {}  {}({})", when(a.at), place_and_note(a), s.get("contacts.no_contact_logged")),
-                ui.theme.error(),
-            )));
+        for a in coming.iter().chain(&past) {
+            if n == selected {
+                at_selected = lines.len();
+            }
+            let (mark, mut style) = super::chosen(n == selected, ui);
+            let state = match a.state {
+                AppointmentState::Cancelled => format!(" · {}", s.get("appointment_state.cancelled")),
+                AppointmentState::NoShow => format!(" · ✗ {}", s.get("appointment_state.no_show")),
+                AppointmentState::Planned if appointment_missing_contact(a, contacts, today) => {
+                    if n != selected {
+                        style = ui.theme.error();
+                    }
+                    format!(" · ⚠ {}", s.get("contacts.no_contact_logged"))
+                }
+                AppointmentState::Planned => String::new(),
+            };
+            if !a.is_planned() && n != selected {
+                style = ui.theme.dim();
+            }
+            let text = format!("{mark} {}  {}{state}", when(a.at), place_and_note(a).trim_end());
+            lines.push(Line::from(Span::styled(text, style)));
+            history_lines(ui, &a.history, &mut lines);
+            n += 1;
         }
         lines.push(Line::from(""));
     }
@@ -44,22 +134,39 @@ pub fn contact_lines<'a>(ui: &Ui<'a>, day: &DayRecords, today: NaiveDate) -> Vec
         lines.push(Line::from(Span::styled(s.get("contacts.none"), ui.theme.dim())));
     }
     for c in contacts {
-        let reached = if c.made() {
+        if n == selected {
+            at_selected = lines.len();
+        }
+        let (mark, mut style) = super::chosen(n == selected, ui);
+        let reached = if c.reached == crate::domain::contact::Reached::Made {
             String::new()
         } else {
             format!(" · ✗ {}", s.get(&format!("reached.{}", c.reached.code())))
         };
-        lines.push(Line::from(format!(
-            "{}  {} · {} min{reached}",
-            when(c.at),
-            s.get(&format!("channel.{}", c.channel.code())),
-            c.minutes
+        let withdrawn = if c.withdrawn {
+            if n != selected {
+                style = ui.theme.dim();
+            }
+            format!(" · {}", s.get("amend.withdrawn"))
+        } else {
+            String::new()
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{mark} {}  {} · {} min{reached}{withdrawn}",
+                when(c.at),
+                s.get(&format!("channel.{}", c.channel.code())),
+                c.minutes
+            ),
+            style,
         )));
         if !c.summary.is_empty() {
             lines.push(Line::from(Span::styled(format!("    {}", c.summary), ui.theme.dim())));
         }
+        history_lines(ui, &c.history, &mut lines);
+        n += 1;
     }
-    lines
+    (lines, at_selected)
 }
 
 /// Lines for the signals tab: the signals (the chosen one marked) and the referrals.
@@ -127,7 +234,7 @@ pub fn trajectory_lines(ui: &Ui, day: &DayRecords, today: NaiveDate) -> Vec<Line
         Span::styled(format!("  {} ", s.get("contacts.last")), ui.theme.dim()),
         Span::raw(last),
     ]));
-    if let Some(a) = day.appointments.iter().find(|a| a.at.date() >= today) {
+    if let Some(a) = day.appointments.iter().find(|a| a.at.date() >= today && a.is_planned()) {
         lines.push(Line::from(vec![
             Span::styled(format!("  {} ", s.get("contacts.next_appointment")), ui.theme.dim()),
             Span::raw(format!("{} {}", when(a.at), a.place)),

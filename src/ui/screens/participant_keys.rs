@@ -118,6 +118,29 @@ impl ParticipantState {
                 };
                 Outcome::done()
             }
+            (
+                Tab::Contacts,
+                a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last),
+            ) => {
+                let n = super::participant_day::contact_items(&self.day, ctx.today).len();
+                let before = self.selected_day;
+                let last = n.saturating_sub(1);
+                self.selected_day = match a {
+                    Action::Up => self.selected_day.min(last).saturating_sub(1),
+                    Action::Down => (self.selected_day + 1).min(last),
+                    Action::PageUp => self.selected_day.min(last).saturating_sub(5),
+                    Action::PageDown => (self.selected_day + 5).min(last),
+                    Action::First => 0,
+                    _ => last,
+                };
+                changed(before != self.selected_day)
+            }
+            (Tab::Contacts, Action::Open | Action::CancelOrWithdraw | Action::NoShow) => {
+                if closed {
+                    return Some(flash(ctx, "trajectory.read_only"));
+                }
+                self.correct_day_item(action, ctx)
+            }
             (Tab::Signals, Action::Down | Action::Up) => {
                 let n = self.day.signals.len();
                 let before = self.selected_signal;
@@ -180,5 +203,56 @@ impl ParticipantState {
             _ => return None,
         };
         Some(outcome)
+    }
+
+    /// The contacts tab's corrections of the chosen item: `Enter` moves an appointment or
+    /// corrects a contact, `x` cancels an appointment or withdraws a contact, `n` records that
+    /// the participant did not come to an appointment (asked first).
+    fn correct_day_item(&self, action: Action, ctx: &Ctx) -> Outcome {
+        use super::participant_day::{DayItem, contact_items};
+        let participant = self.id;
+        let items = contact_items(&self.day, ctx.today);
+        let Some(item) = items.get(self.selected_day.min(items.len().saturating_sub(1))) else {
+            return Outcome::Unchanged;
+        };
+        match *item {
+            DayItem::Appointment(id) => {
+                let Some(a) = self.day.appointments.iter().find(|a| a.id == id) else { return Outcome::Unchanged };
+                if !a.is_planned() {
+                    return flash(ctx, "appointment_refused.not_planned");
+                }
+                match action {
+                    Action::Open => {
+                        Outcome::one(Effect::OpenForm(FormKind::MoveAppointment { participant, appointment: id }))
+                    }
+                    Action::CancelOrWithdraw => {
+                        Outcome::one(Effect::OpenForm(FormKind::CancelAppointment { participant, appointment: id }))
+                    }
+                    _ if a.at.date() > ctx.today => flash(ctx, "appointment_refused.not_yet"),
+                    _ => {
+                        let name = ctx.caseload.by_id(participant).map(|p| p.listed_name()).unwrap_or_default();
+                        let when = crate::domain::appointment::when(a.at);
+                        let message =
+                            ctx.strings.fill("appointment.no_show_confirm", &[("name", &name), ("when", &when)]);
+                        Outcome::one(Effect::Confirm { kind: ConfirmKind::NoShow(participant, id), message })
+                    }
+                }
+            }
+            DayItem::Contact(id) => {
+                let Some(c) = self.day.contacts.iter().find(|c| c.id == id) else { return Outcome::Unchanged };
+                if c.withdrawn {
+                    return flash(ctx, "correction.withdrawn_already");
+                }
+                match action {
+                    Action::Open => {
+                        Outcome::one(Effect::OpenForm(FormKind::CorrectContact { participant, contact: id }))
+                    }
+                    Action::CancelOrWithdraw => {
+                        Outcome::one(Effect::OpenForm(FormKind::WithdrawContact { participant, contact: id }))
+                    }
+                    _ => flash(ctx, "appointment_refused.not_an_appointment"),
+                }
+            }
+        }
     }
 }

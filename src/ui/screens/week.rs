@@ -214,8 +214,18 @@ impl WeekState {
                     let Some(a) = self.appointments.get(*n) else { continue };
                     let name = caseload.by_id(a.participant).map(|p| p.listed_name()).unwrap_or_default();
                     let place = if a.place.is_empty() { String::new() } else { format!(" · {}", a.place) };
-                    let text =
-                        format!("{cursor} {}  {}  {name}{place}", a.at.format("%H:%M"), s.get("start.appointment"));
+                    // A cancelled one stays in the agenda, marked (the hour is free again).
+                    let state = if a.is_planned() {
+                        String::new()
+                    } else {
+                        format!(" · {}", s.get(&format!("appointment_state.{}", a.state.code())))
+                    };
+                    let text = format!(
+                        "{cursor} {}  {}  {name}{place}{state}",
+                        a.at.format("%H:%M"),
+                        s.get("start.appointment")
+                    );
+                    let style = if a.is_planned() || i == self.selected { style } else { ui.theme.dim() };
                     lines.push(Line::from(Span::styled(super::fit(&text, width), style)));
                 }
             }

@@ -1,0 +1,126 @@
+//! The forms that put a recorded appointment or contact right: move or cancel an appointment,
+//! correct or withdraw a contact. Each opens on the record as it is; what they save goes through
+//! the domain's rules, which keep the old values in the record's history.
+
+use chrono::{DateTime, Utc};
+
+use super::day_forms::{APPOINTMENT, CONTACT};
+use super::form::{FieldDef, Form};
+use super::form_values::FieldError;
+use crate::domain::appointment::Appointment;
+use crate::domain::choice::Choice;
+use crate::domain::contact::Contact;
+use crate::domain::form_kind::FormKind;
+use crate::domain::goal::LifeArea;
+use crate::domain::validate::{Invalid, format_date};
+use crate::i18n::Strings;
+
+/// The contact form without its "next appointment" part, and the reason for the correction.
+const CORRECT_CONTACT: &[FieldDef] = &[
+    CONTACT[0],
+    CONTACT[1],
+    CONTACT[2],
+    CONTACT[3],
+    CONTACT[4],
+    CONTACT[5],
+    CONTACT[6],
+    CONTACT[7],
+    CONTACT[8],
+    FieldDef::text("reason", "correction.reason"),
+];
+const WITHDRAW: &[FieldDef] = &[FieldDef::text("reason", "correction.withdraw_reason").required()];
+const CANCEL: &[FieldDef] = &[FieldDef::text("reason", "correction.cancel_reason").required()];
+
+fn titled(
+    kind: FormKind,
+    strings: &Strings,
+    title: String,
+    defs: &'static [FieldDef],
+    values: &[(&str, String)],
+) -> Form {
+    Form::new(kind, title, defs, values, strings)
+}
+
+fn code<T: Choice>(v: T) -> String {
+    v.code().into_owned()
+}
+
+/// "Contact van 20-11-2026 10:00 met Jan" and the like.
+fn about(strings: &Strings, key: &str, name: &str, at: chrono::NaiveDateTime) -> String {
+    strings.fill(key, &[("name", name), ("when", &crate::domain::appointment::when(at))])
+}
+
+pub fn move_appointment(strings: &Strings, a: &Appointment, name: &str) -> Form {
+    let kind = FormKind::MoveAppointment { participant: a.participant, appointment: a.id };
+    let values = [
+        ("next_date", format_date(a.at.date())),
+        ("next_time", a.at.format("%H:%M").to_string()),
+        ("next_place", a.place.clone()),
+        ("note", a.note.clone()),
+    ];
+    titled(kind, strings, about(strings, "form_title.appointment_moved", name, a.at), APPOINTMENT, &values)
+}
+
+pub fn cancel_appointment(strings: &Strings, a: &Appointment, name: &str) -> Form {
+    let kind = FormKind::CancelAppointment { participant: a.participant, appointment: a.id };
+    titled(kind, strings, about(strings, "form_title.appointment_cancelled", name, a.at), CANCEL, &[])
+}
+
+pub fn correct_contact(strings: &Strings, c: &Contact, name: &str) -> Form {
+    let kind = FormKind::CorrectContact { participant: c.participant, contact: c.id };
+    let mut values = vec![
+        ("date", format_date(c.at.date())),
+        ("time", c.at.format("%H:%M").to_string()),
+        ("channel", code(c.channel)),
+        ("initiative", code(c.initiative)),
+        ("minutes", c.minutes.to_string()),
+        ("reached", code(c.reached)),
+        ("summary", c.summary.clone()),
+    ];
+    for (k, a) in ["area_1", "area_2"].into_iter().zip(&c.life_areas) {
+        values.push((k, code(*a)));
+    }
+    titled(kind, strings, about(strings, "form_title.contact_corrected", name, c.at), CORRECT_CONTACT, &values)
+}
+
+pub fn withdraw_contact(strings: &Strings, c: &Contact, name: &str) -> Form {
+    let kind = FormKind::WithdrawContact { participant: c.participant, contact: c.id };
+    titled(kind, strings, about(strings, "form_title.contact_withdrawn", name, c.at), WITHDRAW, &[])
+}
+
+/// The corrected contact the form describes (a copy of `old` with the typed fields), and the
+/// reason given.
+pub fn read_correction(form: &Form, old: &Contact) -> Result<(Contact, String), FieldError> {
+    let mut life_areas = Vec::new();
+    for k in ["area_1", "area_2"] {
+        if let Some(a) = form.opt_choice::<LifeArea>(k)? {
+            life_areas.push(a);
+        }
+    }
+    let new = Contact {
+        at: form.moment("date", "time")?,
+        channel: form.choice("channel")?,
+        initiative: form.choice("initiative")?,
+        minutes: form.opt_number("minutes", Invalid::ContactMinutes)?.unwrap_or(0),
+        reached: form.choice("reached")?,
+        life_areas,
+        summary: form.text("summary")?,
+        ..old.clone()
+    };
+    Ok((new, form.text("reason")?))
+}
+
+/// The new time, place and note of a moved appointment.
+pub fn read_move(form: &Form) -> Result<(chrono::NaiveDateTime, String, String), FieldError> {
+    Ok((form.moment("next_date", "next_time")?, form.text("next_place")?, form.text("note")?))
+}
+
+/// The reason typed (cancelling, withdrawing).
+pub fn read_reason(form: &Form) -> Result<String, FieldError> {
+    form.text("reason")
+}
+
+/// When a correction was made, as its history line shows it.
+pub fn amended_on(at: DateTime<Utc>) -> String {
+    format_date(at.with_timezone(&chrono::Local).date_naive())
+}
