@@ -280,6 +280,29 @@ fn made_for_the_test(store: &Store, now: DateTime<Utc>) {
     store.save_draft("contact-test", &draft).unwrap();
     let a = crate::domain::health::Assessment::new(p.id, now.date_naive(), "Test", now);
     store.save_assessment_draft(&AssessmentDraft { assessment: a, page: 2, row: 3 }).unwrap();
+    // Corrections: a contact corrected (its channel) and then withdrawn, an appointment moved
+    // and then cancelled, so their histories are in the export.
+    let mut c = store.contacts().unwrap().pop().expect("the demo logs contacts");
+    let mut fixed = c.clone();
+    fixed.channel = crate::domain::contact::Channel::Letter;
+    fixed.life_areas = vec![crate::domain::goal::LifeArea::Housing];
+    c.correct(&fixed, "tikfout", "Test", now).unwrap();
+    c.withdraw("verkeerde deelnemer", "Test", now).unwrap();
+    store.save_contact(&c).unwrap();
+    let mut moved = crate::domain::appointment::Appointment {
+        id: crate::domain::contact::RecordId::new_random(),
+        participant: p.id,
+        at: now.naive_local(),
+        place: "Wijkcentrum".into(),
+        note: String::new(),
+        coach: "Test".into(),
+        created_at: now,
+        state: crate::domain::appointment::AppointmentState::Planned,
+        history: Vec::new(),
+    };
+    moved.move_to(now.naive_local() + chrono::Duration::days(1), "Bibliotheek", "", "Test", now).unwrap();
+    moved.cancel("ziek", "Test", now).unwrap();
+    store.save_appointment(&moved).unwrap();
 }
 
 /// The readable export (a request of access) is in the coach's language throughout: every field
