@@ -75,6 +75,17 @@ pub struct PartnerReferralOut {
     pub consent: bool,
     pub consent_date: Option<NaiveDate>,
     pub created_at: String,
+    /// Each later status with its day, who recorded it and when.
+    pub steps: Vec<ReferralStepOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReferralStepOut {
+    pub from: &'static str,
+    pub to: &'static str,
+    pub date: NaiveDate,
+    pub by: String,
+    pub recorded_at: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -472,6 +483,17 @@ pub fn build(store: &Store, now: DateTime<Utc>) -> Result<Export, StoreError> {
                 consent: r.consent,
                 consent_date: r.consent_date,
                 created_at: moment(r.created_at),
+                steps: r
+                    .steps
+                    .iter()
+                    .map(|x| ReferralStepOut {
+                        from: x.from.code(),
+                        to: x.to.code(),
+                        date: x.date,
+                        by: x.by.clone(),
+                        recorded_at: moment(x.recorded_at),
+                    })
+                    .collect(),
             })
             .collect(),
         trajectories: store

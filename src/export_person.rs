@@ -147,6 +147,7 @@ impl Words<'_> {
     fn word(&self, section: &str, key: &str, value: &str) -> Option<String> {
         let table = match (section, key) {
             (_, "gender") => "gender",
+            ("referrals", "from" | "to") => "referral_status",
             ("participants" | "trajectories", "status") | (_, "from" | "to") => "status",
             ("goals", "status") => "goal_status",
             ("signals", "status") => "signal_status",

@@ -191,3 +191,46 @@ fn a_contact_is_corrected_then_withdrawn_and_stops_counting() {
     let start = screen(&app, 100, 40);
     assert!(start.lines().any(|l| l.contains("Öztürk") && l.contains("nog nooit contact")), "{start}");
 }
+
+#[test]
+fn a_referral_is_brought_up_to_date_with_each_status_and_its_day() {
+    let (mut app, fatma) = setup();
+    press(&mut app, KeyCode::Char('r'));
+    focus(&mut app, "partner");
+    type_text(&mut app, "Schuldhulp Oosterveld");
+    focus(&mut app, "status");
+    press(&mut app, KeyCode::Right); // voorgesteld -> verwezen
+    focus(&mut app, "consent");
+    press(&mut app, KeyCode::Char('j'));
+    app.handle_key(ctrl('s'));
+    assert!(matches!(app.screen(), Screen::Participant(p) if p.tab == Tab::Signals));
+    // The referral is chosen with ↓ past the signals (none here) and Enter opens its update.
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("› 24-11-2026  Schuldhulp Oosterveld (schuldhulpverlening) · verwezen"), "{text}");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app, 80, 24).contains("Verwijzing naar Schuldhulp Oosterveld bijwerken"));
+    focus(&mut app, "status");
+    press(&mut app, KeyCode::Right); // verwezen -> geaccepteerd
+    app.handle_key(ctrl('s'));
+    // Then started, with an earlier day than the last status: refused, then right.
+    press(&mut app, KeyCode::Enter);
+    focus(&mut app, "status");
+    press(&mut app, KeyCode::Right); // geaccepteerd -> gestart
+    focus(&mut app, "date");
+    app.handle_key(ctrl('u'));
+    type_text(&mut app, "20-11-2026");
+    app.handle_key(ctrl('s'));
+    assert!(flash(&app).contains("voor de vorige status (24-11-2026)"), "{}", flash(&app));
+    app.handle_key(ctrl('u'));
+    type_text(&mut app, "24-11-2026");
+    focus(&mut app, "result");
+    type_text(&mut app, "eerste gesprek gehad");
+    app.handle_key(ctrl('s'));
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("Schuldhulp Oosterveld (schuldhulpverlening) · gestart"), "{text}");
+    assert!(text.contains("24-11-2026 verwezen → 24-11-2026 geaccepteerd → 24-11-2026 gestart"), "{text}");
+    assert!(text.contains("eerste gesprek gehad"), "{text}");
+    let r = &app.store.referrals_of(fatma).unwrap()[0];
+    assert_eq!(r.steps.len(), 2);
+    assert!(recorded(&app, fatma, "referral_updated"));
+}

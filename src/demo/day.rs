@@ -125,6 +125,7 @@ pub fn generate(
                 consent,
                 consent_date: consent.then_some(date),
                 created_at: now,
+                steps: Vec::new(),
             });
         }
         let mut t = Trajectory::new(p.id, now);

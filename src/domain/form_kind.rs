@@ -60,6 +60,11 @@ pub enum FormKind {
         participant: ParticipantId,
         contact: RecordId,
     },
+    /// A referral's status and result brought up to date.
+    UpdateReferral {
+        participant: ParticipantId,
+        referral: RecordId,
+    },
 }
 
 impl FormKind {
@@ -81,7 +86,8 @@ impl FormKind {
             | FormKind::MoveAppointment { participant: p, .. }
             | FormKind::CancelAppointment { participant: p, .. }
             | FormKind::CorrectContact { participant: p, .. }
-            | FormKind::WithdrawContact { participant: p, .. } => Some(p),
+            | FormKind::WithdrawContact { participant: p, .. }
+            | FormKind::UpdateReferral { participant: p, .. } => Some(p),
         }
     }
 
@@ -105,6 +111,7 @@ impl FormKind {
             FormKind::CancelAppointment { .. } => "appointment_cancelled",
             FormKind::CorrectContact { .. } => "contact_corrected",
             FormKind::WithdrawContact { .. } => "contact_withdrawn",
+            FormKind::UpdateReferral { .. } => "referral_updated",
         }
     }
 
@@ -130,7 +137,8 @@ impl FormKind {
             FormKind::MoveAppointment { participant: p, appointment: r }
             | FormKind::CancelAppointment { participant: p, appointment: r }
             | FormKind::CorrectContact { participant: p, contact: r }
-            | FormKind::WithdrawContact { participant: p, contact: r } => {
+            | FormKind::WithdrawContact { participant: p, contact: r }
+            | FormKind::UpdateReferral { participant: p, referral: r } => {
                 format!("{code}:{}:{}", p.0.simple(), r.0.simple())
             }
         }

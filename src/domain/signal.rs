@@ -162,12 +162,17 @@ pub enum ReferralStatus {
     Started,
     Finished,
     Declined,
+    // Added later: stored by its place in this list, so it goes at the end.
+    /// The partner took the referral on (before it started).
+    Accepted,
 }
 
 impl ReferralStatus {
-    pub const ALL: [ReferralStatus; 5] = [
+    /// In the order a referral goes through them.
+    pub const ALL: [ReferralStatus; 6] = [
         ReferralStatus::Proposed,
         ReferralStatus::Referred,
+        ReferralStatus::Accepted,
         ReferralStatus::Started,
         ReferralStatus::Finished,
         ReferralStatus::Declined,
@@ -179,6 +184,7 @@ impl ReferralStatus {
             ReferralStatus::Started => "started",
             ReferralStatus::Finished => "finished",
             ReferralStatus::Declined => "declined",
+            ReferralStatus::Accepted => "accepted",
         }
     }
     pub fn parse(s: &str) -> Option<ReferralStatus> {
@@ -205,6 +211,62 @@ pub struct PartnerReferral {
     pub consent_date: Option<NaiveDate>,
     #[serde(with = "super::compact::moment")]
     pub created_at: DateTime<Utc>,
+    /// Every later status with the day it happened, oldest first (the first status and its
+    /// day are `date` and the status it was recorded with, kept in the first step's `from`).
+    pub steps: Vec<ReferralStep>,
+}
+
+/// A referral's status changing: to what, on which day, recorded by whom and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralStep {
+    pub from: ReferralStatus,
+    pub to: ReferralStatus,
+    #[serde(with = "super::compact::date")]
+    pub date: NaiveDate,
+    pub by: String,
+    #[serde(with = "super::compact::moment")]
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Why a referral's update is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateRefused {
+    /// The day lies before the referral or its last step.
+    BeforeLast,
+    /// Neither the status nor the result changed.
+    Unchanged,
+}
+
+impl PartnerReferral {
+    /// The day of the last status: the referral's own date or its last step's.
+    pub fn status_date(&self) -> NaiveDate {
+        self.steps.last().map_or(self.date, |s| s.date)
+    }
+
+    /// Puts the referral's status and result up to date; a new status is a step with its day,
+    /// the old status kept. A result alone may change without a step.
+    pub fn update(
+        &mut self,
+        status: ReferralStatus,
+        date: NaiveDate,
+        result: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), UpdateRefused> {
+        let result = result.trim();
+        if status == self.status && result == self.result {
+            return Err(UpdateRefused::Unchanged);
+        }
+        if status != self.status {
+            if date < self.status_date() {
+                return Err(UpdateRefused::BeforeLast);
+            }
+            self.steps.push(ReferralStep { from: self.status, to: status, date, by: by.to_string(), recorded_at: now });
+            self.status = status;
+        }
+        self.result = result.to_string();
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -251,5 +313,45 @@ mod tests {
         for k in PartnerKind::ALL {
             assert_eq!(PartnerKind::parse(k.code()), Some(k));
         }
+    }
+
+    #[test]
+    fn a_referral_goes_through_its_statuses_with_their_days() {
+        use chrono::TimeZone;
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+        let mut r = PartnerReferral {
+            id: RecordId::new_random(),
+            participant: ParticipantId::new_random(),
+            partner_kind: PartnerKind::DebtCounselling,
+            partner: "Schuldhulp".into(),
+            purpose: String::new(),
+            date: day(2),
+            status: ReferralStatus::Referred,
+            result: String::new(),
+            consent: true,
+            consent_date: Some(day(2)),
+            created_at: now,
+            steps: Vec::new(),
+        };
+        assert_eq!(r.update(ReferralStatus::Referred, day(3), "", "Sanne", now), Err(UpdateRefused::Unchanged));
+        assert_eq!(r.update(ReferralStatus::Accepted, day(1), "", "Sanne", now), Err(UpdateRefused::BeforeLast));
+        r.update(ReferralStatus::Accepted, day(9), "", "Sanne", now).unwrap();
+        r.update(ReferralStatus::Started, day(16), "intake gehad", "Sanne", now).unwrap();
+        assert_eq!(r.status_date(), day(16));
+        assert_eq!(r.update(ReferralStatus::Finished, day(10), "", "Sanne", now), Err(UpdateRefused::BeforeLast));
+        // The result alone: no new step.
+        r.update(ReferralStatus::Started, day(20), "loopt", "Sanne", now).unwrap();
+        let steps: Vec<_> = r.steps.iter().map(|s| (s.from, s.to, s.date)).collect();
+        assert_eq!(
+            steps,
+            [
+                (ReferralStatus::Referred, ReferralStatus::Accepted, day(9)),
+                (ReferralStatus::Accepted, ReferralStatus::Started, day(16))
+            ]
+        );
+        assert_eq!(r.result, "loopt");
+        // Accepted was added later: it is stored after the first five.
+        assert_eq!(bincode::serde::encode_to_vec(ReferralStatus::Accepted, bincode::config::standard()).unwrap(), [5]);
     }
 }

@@ -303,6 +303,14 @@ fn made_for_the_test(store: &Store, now: DateTime<Utc>) {
     moved.move_to(now.naive_local() + chrono::Duration::days(1), "Bibliotheek", "", "Test", now).unwrap();
     moved.cancel("ziek", "Test", now).unwrap();
     store.save_appointment(&moved).unwrap();
+    let mut r = store.partner_referrals().unwrap().pop().expect("the demo refers people");
+    let next = if r.status == crate::domain::signal::ReferralStatus::Accepted {
+        crate::domain::signal::ReferralStatus::Started
+    } else {
+        crate::domain::signal::ReferralStatus::Accepted
+    };
+    r.update(next, r.status_date(), "gaat goed", "Test", now).unwrap();
+    store.save_partner_referral(&r).unwrap();
 }
 
 /// The readable export (a request of access) is in the coach's language throughout: every field

@@ -271,7 +271,17 @@ impl Record for Signal {
 
 impl Record for PartnerReferral {
     const KIND: Kind = Kind::PartnerReferral;
-    const SCHEMA: u16 = 1;
+    /// Schema 2 appended the steps of its status over time.
+    const SCHEMA: u16 = 2;
+    fn migrate(schema: u16, payload: &[u8]) -> Result<Self, StoreError> {
+        match schema {
+            1 => with_appended(Kind::PartnerReferral, payload, &Vec::<crate::domain::signal::ReferralStep>::new()),
+            _ => Err(StoreError::Corrupt {
+                kind: "partner referral",
+                reason: format!("unknown schema version {schema}"),
+            }),
+        }
+    }
     fn owner(&self) -> Option<ParticipantId> {
         Some(self.participant)
     }

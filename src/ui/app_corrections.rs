@@ -174,6 +174,28 @@ impl App {
         self.save_correction(p, FormKind::WithdrawContact { participant: p, contact: id }, |st| st.save_contact(&c));
     }
 
+    pub(super) fn save_update_referral(&mut self, p: ParticipantId, id: RecordId) {
+        let Some((status, date, result)) = self.read_form(forms::read_referral_update) else { return };
+        let read =
+            self.store.referrals_of(p).map(|all| all.into_iter().find(|r| r.id == id).map_or(Found::Gone, Found::Here));
+        let Some(mut r) = self.found(read) else { return };
+        let (coach, now) = (self.coach.clone(), (self.clock)());
+        if let Err(e) = r.update(status, date, &result, &coach, now) {
+            let key = match e {
+                crate::domain::signal::UpdateRefused::Unchanged => "correction.unchanged",
+                crate::domain::signal::UpdateRefused::BeforeLast => "referral.before_last",
+            };
+            self.flash = Some((
+                self.strings.fill(key, &[("date", &crate::domain::validate::format_date(r.status_date()))]),
+                true,
+            ));
+            return;
+        }
+        let access = self.access_for(p, AccessAction::Recorded("referral_updated".into()));
+        let res = self.store.with_access(access, |st| st.save_partner_referral(&r));
+        self.day_saved(res.map(|()| Tab::Signals));
+    }
+
     /// The form of a correction, opened on the record as it is now.
     pub(super) fn correction_form(&self, kind: FormKind) -> Result<super::form::Form, super::app_drafts::NoForm> {
         use super::app_drafts::NoForm;
@@ -197,6 +219,10 @@ impl App {
             }
             FormKind::WithdrawContact { participant: p, contact: id } => {
                 forms::withdraw_contact(s, &contact(p, id)?, &name(p)?)
+            }
+            FormKind::UpdateReferral { participant: p, referral: id } => {
+                let r = self.store.referrals_of(p)?.into_iter().find(|r| r.id == id).ok_or(NoForm::Gone)?;
+                forms::update_referral(s, &r, &name(p)?, self.today)
             }
             _ => return Err(NoForm::Gone),
         })

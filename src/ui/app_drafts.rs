@@ -71,7 +71,8 @@ impl App {
             FormKind::MoveAppointment { .. }
             | FormKind::CancelAppointment { .. }
             | FormKind::CorrectContact { .. }
-            | FormKind::WithdrawContact { .. } => self.correction_form(kind)?,
+            | FormKind::WithdrawContact { .. }
+            | FormKind::UpdateReferral { .. } => self.correction_form(kind)?,
         };
         Ok(FormScreen { form, draft_key: kind.draft_key(), goal })
     }
@@ -114,6 +115,7 @@ impl App {
             }
             FormKind::CorrectContact { participant, contact } => self.save_correct_contact(participant, contact),
             FormKind::WithdrawContact { participant, contact } => self.save_withdraw_contact(participant, contact),
+            FormKind::UpdateReferral { participant, referral } => self.save_update_referral(participant, referral),
         }
     }
 
@@ -155,6 +157,7 @@ impl App {
                 FormKind::CancelAppointment { participant, .. } => ("draft.appointment_cancelled", person(participant)),
                 FormKind::CorrectContact { participant, .. } => ("draft.contact_corrected", person(participant)),
                 FormKind::WithdrawContact { participant, .. } => ("draft.contact_withdrawn", person(participant)),
+                FormKind::UpdateReferral { participant, .. } => ("draft.referral_updated", person(participant)),
             },
         };
         let when = DateTime::from_timestamp(draft.saved_at, 0)

@@ -12,6 +12,7 @@ use crate::domain::choice::Choice;
 use crate::domain::contact::Contact;
 use crate::domain::form_kind::FormKind;
 use crate::domain::goal::LifeArea;
+use crate::domain::signal::{PartnerReferral, ReferralStatus};
 use crate::domain::validate::{Invalid, format_date};
 use crate::i18n::Strings;
 
@@ -86,6 +87,29 @@ pub fn correct_contact(strings: &Strings, c: &Contact, name: &str) -> Form {
 pub fn withdraw_contact(strings: &Strings, c: &Contact, name: &str) -> Form {
     let kind = FormKind::WithdrawContact { participant: c.participant, contact: c.id };
     titled(kind, strings, about(strings, "form_title.contact_withdrawn", name, c.at), WITHDRAW, &[])
+}
+
+const UPDATE_REFERRAL: &[FieldDef] = &[
+    FieldDef::choice::<ReferralStatus>("status", "referral.status").required(),
+    FieldDef::text("date", "referral.status_date")
+        .required()
+        .check(super::day_forms::v_not_future)
+        .tidy(super::form::tidy_date),
+    FieldDef::text("result", "referral.result"),
+];
+
+/// A referral's status brought up to date: the status now, the day it changed (today unless
+/// typed), and the result.
+pub fn update_referral(strings: &Strings, r: &PartnerReferral, name: &str, today: chrono::NaiveDate) -> Form {
+    let kind = FormKind::UpdateReferral { participant: r.participant, referral: r.id };
+    let values = [("status", code(r.status)), ("date", format_date(today)), ("result", r.result.clone())];
+    let title = strings.fill("form_title.referral_updated", &[("name", name), ("partner", &r.partner)]);
+    titled(kind, strings, title, UPDATE_REFERRAL, &values)
+}
+
+/// The status, its day and the result typed.
+pub fn read_referral_update(form: &Form) -> Result<(ReferralStatus, chrono::NaiveDate, String), FieldError> {
+    Ok((form.choice("status")?, form.date("date")?, form.text("result")?))
 }
 
 /// The corrected contact the form describes (a copy of `old` with the typed fields), and the

@@ -30,7 +30,7 @@ fn v_minutes(s: &str, _: NaiveDate) -> Result<(), Invalid> {
         _ => Err(Invalid::ContactMinutes),
     }
 }
-fn v_not_future(s: &str, today: NaiveDate) -> Result<(), Invalid> {
+pub(super) fn v_not_future(s: &str, today: NaiveDate) -> Result<(), Invalid> {
     match parse_date(s) {
         Ok(d) if d > today => Err(Invalid::DateInFuture),
         Ok(_) => Ok(()),
@@ -289,6 +289,7 @@ pub fn read_referral(
         consent,
         consent_date: consent.then_some(today),
         created_at: now,
+        steps: Vec::new(),
     })
 }
 

@@ -204,15 +204,28 @@ pub fn signal_lines<'a>(ui: &Ui<'a>, day: &DayRecords, selected_signal: usize, t
     if referrals.is_empty() {
         lines.push(Line::from(Span::styled(s.get("referrals.none"), ui.theme.dim())));
     }
-    for r in referrals {
+    for (i, r) in referrals.iter().enumerate() {
         let consent = if r.consent { s.get("referral.consent_given") } else { s.get("referral.no_consent") };
-        lines.push(Line::from(format!(
-            "{}  {} ({}) · {} · {consent}",
-            format_date(r.date),
-            r.partner,
-            s.get(&format!("partner.{}", r.partner_kind.code())),
-            s.get(&format!("referral_status.{}", r.status.code())),
+        let (mark, style) = super::chosen(signals.len() + i == selected_signal, ui);
+        let status =
+            |x: crate::domain::signal::ReferralStatus| s.get(&format!("referral_status.{}", x.code())).to_string();
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{mark} {}  {} ({}) · {} · {consent}",
+                format_date(r.date),
+                r.partner,
+                s.get(&format!("partner.{}", r.partner_kind.code())),
+                status(r.status),
+            ),
+            style,
         )));
+        // The way it went: each status with its day.
+        if !r.steps.is_empty() {
+            let first = r.steps.first().map_or(r.status, |x| x.from);
+            let mut way = vec![format!("{} {}", format_date(r.date), status(first))];
+            way.extend(r.steps.iter().map(|x| format!("{} {}", format_date(x.date), status(x.to))));
+            lines.push(Line::from(Span::styled(format!("    {}", way.join(" → ")), ui.theme.dim())));
+        }
         if !r.purpose.is_empty() || !r.result.is_empty() {
             lines.push(Line::from(Span::styled(format!("    {} {}", r.purpose, r.result), ui.theme.dim())));
         }

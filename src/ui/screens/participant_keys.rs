@@ -142,7 +142,8 @@ impl ParticipantState {
                 self.correct_day_item(action, ctx)
             }
             (Tab::Signals, Action::Down | Action::Up) => {
-                let n = self.day.signals.len();
+                // The signals, then the referrals.
+                let n = self.day.signals.len() + self.day.referrals.len();
                 let before = self.selected_signal;
                 self.selected_signal = if action == Action::Down {
                     (self.selected_signal + 1).min(n.saturating_sub(1))
@@ -151,11 +152,21 @@ impl ParticipantState {
                 };
                 changed(before != self.selected_signal)
             }
+            (Tab::Signals, Action::Open) if closed => flash(ctx, "trajectory.read_only"),
             (Tab::Signals, Action::Open) => match self.day.signals.get(self.selected_signal) {
-                None => Outcome::Unchanged,
-                Some(_) if closed => flash(ctx, "trajectory.read_only"),
                 // The signal's own id in the kind: saving changes it instead of adding one.
                 Some(s) => Outcome::one(Effect::OpenForm(FormKind::Signal { participant: id, signal: Some(s.id) })),
+                // A referral: its status and result brought up to date.
+                None => match self
+                    .day
+                    .referrals
+                    .get(self.selected_signal - self.day.signals.len().min(self.selected_signal))
+                {
+                    Some(r) => {
+                        Outcome::one(Effect::OpenForm(FormKind::UpdateReferral { participant: id, referral: r.id }))
+                    }
+                    None => Outcome::Unchanged,
+                },
             },
             (Tab::Goals, Action::Open) => match self.selected_goal() {
                 None => Outcome::Unchanged,
