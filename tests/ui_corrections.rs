@@ -234,3 +234,44 @@ fn a_referral_is_brought_up_to_date_with_each_status_and_its_day() {
     assert_eq!(r.steps.len(), 2);
     assert!(recorded(&app, fatma, "referral_updated"));
 }
+
+#[test]
+fn closing_offers_to_stop_module_places_and_cancel_coming_appointments_with_the_advice_prefilled() {
+    let (mut app, fatma) = setup();
+    press(&mut app, KeyCode::Char('m'));
+    type_text(&mut app, "stress");
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen(), Screen::Participant(_)));
+    // The advice written ahead of the end is in the close form.
+    press(&mut app, KeyCode::Char('d'));
+    type_text(&mut app, "Verder bij het buurthuis");
+    app.handle_key(ctrl('s'));
+    press(&mut app, KeyCode::Char('b'));
+    let Screen::Form(f) = app.screen() else { panic!("the close form") };
+    assert_eq!(f.form.value("advice"), "Verder bij het buurthuis");
+    app.handle_key(ctrl('s'));
+    let asked = popup(&app).unwrap_or_else(|| panic!("a question: {}", flash(&app)));
+    assert!(asked.contains("module(s) Omgaan met stress"), "{asked}");
+    assert!(asked.contains("afspraak/afspraken op 25-11-2026 10:00"), "{asked}");
+    assert!(!asked.contains("23-11-2026"), "a past appointment is not cancelled: {asked}");
+    press(&mut app, KeyCode::Char('j'));
+    assert!(flash(&app).contains("Gestopt: 1 moduleplaats(en); afgezegd: 1"), "{}", flash(&app));
+    let stored = app.store.appointments_of(fatma).unwrap();
+    let tomorrow = stored.iter().find(|a| a.at.date() > today()).unwrap();
+    assert_eq!(tomorrow.state, AppointmentState::Cancelled);
+    assert_eq!(tomorrow.cancel_reason(), Some("traject afgesloten"));
+    assert!(stored.iter().any(|a| a.at.date() < today() && a.state == AppointmentState::Planned));
+    assert!(app.modules.enrolments_of(fatma).iter().all(|e| e.stopped_on == Some(today())));
+}
+
+#[test]
+fn closing_with_nothing_running_asks_nothing() {
+    let (mut app, _) = setup();
+    open_person(&mut app, "aalders");
+    press(&mut app, KeyCode::Char('b'));
+    focus(&mut app, "advice");
+    type_text(&mut app, "Gaat zelf verder");
+    app.handle_key(ctrl('s'));
+    assert!(popup(&app).is_none());
+    assert!(matches!(app.screen(), Screen::Participant(_)));
+}

@@ -169,19 +169,23 @@ impl App {
     }
 
     pub(super) fn save_close(&mut self, p: ParticipantId) {
-        if let Some((closing, exit)) = self.read_form(day_forms::read_closing) {
-            self.step_saved(p, FormKind::Close(p), Change::Close(closing), Some(exit));
+        if let Some((closing, exit)) = self.read_form(day_forms::read_closing)
+            && self.step_saved(p, FormKind::Close(p), Change::Close(closing), Some(exit))
+        {
+            self.offer_wind_down(p);
         }
     }
 
     /// A trajectory step from its form. Refused: the form stays with everything typed and the
     /// message says why.
-    fn step_saved(&mut self, p: ParticipantId, kind: FormKind, change: Change, exit: Option<EsfExit>) {
+    fn step_saved(&mut self, p: ParticipantId, kind: FormKind, change: Change, exit: Option<EsfExit>) -> bool {
         let key = self.top_draft_key();
-        if self.change_status_with(p, change, exit, self.recorded(p, kind)) {
+        let saved = self.change_status_with(p, change, exit, self.recorded(p, kind));
+        if saved {
             self.reload_privacy();
             let _ = self.store.delete_draft(&key);
             self.layers.retain(|l| !matches!(l, Layer::Screen(Screen::Form(f)) if f.draft_key == key));
         }
+        saved
     }
 }

@@ -41,7 +41,11 @@ impl App {
             FormKind::Extend(p) => day_forms::extend(s, p, &name(p)?),
             FormKind::Reopen(p) => day_forms::reopen(s, p, &name(p)?),
             FormKind::Advice(p) => day_forms::advice(s, p, &name(p)?),
-            FormKind::Close(p) => day_forms::close(s, p, &name(p)?, today),
+            FormKind::Close(p) => {
+                // The advice written ahead of the end (`d`) is there already.
+                let advice = self.store.trajectory(p)?.map(|t| t.advice).unwrap_or_default();
+                day_forms::close(s, p, &name(p)?, today, &advice)
+            }
             FormKind::Signal { participant, signal } => {
                 let existing = match signal {
                     Some(id) => {

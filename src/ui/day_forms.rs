@@ -139,9 +139,10 @@ pub fn advice(strings: &Strings, p: ParticipantId, name: &str) -> Form {
     titled(FormKind::Advice(p), strings, name, ADVICE, &[])
 }
 
-pub fn close(strings: &Strings, p: ParticipantId, name: &str, today: NaiveDate) -> Form {
+pub fn close(strings: &Strings, p: ParticipantId, name: &str, today: NaiveDate, advice: &str) -> Form {
     let values = [
         ("end_date", format_date(today)),
+        ("advice", advice.to_string()),
         ("outcome", code(ExitOutcome::ContinuedActivation)),
         ("esf_searching_work", code(YesNo::NotAsked)),
         ("esf_in_education", code(YesNo::NotAsked)),

@@ -131,6 +131,7 @@ impl App {
                 }
             }
             Effect::NoShow(p, a) => self.record_no_show(p, a),
+            Effect::WindDown(p) => self.wind_down(p),
             Effect::SaveAnyway => {
                 self.save_confirmed = true;
                 self.save_form();

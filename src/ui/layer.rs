@@ -95,6 +95,8 @@ pub enum ConfirmKind {
     SaveAnyway,
     /// Did the participant not come to this appointment?
     NoShow(ParticipantId, crate::domain::contact::RecordId),
+    /// The trajectory is closed: stop the module places and cancel the coming appointments?
+    WindDown(ParticipantId),
 }
 
 /// What changed in the data, so the executor knows what to derive again.
@@ -213,6 +215,8 @@ pub enum Effect {
     /// Saves the form on top despite its warning (someone with the same names and date of birth
     /// in the caseload; an appointment on a closed day or overlapping another): the coach said so.
     SaveAnyway,
+    /// Stops a closed trajectory's module places and cancels its coming appointments.
+    WindDown(ParticipantId),
     /// Records that the participant did not come to the appointment.
     NoShow(ParticipantId, crate::domain::contact::RecordId),
     /// Marks a participant's goal achieved today.
@@ -274,6 +278,7 @@ impl std::fmt::Debug for Effect {
             Effect::SaveForm => f.write_str("SaveForm"),
             Effect::SaveAnyway => f.write_str("SaveAnyway"),
             Effect::NoShow(p, a) => write!(f, "NoShow({p:?}, {a:?})"),
+            Effect::WindDown(p) => write!(f, "WindDown({p:?})"),
             Effect::GoalAchieved(p, g) => write!(f, "GoalAchieved({p:?}, {g:?})"),
             Effect::SaveAssessmentDraft(d) => write!(f, "SaveAssessmentDraft({:?})", d.assessment.participant),
             Effect::SaveAssessment { then_goal } => write!(f, "SaveAssessment {{ then_goal: {then_goal} }}"),

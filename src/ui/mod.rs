@@ -7,6 +7,7 @@
 //! sends only the cells that differ, so typing a character costs a few bytes on a slow link.
 
 pub mod app;
+mod app_closing;
 mod app_corrections;
 mod app_day;
 mod app_day_save;

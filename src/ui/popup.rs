@@ -61,6 +61,7 @@ impl Popup {
                 ConfirmKind::StopEnrolment(id) => Effect::StopEnrolment(id),
                 ConfirmKind::DuplicateIntake(_) | ConfirmKind::SaveAnyway => Effect::SaveAnyway,
                 ConfirmKind::NoShow(p, a) => Effect::NoShow(p, a),
+                ConfirmKind::WindDown(p) => Effect::WindDown(p),
                 ConfirmKind::GoalAchieved(p, g) => Effect::GoalAchieved(p, g),
             }]),
             // The person already there is opened instead; the intake typed is dropped.
