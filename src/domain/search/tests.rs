@@ -1,0 +1,149 @@
+//! Tests of the search index: folding, parts, narrowing, the score bound and the early stop.
+use super::*;
+
+fn index(names: &[(&str, &str, &str)]) -> SearchIndex {
+    let entries = names
+        .iter()
+        .enumerate()
+        .map(|(i, (g, p, f))| {
+            let n = crate::domain::name::NameParts { given_names: g, prefix: p, family_name: f };
+            Entry::new(i, n.listed(), format_number(1001 + i as u32), "1234 AB".into(), "0612345678".into())
+        })
+        .collect();
+    SearchIndex::new(entries)
+}
+
+fn first(ix: &mut SearchIndex, q: &str) -> Option<String> {
+    let (_, hits) = ix.search(q, 10);
+    hits.first().and_then(|h| ix.entry(h.entry)).map(|e| e.name.clone())
+}
+
+const PEOPLE: &[(&str, &str, &str)] = &[
+    ("Fatma", "", "Öztürk"),
+    ("Emre", "", "Çelik"),
+    ("Ayşe", "", "Şahin"),
+    ("Jan", "van den", "Berg"),
+    ("Anna", "", "Bergsma"),
+    ("Piet", "", "Jansen"),
+];
+
+#[test]
+fn diacritics_and_case_do_not_matter() {
+    let mut ix = index(PEOPLE);
+    assert_eq!(first(&mut ix, "ozturk").as_deref(), Some("Öztürk, Fatma"));
+    assert_eq!(first(&mut ix, "CELIK").as_deref(), Some("Çelik, Emre"));
+    assert_eq!(first(&mut ix, "sahin").as_deref(), Some("Şahin, Ayşe"));
+}
+
+#[test]
+fn prefix_is_optional() {
+    let mut ix = index(PEOPLE);
+    assert_eq!(first(&mut ix, "vd berg").as_deref(), Some("Berg, Jan van den"));
+    let (_, hits) = ix.search("berg", 10);
+    let names: Vec<&str> = hits.iter().filter_map(|h| ix.entry(h.entry)).map(|e| e.name.as_str()).collect();
+    assert!(names.contains(&"Berg, Jan van den") && names.contains(&"Bergsma, Anna"));
+    assert_eq!(first(&mut ix, "jan berg").as_deref(), Some("Berg, Jan van den"));
+}
+
+#[test]
+fn number_postcode_and_phone_are_searched() {
+    let mut ix = index(PEOPLE);
+    assert_eq!(first(&mut ix, "1003").as_deref(), Some("Şahin, Ayşe"));
+    let (n, _) = ix.search("1234ab", 10);
+    assert_eq!(n, PEOPLE.len());
+    let (n, _) = ix.search("0612345678", 10);
+    assert_eq!(n, PEOPLE.len());
+    // Typed with the separators a phone number is often written with.
+    for typed in ["06-12345678", "06.1234.5678", "(06)12345678"] {
+        assert_eq!(ix.search(typed, 10).0, PEOPLE.len(), "{typed}");
+    }
+    let (n, _) = ix.search("zzzz", 10);
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn narrowing_gives_the_same_answer_as_a_fresh_search() {
+    let mut narrowed = index(PEOPLE);
+    for q in ["b", "be", "ber", "berg", "berg ", "berg j"] {
+        let got = narrowed.search(q, 10);
+        let mut fresh = index(PEOPLE);
+        assert_eq!(got, fresh.search(q, 10), "{q}");
+    }
+    // Deleting characters widens again.
+    let got = narrowed.search("be", 10);
+    assert_eq!(got, index(PEOPLE).search("be", 10));
+}
+
+#[test]
+fn highlights_map_back_onto_the_shown_name() {
+    let mut ix = index(PEOPLE);
+    let (_, hits) = ix.search("ozt", 10);
+    let h = ix.highlights(hits[0].entry, "ozt");
+    assert_eq!(h, vec![(Part::Name, 0), (Part::Name, 1), (Part::Name, 2)]);
+    let (_, hits) = ix.search("1003", 10);
+    let h = ix.highlights(hits[0].entry, "1003");
+    assert!(h.iter().all(|(p, _)| *p == Part::Number), "{h:?}");
+}
+
+#[test]
+fn the_score_bound_holds_and_is_reached() {
+    let m = Matchers::new();
+    let hays = ["berg, jan van den", "0612345678", "1001", "7001 ab", "jansen, piet", "el amrani, said", "a", "xjx"];
+    for t in ["j", "ja", "jan", "jansen", "0", "06", "061", "1001", "ab", "vd", "x", "an", "n", "s"] {
+        let term = Term::new(t);
+        let matcher = if term.short { &m.quick } else { &m.full };
+        for h in hays {
+            if let Some(s) = matcher.fuzzy_match(h, t) {
+                assert!(s <= term.max_score(), "{t} on {h}: {s} > {}", term.max_score());
+            }
+        }
+        // For short terms a part that starts with the term reaches the bound (early stop).
+        if term.short {
+            assert_eq!(matcher.fuzzy_match(t, t), Some(term.max_score()), "{t}");
+        }
+    }
+}
+
+#[test]
+fn early_stop_ranks_exactly_like_scoring_everyone() {
+    // Many people start with "j": the top must still be the best-scored in entry order.
+    let mut people = Vec::new();
+    for i in 0..300 {
+        let fam = ["Jansen", "Bakker", "Berg", "Hajji", "Jong"][i % 5];
+        people.push(("Jan", "", fam));
+    }
+    let mut ix = index(&people);
+    for q in ["j", "ja", "jan", "jan j", "b", "hajj", "1", "10", "0612"] {
+        let (n, top) = ix.search(q, 20);
+        // Brute force: score everyone with the same matchers, rank, take 20.
+        let terms: Vec<Term> = fold(q)
+            .split_whitespace()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|t| Term::new(Box::leak(t.clone().into_boxed_str())))
+            .collect();
+        let mut all: Vec<Hit> = (0..ix.entries.len())
+            .filter_map(|i| {
+                let e = ix.folded(i);
+                let mut total = 0;
+                for t in &terms {
+                    total += t.score(&ix.matchers, &e)?.1;
+                }
+                Some(Hit { entry: i as u32, score: total })
+            })
+            .collect();
+        all.sort_by(|a, b| b.score.cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        assert_eq!(n, all.len(), "{q}");
+        all.truncate(20);
+        assert_eq!(top, all, "{q}");
+    }
+}
+
+#[test]
+fn empty_query_lists_everyone_in_order() {
+    let mut ix = index(PEOPLE);
+    let (n, hits) = ix.search("  ", 3);
+    assert_eq!(n, 6);
+    assert_eq!(hits.iter().map(|h| h.entry).collect::<Vec<_>>(), vec![0, 1, 2]);
+}
