@@ -1,5 +1,6 @@
 //! Instant participant search: fuzzy (SkimMatcherV2), case- and diacritics-insensitive, over the
-//! listed name, participant number, postcode and phone number.
+//! listed name, participant number, postcode and phone number; and by date of birth (see
+//! [`born`]).
 //!
 //! Each entry keeps a folded copy of its searchable text with exactly one character per original
 //! character, so match positions map straight back onto the text shown. The query is folded the
@@ -7,12 +8,16 @@
 //! "Berg, Jan van den" and "berg" finds it without the prefix. When the query grows, only the
 //! previous hits are searched again.
 
+mod born;
+
+use chrono::NaiveDate;
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::fold::{fold, fold_char};
 use super::participant::{Participant, format_number};
 use super::validate::phone_digits;
+use born::Born;
 
 /// Which part of a search line a highlighted character belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +26,8 @@ pub enum Part {
     Number,
     Postcode,
     Phone,
+    /// The date of birth as shown, `dd-mm-jjjj` (`validate::format_date`).
+    Born,
 }
 
 /// One searchable participant: the texts shown, per part.
@@ -28,8 +35,9 @@ pub enum Part {
 /// The index keeps, per part (name, participant number, postcode, phone), a folded copy and a bit
 /// set of the letters and digits in it, packed in contiguous arrays so a scan over 100,000 people
 /// streams through memory. A query term with a digit is matched against the
-/// number, postcode and phone; any other term against the name and the postcode. Short texts and
-/// the bit sets keep each keystroke cheap at 100,000 participants.
+/// number, postcode and phone; any other term against the name and the postcode; a date against
+/// the date of birth, kept packed in a number. Short texts and the bit sets keep each keystroke
+/// cheap at 100,000 participants.
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// Index of the participant in the caller's list.
@@ -39,6 +47,7 @@ pub struct Entry {
     pub number: String,
     pub postcode: String,
     pub phone: String,
+    pub born: Option<NaiveDate>,
 }
 
 /// The parts in the order [`Entry`] keeps them.
@@ -48,8 +57,15 @@ const WORD_PARTS: [usize; 2] = [0, 2];
 const DIGIT_PARTS: [usize; 3] = [1, 2, 3];
 
 impl Entry {
-    pub fn new(index: usize, name: String, number: String, postcode: String, phone: String) -> Entry {
-        Entry { index, name, number, postcode, phone }
+    pub fn new(
+        index: usize,
+        name: String,
+        number: String,
+        postcode: String,
+        phone: String,
+        born: Option<NaiveDate>,
+    ) -> Entry {
+        Entry { index, name, number, postcode, phone, born }
     }
 
     pub fn from_participant(index: usize, p: &Participant) -> Entry {
@@ -59,6 +75,7 @@ impl Entry {
             format_number(p.number),
             p.address.postcode.as_ref().map(|c| c.to_string()).unwrap_or_default(),
             phone_digits(&p.phone),
+            p.date_of_birth,
         )
     }
 }
@@ -80,12 +97,12 @@ const SHORT_TERM: usize = 3;
 
 /// The folded query, with the separators people type in phone numbers ("06-12345678",
 /// "06.1234.5678", "(06)12345678") left out of terms that hold digits: the index keeps a phone
-/// number as digits only.
+/// number as digits only. A date keeps its separators: they make it a date.
 fn fold_query(query: &str) -> String {
     let q = fold(query);
     let mut out = String::with_capacity(q.len());
     for piece in q.split_inclusive(char::is_whitespace) {
-        if piece.chars().any(|c| c.is_ascii_digit()) {
+        if piece.chars().any(|c| c.is_ascii_digit()) && Born::parse(piece.trim_end()).is_none() {
             out.extend(piece.chars().filter(|c| !matches!(c, '-' | '.' | '/' | '(' | ')')));
         } else {
             out.push_str(piece);
@@ -102,6 +119,8 @@ struct Term<'q> {
     /// Terms of up to [`SHORT_TERM`] characters are scored with skim's linear matcher (they match
     /// nearly everyone on the first keystrokes); longer terms with its full alignment.
     short: bool,
+    /// A date of birth: matched against that alone.
+    born: Option<Born>,
 }
 
 impl<'q> Term<'q> {
@@ -112,11 +131,16 @@ impl<'q> Term<'q> {
             mask: mask_of(text),
             parts: if digits { &DIGIT_PARTS } else { &WORD_PARTS },
             short: text.chars().count() <= SHORT_TERM,
+            born: Born::parse(text),
         }
     }
 
-    /// Whether the term is a subsequence of one of its parts of `e` (skim's own pre-check).
+    /// Whether the term is a subsequence of one of its parts of `e` (skim's own pre-check), or
+    /// the date of birth of `e` when it is a date.
     fn matches(&self, e: &Folded) -> bool {
+        if let Some(b) = &self.born {
+            return b.matches(e.born);
+        }
         self.parts.iter().any(|&p| e.masks[p] & self.mask == self.mask && is_subsequence(self.text, e.part(p)))
     }
 
@@ -126,9 +150,12 @@ impl<'q> Term<'q> {
     /// [`SearchIndex::search`] applies to the short terms that match nearly everyone. The full
     /// alignment adds at most 16 + 16 per character (the first-character bonus is doubled); that
     /// bound is safe but not reached, so long terms, which match few people, are scored in full.
-    /// Pinned by tests against the library.
+    /// Pinned by tests against the library. A date matches or does not: it scores 0.
     fn max_score(&self) -> i64 {
         let n = self.text.chars().count() as i64;
+        if self.born.is_some() {
+            return 0;
+        }
         match (self.short, n) {
             (true, 1) => 8,
             (true, _) => 24 * n,
@@ -136,8 +163,16 @@ impl<'q> Term<'q> {
         }
     }
 
-    /// The best-matching part of `e` and its score.
-    fn score(&self, m: &Matchers, e: &Folded) -> Option<(usize, i64)> {
+    /// The term's score on `e`, if it matches.
+    fn score(&self, m: &Matchers, e: &Folded) -> Option<i64> {
+        match &self.born {
+            Some(b) => b.matches(e.born).then_some(0),
+            None => self.best_part(m, e).map(|(_, s)| s),
+        }
+    }
+
+    /// The best-matching part of `e` and its score (a term that is not a date).
+    fn best_part(&self, m: &Matchers, e: &Folded) -> Option<(usize, i64)> {
         let matcher = if self.short { &m.quick } else { &m.full };
         let mut best: Option<(usize, i64)> = None;
         for &p in self.parts {
@@ -170,6 +205,8 @@ struct Folded<'a> {
     masks: &'a [u64; 4],
     text: &'a str,
     bounds: &'a [u32],
+    /// The date of birth, packed ([`born::pack`]).
+    born: u32,
 }
 
 impl Folded<'_> {
@@ -210,8 +247,13 @@ pub struct SearchIndex {
     text: String,
     /// Where each part starts in `text`: entry i, part p starts at `bounds[4 * i + p]`.
     bounds: Vec<u32>,
+    /// Per entry, the date of birth, packed ([`born::pack`]).
+    born: Vec<u32>,
     matchers: Matchers,
     /// The folded query the previous search answered, and every entry that matched it, in order.
+    /// Not kept for a query with a date: while a date is typed, its term changes meaning (a
+    /// phone number's digits, a day and month, a year's start or last two digits) and later
+    /// matches are no subset of earlier ones; a date is one comparison per entry anyway.
     previous: Option<(String, Vec<u32>)>,
 }
 
@@ -232,11 +274,17 @@ impl SearchIndex {
             masks.push(m);
         }
         bounds.push(text.len() as u32);
-        SearchIndex { entries, masks, text, bounds, matchers: Matchers::new(), previous: None }
+        let born = entries.iter().map(|e| born::pack(e.born)).collect();
+        SearchIndex { entries, masks, text, bounds, born, matchers: Matchers::new(), previous: None }
     }
 
     fn folded(&self, i: usize) -> Folded<'_> {
-        Folded { masks: &self.masks[i], text: &self.text, bounds: &self.bounds[4 * i..4 * i + 5] }
+        Folded {
+            masks: &self.masks[i],
+            text: &self.text,
+            bounds: &self.bounds[4 * i..4 * i + 5],
+            born: self.born.get(i).copied().unwrap_or(0),
+        }
     }
 
     pub fn from_participants<'a>(ps: impl IntoIterator<Item = &'a Participant>) -> SearchIndex {
@@ -266,9 +314,12 @@ impl SearchIndex {
             let hits = (0..n.min(limit)).map(|i| Hit { entry: i as u32, score: 0 }).collect();
             return (n, hits);
         }
-        let terms: Vec<Term> = terms.iter().map(|t| Term::new(t)).collect();
+        let mut terms: Vec<Term> = terms.iter().map(|t| Term::new(t)).collect();
+        // Dates first: one comparison that few people pass.
+        terms.sort_by_key(|t| t.born.is_none());
+        let dated = terms.iter().any(|t| t.born.is_some());
         let narrowed = match self.previous.take() {
-            Some((prev, members)) if q.starts_with(prev.as_str()) && !prev.trim().is_empty() => Some(members),
+            Some((prev, members)) if !dated && q.starts_with(prev.as_str()) && !prev.trim().is_empty() => Some(members),
             _ => None,
         };
         let n = self.entries.len();
@@ -292,7 +343,7 @@ impl SearchIndex {
             let e = self.folded(i as usize);
             let mut total = 0;
             for t in &terms {
-                total += t.score(&self.matchers, &e).map_or(0, |(_, s)| s);
+                total += t.score(&self.matchers, &e).unwrap_or(0);
             }
             if total >= bound {
                 at_bound += 1;
@@ -308,7 +359,7 @@ impl SearchIndex {
         }
         scored.sort_unstable_by(order);
         let total = members.len();
-        self.previous = Some((q, members));
+        self.previous = (!dated).then_some((q, members));
         (total, scored)
     }
 
@@ -322,8 +373,12 @@ impl SearchIndex {
         let mut out = Vec::new();
         for t in q.split_whitespace() {
             let term = Term::new(t);
+            if let Some(b) = &term.born {
+                out.extend(b.positions(e.born).into_iter().map(|i| (Part::Born, i)));
+                continue;
+            }
             let matcher = if term.short { &self.matchers.quick } else { &self.matchers.full };
-            if let Some((p, _)) = term.score(&self.matchers, &e)
+            if let Some((p, _)) = term.best_part(&self.matchers, &e)
                 && let Some((_, idx)) = matcher.fuzzy_indices(e.part(p), t)
             {
                 out.extend(idx.into_iter().map(|i| (PARTS[p], i)));

@@ -1,13 +1,20 @@
 //! Tests of the search index: folding, parts, narrowing, the score bound and the early stop.
 use super::*;
+use chrono::NaiveDate;
 
 fn index(names: &[(&str, &str, &str)]) -> SearchIndex {
+    index_born(names, |_| None)
+}
+
+/// An index of `names`, person i born on `born(i)`.
+fn index_born(names: &[(&str, &str, &str)], born: impl Fn(usize) -> Option<NaiveDate>) -> SearchIndex {
     let entries = names
         .iter()
         .enumerate()
         .map(|(i, (g, p, f))| {
             let n = crate::domain::name::NameParts { given_names: g, prefix: p, family_name: f };
-            Entry::new(i, n.listed(), format_number(1001 + i as u32), "1234 AB".into(), "0612345678".into())
+            let (number, phone) = (format_number(1001 + i as u32), "0612345678".into());
+            Entry::new(i, n.listed(), number, "1234 AB".into(), phone, born(i))
         })
         .collect();
     SearchIndex::new(entries)
@@ -128,7 +135,7 @@ fn early_stop_ranks_exactly_like_scoring_everyone() {
                 let e = ix.folded(i);
                 let mut total = 0;
                 for t in &terms {
-                    total += t.score(&ix.matchers, &e)?.1;
+                    total += t.score(&ix.matchers, &e)?;
                 }
                 Some(Hit { entry: i as u32, score: total })
             })
@@ -146,4 +153,66 @@ fn empty_query_lists_everyone_in_order() {
     let (n, hits) = ix.search("  ", 3);
     assert_eq!(n, 6);
     assert_eq!(hits.iter().map(|h| h.entry).collect::<Vec<_>>(), vec![0, 1, 2]);
+}
+
+/// Born: Öztürk 04-05-1966, Çelik 30-01-1985, Şahin 20-07-1975, Berg 12-03-1970, Bergsma
+/// 03-12-2003, Jansen 12-03-1988.
+fn born(i: usize) -> Option<NaiveDate> {
+    let (y, m, d) = [(1966, 5, 4), (1985, 1, 30), (1975, 7, 20), (1970, 3, 12), (2003, 12, 3), (1988, 3, 12)][i];
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn names(ix: &mut SearchIndex, q: &str) -> Vec<String> {
+    let (n, hits) = ix.search(q, 10);
+    assert_eq!(n, hits.len(), "{q}");
+    hits.iter().filter_map(|h| ix.entry(h.entry)).map(|e| e.name.clone()).collect()
+}
+
+#[test]
+fn a_date_of_birth_finds_the_person_in_both_forms() {
+    let mut ix = index_born(PEOPLE, born);
+    for typed in ["12-03-1970", "12-03-70", "12/3/1970", "12.03.70"] {
+        assert_eq!(names(&mut ix, typed), ["Berg, Jan van den"], "{typed}");
+    }
+    assert_eq!(names(&mut ix, "03-12-2003"), ["Bergsma, Anna"]);
+    assert_eq!(names(&mut ix, "3-12-03"), ["Bergsma, Anna"]);
+    assert_eq!(names(&mut ix, "12-03-1971"), Vec::<String>::new());
+    // With a name: both must match.
+    assert_eq!(names(&mut ix, "piet 12-03"), ["Jansen, Piet"]);
+    assert_eq!(names(&mut ix, "12-03-1988 berg"), Vec::<String>::new());
+}
+
+#[test]
+fn a_day_and_month_alone_list_the_birthdays_on_it() {
+    let mut ix = index_born(PEOPLE, born);
+    // In name order, never the phone numbers that hold the digits 1, 2, 0, 3 in order.
+    assert_eq!(names(&mut ix, "12-03"), ["Berg, Jan van den", "Jansen, Piet"]);
+    let mut same_phone = index_born(PEOPLE, born);
+    assert_eq!(same_phone.search("1203", 10).0, 0, "digits alone are no date");
+    assert_eq!(names(&mut ix, "06-12-34"), Vec::<String>::new(), "a date, not the phone 0612345678");
+    assert_eq!(ix.search("06-12345678", 10).0, PEOPLE.len(), "a phone number with a dash stays one");
+}
+
+#[test]
+fn a_matched_date_of_birth_is_highlighted() {
+    let mut ix = index_born(PEOPLE, born);
+    let (_, hits) = ix.search("12-03-70", 10);
+    let h = ix.highlights(hits[0].entry, "12-03-70");
+    assert_eq!(h, [0, 1, 3, 4, 8, 9].map(|i| (Part::Born, i)));
+    let h = ix.highlights(hits[0].entry, "jan 12-03");
+    assert!(h.contains(&(Part::Born, 0)) && h.contains(&(Part::Name, 6)), "{h:?}");
+    assert!(!h.contains(&(Part::Born, 6)), "{h:?}");
+}
+
+#[test]
+fn typing_a_date_gives_the_same_answer_as_a_fresh_search() {
+    let mut typed = index_born(PEOPLE, born);
+    let steps = ["1", "12", "12-", "12-0", "12-03", "12-03-", "12-03-1", "12-03-19", "12-03-197", "12-03-1970"];
+    for q in steps.iter().chain(&["12-03-1970 ", "12-03-1970 j", "12-03-1970-", "12-03-1970-1"]) {
+        let got = typed.search(q, 10);
+        assert_eq!(got, index_born(PEOPLE, born).search(q, 10), "{q}");
+    }
+    let got = typed.search("12-03-19", 10);
+    assert_eq!(got, index_born(PEOPLE, born).search("12-03-19", 10));
+    assert_eq!(names(&mut typed, "12-03-19"), ["Berg, Jan van den", "Jansen, Piet"]);
 }

@@ -110,7 +110,8 @@ impl SearchState {
         };
         let rows = self.hits.iter().enumerate().skip(offset).take(height).filter_map(|(n, hit)| {
             let e = index.entry(hit.entry)?;
-            let p = caseload.get(e.index)?;
+            // A row only for someone still in the caseload the index was built from.
+            caseload.get(e.index)?;
             let marks = index.highlights(hit.entry, q);
             let cell =
                 |part: Part, text: &str| -> Line<'static> { highlighted(text, part, &marks, ui.theme.matched()) };
@@ -122,7 +123,7 @@ impl SearchState {
                     cell(Part::Number, &e.number)
                 },
                 cell(Part::Name, &e.name),
-                Line::from(p.date_of_birth.map(format_date).unwrap_or_default()),
+                cell(Part::Born, &e.born.map(format_date).unwrap_or_default()),
                 cell(Part::Postcode, &e.postcode),
                 cell(Part::Phone, &e.phone),
             ]);
