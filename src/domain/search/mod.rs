@@ -1,6 +1,7 @@
 //! Instant participant search: fuzzy (SkimMatcherV2), case- and diacritics-insensitive, over the
 //! listed name, participant number, postcode and phone number; and by date of birth (see
-//! [`born`]).
+//! [`born`]). A name term that finds few people as typed also finds names one letter off, ranked
+//! after everyone found as typed (see [`typo`]).
 //!
 //! Each entry keeps a folded copy of its searchable text with exactly one character per original
 //! character, so match positions map straight back onto the text shown. The query is folded the
@@ -9,6 +10,7 @@
 //! previous hits are searched again.
 
 mod born;
+mod typo;
 
 use chrono::NaiveDate;
 use fuzzy_matcher::FuzzyMatcher;
@@ -121,6 +123,8 @@ struct Term<'q> {
     short: bool,
     /// A date of birth: matched against that alone.
     born: Option<Born>,
+    /// Letters only and long enough to be forgiven one typo in a name ([`typo::eligible`]).
+    typo: bool,
 }
 
 impl<'q> Term<'q> {
@@ -132,7 +136,17 @@ impl<'q> Term<'q> {
             parts: if digits { &DIGIT_PARTS } else { &WORD_PARTS },
             short: text.chars().count() <= SHORT_TERM,
             born: Born::parse(text),
+            typo: typo::eligible(text),
         }
+    }
+
+    /// Whether the term is one edit away from a word of the name of `e` (for a term that may be
+    /// forgiven a typo). A name within one edit lacks at most one of the term's letters, which
+    /// the bit sets tell without looking at the text.
+    fn matches_with_typo(&self, e: &Folded) -> bool {
+        self.typo
+            && (self.mask & !e.masks[0]).count_ones() <= 1
+            && typo::word_within_one(self.text, e.part(0)).is_some()
     }
 
     /// Whether the term is a subsequence of one of its parts of `e` (skim's own pre-check), or
@@ -230,6 +244,11 @@ impl Matchers {
         }
     }
 }
+
+/// The typo pass runs only when fewer people than this match as typed: a typo is looked for
+/// when the list is short, and it keeps a keystroke that matches many people from scanning
+/// everyone a second time.
+const TYPO_BELOW: usize = 20;
 
 /// A ranked hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -358,9 +377,41 @@ impl SearchIndex {
             scored.clear();
         }
         scored.sort_unstable_by(order);
-        let total = members.len();
+        let mut total = members.len();
+        if total < TYPO_BELOW && terms.iter().any(|t| t.typo) {
+            let mut typos = self.typo_hits(&terms, &members);
+            total += typos.len();
+            typos.sort_unstable_by(order);
+            typos.truncate(limit.saturating_sub(scored.len()));
+            scored.extend(typos);
+        }
         self.previous = (!dated).then_some((q, members));
         (total, scored)
+    }
+
+    /// Everyone but the `exact` members (ascending) whose every term matches, as typed or, for a
+    /// term that may be, one edit away from a word of the name; each scored by the terms that
+    /// match as typed. Scans the whole index: a term that matched no one as typed may match
+    /// people with a typo whom its shorter form, a keystroke earlier, did not match at all.
+    fn typo_hits(&self, terms: &[Term], exact: &[u32]) -> Vec<Hit> {
+        let mut exact = exact.iter().copied().peekable();
+        let mut out = Vec::new();
+        'entries: for i in 0..self.entries.len() as u32 {
+            if exact.next_if_eq(&i).is_some() {
+                continue;
+            }
+            let e = self.folded(i as usize);
+            let mut total = 0;
+            for t in terms {
+                if t.matches(&e) {
+                    total += t.score(&self.matchers, &e).unwrap_or(0);
+                } else if !t.matches_with_typo(&e) {
+                    continue 'entries;
+                }
+            }
+            out.push(Hit { entry: i, score: total });
+        }
+        out
     }
 
     /// The matched character positions of `query` in entry `i`, per part, for highlighting.
@@ -382,6 +433,9 @@ impl SearchIndex {
                 && let Some((_, idx)) = matcher.fuzzy_indices(e.part(p), t)
             {
                 out.extend(idx.into_iter().map(|i| (PARTS[p], i)));
+            } else if term.matches_with_typo(&e) {
+                // Found with a typo: the word it was taken for.
+                out.extend(typo::word_within_one(t, e.part(0)).into_iter().flatten().map(|i| (Part::Name, i)));
             }
         }
         out.sort_unstable_by_key(|&(part, pos)| (part as u8, pos));

@@ -216,3 +216,80 @@ fn typing_a_date_gives_the_same_answer_as_a_fresh_search() {
     assert_eq!(got, index_born(PEOPLE, born).search("12-03-19", 10));
     assert_eq!(names(&mut typed, "12-03-19"), ["Berg, Jan van den", "Jansen, Piet"]);
 }
+
+const POLES: &[(&str, &str, &str)] = &[
+    ("Jan", "", "Kowalski"),
+    ("Kim", "", "Kowal Sky"),
+    ("Anna", "", "Kowalsky"),
+    ("Piet", "", "Jansen"),
+    ("Fatma", "", "Öztürk"),
+    ("Emre", "", "Çelik"),
+];
+
+#[test]
+fn one_wrong_letter_is_forgiven_after_everyone_found_as_typed() {
+    let mut ix = index(POLES);
+    // Found as typed, "Kowalsky" and "Kowal Sky" (every letter in order; skim ranks them as
+    // equals and the earlier entry goes first), then Kowalski, one letter off.
+    assert_eq!(names(&mut ix, "kowalsky"), ["Kowal Sky, Kim", "Kowalsky, Anna", "Kowalski, Jan"]);
+    let (_, hits) = ix.search("kowalsky", 10);
+    assert!(hits[0].score > 0 && hits[0].score == hits[1].score, "{hits:?}");
+    let mut without = index(&POLES[..1]);
+    assert_eq!(names(&mut without, "kowalsky"), ["Kowalski, Jan"]);
+    // A missing letter is found as typed (letters in order, gaps allowed); an extra or two
+    // swapped letters with the typo pass; other words of the query must still match.
+    assert_eq!(names(&mut ix, "kowlski"), ["Kowalski, Jan", "Kowal Sky, Kim"]);
+    assert_eq!(names(&mut ix, "kowalskii"), ["Kowalski, Jan"]);
+    assert_eq!(names(&mut ix, "jnasen"), ["Jansen, Piet"]);
+    assert_eq!(names(&mut ix, "jan kowalsky"), ["Kowalski, Jan"]);
+    assert_eq!(names(&mut ix, "piet kowalsky"), Vec::<String>::new());
+    assert_eq!(names(&mut ix, "kowalskyy"), ["Kowalsky, Anna"], "two letters off Kowalski");
+}
+
+#[test]
+fn typos_are_forgiven_after_folding_case_and_accents() {
+    let mut ix = index(POLES);
+    assert_eq!(names(&mut ix, "ÖZTÜRC"), ["Öztürk, Fatma"]);
+    assert_eq!(names(&mut ix, "çelikk"), ["Çelik, Emre"]);
+    assert_eq!(names(&mut ix, "CELIK"), ["Çelik, Emre"]);
+}
+
+#[test]
+fn short_terms_are_not_forgiven() {
+    let mut ix = index(PEOPLE);
+    assert_eq!(names(&mut ix, "bxrg"), ["Berg, Jan van den"]);
+    assert_eq!(names(&mut ix, "bxr"), Vec::<String>::new());
+    assert_eq!(names(&mut ix, "pxet"), ["Jansen, Piet"]);
+    assert_eq!(names(&mut ix, "pxe"), Vec::<String>::new());
+}
+
+#[test]
+fn typos_are_looked_for_only_when_few_match_as_typed() {
+    let mut few = vec![("Jan", "", "Borg")];
+    few.extend(std::iter::repeat_n(("Piet", "", "Berg"), TYPO_BELOW - 1));
+    let mut ix = index(&few);
+    let (n, hits) = ix.search("berg", 50);
+    assert_eq!((n, hits.last().map(|h| h.entry)), (TYPO_BELOW, Some(0)), "Borg last");
+    few.push(("Piet", "", "Berg"));
+    let mut ix = index(&few);
+    assert_eq!(ix.search("berg", 50).0, TYPO_BELOW, "as many Bergs as TYPO_BELOW: no Borg");
+}
+
+#[test]
+fn typing_with_a_typo_gives_the_same_answer_as_a_fresh_search() {
+    let mut typed = index(POLES);
+    let mut q = String::new();
+    for c in "jan kowalskyy".chars() {
+        q.push(c);
+        assert_eq!(typed.search(&q, 10), index(POLES).search(&q, 10), "{q}");
+    }
+}
+
+#[test]
+fn the_word_taken_for_a_typo_is_highlighted() {
+    let mut ix = index(POLES);
+    let (_, hits) = ix.search("jan kowalsky", 10);
+    let h = ix.highlights(hits[0].entry, "jan kowalsky");
+    let expected: Vec<(Part, usize)> = (0..8).chain(10..13).map(|i| (Part::Name, i)).collect();
+    assert_eq!(h, expected);
+}
