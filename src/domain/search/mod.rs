@@ -121,8 +121,6 @@ struct Term<'q> {
     /// Terms of up to [`SHORT_TERM`] characters are scored with skim's linear matcher (they match
     /// nearly everyone on the first keystrokes); longer terms with its full alignment.
     short: bool,
-    /// A date of birth: matched against that alone.
-    born: Option<Born>,
     /// Letters only and long enough to be forgiven one typo in a name ([`typo::eligible`]).
     typo: bool,
 }
@@ -135,7 +133,6 @@ impl<'q> Term<'q> {
             mask: mask_of(text),
             parts: if digits { &DIGIT_PARTS } else { &WORD_PARTS },
             short: text.chars().count() <= SHORT_TERM,
-            born: Born::parse(text),
             typo: typo::eligible(text),
         }
     }
@@ -149,12 +146,8 @@ impl<'q> Term<'q> {
             && typo::word_within_one(self.text, e.part(0)).is_some()
     }
 
-    /// Whether the term is a subsequence of one of its parts of `e` (skim's own pre-check), or
-    /// the date of birth of `e` when it is a date.
+    /// Whether the term is a subsequence of one of its parts of `e` (skim's own pre-check).
     fn matches(&self, e: &Folded) -> bool {
-        if let Some(b) = &self.born {
-            return b.matches(e.born);
-        }
         self.parts.iter().any(|&p| e.masks[p] & self.mask == self.mask && is_subsequence(self.text, e.part(p)))
     }
 
@@ -164,12 +157,9 @@ impl<'q> Term<'q> {
     /// [`SearchIndex::search`] applies to the short terms that match nearly everyone. The full
     /// alignment adds at most 16 + 16 per character (the first-character bonus is doubled); that
     /// bound is safe but not reached, so long terms, which match few people, are scored in full.
-    /// Pinned by tests against the library. A date matches or does not: it scores 0.
+    /// Pinned by tests against the library.
     fn max_score(&self) -> i64 {
         let n = self.text.chars().count() as i64;
-        if self.born.is_some() {
-            return 0;
-        }
         match (self.short, n) {
             (true, 1) => 8,
             (true, _) => 24 * n,
@@ -177,16 +167,8 @@ impl<'q> Term<'q> {
         }
     }
 
-    /// The term's score on `e`, if it matches.
-    fn score(&self, m: &Matchers, e: &Folded) -> Option<i64> {
-        match &self.born {
-            Some(b) => b.matches(e.born).then_some(0),
-            None => self.best_part(m, e).map(|(_, s)| s),
-        }
-    }
-
-    /// The best-matching part of `e` and its score (a term that is not a date).
-    fn best_part(&self, m: &Matchers, e: &Folded) -> Option<(usize, i64)> {
+    /// The best-matching part of `e` and its score.
+    fn score(&self, m: &Matchers, e: &Folded) -> Option<(usize, i64)> {
         let matcher = if self.short { &m.quick } else { &m.full };
         let mut best: Option<(usize, i64)> = None;
         for &p in self.parts {
@@ -198,6 +180,25 @@ impl<'q> Term<'q> {
             }
         }
         best
+    }
+}
+
+/// A folded query: its dates of birth, and its other terms.
+struct Query<'q> {
+    dates: Vec<Born>,
+    terms: Vec<Term<'q>>,
+}
+
+impl<'q> Query<'q> {
+    fn new(q: &'q str) -> Query<'q> {
+        let (mut dates, mut terms) = (Vec::new(), Vec::new());
+        for t in q.split_whitespace() {
+            match Born::parse(t) {
+                Some(b) => dates.push(b),
+                None => terms.push(Term::new(t)),
+            }
+        }
+        Query { dates, terms }
     }
 }
 
@@ -219,8 +220,6 @@ struct Folded<'a> {
     masks: &'a [u64; 4],
     text: &'a str,
     bounds: &'a [u32],
-    /// The date of birth, packed ([`born::pack`]).
-    born: u32,
 }
 
 impl Folded<'_> {
@@ -298,12 +297,14 @@ impl SearchIndex {
     }
 
     fn folded(&self, i: usize) -> Folded<'_> {
-        Folded {
-            masks: &self.masks[i],
-            text: &self.text,
-            bounds: &self.bounds[4 * i..4 * i + 5],
-            born: self.born.get(i).copied().unwrap_or(0),
-        }
+        Folded { masks: &self.masks[i], text: &self.text, bounds: &self.bounds[4 * i..4 * i + 5] }
+    }
+
+    /// Whether entry `i` was born on every date of `query` (a date matches or does not: it adds
+    /// nothing to the score).
+    fn born_on(&self, query: &Query, i: usize) -> bool {
+        let born = self.born.get(i).copied().unwrap_or(0);
+        query.dates.iter().all(|b| b.matches(born))
     }
 
     pub fn from_participants<'a>(ps: impl IntoIterator<Item = &'a Participant>) -> SearchIndex {
@@ -326,25 +327,28 @@ impl SearchIndex {
     /// of them, best first. An empty query lists everyone in display order.
     pub fn search(&mut self, query: &str, limit: usize) -> (usize, Vec<Hit>) {
         let q = fold_query(query);
-        let terms: Vec<&str> = q.split_whitespace().collect();
-        if terms.is_empty() {
+        if q.trim().is_empty() {
             self.previous = None;
             let n = self.entries.len();
             let hits = (0..n.min(limit)).map(|i| Hit { entry: i as u32, score: 0 }).collect();
             return (n, hits);
         }
-        let mut terms: Vec<Term> = terms.iter().map(|t| Term::new(t)).collect();
-        // Dates first: one comparison that few people pass.
-        terms.sort_by_key(|t| t.born.is_none());
-        let dated = terms.iter().any(|t| t.born.is_some());
+        let query = Query::new(&q);
+        let terms = &query.terms;
+        let dated = !query.dates.is_empty();
         let narrowed = match self.previous.take() {
             Some((prev, members)) if !dated && q.starts_with(prev.as_str()) && !prev.trim().is_empty() => Some(members),
             _ => None,
         };
         let n = self.entries.len();
-        // Who matches at all: every term a subsequence of one of its parts. This is exactly the
-        // test SkimMatcherV2 makes before scoring, done here without scoring.
-        let is_member = |i: u32| (i as usize) < n && terms.iter().all(|t| t.matches(&self.folded(i as usize)));
+        // Who matches at all: born on every date (first: one comparison that few pass), and every
+        // term a subsequence of one of its parts. This is exactly the test SkimMatcherV2 makes
+        // before scoring, done here without scoring.
+        let is_member = |i: u32| {
+            (i as usize) < n
+                && (!dated || self.born_on(&query, i as usize))
+                && terms.iter().all(|t| t.matches(&self.folded(i as usize)))
+        };
         let members: Vec<u32> = match narrowed {
             Some(prev) => prev.into_iter().filter(|&i| is_member(i)).collect(),
             None => (0..n as u32).filter(|&i| is_member(i)).collect(),
@@ -361,8 +365,8 @@ impl SearchIndex {
             }
             let e = self.folded(i as usize);
             let mut total = 0;
-            for t in &terms {
-                total += t.score(&self.matchers, &e).unwrap_or(0);
+            for t in terms {
+                total += t.score(&self.matchers, &e).map_or(0, |(_, s)| s);
             }
             if total >= bound {
                 at_bound += 1;
@@ -379,7 +383,7 @@ impl SearchIndex {
         scored.sort_unstable_by(order);
         let mut total = members.len();
         if total < TYPO_BELOW && terms.iter().any(|t| t.typo) {
-            let mut typos = self.typo_hits(&terms, &members);
+            let mut typos = self.typo_hits(&query, &members);
             total += typos.len();
             typos.sort_unstable_by(order);
             typos.truncate(limit.saturating_sub(scored.len()));
@@ -393,18 +397,21 @@ impl SearchIndex {
     /// term that may be, one edit away from a word of the name; each scored by the terms that
     /// match as typed. Scans the whole index: a term that matched no one as typed may match
     /// people with a typo whom its shorter form, a keystroke earlier, did not match at all.
-    fn typo_hits(&self, terms: &[Term], exact: &[u32]) -> Vec<Hit> {
+    fn typo_hits(&self, query: &Query, exact: &[u32]) -> Vec<Hit> {
         let mut exact = exact.iter().copied().peekable();
         let mut out = Vec::new();
         'entries: for i in 0..self.entries.len() as u32 {
             if exact.next_if_eq(&i).is_some() {
                 continue;
             }
+            if !self.born_on(query, i as usize) {
+                continue;
+            }
             let e = self.folded(i as usize);
             let mut total = 0;
-            for t in terms {
+            for t in &query.terms {
                 if t.matches(&e) {
-                    total += t.score(&self.matchers, &e).unwrap_or(0);
+                    total += t.score(&self.matchers, &e).map_or(0, |(_, s)| s);
                 } else if !t.matches_with_typo(&e) {
                     continue 'entries;
                 }
@@ -422,14 +429,15 @@ impl SearchIndex {
         let e = self.folded(i as usize);
         let q = fold_query(query);
         let mut out = Vec::new();
-        for t in q.split_whitespace() {
-            let term = Term::new(t);
-            if let Some(b) = &term.born {
-                out.extend(b.positions(e.born).into_iter().map(|i| (Part::Born, i)));
-                continue;
-            }
+        let query = Query::new(&q);
+        let born = self.born.get(i as usize).copied().unwrap_or(0);
+        for b in &query.dates {
+            out.extend(b.positions(born).into_iter().map(|i| (Part::Born, i)));
+        }
+        for term in &query.terms {
+            let t = term.text;
             let matcher = if term.short { &self.matchers.quick } else { &self.matchers.full };
-            if let Some((p, _)) = term.best_part(&self.matchers, &e)
+            if let Some((p, _)) = term.score(&self.matchers, &e)
                 && let Some((_, idx)) = matcher.fuzzy_indices(e.part(p), t)
             {
                 out.extend(idx.into_iter().map(|i| (PARTS[p], i)));

@@ -135,7 +135,7 @@ fn early_stop_ranks_exactly_like_scoring_everyone() {
                 let e = ix.folded(i);
                 let mut total = 0;
                 for t in &terms {
-                    total += t.score(&ix.matchers, &e)?;
+                    total += t.score(&ix.matchers, &e)?.1;
                 }
                 Some(Hit { entry: i as u32, score: total })
             })
