@@ -180,6 +180,9 @@ fn a_date_of_birth_finds_the_person_in_both_forms() {
     // With a name: both must match.
     assert_eq!(names(&mut ix, "piet 12-03"), ["Jansen, Piet"]);
     assert_eq!(names(&mut ix, "12-03-1988 berg"), Vec::<String>::new());
+    // A name with a typo and a date: the typo pass checks the date too.
+    assert_eq!(names(&mut ix, "jnasen 12-03"), ["Jansen, Piet"]);
+    assert_eq!(names(&mut ix, "jnasen 12-03-1970"), Vec::<String>::new());
 }
 
 #[test]
