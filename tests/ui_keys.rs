@@ -204,6 +204,22 @@ fn search_folds_diacritics_and_opens_the_participant() {
     assert!(matches!(app.screen(), Screen::Start(_)));
 }
 
+/// A date of birth typed as dd-mm-jjjj or d-m-jj lists the one person born that day, with the
+/// date on the line, at 80x24.
+#[test]
+fn search_by_date_of_birth_lists_the_person() {
+    for typed in ["03-02-1970", "3-2-70"] {
+        let mut app = app();
+        press(&mut app, KeyCode::Char('/'));
+        type_text(&mut app, typed);
+        let text = screen(&app, 80, 24);
+        assert!(text.contains("1 gevonden"), "{typed}: {text}");
+        assert!(text.lines().any(|l| l.contains("Berg, Jan van der") && l.contains("03-02-1970")), "{text}");
+        press(&mut app, KeyCode::Enter);
+        assert_eq!(participant_on_screen(&app), "Berg, Jan van der");
+    }
+}
+
 #[test]
 fn vd_berg_finds_jan_van_der_berg() {
     let mut app = app();

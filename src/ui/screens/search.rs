@@ -119,12 +119,14 @@ impl SearchState {
         let cols = super::column_widths(table_area.width, &widths);
         let rows = self.hits.iter().enumerate().skip(offset).take(height).filter_map(|(n, hit)| {
             let e = index.entry(hit.entry)?;
+            // A row only for someone still in the caseload the index was built from.
             let p = caseload.get(e.index)?;
             let marks = index.highlights(hit.entry, q);
             let cell = |part: Part, text: &str| -> Line<'static> {
                 let col = match part {
                     Part::Number => 0,
                     Part::Name => 1,
+                    Part::Born => 2,
                     Part::Postcode => 4,
                     Part::Phone => 5,
                 };
@@ -139,7 +141,7 @@ impl SearchState {
                     cell(Part::Number, &e.number)
                 },
                 cell(Part::Name, &e.name),
-                Line::from(p.date_of_birth.map(format_date).unwrap_or_default()),
+                cell(Part::Born, &e.born.map(format_date).unwrap_or_default()),
                 // A closed trajectory is told apart from a running one.
                 Line::from(s.get(&format!("status.{}", p.status.code())).to_string()),
                 cell(Part::Postcode, &e.postcode),

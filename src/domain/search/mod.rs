@@ -1,5 +1,7 @@
 //! Instant participant search: fuzzy (SkimMatcherV2), case- and diacritics-insensitive, over the
-//! listed name, participant number, postcode and phone number.
+//! listed name, participant number, postcode and phone number; and by date of birth (see
+//! [`born`]). A name term that finds few people as typed also finds names one letter off, ranked
+//! after everyone found as typed (see [`typo`]).
 //!
 //! Each entry keeps a folded copy of its searchable text with exactly one character per original
 //! character, so match positions map straight back onto the text shown. The query is folded the
@@ -7,12 +9,17 @@
 //! "Berg, Jan van den" and "berg" finds it without the prefix. When the query grows, only the
 //! previous hits are searched again.
 
+mod born;
+mod typo;
+
+use chrono::NaiveDate;
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::fold::{fold, fold_char};
 use super::participant::{Participant, format_number};
 use super::validate::phone_digits;
+use born::Born;
 
 /// Which part of a search line a highlighted character belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +28,8 @@ pub enum Part {
     Number,
     Postcode,
     Phone,
+    /// The date of birth as shown, `dd-mm-jjjj` (`validate::format_date`).
+    Born,
 }
 
 /// One searchable participant: the texts shown, per part.
@@ -28,8 +37,9 @@ pub enum Part {
 /// The index keeps, per part (name, participant number, postcode, phone), a folded copy and a bit
 /// set of the letters and digits in it, packed in contiguous arrays so a scan over 100,000 people
 /// streams through memory. A query term with a digit is matched against the
-/// number, postcode and phone; any other term against the name and the postcode. Short texts and
-/// the bit sets keep each keystroke cheap at 100,000 participants.
+/// number, postcode and phone; any other term against the name and the postcode; a date against
+/// the date of birth, kept packed in a number. Short texts and the bit sets keep each keystroke
+/// cheap at 100,000 participants.
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// Index of the participant in the caller's list.
@@ -39,6 +49,7 @@ pub struct Entry {
     pub number: String,
     pub postcode: String,
     pub phone: String,
+    pub born: Option<NaiveDate>,
 }
 
 /// The parts in the order [`Entry`] keeps them.
@@ -48,8 +59,15 @@ const WORD_PARTS: [usize; 2] = [0, 2];
 const DIGIT_PARTS: [usize; 3] = [1, 2, 3];
 
 impl Entry {
-    pub fn new(index: usize, name: String, number: String, postcode: String, phone: String) -> Entry {
-        Entry { index, name, number, postcode, phone }
+    pub fn new(
+        index: usize,
+        name: String,
+        number: String,
+        postcode: String,
+        phone: String,
+        born: Option<NaiveDate>,
+    ) -> Entry {
+        Entry { index, name, number, postcode, phone, born }
     }
 
     pub fn from_participant(index: usize, p: &Participant) -> Entry {
@@ -59,6 +77,7 @@ impl Entry {
             format_number(p.number),
             p.address.postcode.as_ref().map(|c| c.to_string()).unwrap_or_default(),
             phone_digits(&p.phone),
+            p.date_of_birth,
         )
     }
 }
@@ -80,12 +99,12 @@ const SHORT_TERM: usize = 3;
 
 /// The folded query, with the separators people type in phone numbers ("06-12345678",
 /// "06.1234.5678", "(06)12345678") left out of terms that hold digits: the index keeps a phone
-/// number as digits only.
+/// number as digits only. A date keeps its separators: they make it a date.
 fn fold_query(query: &str) -> String {
     let q = fold(query);
     let mut out = String::with_capacity(q.len());
     for piece in q.split_inclusive(char::is_whitespace) {
-        if piece.chars().any(|c| c.is_ascii_digit()) {
+        if piece.chars().any(|c| c.is_ascii_digit()) && Born::parse(piece.trim_end()).is_none() {
             out.extend(piece.chars().filter(|c| !matches!(c, '-' | '.' | '/' | '(' | ')')));
         } else {
             out.push_str(piece);
@@ -102,6 +121,8 @@ struct Term<'q> {
     /// Terms of up to [`SHORT_TERM`] characters are scored with skim's linear matcher (they match
     /// nearly everyone on the first keystrokes); longer terms with its full alignment.
     short: bool,
+    /// Letters only and long enough to be forgiven one typo in a name ([`typo::eligible`]).
+    typo: bool,
 }
 
 impl<'q> Term<'q> {
@@ -112,7 +133,17 @@ impl<'q> Term<'q> {
             mask: mask_of(text),
             parts: if digits { &DIGIT_PARTS } else { &WORD_PARTS },
             short: text.chars().count() <= SHORT_TERM,
+            typo: typo::eligible(text),
         }
+    }
+
+    /// Whether the term is one edit away from a word of the name of `e` (for a term that may be
+    /// forgiven a typo). A name within one edit lacks at most one of the term's letters, which
+    /// the bit sets tell without looking at the text.
+    fn matches_with_typo(&self, e: &Folded) -> bool {
+        self.typo
+            && (self.mask & !e.masks[0]).count_ones() <= 1
+            && typo::word_within_one(self.text, e.part(0)).is_some()
     }
 
     /// Whether the term is a subsequence of one of its parts of `e` (skim's own pre-check).
@@ -149,6 +180,25 @@ impl<'q> Term<'q> {
             }
         }
         best
+    }
+}
+
+/// A folded query: its dates of birth, and its other terms.
+struct Query<'q> {
+    dates: Vec<Born>,
+    terms: Vec<Term<'q>>,
+}
+
+impl<'q> Query<'q> {
+    fn new(q: &'q str) -> Query<'q> {
+        let (mut dates, mut terms) = (Vec::new(), Vec::new());
+        for t in q.split_whitespace() {
+            match Born::parse(t) {
+                Some(b) => dates.push(b),
+                None => terms.push(Term::new(t)),
+            }
+        }
+        Query { dates, terms }
     }
 }
 
@@ -194,6 +244,11 @@ impl Matchers {
     }
 }
 
+/// The typo pass runs only when fewer people than this match as typed: a typo is looked for
+/// when the list is short, and it keeps a keystroke that matches many people from scanning
+/// everyone a second time.
+const TYPO_BELOW: usize = 20;
+
 /// A ranked hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
@@ -210,8 +265,13 @@ pub struct SearchIndex {
     text: String,
     /// Where each part starts in `text`: entry i, part p starts at `bounds[4 * i + p]`.
     bounds: Vec<u32>,
+    /// Per entry, the date of birth, packed ([`born::pack`]).
+    born: Vec<u32>,
     matchers: Matchers,
     /// The folded query the previous search answered, and every entry that matched it, in order.
+    /// Not kept for a query with a date: while a date is typed, its term changes meaning (a
+    /// phone number's digits, a day and month, a year's start or last two digits) and later
+    /// matches are no subset of earlier ones; a date is one comparison per entry anyway.
     previous: Option<(String, Vec<u32>)>,
 }
 
@@ -232,11 +292,19 @@ impl SearchIndex {
             masks.push(m);
         }
         bounds.push(text.len() as u32);
-        SearchIndex { entries, masks, text, bounds, matchers: Matchers::new(), previous: None }
+        let born = entries.iter().map(|e| born::pack(e.born)).collect();
+        SearchIndex { entries, masks, text, bounds, born, matchers: Matchers::new(), previous: None }
     }
 
     fn folded(&self, i: usize) -> Folded<'_> {
         Folded { masks: &self.masks[i], text: &self.text, bounds: &self.bounds[4 * i..4 * i + 5] }
+    }
+
+    /// Whether entry `i` was born on every date of `query` (a date matches or does not: it adds
+    /// nothing to the score).
+    fn born_on(&self, query: &Query, i: usize) -> bool {
+        let born = self.born.get(i).copied().unwrap_or(0);
+        query.dates.iter().all(|b| b.matches(born))
     }
 
     pub fn from_participants<'a>(ps: impl IntoIterator<Item = &'a Participant>) -> SearchIndex {
@@ -259,22 +327,28 @@ impl SearchIndex {
     /// of them, best first. An empty query lists everyone in display order.
     pub fn search(&mut self, query: &str, limit: usize) -> (usize, Vec<Hit>) {
         let q = fold_query(query);
-        let terms: Vec<&str> = q.split_whitespace().collect();
-        if terms.is_empty() {
+        if q.trim().is_empty() {
             self.previous = None;
             let n = self.entries.len();
             let hits = (0..n.min(limit)).map(|i| Hit { entry: i as u32, score: 0 }).collect();
             return (n, hits);
         }
-        let terms: Vec<Term> = terms.iter().map(|t| Term::new(t)).collect();
+        let query = Query::new(&q);
+        let terms = &query.terms;
+        let dated = !query.dates.is_empty();
         let narrowed = match self.previous.take() {
-            Some((prev, members)) if q.starts_with(prev.as_str()) && !prev.trim().is_empty() => Some(members),
+            Some((prev, members)) if !dated && q.starts_with(prev.as_str()) && !prev.trim().is_empty() => Some(members),
             _ => None,
         };
         let n = self.entries.len();
-        // Who matches at all: every term a subsequence of one of its parts. This is exactly the
-        // test SkimMatcherV2 makes before scoring, done here without scoring.
-        let is_member = |i: u32| (i as usize) < n && terms.iter().all(|t| t.matches(&self.folded(i as usize)));
+        // Who matches at all: born on every date (first: one comparison that few pass), and every
+        // term a subsequence of one of its parts. This is exactly the test SkimMatcherV2 makes
+        // before scoring, done here without scoring.
+        let is_member = |i: u32| {
+            (i as usize) < n
+                && (!dated || self.born_on(&query, i as usize))
+                && terms.iter().all(|t| t.matches(&self.folded(i as usize)))
+        };
         let members: Vec<u32> = match narrowed {
             Some(prev) => prev.into_iter().filter(|&i| is_member(i)).collect(),
             None => (0..n as u32).filter(|&i| is_member(i)).collect(),
@@ -291,7 +365,7 @@ impl SearchIndex {
             }
             let e = self.folded(i as usize);
             let mut total = 0;
-            for t in &terms {
+            for t in terms {
                 total += t.score(&self.matchers, &e).map_or(0, |(_, s)| s);
             }
             if total >= bound {
@@ -307,9 +381,44 @@ impl SearchIndex {
             scored.clear();
         }
         scored.sort_unstable_by(order);
-        let total = members.len();
-        self.previous = Some((q, members));
+        let mut total = members.len();
+        if total < TYPO_BELOW && terms.iter().any(|t| t.typo) {
+            let mut typos = self.typo_hits(&query, &members);
+            total += typos.len();
+            typos.sort_unstable_by(order);
+            typos.truncate(limit.saturating_sub(scored.len()));
+            scored.extend(typos);
+        }
+        self.previous = (!dated).then_some((q, members));
         (total, scored)
+    }
+
+    /// Everyone but the `exact` members (ascending) whose every term matches, as typed or, for a
+    /// term that may be, one edit away from a word of the name; each scored by the terms that
+    /// match as typed. Scans the whole index: a term that matched no one as typed may match
+    /// people with a typo whom its shorter form, a keystroke earlier, did not match at all.
+    fn typo_hits(&self, query: &Query, exact: &[u32]) -> Vec<Hit> {
+        let mut exact = exact.iter().copied().peekable();
+        let mut out = Vec::new();
+        'entries: for i in 0..self.entries.len() as u32 {
+            if exact.next_if_eq(&i).is_some() {
+                continue;
+            }
+            if !self.born_on(query, i as usize) {
+                continue;
+            }
+            let e = self.folded(i as usize);
+            let mut total = 0;
+            for t in &query.terms {
+                if t.matches(&e) {
+                    total += t.score(&self.matchers, &e).map_or(0, |(_, s)| s);
+                } else if !t.matches_with_typo(&e) {
+                    continue 'entries;
+                }
+            }
+            out.push(Hit { entry: i, score: total });
+        }
+        out
     }
 
     /// The matched character positions of `query` in entry `i`, per part, for highlighting.
@@ -320,13 +429,21 @@ impl SearchIndex {
         let e = self.folded(i as usize);
         let q = fold_query(query);
         let mut out = Vec::new();
-        for t in q.split_whitespace() {
-            let term = Term::new(t);
+        let query = Query::new(&q);
+        let born = self.born.get(i as usize).copied().unwrap_or(0);
+        for b in &query.dates {
+            out.extend(b.positions(born).into_iter().map(|i| (Part::Born, i)));
+        }
+        for term in &query.terms {
+            let t = term.text;
             let matcher = if term.short { &self.matchers.quick } else { &self.matchers.full };
             if let Some((p, _)) = term.score(&self.matchers, &e)
                 && let Some((_, idx)) = matcher.fuzzy_indices(e.part(p), t)
             {
                 out.extend(idx.into_iter().map(|i| (PARTS[p], i)));
+            } else if term.matches_with_typo(&e) {
+                // Found with a typo: the word it was taken for.
+                out.extend(typo::word_within_one(t, e.part(0)).into_iter().flatten().map(|i| (Part::Name, i)));
             }
         }
         out.sort_unstable_by_key(|&(part, pos)| (part as u8, pos));
@@ -336,154 +453,4 @@ impl SearchIndex {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn index(names: &[(&str, &str, &str)]) -> SearchIndex {
-        let entries = names
-            .iter()
-            .enumerate()
-            .map(|(i, (g, p, f))| {
-                let n = super::super::name::NameParts { given_names: g, prefix: p, family_name: f };
-                Entry::new(i, n.listed(), format_number(1001 + i as u32), "1234 AB".into(), "0612345678".into())
-            })
-            .collect();
-        SearchIndex::new(entries)
-    }
-
-    fn first(ix: &mut SearchIndex, q: &str) -> Option<String> {
-        let (_, hits) = ix.search(q, 10);
-        hits.first().and_then(|h| ix.entry(h.entry)).map(|e| e.name.clone())
-    }
-
-    const PEOPLE: &[(&str, &str, &str)] = &[
-        ("Fatma", "", "Öztürk"),
-        ("Emre", "", "Çelik"),
-        ("Ayşe", "", "Şahin"),
-        ("Jan", "van den", "Berg"),
-        ("Anna", "", "Bergsma"),
-        ("Piet", "", "Jansen"),
-    ];
-
-    #[test]
-    fn diacritics_and_case_do_not_matter() {
-        let mut ix = index(PEOPLE);
-        assert_eq!(first(&mut ix, "ozturk").as_deref(), Some("Öztürk, Fatma"));
-        assert_eq!(first(&mut ix, "CELIK").as_deref(), Some("Çelik, Emre"));
-        assert_eq!(first(&mut ix, "sahin").as_deref(), Some("Şahin, Ayşe"));
-    }
-
-    #[test]
-    fn prefix_is_optional() {
-        let mut ix = index(PEOPLE);
-        assert_eq!(first(&mut ix, "vd berg").as_deref(), Some("Berg, Jan van den"));
-        let (_, hits) = ix.search("berg", 10);
-        let names: Vec<&str> = hits.iter().filter_map(|h| ix.entry(h.entry)).map(|e| e.name.as_str()).collect();
-        assert!(names.contains(&"Berg, Jan van den") && names.contains(&"Bergsma, Anna"));
-        assert_eq!(first(&mut ix, "jan berg").as_deref(), Some("Berg, Jan van den"));
-    }
-
-    #[test]
-    fn number_postcode_and_phone_are_searched() {
-        let mut ix = index(PEOPLE);
-        assert_eq!(first(&mut ix, "1003").as_deref(), Some("Şahin, Ayşe"));
-        let (n, _) = ix.search("1234ab", 10);
-        assert_eq!(n, PEOPLE.len());
-        let (n, _) = ix.search("0612345678", 10);
-        assert_eq!(n, PEOPLE.len());
-        // Typed with the separators a phone number is often written with.
-        for typed in ["06-12345678", "06.1234.5678", "(06)12345678"] {
-            assert_eq!(ix.search(typed, 10).0, PEOPLE.len(), "{typed}");
-        }
-        let (n, _) = ix.search("zzzz", 10);
-        assert_eq!(n, 0);
-    }
-
-    #[test]
-    fn narrowing_gives_the_same_answer_as_a_fresh_search() {
-        let mut narrowed = index(PEOPLE);
-        for q in ["b", "be", "ber", "berg", "berg ", "berg j"] {
-            let got = narrowed.search(q, 10);
-            let mut fresh = index(PEOPLE);
-            assert_eq!(got, fresh.search(q, 10), "{q}");
-        }
-        // Deleting characters widens again.
-        let got = narrowed.search("be", 10);
-        assert_eq!(got, index(PEOPLE).search("be", 10));
-    }
-
-    #[test]
-    fn highlights_map_back_onto_the_shown_name() {
-        let mut ix = index(PEOPLE);
-        let (_, hits) = ix.search("ozt", 10);
-        let h = ix.highlights(hits[0].entry, "ozt");
-        assert_eq!(h, vec![(Part::Name, 0), (Part::Name, 1), (Part::Name, 2)]);
-        let (_, hits) = ix.search("1003", 10);
-        let h = ix.highlights(hits[0].entry, "1003");
-        assert!(h.iter().all(|(p, _)| *p == Part::Number), "{h:?}");
-    }
-
-    #[test]
-    fn the_score_bound_holds_and_is_reached() {
-        let m = Matchers::new();
-        let hays =
-            ["berg, jan van den", "0612345678", "1001", "7001 ab", "jansen, piet", "el amrani, said", "a", "xjx"];
-        for t in ["j", "ja", "jan", "jansen", "0", "06", "061", "1001", "ab", "vd", "x", "an", "n", "s"] {
-            let term = Term::new(t);
-            let matcher = if term.short { &m.quick } else { &m.full };
-            for h in hays {
-                if let Some(s) = matcher.fuzzy_match(h, t) {
-                    assert!(s <= term.max_score(), "{t} on {h}: {s} > {}", term.max_score());
-                }
-            }
-            // For short terms a part that starts with the term reaches the bound (early stop).
-            if term.short {
-                assert_eq!(matcher.fuzzy_match(t, t), Some(term.max_score()), "{t}");
-            }
-        }
-    }
-
-    #[test]
-    fn early_stop_ranks_exactly_like_scoring_everyone() {
-        // Many people start with "j": the top must still be the best-scored in entry order.
-        let mut people = Vec::new();
-        for i in 0..300 {
-            let fam = ["Jansen", "Bakker", "Berg", "Hajji", "Jong"][i % 5];
-            people.push(("Jan", "", fam));
-        }
-        let mut ix = index(&people);
-        for q in ["j", "ja", "jan", "jan j", "b", "hajj", "1", "10", "0612"] {
-            let (n, top) = ix.search(q, 20);
-            // Brute force: score everyone with the same matchers, rank, take 20.
-            let terms: Vec<Term> = fold(q)
-                .split_whitespace()
-                .map(|t| t.to_string())
-                .collect::<Vec<_>>()
-                .iter()
-                .map(|t| Term::new(Box::leak(t.clone().into_boxed_str())))
-                .collect();
-            let mut all: Vec<Hit> = (0..ix.entries.len())
-                .filter_map(|i| {
-                    let e = ix.folded(i);
-                    let mut total = 0;
-                    for t in &terms {
-                        total += t.score(&ix.matchers, &e)?.1;
-                    }
-                    Some(Hit { entry: i as u32, score: total })
-                })
-                .collect();
-            all.sort_by(|a, b| b.score.cmp(&a.score).then(a.entry.cmp(&b.entry)));
-            assert_eq!(n, all.len(), "{q}");
-            all.truncate(20);
-            assert_eq!(top, all, "{q}");
-        }
-    }
-
-    #[test]
-    fn empty_query_lists_everyone_in_order() {
-        let mut ix = index(PEOPLE);
-        let (n, hits) = ix.search("  ", 3);
-        assert_eq!(n, 6);
-        assert_eq!(hits.iter().map(|h| h.entry).collect::<Vec<_>>(), vec![0, 1, 2]);
-    }
-}
+mod tests;
