@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::ParticipantId;
 use super::amend::{AmendKind, Amendment, differences};
-use super::contact::RecordId;
 use super::module::Closure;
 use super::participant::same_coach;
+use super::record_id::RecordId;
 use super::validate::format_date;
 
 /// Where an appointment stands.
@@ -194,14 +194,6 @@ pub fn warnings(a: &Appointment, others: &[Appointment], closures: &[Closure]) -
     out
 }
 
-/// A past planned appointment without a contact logged on its day is flagged (a cancelled one
-/// or a recorded no-show is accounted for already).
-pub fn missing_contact(a: &Appointment, contacts: &[super::contact::Contact], today: NaiveDate) -> bool {
-    a.is_planned()
-        && a.at.date() < today
-        && !contacts.iter().any(|c| c.participant == a.participant && c.counts() && c.at.date() == a.at.date())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,8 +253,7 @@ mod tests {
         assert_eq!(a.no_show(today, "Sanne", now()), Err(Refused::NotYet));
         assert_eq!(a.no_show(today + chrono::Duration::days(1), "Sanne", now()), Ok(()));
         assert_eq!(a.state, AppointmentState::NoShow);
-        // No longer a missing contact: it is accounted for.
-        assert!(!missing_contact(&a, &[], today + chrono::Duration::days(3)));
+        assert_eq!(a.no_show(today + chrono::Duration::days(1), "Sanne", now()), Err(Refused::NotPlanned));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::ParticipantId;
 use super::amend::{AmendKind, Amendment, differences};
 pub use super::appointment::Appointment;
 use super::goal::LifeArea;
+pub use super::record_id::RecordId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Channel {
@@ -98,15 +99,6 @@ impl Reached {
     }
     pub fn parse(s: &str) -> Option<Reached> {
         Reached::ALL.iter().copied().find(|c| c.code() == s)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct RecordId(pub uuid::Uuid);
-
-impl RecordId {
-    pub fn new_random() -> RecordId {
-        RecordId(uuid::Uuid::new_v4())
     }
 }
 
@@ -207,6 +199,14 @@ impl Contact {
     }
 }
 
+/// A past planned appointment without a contact logged on its day is flagged (a cancelled one
+/// or a recorded no-show is accounted for already; a withdrawn contact does not count).
+pub fn appointment_missing_contact(a: &Appointment, contacts: &[Contact], today: NaiveDate) -> bool {
+    a.is_planned()
+        && a.at.date() < today
+        && !contacts.iter().any(|c| c.participant == a.participant && c.counts() && c.at.date() == a.at.date())
+}
+
 /// A withdrawn contact cannot be corrected or withdrawn again (or a withdrawal lacked its reason).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Withdrawn;
@@ -267,7 +267,7 @@ mod tests {
 
     #[test]
     fn a_past_appointment_without_a_contact_is_flagged() {
-        use crate::domain::appointment::{AppointmentState, missing_contact};
+        use crate::domain::appointment::AppointmentState;
         let p = ParticipantId::new_random();
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         let a = Appointment {
@@ -281,14 +281,14 @@ mod tests {
             state: AppointmentState::Planned,
             history: Vec::new(),
         };
-        assert!(missing_contact(&a, &[], today));
+        assert!(appointment_missing_contact(&a, &[], today));
         // Even a failed attempt on the day counts as logged; a withdrawn contact does not.
         let mut tried = contact(p, at(11, 20), Reached::NoAnswer);
-        assert!(!missing_contact(&a, std::slice::from_ref(&tried), today));
+        assert!(!appointment_missing_contact(&a, std::slice::from_ref(&tried), today));
         tried.withdraw("andere deelnemer", "Sanne", Utc::now()).unwrap();
-        assert!(missing_contact(&a, &[tried], today));
+        assert!(appointment_missing_contact(&a, &[tried], today));
         let future = Appointment { at: at(11, 30), ..a };
-        assert!(!missing_contact(&future, &[], today));
+        assert!(!appointment_missing_contact(&future, &[], today));
     }
 
     #[test]

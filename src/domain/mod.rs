@@ -21,6 +21,7 @@ pub mod module;
 pub mod name;
 pub mod participant;
 pub mod privacy;
+pub mod record_id;
 pub mod report;
 pub mod search;
 pub mod signal;

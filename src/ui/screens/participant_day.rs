@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use ratatui::text::{Line, Span};
 
 use crate::domain::amend::Amendment;
-use crate::domain::appointment::{Appointment, AppointmentState, missing_contact as appointment_missing_contact};
+use crate::domain::appointment::{Appointment, AppointmentState};
 use crate::domain::contact::RecordId;
+use crate::domain::contact::appointment_missing_contact;
 use crate::domain::validate::format_date;
 use crate::ui::day_data::DayRecords;
 use crate::ui::theme::Ui;
