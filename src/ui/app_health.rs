@@ -111,7 +111,7 @@ impl App {
             .map(|t| t.with_timezone(&Local).format("%d-%m-%Y %H:%M").to_string())
             .unwrap_or_default();
         let description = self.strings.fill("draft.assessment", &[("name", &name), ("when", &when)]);
-        self.show_popup(Popup::AssessmentOffer { draft, description });
+        self.show_popup(Popup::AssessmentOffer { draft: Box::new(draft), description });
     }
 
     pub(super) fn resume_assessment(&mut self, draft: AssessmentDraft) {

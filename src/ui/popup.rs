@@ -21,7 +21,7 @@ pub enum Popup {
         description: String,
     },
     AssessmentOffer {
-        draft: crate::store::AssessmentDraft,
+        draft: Box<crate::store::AssessmentDraft>,
         description: String,
     },
     /// Erasing a participant: confirmed by typing their number.
@@ -76,7 +76,7 @@ impl Popup {
                 close_then(vec![Effect::DeleteDraft(key.clone()), Effect::OfferNextDraft])
             }
             (Popup::AssessmentOffer { draft, .. }, Some(Action::Yes)) => {
-                close_then(vec![Effect::ResumeAssessment(Box::new(draft.clone()))])
+                close_then(vec![Effect::ResumeAssessment(draft.clone())])
             }
             (Popup::AssessmentOffer { draft, .. }, Some(Action::Discard)) => {
                 close_then(vec![Effect::DeleteAssessmentDraft(draft.assessment.participant), Effect::OfferNextDraft])
