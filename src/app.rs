@@ -200,15 +200,17 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let dir = data_dir(&cli)?;
             let store = open_store(&dir, &strings, Create::No)?;
             let p = store.participant_by_number(*number).map_err(|e| CliError::from_store(e, &strings))?;
-            let assessments = store.assessments_of(p.id).map_err(|e| CliError::from_store(e, &strings))?;
-            let Some(latest) = assessments.last() else {
+            let all = store.assessments_of(p.id).map_err(|e| CliError::from_store(e, &strings))?;
+            // A conversation withdrawn as saved by mistake is not drawn.
+            let assessments: Vec<&crate::domain::health::Assessment> = crate::domain::health::counted(&all).collect();
+            let Some(latest) = assessments.last().copied() else {
                 let (number, name) = (number.to_string(), p.listed_name());
                 return Err(CliError::new(
                     strings.fill("cli.chart_none", &[("number", &number), ("name", &name)]),
                     exit::ERROR,
                 ));
             };
-            let previous = assessments.len().checked_sub(2).and_then(|i| assessments.get(i));
+            let previous = assessments.len().checked_sub(2).and_then(|i| assessments.get(i)).copied();
             let svg = crate::domain::chart::svg(&p.listed_name(), latest, previous, cli.lang);
             crate::store::write_private(out, svg).map_err(|e| cannot_write(&strings, out, e))?;
             store

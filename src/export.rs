@@ -10,14 +10,16 @@ use serde::Serialize;
 
 use crate::domain::Participant;
 use crate::domain::goal::Goal;
-use crate::domain::health::{ASPECTS, Assessment, DIMENSIONS, Instrument};
 use crate::domain::participant::format_number;
 use crate::store::{Store, StoreError};
 
 mod day;
+mod health;
 pub mod privacy;
 mod records;
-pub use day::{AmendmentOut, AppointmentOut, ChangeOut, ContactOut};
+
+pub use day::{AmendmentOut, AppointmentOut, ContactOut, FieldChangeOut};
+pub use health::{AspectOut, AssessmentOut, ChangeOut, CorrectionOut, DimensionOut};
 pub use records::{DraftFieldOut, DraftOut, EsfEntryOut, EsfExitOut};
 
 /// Version of this export format.
@@ -164,37 +166,6 @@ pub struct EnrolmentOut {
 }
 
 #[derive(Debug, Serialize)]
-pub struct AspectOut {
-    pub key: String,
-    /// 0-10, `null` when skipped.
-    pub score: Option<u8>,
-    pub talk_about: bool,
-    pub remark: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct DimensionOut {
-    pub key: String,
-    /// The participant's own mark, one decimal.
-    pub overall: Option<f64>,
-    pub aspects: Vec<AspectOut>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct AssessmentOut {
-    pub assessment_id: String,
-    pub participant_id: String,
-    pub date: NaiveDate,
-    pub ladder_step: Option<u8>,
-    pub dimensions: Vec<DimensionOut>,
-    pub wish: String,
-    pub need: String,
-    pub coach: String,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-#[derive(Debug, Serialize)]
 pub struct StepOut {
     pub text: String,
     pub done: bool,
@@ -213,37 +184,6 @@ pub struct GoalOut {
     pub status_date: NaiveDate,
     pub created_at: String,
     pub updated_at: String,
-}
-
-impl From<&Assessment> for AssessmentOut {
-    fn from(a: &Assessment) -> Self {
-        let ins = Instrument::get();
-        AssessmentOut {
-            assessment_id: a.id.0.to_string(),
-            participant_id: a.participant.to_string(),
-            date: a.date,
-            ladder_step: a.ladder,
-            dimensions: (0..DIMENSIONS)
-                .map(|d| DimensionOut {
-                    key: ins.dimensions.get(d).map(|x| x.key.clone()).unwrap_or_default(),
-                    overall: a.overall[d].map(|t| f64::from(t) / 10.0),
-                    aspects: (0..ASPECTS)
-                        .map(|x| AspectOut {
-                            key: ins.aspect(d, x).map(|y| y.key.clone()).unwrap_or_default(),
-                            score: a.scores[d][x],
-                            talk_about: a.talk[d][x],
-                            remark: a.remark(d, x).to_string(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            wish: a.wish.clone(),
-            need: a.need.clone(),
-            coach: a.coach.clone(),
-            created_at: moment(a.created_at),
-            updated_at: moment(a.updated_at),
-        }
-    }
 }
 
 impl From<&Goal> for GoalOut {

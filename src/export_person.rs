@@ -183,7 +183,9 @@ impl Words<'_> {
             (_, "outcome") => "outcome",
             // A closing's reason is its outcome code.
             ("trajectories", "reason") if crate::domain::trajectory::ExitOutcome::parse(value).is_some() => "outcome",
-            ("assessments" | "drafts", "key") => return self.health_name(value),
+            ("assessments" | "drafts", "key" | "dimension" | "aspect") => return self.health_name(value),
+            // What a correction of a conversation changed.
+            ("assessments" | "drafts", "what") => "correction_what",
             // A conflict: the kind of record, and the field by its label.
             ("conflicts", "record") => "record_kind",
             ("drafts", "form") => "record",

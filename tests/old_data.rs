@@ -35,6 +35,15 @@ fn export(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// Conversations saved before corrections existed (schema 1) read with their scores, with no
+/// history and not withdrawn.
+fn uncorrected(v: &serde_json::Value) {
+    let all = v["assessments"].as_array().unwrap();
+    assert!(!all.is_empty());
+    assert!(all.iter().all(|a| a["corrections"] == serde_json::json!([]) && a["withdrawn_on"].is_null()));
+    assert!(all.iter().any(|a| a["dimensions"][0]["aspects"].as_array().unwrap().iter().any(|x| x["score"].is_u64())));
+}
+
 /// Written by the foundation-era binary (no encryption yet):
 /// `meedoen --data-dir D demo --participants 12 --seed 7` on 24-11-2026.
 #[test]
@@ -47,6 +56,7 @@ fn a_store_from_the_first_version_opens_with_all_its_records() {
         [count("participants"), count("assessments"), count("goals"), count("modules"), count("enrolments")],
         [12, 32, 29, 8, 9]
     );
+    uncorrected(&v);
     assert_eq!([count("contacts"), count("appointments"), count("signals"), count("referrals")], [267, 7, 1, 5]);
     assert_eq!(count("trajectories"), 12);
     let first = &v["participants"][0];
@@ -91,6 +101,7 @@ fn opens_with_counts(name: &str, counts: [usize; 10]) -> serde_json::Value {
         (first["number"].as_str(), first["given_names"].as_str(), first["family_name"].as_str()),
         (Some("1001"), Some("Marieke"), Some("Leeuwen"))
     );
+    uncorrected(&v);
     let check = meedoen(&dir, &["check"]);
     assert!(
         check.status.success(),

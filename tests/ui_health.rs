@@ -138,6 +138,11 @@ fn the_wish_becomes_a_goal_with_one_key() {
     }
     type_text(&mut app, "Weer fietsen");
     app.handle_key(ctrl('g'));
+    // Only the body was scored: the other five dimensions are named first, and yes saves.
+    assert!(
+        matches!(app.popup(), Some(Popup::Confirm { message, .. }) if message.starts_with("Nog niet beantwoord: Mentaal welbevinden, Zingeving"))
+    );
+    press(&mut app, KeyCode::Char('j'));
     match app.screen() {
         Screen::Form(f) => {
             assert_eq!(f.form.value("text"), "Weer fietsen");

@@ -141,6 +141,11 @@ fn enter(ctx: Context) -> App {
             participant_at(a, Tab::Privacy);
             press(a, KeyCode::Char('X'));
         }
+        Context::Reason => {
+            // Withdrawing the chosen conversation asks why.
+            participant_at(a, Tab::PositiveHealth);
+            press(a, KeyCode::Char('w'));
+        }
         Context::Locked => a.lock(),
         Context::Reports => {
             press(a, KeyCode::Char('r'));

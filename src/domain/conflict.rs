@@ -20,6 +20,10 @@ use super::ParticipantId;
 /// Fields that say when a record was last written: never a conflict, the later one is kept.
 const BOOKKEEPING: &[&str] = &["updated_at"];
 
+/// Lists that only grow (entries are appended, never changed or taken out): merged as the
+/// union of both sides, so a correction made on either device stays in the history.
+const HISTORIES: &[&str] = &["corrections"];
+
 /// One field that both sides changed to different values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldConflict {
@@ -68,6 +72,11 @@ fn merge_at(
             let child = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
             let bv = b.and_then(|b| b.get(name));
             let value = match (l.get(name), r.get(name)) {
+                (Some(Value::Array(lv)), Some(Value::Array(rv)))
+                    if path.is_empty() && HISTORIES.contains(&name.as_str()) =>
+                {
+                    Value::Array(union(lv, rv))
+                }
                 (Some(lv), Some(rv)) if path.is_empty() && BOOKKEEPING.contains(&name.as_str()) => {
                     if local_later {
                         lv.clone()
@@ -92,6 +101,20 @@ fn merge_at(
             kept.clone()
         }
     }
+}
+
+/// The entries of two histories together, each once, ordered by their time (`at`), then by
+/// their text: the same list whichever side merges.
+fn union(local: &[Value], remote: &[Value]) -> Vec<Value> {
+    let mut all: Vec<Value> = local.to_vec();
+    for r in remote {
+        if !all.contains(r) {
+            all.push(r.clone());
+        }
+    }
+    let at = |v: &Value| v.get("at").and_then(Value::as_array).map(|t| t.iter().filter_map(Value::as_i64).collect());
+    all.sort_by_cached_key(|v| (at(v).unwrap_or_else(Vec::new), v.to_string()));
+    all
 }
 
 /// Sets the field at `path` (as [`FieldConflict::field`] names it) of `record` to the JSON text
@@ -244,6 +267,23 @@ mod tests {
         assert_eq!(m.value["b"], json!("x"));
         assert!(!set_field(&mut m.value, "nope.deeper", "1"));
         assert!(!set_field(&mut m.value, "b", "not json"));
+    }
+
+    #[test]
+    fn a_history_changed_on_both_sides_keeps_every_entry_in_time_order() {
+        let entry = |secs: i64, coach: &str| json!({"at": [secs, 0], "coach": coach});
+        let base = json!({"score": 7, "corrections": [entry(10, "Sanne")]});
+        let local = json!({"score": 5, "corrections": [entry(10, "Sanne"), entry(30, "Sanne")]});
+        let remote = json!({"score": 7, "corrections": [entry(10, "Sanne"), entry(20, "Ahmed")]});
+        for (l, r, later) in [(&local, &remote, true), (&remote, &local, false)] {
+            let m = merge(Some(&base), l, r, later);
+            assert_eq!(m.value["corrections"], json!([entry(10, "Sanne"), entry(20, "Ahmed"), entry(30, "Sanne")]));
+            assert_eq!(m.value["score"], json!(5));
+            assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+        }
+        // Another list is still compared as a whole.
+        let m = merge(Some(&json!({"steps": [1]})), &json!({"steps": [1, 2]}), &json!({"steps": [1, 3]}), true);
+        assert_eq!(m.conflicts.len(), 1);
     }
 
     #[test]

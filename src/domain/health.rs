@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 use super::ParticipantId;
 use super::lang::Lang;
 
+pub mod correction;
+
+pub use correction::{Corrected, Correction, counted, differences};
+
 pub const DIMENSIONS: usize = 6;
 pub const ASPECTS: usize = 7;
 
@@ -98,6 +102,9 @@ pub struct Assessment {
     pub created_at: DateTime<Utc>,
     #[serde(with = "super::compact::moment")]
     pub updated_at: DateTime<Utc>,
+    /// Every correction since it was saved, a withdrawal and its restoring included, oldest
+    /// first (added in schema 2 of the record; see [`correction`]).
+    pub corrections: Vec<Correction>,
 }
 
 impl Assessment {
@@ -116,6 +123,7 @@ impl Assessment {
             coach: coach.to_string(),
             created_at: now,
             updated_at: now,
+            corrections: Vec::new(),
         }
     }
 

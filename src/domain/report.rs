@@ -173,9 +173,10 @@ pub fn compute(inp: &Inputs, from: NaiveDate, to: NaiveDate, coach: Option<&str>
         m
     });
 
-    // Positive Health and the ladder: first and latest conversation on or before the end.
+    // Positive Health and the ladder: first and latest conversation on or before the end (a
+    // conversation withdrawn as saved by mistake does not count).
     let mut convs: HashMap<ParticipantId, Vec<&Assessment>> = HashMap::new();
-    for a in inp.assessments.iter().filter(|a| ids.contains_key(&a.participant) && a.date <= to) {
+    for a in inp.assessments.iter().filter(|a| ids.contains_key(&a.participant) && a.date <= to && !a.is_withdrawn()) {
         convs.entry(a.participant).or_default().push(a);
     }
     let pairs: Vec<(&Assessment, &Assessment)> = convs

@@ -16,12 +16,12 @@ pub struct AmendmentOut {
     /// `corrected`, `withdrawn`, `moved`, `cancelled` or `no_show`.
     pub kind: &'static str,
     pub reason: String,
-    pub changes: Vec<ChangeOut>,
+    pub changes: Vec<FieldChangeOut>,
 }
 
 /// One field a correction changed, with its old and new value as shown (codes for coded fields).
 #[derive(Debug, Serialize)]
-pub struct ChangeOut {
+pub struct FieldChangeOut {
     pub field: String,
     pub old: String,
     pub new: String,
@@ -37,7 +37,7 @@ impl From<&Amendment> for AmendmentOut {
             changes: a
                 .changes
                 .iter()
-                .map(|c| ChangeOut { field: c.field.clone(), old: c.old.clone(), new: c.new.clone() })
+                .map(|c| FieldChangeOut { field: c.field.clone(), old: c.old.clone(), new: c.new.clone() })
                 .collect(),
         }
     }

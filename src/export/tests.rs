@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::health::Assessment;
 use crate::domain::validate::Postcode;
 use crate::domain::{ParticipantId, Status};
 
@@ -206,6 +207,8 @@ fn exported_as(kind: crate::store::Kind, field: &str) -> &str {
         (Kind::Assessment, f) if f.starts_with("talk") => "talk_about",
         (Kind::Assessment, f) if f.starts_with("remarks") => "remark",
         (Kind::Assessment, "ladder") => "ladder_step",
+        // A correction's day is its `date`; each change names its dimension and aspect by key.
+        (Kind::Assessment, "corrections.on") => "date",
         (Kind::Goal, "target") => "target_date",
         // A goal's area as one code ("dimension:0", a life area).
         (Kind::Goal, f) if f.starts_with("area") => "area",
@@ -311,6 +314,32 @@ fn made_for_the_test(store: &Store, now: DateTime<Utc>) {
     };
     r.update(next, r.status_date(), "gaat goed", "Test", now).unwrap();
     store.save_partner_referral(&r).unwrap();
+    // A conversation corrected in every field and then withdrawn: the first stored, so that the
+    // test above compares its history.
+    let mut a = store.all_assessments().unwrap().remove(0);
+    let before = a.clone();
+    a.scores[0][0] = if a.scores[0][0] == Some(3) { Some(4) } else { Some(3) };
+    a.talk[0][1] = !a.talk[0][1];
+    a.set_remark(0, 2, "eerst verkeerd verstaan".into());
+    a.overall[1] = Some(55);
+    a.ladder = if a.ladder == Some(2) { Some(3) } else { Some(2) };
+    a.wish = format!("{} (en fietsen)", a.wish);
+    a.need = format!("{} (en een maatje)", a.need);
+    let changes = crate::domain::health::differences(&before, &a);
+    assert_eq!(changes.len(), 7);
+    let mut fixed = before;
+    let correction = crate::domain::health::Correction {
+        on: now.date_naive(),
+        at: now,
+        coach: "Test".into(),
+        reason: "typefout".into(),
+        changes,
+    };
+    fixed.correct(correction);
+    fixed.withdraw(now.date_naive(), now, "Test", "dubbel ingevoerd").unwrap();
+    store.save_assessment(&fixed).unwrap();
+    let first = store.records_as_data(crate::store::Kind::Assessment).unwrap().remove(0).1;
+    assert_eq!(first["corrections"].as_array().map(Vec::len), Some(2), "the corrected one is compared");
 }
 
 /// The readable export (a request of access) is in the coach's language throughout: every field
@@ -378,6 +407,7 @@ fn the_dutch_readable_export_shows_no_english_codes() {
         "esf_yes_no",
         "record_kind",
         "record",
+        "correction_what",
     ] {
         let Some(toml::Value::Table(t)) = nl.get(table) else { panic!("no table {table}") };
         for (code, word) in t {

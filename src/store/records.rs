@@ -1,9 +1,11 @@
 //! Which types are stored, under which kind and schema version, and how old schemas migrate.
 
 mod facts;
+mod health;
 mod key_records;
 
 pub use facts::{AttendanceMark, StatusEntry, TrajectoryHead};
+pub use health::AssessmentDraft;
 
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +14,6 @@ use super::codec::{self, Kind, Record};
 use crate::domain::contact::{Appointment, Contact};
 use crate::domain::form_kind::FormKind;
 use crate::domain::goal::Goal;
-use crate::domain::health::Assessment;
 use crate::domain::module::{Attendance, Closure, Enrolment, Module};
 use crate::domain::signal::{PartnerReferral, Signal};
 use crate::domain::{Participant, ParticipantId};
@@ -173,36 +174,11 @@ impl Record for Settings {
     }
 }
 
-impl Record for Assessment {
-    const KIND: Kind = Kind::Assessment;
-    const SCHEMA: u16 = 1;
-    fn owner(&self) -> Option<ParticipantId> {
-        Some(self.participant)
-    }
-}
-
 impl Record for Goal {
     const KIND: Kind = Kind::Goal;
     const SCHEMA: u16 = 1;
     fn owner(&self) -> Option<ParticipantId> {
         Some(self.participant)
-    }
-}
-
-/// A Positive Health conversation not yet saved, with where the coach was in it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AssessmentDraft {
-    pub assessment: Assessment,
-    /// Page (0-5 the dimensions, 6 the overall marks, 7 the summary) and row on it.
-    pub page: u8,
-    pub row: u8,
-}
-
-impl Record for AssessmentDraft {
-    const KIND: Kind = Kind::AssessmentDraft;
-    const SCHEMA: u16 = 1;
-    fn owner(&self) -> Option<ParticipantId> {
-        Some(self.assessment.participant)
     }
 }
 

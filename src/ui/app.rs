@@ -178,7 +178,7 @@ impl App {
             Ok(d) => state.day = d,
             Err(e) => self.flash = Some((self.error_text(&e), true)),
         }
-        self.push_screen(Screen::Participant(state));
+        self.push_screen(Screen::Participant(Box::new(state)));
         self.log_access(id, crate::domain::privacy::AccessAction::Opened);
         self.reload_privacy();
     }

@@ -50,7 +50,7 @@ impl App {
     }
 
     /// Saves `write` with the access-log entry for `kind`, then shows the contacts tab.
-    fn save_correction(
+    fn save_day_correction(
         &mut self,
         p: ParticipantId,
         kind: FormKind,
@@ -111,7 +111,7 @@ impl App {
         if !self.appointment_ok(&a) {
             return;
         }
-        self.save_correction(p, FormKind::MoveAppointment { participant: p, appointment: id }, |st| {
+        self.save_day_correction(p, FormKind::MoveAppointment { participant: p, appointment: id }, |st| {
             st.save_appointment(&a)
         });
     }
@@ -123,7 +123,7 @@ impl App {
         if let Err(r) = a.cancel(&reason, &coach, now) {
             return self.refused(r);
         }
-        self.save_correction(p, FormKind::CancelAppointment { participant: p, appointment: id }, |st| {
+        self.save_day_correction(p, FormKind::CancelAppointment { participant: p, appointment: id }, |st| {
             st.save_appointment(&a)
         });
     }
@@ -160,7 +160,7 @@ impl App {
                 return;
             }
         }
-        self.save_correction(p, FormKind::CorrectContact { participant: p, contact: id }, |st| st.save_contact(&c));
+        self.save_day_correction(p, FormKind::CorrectContact { participant: p, contact: id }, |st| st.save_contact(&c));
     }
 
     pub(super) fn save_withdraw_contact(&mut self, p: ParticipantId, id: RecordId) {
@@ -171,7 +171,9 @@ impl App {
             self.flash = Some((self.strings.get("correction.withdrawn_already").to_string(), true));
             return;
         }
-        self.save_correction(p, FormKind::WithdrawContact { participant: p, contact: id }, |st| st.save_contact(&c));
+        self.save_day_correction(p, FormKind::WithdrawContact { participant: p, contact: id }, |st| {
+            st.save_contact(&c)
+        });
     }
 
     pub(super) fn save_update_referral(&mut self, p: ParticipantId, id: RecordId) {

@@ -10,7 +10,7 @@ use super::screens::assessment::AssessmentState;
 use super::tab::Tab;
 use crate::domain::ParticipantId;
 use crate::domain::goal::{Area, Goal};
-use crate::domain::health::{Assessment, DIMENSIONS};
+use crate::domain::health::{Assessment, DIMENSIONS, counted};
 use crate::store::AssessmentDraft;
 
 impl App {
@@ -46,54 +46,74 @@ impl App {
 
     pub(super) fn start_assessment(&mut self, id: ParticipantId) {
         let name = self.caseload.by_id(id).map(|p| p.listed_name()).unwrap_or_default();
-        let previous = match self.screen() {
-            Screen::Participant(s) => s.assessments.last().cloned(),
-            _ => None,
-        };
         let state = match self.store.assessment_draft(id) {
-            Ok(Some(d)) => {
-                self.flash = Some((self.strings.get("health.resumed").to_string(), false));
-                AssessmentState::from_draft(d, name, previous)
+            Ok(Some(d)) => match self.assessment_from_draft(d, name) {
+                Ok(state) => {
+                    let resumed = if state.saved.is_some() { "health.resumed_correction" } else { "health.resumed" };
+                    self.flash = Some((self.strings.get(resumed).to_string(), false));
+                    state
+                }
+                Err(e) => {
+                    self.flash = Some((self.error_text(&e), true));
+                    return;
+                }
+            },
+            Ok(None) => {
+                // The one drawn dotted on the summary: the newest that counts.
+                let previous = match self.screen() {
+                    Screen::Participant(s) => counted(&s.assessments).last().cloned(),
+                    _ => None,
+                };
+                AssessmentState::new(Assessment::new(id, self.today, &self.coach, (self.clock)()), name, previous)
             }
-            _ => AssessmentState::new(Assessment::new(id, self.today, &self.coach, (self.clock)()), name, previous),
+            Err(e) => {
+                self.flash = Some((self.error_text(&e), true));
+                return;
+            }
         };
         self.push_screen(Screen::Assessment(Box::new(state)));
     }
 
-    pub(super) fn save_assessment(&mut self, then_goal: bool) {
+    /// Saves the conversation on top: a new one, or the correction of a saved one (with the
+    /// reason the coach gave).
+    pub(super) fn save_assessment(&mut self, then_goal: bool, reason: String) {
         let now = (self.clock)();
         let Screen::Assessment(s) = self.layers.top_screen() else {
             return;
         };
+        if s.saved.is_some() {
+            return self.save_correction(then_goal, reason);
+        }
         let mut a = s.to_save();
         a.updated_at = now;
-        let id = a.participant;
-        let wish = a.wish.clone();
-        // The wish becomes a goal about the dimension with the lowest mark.
-        let area = (0..DIMENSIONS)
-            .filter_map(|d| a.mark(d).map(|m| (d, m)))
-            .min_by(|x, y| x.1.total_cmp(&y.1))
-            .map_or(Area::Dimension(4), |(d, _)| Area::Dimension(d as u8));
-        match self
-            .store
-            .with_access(self.access_for(id, AccessAction::Recorded("assessment".into())), |s| s.save_assessment(&a))
-        {
-            Ok(()) => {
-                let _ = self.store.delete_assessment_draft(id);
-                self.pop();
-                self.reload_participant(id);
-                if let Screen::Participant(p) = self.layers.top_screen_mut() {
-                    p.show_tab(Tab::PositiveHealth);
-                }
-                self.flash = Some((self.strings.get("health.saved").to_string(), false));
-                if then_goal {
-                    // The wish, in the participant's own words, about the lowest-marked dimension.
-                    let form = goal_form::new_goal(&self.strings, id, &wish, area);
-                    let draft_key = form.kind.draft_key();
-                    self.push_screen(Screen::Form(FormScreen { form, draft_key, goal: None }));
-                }
-            }
+        let access = self.access_for(a.participant, AccessAction::Recorded("assessment".into()));
+        match self.store.with_access(access, |s| s.save_assessment(&a)) {
+            Ok(()) => self.after_saving(&a, then_goal, "health.saved"),
             Err(e) => self.flash = Some((self.error_text(&e), true)),
+        }
+    }
+
+    /// After a conversation was saved (or corrected): its draft goes, the participant's
+    /// Positive Health tab shows it chosen, and a goal is opened from its wish when asked.
+    pub(super) fn after_saving(&mut self, a: &Assessment, then_goal: bool, message: &str) {
+        let id = a.participant;
+        let _ = self.store.delete_assessment_draft(id);
+        self.pop();
+        self.reload_participant(id);
+        if let Screen::Participant(p) = self.layers.top_screen_mut() {
+            p.show_tab(Tab::PositiveHealth);
+            p.select_assessment(a.id);
+        }
+        self.flash = Some((self.strings.get(message).to_string(), false));
+        if then_goal {
+            // The wish, in the participant's own words, about the lowest-marked dimension.
+            let area = (0..DIMENSIONS)
+                .filter_map(|d| a.mark(d).map(|m| (d, m)))
+                .min_by(|x, y| x.1.total_cmp(&y.1))
+                .map_or(Area::Dimension(4), |(d, _)| Area::Dimension(d as u8));
+            let form = goal_form::new_goal(&self.strings, id, &a.wish, area);
+            let draft_key = form.kind.draft_key();
+            self.push_screen(Screen::Form(FormScreen { form, draft_key, goal: None }));
         }
     }
 
@@ -106,12 +126,26 @@ impl App {
     }
 
     pub(super) fn offer_assessment(&mut self, draft: AssessmentDraft) {
-        let name = self.caseload.by_id(draft.assessment.participant).map(|p| p.listed_name()).unwrap_or_default();
+        let p = draft.assessment.participant;
+        let name = self.caseload.by_id(p).map(|x| x.listed_name()).unwrap_or_default();
         let when = DateTime::from_timestamp(draft.assessment.updated_at.timestamp(), 0)
             .map(|t| t.with_timezone(&Local).format("%d-%m-%Y %H:%M").to_string())
             .unwrap_or_default();
-        let description = self.strings.fill("draft.assessment", &[("name", &name), ("when", &when)]);
-        self.show_popup(Popup::AssessmentOffer { draft, description });
+        // The unfinished correction of a saved conversation says so, with the day it was held.
+        let correcting = match self.store.assessments_of(p) {
+            Ok(all) => all.iter().any(|a| a.id == draft.assessment.id),
+            Err(e) => {
+                self.flash = Some((self.error_text(&e), true));
+                false
+            }
+        };
+        let description = if correcting {
+            let date = crate::domain::validate::format_date(draft.assessment.date);
+            self.strings.fill("draft.assessment_correction", &[("name", &name), ("date", &date), ("when", &when)])
+        } else {
+            self.strings.fill("draft.assessment", &[("name", &name), ("when", &when)])
+        };
+        self.show_popup(Popup::AssessmentOffer { draft: Box::new(draft), description });
     }
 
     pub(super) fn resume_assessment(&mut self, draft: AssessmentDraft) {
@@ -122,11 +156,10 @@ impl App {
         }
         self.open_participant(id);
         let name = self.caseload.by_id(id).map(|p| p.listed_name()).unwrap_or_default();
-        let previous = match self.screen() {
-            Screen::Participant(s) => s.assessments.last().cloned(),
-            _ => None,
-        };
-        self.push_screen(Screen::Assessment(Box::new(AssessmentState::from_draft(draft, name, previous))));
+        match self.assessment_from_draft(draft, name) {
+            Ok(state) => self.push_screen(Screen::Assessment(Box::new(state))),
+            Err(e) => self.flash = Some((self.error_text(&e), true)),
+        }
     }
 
     /// Saves the goal form (a new goal, or the goal the screen holds) for participant `id`.
@@ -164,7 +197,9 @@ impl App {
             return;
         };
         let Some((cur, prev)) = s.compared() else {
-            self.flash = Some((self.strings.get("health.none").to_string(), true));
+            // A withdrawn conversation is not drawn.
+            let why = if s.selected_assessment().is_some() { "health.withdrawn_not_drawn" } else { "health.none" };
+            self.flash = Some((self.strings.get(why).to_string(), true));
             return;
         };
         let Some(p) = self.caseload.by_id(s.id) else {

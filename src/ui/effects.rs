@@ -20,6 +20,9 @@ impl App {
     fn apply_one(&mut self, effect: Effect) {
         match effect {
             Effect::Confirm { kind, message } => self.layers.push(Layer::Popup(Popup::Confirm { kind, message })),
+            Effect::AskReason { kind, message } => {
+                self.layers.push(Layer::Popup(Popup::Reason { kind, message, reason: String::new() }));
+            }
             Effect::ConfirmErase { id, number, description } => {
                 self.layers.push(Layer::Popup(Popup::Erase { id, number, description, typed: String::new() }));
             }
@@ -141,7 +144,23 @@ impl App {
                 let res = self.store.save_assessment_draft(&draft);
                 self.report(res);
             }
-            Effect::SaveAssessment { then_goal } => self.save_assessment(then_goal),
+            Effect::SaveAssessment { then_goal, reason } => self.save_assessment(then_goal, reason),
+            Effect::SaveUnansweredAnyway { then_goal } => {
+                let next = match self.layers.top_screen() {
+                    Screen::Assessment(s) => s.before_saving(then_goal, true, &self.strings),
+                    _ => Vec::new(),
+                };
+                self.apply(next);
+            }
+            Effect::ShowUnanswered => {
+                if let Screen::Assessment(s) = self.layers.top_screen_mut() {
+                    s.show_first_unanswered();
+                }
+            }
+            Effect::CorrectAssessment(participant, id) => self.correct_assessment(participant, id),
+            Effect::WithdrawAssessment { participant, id, reason, restore } => {
+                self.withdraw_assessment(participant, id, &reason, restore);
+            }
         }
     }
 

@@ -42,6 +42,8 @@ pub enum Context {
     Retention,
     /// Confirming an erasure by typing the participant number.
     Erase,
+    /// A question answered with a typed reason (a correction, a withdrawal).
+    Reason,
     /// The screen is locked: the passphrase is typed.
     Locked,
     /// The period reports.
@@ -84,6 +86,8 @@ pub enum Action {
     NewGoal,
     MarkCompare,
     WriteChart,
+    /// Withdraws the chosen conversation (saved by mistake), or takes its withdrawal back.
+    WithdrawAssessment,
     /// Ticks step `n` (1-based) of the selected goal off or on.
     ToggleStep(u8),
     MakeGoal,
@@ -297,6 +301,8 @@ pub const BINDINGS: &[Binding] = &[
     b(C::HealthTab, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::HealthTab, &[k(' ')], A::MarkCompare, "key.mark_compare", true),
     b(C::HealthTab, &[k('x')], A::WriteChart, "key.write_chart", true),
+    b(C::HealthTab, &[code(KeyCode::Enter)], A::Open, "key.correct_assessment", true),
+    b(C::HealthTab, &[k('w')], A::WithdrawAssessment, "key.withdraw_assessment", true),
     b(C::GoalsTab, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::GoalsTab, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::GoalsTab, &[code(KeyCode::Enter)], A::Open, "key.edit_goal", true),
@@ -405,6 +411,8 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Conflicts, &[code(KeyCode::Esc)], A::Back, "key.back", true),
     b(C::Erase, &[code(KeyCode::Enter)], A::Yes, "key.erase_confirm", true),
     b(C::Erase, &[code(KeyCode::Esc)], A::No, "key.cancel", true),
+    b(C::Reason, &[code(KeyCode::Enter)], A::Yes, "key.reason_confirm", true),
+    b(C::Reason, &[code(KeyCode::Esc)], A::No, "key.back", true),
     b(C::Locked, &[code(KeyCode::Enter)], A::Yes, "key.unlock", true),
     b(C::Enrol, &[code(KeyCode::Enter)], A::Open, "key.enrol_here", true),
     b(C::Enrol, &[code(KeyCode::Up)], A::Up, "key.up", false),

@@ -18,6 +18,7 @@ use super::tab::Tab;
 use crate::domain::ParticipantId;
 use crate::domain::form_kind::FormKind;
 use crate::domain::goal::Goal;
+use crate::domain::health::AssessmentId;
 use crate::domain::module::{EnrolmentId, ModuleId};
 use crate::domain::trajectory::Change;
 use crate::i18n::Strings;
@@ -97,6 +98,22 @@ pub enum ConfirmKind {
     NoShow(ParticipantId, crate::domain::contact::RecordId),
     /// The trajectory is closed: stop the module places and cancel the coming appointments?
     WindDown(ParticipantId),
+    /// Saving a conversation with whole dimensions unanswered (then a goal from its wish when
+    /// asked): yes saves, no goes back to the first unanswered dimension.
+    SaveUnanswered {
+        then_goal: bool,
+    },
+}
+
+/// What a question with a typed reason is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonKind {
+    /// Saving the correction of the conversation on top (the reason may be left empty).
+    Correction { then_goal: bool },
+    /// Withdrawing a saved conversation (saved by mistake): a reason is needed.
+    Withdraw(ParticipantId, AssessmentId),
+    /// Taking a withdrawal back: a reason is needed.
+    Restore(ParticipantId, AssessmentId),
 }
 
 /// What changed in the data, so the executor knows what to derive again.
@@ -115,6 +132,11 @@ pub enum Effect {
     /// Asks a yes/no question in a popup (what a yes does follows from its kind).
     Confirm {
         kind: ConfirmKind,
+        message: String,
+    },
+    /// Asks a question answered with a typed reason, in a popup.
+    AskReason {
+        kind: ReasonKind,
         message: String,
     },
     /// Asks for a participant's erasure to be confirmed by typing their number, in a popup.
@@ -222,9 +244,27 @@ pub enum Effect {
     /// Marks a participant's goal achieved today.
     GoalAchieved(ParticipantId, crate::domain::goal::GoalId),
     SaveAssessmentDraft(Box<AssessmentDraft>),
-    /// Saves the conversation on top; then opens a goal from its wish when asked.
+    /// Saves the conversation on top (a correction with the reason given); then opens a goal
+    /// from its wish when asked.
     SaveAssessment {
         then_goal: bool,
+        reason: String,
+    },
+    /// Goes on saving the conversation on top once the coach said yes to saving it with
+    /// dimensions unanswered.
+    SaveUnansweredAnyway {
+        then_goal: bool,
+    },
+    /// Takes the conversation on top back to its first unanswered dimension.
+    ShowUnanswered,
+    /// Opens a saved conversation to correct it (or goes on with its unfinished correction).
+    CorrectAssessment(ParticipantId, AssessmentId),
+    /// Withdraws a saved conversation, or takes its withdrawal back (`restore`), with the reason.
+    WithdrawAssessment {
+        participant: ParticipantId,
+        id: AssessmentId,
+        reason: String,
+        restore: bool,
     },
 }
 
@@ -232,6 +272,7 @@ impl std::fmt::Debug for Effect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Effect::Confirm { kind, .. } => write!(f, "Confirm({kind:?})"),
+            Effect::AskReason { kind, .. } => write!(f, "AskReason({kind:?})"),
             Effect::ConfirmErase { id, .. } => write!(f, "ConfirmErase({id:?})"),
             Effect::OpenModule(m) => write!(f, "OpenModule({m:?})"),
             Effect::OpenRoster { module, date, topic } => write!(f, "OpenRoster({module:?}, {date}, {topic})"),
@@ -281,7 +322,11 @@ impl std::fmt::Debug for Effect {
             Effect::WindDown(p) => write!(f, "WindDown({p:?})"),
             Effect::GoalAchieved(p, g) => write!(f, "GoalAchieved({p:?}, {g:?})"),
             Effect::SaveAssessmentDraft(d) => write!(f, "SaveAssessmentDraft({:?})", d.assessment.participant),
-            Effect::SaveAssessment { then_goal } => write!(f, "SaveAssessment {{ then_goal: {then_goal} }}"),
+            Effect::SaveAssessment { then_goal, .. } => write!(f, "SaveAssessment {{ then_goal: {then_goal} }}"),
+            Effect::SaveUnansweredAnyway { then_goal } => write!(f, "SaveUnansweredAnyway({then_goal})"),
+            Effect::ShowUnanswered => f.write_str("ShowUnanswered"),
+            Effect::CorrectAssessment(p, a) => write!(f, "CorrectAssessment({p:?}, {a:?})"),
+            Effect::WithdrawAssessment { id, restore, .. } => write!(f, "WithdrawAssessment({id:?}, {restore})"),
         }
     }
 }

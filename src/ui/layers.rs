@@ -16,7 +16,7 @@ pub enum Screen {
     Start(StartState),
     List(ListState),
     Search(SearchState),
-    Participant(ParticipantState),
+    Participant(Box<ParticipantState>),
     Form(FormScreen),
     Assessment(Box<super::screens::assessment::AssessmentState>),
     Catalogue(super::screens::modules::CatalogueState),

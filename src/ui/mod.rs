@@ -15,6 +15,7 @@ mod app_disk;
 mod app_drafts;
 mod app_forms;
 mod app_health;
+mod app_health_corrections;
 mod app_lock;
 mod app_modules;
 mod app_privacy;

@@ -1,13 +1,16 @@
-//! The popups: help, a yes/no question, the offer of a draft left at a crash, and the erasure
-//! confirmed by typing the participant number. Each is a layer: it reads the action, answers
+//! The popups: help, a yes/no question, a question answered with a typed reason, the offer of a
+//! draft left at a crash, and the erasure confirmed by typing the participant number. Each is a layer: it reads the action, answers
 //! with effects, and never touches the store itself.
 
 use ratatui::crossterm::event::KeyCode;
 
 use super::keymap::{Action, Context};
-use super::layer::{ConfirmKind, Ctx, Effect, Input, Outcome};
+use super::layer::{ConfirmKind, Ctx, Effect, Input, Outcome, ReasonKind};
 use crate::domain::ParticipantId;
 use crate::store::Draft;
+
+/// The longest reason a popup takes (a sentence, not a report).
+const REASON_MAX: usize = 200;
 
 pub enum Popup {
     Help,
@@ -21,8 +24,14 @@ pub enum Popup {
         description: String,
     },
     AssessmentOffer {
-        draft: crate::store::AssessmentDraft,
+        draft: Box<crate::store::AssessmentDraft>,
         description: String,
+    },
+    /// A question answered with a typed reason (`Enter` goes on, `Esc` goes back).
+    Reason {
+        kind: ReasonKind,
+        message: String,
+        reason: String,
     },
     /// Erasing a participant: confirmed by typing their number.
     Erase {
@@ -41,6 +50,7 @@ impl Popup {
             Popup::Confirm { .. } => Context::Confirm,
             Popup::DraftOffer { .. } | Popup::AssessmentOffer { .. } => Context::DraftOffer,
             Popup::Erase { .. } => Context::Erase,
+            Popup::Reason { .. } => Context::Reason,
         }
     }
 
@@ -53,6 +63,10 @@ impl Popup {
         };
         match (self, input.action) {
             (Popup::Help, Some(Action::Back)) => close_then(vec![]),
+            // Not yet saved with dimensions unanswered: back to the first of them.
+            (Popup::Confirm { kind: ConfirmKind::SaveUnanswered { .. }, .. }, Some(Action::No)) => {
+                close_then(vec![Effect::ShowUnanswered])
+            }
             (Popup::Confirm { .. }, Some(Action::No)) => close_then(vec![]),
             (Popup::Confirm { kind, .. }, Some(Action::Yes)) => close_then(vec![match *kind {
                 ConfirmKind::DiscardForm => Effect::DiscardForm,
@@ -63,6 +77,7 @@ impl Popup {
                 ConfirmKind::NoShow(p, a) => Effect::NoShow(p, a),
                 ConfirmKind::WindDown(p) => Effect::WindDown(p),
                 ConfirmKind::GoalAchieved(p, g) => Effect::GoalAchieved(p, g),
+                ConfirmKind::SaveUnanswered { then_goal } => Effect::SaveUnansweredAnyway { then_goal },
             }]),
             // The person already there is opened instead; the intake typed is dropped.
             (Popup::Confirm { kind: ConfirmKind::DuplicateIntake(existing), .. }, Some(Action::OpenExisting)) => {
@@ -78,7 +93,7 @@ impl Popup {
                 close_then(vec![Effect::DeleteDraft(key.clone()), Effect::OfferNextDraft])
             }
             (Popup::AssessmentOffer { draft, .. }, Some(Action::Yes)) => {
-                close_then(vec![Effect::ResumeAssessment(Box::new(draft.clone()))])
+                close_then(vec![Effect::ResumeAssessment(draft.clone())])
             }
             (Popup::AssessmentOffer { draft, .. }, Some(Action::Discard)) => {
                 close_then(vec![Effect::DeleteAssessmentDraft(draft.assessment.participant), Effect::OfferNextDraft])
@@ -86,6 +101,37 @@ impl Popup {
             (Popup::DraftOffer { .. } | Popup::AssessmentOffer { .. }, Some(Action::Later)) => {
                 close_then(vec![Effect::OfferNextDraft])
             }
+            (Popup::Reason { .. }, Some(Action::No)) => close_then(vec![]),
+            (Popup::Reason { kind, reason, .. }, Some(Action::Yes)) => {
+                let reason = reason.trim().to_string();
+                match *kind {
+                    ReasonKind::Correction { then_goal } => {
+                        close_then(vec![Effect::SaveAssessment { then_goal, reason }])
+                    }
+                    // Taking a conversation out of the figures, or back in, says why.
+                    ReasonKind::Withdraw(..) | ReasonKind::Restore(..) if reason.is_empty() => {
+                        Outcome::one(Effect::Flash(ctx.strings.get("health.reason_needed").to_string(), true))
+                    }
+                    ReasonKind::Withdraw(participant, id) => {
+                        close_then(vec![Effect::WithdrawAssessment { participant, id, reason, restore: false }])
+                    }
+                    ReasonKind::Restore(participant, id) => {
+                        close_then(vec![Effect::WithdrawAssessment { participant, id, reason, restore: true }])
+                    }
+                }
+            }
+            // The reason is typed: every printable key is text here.
+            (Popup::Reason { reason, .. }, None) => match input.key.code {
+                KeyCode::Char(c) if !c.is_control() && reason.chars().count() < REASON_MAX => {
+                    reason.push(c);
+                    Outcome::done()
+                }
+                KeyCode::Backspace => {
+                    reason.pop();
+                    Outcome::done()
+                }
+                _ => Outcome::Ignored,
+            },
             (Popup::Erase { .. }, Some(Action::No)) => close_then(vec![]),
             (Popup::Erase { id, number, typed, .. }, Some(Action::Yes)) => {
                 if typed == number {
@@ -148,6 +194,31 @@ mod tests {
         assert!(matches!(out, Outcome::Consumed(ref e) if matches!(e[..], [Effect::Pop])));
         // A popup swallows nothing it does not know, and does nothing with it.
         assert!(matches!(answer(&mut p, None, KeyCode::Char('x')), Outcome::Ignored));
+    }
+
+    #[test]
+    fn a_withdrawal_needs_a_reason_a_correction_does_not() {
+        let (p, a) = (ParticipantId(uuid::Uuid::from_u128(7)), crate::domain::health::AssessmentId(uuid::Uuid::nil()));
+        let mut w = Popup::Reason { kind: ReasonKind::Withdraw(p, a), message: String::new(), reason: String::new() };
+        let out = answer(&mut w, Some(Action::Yes), KeyCode::Enter);
+        assert!(matches!(out, Outcome::Consumed(ref e) if matches!(e[..], [Effect::Flash(_, true)])));
+        for c in "dubbel ingevoerd".chars() {
+            assert!(answer(&mut w, None, KeyCode::Char(c)).is_consumed());
+        }
+        answer(&mut w, None, KeyCode::Backspace);
+        let out = answer(&mut w, Some(Action::Yes), KeyCode::Enter);
+        assert!(matches!(out, Outcome::Consumed(ref e) if matches!(&e[..],
+            [Effect::Pop, Effect::WithdrawAssessment { reason, restore: false, .. }] if reason == "dubbel ingevoer")));
+        let mut c = Popup::Reason {
+            kind: ReasonKind::Correction { then_goal: false },
+            message: String::new(),
+            reason: String::new(),
+        };
+        let out = answer(&mut c, Some(Action::Yes), KeyCode::Enter);
+        assert!(matches!(out, Outcome::Consumed(ref e) if matches!(&e[..],
+            [Effect::Pop, Effect::SaveAssessment { then_goal: false, reason }] if reason.is_empty())));
+        let out = answer(&mut c, Some(Action::No), KeyCode::Esc);
+        assert!(matches!(out, Outcome::Consumed(ref e) if matches!(e[..], [Effect::Pop])));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::app::{App, Popup, Screen};
 use super::keymap::{self, bindings_for};
+use super::layer::ReasonKind;
 use super::theme::Ui;
 use crate::domain::form_kind::FormKind;
 use crate::domain::validate::format_date;
@@ -195,6 +196,22 @@ fn render_popup(frame: &mut Frame, area: Rect, ui: &Ui, app: &App, popup: &Popup
         Popup::DraftOffer { description, .. } | Popup::AssessmentOffer { description, .. } => {
             (s.get("draft.title").to_string(), vec![Line::from(description.clone())])
         }
+        Popup::Reason { kind, message, reason } => (
+            s.get(match kind {
+                ReasonKind::Correction { .. } => "reason.title_correction",
+                ReasonKind::Withdraw(..) => "reason.title_withdraw",
+                ReasonKind::Restore(..) => "reason.title_restore",
+            })
+            .to_string(),
+            vec![
+                Line::from(message.clone()),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::raw(s.get("reason.label").to_string()),
+                    Span::styled(format!("{reason}_"), ui.theme.input()),
+                ]),
+            ],
+        ),
         Popup::Erase { description, typed, .. } => (
             s.get("erase.title").to_string(),
             vec![

@@ -187,3 +187,31 @@ fn a_withdrawn_contact_is_not_counted() {
     assert_eq!(after.contacts, before - 1);
     assert_eq!(after.contacts_per_week.iter().map(|(_, n)| n).sum::<usize>(), before - 1);
 }
+
+/// A conversation withdrawn as saved by mistake is left out of the Positive Health and ladder
+/// figures: C's withdrawn second conversation makes no pair, A's withdrawn latest one leaves
+/// A's change as it was before it.
+#[test]
+fn a_withdrawn_conversation_is_not_counted() {
+    let mut f = fixture();
+    let c = f.people[2].clone();
+    let a = f.people[0].clone();
+    let at = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).single().unwrap_or_default();
+    let mut wrong = conversation(&c, d(2026, 9, 1), 90, 6);
+    let mut late = conversation(&a, d(2026, 10, 1), 10, 1);
+    for x in [&mut wrong, &mut late] {
+        assert!(x.withdraw(d(2026, 11, 1), at, "Sanne", "bij de verkeerde deelnemer opgeslagen").is_ok());
+    }
+    f.assessments.extend([wrong, late]);
+    let r = report(&f, d(2026, 1, 1), d(2026, 12, 31));
+    let h = &r.health[0];
+    assert_eq!(h.mean_change.denominator, 2, "still A and B only");
+    assert!((h.mean_change.value.unwrap_or(0.0) - 0.5).abs() < 1e-9);
+    assert_eq!((r.ladder_up.numerator, r.ladder_same.numerator, r.ladder_down.numerator), (1.0, 1.0, 0.0));
+    // Taken back, they count again.
+    for x in f.assessments.iter_mut().filter(|x| x.is_withdrawn()) {
+        assert!(x.restore(d(2026, 11, 2), at + chrono::Duration::hours(1), "Sanne", "toch juist").is_ok());
+    }
+    let r = report(&f, d(2026, 1, 1), d(2026, 12, 31));
+    assert_eq!(r.health[0].mean_change.denominator, 3);
+}

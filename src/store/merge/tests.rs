@@ -235,3 +235,55 @@ fn a_push_whose_answer_was_lost_does_not_keep_the_old_version_on_the_server() {
     assert_eq!(b.participant(p).unwrap().unwrap().notes, "na de onderbreking", "the server holds {held:?}");
     assert!(a.conflicts().unwrap().is_empty(), "one device's own versions are never a conflict");
 }
+
+/// Two coaches correct the same Positive Health conversation apart (one a score, the other the
+/// wish, and withdraws it as well): every correction stays in the history on both devices (a
+/// history is merged as the union of both sides, never a conflict where one side's entries are
+/// lost), each side's corrected field is kept, and the withdrawal holds.
+#[test]
+fn corrections_made_apart_on_two_devices_both_stay_in_the_history() {
+    use crate::domain::health::{Assessment, Correction, differences};
+    let (_da, _db, a, b, mut server, mut la, mut lb, p) = two();
+    let now = chrono::Utc::now();
+    let mut saved = Assessment::new(p, now.date_naive(), "Sanne de Vries", now);
+    saved.scores[2][0] = Some(7);
+    saved.scores[4][1] = Some(5);
+    a.save_assessment(&saved).unwrap();
+    sync(&a, &mut server, &mut la);
+    sync(&b, &mut server, &mut lb);
+    let correct = |s: &Store, coach: &str, f: &dyn Fn(&mut Assessment), withdraw: bool| {
+        let before = s.assessments_of(p).unwrap().remove(0);
+        let mut after = before.clone();
+        f(&mut after);
+        let mut fresh = before.clone();
+        let at = chrono::Utc::now();
+        fresh.correct(Correction {
+            on: at.date_naive(),
+            at,
+            coach: coach.into(),
+            reason: String::new(),
+            changes: differences(&before, &after),
+        });
+        if withdraw {
+            fresh.withdraw(at.date_naive(), at, coach, "dubbel ingevoerd").unwrap();
+        }
+        s.save_assessment(&fresh).unwrap();
+    };
+    correct(&a, "Sanne de Vries", &|x| x.scores[2][0] = Some(4), false);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    correct(&b, "Piet Jansen", &|x| x.wish = "Weer fietsen".into(), true);
+    sync(&a, &mut server, &mut la);
+    sync(&b, &mut server, &mut lb);
+    sync(&a, &mut server, &mut la);
+    let on_a = a.assessments_of(p).unwrap().remove(0);
+    let on_b = b.assessments_of(p).unwrap().remove(0);
+    assert_eq!(on_a, on_b, "the same on both devices");
+    let coaches: Vec<&str> = on_a.corrections.iter().map(|c| c.coach.as_str()).collect();
+    assert_eq!(coaches, ["Sanne de Vries", "Piet Jansen", "Piet Jansen"], "both corrections and the withdrawal");
+    assert_eq!((on_a.scores[2][0], on_a.wish.as_str()), (Some(4), "Weer fietsen"), "each side's field kept");
+    assert!(on_a.is_withdrawn());
+    for s in [&a, &b] {
+        assert!(s.conflicts().unwrap().iter().all(|c| c.fields.iter().all(|f| f.field != "corrections")));
+        assert_eq!(s.check_change_log().unwrap(), Vec::<String>::new());
+    }
+}

@@ -1,6 +1,7 @@
 //! The guided Positive Health conversation: one dimension per page (seven aspects scored 0-10),
 //! then the participant's own mark per dimension and the ladder step, then a summary with the
-//! spider web and the two questions.
+//! spider web and the two questions. The same screen corrects a saved conversation: it opens on
+//! what was saved, and saving keeps what changed in the conversation's history.
 
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -11,7 +12,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::domain::health::{ASPECTS, Assessment, DIMENSIONS, Instrument, LADDER, format_mark};
+use crate::domain::health::{ASPECTS, Assessment, Corrected, DIMENSIONS, Instrument, LADDER, differences, format_mark};
 use crate::store::AssessmentDraft;
 use crate::ui::keymap::Action;
 use crate::ui::radar;
@@ -46,17 +47,33 @@ pub struct AssessmentState {
     /// The previous assessment, drawn dotted on the summary's web.
     pub previous: Option<Assessment>,
     pub dirty: bool,
+    /// A correction: the conversation as it was saved (what the changes are compared with).
+    pub saved: Option<Assessment>,
 }
 
 impl AssessmentState {
     pub fn new(a: Assessment, name: String, previous: Option<Assessment>) -> AssessmentState {
         let wish = Input::new(a.wish.clone());
         let need = Input::new(a.need.clone());
-        AssessmentState { a, name, page: 0, row: 0, remark: None, wish, need, previous, dirty: false }
+        AssessmentState { a, name, page: 0, row: 0, remark: None, wish, need, previous, dirty: false, saved: None }
     }
 
-    pub fn from_draft(d: AssessmentDraft, name: String, previous: Option<Assessment>) -> AssessmentState {
+    /// Corrects a saved conversation: it opens on what was saved, on its first page.
+    pub fn correcting(saved: Assessment, name: String, previous: Option<Assessment>) -> AssessmentState {
+        let mut s = AssessmentState::new(saved.clone(), name, previous);
+        s.saved = Some(saved);
+        s
+    }
+
+    /// Goes on with a draft; `saved` is the conversation it corrects, when it is a correction.
+    pub fn from_draft(
+        d: AssessmentDraft,
+        name: String,
+        previous: Option<Assessment>,
+        saved: Option<Assessment>,
+    ) -> AssessmentState {
         let mut s = AssessmentState::new(d.assessment, name, previous);
+        s.saved = saved;
         s.page = usize::from(d.page).min(SUMMARY_PAGE);
         s.row = usize::from(d.row).min(s.rows() - 1);
         s.dirty = true;
@@ -75,15 +92,45 @@ impl AssessmentState {
         a
     }
 
-    /// For saving: marks the participant did not change are the prefilled means.
+    /// For saving: marks the participant did not change are the prefilled means. (A correction
+    /// leaves a mark that was never given as it is: it still shows the mean, and the history
+    /// names only what the coach changed.)
     pub fn to_save(&self) -> Assessment {
         let mut a = self.finished();
+        if self.saved.is_some() {
+            return a;
+        }
         for d in 0..DIMENSIONS {
             if a.overall[d].is_none() {
                 a.overall[d] = a.mean_tenths(d);
             }
         }
         a
+    }
+
+    /// What a correction changes in the saved conversation (nothing for a new one).
+    pub fn changes(&self) -> Vec<Corrected> {
+        self.saved.as_ref().map(|saved| differences(saved, &self.to_save())).unwrap_or_default()
+    }
+
+    /// The dimensions that would be saved with no answer at all; for a correction only those
+    /// the correction left unanswered (the saved conversation had an answer there).
+    pub fn unanswered(&self) -> Vec<usize> {
+        let now = self.to_save().unanswered();
+        match &self.saved {
+            Some(saved) => {
+                let before = saved.unanswered();
+                now.into_iter().filter(|d| !before.contains(d)).collect()
+            }
+            None => now,
+        }
+    }
+
+    /// Goes to the first dimension that has no answer, on its first aspect.
+    pub fn show_first_unanswered(&mut self) {
+        if let Some(&d) = self.unanswered().first() {
+            self.go_page(d);
+        }
     }
 
     fn rows(&self) -> usize {
@@ -166,6 +213,11 @@ impl AssessmentState {
             };
         }
         let Some(action) = action else { return Outcome::Ignored };
+        // Correcting a score: a dimension mark that was the mean of its aspects stays the mean.
+        let follows_mean = self.page < DIMENSIONS
+            && self.saved.is_some()
+            && self.a.overall[self.page].is_some()
+            && self.a.overall[self.page] == self.a.mean_tenths(self.page);
         let edited = match (self.page, action) {
             (_, Action::Up) if self.row > 0 => {
                 self.row -= 1;
@@ -213,6 +265,9 @@ impl AssessmentState {
             _ => false,
         };
         if edited {
+            if follows_mean {
+                self.a.overall[self.page] = self.a.mean_tenths(self.page);
+            }
             self.dirty = true;
             Outcome::Edited
         } else {
@@ -281,11 +336,9 @@ impl AssessmentState {
         let [title, progress, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
         let when = crate::domain::validate::format_date(self.a.date.min(today));
+        let heading = if self.saved.is_some() { "health.title_correction" } else { "health.title" };
         frame.render_widget(
-            Paragraph::new(Span::styled(
-                s.fill("health.title", &[("name", &self.name), ("date", &when)]),
-                ui.theme.title(),
-            )),
+            Paragraph::new(Span::styled(s.fill(heading, &[("name", &self.name), ("date", &when)]), ui.theme.title())),
             title,
         );
         let progress_text = match self.page {

@@ -7,14 +7,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs, Wrap};
 
 use crate::domain::goal::{Goal, GoalStatus, sort_for_display};
-use crate::domain::health::{Assessment, Change, DIMENSIONS, Instrument, change, format_mark};
+use crate::domain::health::{Assessment, AssessmentId};
 use crate::domain::module::EnrolmentStatus;
 use crate::domain::participant::shown_number;
 use crate::domain::validate::format_date;
 use crate::domain::{Participant, ParticipantId};
 use crate::ui::keymap::Action;
 use crate::ui::modules_data::ModuleData;
-use crate::ui::radar;
 use crate::ui::tab::Tab;
 use crate::ui::theme::Ui;
 
@@ -85,21 +84,42 @@ impl ParticipantState {
         sort_for_display(&mut goals, today);
         self.assessments = assessments;
         self.goals = goals;
-        self.selected_assessment = self.assessments.len().saturating_sub(1);
+        // The newest conversation that counts is chosen (a withdrawn one is not the default).
+        self.selected_assessment = self
+            .assessments
+            .iter()
+            .rposition(|a| !a.is_withdrawn())
+            .unwrap_or(self.assessments.len().saturating_sub(1));
         self.marked.clear();
         self.selected_goal = self.selected_goal.min(self.goals.len().saturating_sub(1));
     }
 
-    /// The two assessments compared: the marked pair, else the selected one and the one before it.
+    /// The two assessments compared: the marked pair, else the selected one and the one before
+    /// it. A withdrawn conversation is never compared: none when it is the one chosen, and the
+    /// one before is the one before that counts.
     pub fn compared(&self) -> Option<(&Assessment, Option<&Assessment>)> {
-        if let [a, b] = self.marked[..] {
-            let (early, late) =
-                if self.assessments.get(a)?.date <= self.assessments.get(b)?.date { (a, b) } else { (b, a) };
-            return Some((self.assessments.get(late)?, self.assessments.get(early)));
+        let counts = |i: usize| self.assessments.get(i).filter(|a| !a.is_withdrawn());
+        if let [a, b] = self.marked[..]
+            && let (Some(x), Some(y)) = (counts(a), counts(b))
+        {
+            return Some(if x.date <= y.date { (y, Some(x)) } else { (x, Some(y)) });
         }
-        let cur = self.assessments.get(self.selected_assessment)?;
-        let prev = self.selected_assessment.checked_sub(1).and_then(|i| self.assessments.get(i));
+        let cur = counts(self.selected_assessment)?;
+        let before = self.assessments.get(..self.selected_assessment).unwrap_or_default();
+        let prev = before.iter().rev().find(|a| !a.is_withdrawn());
         Some((cur, prev))
+    }
+
+    /// The conversation chosen on the Positive Health tab.
+    pub fn selected_assessment(&self) -> Option<&Assessment> {
+        self.assessments.get(self.selected_assessment)
+    }
+
+    /// Chooses the conversation `id` (after it was corrected or withdrawn), if it is listed.
+    pub fn select_assessment(&mut self, id: AssessmentId) {
+        if let Some(i) = self.assessments.iter().position(|a| a.id == id) {
+            self.selected_assessment = i;
+        }
     }
 
     pub fn selected_goal(&self) -> Option<&Goal> {
@@ -234,67 +254,6 @@ impl ParticipantState {
 }
 
 impl ParticipantState {
-    fn render_health(&self, frame: &mut Frame, area: Rect, ui: &Ui) {
-        let s = ui.strings;
-        let lang = s.lang();
-        if self.assessments.is_empty() {
-            frame.render_widget(
-                Paragraph::new(s.get("health.none")).style(ui.theme.dim()).wrap(Wrap { trim: true }),
-                area,
-            );
-            return;
-        }
-        let list_h = (self.assessments.len() as u16 + 1).min(area.height / 3).max(2);
-        let [list, rest] = Layout::vertical([Constraint::Length(list_h), Constraint::Min(0)]).areas(area);
-        let mut header = format!("  {:<11}", s.get("col.date"));
-        for d in 0..DIMENSIONS {
-            header.push_str(&format!("{:>6}", s.get(&format!("dimension_abbr.{d}"))));
-        }
-        header.push_str(&format!("  {}", s.get("health.ladder_short")));
-        let mut lines = vec![Line::from(Span::styled(header, ui.theme.dim()))];
-        let visible = list.height.saturating_sub(1) as usize;
-        let offset = super::scroll_offset(self.selected_assessment, visible);
-        for (i, a) in self.assessments.iter().enumerate().skip(offset).take(visible) {
-            let mark = if self.marked.contains(&i) { "◆ " } else { "  " };
-            let mut row = format!("{mark}{:<11}", format_date(a.date));
-            for d in 0..DIMENSIONS {
-                row.push_str(&format!("{:>6}", format_mark(a.mark(d), lang)));
-            }
-            row.push_str(&format!("  {}", a.ladder.map_or("–".to_string(), |l| l.to_string())));
-            let style =
-                if i == self.selected_assessment { ui.theme.selected() } else { ratatui::style::Style::default() };
-            lines.push(Line::from(Span::styled(row, style)));
-        }
-        frame.render_widget(Paragraph::new(lines), list);
-        let Some((cur, prev)) = self.compared() else {
-            return;
-        };
-        let [web, side] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(rest);
-        radar::render(frame, web, ui, cur, prev);
-        let mut lines = vec![super::assessment::legend(ui, cur, prev)];
-        if let Some(p) = prev {
-            lines.push(Line::from(Span::styled(s.get("health.change"), ui.theme.title())));
-            for d in 0..DIMENSIONS {
-                let (arrow, text) = match change(p, cur, d) {
-                    Change::Up(x) => ("▲", format!("+{}", format_mark(Some(x), lang))),
-                    Change::Down(x) => ("▼", format!("−{}", format_mark(Some(x), lang))),
-                    Change::Same => ("=", "0".to_string()),
-                    Change::Unknown => ("?", "–".to_string()),
-                };
-                lines.push(Line::from(format!("{arrow} {:<11}{text:>5}", s.get(&format!("dimension_short.{d}")))));
-            }
-        }
-        let talk = cur.talk_points();
-        if !talk.is_empty() {
-            lines.push(Line::from(Span::styled(s.get("health.talk_list"), ui.theme.title())));
-            let ins = Instrument::get();
-            for (d, a) in talk {
-                lines.push(Line::from(format!("● {}", ins.aspect_label(d, a, lang))));
-            }
-        }
-        frame.render_widget(Paragraph::new(lines), side);
-    }
-
     fn render_modules(&self, frame: &mut Frame, area: Rect, ui: &Ui, data: &ModuleData, today: NaiveDate) {
         let s = ui.strings;
         let mine = data.enrolments_of(self.id);

@@ -8,7 +8,7 @@ use crate::domain::form_kind::FormKind;
 use crate::domain::module::EnrolmentStatus;
 use crate::domain::trajectory::Change;
 use crate::ui::keymap::Action;
-use crate::ui::layer::{ConfirmKind, Ctx, Effect, Input, Outcome};
+use crate::ui::layer::{ConfirmKind, Ctx, Effect, Input, Outcome, ReasonKind};
 use crate::ui::tab::Tab;
 
 fn flash(ctx: &Ctx, key: &str) -> Outcome {
@@ -168,6 +168,9 @@ impl ParticipantState {
                     None => Outcome::Unchanged,
                 },
             },
+            (Tab::PositiveHealth, Action::Open | Action::WithdrawAssessment | Action::MarkCompare) => {
+                return self.health_action(action, closed, ctx);
+            }
             (Tab::Goals, Action::Open) => match self.selected_goal() {
                 None => Outcome::Unchanged,
                 Some(g) => Outcome::one(Effect::OpenForm(FormKind::Goal { participant: id, goal: Some(g.id) })),
@@ -265,5 +268,29 @@ impl ParticipantState {
                 }
             }
         }
+    }
+
+    /// The Positive Health tab's own keys: correct the chosen conversation (`Enter`), withdraw it
+    /// or take its withdrawal back (`w`), mark it to compare (`Space`: not a withdrawn one).
+    fn health_action(&mut self, action: Action, closed: bool, ctx: &Ctx) -> Option<Outcome> {
+        let Some(a) = self.selected_assessment() else { return Some(Outcome::Unchanged) };
+        let date = crate::domain::validate::format_date(a.date);
+        let outcome = match action {
+            Action::MarkCompare if a.is_withdrawn() => flash(ctx, "health.withdrawn_not_compared"),
+            Action::MarkCompare => changed(self.update(action)),
+            // A closed trajectory is read-only until it is reopened.
+            _ if closed => flash(ctx, "trajectory.read_only"),
+            Action::Open if a.is_withdrawn() => flash(ctx, "health.withdrawn_not_corrected"),
+            Action::Open => Outcome::one(Effect::CorrectAssessment(self.id, a.id)),
+            _ if a.is_withdrawn() => {
+                let message = ctx.strings.fill("health.restore_question", &[("date", &date)]);
+                Outcome::one(Effect::AskReason { kind: ReasonKind::Restore(self.id, a.id), message })
+            }
+            _ => {
+                let message = ctx.strings.fill("health.withdraw_question", &[("date", &date)]);
+                Outcome::one(Effect::AskReason { kind: ReasonKind::Withdraw(self.id, a.id), message })
+            }
+        };
+        Some(outcome)
     }
 }
