@@ -135,26 +135,23 @@ impl Store {
 
     /// Every appointment on `date`, in time order, through the day index.
     pub fn appointments_on(&self, date: NaiveDate) -> Result<Vec<Appointment>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.ix_appointment_date.scan_prefix(date.num_days_from_ce().to_be_bytes()) {
-            let (k, _) = item?;
-            if k.len() != 36 {
-                continue;
-            }
-            if let Some(v) = self.appointments.get(&k[4..])? {
-                out.push(self.unseal::<Appointment>(&v, &k[4..])?);
-            }
-        }
-        out.sort_by_key(|a| a.at);
-        Ok(out)
+        self.indexed_appointments(self.ix_appointment_date.scan_prefix(date.num_days_from_ce().to_be_bytes()))
     }
 
     /// Every appointment from `from` up to (not including) `to`, in time order, through the day
     /// index (the week agenda reads one week this way).
     pub fn appointments_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Appointment>, StoreError> {
-        let mut out = Vec::new();
         let range = from.num_days_from_ce().to_be_bytes()..to.num_days_from_ce().to_be_bytes();
-        for item in self.ix_appointment_date.range(range) {
+        self.indexed_appointments(self.ix_appointment_date.range(range))
+    }
+
+    /// The appointments the day-index entries `entries` point at, in time order.
+    fn indexed_appointments(
+        &self,
+        entries: impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        let mut out = Vec::new();
+        for item in entries {
             let (k, _) = item?;
             if k.len() != 36 {
                 continue;
