@@ -38,7 +38,9 @@ fn a_damaged_trajectory_is_reported_on_the_start_screen_and_never_written_over()
         filled_store(&store);
         let mut t = Trajectory::new(fatma.id, now());
         t.advice = "Verder met vrijwilligerswerk".into();
-        let p = store.participant(fatma.id).unwrap().unwrap();
+        let mut p = store.participant(fatma.id).unwrap().unwrap();
+        // At intake, so `+` is a step to take.
+        p.status = meedoen::domain::Status::Intake;
         store.save_status_change(&p, &t).unwrap();
     }
     let damaged = damage_trajectory(&dir, fatma.id.as_bytes());
@@ -52,6 +54,8 @@ fn a_damaged_trajectory_is_reported_on_the_start_screen_and_never_written_over()
     s.keys(ENTER);
     s.wait_for("Öztürk");
     s.keys("+");
+    s.wait_for("naar Actief zetten?");
+    s.keys("j");
     s.wait_for("beschadigd");
     s.keys(ESC);
     s.keys("q");

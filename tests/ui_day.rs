@@ -123,12 +123,25 @@ fn a_failed_attempt_is_logged_but_is_no_contact() {
 #[test]
 fn the_trajectory_from_referral_to_closing_and_back() {
     let mut app = app();
-    // Çelik is referred: + moves on to intake, then active.
+    // Çelik is referred: + asks, then moves on to intake, then active.
     open_person(&mut app, "celik");
     press(&mut app, KeyCode::Char('+'));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("van Aangemeld naar Intake zetten?"), "{s}");
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(status_of(&app, "Çelik"), Status::Referred, "no: nothing changed");
+    press(&mut app, KeyCode::Char('+'));
+    press(&mut app, KeyCode::Char('j'));
     assert_eq!(status_of(&app, "Çelik"), Status::Intake);
     press(&mut app, KeyCode::Char('+'));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("naar Actief zetten?") && s.contains("De startdatum wordt 24-11-2026."), "{s}");
+    press(&mut app, KeyCode::Char('j'));
     assert_eq!(status_of(&app, "Çelik"), Status::Active);
+    // Active is not a phase `+` leads on from: it says so and asks nothing.
+    press(&mut app, KeyCode::Char('+'));
+    assert!(flash(&app).contains("geen stap"), "{}", flash(&app));
+    assert!(matches!(app.screen(), Screen::Participant(_)));
     // Extend: once, with a reason, by a year.
     press(&mut app, KeyCode::Char('v'));
     app.handle_key(ctrl('s'));

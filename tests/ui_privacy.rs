@@ -50,16 +50,48 @@ fn consent_is_given_and_withdrawn_with_a_date() {
     open_person(&mut app, "fatma");
     to_privacy_tab(&mut app);
     press(&mut app, KeyCode::Down);
+    let id = app.caseload.people().iter().find(|p| p.family_name == "Öztürk").unwrap().id;
+    // Space asks the day first; leaving the form changes nothing.
     press(&mut app, KeyCode::Char(' '));
     let s = screen(&app, 100, 30);
-    assert!(s.contains("Gezondheidsgegevens vastleggen") && s.contains("gegeven op 24-11-2026 (Sanne)"), "{s}");
+    assert!(s.contains("Toestemming geven: Gezondheidsgegevens vastleggen") && s.contains("24-11-2026"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.store.consent(id, ConsentScope::HealthData).unwrap(), None, "Esc: nothing recorded");
+    // Given on paper last week: recorded on that day.
     press(&mut app, KeyCode::Char(' '));
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "17-11-2026");
+    app.handle_key(ctrl('s'));
+    let s = screen(&app, 100, 30);
+    assert!(s.contains("Gezondheidsgegevens vastleggen") && s.contains("gegeven op 17-11-2026 (Sanne)"), "{s}");
+    // Withdrawing before it was given is refused; a day in the future too.
+    press(&mut app, KeyCode::Char(' '));
+    assert!(screen(&app, 100, 30).contains("Toestemming intrekken"));
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "16-11-2026");
+    app.handle_key(ctrl('s'));
+    assert!(screen(&app, 100, 30).contains("vóór de vorige stap van deze toestemming (17-11-2026)"));
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "25-11-2026");
+    app.handle_key(ctrl('s'));
+    assert!(screen(&app, 100, 30).contains("Datum ligt in de toekomst"));
+    assert!(app.store.consent(id, ConsentScope::HealthData).unwrap().unwrap().is_active(), "not withdrawn yet");
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "24-11-2026");
+    app.handle_key(ctrl('s'));
     let s = screen(&app, 100, 30);
     assert!(s.contains("ingetrokken op 24-11-2026 (Sanne)"), "{s}");
     assert!(s.contains("toestemming ingetrokken: Gezondheidsgegevens vastleggen"), "{s}");
-    let id = app.caseload.people().iter().find(|p| p.family_name == "Öztürk").unwrap().id;
     let c = app.store.consent(id, ConsentScope::HealthData).unwrap().unwrap();
-    assert_eq!((c.given_on, c.withdrawn_on), (today(), Some(today())));
+    assert_eq!((c.given_on, c.withdrawn_on), (chrono::NaiveDate::from_ymd_opt(2026, 11, 17).unwrap(), Some(today())));
 }
 
 #[test]

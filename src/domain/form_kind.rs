@@ -8,6 +8,7 @@ use super::ParticipantId;
 use super::contact::RecordId;
 use super::goal::GoalId;
 use super::module::ModuleId;
+use super::privacy::ConsentScope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FormKind {
@@ -65,6 +66,11 @@ pub enum FormKind {
         participant: ParticipantId,
         referral: RecordId,
     },
+    /// A consent given or withdrawn, on the day typed.
+    Consent {
+        participant: ParticipantId,
+        scope: ConsentScope,
+    },
 }
 
 impl FormKind {
@@ -87,7 +93,8 @@ impl FormKind {
             | FormKind::CancelAppointment { participant: p, .. }
             | FormKind::CorrectContact { participant: p, .. }
             | FormKind::WithdrawContact { participant: p, .. }
-            | FormKind::UpdateReferral { participant: p, .. } => Some(p),
+            | FormKind::UpdateReferral { participant: p, .. }
+            | FormKind::Consent { participant: p, .. } => Some(p),
         }
     }
 
@@ -112,6 +119,7 @@ impl FormKind {
             FormKind::CorrectContact { .. } => "contact_corrected",
             FormKind::WithdrawContact { .. } => "contact_withdrawn",
             FormKind::UpdateReferral { .. } => "referral_updated",
+            FormKind::Consent { .. } => "consent",
         }
     }
 
@@ -141,6 +149,7 @@ impl FormKind {
             | FormKind::UpdateReferral { participant: p, referral: r } => {
                 format!("{code}:{}:{}", p.0.simple(), r.0.simple())
             }
+            FormKind::Consent { participant: p, scope } => format!("{code}:{}:{}", p.0.simple(), scope.code()),
         }
     }
 

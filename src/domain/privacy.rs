@@ -101,6 +101,39 @@ impl Consent {
     pub fn is_active(&self) -> bool {
         self.withdrawn_on.is_none()
     }
+
+    /// The day of this consent's last step: given, or withdrawn.
+    pub fn last_step(&self) -> NaiveDate {
+        self.withdrawn_on.unwrap_or(self.given_on)
+    }
+}
+
+/// Why a consent step was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentRefused {
+    /// The day lies before the consent's previous step (given or withdrawn then).
+    BeforeLastStep(NaiveDate),
+}
+
+/// The next step of a consent on day `on`: an active consent is withdrawn, an absent or
+/// withdrawn one is given. A step never lies before the previous one, so the record's dates stay
+/// in order.
+pub fn consent_step(
+    current: Option<&Consent>,
+    participant: ParticipantId,
+    scope: ConsentScope,
+    on: NaiveDate,
+    coach: &str,
+) -> Result<Consent, ConsentRefused> {
+    if let Some(c) = current
+        && on < c.last_step()
+    {
+        return Err(ConsentRefused::BeforeLastStep(c.last_step()));
+    }
+    Ok(match current {
+        Some(c) if c.is_active() => Consent { withdrawn_on: Some(on), coach: coach.to_string(), ..c.clone() },
+        _ => Consent { participant, scope, given_on: on, withdrawn_on: None, coach: coach.to_string() },
+    })
 }
 
 /// What is left after a person is erased: when and by whom, nothing about the person.
@@ -159,6 +192,27 @@ mod tests {
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
     }
+
+    #[test]
+    fn a_consent_step_gives_or_withdraws_on_the_day_typed_never_before_the_last_step() {
+        let p = ParticipantId::new_random();
+        let d = |m, day| d(2026, m, day);
+        let given = consent_step(None, p, ConsentScope::HealthData, d(3, 1), "S").unwrap();
+        assert_eq!((given.given_on, given.withdrawn_on, given.scope), (d(3, 1), None, ConsentScope::HealthData));
+        assert_eq!(
+            consent_step(Some(&given), p, ConsentScope::HealthData, d(2, 28), "S"),
+            Err(ConsentRefused::BeforeLastStep(d(3, 1)))
+        );
+        let withdrawn = consent_step(Some(&given), p, ConsentScope::HealthData, d(3, 1), "T").unwrap();
+        assert_eq!((withdrawn.given_on, withdrawn.withdrawn_on, withdrawn.coach.as_str()), (d(3, 1), Some(d(3, 1)), "T"));
+        assert_eq!(
+            consent_step(Some(&withdrawn), p, ConsentScope::HealthData, d(2, 1), "S"),
+            Err(ConsentRefused::BeforeLastStep(d(3, 1)))
+        );
+        let again = consent_step(Some(&withdrawn), p, ConsentScope::HealthData, d(4, 2), "S").unwrap();
+        assert_eq!((again.given_on, again.withdrawn_on), (d(4, 2), None));
+    }
+
 
     #[test]
     fn only_the_fields_that_changed_are_listed_with_old_and_new() {

@@ -147,6 +147,16 @@ pub enum Change {
     },
 }
 
+/// The phase `+` leads to from `from` (referred → intake → active), `None` when `+` is no step
+/// from there.
+pub fn advanced(from: Status) -> Option<Status> {
+    match from {
+        Status::Referred => Some(Status::Intake),
+        Status::Intake => Some(Status::Active),
+        _ => None,
+    }
+}
+
 /// Applies a change to the participant and its trajectory, or says why not.
 pub fn apply(
     p: &mut Participant,
@@ -158,17 +168,16 @@ pub fn apply(
 ) -> Result<(), Refused> {
     let from = p.status;
     let (to, reason) = match change {
-        Change::Advance => match from {
-            Status::Referred => (Status::Intake, String::new()),
-            Status::Intake => {
+        Change::Advance => {
+            let to = advanced(from).ok_or(Refused::NotAStep)?;
+            if to == Status::Active {
                 if p.start_date.is_none() {
                     p.start_date = Some(today);
                 }
                 p.apply_defaults();
-                (Status::Active, String::new())
             }
-            _ => return Err(Refused::NotAStep),
-        },
+            (to, String::new())
+        }
         Change::Extend { reason } => {
             if from != Status::Active {
                 return Err(if t.was_extended() { Refused::AlreadyExtended } else { Refused::NotAStep });

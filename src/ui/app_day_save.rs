@@ -41,7 +41,7 @@ impl App {
         value
     }
 
-    fn top_draft_key(&self) -> String {
+    pub(super) fn top_draft_key(&self) -> String {
         match self.screen() {
             Screen::Form(f) => f.draft_key.clone(),
             _ => String::new(),

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Local};
 
 use super::app::{App, FormScreen, Popup, Screen};
-use super::{day_forms, goal_form, module_form, participant_form};
+use super::{consent_form, day_forms, goal_form, module_form, participant_form};
 use crate::domain::ParticipantId;
 use crate::domain::form_kind::FormKind;
 use crate::domain::goal::Area;
@@ -77,6 +77,10 @@ impl App {
             | FormKind::CorrectContact { .. }
             | FormKind::WithdrawContact { .. }
             | FormKind::UpdateReferral { .. } => self.correction_form(kind)?,
+            FormKind::Consent { participant, scope } => {
+                let current = self.store.consent(participant, scope)?;
+                consent_form::consent(s, participant, scope, current.as_ref(), &name(participant)?, today)
+            }
         };
         Ok(FormScreen { form, draft_key: kind.draft_key(), goal })
     }
@@ -120,6 +124,7 @@ impl App {
             FormKind::CorrectContact { participant, contact } => self.save_correct_contact(participant, contact),
             FormKind::WithdrawContact { participant, contact } => self.save_withdraw_contact(participant, contact),
             FormKind::UpdateReferral { participant, referral } => self.save_update_referral(participant, referral),
+            FormKind::Consent { participant, scope } => self.save_consent_form(participant, scope),
         }
     }
 
@@ -162,6 +167,7 @@ impl App {
                 FormKind::CorrectContact { participant, .. } => ("draft.contact_corrected", person(participant)),
                 FormKind::WithdrawContact { participant, .. } => ("draft.contact_withdrawn", person(participant)),
                 FormKind::UpdateReferral { participant, .. } => ("draft.referral_updated", person(participant)),
+                FormKind::Consent { participant, .. } => ("draft.consent", person(participant)),
             },
         };
         let when = DateTime::from_timestamp(draft.saved_at, 0)

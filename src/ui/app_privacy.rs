@@ -4,7 +4,9 @@ use super::app::{App, Screen};
 use super::layers::Layer;
 use super::screens::privacy::RetentionState;
 use crate::domain::ParticipantId;
-use crate::domain::privacy::{AccessAction, AccessEntry, Consent, ConsentScope};
+use super::consent_form;
+use crate::domain::privacy::{AccessAction, AccessEntry, ConsentRefused, ConsentScope, consent_step};
+use crate::domain::validate::format_date;
 
 impl App {
     /// Appends to a participant's access log; a failure is shown, never ignored.
@@ -48,25 +50,31 @@ impl App {
         }
     }
 
-    pub(super) fn toggle_consent(&mut self) -> bool {
-        let Screen::Participant(s) = self.screen() else { return false };
-        let (id, scope) = (s.id, ConsentScope::ALL[s.selected_scope.min(ConsentScope::ALL.len() - 1)]);
-        let today = self.today;
-        let current = s.consents.iter().find(|c| c.scope == scope).cloned();
-        let next = match current {
-            Some(c) if c.is_active() => Consent { withdrawn_on: Some(today), coach: self.coach.clone(), ..c },
-            _ => Consent { participant: id, scope, given_on: today, withdrawn_on: None, coach: self.coach.clone() },
+    /// Saves the consent step of the form on top on the day typed; its access-log entry is
+    /// written with it.
+    pub(super) fn save_consent_form(&mut self, id: ParticipantId, scope: ConsentScope) {
+        let Some(on) = self.read_form(consent_form::read_consent_day) else { return };
+        let current = match self.store.consent(id, scope) {
+            Ok(c) => c,
+            Err(e) => return self.flash = Some((self.error_text(&e), true)),
+        };
+        let next = match consent_step(current.as_ref(), id, scope, on, &self.coach) {
+            Ok(next) => next,
+            Err(ConsentRefused::BeforeLastStep(last)) => {
+                let msg = self.strings.fill("consent.before_last_step", &[("date", &format_date(last))]);
+                return self.flash = Some((msg, true));
+            }
         };
         let key = if next.is_active() { "privacy.consent_given" } else { "privacy.consent_withdrawn" };
-        match self.store.save_consent(&next, (self.clock)()) {
-            Ok(()) => {
-                let msg = self.strings.fill(key, &[("scope", self.strings.get(scope.key()))]);
-                self.flash = Some((msg, false));
-            }
-            Err(e) => self.flash = Some((self.error_text(&e), true)),
+        let res = self.store.save_consent(&next, (self.clock)());
+        if res.is_ok() {
+            let _ = self.store.delete_draft(&self.top_draft_key());
+            self.pop();
+            self.reload_privacy();
+            let msg = self.strings.fill(key, &[("scope", self.strings.get(scope.key()))]);
+            self.flash = Some((format!("{msg} ({})", format_date(on)), false));
         }
-        self.reload_privacy();
-        true
+        self.report(res);
     }
 
     pub(super) fn erase(&mut self, id: ParticipantId) {

@@ -107,9 +107,6 @@ impl App {
             Effect::ChangeStatus(id, change) => {
                 self.change_status(id, change);
             }
-            Effect::ToggleConsent => {
-                self.toggle_consent();
-            }
             Effect::SaveGoal(goal) => self.save_goal(*goal),
             Effect::WriteReport => {
                 self.write_report_files();

@@ -103,6 +103,8 @@ pub enum ConfirmKind {
     SaveUnanswered {
         then_goal: bool,
     },
+    /// `+`: take the participant to the next phase (referred → intake → active)?
+    Advance(ParticipantId),
 }
 
 /// What a question with a typed reason is about.
@@ -218,8 +220,6 @@ pub enum Effect {
     WriteChart,
     /// A step of the trajectory without a form.
     ChangeStatus(ParticipantId, Change),
-    /// Gives or withdraws the consent chosen on the privacy tab.
-    ToggleConsent,
     /// Saves a goal (a step ticked off or on).
     SaveGoal(Box<Goal>),
     /// Writes the report on view and the ESF+ list to the export folder.
@@ -309,7 +309,6 @@ impl std::fmt::Debug for Effect {
             Effect::StartAssessment(p) => write!(f, "StartAssessment({p:?})"),
             Effect::WriteChart => f.write_str("WriteChart"),
             Effect::ChangeStatus(p, c) => write!(f, "ChangeStatus({p:?}, {c:?})"),
-            Effect::ToggleConsent => f.write_str("ToggleConsent"),
             Effect::SaveGoal(g) => write!(f, "SaveGoal({:?})", g.id),
             Effect::WriteReport => f.write_str("WriteReport"),
             Effect::ToggleCancelled(m, d) => write!(f, "ToggleCancelled({m:?}, {d:?})"),

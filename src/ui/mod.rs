@@ -22,6 +22,7 @@ mod app_privacy;
 mod app_reports;
 mod app_sync;
 pub mod caseload;
+pub mod consent_form;
 pub mod correction_forms;
 pub mod day_data;
 pub mod day_forms;

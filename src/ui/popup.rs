@@ -78,6 +78,7 @@ impl Popup {
                 ConfirmKind::WindDown(p) => Effect::WindDown(p),
                 ConfirmKind::GoalAchieved(p, g) => Effect::GoalAchieved(p, g),
                 ConfirmKind::SaveUnanswered { then_goal } => Effect::SaveUnansweredAnyway { then_goal },
+                ConfirmKind::Advance(p) => Effect::ChangeStatus(p, crate::domain::trajectory::Change::Advance),
             }]),
             // The person already there is opened instead; the intake typed is dropped.
             (Popup::Confirm { kind: ConfirmKind::DuplicateIntake(existing), .. }, Some(Action::OpenExisting)) => {

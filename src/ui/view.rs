@@ -95,7 +95,8 @@ fn form_title(kind: FormKind, s: &Strings) -> &str {
         | FormKind::CancelAppointment { .. }
         | FormKind::CorrectContact { .. }
         | FormKind::WithdrawContact { .. }
-        | FormKind::UpdateReferral { .. } => s.get("screen.participant"),
+        | FormKind::UpdateReferral { .. }
+        | FormKind::Consent { .. } => s.get("screen.participant"),
         FormKind::Goal { .. } => s.get("screen.goal"),
         FormKind::Module(_) => s.get("screen.module_form"),
         FormKind::Closure => s.get("screen.closure"),

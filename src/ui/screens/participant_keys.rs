@@ -6,13 +6,30 @@ use super::participant::ParticipantState;
 use crate::domain::Status;
 use crate::domain::form_kind::FormKind;
 use crate::domain::module::EnrolmentStatus;
-use crate::domain::trajectory::Change;
+use crate::domain::trajectory::advanced;
 use crate::ui::keymap::Action;
 use crate::ui::layer::{ConfirmKind, Ctx, Effect, Input, Outcome, ReasonKind};
 use crate::ui::tab::Tab;
 
 fn flash(ctx: &Ctx, key: &str) -> Outcome {
     Outcome::one(Effect::Flash(ctx.strings.get(key).to_string(), true))
+}
+
+/// `+` asks first, naming the phase it leads to (and the start date it sets): a step taken by a
+/// stray key is not silently in the trajectory's history.
+fn ask_advance(person: &crate::domain::Participant, ctx: &Ctx) -> Outcome {
+    let Some(to) = advanced(person.status) else { return flash(ctx, "refused.not_a_step") };
+    let status = |s: Status| ctx.strings.get(&format!("status.{}", s.code())).to_string();
+    let mut message = ctx.strings.fill(
+        "trajectory.confirm_advance",
+        &[("name", &person.listed_name()), ("from", &status(person.status)), ("to", &status(to))],
+    );
+    if to == Status::Active && person.start_date.is_none() {
+        let start = crate::domain::validate::format_date(ctx.today);
+        message.push(' ');
+        message.push_str(&ctx.strings.fill("trajectory.confirm_start", &[("date", &start)]));
+    }
+    Outcome::one(Effect::Confirm { kind: ConfirmKind::Advance(person.id), message })
 }
 
 fn changed(moved: bool) -> Outcome {
@@ -71,7 +88,7 @@ impl ParticipantState {
             Action::NewReferral => FormKind::Referral(id),
             Action::NewAssessment => return Outcome::one(Effect::StartAssessment(id)),
             Action::WriteChart => return Outcome::one(Effect::WriteChart),
-            Action::Advance => return Outcome::one(Effect::ChangeStatus(id, Change::Advance)),
+            Action::Advance => return ask_advance(person, ctx),
             Action::Enrol => {
                 return Outcome::one(Effect::OpenEnrol { participant: id, name: person.listed_name() });
             }
@@ -93,7 +110,12 @@ impl ParticipantState {
     fn tab_action(&mut self, action: Action, closed: bool, ctx: &Ctx) -> Option<Outcome> {
         let id = self.id;
         let outcome = match (self.tab, action) {
-            (Tab::Privacy, Action::ToggleConsent) => Outcome::one(Effect::ToggleConsent),
+            // Asks the day first (today unless typed): a stray Space changes nothing.
+            (Tab::Privacy, Action::ToggleConsent) => {
+                let scope = crate::domain::privacy::ConsentScope::ALL
+                    [self.selected_scope.min(crate::domain::privacy::ConsentScope::ALL.len() - 1)];
+                Outcome::one(Effect::OpenForm(FormKind::Consent { participant: id, scope }))
+            }
             (Tab::Privacy, Action::Erase) => {
                 let p = ctx.caseload.by_id(id)?;
                 let shown =
