@@ -259,7 +259,7 @@ impl From<&Participant> for ParticipantOut {
             family_name: p.family_name.clone(),
             date_of_birth: p.date_of_birth,
             gender: p.gender.code(),
-            phone: p.phone.clone(),
+            phone: crate::domain::validate::shown_phone(&p.phone),
             email: p.email.clone(),
             address: AddressOut {
                 street: p.address.street.clone(),

@@ -72,6 +72,9 @@ fn a_full_intake_saved_from_the_middle_is_on_disk_and_opens_the_participant() {
         press(&mut app, KeyCode::Tab);
         press(&mut app, KeyCode::Char('m'));
         press(&mut app, KeyCode::Tab);
+        // Consent to registration: yes.
+        press(&mut app, KeyCode::Char('j'));
+        press(&mut app, KeyCode::Tab);
         type_text(&mut app, "06 1234 5678");
         press(&mut app, KeyCode::Tab);
         press(&mut app, KeyCode::Tab);
@@ -92,6 +95,8 @@ fn a_full_intake_saved_from_the_middle_is_on_disk_and_opens_the_participant() {
     assert_eq!(p.start_date, Some(today()));
     assert_eq!(p.planned_end_date, chrono::NaiveDate::from_ymd_opt(2027, 11, 24));
     assert_eq!(p.coach, "Sanne");
+    assert_eq!(p.phone, "06 12345678", "kept in the one notation");
+    assert!(store.consent(p.id, meedoen::domain::privacy::ConsentScope::Registration).unwrap().is_some());
     assert!(store.drafts().unwrap().is_empty(), "the draft is gone once saved");
 }
 
@@ -250,8 +255,8 @@ fn edit_rejects_a_bad_phone_then_saves_the_fix() {
     type_text(&mut app, "0687654321");
     app.handle_key(ctrl('s'));
     assert_eq!(participant_on_screen(&app), "Çelik, Emre");
-    assert!(screen(&app, 80, 24).contains("0687654321"));
-    assert_eq!(app.store.participant_by_number(1004).unwrap().phone, "0687654321");
+    assert!(screen(&app, 80, 24).contains("06 87654321"));
+    assert_eq!(app.store.participant_by_number(1004).unwrap().phone, "06 87654321");
 }
 
 #[test]

@@ -130,6 +130,55 @@ fn stopping_someone_on_the_waitlist_says_they_left_the_waitlist() {
     assert!(screen(&app, 80, 24).contains("Fietsles · gestopt"), "{}", screen(&app, 80, 24));
 }
 
+/// The module page of `id`, from the start screen through the catalogue.
+fn open_module(app: &mut App, id: meedoen::domain::module::ModuleId) {
+    press(app, KeyCode::Char('m'));
+    while matches!(app.screen(), Screen::Catalogue(c) if c.selected_id(&app.modules) != Some(id)) {
+        assert!(press(app, KeyCode::Down), "{id:?} not in the catalogue");
+    }
+    press(app, KeyCode::Enter);
+}
+
+#[test]
+fn the_waitlist_is_managed_from_the_module_page() {
+    let mut app = fresh();
+    let cycling = fill_cycling(&mut app);
+    // Opened again, as the next start would: the enrolments are read in.
+    let mut app = app_on(app.into_store(), Lang::Nl);
+    open_module(&mut app, cycling);
+    assert!(screen(&app, 80, 24).contains("Wachtlijst (1)"), "{}", screen(&app, 80, 24));
+    // `m` enrols someone found by name: the module is full, so at the end of the waitlist.
+    press(&mut app, KeyCode::Char('m'));
+    assert!(screen(&app, 80, 24).contains("Inschrijven voor Fietsles: wie?"), "{}", screen(&app, 80, 24));
+    type_text(&mut app, "ozturk");
+    press(&mut app, KeyCode::Enter);
+    assert!(flash(&app).contains("nummer 2 op de wachtlijst"), "{}", flash(&app));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Wachtlijst (2)") && text.contains("2. Öztürk, Fatma"), "{text}");
+    // Tab moves the cursor onto the waitlist; Enter opens the person at their modules.
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Öztürk") && text.contains("Fietsles · wacht op een plek"), "{text}");
+    press(&mut app, KeyCode::Esc);
+    // `s` takes the selected person off the waitlist, after asking.
+    press(&mut app, KeyCode::Char('s'));
+    assert!(screen(&app, 80, 24).contains("Öztürk, Fatma van de wachtlijst halen?"), "{}", screen(&app, 80, 24));
+    press(&mut app, KeyCode::Char('n'));
+    assert!(screen(&app, 80, 24).contains("Wachtlijst (2)"));
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(flash(&app), "Van de wachtlijst gehaald.");
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Wachtlijst (1)") && !text.contains("Öztürk"), "{text}");
+    // Back on the sessions, `s` says to choose someone on the waitlist first.
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('s'));
+    assert!(flash(&app).contains("Kies eerst iemand op de wachtlijst"), "{}", flash(&app));
+    assert!(app.popup().is_none());
+}
+
 #[test]
 fn marking_attendance_moves_the_cursor_and_counts_topics() {
     let mut app = fresh();

@@ -35,7 +35,7 @@ fn opening_and_changing_are_logged_and_shown_with_old_and_new_values() {
     to_privacy_tab(&mut app);
     let s = screen(&app, 100, 30);
     assert!(s.contains("Logboek"), "{s}");
-    assert!(s.contains("gewijzigd: Telefoon (06-12345678 → 06-87654321)"), "{s}");
+    assert!(s.contains("gewijzigd: Telefoon (06-12345678 → 06 87654321)"), "{s}");
     assert!(s.contains("geopend"), "{s}");
     let id = app.caseload.people().iter().find(|p| p.family_name == "Öztürk").unwrap().id;
     let log = app.store.access_log_of(id).unwrap();

@@ -119,13 +119,19 @@ fn person(rng: &mut ChaCha8Rng, today: NaiveDate, now: DateTime<Utc>, main_share
     p.date_of_birth =
         today.checked_sub_months(chrono::Months::new(12 * age)).map(|d| d - Duration::days(rng.random_range(0..365)));
 
-    p.phone = match rng.random_range(0..10) {
+    // Typed in the shapes people give them, stored in the one notation meedoen shows.
+    let typed = match rng.random_range(0..10) {
         0 => String::new(),
-        1 => format!("0{}-{}", rng.random_range(10..99), rng.random_range(1_000_000..9_999_999)),
+        1 => match rng.random_range(0..3) {
+            0 => format!("053-{}", rng.random_range(2_000_000..9_999_999)),
+            1 => format!("074-{}", rng.random_range(2_000_000..9_999_999)),
+            _ => format!("0546-{}", rng.random_range(200_000..999_999)),
+        },
         2 => format!("+31 6 {}", rng.random_range(10_000_000..99_999_999)),
         3 => format!("06 {} {} {}", rng.random_range(10..99), rng.random_range(100..999), rng.random_range(100..999)),
         _ => format!("06-{}", rng.random_range(10_000_000..99_999_999)),
     };
+    p.phone = crate::domain::validate::parse_phone(&typed).unwrap_or(typed);
     if rng.random_bool(0.4) {
         p.email = format!("{}.{}@example.nl", ascii(&p.given_names), ascii(&p.family_name));
     }

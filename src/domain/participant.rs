@@ -201,6 +201,10 @@ impl Participant {
     }
 }
 
+/// The youngest age meedoen expects (social activation is for adults on social assistance, and
+/// the intake asks before registering someone younger).
+pub const YOUNGEST: u32 = 16;
+
 /// The planned end of a trajectory that starts on `start`: one year later.
 pub fn default_end_date(start: NaiveDate) -> Option<NaiveDate> {
     start.checked_add_months(Months::new(12))

@@ -204,7 +204,10 @@ mod tests {
             Err(ConsentRefused::BeforeLastStep(d(3, 1)))
         );
         let withdrawn = consent_step(Some(&given), p, ConsentScope::HealthData, d(3, 1), "T").unwrap();
-        assert_eq!((withdrawn.given_on, withdrawn.withdrawn_on, withdrawn.coach.as_str()), (d(3, 1), Some(d(3, 1)), "T"));
+        assert_eq!(
+            (withdrawn.given_on, withdrawn.withdrawn_on, withdrawn.coach.as_str()),
+            (d(3, 1), Some(d(3, 1)), "T")
+        );
         assert_eq!(
             consent_step(Some(&withdrawn), p, ConsentScope::HealthData, d(2, 1), "S"),
             Err(ConsentRefused::BeforeLastStep(d(3, 1)))
@@ -212,7 +215,6 @@ mod tests {
         let again = consent_step(Some(&withdrawn), p, ConsentScope::HealthData, d(4, 2), "S").unwrap();
         assert_eq!((again.given_on, again.withdrawn_on), (d(4, 2), None));
     }
-
 
     #[test]
     fn only_the_fields_that_changed_are_listed_with_old_and_new() {

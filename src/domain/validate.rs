@@ -144,8 +144,12 @@ impl std::fmt::Display for Postcode {
     }
 }
 
-/// Checks a Dutch phone number: `06…` (mobile), `0xx…` (landline), `+31…` or `0031…`.
-/// Spaces, dashes, dots and parentheses are allowed; returns the number trimmed as typed.
+/// Checks a phone number and returns it in the one form meedoen stores and shows: a Dutch
+/// number (`06…`, `0xx…`, `+31…`, `0031…`, with spaces, dashes, dots or parentheses) in the
+/// national notation with its area code apart (`06 12345678`, `010 123 4567`, `0591 123 456`),
+/// a number from abroad (`+49 …`) that the phone-number metadata knows as valid in the
+/// international one (`+49 30 1234567`). The notation is libphonenumber's, through the
+/// `phonenumber` crate.
 pub fn parse_phone(input: &str) -> Result<String, Invalid> {
     let s = input.trim();
     if s.is_empty()
@@ -155,19 +159,49 @@ pub fn parse_phone(input: &str) -> Result<String, Invalid> {
         return Err(Invalid::Phone);
     }
     let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-    let national = if let Some(rest) = s.strip_prefix('+') {
-        let _ = rest;
-        digits.strip_prefix("31").map(str::to_string)
+    let national = if s.starts_with('+') {
+        match digits.strip_prefix("31") {
+            Some(rest) => Some(rest.to_string()),
+            None => return abroad(&digits),
+        }
     } else if let Some(rest) = digits.strip_prefix("0031") {
         Some(rest.to_string())
+    } else if let Some(rest) = digits.strip_prefix("00") {
+        return abroad(rest);
     } else {
         digits.strip_prefix('0').map(str::to_string)
     };
     match national {
         // After the 0 or +31 come nine digits, the first not a zero.
-        Some(n) if n.len() == 9 && !n.starts_with('0') => Ok(s.to_string()),
+        Some(n) if n.len() == 9 && !n.starts_with('0') => {
+            Ok(formatted(&format!("0{n}"), phonenumber::Mode::National).unwrap_or_else(|| format!("0{n}")))
+        }
         _ => Err(Invalid::Phone),
     }
+}
+
+/// A number from abroad (its digits after the `+` or `00`), in the international notation when
+/// the metadata knows it as valid.
+fn abroad(digits: &str) -> Result<String, Invalid> {
+    if digits.len() > 15 {
+        return Err(Invalid::Phone);
+    }
+    let n = phonenumber::parse(None, format!("+{digits}")).map_err(|_| Invalid::Phone)?;
+    if !phonenumber::is_valid(&n) {
+        return Err(Invalid::Phone);
+    }
+    Ok(n.format().mode(phonenumber::Mode::International).to_string())
+}
+
+fn formatted(number: &str, mode: phonenumber::Mode) -> Option<String> {
+    let n = phonenumber::parse(Some(phonenumber::country::Id::NL), number).ok()?;
+    Some(n.format().mode(mode).to_string())
+}
+
+/// A stored phone number as meedoen shows it: in the one notation of [`parse_phone`] (a number
+/// saved before that notation is shown in it too), anything else as it is.
+pub fn shown_phone(stored: &str) -> String {
+    parse_phone(stored).unwrap_or_else(|_| stored.trim().to_string())
 }
 
 /// Only the digits of a phone number in national form (`0612345678`), for search.
@@ -257,9 +291,25 @@ mod tests {
         for ok in ["0612345678", "06-12345678", "020 123 4567", "+31 6 12345678", "0031612345678", "(010) 4123456"] {
             assert!(parse_phone(ok).is_ok(), "{ok}");
         }
-        for bad in ["12345", "061234567", "06123456789", "+32 6 12345678", "06-1234567a", "+31 06 12345678", "0"] {
+        for bad in ["12345", "061234567", "06123456789", "+32 6 123", "06-1234567a", "+31 06 12345678", "0", "+99 123"]
+        {
             assert_eq!(parse_phone(bad), Err(Invalid::Phone), "{bad}");
         }
+        // One notation, whatever way it was typed.
+        for (typed, stored) in [
+            ("0612345678", "06 12345678"),
+            ("06-12345678", "06 12345678"),
+            ("0031612345678", "06 12345678"),
+            ("010-1234567", "010 123 4567"),
+            ("(0591) 12 34 56", "0591 123 456"),
+            ("+49 30 1234567", "+49 30 1234567"),
+            ("0049301234567", "+49 30 1234567"),
+        ] {
+            assert_eq!(parse_phone(typed).as_deref(), Ok(stored), "{typed}");
+            assert_eq!(parse_phone(stored).as_deref(), Ok(stored), "{stored} stays as it is");
+        }
+        assert_eq!(shown_phone("06-12345678"), "06 12345678");
+        assert_eq!(shown_phone("bel de buren"), "bel de buren");
         assert_eq!(phone_digits("+31 6 12345678"), "0612345678");
         assert_eq!(phone_digits("06-1234 5678"), "0612345678");
     }

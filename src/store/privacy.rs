@@ -87,8 +87,7 @@ impl Store {
 
     /// Records consent for a scope (replacing an earlier record of that scope) and logs it.
     pub fn save_consent(&self, c: &Consent, at: DateTime<Utc>) -> Result<(), StoreError> {
-        let mut key = c.participant.as_bytes().to_vec();
-        key.push(c.scope as u8);
+        let key = Self::consent_key(c.participant, c.scope);
         let action =
             if c.is_active() { AccessAction::ConsentGiven(c.scope) } else { AccessAction::ConsentWithdrawn(c.scope) };
         let mut batch = self.batch();
@@ -105,10 +104,16 @@ impl Store {
         self.scan(&self.consents, &[])
     }
 
-    /// The consent on record for one scope.
-    pub fn consent(&self, p: ParticipantId, scope: ConsentScope) -> Result<Option<Consent>, StoreError> {
+    /// The key of a person's consent for one scope: one record per scope.
+    pub(super) fn consent_key(p: ParticipantId, scope: ConsentScope) -> Vec<u8> {
         let mut key = p.as_bytes().to_vec();
         key.push(scope as u8);
+        key
+    }
+
+    /// The consent on record for one scope.
+    pub fn consent(&self, p: ParticipantId, scope: ConsentScope) -> Result<Option<Consent>, StoreError> {
+        let key = Self::consent_key(p, scope);
         self.consents.get(&key)?.map(|v| self.unseal(&v, &key)).transpose()
     }
 

@@ -221,20 +221,28 @@ impl Store {
     /// Adds new participants in one transaction: each gets the next participant number, the
     /// number index is written with it, and the call returns after the data is on disk.
     pub fn add_participants(&self, new: Vec<Participant>) -> Result<Vec<Participant>, StoreError> {
-        self.add_participants_ending_draft(new, None)
+        self.add_participants_ending_draft(new, None, None)
     }
 
     /// Adds the participant an intake form made and removes that form's draft (`draft_key`) in
     /// the same transaction: a crash leaves either the draft and no participant, or the
     /// participant and no draft, never both (resuming the draft would add the person twice).
-    pub fn add_participant_from_draft(&self, p: Participant, draft_key: &str) -> Result<Participant, StoreError> {
-        self.add_participants_ending_draft(vec![p], Some(draft_key))?.pop().ok_or(StoreError::NotFound)
+    /// A consent the intake recorded (registration, given that day) is written in that same
+    /// transaction; its access-log entry is the caller's (see [`Store::with_access`]).
+    pub fn add_participant_from_draft(
+        &self,
+        p: Participant,
+        draft_key: &str,
+        consent: Option<&crate::domain::privacy::Consent>,
+    ) -> Result<Participant, StoreError> {
+        self.add_participants_ending_draft(vec![p], Some(draft_key), consent)?.pop().ok_or(StoreError::NotFound)
     }
 
     fn add_participants_ending_draft(
         &self,
         new: Vec<Participant>,
         draft_key: Option<&str>,
+        consent: Option<&crate::domain::privacy::Consent>,
     ) -> Result<Vec<Participant>, StoreError> {
         if new.is_empty() {
             return Ok(new);
@@ -256,6 +264,9 @@ impl Store {
         }
         if let Some(key) = draft_key {
             batch.end_draft(key);
+        }
+        if let Some(c) = consent {
+            batch.put(Self::consent_key(c.participant, c.scope), c)?;
         }
         self.commit(batch)?;
         Ok(numbered)

@@ -31,8 +31,11 @@ impl App {
         let name = |p: ParticipantId| self.caseload.by_id(p).map(|x| x.listed_name()).ok_or(NoForm::Gone);
         let mut goal = None;
         let form = match kind {
-            FormKind::Intake => participant_form::new_intake(s, &self.coach, today),
-            FormKind::EditParticipant(p) => participant_form::edit(s, self.caseload.by_id(p).ok_or(NoForm::Gone)?),
+            FormKind::Intake => participant_form::new_intake(s, &self.coach, &self.coaches(None), today),
+            FormKind::EditParticipant(p) => {
+                let p = self.caseload.by_id(p).ok_or(NoForm::Gone)?;
+                participant_form::edit(s, p, &self.coaches(Some(&p.coach)))
+            }
             FormKind::Contact(p) => {
                 let now = (self.clock)().with_timezone(&Local).time();
                 day_forms::contact(s, p, &name(p)?, today, now)

@@ -1,10 +1,10 @@
 //! The participant's rights in the UI: the access log, consent, erasure and the retention list.
 
 use super::app::{App, Screen};
+use super::consent_form;
 use super::layers::Layer;
 use super::screens::privacy::RetentionState;
 use crate::domain::ParticipantId;
-use super::consent_form;
 use crate::domain::privacy::{AccessAction, AccessEntry, ConsentRefused, ConsentScope, consent_step};
 use crate::domain::validate::format_date;
 

@@ -27,7 +27,8 @@ pub fn consent(
     name: &str,
     today: NaiveDate,
 ) -> Form {
-    let key = if current.is_some_and(Consent::is_active) { "form_title.consent_withdraw" } else { "form_title.consent_give" };
+    let key =
+        if current.is_some_and(Consent::is_active) { "form_title.consent_withdraw" } else { "form_title.consent_give" };
     let title = strings.fill(key, &[("scope", strings.get(scope.key())), ("name", name)]);
     Form::new(FormKind::Consent { participant, scope }, title, CONSENT, &[("date", format_date(today))], strings)
 }

@@ -27,15 +27,15 @@ impl App {
                 self.layers.push(Layer::Popup(Popup::Erase { id, number, description, typed: String::new() }));
             }
             Effect::OpenModule(id) => {
-                let state = super::screens::modules::ModuleState { id, selected: 0 };
+                let state = super::screens::modules::ModuleState::new(id);
                 self.layers.push(Layer::Screen(Screen::Module(state)));
             }
             Effect::OpenRoster { module, date, topic } => {
                 let state = super::screens::week::RosterState::new(&self.modules, module, date, topic, self.today);
                 self.layers.push(Layer::Screen(Screen::Roster(state)));
             }
-            Effect::OpenEnrol { participant, name } => {
-                let state = super::screens::enrol::EnrolState::new(participant, name, &self.modules);
+            Effect::OpenEnrol(target) => {
+                let state = super::screens::enrol::EnrolState::new(target, &self.modules, &self.caseload);
                 self.layers.push(Layer::Screen(Screen::Enrol(state)));
             }
             Effect::Pop => {

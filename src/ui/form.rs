@@ -109,6 +109,10 @@ impl FieldDef {
             tidy: None,
         }
     }
+    /// A field whose options each form supplies ([`Form::set_options`]): the caseload's coaches.
+    pub const fn picked(key: &'static str, label: &'static str) -> FieldDef {
+        FieldDef { kind: FieldKind::Choice(Options(Vec::new)), ..FieldDef::text(key, label) }
+    }
     pub const fn required(mut self) -> FieldDef {
         self.required = true;
         self
@@ -221,6 +225,16 @@ impl Form {
             }
         }
         self.focus = focus.min(self.defs.len().saturating_sub(1));
+    }
+
+    /// The options of the choice field `key` in this form (code, label or string-table key of
+    /// the label): fewer than its type has (the phases a new person can start in), or ones only
+    /// known when the form opens (the caseload's coaches).
+    pub fn set_options(&mut self, key: &str, options: Vec<(String, String)>, strings: &Strings) {
+        if let Some(i) = self.defs.iter().position(|d| d.key == key) {
+            self.choice_labels[i] = options.iter().map(|(_, l)| strings.get(l).to_lowercase()).collect();
+            self.options[i] = options;
+        }
     }
 
     pub fn defs(&self) -> &'static [FieldDef] {

@@ -107,6 +107,15 @@ pub enum ConfirmKind {
     Advance(ParticipantId),
 }
 
+/// Who or what is being enrolled in a module, named as listed: the screen picks the other side.
+#[derive(Debug, Clone)]
+pub enum EnrolTarget {
+    /// A participant: pick the module.
+    Participant(ParticipantId, String),
+    /// A module: pick the participant.
+    Module(ModuleId, String),
+}
+
 /// What a question with a typed reason is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReasonKind {
@@ -155,11 +164,8 @@ pub enum Effect {
         date: NaiveDate,
         topic: u8,
     },
-    /// Opens the screen that enrols a participant (named as listed) in a module.
-    OpenEnrol {
-        participant: ParticipantId,
-        name: String,
-    },
+    /// Opens the screen that enrols a participant in a module, picking the other side.
+    OpenEnrol(EnrolTarget),
     /// Takes the top layer off (a popup closing itself, the lock opening).
     Pop,
     /// Leaves the top screen (the start screen stays).
@@ -276,7 +282,7 @@ impl std::fmt::Debug for Effect {
             Effect::ConfirmErase { id, .. } => write!(f, "ConfirmErase({id:?})"),
             Effect::OpenModule(m) => write!(f, "OpenModule({m:?})"),
             Effect::OpenRoster { module, date, topic } => write!(f, "OpenRoster({module:?}, {date}, {topic})"),
-            Effect::OpenEnrol { participant, .. } => write!(f, "OpenEnrol({participant:?})"),
+            Effect::OpenEnrol(target) => write!(f, "OpenEnrol({target:?})"),
             Effect::Pop => f.write_str("Pop"),
             Effect::PopScreen => f.write_str("PopScreen"),
             Effect::Open { participant, tab } => write!(f, "Open({participant:?}, {tab:?})"),

@@ -78,6 +78,9 @@ pub fn run(
     demo_passphrase: Option<&'static str>,
 ) -> Result<(), UiError> {
     let today = Local::now().date_naive();
+    // The phone-number metadata takes a tenth of a second to load the first time a number is
+    // read; loaded aside now, so the first search or profile does not wait for it.
+    std::thread::spawn(|| crate::domain::validate::parse_phone("0612345678"));
     let words = strings.clone();
     let mut app = App::new(store, strings, Theme::from_env(), coach, today, Box::new(Utc::now))
         .map_err(|e| UiError(words.store_error(&e)))?;

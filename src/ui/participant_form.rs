@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::form::{FieldDef, Form};
 use super::form_values::FieldError;
+use crate::domain::choice::Choice;
 use crate::domain::form_kind::FormKind;
 use crate::domain::participant::default_end_date;
 use crate::domain::validate::{self, Invalid, Postcode, format_date, parse_date, parse_date_of_birth};
@@ -24,18 +25,23 @@ fn v_postcode(s: &str, _: NaiveDate) -> Result<(), Invalid> {
 fn v_phone(s: &str, _: NaiveDate) -> Result<(), Invalid> {
     validate::parse_phone(s).map(|_| ())
 }
+fn tidy_phone(s: &str) -> Option<String> {
+    validate::parse_phone(s).ok()
+}
 fn v_email(s: &str, _: NaiveDate) -> Result<(), Invalid> {
     validate::parse_email(s).map(|_| ())
 }
 
 /// The fields, in the order the intake asks them: the name and date of birth first.
-pub const FIELDS: &[FieldDef] = &[
+pub const FIELDS: &[FieldDef] = &FIELD_LIST;
+
+const FIELD_LIST: [FieldDef; 27] = [
     FieldDef::text("given_names", "field.given_names").required().section("section.person"),
     FieldDef::text("prefix", "field.prefix"),
     FieldDef::text("family_name", "field.family_name").required(),
     FieldDef::text("date_of_birth", "field.date_of_birth").check(v_birth).tidy(super::form::tidy_date),
     FieldDef::choice::<Gender>("gender", "field.gender"),
-    FieldDef::text("phone", "field.phone").check(v_phone).section("section.contact"),
+    FieldDef::text("phone", "field.phone").check(v_phone).tidy(tidy_phone).section("section.contact"),
     FieldDef::text("email", "field.email").check(v_email),
     FieldDef::text("street", "field.street"),
     FieldDef::text("house_number", "field.house_number"),
@@ -45,7 +51,7 @@ pub const FIELDS: &[FieldDef] = &[
     FieldDef::text("municipality", "field.municipality"),
     FieldDef::text("referral_source", "field.referral_source").section("section.trajectory"),
     FieldDef::text("referral_date", "field.referral_date").check(v_date).tidy(super::form::tidy_date),
-    FieldDef::text("coach", "field.coach"),
+    FieldDef::picked("coach", "field.coach"),
     FieldDef::choice::<Status>("status", "field.status").required(),
     FieldDef::text("start_date", "field.start_date").check(v_date).tidy(super::form::tidy_date),
     FieldDef::text("planned_end_date", "field.planned_end_date")
@@ -62,12 +68,38 @@ pub const FIELDS: &[FieldDef] = &[
     FieldDef::choice::<YesNo>("esf_homeless", "field.esf_homeless"),
 ];
 
+/// Where the intake asks for consent to register: after the person's own details.
+const CONSENT_AT: usize = 5;
+
+/// The intake's fields: the participant's, and whether they consent to being registered
+/// (recorded with the intake when yes; the privacy tab records it later otherwise).
+pub const INTAKE_FIELDS: &[FieldDef] = &with_consent();
+
+const fn with_consent() -> [FieldDef; 28] {
+    let consent = FieldDef::choice::<bool>("consent_registration", "field.consent_registration");
+    let mut out = [consent; 28];
+    let mut i = 0;
+    while i < FIELD_LIST.len() {
+        out[if i < CONSENT_AT { i } else { i + 1 }] = FIELD_LIST[i];
+        i += 1;
+    }
+    out
+}
+
+/// The phases a new person can be registered in: not yet extended or closed.
+const INTAKE_PHASES: [Status; 3] = [Status::Referred, Status::Intake, Status::Active];
+
+/// The coach field's options: the coaches of the caseload (and the one the person has now).
+fn coach_options(coaches: &[String]) -> Vec<(String, String)> {
+    coaches.iter().map(|c| (c.clone(), c.clone())).collect()
+}
+
 fn date_text(d: Option<NaiveDate>) -> String {
     d.map(format_date).unwrap_or_default()
 }
 
-/// A new intake: status intake, starting today, with this coach.
-pub fn new_intake(strings: &Strings, coach: &str, today: NaiveDate) -> Form {
+/// A new intake: status intake, starting today, with this coach (one of `coaches`).
+pub fn new_intake(strings: &Strings, coach: &str, coaches: &[String], today: NaiveDate) -> Form {
     let values = [
         ("gender", Gender::Unknown.code().to_string()),
         ("status", Status::Intake.code().to_string()),
@@ -80,11 +112,16 @@ pub fn new_intake(strings: &Strings, coach: &str, today: NaiveDate) -> Form {
         ("esf_foreign_background", "not_asked".to_string()),
         ("esf_homeless", "not_asked".to_string()),
     ];
-    Form::new(FormKind::Intake, strings.get("screen.intake").to_string(), FIELDS, &values, strings)
+    let mut form =
+        Form::new(FormKind::Intake, strings.get("screen.intake").to_string(), INTAKE_FIELDS, &values, strings);
+    let phases = INTAKE_PHASES.iter().map(|s| (Choice::code(*s).into_owned(), s.label_key())).collect();
+    form.set_options("status", phases, strings);
+    form.set_options("coach", coach_options(coaches), strings);
+    form
 }
 
-/// The edit form for an existing participant.
-pub fn edit(strings: &Strings, p: &Participant) -> Form {
+/// The edit form for an existing participant; the coach is one of `coaches`.
+pub fn edit(strings: &Strings, p: &Participant, coaches: &[String]) -> Form {
     let values = [
         ("given_names", p.given_names.clone()),
         ("prefix", p.prefix.clone()),
@@ -101,7 +138,7 @@ pub fn edit(strings: &Strings, p: &Participant) -> Form {
         ("municipality", p.municipality.clone()),
         ("referral_source", p.referral.source.clone()),
         ("referral_date", date_text(p.referral.date)),
-        ("coach", p.coach.clone()),
+        ("coach", p.coach.trim().to_string()),
         ("status", p.status.code().to_string()),
         ("start_date", date_text(p.start_date)),
         ("planned_end_date", date_text(p.planned_end_date)),
@@ -115,7 +152,9 @@ pub fn edit(strings: &Strings, p: &Participant) -> Form {
         ("esf_homeless", p.esf_entry.homeless.code().to_string()),
     ];
     let title = strings.fill("screen.edit", &[("name", &p.listed_name())]);
-    Form::new(FormKind::EditParticipant(p.id), title, FIELDS, &values, strings)
+    let mut form = Form::new(FormKind::EditParticipant(p.id), title, FIELDS, &values, strings);
+    form.set_options("coach", coach_options(coaches), strings);
+    form
 }
 
 /// Writes the form's values into `p`. On failure the form shows the messages and nothing changes.
@@ -157,7 +196,11 @@ fn read(form: &Form, p: &Participant, today: NaiveDate, now: DateTime<Utc>) -> R
     next.date_of_birth = date_of_birth;
     // An intake without a gender chosen records it as unknown, as the form starts.
     next.gender = form.opt_choice("gender")?.unwrap_or(Gender::Unknown);
-    next.phone = form.text("phone")?;
+    // Stored in the one notation it is shown in everywhere.
+    next.phone = match form.present_text("phone") {
+        Some(v) => validate::parse_phone(v).map_err(|error| FieldError { key: "phone", error })?,
+        None => String::new(),
+    };
     next.email = form.text("email")?;
     next.address.street = form.text("street")?;
     next.address.house_number = form.text("house_number")?;

@@ -44,7 +44,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Module(m) => m.render(frame, inner, &ui, &app.modules, &app.caseload, app.today),
         Screen::Week(w) => w.render(frame, inner, &ui, &app.modules, &app.caseload, app.today),
         Screen::Roster(r) => r.render(frame, inner, &ui, &app.modules, &app.caseload),
-        Screen::Enrol(e) => e.render(frame, inner, &ui, &app.modules),
+        Screen::Enrol(e) => e.render(frame, inner, &ui, &app.modules, &app.caseload),
         Screen::Retention(r) => r.render(frame, inner, &ui, &app.caseload),
         Screen::Reports(r) => r.render(frame, inner, &ui),
         Screen::Conflicts(c) => c.render(frame, inner, &ui, &app.caseload),

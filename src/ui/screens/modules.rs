@@ -113,6 +113,10 @@ pub struct ModuleState {
     pub id: ModuleId,
     /// Selected row in the list of coming sessions.
     pub selected: usize,
+    /// `Tab` moves the cursor to the waitlist and back.
+    pub on_waitlist: bool,
+    /// Selected place on the waitlist (0 = next in line).
+    pub waiting: usize,
 }
 
 /// The sessions a module page lists: from the most recent held one on, twelve in all.
@@ -123,6 +127,16 @@ pub fn listed_sessions(data: &ModuleData, m: &Module, today: NaiveDate) -> Vec<c
 }
 
 impl ModuleState {
+    pub fn new(id: ModuleId) -> ModuleState {
+        ModuleState { id, selected: 0, on_waitlist: false, waiting: 0 }
+    }
+
+    /// The enrolment at the selected place of the waitlist, when the cursor is there.
+    pub fn selected_waiting(&self, data: &ModuleData, today: NaiveDate) -> Option<crate::domain::module::EnrolmentId> {
+        let m = data.module(self.id)?;
+        self.on_waitlist.then(|| data.schedule(m, today).waitlist.get(self.waiting).copied()).flatten()
+    }
+
     pub fn selected_date(&self, data: &ModuleData, today: NaiveDate) -> Option<NaiveDate> {
         let m = data.module(self.id)?;
         listed_sessions(data, m, today).get(self.selected).map(|x| x.date)
@@ -132,14 +146,26 @@ impl ModuleState {
         let Some(m) = data.module(self.id) else {
             return false;
         };
-        let n = listed_sessions(data, m, today).len();
-        let before = self.selected;
-        match action {
-            Action::Up => self.selected = step(self.selected, n, -1),
-            Action::Down => self.selected = step(self.selected, n, 1),
-            _ => {}
+        let before = (self.selected, self.on_waitlist, self.waiting);
+        if self.on_waitlist {
+            let n = data.schedule(m, today).waitlist.len();
+            self.waiting = self.waiting.min(n.saturating_sub(1));
+            match action {
+                Action::Up => self.waiting = step(self.waiting, n, -1),
+                Action::Down => self.waiting = step(self.waiting, n, 1),
+                Action::NextTab => self.on_waitlist = false,
+                _ => {}
+            }
+        } else {
+            let n = listed_sessions(data, m, today).len();
+            match action {
+                Action::Up => self.selected = step(self.selected, n, -1),
+                Action::Down => self.selected = step(self.selected, n, 1),
+                Action::NextTab => self.on_waitlist = true,
+                _ => {}
+            }
         }
-        before != self.selected
+        before != (self.selected, self.on_waitlist, self.waiting)
     }
 
     pub fn render(
@@ -194,8 +220,9 @@ impl ModuleState {
                 (None, Some(Skip::Closed(r))) => format!("— {} ({r})", s.get("modules.closed")),
                 (None, _) => format!("— {}", s.get("modules.cancelled")),
             };
-            let style = if i == self.selected { ui.theme.selected() } else { ratatui::style::Style::default() };
-            let style = if x.date < today && i != self.selected { ui.theme.dim() } else { style };
+            let here = i == self.selected && !self.on_waitlist;
+            let style = if here { ui.theme.selected() } else { ratatui::style::Style::default() };
+            let style = if x.date < today && !here { ui.theme.dim() } else { style };
             lines.push(Line::from(Span::styled(
                 format!("{} {}  {what}", s.get(weekday_key(x.date.weekday())), format_date(x.date)),
                 style,
@@ -206,8 +233,22 @@ impl ModuleState {
             s.fill("modules.waitlist", &[("n", &sched.waitlist.len().to_string())]),
             ui.theme.title(),
         ))];
-        for (i, id) in sched.waitlist.iter().enumerate().take(8) {
-            side.push(Line::from(format!("{}. {}", i + 1, name_of(*id))));
+        // The whole line, scrolled to keep the cursor in sight; room kept for who moved up.
+        let rows = usize::from(right.height.saturating_sub(1)).saturating_sub(6).max(3);
+        let first = if self.on_waitlist { scroll_offset(self.waiting, rows) } else { 0 };
+        for (i, id) in sched.waitlist.iter().enumerate().skip(first).take(rows) {
+            let line = format!("{}. {}", i + 1, name_of(*id));
+            let here = self.on_waitlist && i == self.waiting;
+            side.push(if here { Line::from(Span::styled(line, ui.theme.selected())) } else { Line::from(line) });
+        }
+        if sched.waitlist.len() > first + rows {
+            side.push(Line::from(Span::styled(
+                s.fill("modules.waitlist_more", &[("n", &(sched.waitlist.len() - first - rows).to_string())]),
+                ui.theme.dim(),
+            )));
+        }
+        if self.on_waitlist || sched.waitlist.is_empty() {
+            side.push(Line::from(Span::styled(s.get("modules.waitlist_keys"), ui.theme.dim())));
         }
         let recent: Vec<_> =
             sched.moved_up.iter().rev().filter(|(d, _)| *d <= today + chrono::Duration::days(14)).take(4).collect();

@@ -2,7 +2,7 @@
 //! choosing a module to enrol in. Each answers an action with effects; marking attendance,
 //! cancelling a session and enrolling are written by the executor.
 
-use super::enrol::EnrolState;
+use super::enrol::{EnrolState, Target};
 use super::modules::{CatalogueState, ModuleState, listed_sessions};
 use super::week::{RosterState, WeekItem, WeekState};
 use crate::domain::form_kind::FormKind;
@@ -40,6 +40,32 @@ impl ModuleState {
             Some(Action::CancelSession) => {
                 Outcome::one(Effect::ToggleCancelled(self.id, self.selected_date(ctx.modules, ctx.today)))
             }
+            // On the waitlist: Enter opens the person (at their modules), `s` takes them off it.
+            Some(Action::Open) if self.on_waitlist => {
+                let e = self.selected_waiting(ctx.modules, ctx.today).and_then(|id| ctx.modules.enrolment(id));
+                match e {
+                    Some(e) => Outcome::one(Effect::Open { participant: e.participant, tab: Some(Tab::Modules) }),
+                    None => Outcome::Unchanged,
+                }
+            }
+            Some(Action::StopEnrolment) => {
+                let Some(id) = self.selected_waiting(ctx.modules, ctx.today) else {
+                    return Outcome::one(Effect::Flash(ctx.strings.get("modules.waitlist_pick").to_string(), true));
+                };
+                let name = ctx
+                    .modules
+                    .enrolment(id)
+                    .and_then(|e| ctx.caseload.by_id(e.participant))
+                    .map(|p| p.listed_name())
+                    .unwrap_or_default();
+                let message = ctx.strings.fill("modules.confirm_off_waitlist", &[("name", &name)]);
+                Outcome::one(Effect::Confirm { kind: ConfirmKind::StopEnrolment(id), message })
+            }
+            // Someone enrolled from here: a place, or the end of the waitlist when it is full.
+            Some(Action::Enrol) => {
+                let name = ctx.modules.module(self.id).map(|m| m.name.clone()).unwrap_or_default();
+                Outcome::one(Effect::OpenEnrol(Target::Module(self.id, name)))
+            }
             Some(Action::Open) => {
                 let session = ctx
                     .modules
@@ -50,7 +76,7 @@ impl ModuleState {
                     None => Outcome::Unchanged,
                 }
             }
-            Some(a @ (Action::Up | Action::Down)) => moved(self.update(a, ctx.modules, ctx.today)),
+            Some(a @ (Action::Up | Action::Down | Action::NextTab)) => moved(self.update(a, ctx.modules, ctx.today)),
             _ => Outcome::Ignored,
         }
     }
@@ -107,13 +133,13 @@ impl EnrolState {
         match input.action {
             Some(Action::Back) => Outcome::one(Effect::PopScreen),
             Some(Action::Open) => match self.selected() {
-                Some(module) => Outcome::one(Effect::Enrol(self.participant, module)),
+                Some((participant, module)) => Outcome::one(Effect::Enrol(participant, module)),
                 None => Outcome::Unchanged,
             },
             Some(a @ (Action::Up | Action::Down)) => moved(self.update(a)),
             Some(_) => Outcome::Ignored,
             // The query field has the focus: the key is typed text.
-            None => moved(self.type_key(input.key, ctx.modules)),
+            None => moved(self.type_key(input.key, ctx.modules, ctx.caseload)),
         }
     }
 }

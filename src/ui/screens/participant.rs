@@ -394,7 +394,7 @@ fn profile_lines(p: &Participant, ui: &Ui, today: NaiveDate) -> Vec<Line<'static
         (
             "section.contact",
             vec![
-                ("field.phone", text(&p.phone)),
+                ("field.phone", text(&crate::domain::validate::shown_phone(&p.phone))),
                 ("field.email", text(&p.email)),
                 ("profile.address", text(&address)),
                 ("field.neighbourhood", text(&p.neighbourhood)),

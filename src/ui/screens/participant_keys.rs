@@ -90,7 +90,8 @@ impl ParticipantState {
             Action::WriteChart => return Outcome::one(Effect::WriteChart),
             Action::Advance => return ask_advance(person, ctx),
             Action::Enrol => {
-                return Outcome::one(Effect::OpenEnrol { participant: id, name: person.listed_name() });
+                let target = crate::ui::layer::EnrolTarget::Participant(id, person.listed_name());
+                return Outcome::one(Effect::OpenEnrol(target));
             }
             Action::NextTab
             | Action::PrevTab

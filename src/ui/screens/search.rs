@@ -145,7 +145,13 @@ impl SearchState {
                 // A closed trajectory is told apart from a running one.
                 Line::from(s.get(&format!("status.{}", p.status.code())).to_string()),
                 cell(Part::Postcode, &e.postcode),
-                cell(Part::Phone, &e.phone),
+                phone_cell(
+                    &p.phone,
+                    &e.phone,
+                    &marks,
+                    ui.theme.matched(),
+                    cols.get(5).map_or(usize::MAX, |w| usize::from(*w)),
+                ),
             ]);
             Some(if n == self.selected { row.style(ui.theme.selected()) } else { row })
         });
@@ -164,6 +170,26 @@ impl SearchState {
 
 /// The text with the matched characters of `part` styled, in at most `width` columns (cut with
 /// "…" when longer).
+/// The phone number in the notation shown everywhere (`06 12345678`), with the digits the query
+/// matched in the index's digits-only copy (`indexed`) marked where they stand in it.
+fn phone_cell(stored: &str, indexed: &str, marks: &[(Part, usize)], style: Style, width: usize) -> Line<'static> {
+    let shown = crate::domain::validate::shown_phone(stored);
+    if !shown.chars().filter(char::is_ascii_digit).eq(indexed.chars()) {
+        return highlighted(indexed, Part::Phone, marks, style, width);
+    }
+    let mut digit = 0;
+    let mut moved = Vec::new();
+    for (i, c) in shown.chars().enumerate() {
+        if c.is_ascii_digit() {
+            if marks.contains(&(Part::Phone, digit)) {
+                moved.push((Part::Phone, i));
+            }
+            digit += 1;
+        }
+    }
+    highlighted(&shown, Part::Phone, &moved, style, width)
+}
+
 fn highlighted(text: &str, part: Part, marks: &[(Part, usize)], style: Style, width: usize) -> Line<'static> {
     let mut spans: Vec<Span<'static>> = Vec::new();
     let mut run = String::new();
