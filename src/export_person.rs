@@ -246,7 +246,11 @@ impl Words<'_> {
                             out.push_str(&format!("{pad}{}:\n", self.label(k)));
                             self.write(out, section, x, depth + 1);
                         }
-                        _ => out.push_str(&format!("{pad}{}: {}\n", self.label(k), self.flat(section, k, x))),
+                        _ => {
+                            // A long text's next lines under its first, so they read as its own.
+                            let value = self.flat(section, k, x).replace('\n', &format!("\n{pad}  "));
+                            out.push_str(&format!("{pad}{}: {value}\n", self.label(k)));
+                        }
                     }
                 }
             }
@@ -295,5 +299,22 @@ fn is_flat(v: &serde_json::Value) -> bool {
         serde_json::Value::Array(a) => a.iter().all(|x| !x.is_object() && !x.is_array()),
         serde_json::Value::Object(_) => false,
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_text_keeps_its_lines_under_its_label() {
+        let strings = Strings::new(Lang::Nl);
+        let words = Words { strings: &strings };
+        let mut out = String::new();
+        let record = serde_json::json!({ "summary": "Over de schulden\nBrief van de gemeente", "minutes": 45 });
+        words.write(&mut out, "contacts", &record, 1);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].ends_with(": Over de schulden"), "{out}");
+        assert_eq!(lines[1], "    Brief van de gemeente", "{out}");
     }
 }

@@ -93,6 +93,11 @@ fn enter(ctx: Context) -> App {
         Context::Form => {
             press(a, KeyCode::Char('n'));
         }
+        Context::LongText => {
+            // The advice (`d`): one long text.
+            participant_at(a, Tab::Profile);
+            press(a, KeyCode::Char('d'));
+        }
         Context::Confirm => {
             press(a, KeyCode::Char('n'));
             type_text(a, "Kees");

@@ -246,6 +246,22 @@ pub fn clean_text(input: &str) -> Result<String, Invalid> {
     Ok(s.to_string())
 }
 
+/// Checks a long text (advice, a note, a summary) as [`clean_text`] does, but keeps its line
+/// breaks: `\r\n` and a lone `\r` become `\n`, a tab a space, spaces at the end of a line go,
+/// and blank lines at the start and the end.
+pub fn clean_long_text(input: &str) -> Result<String, Invalid> {
+    let unified = input.replace("\r\n", "\n").replace(['\r'], "\n").replace('\t', " ");
+    let lines: Vec<String> = unified
+        .split('\n')
+        .map(|l| l.chars().filter(|c| !c.is_control()).collect::<String>().trim_end().to_string())
+        .collect();
+    let s = lines.join("\n").trim().to_string();
+    if s.chars().count() > MAX_TEXT {
+        return Err(Invalid::TooLong);
+    }
+    Ok(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,5 +337,13 @@ mod tests {
         for bad in ["jan", "jan@", "@x.nl", "jan@nl", "jan@@x.nl", "j an@x.nl", "jan@x..nl", "jan@.x.nl"] {
             assert_eq!(parse_email(bad), Err(Invalid::Email), "{bad}");
         }
+    }
+
+    #[test]
+    fn long_texts_keep_their_line_breaks() {
+        assert_eq!(clean_long_text("  Werk zoeken \r\nEerst taal\r\n\n"), Ok("Werk zoeken\nEerst taal".into()));
+        assert_eq!(clean_long_text("a\tb\u{7}\n\nc"), Ok("a b\n\nc".into()));
+        assert_eq!(clean_text("a\nb"), Ok("ab".into()), "a one-line field still drops them");
+        assert_eq!(clean_long_text(&"x\n".repeat(1001)), Err(Invalid::TooLong));
     }
 }

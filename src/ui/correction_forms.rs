@@ -95,7 +95,7 @@ const UPDATE_REFERRAL: &[FieldDef] = &[
         .required()
         .check(super::day_forms::v_not_future)
         .tidy(super::form::tidy_date),
-    FieldDef::text("result", "referral.result"),
+    FieldDef::long_text("result", "referral.result"),
 ];
 
 /// A referral's status brought up to date: the status now, the day it changed (today unless

@@ -51,7 +51,7 @@ pub const CONTACT: &[FieldDef] = &[
     FieldDef::choice::<Reached>("reached", "contact.reached").required(),
     FieldDef::choice::<LifeArea>("area_1", "contact.area"),
     FieldDef::choice::<LifeArea>("area_2", "contact.area_2"),
-    FieldDef::text("summary", "contact.summary"),
+    FieldDef::long_text("summary", "contact.summary"),
     FieldDef::text("next_date", "appointment.date")
         .check(v_date)
         .tidy(super::form::tidy_date)
@@ -64,16 +64,16 @@ pub const APPOINTMENT: &[FieldDef] = &[
     FieldDef::text("next_date", "appointment.date").required().check(v_date).tidy(super::form::tidy_date),
     FieldDef::text("next_time", "appointment.time").required().check(v_time).tidy(super::form::tidy_time),
     FieldDef::text("next_place", "appointment.place"),
-    FieldDef::text("note", "appointment.note"),
+    FieldDef::long_text("note", "appointment.note"),
 ];
 
 pub const EXTEND: &[FieldDef] = &[FieldDef::text("reason", "trajectory.extend_reason").required()];
 pub const REOPEN: &[FieldDef] = &[FieldDef::text("reason", "trajectory.reopen_reason").required()];
-pub const ADVICE: &[FieldDef] = &[FieldDef::text("advice", "trajectory.advice").required()];
+pub const ADVICE: &[FieldDef] = &[FieldDef::long_text("advice", "trajectory.advice").required()];
 pub const CLOSE: &[FieldDef] = &[
     FieldDef::text("end_date", "trajectory.end_date").required().check(v_date).tidy(super::form::tidy_date),
     FieldDef::choice::<ExitOutcome>("outcome", "trajectory.outcome").required(),
-    FieldDef::text("advice", "trajectory.advice").required(),
+    FieldDef::long_text("advice", "trajectory.advice").required(),
     FieldDef::choice::<YesNo>("esf_searching_work", "esf.searching_work").section("section.esf_exit"),
     FieldDef::choice::<YesNo>("esf_in_education", "esf.in_education"),
     FieldDef::choice::<YesNo>("esf_qualification", "esf.qualification"),
@@ -86,7 +86,7 @@ pub const SIGNAL: &[FieldDef] = &[
     FieldDef::text("escalated_to", "signal.escalated_to"),
     FieldDef::choice::<SignalStatus>("status", "signal.status").required(),
     FieldDef::text("follow_up", "signal.follow_up").check(v_date).tidy(super::form::tidy_date),
-    FieldDef::text("note", "signal.note"),
+    FieldDef::long_text("note", "signal.note"),
 ];
 
 pub const REFERRAL: &[FieldDef] = &[
@@ -95,7 +95,7 @@ pub const REFERRAL: &[FieldDef] = &[
     FieldDef::text("purpose", "referral.purpose"),
     FieldDef::text("date", "referral.date").required().check(v_date).tidy(super::form::tidy_date),
     FieldDef::choice::<ReferralStatus>("status", "referral.status").required(),
-    FieldDef::text("result", "referral.result"),
+    FieldDef::long_text("result", "referral.result"),
     FieldDef::choice::<bool>("consent", "referral.consent").required(),
 ];
 

@@ -1,17 +1,15 @@
 //! The form toolkit: a form is data (a list of field definitions with validators), rendered and
 //! edited by this one piece of code. Later forms (assessments, contacts, modules) reuse it.
 
+mod render;
+
 use chrono::NaiveDate;
-use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
-use ratatui::layout::{Position, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::keymap::{self, Action, CHOICE_BINDINGS, Context};
-use super::theme::Ui;
+use super::long_text::{Change, LongText};
 use crate::domain::choice::Choice;
 use crate::domain::form_kind::FormKind;
 use crate::domain::validate::Invalid;
@@ -22,8 +20,11 @@ pub type Validator = fn(&str, NaiveDate) -> Result<(), Invalid>;
 
 #[derive(Debug, Clone, Copy)]
 pub enum FieldKind {
-    /// Free text edited with a text widget.
+    /// Free text on one line.
     Text,
+    /// Free text over several lines that wrap (advice, a note, a summary); Enter starts a new
+    /// line, and the value keeps its line breaks.
+    LongText,
     /// One of a fixed list, taken from a domain enum.
     Choice(Options),
 }
@@ -96,6 +97,10 @@ impl FieldDef {
             tidy: None,
         }
     }
+    /// A text over several lines that wrap ([`FieldKind::LongText`]).
+    pub const fn long_text(key: &'static str, label: &'static str) -> FieldDef {
+        FieldDef { kind: FieldKind::LongText, ..FieldDef::text(key, label) }
+    }
     /// A field whose options are the values of the domain enum `T`.
     pub const fn choice<T: Choice>(key: &'static str, label: &'static str) -> FieldDef {
         FieldDef {
@@ -164,6 +169,28 @@ pub enum FormOutcome {
     Cancel,
 }
 
+/// The editor of one field: a line (text, and a choice's code) or a long text.
+#[derive(Debug, Clone)]
+enum Editor {
+    Line(Input),
+    Long(Box<LongText>),
+}
+
+impl Editor {
+    fn new(kind: FieldKind, value: String) -> Editor {
+        match kind {
+            FieldKind::LongText => Editor::Long(Box::new(LongText::new(&value))),
+            FieldKind::Text | FieldKind::Choice(_) => Editor::Line(Input::new(value)),
+        }
+    }
+    fn value(&self) -> &str {
+        match self {
+            Editor::Line(i) => i.value(),
+            Editor::Long(t) => t.value(),
+        }
+    }
+}
+
 /// A form being filled in.
 #[derive(Debug, Clone)]
 pub struct Form {
@@ -171,7 +198,7 @@ pub struct Form {
     pub kind: FormKind,
     pub title: String,
     defs: &'static [FieldDef],
-    inputs: Vec<Input>,
+    inputs: Vec<Editor>,
     errors: Vec<Option<Invalid>>,
     focus: usize,
     initial: Vec<String>,
@@ -198,14 +225,14 @@ impl Form {
             .iter()
             .map(|d| match d.kind {
                 FieldKind::Choice(opts) => opts.list(),
-                FieldKind::Text => Vec::new(),
+                FieldKind::Text | FieldKind::LongText => Vec::new(),
             })
             .collect();
         Form {
             kind,
             title,
             defs,
-            inputs: vals.iter().map(|v| Input::new(v.clone())).collect(),
+            inputs: defs.iter().zip(&vals).map(|(d, v)| Editor::new(d.kind, v.clone())).collect(),
             errors: vec![None; defs.len()],
             focus: 0,
             initial: vals,
@@ -221,7 +248,7 @@ impl Form {
     pub fn restore(&mut self, values: &[(String, String)], focus: usize) {
         for (i, d) in self.defs.iter().enumerate() {
             if let Some((_, v)) = values.iter().find(|(k, _)| k == d.key) {
-                self.inputs[i] = Input::new(v.clone());
+                self.inputs[i] = Editor::new(d.kind, v.clone());
             }
         }
         self.focus = focus.min(self.defs.len().saturating_sub(1));
@@ -245,6 +272,19 @@ impl Form {
     }
     pub fn focused_key(&self) -> &'static str {
         self.defs.get(self.focus).map_or("", |d| d.key)
+    }
+
+    /// The key contexts of the field with the focus, most specific first.
+    pub fn contexts(&self) -> Vec<Context> {
+        match self.defs.get(self.focus).map(|d| d.kind) {
+            Some(FieldKind::LongText) => vec![Context::LongText, Context::Form],
+            _ => vec![Context::Form],
+        }
+    }
+
+    /// The kind of field `key` ([`FieldKind::Text`] for a key the form does not have).
+    pub fn kind_of(&self, key: &str) -> FieldKind {
+        self.defs.iter().find(|d| d.key == key).map_or(FieldKind::Text, |d| d.kind)
     }
 
     pub fn value(&self, key: &str) -> &str {
@@ -323,7 +363,7 @@ impl Form {
             && let Some(tidied) = self.defs[i].tidy.and_then(|t| t(self.inputs[i].value().trim()))
             && tidied != self.inputs[i].value()
         {
-            self.inputs[i] = Input::new(tidied);
+            self.inputs[i] = Editor::new(self.defs[i].kind, tidied);
         }
         self.focus = to.min(self.defs.len().saturating_sub(1));
     }
@@ -339,7 +379,7 @@ impl Form {
             self.cycle(a == Action::ChoiceNext);
             return FormOutcome::Edited;
         }
-        match keymap::resolve(ev, &[Context::Form], true) {
+        match keymap::resolve(ev, &self.contexts(), true) {
             Some(Action::Save) => FormOutcome::Save,
             Some(Action::Back) => FormOutcome::Cancel,
             Some(Action::NextField) => {
@@ -358,13 +398,32 @@ impl Form {
                 self.move_focus(self.focus.saturating_sub(8), today);
                 FormOutcome::Moved
             }
+            // In a long text: a line break, and ↑ ↓ within the text until its first or last row.
+            Some(Action::NewLine) => self.in_long_text(|t| t.new_line()),
+            Some(Action::Up) => {
+                if let Editor::Long(t) = &mut self.inputs[self.focus]
+                    && !t.up()
+                {
+                    self.move_focus(self.focus.saturating_sub(1), today);
+                }
+                FormOutcome::Moved
+            }
+            Some(Action::Down) => {
+                if let Editor::Long(t) = &mut self.inputs[self.focus]
+                    && !t.down()
+                {
+                    self.move_focus(self.focus + 1, today);
+                }
+                FormOutcome::Moved
+            }
             Some(_) => FormOutcome::Ignored,
-            None => match def.kind {
-                FieldKind::Text => {
-                    let before = self.inputs[self.focus].value().len();
-                    let changed = self.inputs[self.focus].handle_event(&Event::Key(*ev));
+            None => match (def.kind, &mut self.inputs[self.focus]) {
+                (FieldKind::LongText, _) => self.in_long_text(|t| t.key(ev)),
+                (FieldKind::Text, Editor::Line(input)) => {
+                    let before = input.value().len();
+                    let changed = input.handle_event(&Event::Key(*ev));
                     match changed {
-                        Some(c) if c.value || self.inputs[self.focus].value().len() != before => {
+                        Some(c) if c.value || input.value().len() != before => {
                             self.errors[self.focus] = None;
                             FormOutcome::Edited
                         }
@@ -372,16 +431,32 @@ impl Form {
                         _ => FormOutcome::Ignored,
                     }
                 }
-                FieldKind::Choice(_) => match ev.code {
+                (FieldKind::Text, Editor::Long(_)) => FormOutcome::Ignored,
+                (FieldKind::Choice(_), _) => match ev.code {
                     // Typing the first letter of an option picks it.
                     KeyCode::Char(c) => self.pick_by_letter(c),
                     KeyCode::Backspace | KeyCode::Delete => {
-                        self.inputs[self.focus] = Input::new(String::new());
+                        self.inputs[self.focus] = Editor::Line(Input::new(String::new()));
                         FormOutcome::Edited
                     }
                     _ => FormOutcome::Ignored,
                 },
             },
+        }
+    }
+
+    /// Applies `edit` to the long text with the focus.
+    fn in_long_text(&mut self, edit: impl FnOnce(&mut LongText) -> Change) -> FormOutcome {
+        let Editor::Long(t) = &mut self.inputs[self.focus] else {
+            return FormOutcome::Ignored;
+        };
+        match edit(t) {
+            Change::Text => {
+                self.errors[self.focus] = None;
+                FormOutcome::Edited
+            }
+            Change::Cursor => FormOutcome::Moved,
+            Change::None => FormOutcome::Ignored,
         }
     }
 
@@ -397,7 +472,7 @@ impl Form {
             (Some(i), true) => (i + 1) % opts.len(),
             (Some(i), false) => (i + opts.len() - 1) % opts.len(),
         };
-        self.inputs[self.focus] = Input::new(opts[next].0.clone());
+        self.inputs[self.focus] = Editor::Line(Input::new(opts[next].0.clone()));
         self.errors[self.focus] = None;
     }
 
@@ -413,119 +488,11 @@ impl Form {
             .find(|&i| labels.get(i).is_some_and(|l| l.starts_with(c)));
         match hit {
             Some(i) if Some(i) != cur => {
-                self.inputs[self.focus] = Input::new(opts[i].0.clone());
+                self.inputs[self.focus] = Editor::Line(Input::new(opts[i].0.clone()));
                 self.errors[self.focus] = None;
                 FormOutcome::Edited
             }
             _ => FormOutcome::Ignored,
-        }
-    }
-}
-
-const MAX_LABEL_WIDTH: u16 = 30;
-
-enum Row {
-    Section(&'static str),
-    Field(usize),
-    Error(usize),
-}
-
-impl Form {
-    /// Draws the form into `area`: label, value and the message next to each field; the focused
-    /// field shows the real cursor.
-    pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) {
-        if area.width < 4 || area.height == 0 {
-            return;
-        }
-        let mut rows = Vec::new();
-        for (i, d) in self.defs.iter().enumerate() {
-            if let Some(s) = d.section {
-                rows.push(Row::Section(s));
-            }
-            rows.push(Row::Field(i));
-            if self.errors[i].is_some() {
-                rows.push(Row::Error(i));
-            }
-        }
-        let focus_row = rows.iter().position(|r| matches!(r, Row::Field(i) if *i == self.focus)).unwrap_or(0);
-        let height = area.height as usize;
-        // Keep the focused field (and its message) in view; show its section heading when possible.
-        let offset = (focus_row + 2).saturating_sub(height).min(focus_row.saturating_sub(1));
-        let longest = self.defs.iter().map(|d| ui.strings.get(d.label).chars().count() + 2).max().unwrap_or(0) as u16;
-        // Labels whole as long as the input keeps 30 columns (a third of a narrow screen at least).
-        let label_w = longest.clamp(12, MAX_LABEL_WIDTH).min((area.width / 3).max(area.width.saturating_sub(31)));
-        let input_w = area.width.saturating_sub(label_w + 1).min(44);
-        for (n, row) in rows.iter().skip(offset).take(height).enumerate() {
-            let y = area.y + n as u16;
-            let line_area = Rect { x: area.x, y, width: area.width, height: 1 };
-            match row {
-                Row::Section(s) => {
-                    frame.render_widget(
-                        Paragraph::new(Span::styled(format!("── {} ", ui.strings.get(s)), ui.theme.title())),
-                        line_area,
-                    );
-                }
-                Row::Field(i) => self.render_field(frame, *i, line_area, label_w, input_w, ui),
-                Row::Error(i) => {
-                    let msg = self.errors[*i].map(|e| ui.strings.get(e.key()).to_string()).unwrap_or_default();
-                    let pad = " ".repeat(label_w as usize + 1);
-                    frame.render_widget(
-                        Paragraph::new(Line::from(vec![
-                            Span::raw(pad),
-                            Span::styled(format!("⚠ {msg}"), ui.theme.error()),
-                        ])),
-                        line_area,
-                    );
-                }
-            }
-        }
-    }
-
-    fn render_field(&self, frame: &mut Frame, i: usize, area: Rect, label_w: u16, input_w: u16, ui: &Ui) {
-        let d = &self.defs[i];
-        let focused = i == self.focus;
-        let marker = if d.required { " *" } else { "" };
-        let label = format!("{}{}", ui.strings.get(d.label), marker);
-        let label_style = if focused { ui.theme.focus_label() } else { ui.theme.dim() };
-        let label_area = Rect { width: label_w.min(area.width), ..area };
-        frame.render_widget(Paragraph::new(Span::styled(label, label_style)), label_area);
-        let input_area = Rect { x: area.x + label_w + 1, width: input_w, ..area };
-        if input_area.x >= area.right() || input_w < 2 {
-            return;
-        }
-        let input_area = input_area.intersection(area);
-        let input = &self.inputs[i];
-        let style = if focused { ui.theme.input() } else { ratatui::style::Style::default() };
-        match d.kind {
-            FieldKind::Text => {
-                let width = input_area.width.max(1) as usize;
-                let scroll = input.visual_scroll(width.saturating_sub(1));
-                let shown: String = input.value().chars().skip(scroll).collect();
-                frame.render_widget(Paragraph::new(shown).style(style), input_area);
-                if focused {
-                    let x = (input.visual_cursor().saturating_sub(scroll)) as u16;
-                    frame.set_cursor_position(Position::new(
-                        input_area.x + x.min(input_area.width.saturating_sub(1)),
-                        input_area.y,
-                    ));
-                }
-            }
-            FieldKind::Choice(_) => {
-                let label = self.options[i]
-                    .iter()
-                    .find(|(c, _)| c == input.value())
-                    .map_or_else(|| "—".to_string(), |(_, l)| ui.strings.get(l).to_string());
-                let text = if focused { format!("‹ {label} ›") } else { label };
-                frame.render_widget(Paragraph::new(text).style(style), input_area);
-            }
-        }
-        // The field's own line carries a mark too, so the message is found at a glance.
-        if self.errors[i].is_some() {
-            let x = input_area.right() + 1;
-            if x < area.right() {
-                let msg_area = Rect { x, width: area.right() - x, ..area };
-                frame.render_widget(Paragraph::new(Span::styled("⚠", ui.theme.error())), msg_area);
-            }
         }
     }
 }

@@ -3,10 +3,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::form::Form;
+use super::form::{FieldKind, Form};
 use crate::domain::choice::Choice;
 use crate::domain::module::parse_time;
-use crate::domain::validate::{Invalid, clean_text, parse_date};
+use crate::domain::validate::{Invalid, clean_long_text, clean_text, parse_date};
 
 /// A field whose value cannot be read as what it should be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,9 +27,13 @@ impl Form {
         v?.ok_or(FieldError { key, error: Invalid::Required })
     }
 
-    /// Free text, cleaned of control characters (may be empty).
+    /// Free text, cleaned of control characters (may be empty); a long text keeps its line breaks.
     pub fn text(&self, key: &'static str) -> Read<String> {
-        clean_text(self.value(key)).map_err(|error| FieldError { key, error })
+        let clean = match self.kind_of(key) {
+            FieldKind::LongText => clean_long_text,
+            FieldKind::Text | FieldKind::Choice(_) => clean_text,
+        };
+        clean(self.value(key)).map_err(|error| FieldError { key, error })
     }
 
     /// The chosen value of a choice field, `None` when none is chosen.

@@ -13,6 +13,8 @@ pub enum Context {
     Search,
     Participant,
     Form,
+    /// A long text in a form has the focus (before [`Context::Form`]: Enter starts a new line).
+    LongText,
     Confirm,
     DraftOffer,
     Help,
@@ -77,6 +79,8 @@ pub enum Action {
     Save,
     ChoiceNext,
     ChoicePrev,
+    /// A line break in a long text.
+    NewLine,
     ToggleClosed,
     Yes,
     No,
@@ -349,6 +353,10 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Participant, &[code(KeyCode::Home)], A::First, "key.first", false),
     b(C::Participant, &[code(KeyCode::End)], A::Last, "key.last", false),
     b(C::Participant, &[code(KeyCode::Esc)], A::Back, "key.back", true),
+    // A long text in a form (before the form's own keys, which apply there too)
+    b(C::LongText, &[code(KeyCode::Enter)], A::NewLine, "key.new_line", false),
+    b(C::LongText, &[code(KeyCode::Up)], A::Up, "key.line_up", false),
+    b(C::LongText, &[code(KeyCode::Down)], A::Down, "key.line_down", false),
     // Forms (a text field has the focus)
     b(C::Form, &[ctrl('s')], A::Save, "key.save", true),
     b(C::Form, &[code(KeyCode::Tab), code(KeyCode::Enter), code(KeyCode::Down)], A::NextField, "key.next_field", true),

@@ -34,6 +34,7 @@ pub mod keymap;
 pub mod layer;
 pub mod layers;
 pub mod lock;
+pub mod long_text;
 pub mod module_form;
 pub mod modules_data;
 pub mod participant_form;

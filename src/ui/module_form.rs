@@ -31,7 +31,7 @@ fn v_minutes(s: &str, _: NaiveDate) -> Result<(), Invalid> {
 
 pub const FIELDS: &[FieldDef] = &[
     FieldDef::text("name", "module.name").required().section("module.section_what"),
-    FieldDef::text("description", "module.description"),
+    FieldDef::long_text("description", "module.description"),
     FieldDef::text("provider", "module.provider"),
     FieldDef::text("location", "module.location"),
     FieldDef::text("facilitator", "module.facilitator"),

@@ -60,7 +60,7 @@ const FIELD_LIST: [FieldDef; 27] = [
         .not_before("start_date"),
     FieldDef::text("language_needs", "field.language_needs").section("section.other"),
     FieldDef::choice::<bool>("interpreter", "field.interpreter"),
-    FieldDef::text("notes", "field.notes"),
+    FieldDef::long_text("notes", "field.notes"),
     FieldDef::choice::<LabourStatus>("esf_labour", "field.esf_labour").section("section.esf"),
     FieldDef::choice::<Education>("esf_education", "field.esf_education"),
     FieldDef::choice::<YesNo>("esf_disability", "field.esf_disability"),

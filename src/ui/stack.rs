@@ -97,7 +97,7 @@ impl App {
                 Tab::Signals => (vec![Context::SignalsTab, Context::Participant], false),
                 _ => (vec![Context::Participant], false),
             },
-            Screen::Form(_) => (vec![Context::Form], true),
+            Screen::Form(f) => (f.form.contexts(), true),
             Screen::Assessment(_) => (vec![Context::Assessment], true),
         }
     }

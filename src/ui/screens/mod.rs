@@ -74,6 +74,55 @@ pub fn fit(text: &str, n: usize) -> String {
     out
 }
 
+/// A long text (advice, a summary, a note) as lines `width` wide: its first line after `head`,
+/// what follows under it after `indent` spaces (its own line breaks, and where it wraps between
+/// words), all in `style`. Shown whole; a word wider than the room is cut over two lines.
+pub fn text_lines<'a>(
+    head: Vec<ratatui::text::Span<'a>>,
+    text: &str,
+    indent: usize,
+    style: ratatui::style::Style,
+    width: u16,
+) -> Vec<ratatui::text::Line<'a>> {
+    use ratatui::text::{Line, Span};
+    let head_width: usize = head.iter().map(Span::width).sum();
+    // On a narrow screen the text starts at the left edge rather than in a sliver.
+    let indent = if usize::from(width) < indent + 12 { 0 } else { indent };
+    let mut out = Vec::new();
+    let mut head = Some(head);
+    for line in text.split('\n') {
+        let room = |first: bool| usize::from(width).saturating_sub(if first { head_width } else { indent }).max(1);
+        let mut rows: Vec<String> = Vec::new();
+        let mut row = String::new();
+        for word in line.split(' ') {
+            let first = out.is_empty() && rows.is_empty();
+            let (used, w) = (Span::raw(row.as_str()).width(), Span::raw(word).width());
+            if !row.is_empty() && used + 1 + w > room(first) {
+                rows.push(std::mem::take(&mut row));
+            } else if !row.is_empty() {
+                row.push(' ');
+            }
+            row.push_str(word);
+        }
+        rows.push(row);
+        for r in rows {
+            let mut spans = head.take().unwrap_or_else(|| vec![Span::raw(" ".repeat(indent))]);
+            spans.push(Span::styled(r, style));
+            out.push(Line::from(spans));
+        }
+    }
+    out
+}
+
+/// A long text on one line (a cell, a list row): its line breaks shown as " / ".
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\n') {
+        std::borrow::Cow::Owned(text.split('\n').filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join(" / "))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// The widths a [`ratatui::widgets::Table`] gives its columns in `width` (one column of space
 /// between them), so each cell can be cut to fit with "…" instead of silently.
 pub fn column_widths(width: u16, constraints: &[ratatui::layout::Constraint]) -> Vec<u16> {

@@ -228,15 +228,16 @@ impl ParticipantState {
         );
         match self.tab {
             Tab::Profile => {
-                let mut lines = super::participant_day::trajectory_lines(ui, &self.day, today);
-                lines.extend(profile_lines(p, ui, today));
+                let mut lines = super::participant_day::trajectory_lines(ui, &self.day, today, body.width);
+                lines.extend(profile_lines(p, ui, today, body.width));
                 frame.render_widget(self.scrolled(lines, body), body);
             }
             Tab::PositiveHealth => self.render_health(frame, body, ui),
             Tab::Goals => self.render_goals(frame, body, ui, today),
             Tab::Modules => self.render_modules(frame, body, ui, data, today),
             Tab::Contacts => {
-                let (lines, at) = super::participant_day::contact_lines(ui, &self.day, today, self.selected_day);
+                let (lines, at) =
+                    super::participant_day::contact_lines(ui, &self.day, today, self.selected_day, body.width);
                 // Scrolled so the chosen item and the lines under it (its summary) stay in sight.
                 let before = Paragraph::new(lines[..at.min(lines.len())].to_vec()).wrap(Wrap { trim: false });
                 let top = before.line_count(body.width);
@@ -245,7 +246,8 @@ impl ParticipantState {
                 frame.render_widget(p.scroll((u16::try_from(offset).unwrap_or(u16::MAX), 0)), body);
             }
             Tab::Signals => {
-                let lines = super::participant_day::signal_lines(ui, &self.day, self.selected_signal, today);
+                let lines =
+                    super::participant_day::signal_lines(ui, &self.day, self.selected_signal, today, body.width);
                 frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
             }
             Tab::Privacy => super::privacy::render_tab(frame, body, ui, &self.consents, &self.log, self.selected_scope),
@@ -364,7 +366,7 @@ impl ParticipantState {
     }
 }
 
-fn profile_lines(p: &Participant, ui: &Ui, today: NaiveDate) -> Vec<Line<'static>> {
+fn profile_lines(p: &Participant, ui: &Ui, today: NaiveDate, width: u16) -> Vec<Line<'static>> {
     let s = ui.strings;
     let date = |d: Option<NaiveDate>| d.map(format_date).unwrap_or_else(|| "—".into());
     let text = |t: &str| {
@@ -431,17 +433,16 @@ fn profile_lines(p: &Participant, ui: &Ui, today: NaiveDate) -> Vec<Line<'static
             ],
         ),
     ];
-    let width =
+    let label_width =
         sections.iter().flat_map(|(_, rows)| rows.iter().map(|(l, _)| s.get(l).chars().count())).max().unwrap_or(20)
             + 2;
     let mut lines = Vec::new();
     for (title, rows) in sections {
         lines.push(Line::from(Span::styled(format!("── {} ", s.get(title)), ui.theme.title())));
         for (label, value) in rows {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<width$}", s.get(label)), ui.theme.dim()),
-                Span::raw(value),
-            ]));
+            // The notes may run over several lines: each next one under the first.
+            let head = vec![Span::styled(format!("  {:<label_width$}", s.get(label)), ui.theme.dim())];
+            lines.extend(super::text_lines(head, &value, label_width + 2, ratatui::style::Style::default(), width));
         }
     }
     lines

@@ -20,7 +20,11 @@ fn when(at: chrono::NaiveDateTime) -> String {
 /// "Bibliotheek  meenemen: brief gemeente  ": the place and the note that are filled in, each
 /// followed by two spaces.
 fn place_and_note(a: &Appointment) -> String {
-    [a.place.as_str(), a.note.as_str()].iter().filter(|x| !x.trim().is_empty()).map(|x| format!("{x}  ")).collect()
+    [a.place.as_str(), a.note.as_str()]
+        .iter()
+        .filter(|x| !x.trim().is_empty())
+        .map(|x| format!("{}  ", super::one_line(x)))
+        .collect()
 }
 
 /// How many past appointments the contacts tab shows (the most recent ones).
@@ -95,7 +99,13 @@ fn history_lines<'a>(ui: &Ui<'a>, history: &[Amendment], lines: &mut Vec<Line<'a
 /// Lines for the contacts tab: the coming and recent appointments with how they went, then the
 /// contact log, each with its corrections; the chosen item marked "›". Also the line the chosen
 /// item starts on, to keep it in sight.
-pub fn contact_lines<'a>(ui: &Ui<'a>, day: &DayRecords, today: NaiveDate, selected: usize) -> (Vec<Line<'a>>, usize) {
+pub fn contact_lines<'a>(
+    ui: &Ui<'a>,
+    day: &DayRecords,
+    today: NaiveDate,
+    selected: usize,
+    width: u16,
+) -> (Vec<Line<'a>>, usize) {
     let s = ui.strings;
     let mut lines = Vec::new();
     let mut at_selected = 0;
@@ -162,7 +172,7 @@ pub fn contact_lines<'a>(ui: &Ui<'a>, day: &DayRecords, today: NaiveDate, select
             style,
         )));
         if !c.summary.is_empty() {
-            lines.push(Line::from(Span::styled(format!("    {}", c.summary), ui.theme.dim())));
+            lines.extend(super::text_lines(vec![Span::raw("    ")], &c.summary, 4, ui.theme.dim(), width));
         }
         history_lines(ui, &c.history, &mut lines);
         n += 1;
@@ -171,7 +181,13 @@ pub fn contact_lines<'a>(ui: &Ui<'a>, day: &DayRecords, today: NaiveDate, select
 }
 
 /// Lines for the signals tab: the signals (the chosen one marked) and the referrals.
-pub fn signal_lines<'a>(ui: &Ui<'a>, day: &DayRecords, selected_signal: usize, today: NaiveDate) -> Vec<Line<'a>> {
+pub fn signal_lines<'a>(
+    ui: &Ui<'a>,
+    day: &DayRecords,
+    selected_signal: usize,
+    today: NaiveDate,
+    width: u16,
+) -> Vec<Line<'a>> {
     let s = ui.strings;
     let mut lines = vec![Line::from(Span::styled(s.get("signals.title"), ui.theme.title()))];
     let signals = &day.signals;
@@ -196,7 +212,7 @@ pub fn signal_lines<'a>(ui: &Ui<'a>, day: &DayRecords, selected_signal: usize, t
         )));
         // The note under the signal, as a contact's summary is shown under the contact.
         if !x.note.is_empty() {
-            lines.push(Line::from(Span::styled(format!("      {}", x.note), ui.theme.dim())));
+            lines.extend(super::text_lines(vec![Span::raw("      ")], &x.note, 6, ui.theme.dim(), width));
         }
     }
     lines.push(Line::from(""));
@@ -228,14 +244,15 @@ pub fn signal_lines<'a>(ui: &Ui<'a>, day: &DayRecords, selected_signal: usize, t
             lines.push(Line::from(Span::styled(format!("    {}", way.join(" → ")), ui.theme.dim())));
         }
         if !r.purpose.is_empty() || !r.result.is_empty() {
-            lines.push(Line::from(Span::styled(format!("    {} {}", r.purpose, r.result), ui.theme.dim())));
+            let text = [r.purpose.as_str(), r.result.as_str()].join(" ");
+            lines.extend(super::text_lines(vec![Span::raw("    ")], text.trim(), 4, ui.theme.dim(), width));
         }
     }
     lines
 }
 
 /// Lines for the profile: last contact, next appointment, advice and every status change.
-pub fn trajectory_lines(ui: &Ui, day: &DayRecords, today: NaiveDate) -> Vec<Line<'static>> {
+pub fn trajectory_lines(ui: &Ui, day: &DayRecords, today: NaiveDate, width: u16) -> Vec<Line<'static>> {
     let s = ui.strings;
     let mut lines = Vec::new();
     let last = match day.days_since_contact(today) {
@@ -262,15 +279,9 @@ pub fn trajectory_lines(ui: &Ui, day: &DayRecords, today: NaiveDate) -> Vec<Line
                 format_date(c.end_date),
                 s.get(&format!("outcome.{}", c.outcome.code()))
             )));
-            lines.push(Line::from(Span::styled(
-                format!("  {}: {}", s.get("trajectory.advice"), c.advice),
-                ui.theme.dim(),
-            )));
+            lines.extend(advice_lines(ui, &c.advice, width));
         } else if !t.advice.is_empty() {
-            lines.push(Line::from(Span::styled(
-                format!("  {}: {}", s.get("trajectory.advice"), t.advice),
-                ui.theme.dim(),
-            )));
+            lines.extend(advice_lines(ui, &t.advice, width));
         }
         for c in &t.history {
             // A closing's reason is its outcome, stored as a code: shown in words.
@@ -293,4 +304,11 @@ pub fn trajectory_lines(ui: &Ui, day: &DayRecords, today: NaiveDate) -> Vec<Line
         }
     }
     lines
+}
+
+/// The advice, whole: "  Advies: " and its first line, the next lines under it.
+fn advice_lines(ui: &Ui, advice: &str, width: u16) -> Vec<Line<'static>> {
+    let head = format!("  {}: ", ui.strings.get("trajectory.advice"));
+    let indent = head.chars().count();
+    super::text_lines(vec![Span::styled(head, ui.theme.dim())], advice, indent, ui.theme.dim(), width)
 }
