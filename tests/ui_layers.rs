@@ -220,7 +220,12 @@ fn every_bound_action_has_a_handler() {
             let ev = KeyEvent::new(key.code, key.mods);
             let outcome = app.dispatch(&ev);
             if !outcome.is_handled() {
-                missing.push(format!("{:?} {:?} ({})", bind.context, bind.action, key.label()));
+                missing.push(format!(
+                    "{:?} {:?} ({})",
+                    bind.context,
+                    bind.action,
+                    key.label(&meedoen::i18n::Strings::new(meedoen::i18n::Lang::En))
+                ));
             }
         }
     }

@@ -171,10 +171,11 @@ const fn ctrl(c: char) -> Key {
 }
 
 impl Key {
-    /// How the key is written in hints: `Ctrl+S`, `Tab`, `↑`, `n`.
-    pub fn label(&self) -> String {
+    /// How the key is written in hints: `Ctrl+S`, `Tab`, `↑`, `n`, `Spatie` (the space bar named
+    /// as the coach's keyboard and language name it).
+    pub fn label(&self, strings: &crate::i18n::Strings) -> String {
         let base = match self.code {
-            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(' ') => strings.get("key_name.space").to_string(),
             KeyCode::Char(c) => c.to_string(),
             KeyCode::Enter => "Enter".into(),
             KeyCode::Esc => "Esc".into(),
@@ -501,8 +502,8 @@ pub fn bindings_for(contexts: &[Context], typing: bool, hints_only: bool) -> Vec
 }
 
 /// Joins the labels of a binding's keys: `Tab/Enter/↓`.
-pub fn keys_label(bind: &Binding) -> String {
-    bind.keys.iter().map(Key::label).collect::<Vec<_>>().join("/")
+pub fn keys_label(bind: &Binding, strings: &crate::i18n::Strings) -> String {
+    bind.keys.iter().map(|k| k.label(strings)).collect::<Vec<_>>().join("/")
 }
 
 #[cfg(test)]

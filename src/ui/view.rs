@@ -163,7 +163,7 @@ fn render_footer(frame: &mut Frame, area: Rect, ui: &Ui, app: &App) {
     let mut hints = bindings_for(&contexts, typing, true);
     hints.sort_by_key(|b| b.action != keymap::Action::Help);
     for b in hints {
-        let first = b.keys.first().map(keymap::Key::label).unwrap_or_default();
+        let first = b.keys.first().map(|k| k.label(ui.strings)).unwrap_or_default();
         let text = format!(" {}  ", ui.strings.get(b.describe));
         let w = first.chars().count() + text.chars().count();
         if used + w > area.width as usize + 2 {
@@ -189,7 +189,7 @@ fn render_popup(frame: &mut Frame, area: Rect, ui: &Ui, app: &App, popup: &Popup
             let (contexts, typing) = app.screen_contexts();
             let entries: Vec<(String, String)> = bindings_for(&contexts, typing, false)
                 .into_iter()
-                .map(|b| (keymap::keys_label(b), s.get(b.describe).to_string()))
+                .map(|b| (keymap::keys_label(b, s), s.get(b.describe).to_string()))
                 .collect();
             (s.get("help.title").to_string(), help_lines(ui, &entries, area.height))
         }
@@ -228,7 +228,7 @@ fn render_popup(frame: &mut Frame, area: Rect, ui: &Ui, app: &App, popup: &Popup
     let (contexts, typing) = app.contexts();
     let mut footer = Vec::new();
     for b in bindings_for(&contexts, typing, true) {
-        footer.push(Span::styled(keymap::keys_label(b), ui.theme.footer_key()));
+        footer.push(Span::styled(keymap::keys_label(b, ui.strings), ui.theme.footer_key()));
         footer.push(Span::raw(format!(" {}   ", s.get(b.describe))));
     }
     let width = lines

@@ -182,9 +182,11 @@ impl WeekState {
                     let fill = data.schedule(m, today).rosters.get(&r.date).map_or(0, Vec::len);
                     let done = data.session_mark(m.id, r.date, ui.strings);
                     // The topic's title gets the room the rest of the line leaves, cut with "…".
-                    let name = super::fit(&m.name, 28);
+                    // A third of a narrow screen at most, so the topic and the fill keep room.
+                    let name_w = (width / 3).clamp(10, 28);
+                    let name = super::fit(&m.name, name_w);
                     let head = format!(
-                        "{cursor} {}  {name:<28} {} {}/{} ",
+                        "{cursor} {}  {name:<name_w$} {} {}/{} ",
                         time_label(m.start_minute),
                         s.get("modules.topic_short"),
                         r.topic,
