@@ -220,10 +220,35 @@ impl ParticipantState {
             Span::raw(format!("  ·  {}  ·  {status}", shown_number(p.number, s.get("participant.number_pending")))),
         ]);
         frame.render_widget(Paragraph::new(name), name_area);
-        let titles: Vec<String> = Tab::ALL.iter().map(|t| s.get(t.key()).to_string()).collect();
+        // Every tab always in sight: short names when the whole ones do not fit (60 columns).
+        let titles = |short: bool| -> Vec<String> {
+            Tab::ALL
+                .iter()
+                .map(|t| {
+                    s.get(&if short { t.key().replace("tab.", "tab_short.") } else { t.key().to_string() }).to_string()
+                })
+                .collect()
+        };
+        // Whole names with "|" between, then short ones, then short ones one space apart.
+        let fits = |t: &[String], spaced: bool| {
+            let per = if spaced { 3 } else { 1 };
+            t.iter().map(|x| x.chars().count() + per).sum::<usize>() <= usize::from(tabs_area.width)
+        };
+        let (titles, spaced) = if fits(&titles(false), true) {
+            (titles(false), true)
+        } else if fits(&titles(true), true) {
+            (titles(true), true)
+        } else {
+            (titles(true), false)
+        };
+        let (divider, padding) = if spaced { ("|", " ") } else { (" ", "") };
         let selected = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
         frame.render_widget(
-            Tabs::new(titles).select(selected).highlight_style(ui.theme.selected()).divider("|"),
+            Tabs::new(titles)
+                .select(selected)
+                .highlight_style(ui.theme.selected())
+                .divider(divider)
+                .padding(padding, padding),
             tabs_area,
         );
         match self.tab {
@@ -356,7 +381,8 @@ impl ParticipantState {
             if total > 0 {
                 facts.push(s.fill("goal.steps_done", &[("done", &done.to_string()), ("total", &total.to_string())]));
             }
-            lines.push(Line::from(Span::styled(format!("    {}", facts.join(" · ")), ui.theme.dim())));
+            // Wrapped under the goal rather than cut: "2 van 3 stappen" stays whole at 60 columns.
+            lines.extend(super::text_lines(vec![Span::raw("    ")], &facts.join(" · "), 4, ui.theme.dim(), area.width));
             for (n, step) in g.steps.iter().enumerate() {
                 lines.push(Line::from(format!("    {} [{}] {}", n + 1, if step.done { "x" } else { " " }, step.text)));
             }

@@ -40,25 +40,22 @@ pub fn render_tab(frame: &mut Frame, area: Rect, ui: &Ui, consents: &[Consent], 
     lines.push(Line::from(Span::styled(s.get("privacy.log_title"), ui.theme.title())));
     let [top, rest] = Layout::vertical([Constraint::Length(lines.len() as u16), Constraint::Min(0)]).areas(area);
     frame.render_widget(Paragraph::new(lines), top);
+    // Each entry whole: what changed, old → new, wraps under itself rather than off the screen.
     let log_lines: Vec<Line> = log
         .iter()
         .rev()
-        .take(rest.height as usize)
-        .map(|e| {
+        .flat_map(|e| {
             let at = e.at.with_timezone(&Local);
-            Line::from(vec![
+            let head = vec![
                 Span::styled(format!("{} {}  ", format_date(at.date_naive()), at.format("%H:%M")), ui.theme.dim()),
-                Span::raw(format!("{:<16} ", truncate(&e.coach, 16))),
-                Span::raw(describe(ui, &e.action)),
-            ])
+                Span::raw(format!("{:<16} ", super::fit(&e.coach, 16))),
+            ];
+            super::text_lines(head, &describe(ui, &e.action), 35, crate::ui::theme::Theme::plain(), rest.width)
         })
+        .take(rest.height as usize)
         .collect();
     let log_lines = if log_lines.is_empty() { vec![Line::raw(s.get("privacy.log_empty"))] } else { log_lines };
     frame.render_widget(Paragraph::new(log_lines), rest);
-}
-
-fn truncate(text: &str, n: usize) -> String {
-    text.chars().take(n).collect()
 }
 
 /// One log line in words: "gewijzigd: telefoon (06-1 → 06-2), notities".
@@ -82,7 +79,7 @@ pub fn describe(ui: &Ui, action: &AccessAction) -> String {
                     if f.field == "notes" {
                         name
                     } else {
-                        format!("{name} ({} → {})", truncate(&f.old, 20), truncate(&f.new, 20))
+                        format!("{name} ({} → {})", super::fit(&f.old, 40), super::fit(&f.new, 40))
                     }
                 })
                 .collect();
@@ -143,7 +140,7 @@ impl RetentionState {
                 format!(
                     "{:<6} {:<34} {}",
                     shown_number(name.1, s.get("participant.number_pending_short")),
-                    truncate(&name.0, 34),
+                    super::fit(&name.0, 34),
                     s.fill("retention.closed_on", &[("date", &format_date(r.closed_on))])
                 ),
                 style,

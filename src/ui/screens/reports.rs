@@ -5,8 +5,9 @@
 use chrono::{Datelike, Months, NaiveDate};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Sparkline};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Sparkline, Wrap};
 
 use crate::domain::ParticipantId;
 use crate::domain::health::{Assessment, DIMENSIONS};
@@ -33,6 +34,8 @@ pub struct ReportState {
     pub team: bool,
     pub charts: bool,
     pub scroll: u16,
+    /// Rows of figures the screen showed last: a page key moves one page, no row skipped.
+    page: std::cell::Cell<u16>,
     pub report: Report,
 }
 
@@ -59,7 +62,16 @@ impl ReportState {
     pub fn new(data: Loaded, today: NaiveDate, coach: &str) -> ReportState {
         let from = period_start(PeriodKind::Year, today);
         let report = data.report(from, period_end(PeriodKind::Year, from), Some(coach));
-        ReportState { data, kind: PeriodKind::Year, from, team: false, charts: false, scroll: 0, report }
+        ReportState {
+            data,
+            kind: PeriodKind::Year,
+            from,
+            team: false,
+            charts: false,
+            scroll: 0,
+            page: std::cell::Cell::new(15),
+            report,
+        }
     }
 
     pub fn to(&self) -> NaiveDate {
@@ -100,8 +112,22 @@ impl ReportState {
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        let head_lines = self.head_lines(ui);
+        // As many rows as the heading wraps to (narrow screens), the rest for the figures.
+        let head_h = Paragraph::new(head_lines.clone()).wrap(Wrap { trim: true }).line_count(area.width).max(1);
+        let [head, body] =
+            Layout::vertical([Constraint::Length(head_h.min(usize::from(area.height)) as u16), Constraint::Min(0)])
+                .areas(area);
+        frame.render_widget(Paragraph::new(head_lines).wrap(Wrap { trim: true }), head);
+        if self.charts {
+            self.render_charts(frame, body, ui);
+        } else {
+            self.render_table(frame, body, ui);
+        }
+    }
+
+    fn head_lines(&self, ui: &Ui) -> Vec<Line<'static>> {
         let s = ui.strings;
-        let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
         let kind = match self.kind {
             PeriodKind::Year => s.get("report.period_year"),
             PeriodKind::Quarter => s.get("report.period_quarter"),
@@ -115,14 +141,9 @@ impl ReportState {
         let mut lines =
             vec![Line::from(vec![Span::styled(title, ui.theme.title()), Span::raw(format!("  ({kind}) · {whose}"))])];
         if self.report.reached == 0 {
-            lines.push(Line::from(Span::styled(s.get("report.empty"), ui.theme.dim())));
+            lines.push(Line::from(Span::styled(s.get("report.empty").to_string(), ui.theme.dim())));
         }
-        frame.render_widget(Paragraph::new(lines), head);
-        if self.charts {
-            self.render_charts(frame, body, ui);
-        } else {
-            self.render_table(frame, body, ui);
-        }
+        lines
     }
 
     fn render_table(&self, frame: &mut Frame, area: Rect, ui: &Ui) {
@@ -136,9 +157,17 @@ impl ReportState {
                 section = row.section.clone();
                 lines.push(Line::from(Span::styled(section.clone(), ui.theme.title())));
             }
-            let label: String = row.figure.chars().take(label_w).collect();
-            lines.push(Line::from(format!(" {label:<label_w$} {:>11}  {}", show(&row, s), basis(&row, s))));
+            // A long label wraps onto the next rows ("ISCED 0-2 (tot en met vmbo/mbo 1)"), the
+            // figure stays on its first.
+            let mut label =
+                super::text_lines(vec![Span::raw(" ")], &row.figure, 2, Style::default(), label_w as u16 + 1);
+            if let Some(first) = label.first_mut() {
+                let pad = (label_w + 1).saturating_sub(first.width());
+                first.spans.push(Span::raw(format!("{} {:>11}  {}", " ".repeat(pad), show(&row, s), basis(&row, s))));
+            }
+            lines.extend(label);
         }
+        self.page.set(area.height.saturating_sub(1).max(1));
         frame.render_widget(Paragraph::new(lines).scroll((self.scroll, 0)), area);
     }
 
@@ -157,11 +186,13 @@ impl ReportState {
                 Bar::default().value(*n as u64).label(Line::from(label)).text_value(n.to_string())
             })
             .collect();
-        let block =
-            |t: &str| Block::default().borders(Borders::TOP).title(Span::styled(t.to_string(), ui.theme.title()));
+        // A title cut with "…" between words when the chart is narrow, never in the middle of one.
+        let block = |t: &str, w: u16| {
+            Block::default().borders(Borders::TOP).title(Span::styled(super::fit(t, usize::from(w)), ui.theme.title()))
+        };
         frame.render_widget(
             BarChart::default()
-                .block(block(s.get("report.chart_outcomes")))
+                .block(block(s.get("report.chart_outcomes"), outcomes.width))
                 .data(BarGroup::default().bars(&bars))
                 .bar_width(3)
                 .bar_gap(1),
@@ -180,7 +211,7 @@ impl ReportState {
                 .collect();
         frame.render_widget(
             BarChart::default()
-                .block(block(s.get("report.chart_ladder")))
+                .block(block(s.get("report.chart_ladder"), ladder.width))
                 .data(BarGroup::default().bars(&ladder_bars))
                 .bar_width(6)
                 .bar_gap(2),
@@ -188,8 +219,8 @@ impl ReportState {
         );
         // The group's mean web: first conversation dotted, latest solid.
         let (first, latest) = crate::reports::mean_webs(r);
-        let inner = block(s.get("report.chart_web")).inner(web);
-        frame.render_widget(block(s.get("report.chart_web")), web);
+        let inner = block(s.get("report.chart_web"), web.width).inner(web);
+        frame.render_widget(block(s.get("report.chart_web"), web.width), web);
         if latest.iter().any(Option::is_some) {
             let as_assessment = |marks: [Option<f64>; DIMENSIONS]| {
                 let mut a = Assessment::new(
@@ -211,7 +242,7 @@ impl ReportState {
         let data: Vec<u64> = r.contacts_per_week.iter().map(|(_, n)| *n as u64).collect();
         let max = data.iter().max().copied().unwrap_or(0);
         let title = format!("{} (max {max})", s.get("report.chart_contacts"));
-        frame.render_widget(Sparkline::default().block(block(&title)).data(&data), weekly);
+        frame.render_widget(Sparkline::default().block(block(&title, weekly.width)).data(&data), weekly);
     }
 }
 
@@ -236,8 +267,8 @@ impl ReportState {
             Action::NextTab => self.charts = !self.charts,
             Action::Down => self.scroll = self.scroll.saturating_add(1),
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
-            Action::PageDown => self.scroll = self.scroll.saturating_add(15),
-            Action::PageUp => self.scroll = self.scroll.saturating_sub(15),
+            Action::PageDown => self.scroll = self.scroll.saturating_add(self.page.get()),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(self.page.get()),
             Action::WriteReport => return Outcome::one(Effect::WriteReport),
             Action::Back => return Outcome::one(Effect::PopScreen),
             _ => return Outcome::Ignored,

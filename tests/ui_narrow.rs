@@ -1,0 +1,132 @@
+//! Screens at 80x24 and below (issue 19 point 19): nothing a coach needs is cut off. The
+//! participant's tab bar keeps every tab at 60 columns, a goal's facts and a report's long labels
+//! wrap instead of ending mid-word, the access log shows old → new values whole, chart titles end
+//! between words.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+mod ui_common;
+
+use common::*;
+use meedoen::i18n::{Lang, Strings};
+use meedoen::store::Store;
+use meedoen::ui::app::App;
+use ratatui::crossterm::event::KeyCode;
+use ui_common::*;
+
+fn demo() -> App {
+    let store = Store::temporary().unwrap();
+    meedoen::demo::fill(&store, 60, 7, today(), now()).unwrap();
+    app_on(store, Lang::Nl)
+}
+
+fn open_number(app: &mut App, number: u32) {
+    press(app, KeyCode::Char('/'));
+    type_text(app, &format!("{number:04}"));
+    press(app, KeyCode::Enter);
+}
+
+#[test]
+fn the_tab_bar_keeps_every_tab_down_to_60_columns() {
+    let mut app = app();
+    open_person(&mut app, "ozturk");
+    for (w, h) in [(80, 24), (60, 20)] {
+        let text = screen(&app, w, h);
+        let bar = text.lines().nth(2).unwrap();
+        let s = Strings::new(Lang::Nl);
+        for tab in ["profile", "positive_health", "goals", "contacts", "modules", "signals", "privacy"] {
+            let whole = s.get(&format!("tab.{tab}")).to_string();
+            let short = s.get(&format!("tab_short.{tab}")).to_string();
+            assert!(bar.contains(&whole) || bar.contains(&short), "{tab} missing at {w}x{h}: {bar}");
+        }
+    }
+    assert!(screen(&app, 80, 24).lines().nth(2).unwrap().contains("Gezondheid | Doelen"), "whole names at 80");
+}
+
+#[test]
+fn a_goals_facts_wrap_whole_at_60_columns() {
+    let mut app = demo();
+    let with_steps = app
+        .caseload
+        .people()
+        .iter()
+        .find(|p| app.store.goals_of(p.id).unwrap().iter().any(|g| g.target.is_some() && g.steps.len() >= 3))
+        .unwrap()
+        .number;
+    open_number(&mut app, with_steps);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    let text = screen(&app, 60, 20);
+    assert!(text.contains("stappen"), "{text}");
+    for line in text.lines() {
+        let last = line.trim_end().rsplit(' ').next().unwrap_or_default();
+        assert!(!["s", "st", "sta", "stap", "stapp", "stappe"].contains(&last), "cut: {line}\n{text}");
+    }
+}
+
+/// Every word of every figure's label is on the report screen, scrolled from top to bottom.
+#[test]
+fn the_reports_long_labels_wrap_whole_at_80_and_60_columns() {
+    for (w, h) in [(80, 24), (60, 20)] {
+        let mut app = demo();
+        press(&mut app, KeyCode::Char('r'));
+        let mut seen = String::new();
+        for _ in 0..40 {
+            seen.push_str(&screen(&app, w, h));
+            press(&mut app, KeyCode::PageDown);
+        }
+        let data = meedoen::reports::Loaded::load(&app.store).unwrap();
+        let year = |y| chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap();
+        let report = data.report(year(2026), year(2027).pred_opt().unwrap(), Some("Sanne"));
+        let rows = meedoen::reports::rows(&report, &Strings::new(Lang::Nl));
+        assert!(rows.iter().any(|r| r.figure.contains("ISCED 0-2")), "the ESF+ rows are in the report");
+        let words: std::collections::BTreeSet<&str> = seen.split_whitespace().collect();
+        for row in &rows {
+            for word in row.figure.split_whitespace() {
+                assert!(words.contains(word), "\"{word}\" of \"{}\" not whole at {w}x{h}", row.figure);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_access_log_shows_old_and_new_values_whole_at_80x24() {
+    let mut app = app();
+    open_person(&mut app, "ozturk");
+    press(&mut app, KeyCode::Char('e'));
+    focus(&mut app, "street");
+    type_text(&mut app, "Burgemeester van Roijensingel");
+    focus(&mut app, "place");
+    type_text(&mut app, "Oldenzaal-Zuid");
+    app.handle_key(ctrl('s'));
+    press(&mut app, KeyCode::Left);
+    let text = screen(&app, 80, 24);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("(— → Burgemeester van Roijensingel)") || flat.contains("→ Burgemeester van Roijensingel)"),
+        "{text}"
+    );
+    assert!(flat.contains("Oldenzaal-Zuid)"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 80));
+}
+
+#[test]
+fn chart_titles_end_between_words() {
+    let mut app = demo();
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Tab);
+    for (w, h) in [(80, 24), (60, 20)] {
+        let text = screen(&app, w, h);
+        assert!(text.contains("Uitstroom naar resultaat"), "{text}");
+        for title in ["Gemiddeld web: ○ eerste, ● laatste", "Participatieladder"] {
+            let words: Vec<&str> = title.split(' ').collect();
+            // Whole, or its first words and "…".
+            let ok = (1..=words.len()).rev().any(|n| {
+                let part = words[..n].join(" ");
+                let part = if n == words.len() { part } else { format!("{}…", part.trim_end_matches(',')) };
+                text.contains(&part)
+            });
+            assert!(ok, "{title} cut mid-word at {w}x{h}:\n{text}");
+        }
+    }
+}
