@@ -138,6 +138,14 @@ fn the_trajectory_from_referral_to_closing_and_back() {
     assert!(s.contains("naar Actief zetten?") && s.contains("De startdatum wordt 24-11-2026."), "{s}");
     press(&mut app, KeyCode::Char('j'));
     assert_eq!(status_of(&app, "Çelik"), Status::Active);
+    // Both steps are in the access log, as every change is.
+    let celik = app.caseload.people().iter().find(|p| p.family_name == "Çelik").unwrap().id;
+    let steps = app.store.access_log_of(celik).unwrap();
+    let steps = steps
+        .iter()
+        .filter(|e| matches!(&e.action, meedoen::domain::privacy::AccessAction::Recorded(w) if w == "advance"))
+        .count();
+    assert_eq!(steps, 2);
     // Active is not a phase `+` leads on from: it says so and asks nothing.
     press(&mut app, KeyCode::Char('+'));
     assert!(flash(&app).contains("geen stap"), "{}", flash(&app));
@@ -487,4 +495,20 @@ fn every_appointment_of_a_full_day_can_be_seen_and_the_cursor_stays_in_sight() {
         assert!(text.contains(&format!("{t}  afspraak")), "{t}: {text}");
     }
     assert!(!text.contains("meer: ↓") && !text.contains("eerder: ↑"), "{text}");
+}
+
+/// `d` opens on the advice written so far: it is amended, not typed again from nothing.
+#[test]
+fn the_advice_form_opens_on_what_was_written() {
+    let mut app = app();
+    open_person(&mut app, "ozturk");
+    press(&mut app, KeyCode::Char('d'));
+    type_text(&mut app, "Eerst taal");
+    app.handle_key(ctrl('s'));
+    press(&mut app, KeyCode::Char('d'));
+    match app.screen() {
+        Screen::Form(f) => assert_eq!(f.form.value("advice"), "Eerst taal"),
+        _ => panic!("no advice form"),
+    }
+    assert!(screen(&app, 80, 24).contains("Eerst taal"));
 }

@@ -292,3 +292,37 @@ fn the_spider_web_file_is_owner_only_and_in_the_access_log() {
     let log = store.access_log_of(fatma.id).unwrap();
     assert!(log.iter().any(|e| e.action == meedoen::domain::privacy::AccessAction::ChartExported), "{log:?}");
 }
+
+/// A long remark wraps under its aspect while it is typed (up to three rows) and when shown, and
+/// the next aspect's line stays where it belongs (issue 19 point 14).
+#[test]
+fn a_long_remark_wraps_under_its_aspect() {
+    let mut app = app_on(
+        {
+            let store = meedoen::store::Store::temporary().unwrap();
+            filled_store(&store);
+            store
+        },
+        Lang::Nl,
+    );
+    open_fatma(&mut app);
+    press(&mut app, KeyCode::Char('h'));
+    type_text(&mut app, "6");
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Tab);
+    let long = "Slaapt slecht sinds de verhuizing, wordt vaak om vier uur wakker en ligt dan te piekeren over geld";
+    type_text(&mut app, long);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Opmerking:"), "{text}");
+    // Every word is on screen, over more than one row, none cut.
+    let words: std::collections::BTreeSet<&str> = text.split_whitespace().collect();
+    assert!(long.split(' ').all(|w| words.contains(w)), "{text}");
+    let rows = text.lines().filter(|l| long.split(' ').any(|w| l.split_whitespace().any(|x| x == w))).count();
+    assert!(rows >= 2, "{text}");
+    // Enter keeps it and goes on; shown wrapped between quotes, whole.
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(assessment(&app).a.remark(0, 0), long);
+    let text = screen(&app, 80, 24);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(&format!("“{long}”")), "{text}");
+}

@@ -2,6 +2,7 @@
 
 use super::app::{App, Screen};
 use crate::domain::ParticipantId;
+use crate::domain::privacy::AccessAction;
 use crate::domain::trajectory::{self, Change, Trajectory};
 use crate::store::StoreError;
 
@@ -217,7 +218,9 @@ impl App {
 
     /// Applies a trajectory step; returns whether it was saved.
     pub(super) fn change_status(&mut self, id: ParticipantId, change: Change) -> bool {
-        self.change_status_with(id, change, None, Vec::new())
+        // A step without a form (`+`) is in the access log like every other change.
+        let access = self.access_for(id, AccessAction::Recorded("advance".into()));
+        self.change_status_with(id, change, None, access)
     }
 
     /// A status change; closing also records the ESF+ results at exit.

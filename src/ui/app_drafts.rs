@@ -43,7 +43,10 @@ impl App {
             FormKind::Appointment(p) => day_forms::appointment(s, p, &name(p)?),
             FormKind::Extend(p) => day_forms::extend(s, p, &name(p)?),
             FormKind::Reopen(p) => day_forms::reopen(s, p, &name(p)?),
-            FormKind::Advice(p) => day_forms::advice(s, p, &name(p)?),
+            FormKind::Advice(p) => {
+                let written = self.store.trajectory(p)?.map(|t| t.advice).unwrap_or_default();
+                day_forms::advice(s, p, &name(p)?, &written)
+            }
             FormKind::Close(p) => {
                 // The advice written ahead of the end (`d`) is there already.
                 let advice = self.store.trajectory(p)?.map(|t| t.advice).unwrap_or_default();

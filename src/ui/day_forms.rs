@@ -135,8 +135,9 @@ pub fn reopen(strings: &Strings, p: ParticipantId, name: &str) -> Form {
     titled(FormKind::Reopen(p), strings, name, REOPEN, &[])
 }
 
-pub fn advice(strings: &Strings, p: ParticipantId, name: &str) -> Form {
-    titled(FormKind::Advice(p), strings, name, ADVICE, &[])
+/// The advice form, opened on the advice written so far (amended, not typed again).
+pub fn advice(strings: &Strings, p: ParticipantId, name: &str, written: &str) -> Form {
+    titled(FormKind::Advice(p), strings, name, ADVICE, &[("advice", written.to_string())])
 }
 
 pub fn close(strings: &Strings, p: ParticipantId, name: &str, today: NaiveDate, advice: &str) -> Form {

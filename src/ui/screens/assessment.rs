@@ -15,6 +15,7 @@ use tui_input::backend::crossterm::EventHandler;
 use crate::domain::health::{ASPECTS, Assessment, Corrected, DIMENSIONS, Instrument, LADDER, differences, format_mark};
 use crate::store::AssessmentDraft;
 use crate::ui::keymap::Action;
+use crate::ui::long_text::{Change, LongText};
 use crate::ui::radar;
 use crate::ui::theme::Ui;
 
@@ -39,8 +40,9 @@ pub struct AssessmentState {
     pub name: String,
     pub page: usize,
     pub row: usize,
-    /// Editing the remark of the current aspect instead of its score.
-    remark: Option<Input>,
+    /// Editing the remark of the current aspect instead of its score: a text that wraps under
+    /// its aspect (Enter goes on to the next aspect, as everywhere in the conversation).
+    remark: Option<LongText>,
     /// The two answers on the summary page.
     wish: Input,
     need: Input,
@@ -154,7 +156,9 @@ impl AssessmentState {
 
     fn commit_remark(&mut self) {
         if let Some(input) = self.remark.take() {
-            let text: String = input.value().chars().filter(|c| !c.is_control()).collect();
+            // One paragraph: a line break (pasted) reads as a space.
+            let text: String =
+                input.value().chars().map(|c| if c == '\n' { ' ' } else { c }).filter(|c| !c.is_control()).collect();
             self.a.set_remark(self.page, self.row, text.trim().to_string());
         }
     }
@@ -204,11 +208,11 @@ impl AssessmentState {
                     self.dirty = true;
                     Outcome::Edited
                 }
-                // Typed text: the key itself goes into the remark.
-                _ => match input.handle_event(&Event::Key(*ev)) {
-                    Some(c) if c.value => Outcome::Edited,
-                    Some(_) => Outcome::Moved,
-                    None => Outcome::Ignored,
+                // Typed text (and ↑ ↓ through its wrapped rows): the key goes into the remark.
+                _ => match input.key(ev) {
+                    Change::Text => Outcome::Edited,
+                    Change::Cursor => Outcome::Moved,
+                    Change::None => Outcome::Ignored,
                 },
             };
         }
@@ -232,7 +236,7 @@ impl AssessmentState {
                 return Outcome::Moved;
             }
             (p, Action::Remark) if p < DIMENSIONS => {
-                self.remark = Some(Input::new(self.a.remark(p, self.row).to_string()));
+                self.remark = Some(LongText::new(self.a.remark(p, self.row)));
                 return Outcome::Moved;
             }
             (p, Action::Talk) if p < DIMENSIONS => {
@@ -366,6 +370,14 @@ impl AssessmentState {
         let lang = s.lang();
         let ins = Instrument::get();
         let mut lines = Vec::new();
+        // Where the remark being typed goes (the line index), and how many rows it takes.
+        let prompt = format!("    {} ", s.get("health.remark"));
+        let prompt_w = prompt.chars().count() as u16;
+        let edit_w = area.width.saturating_sub(prompt_w).max(1);
+        let edit_rows = self.remark.as_ref().map_or(0, |r| {
+            Paragraph::new(r.value().to_string()).wrap(Wrap { trim: false }).line_count(edit_w).clamp(1, 3)
+        });
+        let mut edit_at = None;
         let label_w = (0..ASPECTS).map(|a| ins.aspect_label(d, a, lang).chars().count()).max().unwrap_or(10) + 2;
         for a in 0..ASPECTS {
             let selected = a == self.row;
@@ -390,30 +402,30 @@ impl AssessmentState {
                 lines.push(Line::from(Span::styled(format!("    “{remark}”"), ui.theme.dim())));
             }
             if selected && self.remark.is_some() {
-                lines.push(Line::from(""));
+                edit_at = Some(lines.len());
+                lines.extend((0..edit_rows).map(|_| Line::from("")));
             }
         }
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(ins.aspect_prompt(d, self.row, lang).to_string(), ui.theme.title())));
         lines.push(Line::from(Span::styled(s.get("health.keys_hint").to_string(), ui.theme.dim())));
+        // The rows the lines above the remark wrap to, so the editor sits right under its aspect
+        // also when a remark above it takes two rows.
+        let above =
+            edit_at.map(|i| Paragraph::new(lines[..i].to_vec()).wrap(Wrap { trim: false }).line_count(area.width));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-        if let Some(input) = &self.remark {
-            // The remark is typed on the line under its aspect.
-            let extra: usize = (0..self.row).filter(|&a| !self.a.remark(d, a).is_empty()).count();
-            let y = area.y + (self.row + 1 + extra) as u16;
+        if let (Some(input), Some(above)) = (&self.remark, above) {
+            let y = area.y.saturating_add(u16::try_from(above).unwrap_or(u16::MAX));
             if y < area.bottom() {
-                let prompt = format!("    {} ", s.get("health.remark"));
-                let x0 = area.x + prompt.chars().count() as u16;
-                let row = Rect { x: area.x, y, width: area.width, height: 1 };
+                let height = (edit_rows as u16).min(area.bottom() - y);
                 frame.render_widget(
-                    Paragraph::new(Line::from(vec![
-                        Span::raw(prompt),
-                        Span::styled(input.value().to_string(), ui.theme.input()),
-                    ])),
-                    row,
+                    Paragraph::new(prompt),
+                    Rect { x: area.x, y, width: prompt_w.min(area.width), height: 1 },
                 );
-                let x = x0 + input.visual_cursor() as u16;
-                frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), y));
+                if prompt_w < area.width {
+                    let at = Rect { x: area.x + prompt_w, y, width: area.width - prompt_w, height };
+                    input.render(frame, at, ui.theme.input(), true);
+                }
             }
         }
     }

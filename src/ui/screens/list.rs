@@ -5,7 +5,7 @@ use crate::ui::layer::{Ctx, Effect, Input, Outcome};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Paragraph, Row, Table};
+use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 
 use super::{column_widths, fit, scroll_offset, step};
 use crate::domain::ParticipantId;
@@ -115,12 +115,14 @@ impl ListState {
         today: NaiveDate,
     ) {
         let s = ui.strings;
-        let [title_area, filter_area, table_area] =
-            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
-        frame.render_widget(Paragraph::new(Span::styled(self.title(s), ui.theme.title())), title_area);
-        let width = usize::from(filter_area.width);
+        // The filter line wraps onto a second row rather than hide its last keys (a long coach name).
         let filter_style = if self.filter.narrows() { ui.theme.title() } else { ui.theme.dim() };
-        frame.render_widget(Paragraph::new(Span::styled(fit(&self.filter_line(s), width), filter_style)), filter_area);
+        let filters = Paragraph::new(Span::styled(self.filter_line(s), filter_style)).wrap(Wrap { trim: true });
+        let filter_h = filters.line_count(area.width).clamp(1, 2) as u16;
+        let [title_area, filter_area, table_area] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(filter_h), Constraint::Min(0)]).areas(area);
+        frame.render_widget(Paragraph::new(Span::styled(self.title(s), ui.theme.title())), title_area);
+        frame.render_widget(filters, filter_area);
         if self.rows.is_empty() {
             let [_, empty] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(table_area);
             frame.render_widget(Paragraph::new(s.get("list.none")).style(ui.theme.dim()), empty);
