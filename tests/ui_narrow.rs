@@ -130,3 +130,25 @@ fn chart_titles_end_between_words() {
         }
     }
 }
+
+/// The start screen's counts and a module page's heading wrap at 60 columns: every part that a
+/// wide screen shows is there, whole.
+#[test]
+fn the_start_screens_counts_and_a_module_heading_wrap_whole_at_60_columns() {
+    let mut app = demo();
+    let wide = screen(&app, 120, 40);
+    let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let narrow = flat(&screen(&app, 60, 20));
+    for start in ["Aandacht:", "Mijn"] {
+        let line = wide.lines().find(|l| l.trim_start().starts_with(start)).unwrap();
+        for part in line.split(" · ") {
+            assert!(narrow.contains(&flat(part)), "\"{}\" not whole at 60x20:\n{narrow}", flat(part));
+        }
+    }
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Enter);
+    let wide = screen(&app, 120, 40);
+    let heading = wide.lines().nth(2).unwrap();
+    let narrow = flat(&screen(&app, 60, 20));
+    assert!(narrow.contains(&flat(heading)), "{heading}\n{narrow}");
+}

@@ -62,6 +62,16 @@ impl CatalogueState {
             )),
             title,
         );
+        let widths = [
+            Constraint::Min(16),
+            Constraint::Length(15),
+            Constraint::Length(5),
+            Constraint::Length(18),
+            Constraint::Length(6),
+        ];
+        // Cut with "…" to the column, between words where it can ("Omgaan met…").
+        let cols = super::column_widths(table_area.width, &widths);
+        let cut = |text: String, col: usize| super::fit(&text, cols.get(col).map_or(usize::MAX, |w| usize::from(*w)));
         let height = table_area.height.saturating_sub(1) as usize;
         let offset = scroll_offset(self.selected, height);
         let rows = data.modules.iter().enumerate().skip(offset).take(height).map(|(i, m)| {
@@ -75,29 +85,21 @@ impl CatalogueState {
                 })
                 .unwrap_or_else(|| "–".into());
             let row = Row::new(vec![
-                m.name.clone(),
-                when_label(m, ui),
+                cut(m.name.clone(), 0),
+                cut(when_label(m, ui), 1),
                 m.cycle().to_string(),
-                fill,
+                cut(fill, 3),
                 sched.waitlist.len().to_string(),
             ]);
             if i == self.selected { row.style(ui.theme.selected()) } else { row }
         });
-        let header = Row::new(vec![
-            s.get("col.module"),
-            s.get("col.when"),
-            s.get("col.cycle"),
-            s.get("col.next_fill"),
-            s.get("col.waiting"),
-        ])
+        let header = Row::new(
+            ["col.module", "col.when", "col.cycle", "col.next_fill", "col.waiting"]
+                .iter()
+                .enumerate()
+                .map(|(i, k)| cut(s.get(k).to_string(), i)),
+        )
         .style(ui.theme.dim());
-        let widths = [
-            Constraint::Min(16),
-            Constraint::Length(15),
-            Constraint::Length(5),
-            Constraint::Length(18),
-            Constraint::Length(6),
-        ];
         frame.render_widget(Table::new(rows, widths).header(header), table_area);
         if closures_h > 0 {
             let mut lines = vec![Line::from(""), Line::from(Span::styled(s.get("modules.closures"), ui.theme.title()))];
@@ -187,7 +189,6 @@ impl ModuleState {
                 .and_then(|e| caseload.by_id(e.participant))
                 .map_or_else(|| "?".to_string(), |p| p.listed_name())
         };
-        let [head, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(area);
         let head_lines = vec![
             Line::from(Span::styled(m.name.clone(), ui.theme.title())),
             Line::from(format!(
@@ -205,7 +206,11 @@ impl ModuleState {
                 ui.theme.dim(),
             )),
         ];
-        frame.render_widget(Paragraph::new(head_lines), head);
+        // Wrapped onto more rows on a narrow screen, not cut ("· Inek").
+        let head_text = Paragraph::new(head_lines).wrap(Wrap { trim: true });
+        let head_h = (head_text.line_count(area.width) as u16).clamp(3, (area.height / 3).max(3));
+        let [head, body] = Layout::vertical([Constraint::Length(head_h), Constraint::Min(0)]).areas(area);
+        frame.render_widget(head_text, head);
         let [left, right] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body);
         let listed = listed_sessions(data, m, today);
         let mut lines = vec![Line::from(Span::styled(s.get("modules.sessions"), ui.theme.title()))];
@@ -223,10 +228,8 @@ impl ModuleState {
             let here = i == self.selected && !self.on_waitlist;
             let style = if here { ui.theme.selected() } else { ratatui::style::Style::default() };
             let style = if x.date < today && !here { ui.theme.dim() } else { style };
-            lines.push(Line::from(Span::styled(
-                format!("{} {}  {what}", s.get(weekday_key(x.date.weekday())), format_date(x.date)),
-                style,
-            )));
+            let line = format!("{} {}  {what}", s.get(weekday_key(x.date.weekday())), format_date(x.date));
+            lines.push(Line::from(Span::styled(super::fit(&line, usize::from(left.width)), style)));
         }
         frame.render_widget(Paragraph::new(lines), left);
         let mut side = vec![Line::from(Span::styled(

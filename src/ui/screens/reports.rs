@@ -155,7 +155,7 @@ impl ReportState {
         for row in rows(&self.report, s) {
             if row.section != section {
                 section = row.section.clone();
-                lines.push(Line::from(Span::styled(section.clone(), ui.theme.title())));
+                lines.extend(super::text_lines(Vec::new(), &section, 0, ui.theme.title(), area.width));
             }
             // A long label wraps onto the next rows ("ISCED 0-2 (tot en met vmbo/mbo 1)"), the
             // figure stays on its first.

@@ -66,13 +66,17 @@ impl StartState {
                 Span::raw(s.fill("start.conflicts_open", &[("n", &t.conflicts.to_string())])),
             ]));
         }
+        // The counts wrap onto more rows on a narrow screen rather than lose their end (a third of
+        // the screen at most).
+        let head = Paragraph::new(head).wrap(Wrap { trim: true });
+        let head_h = (head.line_count(area.width) as u16).clamp(3, (area.height / 3).max(3));
         let [head_area, today_area, list_area] = Layout::vertical([
-            Constraint::Length(3),
-            Constraint::Length(today_height(t, area.height)),
+            Constraint::Length(head_h),
+            Constraint::Length(today_height(t, area.height.saturating_sub(head_h - 3))),
             Constraint::Min(0),
         ])
         .areas(area);
-        frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), head_area);
+        frame.render_widget(head, head_area);
 
         // Today: appointments and module sessions in time order (the row index of an
         // appointment, to keep the cursor in sight).
@@ -87,7 +91,10 @@ impl StartState {
                     minute,
                     Some(i),
                     Line::from(Span::styled(
-                        format!("  {}  {}  {name} · {place}", at.format("%H:%M"), s.get("start.appointment")),
+                        super::fit(
+                            &format!("  {}  {}  {name} · {place}", at.format("%H:%M"), s.get("start.appointment")),
+                            usize::from(today_area.width),
+                        ),
                         style,
                     )),
                 ));
@@ -106,6 +113,7 @@ impl StartState {
                 x.capacity,
                 s.get("start.expected")
             );
+            let text = super::fit(&text, usize::from(today_area.width));
             today_lines.push((u32::from(x.start_minute), None, Line::from(Span::styled(text, ui.theme.dim()))));
         }
         today_lines.sort_by_key(|(m, _, _)| *m);
