@@ -74,7 +74,9 @@ fn consent_is_given_and_withdrawn_with_a_date() {
     }
     type_text(&mut app, "16-11-2026");
     app.handle_key(ctrl('s'));
-    assert!(screen(&app, 100, 30).contains("vóór de vorige stap van deze toestemming (17-11-2026)"));
+    let s = screen(&app, 100, 30);
+    assert!(s.contains("vóór de vorige stap van deze toestemming (17-11-2026)"), "{s}");
+    assert!(s.contains("⚠ Ligt vóór de vorige stap van deze toestemming"), "at the field too: {s}");
     for _ in 0..10 {
         press(&mut app, KeyCode::Backspace);
     }

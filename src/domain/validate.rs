@@ -40,6 +40,9 @@ pub enum Invalid {
     ContactMinutes,
     #[error("status via steps")]
     StatusViaSteps,
+    /// A consent's day before its previous step (given or withdrawn then).
+    #[error("before the previous step")]
+    BeforePreviousStep,
 }
 
 impl Invalid {
@@ -62,6 +65,7 @@ impl Invalid {
             Invalid::Minutes => "invalid.minutes",
             Invalid::ContactMinutes => "invalid.contact_minutes",
             Invalid::StatusViaSteps => "invalid.status_via_steps",
+            Invalid::BeforePreviousStep => "invalid.before_previous_step",
         }
     }
 }

@@ -61,6 +61,11 @@ impl App {
         let next = match consent_step(current.as_ref(), id, scope, on, &self.coach) {
             Ok(next) => next,
             Err(ConsentRefused::BeforeLastStep(last)) => {
+                // At the field, as every other refused value is, and the day it may not precede.
+                if let Screen::Form(f) = self.layers.top_screen_mut() {
+                    f.form.set_error("date", crate::domain::validate::Invalid::BeforePreviousStep);
+                    f.form.focus_on("date");
+                }
                 let msg = self.strings.fill("consent.before_last_step", &[("date", &format_date(last))]);
                 return self.flash = Some((msg, true));
             }
