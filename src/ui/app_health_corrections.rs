@@ -85,17 +85,7 @@ impl App {
             return;
         };
         let (p, id, changes) = (saved.participant, saved.id, s.changes());
-        let mut a = match self.store.assessments_of(p).map(|all| all.into_iter().find(|a| a.id == id)) {
-            Ok(Some(a)) => a,
-            Ok(None) => {
-                self.flash = Some((self.strings.get("health.not_found").to_string(), true));
-                return;
-            }
-            Err(e) => {
-                self.flash = Some((self.error_text(&e), true));
-                return;
-            }
-        };
+        let Some(mut a) = self.saved_assessment(p, id) else { return };
         a.correct(Correction { on: today, at: now, coach: self.coach.clone(), reason, changes });
         let access = self.access_for(p, AccessAction::Recorded("assessment_corrected".into()));
         match self.store.with_access(access, |s| s.save_assessment(&a)) {
@@ -104,21 +94,27 @@ impl App {
         }
     }
 
+    /// The saved conversation `id` of participant `p` as stored now; `None` (and the coach told
+    /// why) when it is gone or cannot be read.
+    fn saved_assessment(&mut self, p: ParticipantId, id: AssessmentId) -> Option<crate::domain::health::Assessment> {
+        match self.store.assessments_of(p).map(|all| all.into_iter().find(|a| a.id == id)) {
+            Ok(Some(a)) => Some(a),
+            Ok(None) => {
+                self.flash = Some((self.strings.get("health.not_found").to_string(), true));
+                None
+            }
+            Err(e) => {
+                self.flash = Some((self.error_text(&e), true));
+                None
+            }
+        }
+    }
+
     /// Withdraws a saved conversation (saved by mistake), or takes its withdrawal back
     /// (`restore`), with the reason: kept in its history and in the access log.
     pub(super) fn withdraw_assessment(&mut self, p: ParticipantId, id: AssessmentId, reason: &str, restore: bool) {
         let (today, now) = (self.today, (self.clock)());
-        let mut a = match self.store.assessments_of(p).map(|all| all.into_iter().find(|a| a.id == id)) {
-            Ok(Some(a)) => a,
-            Ok(None) => {
-                self.flash = Some((self.strings.get("health.not_found").to_string(), true));
-                return;
-            }
-            Err(e) => {
-                self.flash = Some((self.error_text(&e), true));
-                return;
-            }
-        };
+        let Some(mut a) = self.saved_assessment(p, id) else { return };
         let done = if restore {
             a.restore(today, now, &self.coach, reason)
         } else {

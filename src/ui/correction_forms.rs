@@ -11,9 +11,8 @@ use crate::domain::appointment::Appointment;
 use crate::domain::choice::Choice;
 use crate::domain::contact::Contact;
 use crate::domain::form_kind::FormKind;
-use crate::domain::goal::LifeArea;
 use crate::domain::signal::{PartnerReferral, ReferralStatus};
-use crate::domain::validate::{Invalid, format_date};
+use crate::domain::validate::format_date;
 use crate::i18n::Strings;
 
 /// The contact form without its "next appointment" part, and the reason for the correction.
@@ -115,22 +114,10 @@ pub fn read_referral_update(form: &Form) -> Result<(ReferralStatus, chrono::Naiv
 /// The corrected contact the form describes (a copy of `old` with the typed fields), and the
 /// reason given.
 pub fn read_correction(form: &Form, old: &Contact) -> Result<(Contact, String), FieldError> {
-    let mut life_areas = Vec::new();
-    for k in ["area_1", "area_2"] {
-        if let Some(a) = form.opt_choice::<LifeArea>(k)? {
-            life_areas.push(a);
-        }
-    }
-    let new = Contact {
-        at: form.moment("date", "time")?,
-        channel: form.choice("channel")?,
-        initiative: form.choice("initiative")?,
-        minutes: form.opt_number("minutes", Invalid::ContactMinutes)?.unwrap_or(0),
-        reached: form.choice("reached")?,
-        life_areas,
-        summary: form.text("summary")?,
-        ..old.clone()
-    };
+    // The contact's fields are read as the contact form reads them; what the form does not
+    // hold (its id, coach, creation, withdrawal and history) stays the old record's.
+    let (typed, _) = super::day_forms::read_contact(form, old.participant, &old.coach, old.created_at)?;
+    let new = Contact { id: old.id, history: old.history.clone(), withdrawn: old.withdrawn, ..typed };
     Ok((new, form.text("reason")?))
 }
 
