@@ -45,6 +45,18 @@ fn named(app: &App, family: &str) -> meedoen::domain::Participant {
     app.caseload.people().iter().find(|p| p.family_name == family).cloned().unwrap()
 }
 
+/// Presses → on a choice field until it holds `code`.
+fn choose(app: &mut App, key: &str, code: &str) {
+    focus(app, key);
+    for _ in 0..10 {
+        if value(app, key) == code {
+            return;
+        }
+        press(app, KeyCode::Right);
+    }
+    panic!("{key} never became {code}: {}", screen(app, 80, 24));
+}
+
 fn start_intake(app: &mut App, given: &str, family: &str, born: &str) {
     press(app, KeyCode::Char('n'));
     type_text(app, given);
@@ -165,4 +177,34 @@ fn a_phone_number_is_stored_and_shown_in_one_notation() {
     type_text(&mut app, "0612345678");
     let s = screen(&app, 100, 30);
     assert!(s.contains("06 12345678") && !s.contains("0612345678 "), "{s}");
+}
+
+/// Someone only referred has not started: the start date the intake offers is left out when the
+/// coach chooses Aangemeld, and a start date the coach typed is refused at its field.
+#[test]
+fn a_referred_person_is_saved_without_a_start_date() {
+    let mut app = app();
+    start_intake(&mut app, "Ria", "Aanmelder", "01-03-1980");
+    choose(&mut app, "status", "referred");
+    app.handle_key(ctrl('s'));
+    assert!(flash(&app).contains("Opgeslagen: Aanmelder, Ria"), "{}", flash(&app));
+    let p = named(&app, "Aanmelder");
+    assert_eq!((p.status, p.start_date, p.planned_end_date), (Status::Referred, None, None));
+    // A start date typed for someone referred: said at the field, nothing saved.
+    press(&mut app, KeyCode::Esc);
+    start_intake(&mut app, "Kim", "Vroeg", "01-03-1981");
+    choose(&mut app, "status", "referred");
+    focus(&mut app, "start_date");
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "01-12-2026");
+    app.handle_key(ctrl('s'));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("Bij Aangemeld nog geen startdatum"), "{s}");
+    assert!(app.caseload.people().iter().all(|p| p.family_name != "Vroeg"));
+    // Intake keeps the start date offered.
+    choose(&mut app, "status", "intake");
+    app.handle_key(ctrl('s'));
+    assert_eq!(named(&app, "Vroeg").start_date, Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()));
 }

@@ -205,8 +205,33 @@ fn search_folds_diacritics_and_opens_the_participant() {
     assert_eq!(participant_on_screen(&app), "Öztürk, Fatma");
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen(), Screen::Search(s) if s.query() == "ozturk"));
+    // Back on the results, typing goes on with the query...
+    type_text(&mut app, "x");
+    assert!(matches!(app.screen(), Screen::Search(s) if s.query() == "ozturkx"));
+    press(&mut app, KeyCode::Backspace);
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen(), Screen::Start(_)));
+}
+
+/// Back from a person to the results, `/` starts a new search as it does on every other screen,
+/// rather than typing a slash behind the old query.
+#[test]
+fn slash_after_a_person_starts_a_new_search() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "ozturk");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('/'));
+    assert!(matches!(app.screen(), Screen::Search(s) if s.query().is_empty()));
+    type_text(&mut app, "berg");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(participant_on_screen(&app), "Berg, Jan van der");
+    // A slash typed inside a query is still a slash (a date of birth 3/2/70).
+    press(&mut app, KeyCode::Esc);
+    type_text(&mut app, "x");
+    press(&mut app, KeyCode::Char('/'));
+    assert!(matches!(app.screen(), Screen::Search(s) if s.query() == "bergx/"));
 }
 
 /// A date of birth typed as dd-mm-jjjj or d-m-jj lists the one person born that day, with the

@@ -120,9 +120,14 @@ fn enter(ctx: Context) -> App {
         Context::Catalogue => {
             press(a, KeyCode::Char('m'));
         }
-        Context::Module => {
+        Context::Module | Context::ModuleSessions => {
             press(a, KeyCode::Char('m'));
             press(a, KeyCode::Enter);
+        }
+        Context::Waitlist => {
+            press(a, KeyCode::Char('m'));
+            press(a, KeyCode::Enter);
+            press(a, KeyCode::Tab);
         }
         Context::Week => {
             press(a, KeyCode::Char('w'));

@@ -147,6 +147,9 @@ fn the_waitlist_is_managed_from_the_module_page() {
     let mut app = app_on(app.into_store(), Lang::Nl);
     open_module(&mut app, cycling);
     assert!(screen(&app, 80, 24).contains("Wachtlijst (1)"), "{}", screen(&app, 80, 24));
+    // The footer tells what Enter does where the cursor is: the roster on a session...
+    let footer = |app: &App| screen(app, 120, 40).lines().last().unwrap_or_default().to_string();
+    assert!(footer(&app).contains("Enter presentielijst") && footer(&app).contains("vervalt"), "{}", footer(&app));
     // `m` enrols someone found by name: the module is full, so at the end of the waitlist.
     press(&mut app, KeyCode::Char('m'));
     assert!(screen(&app, 80, 24).contains("Inschrijven voor Fietsles: wie?"), "{}", screen(&app, 80, 24));
@@ -157,6 +160,12 @@ fn the_waitlist_is_managed_from_the_module_page() {
     assert!(text.contains("Wachtlijst (2)") && text.contains("2. Öztürk, Fatma"), "{text}");
     // Tab moves the cursor onto the waitlist; Enter opens the person at their modules.
     press(&mut app, KeyCode::Tab);
+    let on_waitlist = footer(&app);
+    assert!(
+        on_waitlist.contains("Enter de persoon openen") && on_waitlist.contains("s van de wachtlijst halen"),
+        "{on_waitlist}"
+    );
+    assert!(!on_waitlist.contains("presentielijst") && !on_waitlist.contains("vervalt"), "{on_waitlist}");
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     let text = screen(&app, 80, 24);

@@ -129,7 +129,8 @@ pub fn generate(
             });
         }
         let mut t = Trajectory::new(p.id, now);
-        if let Some(s) = p.start_date {
+        // Someone still in their intake has not become active: no step in the history yet.
+        if let Some(s) = p.start_date.filter(|_| p.status != Status::Intake) {
             t.history.push(StatusChange {
                 date: s,
                 from: Status::Intake,

@@ -43,6 +43,9 @@ pub enum Invalid {
     /// A consent's day before its previous step (given or withdrawn then).
     #[error("before the previous step")]
     BeforePreviousStep,
+    /// A start date for someone only referred: the trajectory starts at the intake or later.
+    #[error("no start while referred")]
+    NoStartWhileReferred,
 }
 
 impl Invalid {
@@ -66,6 +69,7 @@ impl Invalid {
             Invalid::ContactMinutes => "invalid.contact_minutes",
             Invalid::StatusViaSteps => "invalid.status_via_steps",
             Invalid::BeforePreviousStep => "invalid.before_previous_step",
+            Invalid::NoStartWhileReferred => "invalid.no_start_while_referred",
         }
     }
 }

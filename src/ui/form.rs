@@ -295,6 +295,11 @@ impl Form {
         self.defs.iter().zip(&self.inputs).map(|(d, i)| (d.key.to_string(), i.value().to_string())).collect()
     }
 
+    /// The field still holds what the form started with (a prefilled value nobody typed).
+    pub fn untouched(&self, key: &str) -> bool {
+        self.defs.iter().position(|d| d.key == key).is_none_or(|i| self.inputs[i].value() == self.initial[i])
+    }
+
     /// Something differs from what the form started with.
     pub fn is_dirty(&self) -> bool {
         self.inputs.iter().zip(&self.initial).any(|(i, v)| i.value() != v)

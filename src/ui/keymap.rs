@@ -52,6 +52,10 @@ pub enum Context {
     Reports,
     /// The conflicts to review after a sync.
     Conflicts,
+    /// One module's page with the cursor on its sessions (before [`Context::Module`]).
+    ModuleSessions,
+    /// One module's page with the cursor on its waitlist (before [`Context::Module`]).
+    Waitlist,
 }
 
 /// What a key asks for, with its arguments (a score, a step number, a direction): resolved once,
@@ -374,12 +378,16 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Catalogue, &[code(KeyCode::Up)], A::Up, "key.up", false),
     b(C::Catalogue, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::Catalogue, &[code(KeyCode::Esc)], A::Back, "key.back", true),
-    b(C::Module, &[code(KeyCode::Enter)], A::Open, "key.roster", true),
+    // A module page: the cursor's side first (sessions or waitlist), then the page's own keys.
+    b(C::ModuleSessions, &[code(KeyCode::Enter)], A::Open, "key.roster", true),
+    b(C::ModuleSessions, &[k('c')], A::CancelSession, "key.cancel_session", true),
+    // On the sessions `s` says where to choose someone first (not a hint there).
+    b(C::ModuleSessions, &[k('s')], A::StopEnrolment, "key.off_waitlist", false),
+    b(C::Waitlist, &[code(KeyCode::Enter)], A::Open, "key.open_person", true),
+    b(C::Waitlist, &[k('s')], A::StopEnrolment, "key.off_waitlist", true),
     b(C::Module, &[k('e')], A::Edit, "key.edit", true),
-    b(C::Module, &[k('c')], A::CancelSession, "key.cancel_session", true),
     b(C::Module, &[code(KeyCode::Tab)], A::NextTab, "key.sessions_waitlist", true),
     b(C::Module, &[k('m')], A::Enrol, "key.enrol_someone", true),
-    b(C::Module, &[k('s')], A::StopEnrolment, "key.off_waitlist", true),
     b(C::Module, &[code(KeyCode::Up), k('k')], A::Up, "key.up", false),
     b(C::Module, &[code(KeyCode::Down), k('j')], A::Down, "key.down", false),
     b(C::Module, &[code(KeyCode::Esc)], A::Back, "key.back", true),

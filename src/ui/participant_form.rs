@@ -217,6 +217,16 @@ fn read(form: &Form, p: &Participant, today: NaiveDate, now: DateTime<Utc>) -> R
     if matches!(form.kind, FormKind::EditParticipant(_)) && next.status != p.status {
         return Err(FieldError { key: "status", error: Invalid::StatusViaSteps });
     }
+    // Someone only referred has not started: the start date the intake form offers is left out,
+    // and one the coach typed is refused rather than dropped.
+    let (start, end) = if next.status == Status::Referred && matches!(form.kind, FormKind::Intake) {
+        if start.is_some() && !form.untouched("start_date") {
+            return Err(FieldError { key: "start_date", error: Invalid::NoStartWhileReferred });
+        }
+        (None, end.filter(|_| !form.untouched("planned_end_date")))
+    } else {
+        (start, end)
+    };
     next.start_date = start;
     // A cleared end date falls back to one year after the start.
     next.planned_end_date = end.or_else(|| start.and_then(default_end_date));

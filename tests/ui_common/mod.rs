@@ -68,7 +68,22 @@ pub fn open_person(app: &mut App, query: &str) {
 /// Moves the focus of the form on screen to the field `key`.
 #[allow(dead_code)]
 pub fn focus(app: &mut App, key: &str) {
-    while matches!(app.screen(), meedoen::ui::app::Screen::Form(f) if f.form.focused_key() != key) {
-        press(app, KeyCode::Tab);
+    let focused = |app: &App| match app.screen() {
+        meedoen::ui::app::Screen::Form(f) => Some(f.form.focused_key().to_string()),
+        _ => None,
+    };
+    // Forward to the last field, then back: a form's focus does not wrap round.
+    let mut step = KeyCode::Tab;
+    for _ in 0..400 {
+        let Some(now) = focused(app) else { return };
+        if now == key {
+            return;
+        }
+        press(app, step);
+        if focused(app).as_deref() == Some(now.as_str()) {
+            assert!(step == KeyCode::Tab, "no field {key} in this form");
+            step = KeyCode::BackTab;
+        }
     }
+    panic!("no field {key} reached");
 }

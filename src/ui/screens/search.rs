@@ -2,7 +2,7 @@
 
 use crate::ui::layer::{Ctx, Effect, Input as KeyInput, Outcome};
 use ratatui::Frame;
-use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -26,11 +26,14 @@ pub struct SearchState {
     total: usize,
     hits: Vec<Hit>,
     selected: usize,
+    /// A person was opened from these results: back here, `/` starts a new search (as it does
+    /// everywhere else) instead of typing a slash into the old query.
+    opened: bool,
 }
 
 impl SearchState {
     pub fn new(caseload: &mut Caseload) -> SearchState {
-        let mut s = SearchState { input: Input::default(), total: 0, hits: Vec::new(), selected: 0 };
+        let mut s = SearchState { input: Input::default(), total: 0, hits: Vec::new(), selected: 0, opened: false };
         s.rerank(caseload);
         s
     }
@@ -217,11 +220,22 @@ fn highlighted(text: &str, part: Part, marks: &[(Part, usize)], style: Style, wi
 impl SearchState {
     /// The search screen's answer: bound actions, or a key typed into the query.
     pub fn handle(&mut self, input: KeyInput, ctx: &mut Ctx) -> Outcome {
+        let back_from_person = std::mem::take(&mut self.opened);
+        let slash = input.key.code == KeyCode::Char('/') && !input.key.modifiers.contains(KeyModifiers::CONTROL);
+        if back_from_person && slash && input.action.is_none() {
+            let cleared = !self.input.value().is_empty();
+            self.input.reset();
+            self.rerank(ctx.caseload);
+            return if cleared { Outcome::done() } else { Outcome::Unchanged };
+        }
         let changed = match input.action {
             Some(Action::Back) => return Outcome::one(Effect::PopScreen),
             Some(Action::Open) => {
                 return match self.selected_id(ctx.caseload) {
-                    Some(participant) => Outcome::one(Effect::Open { participant, tab: None }),
+                    Some(participant) => {
+                        self.opened = true;
+                        Outcome::one(Effect::Open { participant, tab: None })
+                    }
                     None => Outcome::Unchanged,
                 };
             }
