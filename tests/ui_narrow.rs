@@ -1,7 +1,8 @@
 //! Screens at 80x24 and below (issue 19 point 19): nothing a coach needs is cut off. The
 //! participant's tab bar keeps every tab at 60 columns, a goal's facts and a report's long labels
 //! wrap instead of ending mid-word, the access log shows old → new values whole, chart titles end
-//! between words.
+//! between words. At 60x20 the list's headers are whole or short ("Geb."), and the catalogue's
+//! next session keeps its fill.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
@@ -151,4 +152,77 @@ fn the_start_screens_counts_and_a_module_heading_wrap_whole_at_60_columns() {
     let heading = wide.lines().nth(2).unwrap();
     let narrow = flat(&screen(&app, 60, 20));
     assert!(narrow.contains(&flat(heading)), "{heading}\n{narrow}");
+}
+
+/// A string of the table, owned.
+fn t(s: &Strings, key: &str) -> String {
+    s.get(key).to_string()
+}
+
+fn demo_in(lang: Lang) -> App {
+    let store = Store::temporary().unwrap();
+    meedoen::demo::fill(&store, 60, 7, today(), now()).unwrap();
+    app_on(store, lang)
+}
+
+/// The list's column headers are whole or their short form ("Geb."), never cut ("Gebore").
+#[test]
+fn the_lists_headers_are_whole_or_short_at_60_columns() {
+    let keys = ["number", "name", "born", "status", "contact_days", "place", "coach"];
+    for lang in [Lang::Nl, Lang::En] {
+        let s = Strings::new(lang);
+        let mut app = demo_in(lang);
+        press(&mut app, KeyCode::Char('l'));
+        press(&mut app, KeyCode::Char('t'));
+        for (w, h) in [(60, 20), (80, 24), (120, 40)] {
+            let text = screen(&app, w, h);
+            let number = t(&s, "col.number");
+            let header = text.lines().find(|l| l.trim_start().starts_with(&format!("{number} "))).unwrap();
+            let words: Vec<&str> = header.split_whitespace().collect();
+            for k in keys {
+                let whole = t(&s, &format!("col.{k}"));
+                let short = s.lookup(&format!("col_short.{k}")).map_or_else(|| whole.clone(), str::to_string);
+                let wide = w >= 80;
+                assert!(
+                    words.contains(&&*whole) || (!wide && words.contains(&&*short)),
+                    "{k}: \"{whole}\" or \"{short}\" at {w}x{h}: {header}"
+                );
+            }
+            for word in &words {
+                let known = keys
+                    .iter()
+                    .any(|k| t(&s, &format!("col.{k}")) == *word || s.lookup(&format!("col_short.{k}")) == Some(*word));
+                assert!(known || word.ends_with('…'), "\"{word}\" cut at {w}x{h}: {header}");
+            }
+        }
+    }
+}
+
+/// The catalogue's "Volgende · bezet" keeps the fill ("8/12") at 60 columns: the date goes
+/// short first.
+#[test]
+fn the_catalogues_next_session_keeps_its_fill_at_60_columns() {
+    let fills = |text: &str| -> Vec<String> {
+        text.split_whitespace()
+            .filter(|t| {
+                t.split_once('/').is_some_and(|(a, b)| {
+                    !a.is_empty() && !b.is_empty() && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit())
+                })
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    for lang in [Lang::Nl, Lang::En] {
+        let mut app = demo_in(lang);
+        press(&mut app, KeyCode::Char('m'));
+        let wide = fills(&screen(&app, 120, 40));
+        assert!(wide.len() >= 5, "{wide:?}");
+        assert_eq!(fills(&screen(&app, 80, 24)), wide);
+        let narrow = screen(&app, 60, 20);
+        assert_eq!(fills(&narrow), wide, "{narrow}");
+        let s = Strings::new(lang);
+        let header = narrow.lines().find(|l| l.contains(&t(&s, "col.cycle"))).unwrap();
+        let next = s.lookup("col_short.next_fill").unwrap();
+        assert!(header.contains(&t(&s, "col.next_fill")) || header.contains(next), "{header}");
+    }
 }
