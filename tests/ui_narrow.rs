@@ -1,7 +1,9 @@
 //! Screens at 80x24 and below (issue 19 point 19): nothing a coach needs is cut off. The
 //! participant's tab bar keeps every tab at 60 columns, a goal's facts and a report's long labels
 //! wrap instead of ending mid-word, the access log shows old → new values whole, chart titles end
-//! between words.
+//! between words. At 60x20 the mean spider web's labels keep off its dots, every outcome bar has
+//! a label of its own, the list's headers are whole or short ("Geb."), and the catalogue's next
+//! session keeps its fill.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
@@ -151,4 +153,186 @@ fn the_start_screens_counts_and_a_module_heading_wrap_whole_at_60_columns() {
     let heading = wide.lines().nth(2).unwrap();
     let narrow = flat(&screen(&app, 60, 20));
     assert!(narrow.contains(&flat(heading)), "{heading}\n{narrow}");
+}
+
+/// The reports' charts of the whole team (the demo's caseload is spread over coaches).
+fn team_charts() -> App {
+    let mut app = demo();
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('t'));
+    press(&mut app, KeyCode::Tab);
+    app
+}
+
+/// The lines of a chart screen, as characters, and the column where the mean web's chart
+/// starts, with the rows from its title down to the next chart's title.
+fn web_region(text: &str) -> (Vec<Vec<char>>, usize, std::ops::Range<usize>) {
+    let lines: Vec<Vec<char>> = text.lines().map(|l| l.chars().collect()).collect();
+    let as_string = |l: &Vec<char>| l.iter().collect::<String>();
+    let title = lines.iter().position(|l| as_string(l).contains("Gemiddeld web")).unwrap();
+    let col = as_string(&lines[title]).split("Gemiddeld web").next().unwrap().chars().count();
+    let end = lines.iter().position(|l| as_string(l).contains("Participatieladder")).unwrap();
+    (lines, col, title + 1..end)
+}
+
+/// A string of the table, owned.
+fn t(s: &Strings, key: &str) -> String {
+    s.get(key).to_string()
+}
+
+fn is_dot(c: char) -> bool {
+    ('\u{2801}'..='\u{28ff}').contains(&c) || c == '●' || c == '○'
+}
+
+/// The mean web's labels never sit on its drawing: at 60x20 none is inside the box the web's
+/// dots and marks take up; at every size none touches a dot on its row or lies between two.
+#[test]
+fn the_mean_webs_labels_keep_off_its_dots() {
+    let app = team_charts();
+    let s = Strings::new(Lang::Nl);
+    for (w, h) in [(60, 20), (80, 24), (120, 40)] {
+        let text = screen(&app, w, h);
+        let (lines, col, rows) = web_region(&text);
+        let cell = |r: usize, c: usize| lines[r].get(c).copied().unwrap_or(' ');
+        let width = lines.iter().map(Vec::len).max().unwrap();
+        let dots: Vec<(usize, usize)> =
+            rows.clone().flat_map(|r| (col..width).map(move |c| (r, c))).filter(|&(r, c)| is_dot(cell(r, c))).collect();
+        assert!(dots.len() > 20, "the web is drawn at {w}x{h}:\n{text}");
+        for r in rows.clone() {
+            let on_row: Vec<usize> = dots.iter().filter(|d| d.0 == r).map(|d| d.1).collect();
+            let (Some(&first), Some(&last)) = (on_row.first(), on_row.last()) else { continue };
+            for c in first..=last {
+                assert!(!cell(r, c).is_alphanumeric(), "a label inside the web's row {r} at {w}x{h}:\n{text}");
+            }
+            for &c in &on_row {
+                for n in [c.wrapping_sub(1), c + 1] {
+                    assert!(!cell(r, n).is_alphanumeric(), "a label against a dot on row {r} at {w}x{h}:\n{text}");
+                }
+            }
+        }
+        if (w, h) == (60, 20) {
+            let (top, bottom) = (dots.iter().map(|d| d.0).min().unwrap(), dots.iter().map(|d| d.0).max().unwrap());
+            let (left, right) = (dots.iter().map(|d| d.1).min().unwrap(), dots.iter().map(|d| d.1).max().unwrap());
+            for r in top..=bottom {
+                for c in left..=right {
+                    assert!(!cell(r, c).is_alphanumeric(), "a label inside the web at {r},{c}:\n{text}");
+                }
+            }
+        }
+        // Every aspect is named, whole or abbreviated, with its mark.
+        let region: String =
+            rows.clone().map(|r| lines[r].iter().skip(col).collect::<String>()).collect::<Vec<_>>().join("\n");
+        for d in 0..6 {
+            let (whole, abbr) = (t(&s, &format!("dimension_short.{d}")), t(&s, &format!("dimension_abbr.{d}")));
+            let words: Vec<&str> = region.split_whitespace().collect();
+            assert!(words.contains(&&*whole) || words.contains(&&*abbr), "{whole} missing at {w}x{h}:\n{text}");
+        }
+        assert!(region.matches(',').count() >= 6, "six marks at {w}x{h}:\n{text}");
+    }
+}
+
+/// Each outcome's bar has a label of its own ("vrw", "vrh", never two "ver"), every bar is
+/// there at 60 columns, and where there is room a legend gives the whole names.
+#[test]
+fn the_outcome_bars_have_distinct_labels_and_a_legend() {
+    use meedoen::domain::trajectory::ExitOutcome;
+    for lang in [Lang::Nl, Lang::En] {
+        let s = Strings::new(lang);
+        let short: Vec<String> =
+            ExitOutcome::ALL.iter().map(|o| t(&s, &format!("outcome_short.{}", o.code()))).collect();
+        let distinct: std::collections::BTreeSet<&String> = short.iter().collect();
+        assert_eq!(distinct.len(), short.len(), "{lang:?}: {short:?}");
+        assert!(short.iter().all(|l| l.chars().count() <= 3), "{lang:?}: {short:?} fit a bar three wide");
+    }
+    let app = team_charts();
+    let s = Strings::new(Lang::Nl);
+    let short: Vec<String> = ExitOutcome::ALL.iter().map(|o| t(&s, &format!("outcome_short.{}", o.code()))).collect();
+    for (w, h) in [(60, 20), (80, 24), (120, 40)] {
+        let text = screen(&app, w, h);
+        let (lines, col, _) = web_region(&text);
+        let left: Vec<String> = lines.iter().map(|l| l.iter().take(col).collect()).collect();
+        assert!(
+            left.iter().any(|l| l.split_whitespace().eq(short.iter().map(String::as_str))),
+            "a bar labelled {short:?} for every outcome at {w}x{h}:\n{text}"
+        );
+        if (w, h) != (60, 20) {
+            let flat = left.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+            for o in ExitOutcome::ALL {
+                let entry = format!(
+                    "{} {}",
+                    t(&s, &format!("outcome_short.{}", o.code())),
+                    t(&s, &format!("outcome.{}", o.code()))
+                );
+                assert!(flat.contains(&entry), "legend \"{entry}\" at {w}x{h}:\n{text}");
+            }
+        }
+    }
+}
+
+fn demo_in(lang: Lang) -> App {
+    let store = Store::temporary().unwrap();
+    meedoen::demo::fill(&store, 60, 7, today(), now()).unwrap();
+    app_on(store, lang)
+}
+
+/// The list's column headers are whole or their short form ("Geb."), never cut ("Gebore").
+#[test]
+fn the_lists_headers_are_whole_or_short_at_60_columns() {
+    let keys = ["number", "name", "born", "status", "contact_days", "place", "coach"];
+    for lang in [Lang::Nl, Lang::En] {
+        let s = Strings::new(lang);
+        let mut app = demo_in(lang);
+        press(&mut app, KeyCode::Char('l'));
+        press(&mut app, KeyCode::Char('t'));
+        for (w, h) in [(60, 20), (80, 24), (120, 40)] {
+            let text = screen(&app, w, h);
+            let number = t(&s, "col.number");
+            let header = text.lines().find(|l| l.trim_start().starts_with(&format!("{number} "))).unwrap();
+            let words: Vec<&str> = header.split_whitespace().collect();
+            for k in keys {
+                let whole = t(&s, &format!("col.{k}"));
+                let short = s.lookup(&format!("col_short.{k}")).map_or_else(|| whole.clone(), str::to_string);
+                let wide = w >= 80;
+                assert!(
+                    words.contains(&&*whole) || (!wide && words.contains(&&*short)),
+                    "{k}: \"{whole}\" or \"{short}\" at {w}x{h}: {header}"
+                );
+            }
+            for word in &words {
+                let known = keys
+                    .iter()
+                    .any(|k| t(&s, &format!("col.{k}")) == *word || s.lookup(&format!("col_short.{k}")) == Some(*word));
+                assert!(known || word.ends_with('…'), "\"{word}\" cut at {w}x{h}: {header}");
+            }
+        }
+    }
+}
+
+/// The catalogue's "Volgende · bezet" keeps the fill ("8/12") at 60 columns: the date goes
+/// short first.
+#[test]
+fn the_catalogues_next_session_keeps_its_fill_at_60_columns() {
+    let fills = |text: &str| -> Vec<String> {
+        text.split_whitespace()
+            .filter(|t| {
+                t.split_once('/').is_some_and(|(a, b)| {
+                    !a.is_empty() && !b.is_empty() && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit())
+                })
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    for lang in [Lang::Nl, Lang::En] {
+        let mut app = demo_in(lang);
+        press(&mut app, KeyCode::Char('m'));
+        let wide = fills(&screen(&app, 120, 40));
+        assert!(wide.len() >= 5, "{wide:?}");
+        assert_eq!(fills(&screen(&app, 80, 24)), wide);
+        let narrow = screen(&app, 60, 20);
+        assert_eq!(fills(&narrow), wide, "{narrow}");
+        let s = Strings::new(lang);
+        let header = narrow.lines().find(|l| l.contains(&t(&s, "col.cycle"))).unwrap();
+        let next = s.lookup("col_short.next_fill").unwrap();
+        assert!(header.contains(&t(&s, "col.next_fill")) || header.contains(next), "{header}");
+    }
 }

@@ -156,15 +156,13 @@ impl ListState {
             let row = Row::new(cells.iter().zip(&cols).map(|(c, w)| fit(c, usize::from(*w))));
             Some(if n == self.selected { row.style(ui.theme.selected()) } else { row })
         });
-        let header = Row::new(vec![
-            s.get("col.number"),
-            s.get("col.name"),
-            s.get("col.born"),
-            s.get("col.status"),
-            s.get("col.contact_days"),
-            s.get("col.place"),
-            s.get("col.coach"),
-        ])
+        // Short forms ("Geb.") where a column is narrower than its header (60 columns).
+        let header = Row::new(
+            ["number", "name", "born", "status", "contact_days", "place", "coach"]
+                .iter()
+                .zip(&cols)
+                .map(|(k, w)| super::header(s, k, usize::from(*w))),
+        )
         .style(ui.theme.dim());
         frame.render_widget(Table::new(rows, widths).header(header), table_area);
     }

@@ -74,6 +74,21 @@ pub fn fit(text: &str, n: usize) -> String {
     out
 }
 
+/// The header of column `key` in `width` cells: whole ("Geboren"), else its short form from
+/// `col_short` ("Geb.") when there is one that fits, else cut with "…"; never cut mid-word
+/// without it.
+pub fn header(s: &crate::i18n::Strings, key: &str, width: usize) -> String {
+    let key_whole = format!("col.{key}");
+    let whole = s.get(&key_whole);
+    if whole.chars().count() <= width {
+        return whole.to_string();
+    }
+    match s.lookup(&format!("col_short.{key}")) {
+        Some(short) => fit(short, width),
+        None => fit(whole, width),
+    }
+}
+
 /// A long text (advice, a summary, a note) as lines `width` wide: its first line after `head`,
 /// what follows under it after `indent` spaces (its own line breaks, and where it wraps between
 /// words), all in `style`. Shown whole; a word wider than the room is cut over two lines.

@@ -77,11 +77,21 @@ impl CatalogueState {
         let rows = data.modules.iter().enumerate().skip(offset).take(height).map(|(i, m)| {
             let sched = data.schedule(m, today);
             let next = data.sessions(m, today).into_iter().find(|x| x.date >= today && x.topic.is_some());
+            // The fill stays in sight: the date loses its year first ("25-11 · 0/8"), then goes.
             let fill = next
                 .as_ref()
                 .map(|x| {
                     let n = sched.rosters.get(&x.date).map_or(0, Vec::len);
-                    format!("{} · {n}/{}", format_date(x.date), m.capacity)
+                    let taken = format!("{n}/{}", m.capacity);
+                    let room = cols.get(3).map_or(usize::MAX, |w| usize::from(*w));
+                    [
+                        format!("{} · {taken}", format_date(x.date)),
+                        format!("{} · {taken}", x.date.format("%d-%m")),
+                        taken.clone(),
+                    ]
+                    .into_iter()
+                    .find(|t| t.chars().count() <= room)
+                    .unwrap_or(taken)
                 })
                 .unwrap_or_else(|| "–".into());
             let row = Row::new(vec![
@@ -94,10 +104,10 @@ impl CatalogueState {
             if i == self.selected { row.style(ui.theme.selected()) } else { row }
         });
         let header = Row::new(
-            ["col.module", "col.when", "col.cycle", "col.next_fill", "col.waiting"]
+            ["module", "when", "cycle", "next_fill", "waiting"]
                 .iter()
                 .enumerate()
-                .map(|(i, k)| cut(s.get(k).to_string(), i)),
+                .map(|(i, k)| super::header(s, k, cols.get(i).map_or(usize::MAX, |w| usize::from(*w)))),
         )
         .style(ui.theme.dim());
         frame.render_widget(Table::new(rows, widths).header(header), table_area);

@@ -176,28 +176,19 @@ impl ReportState {
         let r = &self.report;
         let [top, bottom] = Layout::vertical([Constraint::Percentage(55), Constraint::Min(0)]).areas(area);
         let [outcomes, web] = Layout::horizontal([Constraint::Percentage(55), Constraint::Min(0)]).areas(top);
+        // Every outcome's bar (three wide, one apart) at 60 columns too, while the web keeps room.
+        let all_bars = (r.outcomes.len() * 4).saturating_sub(1) as u16;
+        let [outcomes, web] = if outcomes.width < all_bars && top.width >= all_bars + 22 {
+            Layout::horizontal([Constraint::Length(all_bars), Constraint::Min(0)]).areas(top)
+        } else {
+            [outcomes, web]
+        };
         let [ladder, weekly] = Layout::horizontal([Constraint::Percentage(40), Constraint::Min(0)]).areas(bottom);
-        // Exits by outcome: one bar per outcome, the count on it.
-        let bars: Vec<Bar> = r
-            .outcomes
-            .iter()
-            .map(|(code, n)| {
-                let label: String = s.get(&format!("outcome.{code}")).chars().take(4).collect();
-                Bar::default().value(*n as u64).label(Line::from(label)).text_value(n.to_string())
-            })
-            .collect();
         // A title cut with "…" between words when the chart is narrow, never in the middle of one.
         let block = |t: &str, w: u16| {
             Block::default().borders(Borders::TOP).title(Span::styled(super::fit(t, usize::from(w)), ui.theme.title()))
         };
-        frame.render_widget(
-            BarChart::default()
-                .block(block(s.get("report.chart_outcomes"), outcomes.width))
-                .data(BarGroup::default().bars(&bars))
-                .bar_width(3)
-                .bar_gap(1),
-            outcomes,
-        );
+        self.render_outcomes(frame, outcomes, ui, block(s.get("report.chart_outcomes"), outcomes.width));
         // Ladder movement.
         let ladder_bars: Vec<Bar> =
             [("report.up", r.ladder_up), ("report.same", r.ladder_same), ("report.down", r.ladder_down)]
@@ -244,6 +235,67 @@ impl ReportState {
         let title = format!("{} (max {max})", s.get("report.chart_contacts"));
         frame.render_widget(Sparkline::default().block(block(&title, weekly.width)).data(&data), weekly);
     }
+}
+
+impl ReportState {
+    /// Exits by outcome: one bar per outcome, the count on it, under it the outcome's name when
+    /// it fits the bar, else its short label ("vrw"); below the bars a legend of the short labels
+    /// with the whole names when it leaves the bars at least four rows.
+    fn render_outcomes(&self, frame: &mut Frame, area: Rect, ui: &Ui, block: Block) {
+        const BAR: u16 = 3;
+        let s = ui.strings;
+        let name = |code: &str| s.get(&format!("outcome.{code}")).to_string();
+        let short = |code: &str| s.get(&format!("outcome_short.{code}")).to_string();
+        let label = |code: &str| {
+            let whole = name(code);
+            if whole.chars().count() <= usize::from(BAR) { whole } else { short(code) }
+        };
+        let bars: Vec<Bar> = self
+            .report
+            .outcomes
+            .iter()
+            .map(|(code, n)| Bar::default().value(*n as u64).label(Line::from(label(code))).text_value(n.to_string()))
+            .collect();
+        let inner = block.inner(area);
+        let entries: Vec<String> = self
+            .report
+            .outcomes
+            .iter()
+            .filter(|(code, _)| label(code) != name(code))
+            .map(|(code, _)| format!("{} {}", short(code), name(code)))
+            .collect();
+        let legend = legend_lines(&entries, usize::from(inner.width));
+        let legend_h = legend.len() as u16;
+        let chart = if !legend.is_empty() && inner.height >= legend_h + 6 {
+            let [chart, below] = Layout::vertical([Constraint::Min(0), Constraint::Length(legend_h)]).areas(area);
+            let lines: Vec<Line> = legend.into_iter().map(|l| Line::from(Span::styled(l, ui.theme.dim()))).collect();
+            frame.render_widget(Paragraph::new(lines), below);
+            chart
+        } else {
+            area
+        };
+        frame.render_widget(
+            BarChart::default().block(block).data(BarGroup::default().bars(&bars)).bar_width(BAR).bar_gap(1),
+            chart,
+        );
+    }
+}
+
+/// Legend entries ("vrw vrijwilligerswerk") on rows `width` wide, " · " between them, an entry
+/// never split over two rows (one wider than a row is cut with "…").
+fn legend_lines(entries: &[String], width: usize) -> Vec<String> {
+    let mut rows: Vec<String> = Vec::new();
+    for e in entries {
+        let e = super::fit(e, width);
+        match rows.last_mut() {
+            Some(row) if row.chars().count() + 3 + e.chars().count() <= width => {
+                row.push_str(" · ");
+                row.push_str(&e);
+            }
+            _ => rows.push(e),
+        }
+    }
+    rows
 }
 
 impl ReportState {
