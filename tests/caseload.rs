@@ -8,8 +8,6 @@ mod common;
 mod ui_common;
 
 use common::*;
-use meedoen::domain::appointment::AppointmentState;
-use meedoen::domain::contact::Appointment;
 use meedoen::domain::{ParticipantId, Status};
 use meedoen::i18n::Lang;
 use meedoen::store::Store;
@@ -29,20 +27,6 @@ fn sorted(mut v: Vec<ParticipantId>) -> Vec<ParticipantId> {
 fn own(store: &Store, coach: &str) -> (Vec<ParticipantId>, Vec<ParticipantId>) {
     let own = store.own_participants(coach).unwrap().expect("every key is tagged");
     (ids(&own.open), sorted(own.closed))
-}
-
-fn appointment_today(p: ParticipantId, hour: u32, place: &str) -> Appointment {
-    Appointment {
-        id: meedoen::domain::contact::RecordId::new_random(),
-        participant: p,
-        at: today().and_hms_opt(hour, 0, 0).unwrap(),
-        place: place.into(),
-        note: String::new(),
-        coach: "Sanne".into(),
-        created_at: now(),
-        state: AppointmentState::Planned,
-        history: Vec::new(),
-    }
 }
 
 #[test]
@@ -88,9 +72,9 @@ fn the_first_frame_waits_for_nobody_elses_records_and_is_the_frame_of_the_whole_
     let people = store.participants().unwrap();
     let id = |family: &str| people.iter().find(|p| p.family_name == family).unwrap().id;
     // Today: Öztürk (open), De Vries (closed, her last talk) and Şahin (Mohamed's).
-    store.save_appointment(&appointment_today(id("Öztürk"), 10, "Wijkcentrum De Bron")).unwrap();
-    store.save_appointment(&appointment_today(id("Vries"), 11, "Bibliotheek")).unwrap();
-    store.save_appointment(&appointment_today(id("Şahin"), 12, "Stadhuis")).unwrap();
+    store.save_appointment(&appointment(id("Öztürk"), 0, 10, "Wijkcentrum De Bron")).unwrap();
+    store.save_appointment(&appointment(id("Vries"), 0, 11, "Bibliotheek")).unwrap();
+    store.save_appointment(&appointment(id("Şahin"), 0, 12, "Stadhuis")).unwrap();
     let mut app = app_on(store, Lang::Nl);
     let first = screen(&app, 100, 30);
     assert!(!app.caseload.is_complete(), "the first frame did not wait for the whole caseload");

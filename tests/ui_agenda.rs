@@ -6,9 +6,6 @@ mod common;
 mod ui_common;
 
 use common::*;
-use meedoen::domain::ParticipantId;
-use meedoen::domain::appointment::AppointmentState;
-use meedoen::domain::contact::{Appointment, RecordId};
 use meedoen::i18n::Lang;
 use meedoen::store::Store;
 use meedoen::ui::app::{App, Screen};
@@ -16,20 +13,6 @@ use meedoen::ui::screens::week::WeekItem;
 use meedoen::ui::tab::Tab;
 use ratatui::crossterm::event::KeyCode;
 use ui_common::*;
-
-fn appointment(p: ParticipantId, days: i64, hour: u32, place: &str) -> Appointment {
-    Appointment {
-        id: RecordId::new_random(),
-        participant: p,
-        at: (today() + chrono::Duration::days(days)).and_hms_opt(hour, 0, 0).unwrap(),
-        place: place.into(),
-        note: String::new(),
-        coach: "Sanne".into(),
-        created_at: now(),
-        state: AppointmentState::Planned,
-        history: Vec::new(),
-    }
-}
 
 /// The fixed caseload with appointments this week (one of them a colleague's person), last week
 /// and next week.

@@ -9,7 +9,7 @@ mod ui_common;
 use common::*;
 use meedoen::domain::ParticipantId;
 use meedoen::domain::appointment::AppointmentState;
-use meedoen::domain::contact::{Appointment, Channel, Contact, Initiative, Reached, RecordId};
+use meedoen::domain::contact::{Channel, Contact, Initiative, Reached, RecordId};
 use meedoen::domain::privacy::AccessAction;
 use meedoen::i18n::Lang;
 use meedoen::store::Store;
@@ -17,20 +17,6 @@ use meedoen::ui::app::{App, Popup, Screen};
 use meedoen::ui::tab::Tab;
 use ratatui::crossterm::event::KeyCode;
 use ui_common::*;
-
-fn appointment(p: ParticipantId, days: i64, hour: u32, place: &str) -> Appointment {
-    Appointment {
-        id: RecordId::new_random(),
-        participant: p,
-        at: (today() + chrono::Duration::days(days)).and_hms_opt(hour, 0, 0).unwrap(),
-        place: place.into(),
-        note: String::new(),
-        coach: "Sanne".into(),
-        created_at: now(),
-        state: AppointmentState::Planned,
-        history: Vec::new(),
-    }
-}
 
 /// Fatma with an appointment tomorrow and one yesterday (no contact logged), a contact last
 /// week; Jan with an appointment on Thursday at 14:00.

@@ -326,3 +326,33 @@ fn a_long_remark_wraps_under_its_aspect() {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains(&format!("“{long}”")), "{text}");
 }
+
+/// The wish and the need are texts that wrap over two rows on the summary page: a long wish is
+/// seen whole while it is typed and after, and ↓ goes through its rows before the need.
+#[test]
+fn a_long_wish_wraps_on_the_summary_page() {
+    let mut app = app();
+    open_fatma(&mut app);
+    press(&mut app, KeyCode::Char('h'));
+    for _ in 0..7 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    let wish = "Weer elke week met de fietsclub mee kunnen rijden en daarna samen koffie drinken in het clubhuis";
+    type_text(&mut app, wish);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Weer elke week") && text.contains("clubhuis"), "{text}");
+    // ↑ to the wish's first row and ↓ back to its second stay in the wish; one more ↓ is the need.
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(assessment(&app).row, 0);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(assessment(&app).row, 1);
+    type_text(&mut app, "Een maatje");
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Weer elke week") && text.contains("clubhuis") && text.contains("Een maatje"), "{text}");
+    app.handle_key(ctrl('s'));
+    press(&mut app, KeyCode::Char('j'));
+    let fatma = app.store.participant_by_number(1001).unwrap();
+    let saved = app.store.assessments_of(fatma.id).unwrap();
+    assert_eq!((saved[0].wish.as_str(), saved[0].need.as_str()), (wish, "Een maatje"));
+}

@@ -44,6 +44,7 @@ pub mod screens;
 mod stack;
 pub mod start_data;
 pub mod tab;
+pub mod text;
 pub mod theme;
 pub mod view;
 

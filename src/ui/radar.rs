@@ -184,7 +184,7 @@ fn render_labels_around(
     let one_row = |d: usize| format!("{} {}", names[d], marks[d]);
     // Above and below, centred over the web.
     for (d, y) in [(0, area.y), (3, area.bottom() - 1)] {
-        let text = super::screens::fit(&one_row(d), usize::from(area.width));
+        let text = super::text::fit(&one_row(d), usize::from(area.width));
         let w = text.chars().count() as u16;
         let x = (plot.x + plot.width / 2).saturating_sub(w / 2).clamp(area.x, area.right().saturating_sub(w));
         buf.set_string(x, y, text, Style::default());

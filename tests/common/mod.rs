@@ -117,3 +117,18 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// A planned appointment of Sanne's with `p`, `days` from today at `hour`:00.
+pub fn appointment(p: ParticipantId, days: i64, hour: u32, place: &str) -> meedoen::domain::contact::Appointment {
+    meedoen::domain::contact::Appointment {
+        id: meedoen::domain::contact::RecordId::new_random(),
+        participant: p,
+        at: (today() + chrono::Duration::days(days)).and_hms_opt(hour, 0, 0).unwrap(),
+        place: place.into(),
+        note: String::new(),
+        coach: "Sanne".into(),
+        created_at: now(),
+        state: meedoen::domain::appointment::AppointmentState::Planned,
+        history: Vec::new(),
+    }
+}

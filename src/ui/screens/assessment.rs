@@ -5,12 +5,10 @@
 
 use chrono::NaiveDate;
 use ratatui::Frame;
-use ratatui::crossterm::event::{Event, KeyEvent};
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
-use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 use crate::domain::health::{ASPECTS, Assessment, Corrected, DIMENSIONS, Instrument, LADDER, differences, format_mark};
 use crate::store::AssessmentDraft;
@@ -43,9 +41,9 @@ pub struct AssessmentState {
     /// Editing the remark of the current aspect instead of its score: a text that wraps under
     /// its aspect (Enter goes on to the next aspect, as everywhere in the conversation).
     remark: Option<LongText>,
-    /// The two answers on the summary page.
-    wish: Input,
-    need: Input,
+    /// The two answers on the summary page: texts that wrap over two rows.
+    wish: LongText,
+    need: LongText,
     /// The previous assessment, drawn dotted on the summary's web.
     pub previous: Option<Assessment>,
     pub dirty: bool,
@@ -55,8 +53,8 @@ pub struct AssessmentState {
 
 impl AssessmentState {
     pub fn new(a: Assessment, name: String, previous: Option<Assessment>) -> AssessmentState {
-        let wish = Input::new(a.wish.clone());
-        let need = Input::new(a.need.clone());
+        let wish = LongText::new(&a.wish);
+        let need = LongText::new(&a.need);
         AssessmentState { a, name, page: 0, row: 0, remark: None, wish, need, previous, dirty: false, saved: None }
     }
 
@@ -89,8 +87,8 @@ impl AssessmentState {
     /// The assessment with the summary answers in it; own marks not given are the aspect means.
     pub fn finished(&self) -> Assessment {
         let mut a = self.a.clone();
-        a.wish = self.wish.value().trim().to_string();
-        a.need = self.need.value().trim().to_string();
+        a.wish = one_paragraph(self.wish.value());
+        a.need = one_paragraph(self.need.value());
         a
     }
 
@@ -156,10 +154,7 @@ impl AssessmentState {
 
     fn commit_remark(&mut self) {
         if let Some(input) = self.remark.take() {
-            // One paragraph: a line break (pasted) reads as a space.
-            let text: String =
-                input.value().chars().map(|c| if c == '\n' { ' ' } else { c }).filter(|c| !c.is_control()).collect();
-            self.a.set_remark(self.page, self.row, text.trim().to_string());
+            self.a.set_remark(self.page, self.row, one_paragraph(input.value()));
         }
     }
 
@@ -309,27 +304,38 @@ impl AssessmentState {
     }
 
     fn summary_key(&mut self, ev: &KeyEvent, action: Option<Action>) -> Outcome {
-        // On the summary the two fields have the focus: Enter and ↓ go to the second, ↑ back.
+        // On the summary the two texts have the focus: Enter goes to the second, Shift+Tab back;
+        // ↓ and ↑ go through a text's wrapped rows first, then to the other text.
+        let input = if self.row == 0 { &mut self.wish } else { &mut self.need };
         match action {
-            Some(Action::NextField | Action::Remark | Action::Down) if self.row == 0 => {
+            Some(Action::NextField | Action::Remark) if self.row == 0 => {
                 self.row = 1;
                 Outcome::Moved
             }
-            Some(Action::Up | Action::PrevField) if self.row == 1 => {
+            Some(Action::PrevField) if self.row == 1 => {
                 self.row = 0;
                 Outcome::Moved
             }
-            _ => {
-                let input = if self.row == 0 { &mut self.wish } else { &mut self.need };
-                match input.handle_event(&Event::Key(*ev)) {
-                    Some(c) if c.value => {
-                        self.dirty = true;
-                        Outcome::Edited
-                    }
-                    Some(_) => Outcome::Moved,
-                    None => Outcome::Ignored,
+            Some(Action::Down) => {
+                if !input.down() && self.row == 0 {
+                    self.row = 1;
                 }
+                Outcome::Moved
             }
+            Some(Action::Up) => {
+                if !input.up() && self.row == 1 {
+                    self.row = 0;
+                }
+                Outcome::Moved
+            }
+            _ => match input.key(ev) {
+                Change::Text => {
+                    self.dirty = true;
+                    Outcome::Edited
+                }
+                Change::Cursor => Outcome::Moved,
+                Change::None => Outcome::Ignored,
+            },
         }
     }
 
@@ -470,7 +476,7 @@ impl AssessmentState {
         let s = ui.strings;
         let lang = s.lang();
         let ins = Instrument::get();
-        let [top, answers] = Layout::vertical([Constraint::Min(6), Constraint::Length(4)]).areas(area);
+        let [top, answers] = Layout::vertical([Constraint::Min(6), Constraint::Length(5)]).areas(area);
         let [web, side] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(top);
         let current = self.finished();
         radar::render(frame, web, ui, &current, self.previous.as_ref());
@@ -486,35 +492,41 @@ impl AssessmentState {
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), side);
         let label_w =
             [s.get("health.wish"), s.get("health.need")].iter().map(|l| l.chars().count()).max().unwrap_or(10) + 2;
+        // Each answer takes two rows that wrap: the one being typed is the editor, the other
+        // its text (cut with … after two rows).
         for (i, (label, input)) in
             [(s.get("health.wish"), &self.wish), (s.get("health.need"), &self.need)].into_iter().enumerate()
         {
-            let y = answers.y + i as u16;
+            let y = answers.y + 2 * i as u16;
             if y >= answers.bottom() {
                 break;
             }
-            let row = Rect { x: answers.x, y, width: answers.width, height: 1 };
+            let rows = (answers.bottom() - y).min(2);
             let style = if self.row == i { ui.theme.focus_label() } else { ui.theme.dim() };
-            let field_w = answers.width.saturating_sub(label_w as u16) as usize;
-            let scroll = input.visual_scroll(field_w.saturating_sub(1));
-            let shown: String = input.value().chars().skip(scroll).collect();
-            frame.render_widget(
-                Paragraph::new(Line::from(vec![
-                    Span::styled(format!("{label:<label_w$}"), style),
-                    Span::styled(
-                        shown,
-                        if self.row == i { ui.theme.input() } else { ratatui::style::Style::default() },
-                    ),
-                ])),
-                row,
-            );
+            let label_area = Rect { x: answers.x, y, width: (label_w as u16).min(answers.width), height: 1 };
+            frame.render_widget(Paragraph::new(Span::styled(label.to_string(), style)), label_area);
+            let text_area = Rect {
+                x: answers.x + label_area.width,
+                y,
+                width: answers.width.saturating_sub(label_area.width),
+                height: rows,
+            };
             if self.row == i {
-                let x = answers.x + label_w as u16 + input.visual_cursor().saturating_sub(scroll) as u16;
-                frame.set_cursor_position(Position::new(x.min(answers.right().saturating_sub(1)), y));
+                input.render(frame, text_area, ui.theme.input(), true);
+            } else {
+                let mut lines =
+                    super::text_lines(Vec::new(), input.value(), 0, ratatui::style::Style::default(), text_area.width);
+                if lines.len() > usize::from(rows) {
+                    lines.truncate(usize::from(rows));
+                    if let Some(last) = lines.last_mut() {
+                        last.spans.push(Span::raw(" …"));
+                    }
+                }
+                frame.render_widget(Paragraph::new(lines), text_area);
             }
         }
-        if answers.height > 2 {
-            let hint = Rect { x: answers.x, y: answers.y + 3, width: answers.width, height: 1 };
+        if answers.height > 4 {
+            let hint = Rect { x: answers.x, y: answers.y + 4, width: answers.width, height: 1 };
             frame.render_widget(Paragraph::new(s.get("health.goal_hint")).style(ui.theme.dim()), hint);
         }
     }
@@ -527,4 +539,10 @@ pub fn legend(ui: &Ui, current: &Assessment, previous: Option<&Assessment>) -> L
         spans.push(Span::styled(format!("   ○ {}", crate::domain::validate::format_date(p.date)), ui.theme.dim()));
     }
     Line::from(spans)
+}
+
+/// A remark, wish or need as one paragraph: a line break (pasted) reads as a space.
+fn one_paragraph(text: &str) -> String {
+    let text: String = text.chars().map(|c| if c == '\n' { ' ' } else { c }).filter(|c| !c.is_control()).collect();
+    text.trim().to_string()
 }
