@@ -129,15 +129,20 @@ impl ListState {
         }
         let height = table_area.height.saturating_sub(1) as usize;
         let offset = scroll_offset(self.selected, height);
-        let widths = [
-            Constraint::Length(6),
-            Constraint::Min(18),
-            Constraint::Length(10),
-            Constraint::Length(10),
-            Constraint::Length(7),
-            Constraint::Length(11),
-            Constraint::Length(10),
-        ];
+        // Columns a narrow screen leaves out, last first: the coach, then the place, so the date of
+        // birth and the status stay whole rather than every column being cut.
+        const WANTED: [u16; 7] = [6, 18, 10, 10, 7, 11, 10];
+        let mut keep: Vec<usize> = (0..WANTED.len()).collect();
+        let needed = |keep: &[usize]| keep.iter().map(|&i| WANTED[i] + 1).sum::<u16>().saturating_sub(1);
+        for drop in [6, 5] {
+            if needed(&keep) > table_area.width {
+                keep.retain(|&i| i != drop);
+            }
+        }
+        let widths: Vec<Constraint> = keep
+            .iter()
+            .map(|&i| if i == 1 { Constraint::Min(WANTED[i]) } else { Constraint::Length(WANTED[i]) })
+            .collect();
         let cols = column_widths(table_area.width, &widths);
         let rows = self.rows.iter().enumerate().skip(offset).take(height).filter_map(|(n, &i)| {
             let p = caseload.get(i)?;
@@ -153,13 +158,13 @@ impl ListState {
                 p.address.place.clone(),
                 p.coach.clone(),
             ];
-            let row = Row::new(cells.iter().zip(&cols).map(|(c, w)| fit(c, usize::from(*w))));
+            let row = Row::new(keep.iter().map(|&i| &cells[i]).zip(&cols).map(|(c, w)| fit(c, usize::from(*w))));
             Some(if n == self.selected { row.style(ui.theme.selected()) } else { row })
         });
         // Short forms ("Geb.") where a column is narrower than its header (60 columns).
         let header = Row::new(
-            ["number", "name", "born", "status", "contact_days", "place", "coach"]
-                .iter()
+            keep.iter()
+                .map(|&i| ["number", "name", "born", "status", "contact_days", "place", "coach"][i])
                 .zip(&cols)
                 .map(|(k, w)| super::header(s, k, usize::from(*w))),
         )

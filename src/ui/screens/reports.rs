@@ -210,8 +210,13 @@ impl ReportState {
         );
         // The group's mean web: first conversation dotted, latest solid.
         let (first, latest) = crate::reports::mean_webs(r);
-        let inner = block(s.get("report.chart_web"), web.width).inner(web);
-        frame.render_widget(block(s.get("report.chart_web"), web.width), web);
+        // The short title where the whole one would lose what ○ and ● stand for.
+        let web_title = [s.get("report.chart_web"), s.get("report.chart_web_short")]
+            .into_iter()
+            .find(|t| t.chars().count() <= usize::from(web.width))
+            .unwrap_or(s.get("report.chart_web_short"));
+        let inner = block(web_title, web.width).inner(web);
+        frame.render_widget(block(web_title, web.width), web);
         if latest.iter().any(Option::is_some) {
             let as_assessment = |marks: [Option<f64>; DIMENSIONS]| {
                 let mut a = Assessment::new(
