@@ -126,7 +126,7 @@ fn chart_titles_end_between_words() {
             text.contains("Gemiddeld web: ○ eerste, ● laatste") || text.contains("Web ○ eerste ● laatste"),
             "{text}"
         );
-        for title in ["Participatieladder"] {
+        for title in ["Participatieladder", "Uitstroom naar resultaat"] {
             let words: Vec<&str> = title.split(' ').collect();
             // Whole, or its first words and "…".
             let ok = (1..=words.len()).rev().any(|n| {

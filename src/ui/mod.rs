@@ -47,6 +47,7 @@ pub mod tab;
 pub mod text;
 pub mod theme;
 pub mod view;
+pub mod wire;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -96,8 +97,10 @@ pub fn run(
     };
     let hangup = hangup_flag();
     watch_terminal(Arc::clone(&hangup));
-    let mut terminal = ratatui::try_init().map_err(|e| UiError(format!("cannot open the terminal: {e}")))?;
+    let mut terminal = open_terminal().map_err(|e| UiError(format!("cannot open the terminal: {e}")))?;
     let result = event_loop(&mut terminal, &mut app, &hangup);
+    // What the shell writes after meedoen is in the plain pen.
+    let _ = terminal.backend_mut().reset_pen();
     // A closed terminal cannot be restored, and ratatui reports that with `eprintln!`, which
     // panics on a closed standard error: so it is not asked to (the program leaves the normal
     // way, removing a `--demo` directory).
@@ -184,7 +187,23 @@ fn hangup_flag() -> Arc<AtomicBool> {
     flag
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, hangup: &AtomicBool) -> std::io::Result<()> {
+/// The terminal meedoen draws on: raw mode, the alternate screen, and [`wire::Wire`] as the
+/// backend (the fewest bytes per frame); a panic restores the terminal first, as ratatui's own
+/// initialisation does.
+fn open_terminal() -> std::io::Result<Screen> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        ratatui::restore();
+        hook(info);
+    }));
+    ratatui::crossterm::terminal::enable_raw_mode()?;
+    ratatui::crossterm::execute!(std::io::stdout(), ratatui::crossterm::terminal::EnterAlternateScreen)?;
+    ratatui::Terminal::new(wire::Wire::new(std::io::stdout()))
+}
+
+type Screen = ratatui::Terminal<wire::Wire<std::io::Stdout>>;
+
+fn event_loop(terminal: &mut Screen, app: &mut App, hangup: &AtomicBool) -> std::io::Result<()> {
     terminal.draw(|f| view::render(app, f))?;
     // The rest of the caseload was read while that frame was drawn.
     if app.finish_loading() && !app.quit {

@@ -12,6 +12,8 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 pub struct Session {
     pub child: Box<dyn Child + Send + Sync>,
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program has sent, and when it last sent any.
+    sent: Arc<Mutex<(usize, Instant)>>,
     pub writer: Box<dyn Write + Send>,
     _master: Box<dyn MasterPty + Send>,
 }
@@ -25,6 +27,12 @@ impl Session {
 
     /// Starts meedoen; without a passphrase in the environment it asks in the terminal.
     pub fn start_with(dir: &Path, extra: &[&str], passphrase: Option<&str>) -> Session {
+        Session::start_in(dir, extra, passphrase, &[("NO_COLOR", Some("1"))])
+    }
+
+    /// Starts meedoen with these variables set (`Some`) or removed (`None`) besides the usual
+    /// ones: colour (`NO_COLOR`) is off unless a test says otherwise.
+    pub fn start_in(dir: &Path, extra: &[&str], passphrase: Option<&str>, env: &[(&str, Option<&str>)]) -> Session {
         let pty = native_pty_system();
         let pair = pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
         // `MEEDOEN_TEST_BIN` runs another build of meedoen (to see a test fail on an older one).
@@ -41,8 +49,15 @@ impl Session {
         for a in extra {
             cmd.arg(a);
         }
-        cmd.env("NO_COLOR", "1");
         cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("COLORTERM");
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            }
+        }
         // Exports (`x`) land beside the caseload, never in the real home or documents folder.
         if let Some(home) = dir.parent() {
             cmd.env("HOME", home);
@@ -59,16 +74,23 @@ impl Session {
         let writer = pair.master.take_writer().unwrap();
         let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
         let p = Arc::clone(&parser);
+        let sent = Arc::new(Mutex::new((0, Instant::now())));
+        let counted = Arc::clone(&sent);
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
+                {
+                    let mut c = counted.lock().unwrap();
+                    c.0 += n;
+                    c.1 = Instant::now();
+                }
                 p.lock().unwrap().process(&buf[..n]);
             }
         });
-        Session { parser, writer, child, _master: pair.master }
+        Session { parser, sent, writer, child, _master: pair.master }
     }
 
     pub fn screen(&self) -> String {
@@ -93,6 +115,31 @@ impl Session {
         self.writer.flush().unwrap();
         // Let the program read each burst on its own, as typing does.
         std::thread::sleep(Duration::from_millis(60));
+    }
+
+    /// Waits until the program has sent nothing for `quiet`.
+    pub fn settle(&self, quiet: Duration) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if self.sent.lock().unwrap().1.elapsed() >= quiet {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        panic!("the program kept sending; the screen shows:\n{}", self.screen());
+    }
+
+    /// The bytes the terminal receives in answer to `keys`: counted from a quiet screen until
+    /// the program has been quiet for a quarter of a second again.
+    pub fn bytes_for(&mut self, keys: &str) -> usize {
+        let quiet = Duration::from_millis(250);
+        self.settle(quiet);
+        let before = self.sent.lock().unwrap().0;
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(quiet);
+        self.settle(quiet);
+        self.sent.lock().unwrap().0 - before
     }
 
     pub fn wait_exit(&mut self) -> u32 {

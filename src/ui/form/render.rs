@@ -101,7 +101,10 @@ impl Form {
             return;
         }
         let input_area = input_area.intersection(area);
-        let style = if focused { ui.theme.input() } else { ratatui::style::Style::default() };
+        // Every field shows where its value goes, focused or not: moving the focus then changes
+        // the two labels and the cursor only, a few dozen bytes on a slow link rather than two
+        // fields repainted.
+        let style = ui.theme.input();
         let line_area = Rect { height: 1, ..input_area };
         match (&self.inputs[i], d.kind) {
             (Editor::Long(text), _) => text.render(frame, input_area, style, focused),

@@ -1,0 +1,538 @@
+//! What goes over the wire to the terminal: a ratatui backend that knows the terminal's state
+//! between frames and sends only what changes it.
+//!
+//! Coaches work over remote terminal links, where every byte of a keystroke's answer counts.
+//! ratatui hands a backend the cells that differ from the previous frame; this backend decides
+//! how to get them onto the screen in the fewest bytes:
+//!
+//! - it remembers where the cursor is, whether it is shown and which colours and attributes are
+//!   set, across frames, and sends a move, a show or a colour only when it changes something
+//!   (no reset at the end of each frame, no show-cursor when it is shown);
+//! - of the ways to reach the next changed cell it takes the shortest: an absolute move, a
+//!   relative one, a carriage return, a line feed, or writing the few unchanged cells in between
+//!   again (it keeps a copy of what the screen shows for that);
+//! - a run of blank cells is erased (`ECH`, or `EL` to the end of the row) when that is shorter
+//!   than writing it;
+//! - colours go out as the short 16-colour codes where they are one, and 24-bit colour only when
+//!   `COLORTERM` announces it (`truecolor` or `24bit`); otherwise the nearest of the 256-colour
+//!   palette.
+//!
+//! Screens do not change for it: it sits under ratatui as the backend of the one terminal.
+
+use std::io::{self, Write};
+
+use ratatui::backend::{Backend, ClearType, WindowSize};
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Rect, Size};
+use ratatui::style::{Color, Modifier};
+
+/// The colours and attributes the terminal writes with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pen {
+    fg: Color,
+    bg: Color,
+    modifier: Modifier,
+}
+
+impl Pen {
+    const PLAIN: Pen = Pen { fg: Color::Reset, bg: Color::Reset, modifier: Modifier::empty() };
+
+    fn of(cell: &Cell) -> Pen {
+        Pen { fg: cell.fg, bg: cell.bg, modifier: cell.modifier }
+    }
+}
+
+/// Attributes that show on a blank cell: a run with any of these is written, not erased.
+const SHOWS_ON_BLANK: Modifier =
+    Modifier::UNDERLINED.union(Modifier::REVERSED).union(Modifier::CROSSED_OUT).union(Modifier::HIDDEN);
+
+/// The backend. `W` is where the bytes go (standard output; a counter or a parser in tests).
+pub struct Wire<W: Write> {
+    out: W,
+    /// This frame's bytes, sent in one write at `flush`.
+    buf: Vec<u8>,
+    /// A fixed size (tests and benchmarks); `None` asks the terminal.
+    fixed: Option<Size>,
+    truecolor: bool,
+    /// Where the terminal's cursor is, when known (not after writing into the last column, where
+    /// terminals differ in what they do).
+    cursor: Option<Position>,
+    visible: Option<bool>,
+    /// The pen the terminal writes with now; `None` until the first is set.
+    pen: Option<Pen>,
+    /// What the screen shows, cell by cell: blank at first, as ratatui's previous frame is, and
+    /// then what this backend wrote.
+    shadow: Buffer,
+    /// Whether `shadow` is what the screen shows (not after a partial clear).
+    known: bool,
+}
+
+impl<W: Write> Wire<W> {
+    /// A backend writing to `out`, in 24-bit colour when the environment's `COLORTERM` says the
+    /// terminal has it.
+    pub fn new(out: W) -> Wire<W> {
+        let colorterm = std::env::var("COLORTERM").unwrap_or_default();
+        Wire::with(out, None, matches!(colorterm.as_str(), "truecolor" | "24bit"))
+    }
+
+    /// A backend of a fixed size (no terminal to ask), with or without 24-bit colour.
+    pub fn with(out: W, fixed: Option<Size>, truecolor: bool) -> Wire<W> {
+        Wire {
+            out,
+            buf: Vec::with_capacity(4096),
+            fixed,
+            truecolor,
+            cursor: None,
+            visible: None,
+            pen: None,
+            shadow: Buffer::empty(Rect::ZERO),
+            known: true,
+        }
+    }
+
+    pub fn writer(&self) -> &W {
+        &self.out
+    }
+
+    pub fn writer_mut(&mut self) -> &mut W {
+        &mut self.out
+    }
+
+    /// Sets the plain pen, so what is written after meedoen (the shell's prompt) is plain.
+    pub fn reset_pen(&mut self) -> io::Result<()> {
+        if self.pen != Some(Pen::PLAIN) {
+            self.buf.extend_from_slice(b"\x1b[m");
+            self.pen = Some(Pen::PLAIN);
+        }
+        self.flush()
+    }
+
+    fn area(&self) -> io::Result<Size> {
+        match self.fixed {
+            Some(s) => Ok(s),
+            None => {
+                let (width, height) = ratatui::crossterm::terminal::size()?;
+                Ok(Size { width, height })
+            }
+        }
+    }
+
+    /// Makes the shadow the size of the screen: blank, as ratatui takes a new screen to be (it
+    /// clears one that changed size before it draws on it).
+    fn fit_shadow(&mut self, size: Size) {
+        let area = Rect::new(0, 0, size.width, size.height);
+        if self.shadow.area != area {
+            self.shadow = Buffer::empty(area);
+            self.known = true;
+        }
+    }
+
+    /// Sets the pen for `to`, with the shorter of a change from the current pen or a reset.
+    fn set_pen(&mut self, to: Pen) {
+        if self.pen == Some(to) {
+            return;
+        }
+        let seq = pen_change(self.pen, to, self.truecolor);
+        self.buf.extend_from_slice(&seq);
+        self.pen = Some(to);
+    }
+
+    /// Moves the cursor to `to` the shortest way known.
+    fn goto(&mut self, to: Position) {
+        if self.cursor == Some(to) {
+            return;
+        }
+        let mut best = absolute(to);
+        if let Some(from) = self.cursor {
+            for vertical in vertical_moves(from, to) {
+                let (mut seq, col) = vertical;
+                let horizontal = self.horizontal(col, to, from.y == to.y && seq.is_empty());
+                if seq.len() + horizontal.len() < best.len() {
+                    seq.extend_from_slice(&horizontal);
+                    best = seq;
+                }
+            }
+        }
+        self.buf.extend_from_slice(&best);
+        self.cursor = Some(to);
+    }
+
+    /// The bytes that move along row `to.y` from column `col` to `to.x`; on the cursor's own row
+    /// (`same_row`) writing the unchanged cells between again is one of the ways.
+    fn horizontal(&self, col: u16, to: Position, same_row: bool) -> Vec<u8> {
+        if col == to.x {
+            return Vec::new();
+        }
+        let mut best = if to.x > col { csi(to.x - col, b'C') } else { csi(col - to.x, b'D') };
+        let from_start = if to.x == 0 {
+            b"\r".to_vec()
+        } else {
+            let mut v = b"\r".to_vec();
+            v.extend_from_slice(&csi(to.x, b'C'));
+            v
+        };
+        if from_start.len() < best.len() {
+            best = from_start;
+        }
+        if same_row
+            && to.x > col
+            && self.known
+            && to.x - col < 8
+            && let Some(gap) = self.rewrite(col, to)
+            && gap.len() < best.len()
+        {
+            best = gap;
+        }
+        best
+    }
+
+    /// The unchanged cells from `col` up to `to` on its row, as written with the current pen;
+    /// `None` when one of them has another pen or is not a single-width character.
+    fn rewrite(&self, col: u16, to: Position) -> Option<Vec<u8>> {
+        let pen = self.pen?;
+        let mut out = Vec::new();
+        for x in col..to.x {
+            let cell = self.shadow.cell(Position::new(x, to.y))?;
+            let symbol = cell.symbol();
+            if Pen::of(cell) != pen || width(symbol) != 1 {
+                return None;
+            }
+            out.extend_from_slice(symbol.as_bytes());
+        }
+        Some(out)
+    }
+
+    /// Writes one cell at the cursor (already there), with its pen.
+    fn put(&mut self, x: u16, y: u16, cell: &Cell, screen_width: u16) {
+        self.set_pen(Pen::of(cell));
+        let symbol = cell.symbol();
+        self.buf.extend_from_slice(symbol.as_bytes());
+        let w = width(symbol).max(1);
+        self.cursor = (x + w < screen_width).then(|| Position::new(x + w, y));
+        if let Some(c) = self.shadow.cell_mut(Position::new(x, y)) {
+            *c = cell.clone();
+        }
+    }
+}
+
+/// The terminal columns a cell's symbol takes.
+fn width(symbol: &str) -> u16 {
+    u16::try_from(ratatui::text::Span::raw(symbol).width()).unwrap_or(u16::MAX)
+}
+
+/// `ESC [ n <final>`, with `n` left out when it is 1.
+fn csi(n: u16, last: u8) -> Vec<u8> {
+    let mut v = b"\x1b[".to_vec();
+    if n != 1 {
+        v.extend_from_slice(n.to_string().as_bytes());
+    }
+    v.push(last);
+    v
+}
+
+/// The absolute move to `to` (`ESC [ row ; col H`, with the parts that are 1 left out).
+fn absolute(to: Position) -> Vec<u8> {
+    let mut v = b"\x1b[".to_vec();
+    if to.y != 0 || to.x != 0 {
+        v.extend_from_slice((to.y + 1).to_string().as_bytes());
+    }
+    if to.x != 0 {
+        v.push(b';');
+        v.extend_from_slice((to.x + 1).to_string().as_bytes());
+    }
+    v.push(b'H');
+    v
+}
+
+/// The ways to reach row `to.y` from `from`, each with the column it leaves the cursor in.
+fn vertical_moves(from: Position, to: Position) -> Vec<(Vec<u8>, u16)> {
+    if from.y == to.y {
+        return vec![(Vec::new(), from.x)];
+    }
+    if to.y > from.y {
+        let down = to.y - from.y;
+        let mut ways = vec![(csi(down, b'B'), from.x)];
+        // Carriage return and line feeds: the first column of the row, a byte a row. (A line
+        // feed never scrolls here: the target row is on the screen.)
+        if down <= 4 {
+            let mut v = b"\r".to_vec();
+            v.extend(std::iter::repeat_n(b'\n', usize::from(down)));
+            ways.push((v, 0));
+        }
+        ways
+    } else {
+        vec![(csi(from.y - to.y, b'A'), from.x)]
+    }
+}
+
+/// The SGR parameters of a colour, foreground or background.
+fn color_params(c: Color, background: bool, truecolor: bool, out: &mut Vec<String>) {
+    let base = if background { 40 } else { 30 };
+    let bright = if background { 100 } else { 90 };
+    let indexed = |n: u8, out: &mut Vec<String>| match n {
+        0..=7 => out.push((base + u16::from(n)).to_string()),
+        8..=15 => out.push((bright + u16::from(n) - 8).to_string()),
+        _ => {
+            out.push((base + 8).to_string());
+            out.push("5".into());
+            out.push(n.to_string());
+        }
+    };
+    match c {
+        Color::Reset => out.push((base + 9).to_string()),
+        Color::Black => indexed(0, out),
+        Color::Red => indexed(1, out),
+        Color::Green => indexed(2, out),
+        Color::Yellow => indexed(3, out),
+        Color::Blue => indexed(4, out),
+        Color::Magenta => indexed(5, out),
+        Color::Cyan => indexed(6, out),
+        Color::Gray => indexed(7, out),
+        Color::DarkGray => indexed(8, out),
+        Color::LightRed => indexed(9, out),
+        Color::LightGreen => indexed(10, out),
+        Color::LightYellow => indexed(11, out),
+        Color::LightBlue => indexed(12, out),
+        Color::LightMagenta => indexed(13, out),
+        Color::LightCyan => indexed(14, out),
+        Color::White => indexed(15, out),
+        Color::Indexed(n) => indexed(n, out),
+        Color::Rgb(r, g, b) if truecolor => {
+            out.push((base + 8).to_string());
+            out.push("2".into());
+            out.extend([r.to_string(), g.to_string(), b.to_string()]);
+        }
+        Color::Rgb(r, g, b) => indexed(nearest_256(r, g, b), out),
+    }
+}
+
+/// The colour of the 256-colour palette (its 6x6x6 cube or its grey ramp) nearest to `r g b`.
+pub fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
+    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
+    let step = |v: u8| {
+        LEVELS.iter().enumerate().min_by_key(|(_, l)| (i32::from(**l) - i32::from(v)).abs()).map_or(0, |(i, _)| i)
+    };
+    let (ri, gi, bi) = (step(r), step(g), step(b));
+    let cube = (LEVELS[ri], LEVELS[gi], LEVELS[bi]);
+    let dist = |(x, y, z): (u8, u8, u8)| {
+        let d = |p: u8, q: u8| (i32::from(p) - i32::from(q)).pow(2);
+        d(x, r) + d(y, g) + d(z, b)
+    };
+    let mean = (u16::from(r) + u16::from(g) + u16::from(b)) / 3;
+    let grey_index = (mean.saturating_sub(3) / 10).min(23) as u8;
+    let grey = 8 + 10 * grey_index;
+    if dist((grey, grey, grey)) < dist(cube) { 232 + grey_index } else { 16 + 36 * ri as u8 + 6 * gi as u8 + bi as u8 }
+}
+
+/// The SGR codes that switch attributes on.
+fn modifier_on(m: Modifier, out: &mut Vec<String>) {
+    for (flag, code) in [
+        (Modifier::BOLD, "1"),
+        (Modifier::DIM, "2"),
+        (Modifier::ITALIC, "3"),
+        (Modifier::UNDERLINED, "4"),
+        (Modifier::SLOW_BLINK, "5"),
+        (Modifier::RAPID_BLINK, "6"),
+        (Modifier::REVERSED, "7"),
+        (Modifier::HIDDEN, "8"),
+        (Modifier::CROSSED_OUT, "9"),
+    ] {
+        if m.contains(flag) {
+            out.push(code.into());
+        }
+    }
+}
+
+/// `ESC [ … m` from the pen `from` (unknown: `None`) to `to`: the change alone, or a reset and
+/// the whole new pen, whichever is shorter.
+fn pen_change(from: Option<Pen>, to: Pen, truecolor: bool) -> Vec<u8> {
+    let join = |params: &[String]| {
+        let mut v = b"\x1b[".to_vec();
+        v.extend_from_slice(params.join(";").as_bytes());
+        v.push(b'm');
+        v
+    };
+    // From a reset: only what differs from the plain pen.
+    let mut reset = vec!["0".to_string()];
+    modifier_on(to.modifier, &mut reset);
+    if to.fg != Color::Reset {
+        color_params(to.fg, false, truecolor, &mut reset);
+    }
+    if to.bg != Color::Reset {
+        color_params(to.bg, true, truecolor, &mut reset);
+    }
+    if reset.len() == 1 {
+        reset.clear(); // `ESC [ m` is a reset
+    }
+    let Some(from) = from else { return join(&reset) };
+    let mut change = Vec::new();
+    let off = from.modifier - to.modifier;
+    let mut on = to.modifier - from.modifier;
+    if off.intersects(Modifier::BOLD | Modifier::DIM) {
+        change.push("22".to_string());
+        // 22 ends both bold and dim: the one that stays is set again.
+        on |= to.modifier & (Modifier::BOLD | Modifier::DIM);
+    }
+    for (flag, code) in [
+        (Modifier::ITALIC, "23"),
+        (Modifier::UNDERLINED, "24"),
+        (Modifier::REVERSED, "27"),
+        (Modifier::HIDDEN, "28"),
+        (Modifier::CROSSED_OUT, "29"),
+    ] {
+        if off.contains(flag) {
+            change.push(code.into());
+        }
+    }
+    if off.intersects(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK) {
+        change.push("25".into());
+        on |= to.modifier & (Modifier::SLOW_BLINK | Modifier::RAPID_BLINK);
+    }
+    modifier_on(on, &mut change);
+    if to.fg != from.fg {
+        color_params(to.fg, false, truecolor, &mut change);
+    }
+    if to.bg != from.bg {
+        color_params(to.bg, true, truecolor, &mut change);
+    }
+    let (a, b) = (join(&change), join(&reset));
+    if a.len() <= b.len() { a } else { b }
+}
+
+impl<W: Write> Backend for Wire<W> {
+    type Error = io::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        let size = self.area()?;
+        self.fit_shadow(size);
+        let cells: Vec<(u16, u16, &Cell)> = content.collect();
+        let mut i = 0;
+        while i < cells.len() {
+            let (x, y, cell) = cells[i];
+            if x >= size.width || y >= size.height {
+                i += 1;
+                continue;
+            }
+            // A run of blank cells of one pen, one after the other on this row.
+            let pen = Pen::of(cell);
+            let mut run = 0;
+            while i + run < cells.len() {
+                let (rx, ry, rc) = cells[i + run];
+                if ry != y || rx != x + run as u16 || rc.symbol() != " " || Pen::of(rc) != pen {
+                    break;
+                }
+                run += 1;
+            }
+            self.goto(Position::new(x, y));
+            if run > 0 && !pen.modifier.intersects(SHOWS_ON_BLANK) {
+                let run16 = run as u16;
+                let to_edge = x + run16 == size.width;
+                let next_on_row = cells.get(i + run).filter(|(_, ny, _)| *ny == y).map(|(nx, _, _)| *nx);
+                // Erasing leaves the cursor where it is: the next cell on the row is reached by a
+                // move; writing the blanks leaves it right after them.
+                let erase = if to_edge { b"\x1b[K".to_vec() } else { csi(run16, b'X') };
+                let after = match next_on_row {
+                    Some(nx) => self.horizontal(x, Position::new(nx, y), false).len(),
+                    None => 0,
+                };
+                let write_cost = run + next_on_row.map_or(0, |nx| usize::from(nx - (x + run16)).min(8));
+                if erase.len() + after < write_cost {
+                    self.set_pen(pen);
+                    self.buf.extend_from_slice(&erase);
+                    for k in 0..run16 {
+                        if let Some(c) = self.shadow.cell_mut(Position::new(x + k, y)) {
+                            *c = cells[i + usize::from(k)].2.clone();
+                        }
+                    }
+                    i += run;
+                    continue;
+                }
+            }
+            self.put(x, y, cell, size.width);
+            i += 1;
+        }
+        Ok(())
+    }
+
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        if self.visible != Some(false) {
+            self.buf.extend_from_slice(b"\x1b[?25l");
+            self.visible = Some(false);
+        }
+        Ok(())
+    }
+
+    fn show_cursor(&mut self) -> io::Result<()> {
+        if self.visible != Some(true) {
+            self.buf.extend_from_slice(b"\x1b[?25h");
+            self.visible = Some(true);
+        }
+        Ok(())
+    }
+
+    fn get_cursor_position(&mut self) -> io::Result<Position> {
+        Ok(self.cursor.unwrap_or(Position::ORIGIN))
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
+        self.goto(position.into());
+        Ok(())
+    }
+
+    fn clear(&mut self) -> io::Result<()> {
+        self.clear_region(ClearType::All)
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        let size = self.area()?;
+        self.fit_shadow(size);
+        // Erased cells take the pen's background: the plain pen first.
+        self.set_pen(Pen::PLAIN);
+        match clear_type {
+            ClearType::All => {
+                self.buf.extend_from_slice(b"\x1b[2J");
+                self.shadow.reset();
+                self.known = true;
+            }
+            other => {
+                let seq: &[u8] = match other {
+                    ClearType::AfterCursor => b"\x1b[J",
+                    ClearType::BeforeCursor => b"\x1b[1J",
+                    ClearType::CurrentLine => b"\x1b[2K",
+                    _ => b"\x1b[K",
+                };
+                self.buf.extend_from_slice(seq);
+                // What is left of the screen is not followed here: nothing is rewritten from it.
+                self.known = false;
+            }
+        }
+        Ok(())
+    }
+
+    fn size(&self) -> io::Result<Size> {
+        self.area()
+    }
+
+    fn window_size(&mut self) -> io::Result<WindowSize> {
+        let columns_rows = self.area()?;
+        let pixels = match self.fixed {
+            Some(_) => Size::ZERO,
+            None => {
+                let w = ratatui::crossterm::terminal::window_size()?;
+                Size { width: w.width, height: w.height }
+            }
+        };
+        Ok(WindowSize { columns_rows, pixels })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.buf.is_empty() {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        self.out.flush()
+    }
+}
