@@ -9,8 +9,9 @@
 //!   set, across frames, and sends a move, a show or a colour only when it changes something
 //!   (no reset at the end of each frame, no show-cursor when it is shown);
 //! - of the ways to reach the next changed cell it takes the shortest: an absolute move, a
-//!   relative one, a carriage return, a line feed, or writing the few unchanged cells in between
-//!   again (it keeps a copy of what the screen shows for that);
+//!   relative one, a carriage return, line feeds and backspaces (a byte a row or column; the
+//!   terminal is in raw mode, so a line feed adds no carriage return), or writing the few
+//!   unchanged cells in between again (it keeps a copy of what the screen shows for that);
 //! - a run of blank cells is erased (`ECH`, or `EL` to the end of the row) when that is shorter
 //!   than writing it;
 //! - colours go out as the short 16-colour codes where they are one, and 24-bit colour only when
@@ -137,69 +138,80 @@ impl<W: Write> Wire<W> {
         self.pen = Some(to);
     }
 
-    /// Moves the cursor to `to` the shortest way known.
-    fn goto(&mut self, to: Position) {
+    /// Moves the cursor to `to` the shortest way known; `next` is the pen of the cell to be
+    /// written there (a way that leaves that pen set saves its change).
+    fn goto(&mut self, to: Position, next: Option<Pen>) {
         if self.cursor == Some(to) {
             return;
         }
-        let mut best = absolute(to);
+        let truecolor = self.truecolor;
+        let cost = |w: &Way| {
+            w.bytes.len() + next.filter(|p| w.pen != Some(*p)).map_or(0, |p| pen_change(w.pen, p, truecolor).len())
+        };
+        let mut best = Way { bytes: absolute(to), pen: self.pen };
         if let Some(from) = self.cursor {
-            for vertical in vertical_moves(from, to) {
-                let (mut seq, col) = vertical;
-                let horizontal = self.horizontal(col, to, from.y == to.y && seq.is_empty());
-                if seq.len() + horizontal.len() < best.len() {
-                    seq.extend_from_slice(&horizontal);
-                    best = seq;
+            for (vertical, col) in vertical_moves(from, to) {
+                for h in self.horizontals(col, to) {
+                    let mut bytes = vertical.clone();
+                    bytes.extend_from_slice(&h.bytes);
+                    let way = Way { bytes, pen: h.pen };
+                    if cost(&way) < cost(&best) {
+                        best = way;
+                    }
                 }
             }
         }
-        self.buf.extend_from_slice(&best);
+        self.buf.extend_from_slice(&best.bytes);
+        self.pen = best.pen;
         self.cursor = Some(to);
     }
 
-    /// The bytes that move along row `to.y` from column `col` to `to.x`; on the cursor's own row
-    /// (`same_row`) writing the unchanged cells between again is one of the ways.
-    fn horizontal(&self, col: u16, to: Position, same_row: bool) -> Vec<u8> {
+    /// The ways along row `to.y` from column `col` to `to.x`: a relative move, a carriage return
+    /// and a move, or the unchanged cells between written again (with their own pens).
+    fn horizontals(&self, col: u16, to: Position) -> Vec<Way> {
         if col == to.x {
-            return Vec::new();
+            return vec![Way { bytes: Vec::new(), pen: self.pen }];
         }
-        let mut best = if to.x > col { csi(to.x - col, b'C') } else { csi(col - to.x, b'D') };
-        let from_start = if to.x == 0 {
-            b"\r".to_vec()
-        } else {
-            let mut v = b"\r".to_vec();
-            v.extend_from_slice(&csi(to.x, b'C'));
-            v
-        };
-        if from_start.len() < best.len() {
-            best = from_start;
+        let relative = if to.x > col { csi(to.x - col, b'C') } else { csi(col - to.x, b'D') };
+        let mut from_start = b"\r".to_vec();
+        if to.x > 0 {
+            from_start.extend_from_slice(&csi(to.x, b'C'));
         }
-        if same_row
-            && to.x > col
-            && self.known
-            && to.x - col < 8
-            && let Some(gap) = self.rewrite(col, to)
-            && gap.len() < best.len()
-        {
-            best = gap;
+        let mut ways = vec![Way { bytes: relative, pen: self.pen }, Way { bytes: from_start, pen: self.pen }];
+        // A backspace a column, for a few columns left.
+        if to.x < col && col - to.x <= 3 {
+            ways.push(Way { bytes: vec![b'\x08'; usize::from(col - to.x)], pen: self.pen });
         }
-        best
+        if to.x > col && self.known && to.x - col <= 16 {
+            ways.extend(self.rewrite(col, to));
+        }
+        ways
     }
 
-    /// The unchanged cells from `col` up to `to` on its row, as written with the current pen;
-    /// `None` when one of them has another pen or is not a single-width character.
-    fn rewrite(&self, col: u16, to: Position) -> Option<Vec<u8>> {
-        let pen = self.pen?;
-        let mut out = Vec::new();
+    /// The unchanged cells from `col` up to `to` on its row written again, each with its pen;
+    /// `None` when one of them is not a single-width character.
+    fn rewrite(&self, col: u16, to: Position) -> Option<Way> {
+        let mut pen = self.pen;
+        let mut bytes = Vec::new();
         for x in col..to.x {
             let cell = self.shadow.cell(Position::new(x, to.y))?;
             let symbol = cell.symbol();
-            if Pen::of(cell) != pen || width(symbol) != 1 {
+            if width(symbol) != 1 {
                 return None;
             }
-            out.extend_from_slice(symbol.as_bytes());
+            let p = Pen::of(cell);
+            if pen != Some(p) {
+                bytes.extend_from_slice(&pen_change(pen, p, self.truecolor));
+                pen = Some(p);
+            }
+            bytes.extend_from_slice(symbol.as_bytes());
         }
-        Some(out)
+        Some(Way { bytes, pen })
+    }
+
+    /// The fewest bytes that move along row `to.y` from `col` to `to.x`, pens aside.
+    fn move_len(&self, col: u16, to: Position) -> usize {
+        self.horizontals(col, to).iter().map(|w| w.bytes.len()).min().unwrap_or(0)
     }
 
     /// Writes one cell at the cursor (already there), with its pen.
@@ -213,6 +225,12 @@ impl<W: Write> Wire<W> {
             *c = cell.clone();
         }
     }
+}
+
+/// A way to reach a cell: its bytes and the pen they leave set.
+struct Way {
+    bytes: Vec<u8>,
+    pen: Option<Pen>,
 }
 
 /// The terminal columns a cell's symbol takes.
@@ -252,12 +270,13 @@ fn vertical_moves(from: Position, to: Position) -> Vec<(Vec<u8>, u16)> {
     if to.y > from.y {
         let down = to.y - from.y;
         let mut ways = vec![(csi(down, b'B'), from.x)];
-        // Carriage return and line feeds: the first column of the row, a byte a row. (A line
-        // feed never scrolls here: the target row is on the screen.)
+        // Line feeds, a byte a row, in the same column (raw mode: no carriage return is added),
+        // or after a carriage return in the first. A line feed never scrolls here: the target
+        // row is on the screen.
         if down <= 4 {
-            let mut v = b"\r".to_vec();
-            v.extend(std::iter::repeat_n(b'\n', usize::from(down)));
-            ways.push((v, 0));
+            let feeds = std::iter::repeat_n(b'\n', usize::from(down));
+            ways.push((feeds.clone().collect(), from.x));
+            ways.push((std::iter::once(b'\r').chain(feeds).collect(), 0));
         }
         ways
     } else {
@@ -426,20 +445,22 @@ impl<W: Write> Backend for Wire<W> {
                 }
                 run += 1;
             }
-            self.goto(Position::new(x, y));
+            self.goto(Position::new(x, y), Some(pen));
             if run > 0 && !pen.modifier.intersects(SHOWS_ON_BLANK) {
                 let run16 = run as u16;
                 let to_edge = x + run16 == size.width;
                 let next_on_row = cells.get(i + run).filter(|(_, ny, _)| *ny == y).map(|(nx, _, _)| *nx);
                 // Erasing leaves the cursor where it is: the next cell on the row is reached by a
-                // move; writing the blanks leaves it right after them.
+                // move from there; writing the blanks leaves it right after them.
                 let erase = if to_edge { b"\x1b[K".to_vec() } else { csi(run16, b'X') };
-                let after = match next_on_row {
-                    Some(nx) => self.horizontal(x, Position::new(nx, y), false).len(),
-                    None => 0,
+                let (erase_cost, write_cost) = match next_on_row {
+                    Some(nx) => (
+                        erase.len() + self.move_len(x, Position::new(nx, y)),
+                        run + self.move_len(x + run16, Position::new(nx, y)),
+                    ),
+                    None => (erase.len(), run),
                 };
-                let write_cost = run + next_on_row.map_or(0, |nx| usize::from(nx - (x + run16)).min(8));
-                if erase.len() + after < write_cost {
+                if erase_cost < write_cost {
                     self.set_pen(pen);
                     self.buf.extend_from_slice(&erase);
                     for k in 0..run16 {
@@ -478,7 +499,7 @@ impl<W: Write> Backend for Wire<W> {
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        self.goto(position.into());
+        self.goto(position.into(), None);
         Ok(())
     }
 
