@@ -46,6 +46,12 @@ impl Sink {
 fn colour_app() -> App {
     let store = Store::temporary().unwrap();
     filled_store(&store);
+    // A name of double-width characters, so the walk also writes cells two columns wide.
+    let mut wide = person(0);
+    wide.id = meedoen::domain::ParticipantId(uuid::Uuid::from_u128(0x7777));
+    wide.given_names = "伟 Wei".into();
+    wide.family_name = "Zhang 张".into();
+    store.add_participants(vec![wide]).unwrap();
     App::new(store, Strings::new(Lang::Nl), Theme { color: true }, "Sanne".into(), today(), Box::new(now)).unwrap()
 }
 
@@ -111,6 +117,8 @@ fn same_screen(buf: &Buffer, screen: &vt100::Screen, truecolor: bool, what: &str
 fn walk() -> Vec<KeyCode> {
     use KeyCode::*;
     let mut keys = vec![Char('/')];
+    keys.extend("zhang".chars().map(Char));
+    keys.extend([Enter, Tab, Esc, Esc, Char('/')]);
     keys.extend("berg".chars().map(Char));
     keys.extend([Backspace, Char('g'), Enter, Tab, Tab, Tab, Tab, Tab, Tab, Tab, End, Esc, Esc, Char('n')]);
     keys.extend("Jan".chars().map(Char));
@@ -140,6 +148,10 @@ fn the_terminal_shows_what_ratatui_drew_after_every_key() {
                 let bytes = sink.take();
                 wire_total += bytes.len();
                 parser.process(&bytes);
+                if std::env::var("WIRE_DEBUG").is_ok_and(|v| v == n.to_string()) {
+                    eprintln!("BYTES {:?}", String::from_utf8_lossy(&bytes));
+                    eprintln!("SCREEN\n{}", parser.screen().contents());
+                }
                 same_screen(
                     &buf,
                     parser.screen(),

@@ -125,6 +125,8 @@ impl<W: Write> Wire<W> {
         if self.shadow.area != area {
             self.shadow = Buffer::empty(area);
             self.known = true;
+            // A terminal that changed size may have moved the cursor (into the smaller screen).
+            self.cursor = None;
         }
     }
 
@@ -223,6 +225,13 @@ impl<W: Write> Wire<W> {
         self.cursor = (x + w < screen_width).then(|| Position::new(x + w, y));
         if let Some(c) = self.shadow.cell_mut(Position::new(x, y)) {
             *c = cell.clone();
+        }
+        // The columns a wide character covers hold nothing of their own: never written again
+        // from here (ratatui sends them when the wide character goes).
+        for k in 1..w {
+            if let Some(c) = self.shadow.cell_mut(Position::new(x + k, y)) {
+                c.set_symbol("");
+            }
         }
     }
 }
@@ -555,5 +564,66 @@ impl<W: Write> Backend for Wire<W> {
             self.buf.clear();
         }
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_without_24_bit_are_the_nearest_of_the_palette() {
+        assert_eq!(nearest_256(0, 0, 0), 16);
+        assert_eq!(nearest_256(255, 255, 255), 231);
+        assert_eq!(nearest_256(128, 128, 128), 244, "a grey takes the grey ramp");
+        assert_eq!(nearest_256(40, 40, 60), 236, "the input background");
+        assert_eq!(nearest_256(95, 135, 175), 16 + 36 + 2 * 6 + 3);
+    }
+
+    #[test]
+    fn a_pen_change_is_the_shorter_of_the_change_and_a_reset() {
+        let plain = Pen::PLAIN;
+        let bold_cyan = Pen { fg: Color::Cyan, bg: Color::Reset, modifier: Modifier::BOLD };
+        assert_eq!(pen_change(Some(plain), bold_cyan, false), b"\x1b[1;36m");
+        assert_eq!(pen_change(Some(bold_cyan), plain, false), b"\x1b[m", "a reset, not 22;39");
+        let dim = Pen { fg: Color::DarkGray, ..plain };
+        assert_eq!(pen_change(Some(bold_cyan), dim, false), b"\x1b[0;90m");
+        let input = Pen { bg: Color::Rgb(40, 40, 60), ..plain };
+        assert_eq!(pen_change(Some(plain), input, false), b"\x1b[48;5;236m");
+        assert_eq!(pen_change(Some(plain), input, true), b"\x1b[48;2;40;40;60m");
+        assert_eq!(pen_change(None, plain, false), b"\x1b[m", "an unknown pen is set whole");
+    }
+
+    #[test]
+    fn moves_leave_out_what_is_one() {
+        assert_eq!(absolute(Position::new(0, 0)), b"\x1b[H");
+        assert_eq!(absolute(Position::new(0, 4)), b"\x1b[5H");
+        assert_eq!(absolute(Position::new(9, 4)), b"\x1b[5;10H");
+        assert_eq!(csi(1, b'C'), b"\x1b[C");
+        assert_eq!(csi(12, b'X'), b"\x1b[12X");
+    }
+
+    /// Drawing the same frame twice sends nothing the second time; a cursor already where it is
+    /// asked to be is not moved.
+    #[test]
+    fn nothing_changed_sends_nothing() {
+        let area = Rect::new(0, 0, 20, 3);
+        let mut term = ratatui::Terminal::with_options(
+            Wire::with(Vec::new(), Some(Size::new(20, 3)), false),
+            ratatui::TerminalOptions { viewport: ratatui::Viewport::Fixed(area) },
+        )
+        .unwrap();
+        let draw = |t: &mut ratatui::Terminal<Wire<Vec<u8>>>| {
+            t.draw(|f| {
+                f.render_widget(ratatui::widgets::Paragraph::new("Zoek: jan"), f.area());
+                f.set_cursor_position(Position::new(9, 0));
+            })
+            .unwrap();
+        };
+        draw(&mut term);
+        let first = std::mem::take(term.backend_mut().writer_mut());
+        assert!(first.ends_with(b"Zoek: jan\x1b[?25h"), "{:?}", String::from_utf8_lossy(&first));
+        draw(&mut term);
+        assert!(term.backend().writer().is_empty(), "{:?}", String::from_utf8_lossy(term.backend().writer()));
     }
 }
