@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use common::pty::Session;
 use common::*;
-use meedoen::domain::contact::{Channel, Contact, Initiative, Reached, RecordId};
 use meedoen::domain::privacy::AccessAction;
 
 #[test]
@@ -22,23 +21,7 @@ fn every_correction_shown_before_a_kill_is_kept_with_its_history_and_log_entry()
         let store = open(&dir);
         filled_store(&store);
         let fatma = store.participant_by_number(1001).unwrap().id;
-        store
-            .save_contact(&Contact {
-                id: RecordId::new_random(),
-                participant: fatma,
-                at: (today() - chrono::Duration::days(6)).and_hms_opt(9, 0, 0).unwrap(),
-                channel: Channel::Phone,
-                initiative: Initiative::Coach,
-                minutes: 45,
-                reached: Reached::Made,
-                life_areas: Vec::new(),
-                summary: "Over de schulden".into(),
-                coach: "Sanne".into(),
-                created_at: now(),
-                withdrawn: false,
-                history: Vec::new(),
-            })
-            .unwrap();
+        store.save_contact(&phone_call(fatma)).unwrap();
         fatma
     };
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;

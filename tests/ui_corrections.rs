@@ -9,7 +9,6 @@ mod ui_common;
 use common::*;
 use meedoen::domain::ParticipantId;
 use meedoen::domain::appointment::AppointmentState;
-use meedoen::domain::contact::{Channel, Contact, Initiative, Reached, RecordId};
 use meedoen::domain::privacy::AccessAction;
 use meedoen::i18n::Lang;
 use meedoen::store::Store;
@@ -29,23 +28,7 @@ fn setup() -> (App, ParticipantId) {
     store.save_appointment(&appointment(fatma, 1, 10, "Wijkcentrum")).unwrap();
     store.save_appointment(&appointment(fatma, -1, 11, "Bibliotheek")).unwrap();
     store.save_appointment(&appointment(id("Berg"), 2, 14, "Stadhuis")).unwrap();
-    store
-        .save_contact(&Contact {
-            id: RecordId::new_random(),
-            participant: fatma,
-            at: (today() - chrono::Duration::days(6)).and_hms_opt(9, 0, 0).unwrap(),
-            channel: Channel::Phone,
-            initiative: Initiative::Coach,
-            minutes: 45,
-            reached: Reached::Made,
-            life_areas: Vec::new(),
-            summary: "Over de schulden".into(),
-            coach: "Sanne".into(),
-            created_at: now(),
-            withdrawn: false,
-            history: Vec::new(),
-        })
-        .unwrap();
+    store.save_contact(&phone_call(fatma)).unwrap();
     let mut app = app_on(store, Lang::Nl);
     open_person(&mut app, "ozturk");
     while !matches!(app.screen(), Screen::Participant(p) if p.tab == Tab::Contacts) {

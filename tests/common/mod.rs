@@ -132,3 +132,23 @@ pub fn appointment(p: ParticipantId, days: i64, hour: u32, place: &str) -> meedo
         history: Vec::new(),
     }
 }
+
+/// A phone call of 45 minutes with `p` six days ago at 9:00 ("Over de schulden"), by Sanne.
+pub fn phone_call(p: ParticipantId) -> meedoen::domain::contact::Contact {
+    use meedoen::domain::contact::{Channel, Contact, Initiative, Reached, RecordId};
+    Contact {
+        id: RecordId::new_random(),
+        participant: p,
+        at: (today() - chrono::Duration::days(6)).and_hms_opt(9, 0, 0).unwrap(),
+        channel: Channel::Phone,
+        initiative: Initiative::Coach,
+        minutes: 45,
+        reached: Reached::Made,
+        life_areas: Vec::new(),
+        summary: "Over de schulden".into(),
+        coach: "Sanne".into(),
+        created_at: now(),
+        withdrawn: false,
+        history: Vec::new(),
+    }
+}
