@@ -140,8 +140,84 @@ pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreErr
     written.map_err(io_error)
 }
 
+/// A writer that keeps the CRC-32 of everything written through it.
+struct Checksummed<W: Write> {
+    inner: W,
+    crc: crc32fast::Hasher,
+    entries: u64,
+}
+
+impl<W: Write> Checksummed<W> {
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.crc.update(bytes);
+        self.inner.write_all(bytes)
+    }
+
+    /// One entry in the layout [`encode`] writes.
+    fn entry(&mut self, tree: &str, k: &[u8], v: &[u8]) -> std::io::Result<()> {
+        self.put(&(tree.len() as u16).to_le_bytes())?;
+        self.put(tree.as_bytes())?;
+        self.put(&(k.len() as u32).to_le_bytes())?;
+        self.put(k)?;
+        self.put(&(v.len() as u32).to_le_bytes())?;
+        self.put(v)?;
+        self.entries += 1;
+        Ok(())
+    }
+}
+
 impl Store {
-    /// Every stored value, and the secret of the current key epoch (sealed under the master key).
+    /// Writes a backup of every stored value to `out` as it reads it (the same bytes as
+    /// [`encode`] of [`Store::entries`], without the caseload in memory); returns the entry count.
+    fn stream_backup<W: Write>(&self, out: W) -> Result<(u64, W), StoreError> {
+        let mut w = Checksummed { inner: out, crc: crc32fast::Hasher::new(), entries: 0 };
+        w.put(MAGIC).map_err(io_error)?;
+        w.put(&VERSION.to_le_bytes()).map_err(io_error)?;
+        for name in self.db.tree_names() {
+            let tree = self.db.open_tree(&name)?;
+            let name = String::from_utf8_lossy(&name).into_owned();
+            for item in tree.iter() {
+                let (k, v) = item?;
+                if name == "meta" && (k.as_ref() == META_REGISTER || super::privacy::is_pending_key(&k)) {
+                    continue;
+                }
+                w.entry(&name, &k, &v).map_err(io_error)?;
+            }
+        }
+        if let Some((epoch, secret)) = self.current_secret()? {
+            let sealed = self.keys.seal_secret(epoch, &secret)?;
+            w.entry(KEYSLOT_ENTRIES, &epoch.to_be_bytes(), &sealed).map_err(io_error)?;
+        }
+        let count = w.entries;
+        w.put(&END.to_le_bytes()).map_err(io_error)?;
+        w.put(&count.to_le_bytes()).map_err(io_error)?;
+        let crc = w.crc.clone().finalize();
+        w.inner.write_all(&crc.to_le_bytes()).map_err(io_error)?;
+        Ok((count, w.inner))
+    }
+
+    /// Writes the backup to `path` through a temporary file, streamed: a crash never leaves half
+    /// a backup, and memory does not grow with the caseload.
+    fn write_backup_file(&self, path: &Path) -> Result<u64, StoreError> {
+        let tmp = path.with_extension("partial");
+        let written = (|| {
+            let file = super::files::private_options().open(&tmp).map_err(io_error)?;
+            let (count, buffered) = self.stream_backup(std::io::BufWriter::with_capacity(1 << 20, file))?;
+            let file = buffered.into_inner().map_err(|e| io_error(e.into_error()))?;
+            file.sync_all().map_err(io_error)?;
+            std::fs::rename(&tmp, path).map_err(io_error)?;
+            Ok(count)
+        })();
+        if written.is_err() {
+            // A full disk, say: no half-written file stays behind.
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written
+    }
+
+    /// Every stored value, and the secret of the current key epoch (sealed under the master key),
+    /// in memory: the tests' reading of what a streamed backup must hold.
+    #[cfg(test)]
     pub(super) fn entries(&self) -> Result<Vec<Entry>, StoreError> {
         let mut out = Vec::new();
         for name in self.db.tree_names() {
@@ -177,8 +253,7 @@ impl Store {
         {
             return Err(StoreError::BackupInsideCaseload { path: path.to_path_buf() });
         }
-        let entries = self.entries()?;
-        write_atomically(path, &encode(&entries))?;
+        let count = self.write_backup_file(path)?;
         let in_own_folder = self.path.as_ref().is_some_and(|d| path.starts_with(d.join("backups")));
         if !in_own_folder {
             let mut reg = self.backup_register()?;
@@ -190,7 +265,7 @@ impl Store {
                 self.put_one(META_REGISTER, &reg)?;
             }
         }
-        Ok(entries.len())
+        Ok(usize::try_from(count).unwrap_or(usize::MAX))
     }
 
     pub(super) fn backup_register(&self) -> Result<BackupRegister, StoreError> {
@@ -411,6 +486,42 @@ mod tests {
         drop(store);
         let store = Store::open(&dir, "test passphrase").unwrap();
         assert_eq!(store.participant_count(), 1);
+    }
+
+    #[test]
+    fn a_streamed_backup_is_the_same_bytes_as_the_encoded_entries() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = on_disk(&tmp.path().join("c"));
+        let people: Vec<_> = (0..20u128)
+            .map(|i| {
+                let mut p = crate::domain::Participant::new(
+                    crate::domain::ParticipantId(uuid::Uuid::from_u128(i + 1)),
+                    0,
+                    chrono::Utc::now(),
+                );
+                p.family_name = format!("Jansen {i}");
+                p
+            })
+            .collect();
+        store.add_participants(people).unwrap();
+        let entries = store.entries().unwrap();
+        let file = tmp.path().join("b.backup");
+        let n = store.write_backup(&file).unwrap();
+        // The same entries as the whole-in-memory encoding (the key epoch's secret is sealed
+        // with a fresh nonce each time, so its value differs).
+        let strip = |mut e: Vec<Entry>| {
+            for (tree, _, v) in &mut e {
+                if tree == KEYSLOT_ENTRIES {
+                    v.clear();
+                }
+            }
+            e
+        };
+        let streamed = decode(&std::fs::read(&file).unwrap()).unwrap();
+        assert!(n > 20 && n == entries.len());
+        assert!(streamed.iter().any(|(t, _, _)| t == KEYSLOT_ENTRIES));
+        assert!(strip(streamed) == strip(entries), "the streamed backup holds other entries");
+        assert!(!file.with_extension("partial").exists());
     }
 
     #[test]
